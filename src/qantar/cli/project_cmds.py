@@ -1,0 +1,34 @@
+"""`qantar init` and `qantar demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qantar.cli._common import console
+from qantar.project import Project
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init(
+        path: Annotated[Path, typer.Argument(help="Folder for the new project.")],
+        name: Annotated[str | None, typer.Option(help="Project name.")] = None,
+    ) -> None:
+        """Create a project folder: qantar.toml, qantar.db, evidence/, runs/ and a signing key."""
+        project = Project.init(path, name=name)
+        console.print(f"created project {project.root}")
+
+    @app.command("demo")
+    def demo(
+        out: Annotated[
+            Path | None, typer.Option(help="Keep the demo project here (default: a temp folder).")
+        ] = None,
+        seed: Annotated[int, typer.Option(help="Seed of the synthetic scenario.")] = 7,
+    ) -> None:
+        """The main job end to end on a synthetic scenario, with its true numbers beside ours."""
+        from qantar.demo import run_demo
+
+        run_demo(out=out, seed=seed, console=console)
