@@ -104,7 +104,7 @@ class Project:
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/"):
             # Relative SQLite paths are relative to the project folder, not the shell's.
-            url = prefix + str(self.root / url[len(prefix):])
+            url = prefix + str(self.root / url[len(prefix) :])
         return url
 
     @property

@@ -41,15 +41,16 @@ class Histories:
 
     @classmethod
     def from_rows(
-        cls, lists: tuple[str, ...] | list[str], rows: npt.ArrayLike, strata: list[str] | None = None
+        cls,
+        lists: tuple[str, ...] | list[str],
+        rows: npt.ArrayLike,
+        strata: list[str] | None = None,
     ) -> Histories:
         """Aggregate one 0/1 row per person (optionally with a stratum each) into patterns."""
         matrix = np.asarray(rows, dtype=np.uint8).reshape(-1, len(lists))
         keep = matrix.any(axis=1)
         matrix = matrix[keep]
-        labels = (
-            np.asarray(strata, dtype=object)[keep] if strata is not None else None
-        )
+        labels = np.asarray(strata, dtype=object)[keep] if strata is not None else None
         if labels is None:
             patterns, counts = np.unique(matrix, axis=0, return_counts=True)
             return cls(tuple(lists), patterns.astype(np.uint8), counts.astype(np.int64))
