@@ -18,7 +18,7 @@ from qantar.link import _names
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 5
 
 FEATURE_COLUMNS = (
     "surname_lat",

@@ -40,7 +40,7 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
     ("ts", "c"), ("tz", "c"), ("w", "v"), ("ph", "f"),
     ("yu", "u"), ("iu", "u"), ("ya", "a"), ("ia", "a"),
     ("yo", "o"), ("ye", "e"), ("ie", "e"), ("y", "i"),
-    ("ng", "n"),
+    ("ngg", "n"), ("ng", "n"),
 )  # fmt: skip
 # In key form (see word_key): Нурланович, Nurlanuly, Нурланқызы, Nurlanovna.
 _PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ich", "ulu", "uli", "kizi")
@@ -67,16 +67,28 @@ def canonical_latin(text: str | None) -> str:
     return " ".join("".join(out).split())
 
 
-def _rewrite(word: str) -> str:
+def _replace(word: str) -> str:
     for old, new in _KEY_RULES:
         word = word.replace(old, new)
+    return word
+
+
+def _rewrite(word: str) -> str:
+    word = _replace(word)
     # Doubled letters come and go between spellings (Анна/Ana, Жанна/Janna).
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _drop_glides(word: str) -> str:
+    """An i gliding into or out of a vowel is written i, y, j or not at all (Кайрат/Qairat,
+    Алдияр/Aldiiar/Aldiyar, Сергей/Sergei): keys leave it out."""
+    word = re.sub(r"(?<=[aeou])i|i(?=[aeou])", "", word)
     return re.sub(r"(.)\1+", r"\1", word)
 
 
 def word_key(word: str) -> str:
     """Match key of one name word (already canonical Latin)."""
-    return _rewrite(word.replace("-", "").replace(" ", ""))
+    return _drop_glides(_rewrite(word.replace("-", "").replace(" ", "")))
 
 
 def surname_key(surname: str) -> str:
@@ -91,11 +103,15 @@ def surname_key(surname: str) -> str:
 
 def patronymic_root(patronymic: str) -> str:
     """The father's name inside a patronymic (Нурланович, Nurlanuly → nurlan)."""
-    word = word_key(canonical_latin(patronymic))
+    # Doubled letters are folded after the suffix is cut (Ақылбекқызы: the k of the
+    # father's name must not swallow the k of "kizi").
+    word = _replace(canonical_latin(patronymic).replace(" ", "").replace("-", ""))
     for suffix in _PATRONYMIC_SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    # Сергеевич and Сергей ұлы leave "serge" and "sergei": trailing vowels carry nothing.
+    return _drop_glides(_rewrite(word)).rstrip("aeiou") or word
 
 
 def phonetic_key(key: str) -> str:
@@ -152,7 +168,7 @@ class NameParts:
 
 
 def _is_patronymic(word: str) -> bool:
-    lat = word_key(canonical_latin(word))
+    lat = _rewrite(canonical_latin(word))
     return any(lat.endswith(s) and len(lat) > len(s) + 1 for s in _PATRONYMIC_SUFFIXES)
 
 
@@ -164,7 +180,7 @@ def parse_full_name(text: str) -> NameParts:
     words = _TOKEN.findall(text or "")
     joined: list[str] = []
     for word in words:
-        low = word_key(canonical_latin(word))
+        low = _rewrite(canonical_latin(word))
         if joined and low in ("ulu", "uli", "kizi"):
             joined[-1] = joined[-1] + low
         else:
@@ -202,7 +218,7 @@ def _looks_like_surname(word: str) -> bool:
 def infer_sex(parts: NameParts) -> str:
     """M, F or U from the patronymic, then the surname ending, then the given name."""
     if parts.patronymic:
-        lat = word_key(canonical_latin(parts.patronymic))
+        lat = _rewrite(canonical_latin(parts.patronymic))
         if lat.endswith(_FEMALE_PATRONYMIC):
             return "F"
         if _is_patronymic(parts.patronymic):

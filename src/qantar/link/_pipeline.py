@@ -24,7 +24,7 @@ from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.5
 # Pairs below this probability are not stored: they never reach a reviewer.
 STORE_FLOOR = 0.01
 Progress = Callable[[str], None]
@@ -152,6 +152,8 @@ def _score(
             )
         except Exception as exc:  # too few pairs in a small project: keep the defaults
             logging.getLogger(__name__).info("EM skipped: %s", exc)
+    model = _floor_m(linker.misc.save_model_to_json())
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
     progress("predicting")
     predictions = linker.inference.predict()
     con = db_api.duckdb_con if hasattr(db_api, "duckdb_con") else None
@@ -194,8 +196,27 @@ def _score(
         pairs.append(
             (a, b, float(data["match_probability"][i]), float(data["match_weight"][i]), explain)
         )
-    model = linker.misc.save_model_to_json()
     return _Scored(pairs, candidate, per_rule, recall, model, linker)
+
+
+M_FLOOR = 0.005
+
+
+def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
+    """EM gives m = 0 to a level it never saw among matches (a swapped name order in a
+    small project); that would forbid such a pair for ever. Floor every level that
+    agrees at all, so unseen agreement counts as weak evidence, then renormalise."""
+    for comp in model["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        for lv in levels[:-1]:
+            if lv.get("m_probability") is not None:
+                lv["m_probability"] = max(float(lv["m_probability"]), M_FLOOR)
+        total = sum(float(lv.get("m_probability") or 0.0) for lv in levels)
+        if total > 0:
+            for lv in levels:
+                if lv.get("m_probability") is not None:
+                    lv["m_probability"] = float(lv["m_probability"]) / total
+    return model
 
 
 def _blocking_recall(con: Any, rel: Any, truth_ids: dict[int, str]) -> float:

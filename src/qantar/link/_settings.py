@@ -166,6 +166,9 @@ def blocking_rules() -> list[Any]:
         block_on("surname_key", "birth_year"),
         block_on("surname_ph", "place_id"),
         block_on("given_ph", "event_date", "place_id"),
+        # A typo in one name: the other name plus the first letters of the mistyped one.
+        "l.given_key = r.given_key AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
+        "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
     ]
 
 
