@@ -66,6 +66,7 @@ class _Scored:
     blocking_recall: float | None
     model: dict[str, Any]
     linker: Any
+    table: pa.Table  # the stored predictions, all Splink columns (for charts)
 
 
 def _link_settings(project: Project) -> dict[str, Any]:
@@ -196,10 +197,51 @@ def _score(
         pairs.append(
             (a, b, float(data["match_probability"][i]), float(data["match_weight"][i]), explain)
         )
-    return _Scored(pairs, candidate, per_rule, recall, model, linker)
+    return _Scored(pairs, candidate, per_rule, recall, model, linker, arrow)
 
 
 M_FLOOR = 0.005
+# Pairs a reviewer may be asked about: the model is not sure enough either way.
+REVIEW_BAND = (0.05, 0.995)
+
+
+@dataclass
+class _Outcome:
+    clustering: Clustering
+    ids: list[str]
+    awaiting: int
+    matches: list[tuple[int, int]]
+    non_matches: list[tuple[int, int]]
+
+
+def _cluster(
+    engine: Engine,
+    record_keys: dict[int, str],
+    pairs: list[tuple[int, int, float]],
+    threshold: float,
+) -> _Outcome:
+    """Clusters honouring the decisions in force, with stable person ids."""
+    key_to_id = {v: k for k, v in record_keys.items()}
+    matches: list[tuple[int, int]] = []
+    non_matches: list[tuple[int, int]] = []
+    for (ka, kb), d in current_decisions(engine).items():
+        if ka in key_to_id and kb in key_to_id:
+            if d.decision == "match":
+                matches.append((key_to_id[ka], key_to_id[kb]))
+            elif d.decision == "non-match":
+                non_matches.append((key_to_id[ka], key_to_id[kb]))
+    clustering = cluster(
+        list(record_keys), pairs, threshold, matches=matches, non_matches=non_matches
+    )
+    ids = assign_ids(engine, clustering.clusters, record_keys)
+    decided = {pair_key(record_keys[a], record_keys[b]) for a, b in matches + non_matches}
+    awaiting = sum(
+        1
+        for a, b, p in pairs
+        if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]
+        and pair_key(record_keys[a], record_keys[b]) not in decided
+    )
+    return _Outcome(clustering, ids, awaiting, matches, non_matches)
 
 
 def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
@@ -300,7 +342,6 @@ def run(
     ]
     truth_ids = _truth_ids(project, truth, rows) if truth is not None else None
     record_keys = {f["record_id"]: f["record_key"] for f in features}
-    key_to_id = {v: k for k, v in record_keys.items()}
     usable = [f for f in features if f["surname_key"] or f["given_key"]]
     t1 = time.perf_counter()
     scored: _Scored | None = None
@@ -313,33 +354,12 @@ def run(
         scored = _score(usable, seed=seed, backend=backend, truth_ids=truth_ids, progress=say)
     timings["splink"] = round(time.perf_counter() - t1, 2)
     pairs = scored.pairs if scored else []
-    decisions = current_decisions(engine)
-    matches: list[tuple[int, int]] = []
-    non_matches: list[tuple[int, int]] = []
-    for (ka, kb), d in decisions.items():
-        if ka in key_to_id and kb in key_to_id:
-            if d.decision == "match":
-                matches.append((key_to_id[ka], key_to_id[kb]))
-            elif d.decision == "non-match":
-                non_matches.append((key_to_id[ka], key_to_id[kb]))
     t2 = time.perf_counter()
     say("clustering")
-    clustering: Clustering = cluster(
-        list(record_keys),
-        ((a, b, p) for a, b, p, _w, _e in pairs),
-        threshold,
-        matches=matches,
-        non_matches=non_matches,
-    )
-    ids = assign_ids(engine, clustering.clusters, record_keys)
+    outcome = _cluster(engine, record_keys, [(a, b, p) for a, b, p, _w, _e in pairs], threshold)
+    clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
+    matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)
-    reviewed = {pair_key(record_keys[a], record_keys[b]) for a, b in matches + non_matches}
-    awaiting = sum(
-        1
-        for a, b, p, _w, _e in pairs
-        if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]
-        and pair_key(record_keys[a], record_keys[b]) not in reviewed
-    )
     now = dt.datetime.now(dt.UTC)
     run_dir = project.runs_dir / f"link-{now:%Y%m%dT%H%M%S%f}"
     model_rel: str | None = None
@@ -406,7 +426,7 @@ def run(
         label = {m: pid for c, pid in zip(clustering.clusters, ids, strict=True) for m in c.members}
         result.truth = measures(label, truth_ids)
     if charts is not None and scored is not None:
-        _write_charts(scored.linker, charts, pairs)
+        _write_charts(scored, charts)
     with engine.begin() as conn:
         conn.execute(
             link_runs.update().where(link_runs.c.id == run_id).values(summary=result.as_dict())
@@ -418,27 +438,73 @@ def run(
     return result
 
 
-REVIEW_BAND = (0.05, 0.995)
 
 
-def _write_charts(linker: Any, out: Path, pairs: list[Any]) -> None:
+def _write_charts(scored: _Scored, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    linker = scored.linker
     linker.visualisations.match_weights_chart().save(str(out / "match_weights.html"))
     linker.visualisations.m_u_parameters_chart().save(str(out / "m_u_parameters.html"))
-    # A waterfall for the pairs nearest the middle: the ones a reviewer will see first.
-    uncertain = sorted(pairs, key=lambda p: abs(p[2] - 0.5))[:10]
-    if uncertain:
-        predictions = linker.inference.predict()
-        ids = ", ".join(f"({a}, {b})" for a, b, *_ in uncertain)
-        rel = predictions.as_duckdbpyrelation()
-        rows = (
-            rel.filter(
-                f"(least(record_id_l, record_id_r), greatest(record_id_l, record_id_r)) IN ({ids})"
-            )
-            .to_arrow_table()
-            .to_pylist()
+    # A waterfall for the pairs nearest an even chance: the ones a reviewer sees first.
+    rows = scored.table.to_pylist()
+    rows.sort(key=lambda r: abs(float(r["match_probability"]) - 0.5))
+    if rows:
+        linker.visualisations.waterfall_chart(rows[:10], filter_nulls=False).save(
+            str(out / "waterfall.html")
         )
-        if rows:
-            linker.visualisations.waterfall_chart(rows, filter_nulls=False).save(
-                str(out / "waterfall.html")
+
+
+def latest_run_id(engine: Engine) -> int | None:
+    from sqlalchemy import func, select
+
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(link_runs.c.id))).scalar()
+    return int(value) if value is not None else None
+
+
+def recluster(project: Project, *, threshold: float | None = None) -> LinkResult:
+    """Cluster the latest run's scored pairs again with the decisions now in force.
+
+    Cheap (no Splink): reviewers see the effect of their decisions at once. Records
+    imported since that run stay out until the next ``run``.
+    """
+    from sqlalchemy import select
+
+    from qantar.link._tables import link_features
+
+    engine = project.engine
+    run_id = latest_run_id(engine)
+    if run_id is None:
+        raise QantarError("no link run yet: run `qantar link` first")
+    with engine.connect() as conn:
+        run_row = conn.execute(select(link_runs).where(link_runs.c.id == run_id)).one()
+        pairs = [
+            (int(a), int(b), float(p))
+            for a, b, p in conn.execute(
+                select(
+                    link_pairs.c.record_id_l, link_pairs.c.record_id_r, link_pairs.c.match_probability
+                )
             )
+        ]
+        record_keys = dict(
+            conn.execute(select(link_features.c.record_id, link_features.c.record_key)).all()
+        )
+    threshold = float(run_row.threshold if threshold is None else threshold)
+    outcome = _cluster(engine, record_keys, pairs, threshold)
+    store_persons(engine, run_id, outcome.clustering.clusters, outcome.ids, record_keys)
+    summary = dict(run_row.summary or {})
+    summary.update(
+        threshold=threshold,
+        persons=len(outcome.clustering.clusters),
+        weak_clusters=sum(1 for c in outcome.clustering.clusters if c.weak),
+        awaiting_review=outcome.awaiting,
+        decisions_applied=len(outcome.matches) + len(outcome.non_matches),
+        conflicts=len(outcome.clustering.conflicts),
+        cut_edges=outcome.clustering.cut_edges,
+        linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
+        truth=None,
+    )
+    fields = LinkResult.__dataclass_fields__
+    result = LinkResult(**{k: v for k, v in summary.items() if k in fields})
+    result.run_id = run_id
+    return result
