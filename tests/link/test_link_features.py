@@ -27,9 +27,9 @@ def test_cross_script_records_share_keys() -> None:
 
 
 def test_surname_key_folds_the_feminine_form() -> None:
-    assert _f(name_raw="Ахметов Нурлан")["surname_key"] == _f(name_raw="Ахметова Асель")[
-        "surname_key"
-    ]
+    assert (
+        _f(name_raw="Ахметов Нурлан")["surname_key"] == _f(name_raw="Ахметова Асель")["surname_key"]
+    )
 
 
 def test_diminutive_becomes_full_form() -> None:

@@ -103,7 +103,8 @@ def test_cli_link_review_export(project: Project, tmp_path: Path) -> None:
     runner = CliRunner()
     base = ["--project", str(project.root)]
     out = runner.invoke(
-        app, [*base, "link", "--seed", "5", "--format", "json", "--truth", str(tmp_path / "truth.csv")]
+        app,
+        [*base, "link", "--seed", "5", "--format", "json", "--truth", str(tmp_path / "truth.csv")],
     )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)

@@ -134,7 +134,7 @@ def _score(
     progress("training: prior from near-certain matches")
     try:
         linker.training.estimate_probability_two_random_records_match(
-            _settings.deterministic_rules(), recall=0.7
+            list(_settings.deterministic_rules()), recall=0.7
         )
     except Exception as exc:  # Splink raises plain errors when no pair satisfies the rules
         logging.getLogger(__name__).info("prior left at default: %s", exc)
@@ -172,7 +172,7 @@ def _score(
             counts[mk] = counts.get(mk, 0) + 1
         candidate = arrow.num_rows
     per_rule = [
-        {"rule": rule, "new_pairs": int(counts.get(str(i), counts.get(i, 0)))}  # type: ignore[call-overload]
+        {"rule": rule, "new_pairs": int(counts.get(str(i)) or counts.get(i) or 0)}
         for i, rule in enumerate(rules)
     ]
     recall = None
@@ -395,7 +395,7 @@ def run(
             "and were not merged: review them again"
         )
     with engine.begin() as conn:
-        run_id = conn.execute(
+        inserted = conn.execute(
             insert(link_runs).values(
                 created_at=now,
                 seed=seed,
@@ -404,7 +404,9 @@ def run(
                 model_path=model_rel,
                 summary={},
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        run_id = int(inserted[0])
         # Pairs are derived data: only the latest run's are kept.
         conn.execute(delete(link_pairs))
         batch = [
@@ -436,8 +438,6 @@ def run(
             json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8"
         )
     return result
-
-
 
 
 def _write_charts(scored: _Scored, out: Path) -> None:
@@ -482,7 +482,9 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
             (int(a), int(b), float(p))
             for a, b, p in conn.execute(
                 select(
-                    link_pairs.c.record_id_l, link_pairs.c.record_id_r, link_pairs.c.match_probability
+                    link_pairs.c.record_id_l,
+                    link_pairs.c.record_id_r,
+                    link_pairs.c.match_probability,
                 )
             )
         ]

@@ -32,10 +32,13 @@ def _name_comparison() -> dict[str, Any]:
         "((surname_ph_l = surname_ph_r AND given_ph_l = given_ph_r) OR "
         "(surname_ph_l = given_ph_r AND given_ph_l = surname_ph_r))"
     )
-    close = (
-        f"(({JW}(surname_key_l, surname_key_r) >= 0.9 AND {JW}(given_key_l, given_key_r) >= 0.9)"
-        f" OR ({JW}(surname_key_l, given_key_r) >= 0.9 AND {JW}(given_key_l, surname_key_r) >= 0.9))"
-    )
+
+    def jw(a: str, b: str) -> str:
+        return f"{JW}({a}_l, {b}_r) >= 0.9"
+
+    straight = f"{jw('surname_key', 'surname_key')} AND {jw('given_key', 'given_key')}"
+    crossed = f"{jw('surname_key', 'given_key')} AND {jw('given_key', 'surname_key')}"
+    close = f"(({straight}) OR ({crossed}))"
     initial = (
         "given_initial_l = given_initial_r AND (length(given_key_l) = 1 OR length(given_key_r) = 1)"
     )
@@ -180,7 +183,7 @@ def training_rules() -> list[Any]:
     ]
 
 
-def deterministic_rules() -> list[str]:
+def deterministic_rules() -> list[str | Any]:
     """Near-certain matches, used to estimate the prior probability of a match."""
     return [
         "l.full_key = r.full_key AND l.birth_year = r.birth_year",
