@@ -39,9 +39,10 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import link_cmds, names_cmds, project_cmds
+    from qantar.cli import ingest_cmds, link_cmds, names_cmds, project_cmds
 
     project_cmds.register(app)
+    ingest_cmds.register(app)
     names_cmds.register(app)
     link_cmds.register(app)
 
