@@ -39,12 +39,22 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import ingest_cmds, link_cmds, names_cmds, project_cmds
+    from qantar.cli import ingest_cmds, link_cmds, names_cmds, project_cmds, synth_cmds
 
     project_cmds.register(app)
     ingest_cmds.register(app)
     names_cmds.register(app)
+    synth_cmds.register(app)
     link_cmds.register(app)
+
+    project_cmds.register(app)
+    ingest_cmds.register(app)
+    names_cmds.register(app)
+<<<<<<< HEAD
+    link_cmds.register(app)
+=======
+    synth_cmds.register(app)
+>>>>>>> synth
 
 
 _register()
