@@ -47,15 +47,6 @@ def _register() -> None:
     synth_cmds.register(app)
     link_cmds.register(app)
 
-    project_cmds.register(app)
-    ingest_cmds.register(app)
-    names_cmds.register(app)
-<<<<<<< HEAD
-    link_cmds.register(app)
-=======
-    synth_cmds.register(app)
->>>>>>> synth
-
 
 _register()
 
