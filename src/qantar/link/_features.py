@@ -6,6 +6,7 @@ inside the engine, and the review screen shows exactly what was compared.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +19,7 @@ from qantar.data import read_csv
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 
 FEATURE_COLUMNS = (
     "surname_lat",
@@ -30,6 +31,9 @@ FEATURE_COLUMNS = (
     "surname_ph",
     "given_ph",
     "given_initial",
+    "patronymic_initial",
+    "surname_sk",
+    "given_sk",
     "full_key",
     "sex",
     "birth_date",
@@ -94,8 +98,17 @@ def _diminutives() -> dict[str, str]:
     return out
 
 
+# Words lists put where a name is unknown (an unidentified body): not a name.
+_PLACEHOLDER = re.compile(
+    r"неизвест|неопозн|не\s*установл|белгісіз|unknown|unidentified|^\W*(н/д|n/a|нет|-+)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _parsed(row: dict[str, Any]) -> names.ParsedName:
     """Separate columns when the list has them, else the one name field."""
+    if any(_PLACEHOLDER.search(str(row.get(k) or "")) for k in ("name_raw", "surname_raw", "given_raw")):
+        return names.parse("")
     if row.get("surname_raw") or row.get("given_raw"):
         parsed = names.parse_parts(
             row.get("surname_raw"), row.get("given_raw"), row.get("patronymic_raw")
@@ -142,9 +155,12 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
         "surname_key": _none(s_key),
         "given_key": _none(g_key or initial),
         "patronymic_key": _none(p_key),
-        "surname_ph": _none(skeleton(s_key)),
-        "given_ph": _none(skeleton(g_key)),
+        "surname_ph": _none(names.phonetic_key(parsed.surname or "") if s_key else ""),
+        "given_ph": _none(names.phonetic_key(parsed.given or "") if g_key else ""),
         "given_initial": _none(initial),
+        "patronymic_initial": _none(k.patronymic_initial or ""),
+        "surname_sk": _none(skeleton(s_key)),
+        "given_sk": _none(skeleton(g_key)),
         "full_key": _none(f"{s_key} {g_key}") if s_key and g_key else None,
         "sex": sex,
         "birth_date": birth_date if birth_date and len(birth_date) == 10 else None,

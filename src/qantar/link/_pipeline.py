@@ -73,6 +73,9 @@ def _link_settings(project: Project) -> dict[str, Any]:
     return project.section("link")
 
 
+_ARROW_TYPES = {"birth_year": pa.int64(), "birth_year_from_age": pa.bool_()}
+
+
 def _arrow_tables(features: list[dict[str, Any]]) -> dict[str, pa.Table]:
     columns = ["record_id", *_features.FEATURE_COLUMNS]
     by_source: dict[str, list[dict[str, Any]]] = {}
@@ -246,11 +249,12 @@ def _cluster(
 
 def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
     """EM gives m = 0 to a level it never saw among matches (a swapped name order in a
-    small project); that would forbid such a pair for ever. Floor every level that
-    agrees at all, so unseen agreement counts as weak evidence, then renormalise."""
+    small project, a slip in a date); that would forbid such a pair for ever, whatever
+    else agrees. Floor every level, so unseen agreement counts as weak evidence and an
+    unseen disagreement as strong but not absolute evidence, then renormalise."""
     for comp in model["comparisons"]:
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        for lv in levels[:-1]:
+        for lv in levels:
             if lv.get("m_probability") is not None:
                 lv["m_probability"] = max(float(lv["m_probability"]), M_FLOOR)
         total = sum(float(lv.get("m_probability") or 0.0) for lv in levels)
