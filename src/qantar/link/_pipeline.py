@@ -24,7 +24,9 @@ from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.2
+# Mean probability over all cross pairs two groups need to be merged (docs/link.md).
+DEFAULT_LINKAGE = 0.2
 # Pairs below this probability are not stored: they never reach a reviewer.
 STORE_FLOOR = 0.01
 Progress = Callable[[str], None]
@@ -222,6 +224,7 @@ def _cluster(
     record_keys: dict[int, str],
     pairs: list[tuple[int, int, float]],
     threshold: float,
+    linkage: float = DEFAULT_LINKAGE,
 ) -> _Outcome:
     """Clusters honouring the decisions in force, with stable person ids."""
     key_to_id = {v: k for k, v in record_keys.items()}
@@ -234,7 +237,12 @@ def _cluster(
             elif d.decision == "non-match":
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
     clustering = cluster(
-        list(record_keys), pairs, threshold, matches=matches, non_matches=non_matches
+        list(record_keys),
+        pairs,
+        threshold,
+        matches=matches,
+        non_matches=non_matches,
+        linkage=linkage,
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     decided = {pair_key(record_keys[a], record_keys[b]) for a, b in matches + non_matches}
