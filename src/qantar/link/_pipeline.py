@@ -522,3 +522,19 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
     result = LinkResult(**{k: v for k, v in summary.items() if k in fields})
     result.run_id = run_id
     return result
+
+
+def evaluate(project: Project, truth: Path) -> dict[str, float | int]:
+    """Pairwise and cluster measures of the current persons against a truth CSV."""
+    from sqlalchemy import select
+
+    from qantar.link._tables import person_records
+
+    truth_ids = _truth_ids(project, truth, list(_features.iter_records(project.engine)))
+    with project.engine.connect() as conn:
+        label = dict(
+            conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
+        )
+    if not label:
+        raise QantarError("no persons yet: run `qantar link` first")
+    return measures(label, truth_ids)
