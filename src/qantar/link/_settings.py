@@ -191,6 +191,7 @@ def blocking_rules() -> list[Any]:
         # Swapped order with an initial, in both directions (Splink orders l and r).
         "l.surname_key = r.given_key AND l.given_initial = substr(r.surname_key, 1, 1)",
         "r.surname_key = l.given_key AND r.given_initial = substr(l.surname_key, 1, 1)",
+        block_on("birth_date"),
         block_on("given_key", "birth_year"),
         block_on("surname_key", "birth_year"),
         block_on("surname_sk", "place_id"),
