@@ -150,15 +150,20 @@ def _score(
         max_pairs=float(min(max(n * n / 2, 1e4), 5e6)), seed=seed
     )
     for rule in _settings.training_rules():
-        progress(
-            f"training: m by EM, blocked on {rule.get_blocking_rule('duckdb').blocking_rule_sql}"
-        )
+        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        progress(f"training: m by EM, blocked on {sql}")
+        # A failed EM session (a level never observed in a small project) can leave the
+        # linker without the comparisons it had set aside: restore the last good model.
+        snapshot = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
-        except Exception as exc:  # too few pairs in a small project: keep the defaults
-            logging.getLogger(__name__).info("EM skipped: %s", exc)
+        except Exception as exc:
+            logging.getLogger(__name__).info("EM on %s skipped: %s", sql, exc)
+            linker = Linker(
+                inputs if len(inputs) > 1 else inputs[0], snapshot, log_level=logging.ERROR
+            )
     model = _floor_m(linker.misc.save_model_to_json())
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
     progress("predicting")
