@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from qantar.names import russify, transliterate
+from qantar.names import transliterate
 from qantar.synth._people import Person, name_data
 from qantar.synth._text import format_date, place_names, slip_date, typos
 
@@ -114,13 +114,18 @@ class Renderer:
         self.cor = corruption
         self.rnd = rnd
         self._fn: Callable[[Person], dict[str, str]] = getattr(self, "_" + spec.name)
+        self._rates = {
+            f.name: corruption.rate(f.name, spec.noise)
+            for f in fields(corruption)
+            if f.name != "scale"
+        }
 
     def __call__(self, person: Person) -> dict[str, str]:
         return self._fn(person)
 
     # -- shared pieces -------------------------------------------------------------------
     def p(self, name: str) -> bool:
-        return self.rnd.random() < self.cor.rate(name, self.spec.noise)
+        return self.rnd.random() < self._rates[name]
 
     def date(self, date: dt.date, style: str, *, missing: str = "missing_date") -> str:
         if self.p(missing):
@@ -140,7 +145,7 @@ class Renderer:
         return person.age
 
     def typos(self, text: str) -> str:
-        return typos(text, self.cor.rate("typo", self.spec.noise), self.rnd)
+        return typos(text, self._rates["typo"], self.rnd)
 
     def place_ru(self, person: Person, *, prefix: str = "г. ") -> str:
         names = place_names()[person.place_id]
@@ -165,7 +170,7 @@ class Renderer:
         if names.region_ru and person.place_id not in ("almaty",) and self.rnd.random() < 0.3:
             place = f"{names.region_ru}, г. {names.ru}"
         return {
-            "ФИО": russify(name),
+            "ФИО": name,
             "Дата рождения": birth,
             "Дата смерти": self.date(person.date, "dmy"),
             "Место гибели": place,
@@ -309,7 +314,7 @@ class Renderer:
             pat = person.patronymic(kazakh_letters=False)
             if pat and not self.p("drop_patronymic"):
                 initials += pat[0] + "."
-            name = f"{self.typos(russify(person.surname_ru))} {initials}"
+            name = f"{self.typos(person.surname_ru)} {initials}"
             age = str(self.age(person))
         # The register dates intake: often the day after death.
         date = person.date + dt.timedelta(days=1) if self.rnd.random() < 0.2 else person.date

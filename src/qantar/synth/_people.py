@@ -18,6 +18,7 @@ from generic frequency lists.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -101,12 +102,21 @@ class _Pool:
     kk: tuple[str, ...]
     p: np.ndarray
 
+    @property
+    def cum(self) -> list[float]:
+        return _cumulative(self.p)
+
+
+def _cumulative(p: np.ndarray) -> list[float]:
+    return [float(x) for x in np.cumsum(p)]
+
 
 @dataclass(frozen=True)
 class NameData:
     given: dict[tuple[str, str], _Pool]  # (tradition, sex) -> pool
     fathers: dict[str, _Pool]  # tradition -> male full names
-    surnames: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], np.ndarray]]
+    # tradition -> (masculine forms, feminine forms, Kazakh-letter forms, cumulative weights)
+    surnames: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[float]]]
     diminutives: dict[str, tuple[str, ...]]  # full Russian given name -> diminutives
     kk_of_ru: dict[str, str]
 
@@ -177,7 +187,7 @@ def name_data() -> NameData:
                 [float(r["count_moj_2014"]) / 2000.0 if r["count_moj_2014"] else 4.0 for r in rows]
             )
         kk = [kazakh_surname(s, kk_of_ru) if tradition == "kazakh" else s for s in m]
-        surnames[tradition] = (tuple(m), tuple(f), tuple(kk), w / w.sum())
+        surnames[tradition] = (tuple(m), tuple(f), tuple(kk), _cumulative(w / w.sum()))
     diminutives: dict[str, list[str]] = {}
     for r in given_rows:
         if r["kind"] == "diminutive" and r["origin"] == "russian":
@@ -324,6 +334,7 @@ def make_population(
         u_g = rng.random(n)
         u_s = rng.random(n)
         u_f = rng.random(n)
+        cums = {key: pool.cum for key, pool in data.given.items()}
         for i in range(n):
             place = places[i]
             role = ROLES[1 + int(u_role[i])] if security[i] else "civilian"
@@ -340,9 +351,9 @@ def make_population(
             traditions = settings.traditions or _TRADITIONS_BY_AREA[_AREA.get(place, "other")]
             tradition = _pick(traditions, float(u_trad[i]))
             pool = data.given[(tradition, sex)]
-            gi = _pick_index(pool.p, float(u_g[i]))
+            gi = _pick_index(cums[(tradition, sex)], float(u_g[i]))
             fathers = data.fathers[tradition]
-            fi = _pick_index(fathers.p, float(u_f[i]))
+            fi = _pick_index(cums[(tradition, "M")], float(u_f[i]))
             sm, sf, skk, sp = data.surnames[tradition]
             si = _pick_index(sp, float(u_s[i]))
             surname_ru = sm[si] if sex == "M" else sf[si]
@@ -392,8 +403,8 @@ def _pick(weights: Mapping[str, float], u: float) -> str:
     return next(reversed(list(weights)))
 
 
-def _pick_index(p: np.ndarray, u: float) -> int:
-    return min(int(np.searchsorted(np.cumsum(p), u, side="right")), len(p) - 1)
+def _pick_index(cum: list[float], u: float) -> int:
+    return min(bisect.bisect_right(cum, u), len(cum) - 1)
 
 
 def _birth(date: dt.date, age: int, u: float) -> dt.date:
