@@ -230,3 +230,10 @@ def test_truth_consistent_for_any_setting(
     assert sc.histories().observed == len(
         {pid for _, _, pid in truth if sc.persons[index[pid]].event == "killed"}
     )
+
+
+def test_every_column_is_filled_somewhere(scenario: Scenario) -> None:
+    for name, sl in scenario.lists.items():
+        for k, header in enumerate(sl.headers):
+            filled = sum(bool(row[k]) for row in sl.rows)
+            assert filled > 0.1 * len(sl.rows), (name, header, filled)

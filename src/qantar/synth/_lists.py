@@ -97,7 +97,7 @@ LIST_SPECS: dict[str, ListSpec] = {
         shifts={"security": -2.5, "outside_almaty": -0.3},
     ),
     "morgue": ListSpec(
-        "morgue", "morgue", 0.6, 0.0, noise=0.8, duplicates=0.02, fmt="csv", id_header="№",
+        "morgue", "morgue", 0.6, 0.0, noise=0.5, duplicates=0.02, fmt="csv", id_header="№",
         headers=("№", "ФИО", "Пол", "Возраст", "Дата смерти", "Место гибели"),
         places=ALMATY_AREA,
     ),
@@ -213,7 +213,7 @@ class Renderer:
             "Жынысы": "" if self.p("missing_sex") else ("ер" if person.sex == "M" else "әйел"),
             "Туған күні": self.date(person.birth, "iso", missing="missing_birth"),
             "Жасы": str(self.age(person)) if self.rnd.random() < 0.8 else "",
-            "Дата гибели": ("" if person.event != "killed" else self.date(person.date, "iso")),
+            "Қаза тапқан күні": ("" if person.event != "killed" else self.date(person.date, "iso")),
             "Қаласы": place,
             "Мәртебесі": self._ngo_status(person),
         }

@@ -128,10 +128,16 @@ def _weight(row: Mapping[str, str]) -> float:
     return max(base, float(bns) / 400.0) if bns else base
 
 
-def _pool(rows: Sequence[Mapping[str, str]], extra: Sequence[str] = ()) -> _Pool:
+def _pool(
+    rows: Sequence[Mapping[str, str]], extra: Sequence[str] = (), shared_weight: float = 1.0
+) -> _Pool:
     ru = [r["name_cyrillic"] for r in rows] + list(extra)
     kk = [r["name_kk"] or r["name_cyrillic"] for r in rows] + list(extra)
-    w = np.asarray([_weight(r) for r in rows] + [2.0**4] * len(extra), dtype=np.float64)
+    w = np.asarray(
+        [_weight(r) * (shared_weight if r["origin"] == "shared" else 1.0) for r in rows]
+        + [2.0**4] * len(extra),
+        dtype=np.float64,
+    )
     return _Pool(tuple(ru), tuple(kk), w / w.sum())
 
 
@@ -169,7 +175,10 @@ def name_data() -> NameData:
         for sex in ("M", "F"):
             rows = [r for r in full if r["origin"] in origins and r["gender"] == sex]
             extra = _UYGHUR_GIVEN[sex] if tradition == "uyghur" else ()
-            given[(tradition, sex)] = _pool(rows, extra)
+            # The frequency classes cover all of Central Asia, where Тимур or Руслан are
+            # commoner than among Kazakhs: halve shared names for Kazakhs.
+            shared = 0.5 if tradition == "kazakh" else 1.0
+            given[(tradition, sex)] = _pool(rows, extra, shared)
         fathers[tradition] = given[(tradition, "M")]
     surname_rows = read_csv("kz/surnames.csv")
     surnames = {}
