@@ -1,7 +1,7 @@
 """How long scenarios take to generate and write, as ratios to a 1,000-person anchor.
 
-    PYTHONPATH=src python bench/synth_speed.py            # 1k, 10k, 100k
-    PYTHONPATH=src python bench/synth_speed.py 1000 20000 # chosen sizes
+PYTHONPATH=src python bench/synth_speed.py            # 1k, 10k, 100k
+PYTHONPATH=src python bench/synth_speed.py 1000 20000 # chosen sizes
 """
 
 from __future__ import annotations

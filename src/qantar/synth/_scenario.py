@@ -229,7 +229,9 @@ def _render_list(
     rows: list[tuple[str, ...]] = []
     for k, (_, values) in enumerate(drafts, start=1):
         if not known.issuperset(values):
-            stray = set(values) - known  # a renderer writing a column its list does not have: a bug, not data
+            stray = (
+                set(values) - known
+            )  # a renderer writing a column its list does not have: a bug, not data
             raise RuntimeError(f"{spec.name} renderer wrote unknown columns {sorted(stray)}")
         values = {**values, spec.id_header: _record_id(spec.name, k)}
         rows.append(tuple(values.get(h, "") for h in headers))
