@@ -248,6 +248,7 @@ def to_cyrillic(latin: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def script_of(text: str) -> str:
     """``cyrillic``, ``latin``, ``mixed``, ``other`` or ``empty`` by the letters present."""
     cyr = lat = other = 0
