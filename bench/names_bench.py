@@ -11,7 +11,8 @@ Figures printed:
 - throughput: names parsed and keyed per second, caches cleared first, on a synthetic
   stream of records about a fixed number of people, each written in the style of one
   of several sources (names repeat as in real lists), and on all-distinct names; the
-  anchor is a naive anyascii-style fold of the same stream (one fixed letter table + rapidfuzz's default_process), measured in the same run.
+  anchor is a naive anyascii-style fold of the same stream (one fixed letter table +
+  rapidfuzz's default_process), measured in the same run.
 """
 
 from __future__ import annotations
