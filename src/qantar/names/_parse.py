@@ -473,7 +473,7 @@ def _confidence(
 
 _F_SURNAME = re.compile(r"(ova|eva|ina|aia|kizi)$")
 _M_SURNAME = re.compile(r"(ov|ev|in|ski|oi|ii|uli)$")
-_F_GIVEN = re.compile(r"(gul|gulim|aim)$")
+_F_GIVEN = re.compile(r"(gul|nul|gulim|aim)$")  # -нгуль folds to -nul
 _M_GIVEN = re.compile(r"(bek|bai|bol|bolat|sultan|gali|ulla|lan|mat|mahan)$")
 
 
