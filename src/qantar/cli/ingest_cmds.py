@@ -42,7 +42,8 @@ def _print_result(result: ImportResult) -> None:
     if result.already_imported:
         console.print(
             f"{name}: already imported into {result.source!r} (batch {result.batch_id}, same "
-            "SHA-256); nothing added. Use --force to import it again."
+            "SHA-256); nothing added. Use --force to import it again.",
+            soft_wrap=True,
         )
         return
     verb = "would store" if result.dry_run else "stored"
@@ -59,7 +60,9 @@ def _print_result(result: ImportResult) -> None:
             if result.fields_quarantined
             else ""
         )
-        + (f" [batch {result.batch_id}]" if result.batch_id and not result.dry_run else "")
+        + (f" [batch {result.batch_id}]" if result.batch_id and not result.dry_run else ""),
+        soft_wrap=True,
+        markup=False,
     )
 
 
@@ -71,20 +74,24 @@ def _print_dry_run(result: ImportResult) -> None:
         mapping.add_row(str(c.column), c.header, c.field or "— (kept raw only)", c.how)
     console.print(mapping)
     if result.preview:
-        fields = [
-            k for k in result.preview[0] if any(row.get(k) is not None for row in result.preview)
-        ]
+        # Fields down, rows across: a record has twenty fields, a preview five rows.
         preview = RichTable(title="First parsed rows")
-        for f in fields:
-            preview.add_column(f)
+        preview.add_column("field")
         for row in result.preview:
-            preview.add_row(*("" if row.get(f) is None else str(row.get(f)) for f in fields))
+            preview.add_column(f"row {row['row']}")
+        for name in result.preview[0]:
+            if name == "row" or all(row.get(name) is None for row in result.preview):
+                continue
+            preview.add_row(
+                name, *("" if r.get(name) is None else str(r[name]) for r in result.preview)
+            )
         console.print(preview)
     for p in result.problems_preview:
         console.print(
             f"row {p['row']}: {p['reason']}"
             + (f" [{p['column']}={p['value']!r}]" if p["column"] else ""),
             markup=False,
+            soft_wrap=True,
         )
 
 

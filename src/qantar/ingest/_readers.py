@@ -156,6 +156,11 @@ def detect_encoding(path: Path) -> str:
         kind = _magic(head)
         if kind is not None:
             raise InputError(f"this is {kind}, not a text table", file=name)
+        controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+        if b"\x00" in head or controls > 0.01 * len(head):
+            raise InputError(
+                "looks like a binary file (control bytes), not a CSV or text table", file=name
+            )
     encodings = [bom] if bom else ["utf-8", "cp1251"]
     for encoding in encodings:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
