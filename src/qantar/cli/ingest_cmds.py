@@ -95,6 +95,18 @@ def _print_dry_run(result: ImportResult) -> None:
         )
 
 
+def _compact(row: dict[str, Any]) -> list[str]:
+    name = row["name_raw"] or " ".join(
+        p for p in (row["surname_raw"], row["given_raw"], row["patronymic_raw"]) if p
+    )
+    values = [
+        row["record_id"], row["source"], row["row_number"], name, row["sex"],
+        row["birth_date"] or row["birth_date_raw"], row["age"], row["event_type"],
+        row["event_date"] or row["event_date_raw"], row["place_id"] or row["place_raw"],
+    ]  # fmt: skip
+    return ["" if v is None else str(v) for v in values]
+
+
 def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
@@ -190,15 +202,15 @@ def register(app: typer.Typer) -> None:
             "sha256",
             "read",
             "stored",
-            "quarantined",
+            "held back",
             "imported",
         ):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for b in batches:
             table.add_row(
-                b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:12],
+                b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
                 str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
-                (b["imported_at"] or "")[:19] + (" (forced)" if b["forced"] else ""),
+                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else ""),
             )  # fmt: skip
         console.print(table)
 
@@ -260,18 +272,16 @@ def register(app: typer.Typer) -> None:
             writer.writeheader()
             writer.writerows(rows)
         else:
-            shown = (
-                "record_id", "source", "row_number", "name_raw", "surname_raw", "given_raw",
-                "sex", "birth_date", "age", "event_type", "event_date", "place_raw", "place_id",
-            )  # fmt: skip
+            # A compact view; csv and json give every raw and parsed field.
             table = RichTable()
-            for column in shown:
-                table.add_column(column)
+            for column in ("id", "source", "row", "name", "sex", "born", "age", "event", "date",
+                           "place"):  # fmt: skip
+                table.add_column(column, overflow="fold")
             count = 0
             for row in rows:
                 count += 1
                 if count <= limit:
-                    table.add_row(*("" if row[c] is None else str(row[c]) for c in shown))
+                    table.add_row(*_compact(row))
             console.print(table)
             if count > limit:
                 console.print(f"{count - limit} more; use --format csv or json for all")
