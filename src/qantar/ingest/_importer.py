@@ -20,14 +20,7 @@ from qantar.ingest._mapping import (
     build_rules,
     load_mapping_file,
 )
-from qantar.ingest._normalise import (
-    RECORD_FIELDS,
-    Normaliser,
-    Problem,
-    RowRejected,
-    pairs_for_list,
-    pairs_for_object,
-)
+from qantar.ingest._normalise import RECORD_FIELDS, Normaliser, Problem, RowRejected
 from qantar.ingest._readers import Table, open_table
 from qantar.model import SOURCE_KINDS
 from qantar.project import Project
@@ -208,7 +201,7 @@ def import_table(
     return result
 
 
-Processed = tuple[int, Any, dict[str, Any] | None, list[Problem]]
+Processed = tuple[int, Any, list[Any] | None, list[Problem]]
 
 
 def _process(
@@ -219,20 +212,17 @@ def _process(
     progress: Progress | None,
 ) -> Iterator[Processed]:
     """Each row with its record fields (None when the whole row is quarantined)."""
-    plan = [c for c in columns if c.field]
+    normaliser.compile(columns)
     for count, (number, cells, row_problem) in enumerate(table.rows(), start=1):
         result.rows_read += 1
-        fields: dict[str, Any] | None = None
+        fields: list[Any] | None = None
         problems: list[Problem] = []
         if row_problem is not None:
             problems = [Problem(None, None, row_problem)]
         else:
             try:
-                if table.keyed:
-                    pairs, texts = pairs_for_object(normaliser, cells)
-                    fields, problems = normaliser.fields(pairs, texts)
-                else:
-                    fields, problems = normaliser.fields(pairs_for_list(plan, cells), cells)
+                texts = normaliser.object_cells(cells) if table.keyed else cells
+                fields, problems = normaliser.fields(texts)
             except RowRejected as rejected:
                 problems = [rejected.problem]
         if fields is None:
@@ -241,7 +231,9 @@ def _process(
             result.rows_stored += 1
             result.fields_quarantined += len(problems)
             if len(result.preview) < PREVIEW_ROWS:
-                result.preview.append({"row": number, **fields})
+                result.preview.append(
+                    {"row": number, **dict(zip(RECORD_FIELDS, fields, strict=True))}
+                )
         if problems and len(result.problems_preview) < PREVIEW_ROWS:
             for p in problems:
                 result.problems_preview.append(
@@ -326,7 +318,12 @@ def _settle_columns(table: Table, normaliser: Normaliser, result: ImportResult) 
 class _Writer:
     """Bulk inserts in chunks. On SQLite the raw rows get their ids here (the transaction
     holds the write lock from its first insert, so nobody else takes them), which lets
-    records point at raw rows without a round trip per row."""
+    records point at raw rows without a round trip per row, and the rows go straight to the
+    driver's ``executemany`` inside SQLAlchemy's transaction. Other databases take the
+    portable path: Core inserts with RETURNING."""
+
+    _RECORD_NAMES = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
+    _QUARANTINE_NAMES = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
 
     def __init__(self, conn: Connection, batch_id: int, source_id: int) -> None:
         self.conn = conn
@@ -334,71 +331,79 @@ class _Writer:
         self.source_id = source_id
         self.sqlite = conn.dialect.name == "sqlite"
         self.next_id = 0
+        self.raw: list[tuple[Any, ...]] = []
+        self.records: list[tuple[Any, ...]] = []
+        self.quarantine: list[tuple[Any, ...]] = []
+        self.pending: list[tuple[int, Any, list[Any] | None, list[Problem]]] = []
         if self.sqlite:
-            self.next_id = (
-                int(conn.execute(select(func.coalesce(func.max(raw_rows.c.id), 0))).scalar_one())
-                + 1
+            # The default 2 MiB page cache makes a big transaction spill to the WAL again and
+            # again; a larger cache for this connection keeps the import's pages in memory.
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            self.next_id = 1 + int(
+                conn.execute(select(func.coalesce(func.max(raw_rows.c.id), 0))).scalar_one()
             )
-        self.raw: list[tuple[int, Any]] = []
-        self.pending: list[tuple[int, dict[str, Any] | None, list[Problem]]] = []
+            self.cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            self.sql_raw = "INSERT INTO raw_rows (id, batch_id, row_number, cells) VALUES (?,?,?,?)"
+            self.sql_records = (
+                f"INSERT INTO records ({', '.join(self._RECORD_NAMES)}) "
+                f"VALUES ({', '.join('?' * len(self._RECORD_NAMES))})"
+            )
 
     def add(
-        self, number: int, cells: Any, fields: dict[str, Any] | None, problems: list[Problem]
+        self, number: int, cells: Any, fields: list[Any] | None, problems: list[Problem]
     ) -> None:
-        self.raw.append((number, cells))
-        self.pending.append((number, fields, problems))
+        if not self.sqlite:
+            self.pending.append((number, cells, fields, problems))
+            if len(self.pending) >= CHUNK_ROWS:
+                self.flush()
+            return
+        raw_id = self.next_id
+        self.next_id += 1
+        self.raw.append((raw_id, self.batch_id, number, _dumps(cells)))
+        if fields is not None:
+            self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+        for p in problems:
+            self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         if len(self.raw) >= CHUNK_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        if not self.raw:
-            return
         if self.sqlite:
-            ids = list(range(self.next_id, self.next_id + len(self.raw)))
-            self.next_id += len(self.raw)
-            self.conn.exec_driver_sql(
-                "INSERT INTO raw_rows (id, batch_id, row_number, cells) VALUES (?, ?, ?, ?)",
-                [
-                    (i, self.batch_id, number, json.dumps(cells, ensure_ascii=False))
-                    for i, (number, cells) in zip(ids, self.raw, strict=True)
-                ],
-            )
-        else:
+            if self.raw:
+                self.cursor.executemany(self.sql_raw, self.raw)
+            if self.records:
+                self.cursor.executemany(self.sql_records, self.records)
+        elif self.pending:
             inserted = self.conn.execute(
                 insert(raw_rows).returning(raw_rows.c.id, sort_by_parameter_order=True),
                 [
                     {"batch_id": self.batch_id, "row_number": number, "cells": cells}
-                    for number, cells in self.raw
+                    for number, cells, _, _ in self.pending
                 ],
             )
-            ids = [int(r[0]) for r in inserted]
-        record_rows = []
-        quarantine_rows = []
-        for raw_id, (number, fields, problems) in zip(ids, self.pending, strict=True):
-            if fields is not None:
-                record_rows.append(
-                    (raw_id, self.batch_id, self.source_id, number,
-                     *(fields[name] for name in RECORD_FIELDS))
-                )  # fmt: skip
-            for p in problems:
-                quarantine_rows.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
-        if record_rows:
-            if self.sqlite:
-                names = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
-                self.conn.exec_driver_sql(
-                    f"INSERT INTO records ({', '.join(names)}) "
-                    f"VALUES ({', '.join('?' * len(names))})",
-                    record_rows,
-                )
-            else:
-                names = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
+            for raw_id, (number, _, fields, problems) in zip(
+                (int(r[0]) for r in inserted), self.pending, strict=True
+            ):
+                if fields is not None:
+                    self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+                for p in problems:
+                    self.quarantine.append(
+                        (self.batch_id, raw_id, number, p.column, p.value, p.reason)
+                    )
+            if self.records:
                 self.conn.execute(
-                    insert(records), [dict(zip(names, r, strict=True)) for r in record_rows]
+                    insert(records),
+                    [dict(zip(self._RECORD_NAMES, r, strict=True)) for r in self.records],
                 )
-        if quarantine_rows:
-            q_names = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
+        if self.quarantine:
             self.conn.execute(
-                insert(quarantine), [dict(zip(q_names, r, strict=True)) for r in quarantine_rows]
+                insert(quarantine),
+                [dict(zip(self._QUARANTINE_NAMES, r, strict=True)) for r in self.quarantine],
             )
         self.raw.clear()
+        self.records.clear()
+        self.quarantine.clear()
         self.pending.clear()
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

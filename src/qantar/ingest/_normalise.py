@@ -9,11 +9,14 @@ kept in ``*_raw`` and its parsed value left empty, and a quarantine entry says w
   - a date, age, sex or event type that cannot be read.
 A place the gazetteer does not know is not a problem: villages are missing from it; the raw
 text is kept and ``place_id`` stays empty.
+
+This is the hot loop of an import (a million rows a run), hence the compiled column plan
+and the per-import caches of parsed values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +53,15 @@ RECORD_FIELDS = (
     "place_id",
     "notes",
 )
+_AT = {name: i for i, name in enumerate(RECORD_FIELDS)}
+_TEXT_FIELDS = (
+    ("source_record_id", "source_record_id"),
+    ("name", "name_raw"),
+    ("surname", "surname_raw"),
+    ("given", "given_raw"),
+    ("patronymic", "patronymic_raw"),
+)
+_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -67,14 +79,71 @@ class RowRejected(Exception):
         self.problem = problem
 
 
+def _cached(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A parser returning the value, or the problem's reason as a ``ParseProblem``
+    instance, memoised per import (lists repeat the same dates and words endlessly)."""
+    cache: dict[str, Any] = {}
+
+    def run(text: str) -> Any:
+        try:
+            return cache[text]
+        except KeyError:
+            pass
+        try:
+            value = parse(text)
+        except ParseProblem as exc:
+            value = exc
+        if len(cache) < _CACHE_LIMIT:
+            cache[text] = value
+        return value
+
+    return run
+
+
 class Normaliser:
-    """Turns rows into record fields under one mapping. Keeps no per-row state."""
+    """Turns rows into record fields under one mapping."""
 
     def __init__(self, rules: MappingRules, gazetteer: Gazetteer) -> None:
         self.rules = rules
         self.gazetteer = gazetteer
         self._keys: dict[str, ColumnMapping] = {}
+        self._key_index: dict[str, int] = {}
         self._taken: set[str] = set()
+        order = rules.date_order
+
+        def date(text: str) -> tuple[str, str]:
+            parsed = parse_date(text.strip(), order)
+            return parsed.iso(), parsed.precision.value
+
+        self._date = _cached(date)
+        self._age = _cached(parse_age)
+        self._sex = _cached(lambda t: parse_sex(t).value)
+        self._event = _cached(parse_event_type)
+        self._place = _cached(self._lookup_place)
+        self._template: list[Any] = [None] * len(RECORD_FIELDS)
+        self._template[_AT["sex"]] = "U"
+        self.compile([])
+
+    def _lookup_place(self, text: str) -> tuple[str, str] | None:
+        place = self.gazetteer.lookup(text)
+        return (place.id, place.kind) if place else None
+
+    def compile(self, columns: Sequence[ColumnMapping]) -> None:
+        """Fix the plan: which cell index feeds which field."""
+        by_field: dict[str, list[tuple[int, str, str | None]]] = {}
+        for position, column in enumerate(columns):
+            if column.field:
+                index = column.column if isinstance(column.column, int) else position
+                by_field.setdefault(column.field, []).append(
+                    (index, column.header, column.implied_event_type)
+                )
+        self._text = [
+            (_AT[target], by_field[f][0][0]) for f, target in _TEXT_FIELDS if f in by_field
+        ]
+        self._one = {f: cols[0] for f, cols in by_field.items()}
+        self._places = [(i, h) for i, h, _ in by_field.get("place", [])]
+        self._notes = [(i, h) for i, h, _ in by_field.get("notes", [])]
+        self._width = 1 + max((i for cols in by_field.values() for i, _, _ in cols), default=-1)
 
     # JSON objects name their columns per row; map each new key once, in order of discovery.
     def key_mapping(self, key: str) -> ColumnMapping:
@@ -88,125 +157,122 @@ class Normaliser:
                 else:
                     self._taken.add(name)
             self._keys[key] = found
+            self._key_index[key] = len(self._key_index)
+            self.compile(list(self._keys.values()))
         return found
 
     @property
     def discovered(self) -> list[ColumnMapping]:
         return list(self._keys.values())
 
-    def fields(
-        self, pairs: Sequence[tuple[ColumnMapping, str]], all_cells: Sequence[str]
-    ) -> tuple[dict[str, Any], list[Problem]]:
-        """Record fields from the (column, text) pairs of mapped columns."""
-        values: dict[str, list[tuple[ColumnMapping, str]]] = {}
-        for column, text in pairs:
-            if text.strip():
-                assert column.field is not None
-                values.setdefault(column.field, []).append((column, text))
-        if not values:
-            if any(c.strip() for c in all_cells):
+    def object_cells(self, row: dict[str, Any]) -> list[str]:
+        """A JSON object's values as cell texts in key-discovery order."""
+        for key in row:
+            if str(key) not in self._keys:
+                self.key_mapping(str(key))
+        cells = [""] * len(self._key_index)
+        for key, value in row.items():
+            cells[self._key_index[str(key)]] = cell_text(value)
+        return cells
+
+    def fields(self, cells: Sequence[str]) -> tuple[list[Any], list[Problem]]:
+        """Record fields (in ``RECORD_FIELDS`` order) and the problems of single fields.
+        Raises RowRejected when the whole row must go to quarantine."""
+        if len(cells) < self._width:
+            cells = [*cells, *([""] * (self._width - len(cells)))]
+        out = self._template.copy()
+        problems: list[Problem] = []
+        seen = False
+        for at, index in self._text:
+            value = cells[index]
+            if value and not value.isspace():
+                out[at] = value
+                seen = True
+        one = self._one
+
+        def take(name: str) -> tuple[str, str, str | None] | None:
+            hit = one.get(name)
+            if hit is None:
+                return None
+            value = cells[hit[0]]
+            if not value or value.isspace():
+                return None
+            return value, hit[1], hit[2]
+
+        hit = take("sex")
+        if hit:
+            seen = True
+            out[_AT["sex_raw"]] = hit[0]
+            parsed = self._sex(hit[0])
+            if isinstance(parsed, ParseProblem):
+                problems.append(Problem(hit[1], hit[0], f"sex: {parsed}"))
+            else:
+                out[_AT["sex"]] = parsed
+        for name in ("birth_date", "event_date"):
+            hit = take(name)
+            if hit:
+                seen = True
+                out[_AT[name + "_raw"]] = hit[0]
+                parsed = self._date(hit[0])
+                if isinstance(parsed, ParseProblem):
+                    problems.append(Problem(hit[1], hit[0], f"{name}: {parsed}"))
+                else:
+                    out[_AT[name]], out[_AT[name + "_precision"]] = parsed
+        hit = take("age")
+        if hit:
+            seen = True
+            out[_AT["age_raw"]] = hit[0]
+            parsed = self._age(hit[0])
+            if isinstance(parsed, ParseProblem):
+                problems.append(Problem(hit[1], hit[0], f"age: {parsed}"))
+            else:
+                out[_AT["age"]] = parsed
+        hit = take("event_type")
+        if hit:
+            seen = True
+            out[_AT["event_type_raw"]] = hit[0]
+            parsed = self._event(hit[0])
+            if isinstance(parsed, ParseProblem):
+                problems.append(Problem(hit[1], hit[0], f"event_type: {parsed}"))
+            else:
+                out[_AT["event_type"]] = parsed
+        else:
+            date_hit = take("event_date")
+            if date_hit and date_hit[2]:
+                out[_AT["event_type"]] = date_hit[2]
+            elif "event_type" in self.rules.defaults:
+                out[_AT["event_type"]] = self.rules.defaults["event_type"]
+        if self._places:
+            places = [(cells[i], h) for i, h in self._places if cells[i] and not cells[i].isspace()]
+            if places:
+                seen = True
+                if len(places) == 1:
+                    out[_AT["place_raw"]] = places[0][0]
+                    found = self._place(places[0][0])
+                    if isinstance(found, tuple):
+                        out[_AT["place_id"]] = found[0]
+                else:
+                    joined = MULTI_FIELDS["place"].join(t for t, _ in places)
+                    out[_AT["place_raw"]] = joined
+                    known = [p for p in (self._place(t) for t, _ in places) if isinstance(p, tuple)]
+                    if not known:
+                        whole = self._place(joined)
+                        known = [whole] if isinstance(whole, tuple) else []
+                    if known:
+                        cities = [p for p in known if p[1] == "city"]
+                        out[_AT["place_id"]] = (cities or known)[0][0]
+        if self._notes:
+            notes = [(cells[i], h) for i, h in self._notes if cells[i] and not cells[i].isspace()]
+            if len(notes) == 1:
+                out[_AT["notes"]] = notes[0][0]
+                seen = True
+            elif notes:
+                out[_AT["notes"]] = MULTI_FIELDS["notes"].join(f"{h}: {t}" for t, h in notes)
+                seen = True
+        if not seen:
+            if any(c and not c.isspace() for c in cells):
                 raise RowRejected(
                     Problem(None, None, "no value in any mapped column; see the raw row")
                 )
             raise RowRejected(Problem(None, None, "blank row"))
-        problems: list[Problem] = []
-        out: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
-        out["sex"] = "U"
-
-        def one(name: str) -> tuple[ColumnMapping, str] | None:
-            found = values.get(name)
-            return found[0] if found else None
-
-        for name, target in (
-            ("source_record_id", "source_record_id"),
-            ("name", "name_raw"),
-            ("surname", "surname_raw"),
-            ("given", "given_raw"),
-            ("patronymic", "patronymic_raw"),
-        ):
-            hit = one(name)
-            if hit:
-                out[target] = hit[1]
-
-        hit = one("sex")
-        if hit:
-            out["sex_raw"] = hit[1]
-            try:
-                out["sex"] = parse_sex(hit[1]).value
-            except ParseProblem as exc:
-                problems.append(Problem(hit[0].header, hit[1], f"sex: {exc}"))
-
-        order = self.rules.date_order
-        for name in ("birth_date", "event_date"):
-            hit = one(name)
-            if hit:
-                out[f"{name}_raw"] = hit[1]
-                try:
-                    date = parse_date(hit[1].strip(), order)
-                except ParseProblem as exc:
-                    problems.append(Problem(hit[0].header, hit[1], f"{name}: {exc}"))
-                else:
-                    out[name] = date.iso()
-                    out[f"{name}_precision"] = date.precision.value
-
-        hit = one("age")
-        if hit:
-            out["age_raw"] = hit[1]
-            try:
-                out["age"] = parse_age(hit[1])
-            except ParseProblem as exc:
-                problems.append(Problem(hit[0].header, hit[1], f"age: {exc}"))
-
-        hit = one("event_type")
-        if hit:
-            out["event_type_raw"] = hit[1]
-            try:
-                out["event_type"] = parse_event_type(hit[1])
-            except ParseProblem as exc:
-                problems.append(Problem(hit[0].header, hit[1], f"event_type: {exc}"))
-        else:
-            date_hit = one("event_date")
-            if date_hit and date_hit[0].implied_event_type:
-                out["event_type"] = date_hit[0].implied_event_type
-            elif "event_type" in self.rules.defaults:
-                out["event_type"] = self.rules.defaults["event_type"]
-
-        places = values.get("place")
-        if places:
-            out["place_raw"] = MULTI_FIELDS["place"].join(text for _, text in places)
-            found = [self.gazetteer.lookup(text) for _, text in places]
-            known = [p for p in found if p is not None]
-            if not known and len(places) > 1:
-                joined = self.gazetteer.lookup(out["place_raw"])
-                known = [joined] if joined else []
-            if known:
-                cities = [p for p in known if p.kind == "city"]
-                out["place_id"] = (cities or known)[0].id
-
-        notes = values.get("notes")
-        if notes:
-            if len(notes) == 1:
-                out["notes"] = notes[0][1]
-            else:
-                out["notes"] = MULTI_FIELDS["notes"].join(f"{c.header}: {t}" for c, t in notes)
         return out, problems
-
-
-def pairs_for_list(
-    plan: Sequence[ColumnMapping], cells: Sequence[str]
-) -> list[tuple[ColumnMapping, str]]:
-    return [(column, cells[column.column]) for column in plan if column.column < len(cells)]  # type: ignore[operator,index]
-
-
-def pairs_for_object(
-    normaliser: Normaliser, row: dict[str, Any]
-) -> tuple[list[tuple[ColumnMapping, str]], list[str]]:
-    pairs = []
-    texts = []
-    for key, value in row.items():
-        text = cell_text(value)
-        texts.append(text)
-        column = normaliser.key_mapping(str(key))
-        if column.field:
-            pairs.append((column, text))
-    return pairs, texts
