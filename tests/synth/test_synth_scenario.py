@@ -272,3 +272,16 @@ def test_official_names_parse_to_their_parts() -> None:
         assert parsed.surname is not None
         assert parsed.surname.casefold() == people[pid].surname_ru.casefold()
         assert parsed.given == people[pid].given_ru
+
+
+def test_stratified_histories(scenario: Scenario) -> None:
+    whole = scenario.histories()
+    by_area = scenario.histories(by="area")
+    assert by_area.strata is not None and set(by_area.strata) <= {"almaty", "other"}
+    assert by_area.observed == whole.observed
+    # The morgue list only covers the Almaty area.
+    morgue = scenario.list_names.index("morgue")
+    other = by_area.stratum("other")
+    assert other.patterns[:, morgue].sum() == 0
+    with pytest.raises(ValueError):
+        scenario.histories(by="colour")

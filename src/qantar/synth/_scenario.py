@@ -117,14 +117,34 @@ class Scenario:
             for rid, pid in zip(sl.record_ids, sl.person_ids, strict=True)
         ]
 
-    def histories(self, event: str = "killed") -> Histories:
-        """Capture histories of the true persons of one event (the killed by default)."""
-        mask = np.asarray([p.event == event for p in self.persons], dtype=bool)
-        return Histories.from_rows(self.list_names, self.captured[mask])
+    def histories(self, event: str = "killed", *, by: str | None = None) -> Histories:
+        """Capture histories of the true persons of one event (the killed by default).
+
+        ``by`` stratifies them: ``"area"`` (Almaty and its towns / elsewhere), ``"place"``
+        (gazetteer id), ``"role"`` (civilian / security), ``"sex"``.
+        """
+        chosen = [i for i, p in enumerate(self.persons) if p.event == event]
+        rows = self.captured[chosen]
+        if by is None:
+            return Histories.from_rows(self.list_names, rows)
+        labels = [_stratum(self.persons[i], by) for i in chosen]
+        return Histories.from_rows(self.list_names, rows, labels)
 
     @property
     def n_killed(self) -> int:
         return sum(p.event == "killed" for p in self.persons)
+
+
+def _stratum(person: Person, by: str) -> str:
+    if by == "area":
+        return "almaty" if person.place_id in ("almaty", "talgar", "esik") else "other"
+    if by == "place":
+        return person.place_id
+    if by == "role":
+        return "civilian" if person.role == "civilian" else "security"
+    if by == "sex":
+        return person.sex
+    raise ValueError(f"unknown stratification {by!r}; use area, place, role or sex")
 
 
 def _seed_for(seed: int, *path: int) -> np.random.Generator:
