@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -186,12 +186,23 @@ def _offsets_and_eligible(
     return offsets, eligible
 
 
-def generate(config: ScenarioConfig | None = None, seed: int = 7) -> Scenario:
-    """A scenario drawn from ``config`` with ``seed``: same seed, same scenario."""
+def generate(
+    config: ScenarioConfig | None = None,
+    seed: int = 7,
+    *,
+    on_step: Callable[[str], None] | None = None,
+) -> Scenario:
+    """A scenario drawn from ``config`` with ``seed``: same seed, same scenario.
+
+    ``on_step`` is called after each stage (population, capture, each list) with its name,
+    for progress bars; see :func:`steps` for how many there are.
+    """
     config = config or ScenarioConfig()
+    step = on_step or (lambda _: None)
     specs = config.specs()
     persons = make_population(_seed_for(seed, 1), config.n, config.detainees, config.population)
     base = [(config.capture or {}).get(s.name, s.capture_killed) for s in specs]
+    step("population")
     offsets, eligible = _offsets_and_eligible(persons, specs, base)
     index = {s.name: j for j, s in enumerate(specs)}
     groups = [
@@ -207,6 +218,7 @@ def generate(config: ScenarioConfig | None = None, seed: int = 7) -> Scenario:
         offsets=offsets,
     )
     captured &= eligible.astype(np.uint8)
+    step("capture")
     encoding_draw = _seed_for(seed, 3).random()
     lists: dict[str, SourceList] = {}
     for j, spec in enumerate(specs):
@@ -218,7 +230,13 @@ def generate(config: ScenarioConfig | None = None, seed: int = 7) -> Scenario:
         lists[spec.name] = _render_list(
             spec, [p for i, p in enumerate(persons) if captured[i, j]], config, rnd, encoding
         )
+        step(spec.name)
     return Scenario(config=config, seed=seed, persons=persons, lists=lists, captured=captured)
+
+
+def steps(config: ScenarioConfig) -> int:
+    """How many times :func:`generate` calls ``on_step``."""
+    return 2 + len(config.lists)
 
 
 def _render_list(

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,19 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def write_scenario(
-    scenario: Scenario, outdir: str | Path, formats: Sequence[str] = FORMATS
+    scenario: Scenario,
+    outdir: str | Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write the list files, truth.csv, histories.csv, population.csv and scenario.json.
 
     With both formats, each list takes its usual one (NGO and hotline lists are XLSX); with
     one format, every list is written in it. Returns the path of every file by a short name.
+    ``on_step`` is called with each list's name once its file is written.
     """
+    step = on_step or (lambda _: None)
     formats = tuple(f.strip().lower() for f in formats if f.strip())
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -52,6 +58,7 @@ def write_scenario(
         else:
             _write_xlsx(path, sl)
         paths[name] = path
+        step(name)
         info[name] = {
             "file": path.name,
             "kind": sl.spec.kind,
