@@ -99,6 +99,12 @@ def scenario(
         raise InputError(str(exc)) from None
     from rich.progress import Progress
 
+    from qantar.synth import FORMATS
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    if not formats or any(f not in FORMATS for f in formats):
+        raise InputError(f"--format {fmt!r}: use csv, xlsx or csv,xlsx")
+
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("generating", total=steps(config) + len(config.lists))
 
@@ -106,7 +112,7 @@ def scenario(
             progress.update(task, advance=1, description=stage)
 
         sc = generate(config, seed=seed, on_step=advance)
-        paths = write_scenario(sc, outdir, formats=fmt.split(","), on_step=advance)
+        paths = write_scenario(sc, outdir, formats=formats, on_step=advance)
     meta = json.loads(paths["scenario"].read_text(encoding="utf-8"))
     if output == "json":
         print_json({"outdir": str(outdir), **{k: meta[k] for k in ("N", "seed", "lists")},
