@@ -202,6 +202,9 @@ def test_formats(tmp_path: Path) -> None:
     assert {p.name for p in (tmp_path / "xlsx").glob("*.xlsx")} == {
         f"{n}.xlsx" for n in DEFAULT_LISTS
     }
+    # Rewriting a folder in another format leaves no stale copy behind.
+    write_scenario(sc, tmp_path / "xlsx", formats=["csv"])
+    assert not list((tmp_path / "xlsx").glob("*.xlsx"))
 
 
 @settings(max_examples=25, deadline=None)

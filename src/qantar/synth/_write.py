@@ -53,6 +53,9 @@ def write_scenario(
     for name, sl in scenario.lists.items():
         fmt = sl.spec.fmt if len(formats) > 1 else formats[0]
         path = out / f"{name}.{fmt}"
+        for other in FORMATS:  # a stale copy in the other format would be imported twice
+            if other != fmt:
+                (out / f"{name}.{other}").unlink(missing_ok=True)
         if fmt == "csv":
             _write_csv(path, sl.headers, sl.rows, delimiter=sl.spec.delimiter, encoding=_enc(sl))
         else:
