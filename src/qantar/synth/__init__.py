@@ -16,7 +16,6 @@ the Prosecutor General, 5 January 2023; security-force deaths).
     >>> paths = write_scenario(scenario, "out", formats=("csv", "xlsx"))  # doctest: +SKIP
 """
 
-from qantar.synth._capture import CaptureSettings
 from qantar.synth._histories import SimulatedHistories, simulate_histories
 from qantar.synth._lists import DEFAULT_LISTS, LIST_SPECS, Corruption, ListSpec
 from qantar.synth._people import Person, PopulationSettings
@@ -27,7 +26,6 @@ __all__ = [
     "DEFAULT_LISTS",
     "FORMATS",
     "LIST_SPECS",
-    "CaptureSettings",
     "Corruption",
     "ListSpec",
     "Person",

@@ -241,8 +241,9 @@ class PopulationSettings:
     security_share: float = 19 / 238
     male_share_civilian: float = 0.9
     minors_share: float = 0.03
+    # Tradition -> share, for every place (default: a mix by area, see _TRADITIONS_BY_AREA).
     traditions: Mapping[str, float] | None = None
-    # killed: day offsets from 4 January 2022 and their weights (5-7 January dominate).
+    # How Kazakhs' papers write the patronymic: "ru" (-ович), "kk" (-ұлы), "none".
     kazakh_patronymic: Mapping[str, float] | None = None
 
 
