@@ -14,6 +14,7 @@ from qantar.names import (
     compare,
     infer_sex,
     keys,
+    name_columns,
     name_key,
     parse,
     parse_parts,
@@ -586,6 +587,25 @@ def test_compare_family_is_not_the_same_person() -> None:
     assert family.same_family_different_sex
     assert family.score < same.score
     assert same.score > 0.95
+
+
+def test_patronymic_style_surname_meets_russian_form() -> None:
+    c = compare("Қайрат Нұрланұлы", "Нурланов Кайрат")
+    assert c.part("surname").level == "fuzzy"
+    assert c.part("given").level == "exact"
+    assert compare("Қайрат Нұрланұлы", "Ахметов Кайрат").part("surname").level == "missing"
+
+
+def test_name_columns() -> None:
+    cols = name_columns(parse("ОСПАНОВ Мирас Маратулы"))
+    assert cols["surname_key"] == name_key("Ospanov")
+    assert cols["surname_latin"] == "ospanov"
+    assert cols["given_key"] == name_key("Mıras")
+    assert cols["patronymic_key"] == name_key("Марат")
+    assert cols["sex"] == "M"
+    cols2 = name_columns(parse("Ospanova Aigerim"))
+    assert cols2["surname_family"] == cols["surname_family"]
+    assert cols2["given_frequency"] is not None
 
 
 def test_keys_of_a_parsed_name() -> None:
