@@ -174,6 +174,15 @@ PARSE_CASES: list[tuple[str, str | None, str | None, str | None, str]] = [
     # Given name and patronymic only.
     ("Мирас Маратович", None, "Мирас", "Маратович", "M"),
     ("Жанар Серикқызы", None, "Жанар", "Серикқызы", "F"),
+    # Birth years, ages and notes after the name are not parsed as names.
+    ("Оспанов Мирас, 1990", "Оспанов", "Мирас", None, "M"),
+    ("Мирас Оспанов, 25 лет", "Оспанов", "Мирас", None, "M"),
+    ("Оспанов Мирас Маратович (1990 г.р.)", "Оспанов", "Мирас", "Маратович", "M"),
+    ("Ivanov, Sergei", "Ivanov", "Sergei", None, "M"),
+    # Multi-word given names.
+    ("Абу Бакир Ибрагимов", "Ибрагимов", "Абу Бакир", None, "M"),
+    ("Ерлан Әбішұлы Сейтқалиев", "Сейтқалиев", "Ерлан", "Әбішұлы", "M"),
+    ("Абдуллаев Рустам Ахмед оглы", "Абдуллаев", "Рустам", "Ахмед оглы", "M"),
     # Mixed keyboard layouts (Latin look-alike letters inside Cyrillic words).
     ("Оспанoв Mирас", "Оспанoв", "Mирас", None, "M"),
 ]

@@ -119,6 +119,7 @@ _GIVEN_ENDINGS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-‐'’ʼ`][^\W\d_]+)*\.?|[,;()\[\]]")
+_DIGIT = re.compile(r"\d")
 _CONSONANTS_ONLY = re.compile(r"^[^aeiouаеёиоуыэюяәөұүіAEIOUАЕЁИОУЫЭЮЯӘӨҰҮІ]{2,3}$")
 
 
@@ -274,7 +275,10 @@ def parse(name: str) -> ParsedName:
         name = "" if name is None else str(name)
     script = _script(name)
     reasons: list[str] = []
-    tokens: list[str] = _TOKEN.findall(name)
+    # Names hold no digits: what follows the first one is a birth year, an age, an
+    # address (Оспанов Мирас, 1990 г.р.) and is not parsed (``original`` keeps it).
+    digit = _DIGIT.search(name)
+    tokens: list[str] = _TOKEN.findall(name[: digit.start()] if digit else name)
     aliases: list[str] = []
     comma_after: set[int] = set()
     if "(" in name or "[" in name or "," in name or ";" in name:
@@ -287,8 +291,9 @@ def parse(name: str) -> ParsedName:
             elif tok in ")]":
                 depth = max(0, depth - 1)
             elif tok in ",;":
-                if kept:
-                    comma_after.add(len(kept) - 1)
+                # Only "Surname, Given" is a convention; later commas separate other things.
+                if len(kept) == 1:
+                    comma_after.add(0)
             elif depth:
                 aliases.append(tok)
             else:
