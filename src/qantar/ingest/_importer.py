@@ -406,4 +406,13 @@ class _Writer:
         self.pending.clear()
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring
+
+
+def _dumps(cells: Any) -> str:
+    """JSON text of a row; a list of strings (every CSV and sheet row) without the general
+    encoder's overhead, which is a fifth of an import's time otherwise."""
+    if type(cells) is list and all(type(c) is str for c in cells):
+        return "[" + ",".join(map(_string, cells)) + "]"
+    return _encode(cells)
