@@ -80,6 +80,9 @@ class RowRejected(Exception):
 
 
 _MISSING = object()
+# One parsed field of the plan: cell index, header, parser, raw position, value positions,
+# cache, field name.
+_Step = tuple[int, str, Callable[[str], tuple[Any, ...]], int, tuple[int, ...], dict[str, Any], str]
 
 
 def _compute(cache: dict[str, Any], parse: Callable[[str], tuple[Any, ...]], text: str) -> Any:
@@ -152,9 +155,7 @@ class Normaliser:
         self._text = [
             (_AT[target], by_field[f][0][0]) for f, target in _TEXT_FIELDS if f in by_field
         ]
-        self._parsed: list[
-            tuple[int, str, Callable[[str], tuple[Any, ...]], int, tuple[int, ...], dict[str, Any], str]
-        ] = [
+        self._parsed: list[_Step] = [
             (cols[0][0], cols[0][1], self._parsers[f][0], self._parsers[f][1],
              self._parsers[f][2], {}, f)
             for f, cols in by_field.items()
