@@ -181,7 +181,9 @@ def import_table(
         dry_run=dry_run,
         forced=force,
     )
-    if previous is not None and not force:
+    if previous is not None and dry_run:
+        result.already_imported = True  # a dry run still shows what the file holds
+    elif previous is not None and not force:
         result.already_imported = True
         result.batch_id = int(previous.id)
         result.rows_read = int(previous.rows_read)
