@@ -365,3 +365,25 @@ def test_dry_run_writes_nothing_and_previews(project: Project, tmp_path: Path) -
     assert result.rows_read == 5 and len(result.preview) == 5
     assert result.preview[0]["name_raw"] == "Ахметов Нурлан Серикович"
     assert [c.field for c in result.columns][:3] == ["source_record_id", "name", "sex"]
+
+
+def test_project_settings_add_header_names(project: Project, tmp_path: Path) -> None:
+    settings = project.root / "qantar.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "[import]\n", '[import]\nheaders = { surname = ["Фамилия погибшего"] }\n'
+        ),
+        encoding="utf-8",
+    )
+    reopened = Project.open(project.root)
+    path = tmp_path / "list.csv"
+    write_csv(path, ["Фамилия погибшего", "Дата"], [["Ахметов", "2022"]], encoding="utf-8")
+    result = import_file(reopened, path, source="settings")
+    assert {c.header: (c.field, c.how) for c in result.columns}["Фамилия погибшего"] == (
+        "surname", "settings",
+    )  # fmt: skip
+    assert next(iter_records(reopened))["surname_raw"] == "Ахметов"
+    # a dry run of a file already imported still shows its mapping and rows
+    again = import_file(reopened, path, source="settings", dry_run=True)
+    assert again.already_imported and again.dry_run and again.rows_read == 1
+    reopened.close()

@@ -39,13 +39,20 @@ def _check_format(value: str, allowed: tuple[str, ...]) -> str:
 
 def _print_result(result: ImportResult) -> None:
     name = Path(result.file).name
-    if result.already_imported:
+    if result.already_imported and not result.dry_run:
         console.print(
             f"{name}: already imported into {result.source!r} (batch {result.batch_id}, same "
             "SHA-256); nothing added. Use --force to import it again.",
             soft_wrap=True,
         )
         return
+    if result.already_imported:
+        console.print(
+            f"note: {name} is already imported into {result.source!r}; importing it again "
+            "would add nothing unless --force",
+            soft_wrap=True,
+            markup=False,
+        )
     verb = "would store" if result.dry_run else "stored"
     how = result.file_format + (f", {result.encoding}" if result.encoding else "")
     if result.delimiter:

@@ -79,25 +79,22 @@ class RowRejected(Exception):
         self.problem = problem
 
 
-def _cached(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """A parser returning the value, or the problem's reason as a ``ParseProblem``
-    instance, memoised per import (lists repeat the same dates and words endlessly)."""
-    cache: dict[str, Any] = {}
+_MISSING = object()
+# One parsed field of the plan: cell index, header, parser, raw position, value positions,
+# cache, field name.
+_Step = tuple[int, str, Callable[[str], tuple[Any, ...]], int, tuple[int, ...], dict[str, Any], str]
 
-    def run(text: str) -> Any:
-        try:
-            return cache[text]
-        except KeyError:
-            pass
-        try:
-            value = parse(text)
-        except ParseProblem as exc:
-            value = exc
-        if len(cache) < _CACHE_LIMIT:
-            cache[text] = value
-        return value
 
-    return run
+def _compute(cache: dict[str, Any], parse: Callable[[str], tuple[Any, ...]], text: str) -> Any:
+    """Parse once per distinct text per import (lists repeat the same dates and words
+    endlessly); a problem is cached too, as the ``ParseProblem`` itself."""
+    try:
+        value: Any = parse(text)
+    except ParseProblem as exc:
+        value = exc
+    if len(cache) < _CACHE_LIMIT:
+        cache[text] = value
+    return value
 
 
 class Normaliser:
@@ -115,18 +112,36 @@ class Normaliser:
             parsed = parse_date(text.strip(), order)
             return parsed.iso(), parsed.precision.value
 
-        self._date = _cached(date)
-        self._age = _cached(parse_age)
-        self._sex = _cached(lambda t: parse_sex(t).value)
-        self._event = _cached(parse_event_type)
-        self._place = _cached(self._lookup_place)
+        # field -> (parser giving a tuple, record positions of raw text and parsed values)
+        self._parsers: dict[str, tuple[Callable[[str], tuple[Any, ...]], int, tuple[int, ...]]] = {
+            "sex": (lambda t: (parse_sex(t).value,), _AT["sex_raw"], (_AT["sex"],)),
+            "birth_date": (
+                date, _AT["birth_date_raw"], (_AT["birth_date"], _AT["birth_date_precision"])
+            ),
+            "event_date": (
+                date, _AT["event_date_raw"], (_AT["event_date"], _AT["event_date_precision"])
+            ),
+            "age": (lambda t: (parse_age(t),), _AT["age_raw"], (_AT["age"],)),
+            "event_type": (
+                lambda t: (parse_event_type(t),), _AT["event_type_raw"], (_AT["event_type"],)
+            ),
+        }  # fmt: skip
+        self._place = self._lookup_place
+        self._places_cache: dict[str, tuple[str, str] | None] = {}
         self._template: list[Any] = [None] * len(RECORD_FIELDS)
         self._template[_AT["sex"]] = "U"
         self.compile([])
 
     def _lookup_place(self, text: str) -> tuple[str, str] | None:
+        try:
+            return self._places_cache[text]
+        except KeyError:
+            pass
         place = self.gazetteer.lookup(text)
-        return (place.id, place.kind) if place else None
+        found = (place.id, place.kind) if place else None
+        if len(self._places_cache) < _CACHE_LIMIT:
+            self._places_cache[text] = found
+        return found
 
     def compile(self, columns: Sequence[ColumnMapping]) -> None:
         """Fix the plan: which cell index feeds which field."""
@@ -140,7 +155,17 @@ class Normaliser:
         self._text = [
             (_AT[target], by_field[f][0][0]) for f, target in _TEXT_FIELDS if f in by_field
         ]
-        self._one = {f: cols[0] for f, cols in by_field.items()}
+        self._parsed: list[_Step] = [
+            (cols[0][0], cols[0][1], self._parsers[f][0], self._parsers[f][1],
+             self._parsers[f][2], {}, f)
+            for f, cols in by_field.items()
+            if f in self._parsers
+        ]  # fmt: skip
+        event_date = by_field.get("event_date")
+        self._implied_index = event_date[0][0] if event_date and event_date[0][2] else None
+        self._implied = event_date[0][2] if event_date else None
+        self._has_event_type = "event_type" in by_field
+        self._default_event = self.rules.defaults.get("event_type")
         self._places = [(i, h) for i, h, _ in by_field.get("place", [])]
         self._notes = [(i, h) for i, h, _ in by_field.get("notes", [])]
         self._width = 1 + max((i for cols in by_field.values() for i, _, _ in cols), default=-1)
@@ -188,60 +213,28 @@ class Normaliser:
             if value and not value.isspace():
                 out[at] = value
                 seen = True
-        one = self._one
-
-        def take(name: str) -> tuple[str, str, str | None] | None:
-            hit = one.get(name)
-            if hit is None:
-                return None
-            value = cells[hit[0]]
+        for index, header, parse, raw_at, value_ats, cache, name in self._parsed:
+            value = cells[index]
             if not value or value.isspace():
-                return None
-            return value, hit[1], hit[2]
-
-        hit = take("sex")
-        if hit:
+                continue
             seen = True
-            out[_AT["sex_raw"]] = hit[0]
-            parsed = self._sex(hit[0])
-            if isinstance(parsed, ParseProblem):
-                problems.append(Problem(hit[1], hit[0], f"sex: {parsed}"))
+            out[raw_at] = value
+            parsed = cache.get(value, _MISSING)
+            if parsed is _MISSING:
+                parsed = _compute(cache, parse, value)
+            if parsed.__class__ is ParseProblem:
+                problems.append(Problem(header, value, f"{name}: {parsed}"))
             else:
-                out[_AT["sex"]] = parsed
-        for name in ("birth_date", "event_date"):
-            hit = take(name)
-            if hit:
-                seen = True
-                out[_AT[name + "_raw"]] = hit[0]
-                parsed = self._date(hit[0])
-                if isinstance(parsed, ParseProblem):
-                    problems.append(Problem(hit[1], hit[0], f"{name}: {parsed}"))
-                else:
-                    out[_AT[name]], out[_AT[name + "_precision"]] = parsed
-        hit = take("age")
-        if hit:
-            seen = True
-            out[_AT["age_raw"]] = hit[0]
-            parsed = self._age(hit[0])
-            if isinstance(parsed, ParseProblem):
-                problems.append(Problem(hit[1], hit[0], f"age: {parsed}"))
-            else:
-                out[_AT["age"]] = parsed
-        hit = take("event_type")
-        if hit:
-            seen = True
-            out[_AT["event_type_raw"]] = hit[0]
-            parsed = self._event(hit[0])
-            if isinstance(parsed, ParseProblem):
-                problems.append(Problem(hit[1], hit[0], f"event_type: {parsed}"))
-            else:
-                out[_AT["event_type"]] = parsed
-        else:
-            date_hit = take("event_date")
-            if date_hit and date_hit[2]:
-                out[_AT["event_type"]] = date_hit[2]
-            elif "event_type" in self.rules.defaults:
-                out[_AT["event_type"]] = self.rules.defaults["event_type"]
+                for at, item in zip(value_ats, parsed, strict=True):
+                    out[at] = item
+        if out[_AT["event_type_raw"]] is None:
+            # No status given: the date column's name may say what happened ("Дата гибели"),
+            # else the mapping file's default for the whole list.
+            implied_at = self._implied_index
+            if implied_at is not None and cells[implied_at] and not cells[implied_at].isspace():
+                out[_AT["event_type"]] = self._implied
+            elif self._default_event is not None:
+                out[_AT["event_type"]] = self._default_event
         if self._places:
             places = [(cells[i], h) for i, h in self._places if cells[i] and not cells[i].isspace()]
             if places:
