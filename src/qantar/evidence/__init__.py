@@ -18,6 +18,9 @@ from qantar.evidence._archive import (
     show_item,
 )
 from qantar.evidence._custody import ACTIONS, record_event
+from qantar.evidence._derive import strip_location
+from qantar.evidence._export import ExportResult, export, verify_bundle
+from qantar.evidence._similar import Similar, groups, similar
 from qantar.evidence._timestamp import (
     TimestampRequest,
     add_root,
@@ -30,7 +33,9 @@ from qantar.evidence._verify import Problem, VerifyReport, verify
 __all__ = [
     "ACTIONS",
     "AddResult",
+    "ExportResult",
     "Problem",
+    "Similar",
     "TimestampRequest",
     "VerifyReport",
     "add",
@@ -39,13 +44,18 @@ __all__ = [
     "annotate",
     "attach",
     "build_request",
+    "export",
+    "groups",
     "items_for_incident",
     "list_incidents",
     "list_items",
     "record_consent",
     "record_event",
     "show_item",
+    "similar",
     "store_response",
+    "strip_location",
     "timestamp_head",
     "verify",
+    "verify_bundle",
 ]
