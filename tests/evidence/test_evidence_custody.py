@@ -127,7 +127,7 @@ def test_reordered_events_are_named(archive: tuple[Project, list[str]]) -> None:
 
 
 def test_inserted_event_is_named(archive: tuple[Project, list[str]], tmp_path: Path) -> None:
-    project, shas = archive
+    project, _ = archive
     # A forger with database access but without the key copies a real signature.
     with project.engine.begin() as conn:
         rows = [dict(r) for r in conn.execute(select(custody_events)).mappings()]

@@ -424,79 +424,86 @@ def verify_bundle(path: str | os.PathLike[str], *, expect_key: str | None = None
         report.fail("bundle", name, f"not a readable ZIP: {exc}")
         return report
     with archive:
-        names = [i.filename for i in archive.infolist()]
-        if len(set(names)) != len(names):
-            report.fail("bundle", name, "duplicate member names")
-        if any(n.startswith("/") or ".." in n.split("/") for n in names):
-            report.fail("bundle", name, "unsafe member path")
         try:
-            manifest = json.loads(archive.read("manifest.json"))
-            public_pem = archive.read("public_key.pem")
-            sums_bytes = archive.read("SHA256SUMS")
-            sums_sig = archive.read("SHA256SUMS.sig")
-        except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-            report.fail("bundle", name, f"incomplete bundle: {exc}")
-            return report
-        try:
-            public_key = public_key_from_pem(public_pem)
-        except Exception as exc:
-            report.fail("key", "public_key.pem", f"unreadable: {exc}")
-            return report
-        report.key_id = key_id(public_key)
-        if expect_key and report.key_id != expect_key.lower():
-            report.fail(
-                "key", "public_key.pem", f"fingerprint {report.key_id} is not the expected one"
-            )
-        if public_pem.decode("ascii", "replace") != manifest.get("public_key_pem"):
-            report.fail("key", "manifest.json", "public key differs from public_key.pem")
-        if not verify_signature(public_key, sums_sig.hex(), sums_bytes):
-            report.fail("bundle", "SHA256SUMS", "signature does not verify with public_key.pem")
-        listed: dict[str, str] = {}
-        for line in sums_bytes.decode("utf-8", "replace").splitlines():
-            listed_hash, _, member = line.partition("  ")
-            listed[member] = listed_hash
-        for member in names:
-            if member in ("SHA256SUMS", "SHA256SUMS.sig"):
-                continue
-            if member not in listed:
-                report.fail("bundle", member, "not listed in SHA256SUMS")
-                continue
-            digest = hashlib.sha256()
-            try:
-                with archive.open(member) as handle:
-                    for chunk in read_chunks(handle):
-                        digest.update(chunk)
-            except (zipfile.BadZipFile, OSError) as exc:
-                report.fail("object", member, f"unreadable in the ZIP: {exc}")
-                continue
-            if digest.hexdigest() != listed[member]:
-                report.fail("object", member, "content differs from SHA256SUMS")
-        for member in set(listed) - set(names):
-            report.fail("object", member, "listed in SHA256SUMS but missing")
-        _check_items(report, archive, manifest, names)
-        log = manifest.get("custody", [])
-        check_chain(report, log, public_key, withheld_ok=True)
-        head = manifest.get("head") or {}
-        if (
-            not log
-            or head.get("seq") != log[-1]["seq"]
-            or head.get("event_hash") != log[-1]["event_hash"]
-            or not verify_signature(
-                public_key,
-                str(head.get("signature", "")),
-                head_message(int(head.get("seq", 0)), str(head.get("event_hash", ""))),
-            )
-        ):
-            report.fail("head", "manifest.json", "signed head does not match the last event")
-        _check_bundle_tokens(report, archive, manifest)
+            _check_contents(report, archive, name, expect_key)
+        except Exception as exc:  # hostile input: any parse failure is a finding, not a crash
+            report.fail("bundle", name, f"damaged: {type(exc).__name__}: {exc}")
     offset = None
     try:
         offset = first_difference_from_canonical(name)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # hostile input, as above
         report.fail("bundle", name, f"ZIP structure unreadable: {exc}")
     if offset is not None:
         report.fail("bundle", name, f"ZIP container altered (first difference at byte {offset})")
     return report
+
+
+def _check_contents(
+    report: VerifyReport, archive: zipfile.ZipFile, name: str, expect_key: str | None
+) -> None:
+    names = [i.filename for i in archive.infolist()]
+    if len(set(names)) != len(names):
+        report.fail("bundle", name, "duplicate member names")
+    if any(n.startswith("/") or ".." in n.split("/") for n in names):
+        report.fail("bundle", name, "unsafe member path")
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+        public_pem = archive.read("public_key.pem")
+        sums_bytes = archive.read("SHA256SUMS")
+        sums_sig = archive.read("SHA256SUMS.sig")
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        report.fail("bundle", name, f"incomplete bundle: {exc}")
+        return
+    try:
+        public_key = public_key_from_pem(public_pem)
+    except Exception as exc:
+        report.fail("key", "public_key.pem", f"unreadable: {exc}")
+        return
+    report.key_id = key_id(public_key)
+    if expect_key and report.key_id != expect_key.lower():
+        report.fail("key", "public_key.pem", f"fingerprint {report.key_id} is not the expected one")
+    if public_pem.decode("ascii", "replace") != manifest.get("public_key_pem"):
+        report.fail("key", "manifest.json", "public key differs from public_key.pem")
+    if not verify_signature(public_key, sums_sig.hex(), sums_bytes):
+        report.fail("bundle", "SHA256SUMS", "signature does not verify with public_key.pem")
+    listed: dict[str, str] = {}
+    for line in sums_bytes.decode("utf-8", "replace").splitlines():
+        listed_hash, _, member = line.partition("  ")
+        listed[member] = listed_hash
+    for member in names:
+        if member in ("SHA256SUMS", "SHA256SUMS.sig"):
+            continue
+        if member not in listed:
+            report.fail("bundle", member, "not listed in SHA256SUMS")
+            continue
+        digest = hashlib.sha256()
+        try:
+            with archive.open(member) as handle:
+                for chunk in read_chunks(handle):
+                    digest.update(chunk)
+        except (zipfile.BadZipFile, OSError) as exc:
+            report.fail("object", member, f"unreadable in the ZIP: {exc}")
+            continue
+        if digest.hexdigest() != listed[member]:
+            report.fail("object", member, "content differs from SHA256SUMS")
+    for member in set(listed) - set(names):
+        report.fail("object", member, "listed in SHA256SUMS but missing")
+    _check_items(report, archive, manifest, names)
+    log = manifest.get("custody", [])
+    check_chain(report, log, public_key, withheld_ok=True)
+    head = manifest.get("head") or {}
+    if (
+        not log
+        or head.get("seq") != log[-1]["seq"]
+        or head.get("event_hash") != log[-1]["event_hash"]
+        or not verify_signature(
+            public_key,
+            str(head.get("signature", "")),
+            head_message(int(head.get("seq", 0)), str(head.get("event_hash", ""))),
+        )
+    ):
+        report.fail("head", "manifest.json", "signed head does not match the last event")
+    _check_bundle_tokens(report, archive, manifest)
 
 
 def _check_items(
