@@ -42,7 +42,9 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
             markup=False,
         )
     if not report.ok:
-        raise typer.Exit(1)
+        # SystemExit, not typer.Exit: qantar.cli.main runs click in non-standalone mode,
+        # which turns typer.Exit into a return value that would be lost.
+        raise SystemExit(1)
 
 
 def register(app: typer.Typer) -> None:
