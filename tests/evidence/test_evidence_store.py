@@ -73,9 +73,10 @@ def test_no_code_path_overwrites_an_existing_object(project: Project, tmp_path: 
     os.chmod(target, 0o644)
     target.write_text("tampered")  # damage done outside qantar...
     os.chmod(target, 0o444)
-    result = store_file(source, project.evidence_dir / "objects")
-    assert not result.created  # ...is never "repaired" by writing over the object
-    assert target.read_text() == "tampered"
+    with pytest.raises(InputError, match="no longer match"):
+        store_file(source, project.evidence_dir / "objects")
+    assert target.read_text() == "tampered"  # never "repaired" by writing over it
+    assert not [p for p in target.parent.parent.iterdir() if p.name.startswith(".tmp")]
 
 
 def test_collection_record_unknown_never_invented(project: Project, tmp_path: Path) -> None:

@@ -341,6 +341,44 @@ def register(app: typer.Typer) -> None:
         when = timestamp_head(project, tsa_url)
         console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
 
+    @evidence.command("replicate")
+    def replicate_cmd(
+        to: Annotated[
+            list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+        ] = None,
+    ) -> None:
+        """Copy every object to the replica folders (second disk, share)."""
+        from qantar.evidence import replicate
+
+        made = replicate(open_project(), to or None)
+        console.print(f"{made} cop(ies) written", markup=False)
+
+    @evidence.command("fixity")
+    def fixity_cmd(
+        to: Annotated[
+            list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+        ] = None,
+        repair: Annotated[bool, typer.Option(help="Restore drifted copies.")] = True,
+        fmt: FormatOption = "text",
+    ) -> None:
+        """Re-hash the store and every replica; name drift; restore from a good copy."""
+        from qantar.evidence import fixity
+
+        as_json = _check_format(fmt)
+        report = fixity(open_project(), to or None, repair=repair)
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            for d in report.drift:
+                console.print(f"DRIFT {d['file']}: {d['problem']}", markup=False)
+            for r in report.restored:
+                console.print(f"restored {r['file']} from {r['from']}", markup=False)
+            for u in report.unrecoverable:
+                console.print(f"UNRECOVERABLE {u}: no good copy anywhere", markup=False)
+            console.print(f"{report.copies_checked} cop(ies) checked", markup=False)
+        if not report.ok:
+            raise SystemExit(1)
+
     @incident.command("add")
     def incident_add(
         description: Annotated[str, typer.Option(help="What happened.")],

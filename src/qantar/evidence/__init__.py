@@ -20,6 +20,7 @@ from qantar.evidence._archive import (
 from qantar.evidence._custody import ACTIONS, record_event
 from qantar.evidence._derive import strip_location
 from qantar.evidence._export import ExportResult, export, verify_bundle
+from qantar.evidence._replicas import FixityReport, fixity, replicate
 from qantar.evidence._similar import Similar, groups, similar
 from qantar.evidence._timestamp import (
     TimestampRequest,
@@ -34,6 +35,7 @@ __all__ = [
     "ACTIONS",
     "AddResult",
     "ExportResult",
+    "FixityReport",
     "Problem",
     "Similar",
     "TimestampRequest",
@@ -45,12 +47,14 @@ __all__ = [
     "attach",
     "build_request",
     "export",
+    "fixity",
     "groups",
     "items_for_incident",
     "list_incidents",
     "list_items",
     "record_consent",
     "record_event",
+    "replicate",
     "show_item",
     "similar",
     "store_response",

@@ -117,6 +117,13 @@ def store_file(
             created = True
         except FileExistsError:
             created = False
+            if _sha256_of(final) != sha256:
+                # Never "repair" by writing: the damage must stay visible to verify.
+                raise InputError(
+                    f"the archive already holds {final} but its bytes no longer match its "
+                    "name: run `qantar evidence verify` and restore it from a replica",
+                    file=name,
+                ) from None
         _fsync_dir(final.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
