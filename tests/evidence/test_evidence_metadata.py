@@ -136,3 +136,28 @@ def test_claims_never_touch_the_object(project: Project, tmp_path: Path) -> None
     assert claim["kind"] == "geolocation" and claim["author"] == "analyst-1"
     assert claim["confidence"] == 0.7
     assert verify(project).ok
+
+
+def test_video_location_stripped_in_derivative(project: Project, tmp_path: Path) -> None:
+    from qantar.evidence import strip_location
+
+    source = tmp_path / "loc.mp4"
+    with av.open(str(source), "w", format="mp4") as container:
+        container.metadata["location"] = "+43.2380+076.9450/"
+        stream = container.add_stream("mpeg4", rate=12)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for _ in range(12):
+            pixels = (np.random.default_rng(1).random((48, 64, 3)) * 255).astype("uint8")
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    [r] = add(project, [source])
+    assert "location" in show_item(project, r.sha256)["metadata"][0]["raw"]["metadata"]
+    child = strip_location(project, r.sha256)
+    shown = show_item(project, child)
+    assert shown["parent_sha256"] == r.sha256
+    assert "location" not in shown["metadata"][0]["raw"]["metadata"]
+    assert "location" in shown["transform"]["removed"]
+    assert strip_location(project, r.sha256) == child  # made once, then reused
+    assert verify(project).ok

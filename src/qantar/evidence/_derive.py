@@ -25,12 +25,41 @@ from qantar.project import Project
 
 STRIP = "strip-location"
 _STRIPPABLE = ("image/jpeg", "image/png", "image/tiff", "image/webp")
+# Video: remuxed (no re-encoding) without container or stream metadata (location, times).
+_VIDEO_FORMATS = {
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/webm": "webm",
+    "video/x-matroska": "matroska",
+}
 # EXIF tags that identify where or with which device: GPS IFD, serials, maker notes.
 _REMOVE_TAGS = (0x8825, 0xA431, 0xA435, 0x927C, 0xC62F)
 
 
 def can_strip(media_type: str) -> bool:
-    return media_type in _STRIPPABLE
+    return media_type in _STRIPPABLE or media_type in _VIDEO_FORMATS
+
+
+def _stripped_video(source: Path, media_type: str, out: Path) -> list[str]:
+    import av
+
+    removed: set[str] = set()
+    with (
+        av.open(str(source)) as inp,
+        av.open(str(out), "w", format=_VIDEO_FORMATS[media_type]) as dst,
+    ):
+        removed.update(inp.metadata)
+        mapping = {}
+        for stream in inp.streams:
+            if stream.type in ("video", "audio"):
+                removed.update(f"stream:{k}" for k in stream.metadata)
+                mapping[stream.index] = dst.add_stream_from_template(stream)
+                mapping[stream.index].metadata.clear()
+        for packet in inp.demux():
+            if packet.stream.index in mapping and packet.dts is not None:
+                packet.stream = mapping[packet.stream.index]
+                dst.mux(packet)
+    return sorted(removed)
 
 
 def _stripped_copy(source: Path, media_type: str, out: Path) -> list[str]:
@@ -82,7 +111,8 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        removed = _stripped_copy(object_path(store, sha), parent["media_type"], tmp)
+        strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy
+        removed = strip(object_path(store, sha), parent["media_type"], tmp)
         stored = store_file(tmp, store)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -91,7 +121,9 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
         return sha
     transform = {
         "name": STRIP,
-        "tool": f"pillow {version('pillow')}",
+        "tool": f"av {version('av')}"
+        if parent["media_type"] in _VIDEO_FORMATS
+        else f"pillow {version('pillow')}",
         "by": tool_version(),
         "removed": removed,
     }
