@@ -96,3 +96,24 @@ def test_pdq_crops_close_the_gap_pdq_alone_leaves(tmp_path: Path) -> None:
     assert with_crops.pdq is not None and without.pdq is not None
     assert with_crops.pdq < without.pdq
     assert with_crops.similar
+
+
+def test_vectorised_index_agrees_with_pairwise_distance(tmp_path: Path) -> None:
+    from qantar.evidence._perceptual import distance, image_hashes
+    from qantar.evidence._similar import _Index
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    paths = list(_variants(textured(9), folder).values())
+    for seed in range(30, 36):
+        paths.append(folder / f"u{seed}.png")
+        textured(seed).save(paths[-1])
+    by_item = {p.name: image_hashes(p) for p in paths}
+    index = _Index(by_item)
+    for i, a in enumerate(index.items):
+        expected = {
+            j
+            for j, b in enumerate(index.items)
+            if j != i and distance(by_item[a], by_item[b]).similar
+        }
+        assert index.neighbours(i) == expected, a
