@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from qantar.errors import InputError, QantarError
-from qantar.evidence import _metadata, _perceptual
+from qantar.evidence import _metadata, _perceptual, _provenance
 from qantar.evidence._common import (
     UNKNOWN,
     canonical_json,
@@ -158,13 +158,26 @@ def _add_one(
             "original_name": source.name,
             "original_path": str(source.resolve()),
         }
+        details: dict[str, Any] = {
+            "collection": collection,
+            "size": stored.size,
+            "media_type": media_type,
+        }
+        third_party = _provenance.check(stored.path, media_type)
+        if third_party is not None:
+            details["third_party_proof"] = third_party
+            if not third_party["ok"]:
+                flags.append(
+                    f"{third_party['format']} integrity check failed: "
+                    + "; ".join(third_party["problems"])
+                )
         event = log.append(
             "added" if new else "acquired",
             [stored.sha256],
             "new item added to the archive"
             if new
             else "identical bytes collected again; the stored object was not copied",
-            {"collection": collection, "size": stored.size, "media_type": media_type},
+            details,
         )
         conn.execute(
             insert(evidence_collections).values(
