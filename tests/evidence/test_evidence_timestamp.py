@@ -60,3 +60,22 @@ def test_swapped_token_is_named_by_verify(archived: Project, tsa: LocalTSA) -> N
     assert not report.ok
     assert [p.kind for p in report.failures] == ["timestamp"]
     assert "test-tsa" in report.failures[0].subject
+
+
+def test_items_for_incident_carry_custody_summary(
+    project: Project, tmp_path: Path, tsa: LocalTSA
+) -> None:
+    from qantar.evidence import add_incident, items_for_incident
+
+    incident = add_incident(project, date="2022-01-05", description="d", type="shooting")
+    f = tmp_path / "x.txt"
+    f.write_text("x")
+    add(project, [f], incident=incident)
+    [row] = items_for_incident(project, incident)
+    assert row["custody_events"] == 2 and row["timestamped_at"] is None
+    assert row["first_event"]["action"] == "added"
+    add_root(project, tsa.root_pem)
+    request = build_request(project)
+    store_response(project, request, tsa.respond(request.der), tsa="t")
+    [row] = items_for_incident(project, incident)
+    assert row["timestamped_at"] is not None
