@@ -224,3 +224,11 @@ def test_public_export_strips_location_and_honours_consent(
     assert parent["metadata"][0]["summary"]["gps"]
     assert verify(project).ok
     assert verify_bundle(result.path).ok
+
+
+def test_pdf_summary(populated: tuple[Project, int, list[str]], tmp_path: Path) -> None:
+    project, incident, _ = populated
+    bundle = export(project, tmp_path / "b.zip", incident=incident, pdf=True).path
+    with zipfile.ZipFile(bundle) as zf:
+        assert zf.read("summary.pdf").startswith(b"%PDF")
+    assert verify_bundle(bundle).ok
