@@ -79,3 +79,29 @@ def test_items_for_incident_carry_custody_summary(
     store_response(project, request, tsa.respond(request.der), tsa="t")
     [row] = items_for_incident(project, incident)
     assert row["timestamped_at"] is not None
+
+
+def test_offline_request_and_response_through_the_cli(
+    archived: Project, tsa: LocalTSA, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from qantar.cli import main
+
+    def run(*args: str) -> int:
+        sys.argv = ["qantar", "--project", str(archived.root), "evidence", "timestamp", *args]
+        try:
+            main()
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        return 0
+
+    root = tmp_path / "root.pem"
+    root.write_bytes(tsa.root_pem)
+    req = tmp_path / "req.tsq"
+    assert run("--trust-root", str(root), "--request-out", str(req)) == 0
+    resp = tmp_path / "resp.tsr"
+    resp.write_bytes(tsa.respond(req.read_bytes()))
+    assert run("--response", str(resp), "--request", str(req)) == 0
+    assert "timestamped at" in capsys.readouterr().out
+    assert verify(archived).timestamps_checked == 1

@@ -327,19 +327,56 @@ def register(app: typer.Typer) -> None:
 
     @evidence.command("timestamp")
     def timestamp_cmd(
-        tsa_url: Annotated[str, typer.Option(help="RFC 3161 authority URL (network call).")],
+        tsa_url: Annotated[
+            str | None, typer.Option(help="RFC 3161 authority URL (network call).")
+        ] = None,
         trust_root: Annotated[
             Path | None, typer.Option(help="PEM root of that authority, trusted from now on.")
         ] = None,
+        request_out: Annotated[
+            Path | None, typer.Option(help="Offline: write the request here (.tsq).")
+        ] = None,
+        response: Annotated[
+            Path | None, typer.Option(help="Offline: the authority's reply (.tsr) ...")
+        ] = None,
+        request: Annotated[
+            Path | None, typer.Option(help="... to this request written earlier.")
+        ] = None,
     ) -> None:
-        """Anchor the head of the custody log with an RFC 3161 timestamp."""
-        from qantar.evidence import add_root, timestamp_head
+        """Anchor the head of the custody log with an RFC 3161 timestamp.
+
+        Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine
+        `curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL
+        > resp.tsr`, then --response resp.tsr --request req.tsq.
+        """
+        from qantar.evidence import (
+            TimestampRequest,
+            add_root,
+            build_request,
+            store_response,
+            timestamp_head,
+        )
 
         project = open_project()
         if trust_root is not None:
             add_root(project, trust_root.read_bytes())
-        when = timestamp_head(project, tsa_url)
-        console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
+        if request_out is not None:
+            req = build_request(project)
+            req.save(request_out)
+            console.print(
+                f"request for custody event {req.seq} written to {request_out}", markup=False
+            )
+        elif response is not None:
+            if request is None:
+                raise InputError("--response needs --request (the .tsq it answers)")
+            req = TimestampRequest.load(request)
+            when = store_response(project, req, response.read_bytes(), tsa=str(response.name))
+            console.print(f"custody event {req.seq} timestamped at {when}", markup=False)
+        elif tsa_url is not None:
+            when = timestamp_head(project, tsa_url)
+            console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
+        elif trust_root is None:
+            raise InputError("give --tsa-url, --request-out, or --response with --request")
 
     @evidence.command("replicate")
     def replicate_cmd(
