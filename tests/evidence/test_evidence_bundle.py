@@ -55,7 +55,17 @@ def populated(project: Project, tmp_path: Path, tsa: LocalTSA) -> tuple[Project,
     note.write_text("statement reference S-17")
     other = tmp_path / "unrelated.txt"
     other.write_text("belongs to no incident")
-    shas = [r.sha256 for r in add(project, [photo, note], incident=incident, collected_by="R")]
+    shas = [
+        r.sha256
+        for r in add(
+            project,
+            [photo, note],
+            incident=incident,
+            collected_by="Researcher Aigerim",
+            from_whom="Witness Bolat",
+            source_url="https://t.me/somebody/1",
+        )
+    ]
     add(project, [other])
     annotate(project, shas[0], kind="description", body="crowd and armoured vehicle")
     add_root(project, tsa.root_pem)
@@ -208,6 +218,19 @@ def test_public_export_strips_location_and_honours_consent(
     assert shas[1] not in result.items and shas[0] not in result.items
     assert {w["item"] for w in result.withheld} == {shas[1]}
     [copy] = result.items
+    annotate(project, shas[0], kind="geolocation", body="43.2380, 76.9450")
+    result = export(project, tmp_path / "public2.zip", incident=incident, public=True)
+    with zipfile.ZipFile(result.path) as zf:
+        everything = b"".join(zf.read(n) for n in zf.namelist() if not n.startswith("files/"))
+    for secret in (
+        b"Aigerim",
+        b"Bolat",
+        b"t.me/somebody",
+        b"square.jpg",
+        b"76.9450",
+        str(tmp_path).encode(),
+    ):
+        assert secret not in everything, secret
     with zipfile.ZipFile(result.path) as zf:
         name = next(n for n in zf.namelist() if n.startswith(f"files/{copy}"))
         (tmp_path / "copy.jpg").write_bytes(zf.read(name))

@@ -190,8 +190,10 @@ def _manifest(
                 parents.add(item["parent_sha256"])
             lineage = [sha, item["parent_sha256"]] if item["parent_sha256"] else [sha]
             item["file"] = member_name(sha, item["media_type"])
+            if public:
+                item["original_name"] = item["file"].removeprefix("files/")
             item["collections"] = [
-                _clean(dict(r), ("id", "custody_seq", "original_path") if public else ("id",))
+                _public_collection(dict(r)) if public else _clean(dict(r), ("id",))
                 for r in conn.execute(
                     select(evidence_collections)
                     .where(evidence_collections.c.item_sha256.in_(lineage))
@@ -223,6 +225,8 @@ def _manifest(
                 for r in conn.execute(
                     select(claims).where(claims.c.item_sha256.in_(lineage)).order_by(claims.c.id)
                 ).mappings()
+                # A public bundle carries descriptions only: a geolocation claim is a location.
+                if not public or r["kind"] == "description"
             ]
             item["consents"] = [
                 {"status": r["status"], "record_sha256": r["record_hash"], "seq": r["custody_seq"]}
@@ -241,7 +245,8 @@ def _manifest(
         relevant = wanted | parents
         log = []
         for event in events(conn):
-            if set(event["items"]) & relevant:
+            # Public bundles withhold every event body: collection details name sources.
+            if not public and set(event["items"]) & relevant:
                 log.append(event)
             else:
                 # Unrelated events keep only what proves the chain: hashes and signature.
@@ -299,6 +304,14 @@ def _manifest(
 
 def _clean(row: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in drop}
+
+
+_PUBLIC_COLLECTION_FIELDS = ("collected_at", "collected_at_source", "how")
+
+
+def _public_collection(row: dict[str, Any]) -> dict[str, Any]:
+    """Who collected it, from whom, where and the file name can endanger people: kept out."""
+    return {k: row[k] for k in _PUBLIC_COLLECTION_FIELDS}
 
 
 VERIFY_TEXT = """\

@@ -34,7 +34,8 @@ How to check all of this with standard tools: see VERIFY.txt.</p>
 <h2>Items</h2>
 {% for it in m["items"] %}
 <table>
-<tr><th colspan="2">{{ loop.index }}. {{ it.original_name }} ({{ it.media_type }},
+<tr><th colspan="2">{{ loop.index }}. {{ it.file if m.kind == "public" else it.original_name }}
+({{ it.media_type }},
 {{ it.size }} bytes)</th></tr>
 <tr><td>File in bundle</td><td><code>{{ it.file }}</code> (original format, unaltered)</td></tr>
 <tr><td>SHA-256</td><td><code>{{ it.sha256 }}</code></td></tr>
@@ -42,9 +43,12 @@ How to check all of this with standard tools: see VERIFY.txt.</p>
 {% if it.parent_sha256 %}<tr><td>Derived from</td><td><code>{{ it.parent_sha256 }}</code>
 ({{ it.transform.name }}, {{ it.transform.tool }})</td></tr>{% endif %}
 {% for c in it.collections %}<tr><td>Collection {{ loop.index }}</td><td>
+{% if m.kind == "public" %}at {{ c.collected_at }} (time source: {{ c.collected_at_source }}),
+how {{ c.how }}{% else %}
 by {{ c.collected_by }}, at {{ c.collected_at }} (time source: {{ c.collected_at_source }}),
 from {{ c.source_url }}, place {{ c.place }}, from whom {{ c.from_whom }}, how {{ c.how }},
-file name {{ c.original_name }}{% if c.note %}; note: {{ c.note }}{% endif %}</td></tr>{% endfor %}
+file name {{ c.original_name }}{% if c.note %}; note: {{ c.note }}{% endif %}{% endif %}
+</td></tr>{% endfor %}
 {% for md in it.metadata %}<tr><td>Metadata ({{ md.tool }} {{ md.tool_version }})</td><td>
 {% for k, v in md.summary.items() %}{{ k }}: {{ v }}<br>{% endfor %}
 {% for f in md.flags %}<span class="flag">flag: {{ f }}</span><br>{% endfor %}</td></tr>{% endfor %}

@@ -129,7 +129,7 @@ def verify(
         if on_object:
             on_object(sha)
         if not path.exists() and not path.is_symlink():
-            report.fail("object", str(path), f"missing (item {sha[:12]}, {item['original_name']})")
+            report.fail("object", str(path), f"missing (item {sha[:12]})")
             continue
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode):
