@@ -191,3 +191,43 @@ def test_missing_private_key_blocks_changes_with_clear_message(
     with pytest.raises(QantarError, match="offline backup"):
         add(project, [f])
     assert verify(project, record=False).ok  # reading needs only the public key
+
+
+def test_any_single_field_change_is_named(archive: tuple[Project, list[str]]) -> None:
+    """Property: changing any field of any event makes the chain check name that event."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from qantar.evidence._custody import EVENT_FIELDS, load_public_key
+    from qantar.evidence._verify import VerifyReport, check_chain
+
+    project, shas = archive
+    record_event(project, "transferred", shas, "to the court")
+    with project.engine.connect() as conn:
+        log = events(conn)
+    key = load_public_key(project.public_key_path)
+    clean = VerifyReport()
+    check_chain(clean, log, key)
+    assert clean.ok
+
+    fields = [f for f in (*EVENT_FIELDS, "event_hash", "signature") if f != "seq"]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(0, len(log) - 1), st.sampled_from(fields), st.text(min_size=1, max_size=8))
+    def check(index: int, field: str, junk: str) -> None:
+        rows = [dict(r) for r in log]
+        value = rows[index][field]
+        if isinstance(value, list):
+            rows[index][field] = [*value, junk]
+        elif isinstance(value, dict):
+            rows[index][field] = {**value, "x": junk}
+        elif field in ("event_hash", "prev_hash", "signature", "key_id"):
+            rows[index][field] = ("0" if value[0] != "0" else "1") + value[1:]
+        else:
+            rows[index][field] = f"{value}{junk}"
+        report = VerifyReport()
+        check_chain(report, rows, key)
+        assert not report.ok
+        assert f"event {index + 1}" in {p.subject for p in report.failures}
+
+    check()
