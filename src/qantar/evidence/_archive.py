@@ -23,11 +23,13 @@ from qantar.evidence._common import (
     resolve_item,
 )
 from qantar.evidence._custody import CustodyLog, custody
+from qantar.evidence._custody import events as all_events
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import object_path, store_file
+from qantar.evidence._objects import check_source, object_path, store_file
 from qantar.evidence._tables import (
     claims,
     consents,
+    custody_events,
     evidence_collections,
     evidence_incidents,
     evidence_items,
@@ -35,6 +37,7 @@ from qantar.evidence._tables import (
     evidence_persons,
     incidents,
     perceptual_hashes,
+    timestamp_tokens,
 )
 from qantar.model.values import PartialDate
 from qantar.project import Project
@@ -90,8 +93,6 @@ def add(
     sources = [Path(p) for p in paths]
     if not sources:
         raise InputError("no files given")
-    from qantar.evidence._objects import check_source
-
     for source in sources:
         check_source(source)
     if incident is not None:
@@ -377,8 +378,6 @@ def items_for_incident(project: Project, incident_id: int) -> list[dict[str, Any
     a custody summary (for dossiers): ``custody_events``, ``first_event``, ``last_event``
     (time and action) and ``timestamped_at`` (the earliest RFC 3161 time covering the
     item's first event, or None)."""
-    from qantar.evidence._tables import custody_events, timestamp_tokens
-
     with project.engine.connect() as conn:
         shas = [
             r[0]
@@ -494,8 +493,6 @@ def show_item(project: Project, item: str, *, actor: str | None = None) -> dict[
             )
         ]
         log.append("viewed", [sha], "item shown")
-        from qantar.evidence._custody import events as all_events
-
         data["custody"] = [e for e in all_events(conn) if sha in e["items"]]
     return data
 
