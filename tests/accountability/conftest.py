@@ -275,3 +275,8 @@ def tamper(project: Project, sha: str) -> None:
 @pytest.fixture
 def scenario(project: Project, tmp_path: Path) -> Scenario:
     return build_scenario(project, tmp_path)
+
+
+@pytest.fixture(name="tamper")
+def tamper_fixture() -> object:
+    return tamper
