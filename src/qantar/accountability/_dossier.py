@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 import qantar.evidence as evidence
 from qantar.accountability._command import CommandGraph, source_of, who_was_responsible
-from qantar.accountability._common import now_utc
+from qantar.accountability._common import date_within, now_utc
 from qantar.accountability._entities import load_entities
 from qantar.accountability._publication import victim_display
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
@@ -319,7 +319,7 @@ def build_dossier(
             day = inc["date"] or ""
             units_then = [
                 p for p in graph.posts_held(target.id)
-                if p["unit_id"] and (not day or _covers(day, p["start"], p["end"]))
+                if p["unit_id"] and (not day or date_within(day, p["start"], p["end"]))
             ]  # fmt: skip
             chains = []
             if len(day) == 10:
@@ -451,12 +451,6 @@ def build_dossier(
         },
     }
     return Dossier(data, withheld, sorted(set(excluded_shas)))
-
-
-def _covers(day: str, start: str | None, end: str | None) -> bool:
-    from qantar.accountability._common import date_within
-
-    return date_within(day, start, end)
 
 
 def _summary(identity: dict[str, Any], posts: list[dict[str, Any]], blocks: list[dict[str, Any]]

@@ -132,7 +132,9 @@ _EU = Regime(
     key="eu-ghr",
     title="European Union: Global Human Rights Sanctions Regime",
     legal_basis=(
-        "Council Decision (CFSP) 2020/1999 of 7 December 2020, Article 1",
+        "Council Decision (CFSP) 2020/1999 of 7 December 2020, Article 1(1)(c) (serious "
+        "human rights violations or abuses) and 1(1)(d)(iii) (violations of freedom of "
+        "peaceful assembly, where widespread, systematic or of serious concern)",
         "Council Regulation (EU) 2020/1998 of 7 December 2020, Article 2 (serious human "
         "rights violations and abuses, including torture and other CIDT, extrajudicial, "
         "summary or arbitrary executions and killings, enforced disappearance, arbitrary "
@@ -147,12 +149,18 @@ _EU = Regime(
     ),
     scope={
         "extrajudicial_killing": Scope(
-            COVERED, "extrajudicial, summary or arbitrary executions and killings"
+            COVERED,
+            "extrajudicial, summary or arbitrary executions and killings (Decision Art. "
+            "1(1)(c)(iii))",
         ),
-        "torture": Scope(COVERED, "torture and other CIDT"),
-        "cidt": Scope(COVERED, "torture and other CIDT"),
-        "arbitrary_detention": Scope(COVERED, "arbitrary arrests or detentions"),
-        "enforced_disappearance": Scope(COVERED, "enforced disappearance of persons"),
+        "torture": Scope(COVERED, "torture and other CIDT (Decision Art. 1(1)(c)(i))"),
+        "cidt": Scope(COVERED, "torture and other CIDT (Decision Art. 1(1)(c)(i))"),
+        "arbitrary_detention": Scope(
+            COVERED, "arbitrary arrests or detentions (Decision Art. 1(1)(c)(v))"
+        ),
+        "enforced_disappearance": Scope(
+            COVERED, "enforced disappearance of persons (Decision Art. 1(1)(c)(iv))"
+        ),
     },
     family_basis=(
         "Persons 'associated with' the target may be listed; family members need their own "
