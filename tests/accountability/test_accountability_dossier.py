@@ -100,3 +100,41 @@ def test_uk_dossier_on_detention_alone_says_out_of_scope(scenario, tmp_path: Pat
 def test_person_by_name_in_other_script(scenario) -> None:
     dossier = build_dossier(scenario.project, "Serikbayev Arman", "us-gloMag")
     assert dossier.data["target"]["id"] == scenario.ids["official"]
+
+
+def test_flagged_listing_goes_to_contrary_information(scenario, tmp_path: Path) -> None:
+    listing = tmp_path / "lists.json"
+    rows = [
+        {"id": "afm-1", "schema": "Person", "datasets": ["kz_afmrk_sanctions"],
+         "properties": {"name": ["Arman Serikbayev"], "birthDate": ["1970-03-02"]}},
+        {"id": "gb-7", "schema": "Person", "datasets": ["gb_hmt_sanctions"],
+         "properties": {"name": ["SERIKBAYEV Arman Nurlanovich"], "birthDate": ["1970-03-02"]}},
+    ]  # fmt: skip
+    listing.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    dossier = build_dossier(scenario.project, scenario.ids["official"], "uk-ghr", against=listing)
+    assert [m["match_id"] for m in dossier.data["flagged_listings"]] == ["afm-1"]
+    from qantar.accountability._dossier import render_html
+
+    html = render_html(dossier)
+    b_section = html[html.index("B. Target identification") : html.index("C. Summary")]
+    h_section = html[html.index("H. Exculpatory") : html.index("I. ")]
+    assert "gb-7" in b_section and "afm-1" not in b_section
+    assert "afm-1" in h_section and "NOT a confirmation" in h_section
+
+
+def test_withdrawn_consent_and_written_hashes(scenario, tmp_path: Path) -> None:
+    import hashlib
+
+    evidence.record_consent(
+        scenario.project, scenario.good_item, status="withdrawn", scope="all publication"
+    )
+    result = write_dossier(scenario.project, scenario.ids["official"], "eu-ghr", tmp_path / "x.pdf")
+    assert result.excluded_evidence == [scenario.good_item] and result.cited_items == 1
+    data = Path(result.data).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == result.dossier_sha256
+    manifest = Path(result.manifest).read_bytes()
+    assert (
+        hashlib.sha256(manifest).hexdigest()
+        == json.loads(data)["cover"]["evidence_manifest_sha256"]
+    )
+    assert scenario.good_item not in Path(result.html).read_text(encoding="utf-8")

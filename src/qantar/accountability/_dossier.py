@@ -183,6 +183,8 @@ def _evidence_block(
 ) -> tuple[list[dict[str, Any]], int]:
     from sqlalchemy import select
 
+    from qantar.evidence._archive import consent_withdrawn
+
     # The evidence area has no public per-item custody reader yet; its private one is read
     # here instead of show_item, which would log a "viewed" event for every item.
     from qantar.evidence._custody import events as custody_events
@@ -192,16 +194,20 @@ def _evidence_block(
     with project.engine.connect() as conn:
         log = custody_events(conn)
         stamped = {int(r[0]) for r in conn.execute(select(timestamp_tokens.c.custody_seq))}
+        withdrawn = {sha for sha in shas if consent_withdrawn(conn, sha)}
     cited, excluded = [], 0
     for sha in shas:
-        if all_doubtful or sha in failing or sha not in catalogue:
+        # Withdrawn consent travels with the item (EI-18): not even a confidential dossier
+        # cites it.
+        if all_doubtful or sha in failing or sha in withdrawn or sha not in catalogue:
             excluded += 1
             continue
         item = catalogue[sha]
         mine = [e for e in log if sha in e["items"]]
         actions = Counter(str(e["action"]) for e in mine)
-        last_seq = max((int(e["seq"]) for e in mine), default=0)
-        covered = any(seq >= last_seq for seq in stamped) if mine else False
+        # A token over the chain's head at seq S proves every event up to S existed then.
+        first_seq = min((int(e["seq"]) for e in mine), default=0)
+        covered = any(seq >= first_seq for seq in stamped) if mine else False
         cited.append(
             {
                 "sha256": sha,
@@ -429,7 +435,7 @@ def build_dossier(
         "evidence_manifest": manifest,
         "official_version": official,
         "contrary": contrary,
-        "flagged_listings": [m for m in listings if m["dataset_flags"]],
+        "flagged_listings": [m for m in listings if m["dataset_flags"] and m["match"]],
         "appropriateness": {
             "heading": reg.appropriateness_heading,
             "prompts": list(reg.appropriateness_prompts),
@@ -446,7 +452,9 @@ def build_dossier(
             "withheld_reasons": dict(sorted(redaction_reasons.items())),
             "evidence_not_cited": len(set(excluded_shas)),
             "evidence_not_cited_reason": (
-                "did not verify (object re-hash or custody chain failed)" if excluded_shas else None
+                "did not verify (object re-hash or custody chain failed) or consent withdrawn"
+                if excluded_shas
+                else None
             ),
         },
     }
@@ -477,7 +485,8 @@ def _statement(
     covered = sorted({a["label"] for b in blocks for a in b["abuses"] if a["status"] == COVERED})
     places = sorted({b["place"] for b in blocks if b["place"]})
     dates = sorted({b["date"] for b in blocks if b["date"]})
-    post = posts[0]["post"] if posts else "an official"
+    held = [p["post"] for b in blocks for p in b["posts_at_the_time"]]
+    post = held[0] if held else (posts[-1]["post"] if posts else "an official")
     if not covered:
         return f"No conduct within the scope of {reg.title} is alleged."
     return (
@@ -505,6 +514,7 @@ class DossierResult:
     pdf: str
     html: str
     manifest: str
+    data: str
     dossier_sha256: str
     pdf_sha256: str
     cited_items: int
@@ -526,7 +536,8 @@ def write_dossier(
     version: str = "1",
     actor: str | None = None,
 ) -> DossierResult:
-    """Build, render and write the dossier: FILE.pdf, FILE.html and FILE.evidence.json.
+    """Build, render and write the dossier: FILE.pdf, FILE.html, FILE.evidence.json (the
+    evidence manifest) and FILE.data.json (everything the dossier says, as hashed).
 
     Citing items in a dossier is an export: one ``exported`` custody event covers them.
     """
@@ -541,10 +552,11 @@ def write_dossier(
     html_path = pdf_path.with_suffix(".html")
     manifest_path = pdf_path.with_suffix(".evidence.json")
     html_path.write_text(html, encoding="utf-8")
-    manifest_path.write_text(
-        json.dumps(dossier.data["evidence_manifest"], ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8",
-    )
+    # Both files hold exactly the bytes that were hashed: `sha256sum` checks the hashes
+    # printed in the dossier.
+    manifest_path.write_bytes(canonical(dossier.data["evidence_manifest"]))
+    data_path = pdf_path.with_suffix(".data.json")
+    data_path.write_bytes(canonical(dossier.data))
     HTML(string=html, base_url=str(html_path.parent)).write_pdf(pdf_path)
     pdf_sha = hashlib.sha256(pdf_path.read_bytes()).hexdigest()
     cited = [c["sha256"] for c in dossier.data["evidence_manifest"]]
@@ -561,6 +573,7 @@ def write_dossier(
         pdf=str(pdf_path),
         html=str(html_path),
         manifest=str(manifest_path),
+        data=str(data_path),
         dossier_sha256=dossier.sha256,
         pdf_sha256=pdf_sha,
         cited_items=len(cited),
