@@ -138,3 +138,28 @@ def test_withdrawn_consent_and_written_hashes(scenario, tmp_path: Path) -> None:
         == json.loads(data)["cover"]["evidence_manifest_sha256"]
     )
     assert scenario.good_item not in Path(result.html).read_text(encoding="utf-8")
+
+
+def test_superior_of_a_unit_gets_the_unit_incident(scenario) -> None:
+    from qantar.accountability import link_responsibility, make, save_entities
+
+    head = scenario.ids["head"]
+    link_responsibility(
+        scenario.project,
+        actor=scenario.ids["unit"],
+        incident=scenario.incident,
+        role="executed",
+        source="Geolocated video (synthetic)",
+        confidence=0.7,
+    )
+    dossier = build_dossier(scenario.project, head, "uk-ghr")
+    (block,) = dossier.data["incidents"]
+    assert block["id"] == scenario.incident
+    (role,) = block["roles"]
+    assert role["role"] == "commanded" and "superior responsibility" in role["note"]
+    assert "Head of the Almaty Police Department" in role["source"]
+    assert role["confidence"] <= 0.5  # the police chief's occupancy has no recorded confidence
+    # Outside the week the unit was under the police department: no derived link.
+    other = make("Person", name="Бекенов Тест")
+    save_entities(scenario.project, [other])
+    assert build_dossier(scenario.project, str(other.id), "uk-ghr").data["incidents"] == []

@@ -243,6 +243,49 @@ def _official_version() -> dict[str, Any]:
     }
 
 
+def _superior_links(
+    project: Project,
+    graph: CommandGraph,
+    person_id: str,
+    incidents: dict[int, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Incidents tied to a unit the person commanded, or stood above, on that day.
+
+    Superior responsibility is derived, not recorded: the link says which unit link and
+    which post it rests on, and its confidence is the weakest of the two.
+    """
+    derived = []
+    for link in responsibilities(project):
+        if link["actor_id"] not in graph.units:
+            continue
+        inc = incidents.get(int(link["incident_id"]))
+        day = (inc or {}).get("date") or ""
+        if inc is None or len(day) != 10:
+            continue
+        answer = who_was_responsible(
+            project, link["actor_id"], day, place=inc["place_raw"], graph=graph
+        )
+        for holder in answer.responsible:
+            if holder.person_id != person_id:
+                continue
+            level = "its" if holder.level == 0 else f"{holder.level} level(s) above it, the"
+            derived.append(
+                {
+                    **link,
+                    "role": "commanded",
+                    "source": (
+                        f"{answer.unit} {link['role'].replace('_', ' ')} (source: "
+                        f"{link['source']}); on {day} the target held {level} post "
+                        f"'{holder.post}' of {holder.unit}"
+                    ),
+                    "confidence": min(float(link["confidence"]), holder.confidence),
+                    "note": "derived from the chain of command (superior responsibility)",
+                }
+            )
+            break
+    return derived
+
+
 @dataclass
 class Dossier:
     data: dict[str, Any]
@@ -270,8 +313,10 @@ def build_dossier(
     people = [e for e in items if e.schema.is_a("Person")]
     target = resolve_person(project, person, people)
     assert target.id is not None
-    links = responsibilities(project, target.id)
     incidents = {int(i["id"]): i for i in evidence.list_incidents(project)}
+    links = responsibilities(project, target.id) + _superior_links(
+        project, graph, target.id, incidents
+    )
 
     report = evidence.verify(project, record=False)
     objects = project.evidence_dir / "objects"
@@ -541,6 +586,7 @@ def write_dossier(
 
     Citing items in a dossier is an export: one ``exported`` custody event covers them.
     """
+    regime(regime_key)  # a typo in the regime fails before the heavy PDF engine loads
     from weasyprint import HTML
 
     dossier = build_dossier(
