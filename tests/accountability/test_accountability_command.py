@@ -19,6 +19,7 @@ def test_who_commanded_unit_in_place_on_date(scenario) -> None:
     assert commander.command
     assert "https://example.org/appointment-order" in commander.sources[0].url
     assert commander.sources[0].confidence == 0.9
+    assert commander.confidence == 0.9  # the post itself carries no recorded confidence
     assert [c.parent for c in answer.chain] == [
         "Almaty Police Department",
         "Ministry of Internal Affairs",

@@ -159,7 +159,7 @@ def test_superior_of_a_unit_gets_the_unit_incident(scenario) -> None:
     assert role["role"] == "commanded" and "superior responsibility" in role["note"]
     assert "Head of the Almaty Police Department" in role["source"]
     assert role["confidence"] <= 0.5  # the police chief's occupancy has no recorded confidence
-    # Outside the week the unit was under the police department: no derived link.
+    # A person holding no post over the unit gets no derived link.
     other = make("Person", name="Бекенов Тест")
     save_entities(scenario.project, [other])
     assert build_dossier(scenario.project, str(other.id), "uk-ghr").data["incidents"] == []

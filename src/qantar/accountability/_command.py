@@ -50,6 +50,7 @@ class Source:
     publisher: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     confidence: float = DEFAULT_CONFIDENCE
+    explicit: bool = False  # someone recorded the confidence; else it is the default
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ def source_of(entity: ValueEntity) -> Source:
         publisher=entity.get("publisher", quiet=True),
         summary=[*entity.get("summary", quiet=True), *entity.get("description", quiet=True)],
         confidence=float(conf) if isinstance(conf, int | float) else DEFAULT_CONFIDENCE,
+        explicit=isinstance(conf, int | float),
     )
 
 
@@ -127,7 +129,9 @@ class Responsible:
 
     @property
     def confidence(self) -> float:
-        return min((s.confidence for s in self.sources), default=DEFAULT_CONFIDENCE)
+        """The weakest recorded confidence of the claims it rests on (default if none)."""
+        recorded = [s.confidence for s in self.sources if s.explicit]
+        return min(recorded) if recorded else DEFAULT_CONFIDENCE
 
     def to_dict(self) -> dict[str, Any]:
         return {
