@@ -39,10 +39,11 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import accountability_cmds, names_cmds, project_cmds
+    from qantar.cli import accountability_cmds, evidence_cmds, names_cmds, project_cmds
 
     project_cmds.register(app)
     names_cmds.register(app)
+    evidence_cmds.register(app)
     accountability_cmds.register(app)
 
 

@@ -18,6 +18,10 @@ from qantar.evidence._archive import (
     show_item,
 )
 from qantar.evidence._custody import ACTIONS, record_event
+from qantar.evidence._derive import strip_location
+from qantar.evidence._export import ExportResult, export, verify_bundle
+from qantar.evidence._replicas import FixityReport, fixity, replicate
+from qantar.evidence._similar import Similar, groups, similar
 from qantar.evidence._timestamp import (
     TimestampRequest,
     add_root,
@@ -30,7 +34,10 @@ from qantar.evidence._verify import Problem, VerifyReport, verify
 __all__ = [
     "ACTIONS",
     "AddResult",
+    "ExportResult",
+    "FixityReport",
     "Problem",
+    "Similar",
     "TimestampRequest",
     "VerifyReport",
     "add",
@@ -39,13 +46,20 @@ __all__ = [
     "annotate",
     "attach",
     "build_request",
+    "export",
+    "fixity",
+    "groups",
     "items_for_incident",
     "list_incidents",
     "list_items",
     "record_consent",
     "record_event",
+    "replicate",
     "show_item",
+    "similar",
     "store_response",
+    "strip_location",
     "timestamp_head",
     "verify",
+    "verify_bundle",
 ]

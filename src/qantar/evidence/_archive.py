@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from qantar.errors import InputError, QantarError
-from qantar.evidence import _metadata, _perceptual
+from qantar.evidence import _metadata, _perceptual, _provenance
 from qantar.evidence._common import (
     UNKNOWN,
     canonical_json,
@@ -158,13 +158,26 @@ def _add_one(
             "original_name": source.name,
             "original_path": str(source.resolve()),
         }
+        details: dict[str, Any] = {
+            "collection": collection,
+            "size": stored.size,
+            "media_type": media_type,
+        }
+        third_party = _provenance.check(stored.path, media_type)
+        if third_party is not None:
+            details["third_party_proof"] = third_party
+            if not third_party["ok"]:
+                flags.append(
+                    f"{third_party['format']} integrity check failed: "
+                    + "; ".join(third_party["problems"])
+                )
         event = log.append(
             "added" if new else "acquired",
             [stored.sha256],
             "new item added to the archive"
             if new
             else "identical bytes collected again; the stored object was not copied",
-            {"collection": collection, "size": stored.size, "media_type": media_type},
+            details,
         )
         conn.execute(
             insert(evidence_collections).values(
@@ -360,7 +373,12 @@ def list_incidents(project: Project) -> list[dict[str, Any]]:
 
 
 def items_for_incident(project: Project, incident_id: int) -> list[dict[str, Any]]:
-    """The items attached to an incident, each with its hashes, type and first collection."""
+    """The items attached to an incident, each with its hashes, type, first collection and
+    a custody summary (for dossiers): ``custody_events``, ``first_event``, ``last_event``
+    (time and action) and ``timestamped_at`` (the earliest RFC 3161 time covering the
+    item's first event, or None)."""
+    from qantar.evidence._tables import custody_events, timestamp_tokens
+
     with project.engine.connect() as conn:
         shas = [
             r[0]
@@ -370,7 +388,28 @@ def items_for_incident(project: Project, incident_id: int) -> list[dict[str, Any
                 .order_by(evidence_incidents.c.linked_at)
             )
         ]
-        return [_item_summary(conn, sha) for sha in shas]
+        log = conn.execute(
+            select(
+                custody_events.c.seq,
+                custody_events.c.time,
+                custody_events.c.action,
+                custody_events.c["items"],
+            ).order_by(custody_events.c.seq)
+        ).all()
+        tokens = conn.execute(
+            select(timestamp_tokens.c.custody_seq, timestamp_tokens.c.gen_time)
+        ).all()
+        rows = []
+        for sha in shas:
+            row = _item_summary(conn, sha)
+            mine = [e for e in log if sha in e[3]]
+            row["custody_events"] = len(mine)
+            row["first_event"] = {"time": mine[0].time, "action": mine[0].action} if mine else None
+            row["last_event"] = {"time": mine[-1].time, "action": mine[-1].action} if mine else None
+            covering = sorted(t.gen_time for t in tokens if mine and t.custody_seq >= mine[0].seq)
+            row["timestamped_at"] = covering[0] if covering else None
+            rows.append(row)
+        return rows
 
 
 def _item_summary(conn: Connection, sha: str) -> dict[str, Any]:

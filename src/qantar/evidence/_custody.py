@@ -43,6 +43,8 @@ ACTIONS = (
     "linked",
     "consent",
     "timestamped",
+    "replicated",
+    "restored",
     "deleted-from-working-store",
 )
 EVENT_FIELDS = (

@@ -13,6 +13,7 @@ import os
 import stat
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,13 @@ def store_file(
             created = True
         except FileExistsError:
             created = False
+            if _sha256_of(final) != sha256:
+                # Never "repair" by writing: the damage must stay visible to verify.
+                raise InputError(
+                    f"the archive already holds {final} but its bytes no longer match its "
+                    "name: run `qantar evidence verify` and restore it from a replica",
+                    file=name,
+                ) from None
         _fsync_dir(final.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -127,23 +135,31 @@ def store_file(
 def _copy(
     src: object, tmp: Path, on_chunk: Callable[[int], None] | None, name: str
 ) -> tuple[str, str, int, bytes]:
+    """One pass: read, SHA-256, write here; SHA-512 of the same chunk on a second thread
+    (hashlib releases the GIL), so the slower digest overlaps the rest. Two buffers
+    alternate so a chunk is never overwritten while the other thread still hashes it."""
     h256, h512 = hashlib.sha256(), hashlib.sha512()
     size = 0
     head = b""
-    buffer = bytearray(CHUNK)
-    view = memoryview(buffer)
+    buffers = (bytearray(CHUNK), bytearray(CHUNK))
+    pending: Future[None] | None = None
     out_fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(out_fd, "wb", buffering=0) as out:
+    with os.fdopen(out_fd, "wb", buffering=0) as out, ThreadPoolExecutor(1) as pool:
+        turn = 0
         while True:
+            buffer = buffers[turn]
+            turn ^= 1
             try:
                 n = src.readinto(buffer)  # type: ignore[attr-defined]
             except OSError as exc:
                 raise InputError(f"read error: {exc.strerror}", file=name) from exc
             if not n:
                 break
-            chunk = view[:n]
+            chunk = memoryview(buffer)[:n]
+            if pending is not None:
+                pending.result()  # the previous chunk is hashed before the next is queued
+            pending = pool.submit(h512.update, chunk)
             h256.update(chunk)
-            h512.update(chunk)
             written = 0
             while written < n:
                 written += out.write(chunk[written:])
@@ -152,6 +168,8 @@ def _copy(
             size += n
             if on_chunk is not None:
                 on_chunk(n)
+        if pending is not None:
+            pending.result()
         out.flush()
         os.fsync(out.fileno())
     return h256.hexdigest(), h512.hexdigest(), size, head

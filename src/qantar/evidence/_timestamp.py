@@ -8,6 +8,7 @@ response; roots accepted for verification live in evidence/tsa_roots/ (PEM files
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import urllib.request
 from dataclasses import dataclass
@@ -32,6 +33,29 @@ class TimestampRequest:
     event_hash: str
     nonce: int
     der: bytes
+
+    def save(self, path: Path) -> Path:
+        """Write the DER request (for curl on a connected machine) and a JSON sidecar."""
+        path.write_bytes(self.der)
+        sidecar = path.with_name(path.name + ".json")
+        sidecar.write_text(
+            json.dumps({"seq": self.seq, "event_hash": self.event_hash, "nonce": str(self.nonce)}),
+            encoding="utf-8",
+        )
+        return sidecar
+
+    @classmethod
+    def load(cls, path: Path) -> TimestampRequest:
+        sidecar = path.with_name(path.name + ".json")
+        try:
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            return cls(
+                int(data["seq"]), str(data["event_hash"]), int(data["nonce"]), path.read_bytes()
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise QantarError(
+                f"{path}: cannot read the request and its {sidecar.name} sidecar: {exc}"
+            ) from exc
 
 
 def roots_dir(project: Project) -> Path:
