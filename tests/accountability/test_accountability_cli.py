@@ -73,3 +73,28 @@ def test_dossier_cli_and_user_error(scenario, tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "regime" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_entities_add(project, tmp_path: Path) -> None:
+    root = project.root
+    unit = _run(root, "entities", "add", "Organization", "--prop", "name=Military unit 3656",
+                "--format", "json")  # fmt: skip
+    unit_id = json.loads(unit)["id"]
+    person = _run(root, "entities", "add", "Person", "--prop", "name=Тестов Тест",
+                  "--prop", "birthDate=1970-01-02").strip()  # fmt: skip
+    post = _run(root, "entities", "add", "Position", "--prop", "name=Commander",
+                "--prop", f"organization={unit_id}").strip()  # fmt: skip
+    occ = json.loads(
+        _run(root, "entities", "add", "Occupancy", "--prop", f"holder={person}", "--prop",
+             f"post={post}", "--prop", "startDate=2021-05", "--confidence", "0.7",
+             "--format", "json")
+    )  # fmt: skip
+    assert occ["qantar_confidence"] == 0.7
+    who = json.loads(
+        _run(root, "accountability", "who", "--unit", "military unit 3656", "--date",
+             "2022-01-06", "--format", "json")
+    )  # fmt: skip
+    assert [r["person_id"] for r in who["responsible"]] == [person]
+    bad = runner.invoke(app, ["--project", str(root), "entities", "add", "Occupancy",
+                              "--prop", f"holder={person}"])  # fmt: skip
+    assert bad.exit_code != 0 and "required property 'post'" in str(bad.exception)

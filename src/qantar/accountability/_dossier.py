@@ -317,6 +317,7 @@ def build_dossier(
     links = responsibilities(project, target.id) + _superior_links(
         project, graph, target.id, incidents
     )
+    unit_links = [lk for lk in responsibilities(project) if lk["actor_id"] in graph.units]
 
     report = evidence.verify(project, record=False)
     objects = project.evidence_dir / "objects"
@@ -405,6 +406,16 @@ def build_dossier(
                             "basis": reg.check(a).basis,
                         }
                         for a in abuses
+                    ],
+                    "units_present": [
+                        {
+                            "unit": graph.caption(lk["actor_id"]),
+                            "role": lk["role"],
+                            "source": lk["source"],
+                            "confidence": lk["confidence"],
+                        }
+                        for lk in unit_links
+                        if int(lk["incident_id"]) == incident_id
                     ],
                     "victim_count": len(victims),
                     "victim_categories": dict(sorted(categories.items())),

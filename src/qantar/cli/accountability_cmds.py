@@ -78,6 +78,50 @@ def export_cmd(
         console.print(f"  {entity_id}: {'; '.join(problems)}", markup=False)
 
 
+@entities_app.command("add")
+def add_cmd(
+    schema: Annotated[str, typer.Argument(help="FtM schema: Person, PublicBody, Occupancy...")],
+    prop: Annotated[
+        list[str], typer.Option("--prop", help="property=value (repeat; ids for references)")
+    ],
+    confidence: Annotated[
+        float | None, typer.Option(help="Confidence of this claim, 0 to 1.")
+    ] = None,
+    entity_id: Annotated[str | None, typer.Option("--id", help="Id (default: random).")] = None,
+    fmt: Fmt = "table",
+) -> None:
+    """Add one entity by hand (values are cleaned by FtM)."""
+    from followthemoney import model
+
+    from qantar.accountability import make, save_entity, validate_entity
+    from qantar.accountability._entities import entity_to_dict
+
+    _check_format(fmt)
+    if model.get(schema) is None:
+        raise InputError(f"{schema!r} is not an FtM schema", field="schema")
+    values: dict[str, list[str]] = {}
+    for item in prop:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--prop {item!r} is not property=value", field="prop")
+        if model[schema].get(name.strip()) is None:
+            raise InputError(f"{schema} has no property {name.strip()!r}", field="prop")
+        values.setdefault(name.strip(), []).append(value.strip())
+    entity = make(schema, id=entity_id, **values)
+    if confidence is not None:
+        if not 0.0 <= confidence <= 1.0:
+            raise InputError("confidence must be between 0 and 1", field="confidence")
+        entity.context["qantar_confidence"] = confidence
+    problems = validate_entity(entity_to_dict(entity))
+    if problems:
+        raise InputError("; ".join(problems), field="prop")
+    saved = save_entity(open_project(), entity)
+    if fmt == "json":
+        print_json(entity_to_dict(entity))
+    else:
+        console.print(saved, markup=False)
+
+
 @entities_app.command("list")
 def list_cmd(
     schema: Annotated[str | None, typer.Option(help="Only this FtM schema.")] = None,
