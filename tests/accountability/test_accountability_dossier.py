@@ -36,6 +36,8 @@ def test_dossier_cites_only_verified_evidence_and_withholds_victims(
     result = write_dossier(project, scenario.ids["official"], "eu-ghr", tmp_path / "d.pdf")
     text = _flat(_pdf_text(Path(result.pdf)))
     html = Path(result.html).read_text(encoding="utf-8")
+    data = Path(result.data).read_text(encoding="utf-8")
+    assert scenario.names["victim_withheld"] not in data and scenario.bad_item not in data
     for output in (text, html):
         assert scenario.names["victim_publishable"] in output
         assert scenario.names["victim_withheld"] not in output
