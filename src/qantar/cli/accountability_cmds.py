@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from qantar.cli._common import console, open_project, print_json
 from qantar.errors import InputError
@@ -22,6 +23,11 @@ acc_app = typer.Typer(
 )
 
 Fmt = Annotated[str, typer.Option("--format", help="table or json")]
+
+
+def _row(table: Table, *values: str) -> None:
+    """Cells as plain text: a name or URL with [brackets] is not Rich markup."""
+    table.add_row(*(Text(v) for v in values))
 
 
 def _check_format(fmt: str) -> None:
@@ -138,7 +144,7 @@ def list_cmd(
         return
     table = Table("id", "schema", "caption")
     for r in rows:
-        table.add_row(str(r["id"]), r["schema"], r["caption"])
+        _row(table, str(r["id"]), str(r["schema"]), str(r["caption"]))
     console.print(table)
 
 
@@ -161,12 +167,13 @@ def who_cmd(
                   markup=False)  # fmt: skip
     chain = Table("unit", "under", "from", "to", "kind", "source")
     for link in answer.chain:
-        chain.add_row(link.unit, link.parent, link.start or "", link.end or "", link.kind,
+        _row(chain, link.unit, link.parent, link.start or "", link.end or "", link.kind,
                       " ".join(link.source.url))  # fmt: skip
     console.print(chain)
     table = Table("person", "post", "unit", "level", "from", "to", "conf", "sources")
     for r in answer.responsible:
-        table.add_row(
+        _row(
+            table,
             r.person, r.post, r.unit, str(r.level), r.start or "?", r.end or "?",
             f"{r.confidence:.2f}", " ".join(u for s in r.sources for u in s.url),
         )  # fmt: skip
@@ -230,7 +237,8 @@ def links_cmd(
         return
     table = Table("id", "actor", "incident", "role", "abuses", "conf", "evidence", "victims")
     for r in rows:
-        table.add_row(
+        _row(
+            table,
             str(r["id"]), r["actor_id"], str(r["incident_id"]), r["role"],
             ", ".join(r["abuses"]), f"{r['confidence']:.2f}", str(len(r["evidence"])),
             str(len(r["victims"])),
@@ -299,7 +307,8 @@ def register(app: typer.Typer) -> None:
             verdict = "yes" if m.match else "no"
             if m.match and m.flags and not m.confirms_listing:
                 verdict = "yes, NOT a confirmation"
-            table.add_row(
+            _row(
+            table,
                 m.query_name, f"{m.match_name} ({m.match_id})", ", ".join(m.datasets),
                 f"{m.score:.2f}", verdict, "; ".join(m.reasons),
             )  # fmt: skip
