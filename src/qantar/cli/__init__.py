@@ -39,10 +39,19 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import accountability_cmds, evidence_cmds, names_cmds, project_cmds
+    from qantar.cli import (
+        accountability_cmds,
+        evidence_cmds,
+        ingest_cmds,
+        names_cmds,
+        project_cmds,
+        synth_cmds,
+    )
 
     project_cmds.register(app)
+    ingest_cmds.register(app)
     names_cmds.register(app)
+    synth_cmds.register(app)
     evidence_cmds.register(app)
     accountability_cmds.register(app)
 
