@@ -62,6 +62,7 @@ def test_dossier_cites_only_verified_evidence_and_withholds_victims(
     assert "238" in text and "terrorists" in text  # official toll and framing
     assert "warning shots" in text
     assert "Regulation (EU) 2020/1998" in text
+    assert "politically exposed person" in text
     # Exporting evidence into a dossier is one custody event, and the archive now fails
     # verification (we tampered with it): the dossier said so by not citing the item.
     assert not evidence.verify(project, record=False).ok
