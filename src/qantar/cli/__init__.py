@@ -62,7 +62,9 @@ _register()
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except QantarError as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
