@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -18,7 +17,8 @@ from qantar.errors import InputError
 class _ScenarioByDefault(TyperGroup):
     """`qantar synth OUTDIR` means `qantar synth scenario OUTDIR`; subcommands stay reachable."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    # ctx is click's Context (vendored by Typer as typer._click): typed loosely on purpose.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["scenario", *args]
         return super().parse_args(ctx, args)
@@ -83,7 +83,7 @@ def scenario(
     ] = "text",
 ) -> None:
     """Write a scenario: list files, truth.csv, histories.csv, population.csv, scenario.json."""
-    from qantar.synth import Corruption, ScenarioConfig, generate, write_scenario
+    from qantar.synth import Corruption, ScenarioConfig, generate, steps, write_scenario
 
     try:
         config = ScenarioConfig(
@@ -97,9 +97,22 @@ def scenario(
         )
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    with console.status("generating scenario", spinner="dots"):
-        sc = generate(config, seed=seed)
-        paths = write_scenario(sc, outdir, formats=fmt.split(","))
+    from rich.progress import Progress
+
+    from qantar.synth import FORMATS
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    if not formats or any(f not in FORMATS for f in formats):
+        raise InputError(f"--format {fmt!r}: use csv, xlsx or csv,xlsx")
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("generating", total=steps(config) + len(config.lists))
+
+        def advance(stage: str) -> None:
+            progress.update(task, advance=1, description=stage)
+
+        sc = generate(config, seed=seed, on_step=advance)
+        paths = write_scenario(sc, outdir, formats=formats, on_step=advance)
     meta = json.loads(paths["scenario"].read_text(encoding="utf-8"))
     if output == "json":
         print_json({"outdir": str(outdir), **{k: meta[k] for k in ("N", "seed", "lists")},
