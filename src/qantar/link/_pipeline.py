@@ -58,6 +58,7 @@ class LinkResult:
     linkage: float = 0.0
     # Reviewed pairs as a check on the model: how many decisions the scores agree with.
     review_check: dict[str, int] | None = None
+    held_apart: int = 0  # strong links refused by the linkage rule (no chaining)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -408,6 +409,7 @@ def run(
         decisions_applied=len(matches) + len(non_matches),
         conflicts=len(clustering.conflicts),
         cut_edges=clustering.cut_edges,
+        held_apart=clustering.held_apart,
         warnings=warnings,
         blocking_recall=scored.blocking_recall if scored else None,
         model_path=model_rel,
@@ -557,6 +559,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         decisions_applied=len(outcome.matches) + len(outcome.non_matches),
         conflicts=len(outcome.clustering.conflicts),
         cut_edges=outcome.clustering.cut_edges,
+        held_apart=outcome.clustering.held_apart,
         linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
         truth=None,
     )
