@@ -122,15 +122,17 @@ def _is_cyrillic(ch: str) -> bool:
 
 _RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 _RUSSIAN |= set("ІіЇїЄєҐґЎў")
+_KAZAKH = _RUSSIAN | set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
+_ALPHABETS = {"cp1251": _RUSSIAN, "kz1048": _KAZAKH}
 
 
-def _plausible_cp1251(text: str) -> bool:
+def _plausible_cp1251(text: str, alphabet: set[str] = _RUSSIAN) -> bool:
     """True when text decoded as cp1251 reads as Cyrillic writing, not as mojibake of
     another encoding (UTF-8 read as cp1251 gives "Р˜РІР°РЅ"; cp1252 gives "Mьller")."""
     letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
     if not letters:
         return True
-    russian = sum(1 for ch in letters if ch in _RUSSIAN)
+    russian = sum(1 for ch in letters if ch in alphabet)
     if russian < 0.97 * len(letters):
         return False
     words = [w for w in text.split() if any(ord(c) > 127 and c.isalpha() for c in w)]
@@ -143,7 +145,8 @@ def _plausible_cp1251(text: str) -> bool:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16, or cp1251, checked over the whole file.
+    """UTF-8 (with or without BOM), UTF-16, cp1251, or KZ-1048 (cp1251 with Kazakh letters,
+    Windows' Kazakh code page), checked over the whole file.
 
     Raises InputError for binary files, files mixing UTF-8 and cp1251 lines, and text in any
     other encoding: guessing wrong would store garbled names.
@@ -161,7 +164,9 @@ def detect_encoding(path: Path) -> str:
             raise InputError(
                 "looks like a binary file (NUL bytes), not a CSV or text table", file=name
             )
-    encodings = [bom] if bom else ["utf-8", "cp1251"]
+    # Russian-only text is the same in cp1251 and KZ-1048, so cp1251 is tried first; Kazakh
+    # letters in KZ-1048 read as cp1251 come out as Ђ, Ћ, ћ... and fail the plausibility test.
+    encodings = [bom] if bom else ["utf-8", "cp1251", "kz1048"]
     for encoding in encodings:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         suspicious = 0
@@ -174,7 +179,8 @@ def detect_encoding(path: Path) -> str:
                             "contains NUL bytes: a binary file, not a CSV or text table",
                             file=name,
                         )
-                    if encoding == "cp1251" and not _plausible_cp1251(text):
+                    alphabet = _ALPHABETS.get(encoding)
+                    if alphabet is not None and not _plausible_cp1251(text, alphabet):
                         suspicious += 1
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -183,15 +189,12 @@ def detect_encoding(path: Path) -> str:
             if encoding == "utf-8":
                 _refuse_mixed(path)
             continue
-        if encoding == "cp1251" and suspicious:
-            raise InputError(
-                "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251 Cyrillic); "
-                "save it as UTF-8 CSV and import again",
-                file=name,
-            )
+        if suspicious:
+            continue
         return encoding
     raise InputError(
-        "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251); save it as UTF-8 CSV",
+        "cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or KZ-1048 Cyrillic); "
+        "save it as UTF-8 CSV and import again",
         file=name,
     )
 
