@@ -257,3 +257,15 @@ def test_zip_that_is_not_a_spreadsheet(project: Project, tmp_path: Path) -> None
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notes.txt", "hello")
     refused(project, path, "cannot read as XLSX")
+
+
+def test_empty_lines_are_not_rows_but_blank_rows_are(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_text(
+        HEADER + "1;Ахметов;05.01.2022;Алматы\n\n;;;\n2;Ким;06.01.2022;Тараз\n\n", "utf-8"
+    )
+    result = import_file(project, path, source="gaps")
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (3, 2, 1)
+    held = list(iter_quarantine(project, "gaps"))
+    assert [(q["row_number"], q["reason"]) for q in held] == [(4, "blank row")]
+    assert [r["row_number"] for r in iter_records(project, "gaps")] == [2, 5]

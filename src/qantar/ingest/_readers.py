@@ -313,6 +313,10 @@ class CsvTable(Table):
             while pending is not None:
                 number += 1
                 cells = pending
+                if not cells:
+                    # An empty line holds no cell at all: not a row (as in JSON Lines).
+                    pending = next(self._reader, None)
+                    continue
                 if len(cells) != width:
                     yield (
                         number,
