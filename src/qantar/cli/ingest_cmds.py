@@ -76,6 +76,9 @@ def _print_result(result: ImportResult) -> None:
 
 
 def _print_dry_run(result: ImportResult) -> None:
+    for number, cells in result.preamble:
+        text = " ".join(c for c in cells if c.strip())
+        console.print(f"row {number} is above the header, kept as a title: {text}", markup=False)
     mapping = RichTable(title=f"Mapping for {Path(result.file).name}")
     for column in ("column", "header", "field", "how"):
         mapping.add_column(column)
@@ -165,7 +168,10 @@ def register(app: typer.Typer) -> None:
         results = []
         with ExitStack() as stack:
             # Open (and so check) every file before importing any of them.
-            tables = [stack.enter_context(open_table(f, sheet=sheet)) for f in files]
+            tables = [
+                stack.enter_context(open_table(f, sheet=sheet, header_score=rules.header_score))
+                for f in files
+            ]
             for table in tables:
                 show = (
                     console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"

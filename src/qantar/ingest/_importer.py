@@ -59,6 +59,8 @@ class ImportResult:
     seconds: float = 0.0
     preview: list[dict[str, Any]] = field(default_factory=list)
     problems_preview: list[dict[str, Any]] = field(default_factory=list)
+    # Rows above the header (titles), with their row numbers: not data, kept in the batch.
+    preamble: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class ImportResult:
             "mapping": [c.to_dict() for c in self.columns],
             "preview": self.preview,
             "problems_preview": self.problems_preview,
+            "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
         }
 
 
@@ -114,7 +117,7 @@ def import_file(
     ``force``. Raises ``InputError`` (and writes nothing) when the file cannot be read.
     """
     rules = rules_for(project, mapping)
-    with open_table(path, sheet=sheet) as table:
+    with open_table(path, sheet=sheet, header_score=rules.header_score) as table:
         return import_table(
             project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
             progress=progress,
@@ -182,6 +185,7 @@ def import_table(
         columns=columns,
         dry_run=dry_run,
         forced=force,
+        preamble=list(table.preamble),
     )
     if previous is not None and dry_run:
         result.already_imported = True  # a dry run still shows what the file holds
@@ -259,6 +263,8 @@ def _run(
         result.rows_stored += stored
         result.rows_quarantined += held
         result.fields_quarantined += field_problems
+    if read == 0:
+        raise InputError("holds no data rows; nothing to import", file=str(table.path))
     if progress is not None:
         progress(table.total, table.total)
 
@@ -327,6 +333,7 @@ def _write(
             headers=result.headers,
             mapping={
                 "columns": [c.to_dict() for c in result.columns],
+                "preamble": [{"row": n, "cells": cells} for n, cells in table.preamble],
                 **rules.to_dict(),
             },
         )
