@@ -399,3 +399,11 @@ def test_kazakh_windows_code_page(project: Project, tmp_path: Path) -> None:
     assert result.encoding == "kz1048"
     assert stored_cells(project, result.batch_id) == rows
     assert [r["place_id"] for r in iter_records(project)] == ["taldykorgan", "oskemen"]
+
+
+def test_one_column_list_keeps_commas_in_names(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text("ФИО\nИванов, Иван\nКим Ольга\n", encoding="utf-8")
+    result = import_file(project, path, source="names")
+    assert (result.rows_read, result.rows_stored) == (2, 2)
+    assert [r["name_raw"] for r in iter_records(project)] == ["Иванов, Иван", "Ким Ольга"]

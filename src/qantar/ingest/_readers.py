@@ -304,7 +304,11 @@ class CsvTable(Table):
         with path.open("rb") as handle:
             sample = handle.read(65536)
         text = sample.decode(encoding, errors="ignore")
-        self.delimiter = sniff_delimiter(text) or ","
+        # A one-column list (names only) has no delimiter: pick one its text never uses, so
+        # that "Иванов, Иван" stays one cell.
+        self.delimiter = sniff_delimiter(text) or next(
+            (d for d in ("\t", "|", ";", ",") if d not in text), ","
+        )
         self._handle = io.TextIOWrapper(
             io.BufferedReader(_CountingReader(path.open("rb"), self), CHUNK),
             encoding=encoding,
