@@ -432,3 +432,18 @@ def test_place_from_city_and_region_columns(project: Project, tmp_path: Path) ->
     assert [r["event_type"] for r in recs] == ["detained"] * 3
     assert recs[0]["notes"] == "Примечание: в СИЗО | Комментарий: со слов жены"
     assert [g.id for g in gazetteer()][:1] == ["reg-akmola"]
+
+
+def test_json_larger_than_the_read_chunk(project: Project, tmp_path: Path) -> None:
+    objects: list[Any] = [
+        {"id": i, "ФИО": f"Человек {i}", "Возраст": i % 90, "Дата": "2022-01-05",
+         "Примечание": "ы" * (i % 300)}
+        for i in range(12_000)
+    ]  # fmt: skip
+    objects[5000] = 12345  # a bare number somewhere in the middle
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(objects, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert path.stat().st_size > 3 * 2**20
+    result = import_file(project, path, source="big json")
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (12_000, 11_999, 1)
+    assert stored_cells(project, result.batch_id) == objects
