@@ -24,6 +24,7 @@ from qantar.link import (
     queue,
     run,
 )
+from qantar.link._pipeline import REVIEW_BAND
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_queue_is_ordered_by_expected_change(linked: Project) -> None:
     priorities = [i.priority for i in items]
     assert priorities == sorted(priorities, reverse=True)
     for it in items:
-        assert 0.05 <= it.match_probability <= 0.995
+        assert REVIEW_BAND[0] <= it.match_probability <= REVIEW_BAND[1]
         assert set(it.explain) == {"name", "patronymic", "birth", "event_date", "place", "sex"}
 
 

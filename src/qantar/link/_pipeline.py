@@ -216,7 +216,7 @@ def _score(
 
 M_FLOOR = 0.005
 # Pairs a reviewer may be asked about: the model is not sure enough either way.
-REVIEW_BAND = (0.05, 0.995)
+REVIEW_BAND = (0.01, 0.995)
 
 
 @dataclass
