@@ -19,7 +19,7 @@ from qantar.data import read_csv
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 
 FEATURE_COLUMNS = (
     "surname_lat",
@@ -53,7 +53,8 @@ def _regions() -> dict[str, str]:
         if row["kind"] == "region":
             out[row["id"]] = row["id"]
         else:
-            out[row["id"]] = row.get("region_id_jan2022") or row.get("region_id") or ""
+            # Almaty, Astana and Shymkent belong to no region: each is its own.
+            out[row["id"]] = row.get("region_id_jan2022") or row.get("region_id") or row["id"]
     return out
 
 
