@@ -1,0 +1,246 @@
+"""`qantar link`, `qantar review` and `qantar export persons`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qantar.cli._common import console, open_project, print_json
+from qantar.errors import InputError, QantarError
+
+
+def _print_result(data: dict[str, Any]) -> None:
+    console.print(
+        f"records {data['records']} in {len(data['sources'])} sources · candidate pairs "
+        f"{data['candidate_pairs']} · persons {data['persons']} · pairs awaiting review "
+        f"{data['awaiting_review']}"
+    )
+    if data.get("pairs_per_rule"):
+        rules = Table("blocking rule", "new candidate pairs", title="candidate pairs per rule")
+        for r in data["pairs_per_rule"]:
+            rules.add_row(r["rule"], str(r["new_pairs"]))
+        console.print(rules)
+    console.print(
+        f"threshold {data['threshold']} · linked pairs {data['linked_pairs']} · weak clusters "
+        f"{data['weak_clusters']} · decisions applied {data['decisions_applied']}"
+        + (f" · chain links cut for non-matches {data['cut_edges']}" if data["cut_edges"] else "")
+    )
+    if data.get("blocking_recall") is not None:
+        console.print(f"blocking recall of true pairs {data['blocking_recall']:.4f}")
+    if data.get("truth"):
+        t = data["truth"]
+        console.print(
+            f"against truth: precision {t['precision']:.4f} recall {t['recall']:.4f} "
+            f"F1 {t['f1']:.4f} · persons {t['predicted_persons']} (true {t['true_persons']}) "
+            f"· exact clusters {t['exact_clusters']:.3f} · B-cubed P {t['bcubed_precision']:.3f} "
+            f"R {t['bcubed_recall']:.3f}"
+        )
+    for w in data.get("warnings", []):
+        console.print(f"warning: {w}", markup=False)
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise InputError(f"--format must be one of {', '.join(allowed)}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("link")
+    def link(
+        seed: Annotated[int, typer.Option(help="Seed of every random step.")] = 42,
+        threshold: Annotated[
+            float | None, typer.Option(help="Match probability to merge (default from qantar.toml).")
+        ] = None,
+        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+        charts: Annotated[
+            Path | None, typer.Option(help="Write Splink's model charts (HTML) to this folder.")
+        ] = None,
+        truth: Annotated[
+            Path | None,
+            typer.Option(help="CSV with source, record_id, person_id: print accuracy."),
+        ] = None,
+    ) -> None:
+        """Link every record into persons (deduplicate within and link across sources)."""
+        from qantar.link import run
+
+        _check_format(fmt, ("table", "json"))
+        project = open_project()
+        if fmt == "json":
+            result = run(project, seed=seed, threshold=threshold, truth=truth, charts=charts)
+            print_json(result.as_dict())
+            return
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("linking", total=None)
+            result = run(
+                project,
+                seed=seed,
+                threshold=threshold,
+                truth=truth,
+                charts=charts,
+                progress=lambda msg: bar.update(task, description=msg),
+            )
+        _print_result(result.as_dict())
+        if charts is not None:
+            console.print(f"charts written to {charts}")
+
+    @app.command("review")
+    def review(
+        reviewer: Annotated[
+            str | None, typer.Option(help="Your name, stored with every decision.")
+        ] = None,
+        limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+        export: Annotated[
+            Path | None, typer.Option("--export", help="Write the queue to an .xlsx file.")
+        ] = None,
+        apply: Annotated[
+            Path | None, typer.Option("--apply", help="Store the decisions filled in an .xlsx.")
+        ] = None,
+        list_only: Annotated[
+            bool, typer.Option("--list", help="Print the queue without asking.")
+        ] = False,
+        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."""
+        from qantar.link import apply_xlsx, export_xlsx, queue, recluster
+
+        _check_format(fmt, ("table", "json"))
+        if export is not None and apply is not None:
+            raise InputError("use --export or --apply, not both")
+        project = open_project()
+        if export is not None:
+            n = export_xlsx(project.engine, export, limit=limit)
+            if fmt == "json":
+                print_json({"exported": n, "file": str(export)})
+            else:
+                console.print(f"{n} pairs written to {export}")
+            return
+        if apply is not None:
+            counts = apply_xlsx(project.engine, apply, reviewer=reviewer)
+            result = recluster(project)
+            if fmt == "json":
+                print_json({"applied": counts, "persons": result.persons})
+            else:
+                console.print(
+                    "stored: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                    + f" · persons now {result.persons}"
+                )
+            return
+        items = queue(project.engine, limit=limit)
+        if list_only or fmt == "json" or not sys.stdin.isatty() and not items:
+            data = [
+                {
+                    "record_key_a": it.record_key_l,
+                    "record_key_b": it.record_key_r,
+                    "match_probability": round(it.match_probability, 4),
+                    "priority": round(it.priority, 4),
+                    "linked_now": it.linked,
+                    "comparisons": it.explain,
+                }
+                for it in items
+            ]
+            if fmt == "json":
+                print_json(data)
+            else:
+                for d in data:
+                    console.print(
+                        f"{d['priority']:8.3f}  p={d['match_probability']:.3f}  "
+                        f"{d['record_key_a']}  ↔  {d['record_key_b']}",
+                        markup=False,
+                    )
+            return
+        if not items:
+            console.print("nothing to review: no uncertain pairs left")
+            return
+        who = reviewer or typer.prompt("Reviewer name", default=getpass.getuser())
+        decided = _interactive(project, items, who)
+        if decided:
+            result = recluster(project)
+            console.print(f"{decided} decisions stored · persons now {result.persons}")
+
+    export_app = typer.Typer(help="Write results for other tools.", no_args_is_help=True)
+
+    @export_app.command("persons")
+    def export_persons(
+        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+        out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+    ) -> None:
+        """One row per record: person_id, source, record_id and the person's canonical fields."""
+        from qantar.link import person_table, persons_csv
+
+        _check_format(fmt, ("csv", "json"))
+        project = open_project()
+        if fmt == "json":
+            import json
+
+            text = json.dumps(person_table(project), ensure_ascii=False, indent=1, default=str)
+        else:
+            text = persons_csv(project)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"written {out}")
+
+    app.add_typer(export_app, name="export")
+
+
+def _show_pair(project: Any, item: Any, position: int, total: int) -> None:
+    from qantar.link import record_details
+
+    details = record_details(project.engine, [item.record_id_l, item.record_id_r])
+    a, b = details[item.record_id_l], details[item.record_id_r]
+    table = Table(
+        "",
+        f"{a['source']} #{a['record_id']}",
+        f"{b['source']} #{b['record_id']}",
+        title=f"pair {position}/{total} · match probability {item.match_probability:.3f}"
+        + (" · now the same person" if item.linked else " · now different persons"),
+    )
+    for section, key in (("as written", "written"), ("normalised", "normalised")):
+        table.add_row(f"[bold]{section}[/bold]", "", "")
+        for field in sorted(set(a[key]) | set(b[key])):
+            table.add_row(field, str(a[key].get(field, "")), str(b[key].get(field, "")))
+    console.print(table)
+    weights = Table("comparison", "level", "match weight", title="why")
+    for name, (label, weight) in item.explain.items():
+        weights.add_row(name, label, f"{weight:+.2f}")
+    console.print(weights)
+
+
+def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
+    from qantar.link._review import decide
+
+    choices = {"m": "match", "n": "non-match", "u": "unsure"}
+    decided = 0
+    for position, item in enumerate(items, start=1):
+        _show_pair(project, item, position, len(items))
+        while True:
+            answer = typer.prompt(
+                "[m]atch / [n]on-match / [u]nsure / [s]kip / [q]uit (text after a space = note)",
+                default="s",
+                show_default=False,
+            ).strip()
+            key, _, note = answer.partition(" ")
+            key = key.lower()
+            if key in choices:
+                decide(project.engine, item, choices[key], reviewer=reviewer, note=note or None)
+                decided += 1
+                break
+            if key in ("s", ""):
+                break
+            if key == "q":
+                return decided
+            console.print("please answer m, n, u, s or q")
+    return decided
+
+
+__all__ = ["QantarError", "register"]

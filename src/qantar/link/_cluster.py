@@ -1,0 +1,108 @@
+"""Clustering scored pairs into persons, honouring reviewers' decisions.
+
+Edges are merged greedily from the strongest down (reviewed matches first, as certain),
+with union-find. Two groups are never joined when a reviewed non-match lies between
+them, so a non-match cannot be merged even through a chain of other links: the weakest
+link of that chain is the one left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cluster:
+    members: tuple[int, ...]
+    density: float  # share of member pairs linked above the threshold
+    weak: bool  # members held together by few links: worth a reviewer's look
+
+
+@dataclass(frozen=True)
+class Clustering:
+    clusters: list[Cluster]
+    conflicts: list[tuple[int, int]]  # reviewed matches refused by a reviewed non-match
+    cut_edges: int  # links above the threshold left out to honour non-matches
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[int]) -> None:
+        self.parent = {i: i for i in items}
+        self.members: dict[int, set[int]] = {i: {i} for i in self.parent}
+        self.cannot: dict[int, set[int]] = defaultdict(set)
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def forbidden(self, a: int, b: int) -> bool:
+        small, big = (a, b) if len(self.members[a]) < len(self.members[b]) else (b, a)
+        other = self.members[big]
+        return any(not self.cannot[m].isdisjoint(other) for m in self.members[small])
+
+    def union(self, a: int, b: int) -> None:
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a] |= self.members.pop(b)
+
+
+def cluster(
+    record_ids: Iterable[int],
+    pairs: Iterable[tuple[int, int, float]],
+    threshold: float,
+    *,
+    matches: Iterable[tuple[int, int]] = (),
+    non_matches: Iterable[tuple[int, int]] = (),
+    weak_density: float = 0.5,
+) -> Clustering:
+    """Clusters of ``record_ids`` from ``(a, b, probability)`` pairs at ``threshold``."""
+    uf = _UnionFind(record_ids)
+    for a, b in non_matches:
+        if a in uf.parent and b in uf.parent:
+            uf.cannot[a].add(b)
+            uf.cannot[b].add(a)
+    edges = [(a, b, p) for a, b, p in pairs if p >= threshold and a in uf.parent and b in uf.parent]
+    forced = [(a, b) for a, b in matches if a in uf.parent and b in uf.parent]
+    conflicts: list[tuple[int, int]] = []
+    for a, b in forced:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        if uf.forbidden(ra, rb):
+            conflicts.append((a, b))
+        else:
+            uf.union(ra, rb)
+    cut = 0
+    for a, b, _p in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        if uf.forbidden(ra, rb):
+            cut += 1
+            continue
+        uf.union(ra, rb)
+    linked: dict[int, int] = defaultdict(int)
+    for a, b, _p in edges:
+        ra = uf.find(a)
+        if ra == uf.find(b):
+            linked[ra] += 1
+    for a, b in forced:
+        ra = uf.find(a)
+        if ra == uf.find(b):
+            linked[ra] += 1
+    clusters: list[Cluster] = []
+    for root, members in uf.members.items():
+        n = len(members)
+        possible = n * (n - 1) // 2
+        density = 1.0 if possible == 0 else min(1.0, linked[root] / possible)
+        # A pair is never weak; a chain of three or more held by few links is.
+        clusters.append(Cluster(tuple(sorted(members)), density, n >= 3 and density < weak_density))
+    clusters.sort(key=lambda c: c.members[0])
+    return Clustering(clusters, conflicts, cut)

@@ -1,0 +1,193 @@
+"""Record features for linkage, computed once per record in Python and stored as columns.
+
+Splink's SQL then only compares prepared columns: no transliteration or parsing happens
+inside the engine, and the review screen shows exactly what was compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select
+
+from qantar.data import read_csv
+from qantar.link import _names
+from qantar.link._tables import link_features
+from qantar.store.schema import import_batches, records, sources
+
+FEATURE_VERSION = 5
+
+FEATURE_COLUMNS = (
+    "surname_lat",
+    "given_lat",
+    "patronymic_lat",
+    "surname_key",
+    "given_key",
+    "patronymic_key",
+    "surname_ph",
+    "given_ph",
+    "given_initial",
+    "full_key",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "birth_year_from_age",
+    "event_date",
+    "place_id",
+    "region_id",
+)
+
+
+@cache
+def _regions() -> dict[str, str]:
+    """Place id → region id as it was during the January 2022 events."""
+    out: dict[str, str] = {}
+    for row in read_csv("kz/places.csv"):
+        if row["kind"] == "region":
+            out[row["id"]] = row["id"]
+        else:
+            out[row["id"]] = row.get("region_id_jan2022") or row.get("region_id") or ""
+    return out
+
+
+def _year(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        return int(iso[:4])
+    except ValueError:
+        return None
+
+
+def _none(text: str) -> str | None:
+    return text or None
+
+
+def compute(row: dict[str, Any]) -> dict[str, Any]:
+    """Features of one record (a row of ``records`` joined with its source name)."""
+    parts = _names.NameParts(
+        surname=row.get("surname_raw") or "",
+        given=row.get("given_raw") or "",
+        patronymic=row.get("patronymic_raw") or "",
+    )
+    if not (parts.surname or parts.given) and row.get("name_raw"):
+        parsed = _names.parse_full_name(row["name_raw"])
+        parts = _names.NameParts(
+            surname=parsed.surname,
+            given=parsed.given,
+            patronymic=parts.patronymic or parsed.patronymic,
+        )
+    elif row.get("name_raw") and not parts.patronymic:
+        parts = _names.NameParts(
+            parts.surname, parts.given, _names.parse_full_name(row["name_raw"]).patronymic
+        )
+    given_first = parts.given.split()[0] if parts.given.split() else ""
+    s_key = _names.surname_key(parts.surname) if parts.surname else ""
+    g_key = _names.given_key(given_first) if given_first else ""
+    p_key = _names.patronymic_root(parts.patronymic) if parts.patronymic else ""
+    sex = row.get("sex") or "U"
+    if sex not in ("M", "F"):
+        sex = _names.infer_sex(parts)
+    birth_year = _year(row.get("birth_date"))
+    from_age = False
+    event_year = _year(row.get("event_date"))
+    if birth_year is None and row.get("age") is not None:
+        # Age at the event: the birth year is known to within one year either way.
+        birth_year = (event_year or 2022) - int(row["age"])
+        from_age = True
+    event_date = row.get("event_date")
+    if event_date and row.get("event_date_precision") not in (None, "day"):
+        event_date = None
+    birth_date = row.get("birth_date")
+    if birth_date and row.get("birth_date_precision") not in (None, "day"):
+        birth_date = None
+    place_id = row.get("place_id") or None
+    return {
+        "surname_lat": _none(_names.canonical_latin(parts.surname)),
+        "given_lat": _none(_names.canonical_latin(parts.given)),
+        "patronymic_lat": _none(_names.canonical_latin(parts.patronymic)),
+        "surname_key": _none(s_key),
+        "given_key": _none(g_key),
+        "patronymic_key": _none(p_key),
+        "surname_ph": _none(_names.phonetic_key(s_key)),
+        "given_ph": _none(_names.phonetic_key(g_key)),
+        "given_initial": _none(g_key[:1]),
+        "full_key": _none(f"{s_key} {g_key}".strip()) if s_key and g_key else None,
+        "sex": sex,
+        "birth_date": birth_date if birth_date and len(birth_date) == 10 else None,
+        "birth_year": birth_year,
+        "birth_year_from_age": from_age,
+        "event_date": event_date if event_date and len(event_date) == 10 else None,
+        "place_id": place_id,
+        "region_id": _regions().get(place_id or "", None) or None,
+    }
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    record_id: int
+    record_key: str
+    source: str
+    data: dict[str, Any]
+
+
+def iter_records(engine: Engine) -> Iterator[RecordRow]:
+    """Every record with its stable key: source name plus the source's own record id
+    (when unique within the source), else the import file's SHA-256 and row number."""
+    query = (
+        select(records, sources.c.name.label("source"), import_batches.c.sha256)
+        .join(sources, sources.c.id == records.c.source_id)
+        .join(import_batches, import_batches.c.id == records.c.batch_id)
+        .order_by(records.c.id)
+    )
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    counts: dict[tuple[str, str], int] = {}
+    for r in rows:
+        if r["source_record_id"]:
+            k = (r["source"], str(r["source_record_id"]))
+            counts[k] = counts.get(k, 0) + 1
+    for r in rows:
+        srid = r["source_record_id"]
+        if srid and counts[(r["source"], str(srid))] == 1:
+            key = f"{r['source']}|id:{srid}"
+        else:
+            key = f"{r['source']}|row:{r['sha256'][:16]}:{r['row_number']}"
+        yield RecordRow(r["id"], key, r["source"], r)
+
+
+def refresh(engine: Engine) -> list[dict[str, Any]]:
+    """Compute missing or stale features, store them, and return every record's features."""
+    with engine.connect() as conn:
+        stored = {
+            r.record_id: dict(r._mapping)
+            for r in conn.execute(select(link_features))
+            if r.version == FEATURE_VERSION
+        }
+    out: list[dict[str, Any]] = []
+    fresh: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for rec in iter_records(engine):
+        seen.add(rec.record_id)
+        row = stored.get(rec.record_id)
+        if row is None or row["record_key"] != rec.record_key:
+            row = {
+                "record_id": rec.record_id,
+                "record_key": rec.record_key,
+                "version": FEATURE_VERSION,
+                "source": rec.source,
+                **compute(rec.data),
+            }
+            fresh.append(row)
+        out.append(row)
+    with engine.begin() as conn:
+        stale = [r["record_id"] for r in fresh] + [i for i in stored if i not in seen]
+        for start in range(0, len(stale), 500):
+            chunk = stale[start : start + 500]
+            conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
+        if fresh:
+            conn.execute(insert(link_features), fresh)
+    return out

@@ -1,0 +1,164 @@
+"""What the rest of qantar reads from linkage: persons with their records, capture histories."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from qantar.errors import QantarError
+from qantar.link._tables import link_features, person_records, persons
+from qantar.model import Histories
+from qantar.project import Project
+from qantar.store.schema import records, sources
+
+PERSON_COLUMNS = (
+    "person_id",
+    "source",
+    "record_id",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_year",
+    "event_date",
+    "place_id",
+    "region_id",
+    "weak_cluster",
+)
+STRATA = ("region", "sex", "date", "age_group", "place")
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    counts = Counter(v for v in values if v not in (None, "", "U"))
+    if not counts:
+        return None
+    # Most frequent; ties go to the smallest value, so the output is deterministic.
+    best = max(counts.values())
+    return min(v for v, n in counts.items() if n == best)
+
+
+def _rows(engine: Engine) -> list[dict[str, Any]]:
+    query = (
+        select(
+            person_records.c.person_id,
+            person_records.c.record_id,
+            sources.c.name.label("source"),
+            records.c.source_record_id,
+            records.c.row_number,
+            link_features,
+            persons.c.weak,
+        )
+        .join(records, records.c.id == person_records.c.record_id)
+        .join(sources, sources.c.id == records.c.source_id)
+        .join(link_features, link_features.c.record_id == person_records.c.record_id)
+        .join(persons, persons.c.person_id == person_records.c.person_id)
+        .order_by(person_records.c.person_id, sources.c.name, records.c.row_number)
+    )
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def person_table(project: Project) -> list[dict[str, Any]]:
+    """One row per record: its person and the person's canonical fields."""
+    rows = _rows(project.engine)
+    if not rows:
+        raise QantarError("no persons yet: run `qantar link` first")
+    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_person[r["person_id"]].append(r)
+    canonical: dict[str, dict[str, Any]] = {}
+    for pid, members in by_person.items():
+        canonical[pid] = {
+            "surname": _most_common(m["surname_lat"] for m in members),
+            "given_name": _most_common(m["given_lat"] for m in members),
+            "patronymic": _most_common(m["patronymic_lat"] for m in members),
+            "sex": _most_common(m["sex"] for m in members) or "U",
+            "birth_year": _most_common(m["birth_year"] for m in members),
+            "event_date": min((m["event_date"] for m in members if m["event_date"]), default=None),
+            "place_id": _most_common(m["place_id"] for m in members),
+            "region_id": _most_common(m["region_id"] for m in members),
+        }
+    out = []
+    for r in rows:
+        c = canonical[r["person_id"]]
+        out.append(
+            {
+                "person_id": r["person_id"],
+                "source": r["source"],
+                "record_id": r["source_record_id"] or str(r["row_number"]),
+                **{k: (c[k].title() if isinstance(c[k], str) and k in ("surname", "given_name", "patronymic") else c[k]) for k in c},
+                "weak_cluster": bool(r["weak"]),
+            }
+        )
+    return out
+
+
+def persons_csv(project: Project) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(PERSON_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in person_table(project):
+        writer.writerow({k: "" if row[k] is None else row[k] for k in PERSON_COLUMNS})
+    return buffer.getvalue()
+
+
+def _age_group(birth_year: int | None, event_date: str | None) -> str:
+    if birth_year is None:
+        return "unknown"
+    age = int((event_date or "2022")[:4]) - int(birth_year)
+    for upper, label in ((17, "0-17"), (29, "18-29"), (44, "30-44"), (59, "45-59")):
+        if age <= upper:
+            return label
+    return "60+"
+
+
+def project_histories(project: Project, strata: str | None = None) -> Histories:
+    """Capture histories of the linked persons: which sources listed each person.
+
+    ``strata`` groups persons by ``region``, ``sex``, ``date`` (event day), ``age_group``
+    or ``place``; a person's stratum is the most common value among their records
+    (``unknown`` when none says).
+    """
+    if strata is not None and strata not in STRATA:
+        raise QantarError(f"unknown stratum {strata!r}: use one of {', '.join(STRATA)}")
+    engine = project.engine
+    with engine.connect() as conn:
+        lists = tuple(sorted(conn.execute(select(sources.c.name)).scalars()))
+    rows = _rows(engine)
+    if not rows:
+        raise QantarError("no persons yet: run `qantar link` first")
+    index = {name: i for i, name in enumerate(lists)}
+    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_person[r["person_id"]].append(r)
+    matrix = []
+    labels: list[str] = []
+    for _pid, members in sorted(by_person.items()):
+        row = [0] * len(lists)
+        for m in members:
+            row[index[m["source"]]] = 1
+        matrix.append(row)
+        if strata is not None:
+            labels.append(_stratum(strata, members))
+    return Histories.from_rows(lists, matrix, labels if strata is not None else None)
+
+
+def _stratum(strata: str, members: list[dict[str, Any]]) -> str:
+    if strata == "region":
+        value = _most_common(m["region_id"] for m in members)
+    elif strata == "place":
+        value = _most_common(m["place_id"] for m in members)
+    elif strata == "sex":
+        value = _most_common(m["sex"] for m in members)
+    elif strata == "date":
+        value = min((m["event_date"] for m in members if m["event_date"]), default=None)
+    else:
+        by = _most_common(m["birth_year"] for m in members)
+        ev = min((m["event_date"] for m in members if m["event_date"]), default=None)
+        value = _age_group(by, ev)
+    return str(value) if value else "unknown"

@@ -1,0 +1,293 @@
+"""The review queue: uncertain pairs, ordered by how much a decision changes the result.
+
+For a pair now in two different persons, a "match" would join them and change
+``size_a * size_b`` record pairs; for a pair inside one person, a "non-match" would split
+it, changing about ``size - 1`` pairs. Weighted by the chance that the decision goes
+against the current result (``p`` or ``1 - p``), this is the expected change in the
+pairwise result, and the queue shows the largest first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from qantar.errors import InputError, QantarError
+from qantar.link._decisions import DECISIONS, current_decisions, pair_key, record_decision
+from qantar.link._pipeline import REVIEW_BAND
+from qantar.link._tables import link_features, link_pairs, person_records
+from qantar.store.schema import records, sources
+
+SHOWN_FIELDS = (
+    "name_raw",
+    "surname_raw",
+    "given_raw",
+    "patronymic_raw",
+    "sex_raw",
+    "birth_date_raw",
+    "age_raw",
+    "event_date_raw",
+    "place_raw",
+    "birth_date",
+    "age",
+    "event_date",
+    "place_id",
+)
+NORMALISED_FIELDS = (
+    "surname_lat",
+    "given_lat",
+    "patronymic_lat",
+    "surname_key",
+    "given_key",
+    "patronymic_key",
+    "sex",
+    "birth_year",
+    "event_date",
+    "place_id",
+    "region_id",
+)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    record_id_l: int
+    record_id_r: int
+    record_key_l: str
+    record_key_r: str
+    match_probability: float
+    match_weight: float
+    priority: float
+    linked: bool  # the two records are in one person now
+    explain: dict[str, Any]
+
+
+def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
+    """Undecided uncertain pairs of the latest run, most consequential first."""
+    decided = set(current_decisions(engine))
+    with engine.connect() as conn:
+        person_of = dict(
+            conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
+        )
+        keys = dict(
+            conn.execute(select(link_features.c.record_id, link_features.c.record_key)).all()
+        )
+        rows = conn.execute(
+            select(link_pairs).where(
+                link_pairs.c.match_probability.between(REVIEW_BAND[0], REVIEW_BAND[1])
+            )
+        ).all()
+    size = Counter(person_of.values())
+    items: list[ReviewItem] = []
+    for r in rows:
+        a, b = r.record_id_l, r.record_id_r
+        if a not in keys or b not in keys or pair_key(keys[a], keys[b]) in decided:
+            continue
+        pa, pb = person_of.get(a), person_of.get(b)
+        p = float(r.match_probability)
+        linked = pa is not None and pa == pb
+        if linked:
+            impact = max(size[pa] - 1, 1)
+            priority = (1 - p) * impact
+        else:
+            impact = size.get(pa, 1) * size.get(pb, 1)
+            priority = p * impact
+        items.append(
+            ReviewItem(a, b, keys[a], keys[b], p, float(r.match_weight), priority, linked, r.explain)
+        )
+    # Most consequential first; ties go to the pair nearest an even chance.
+    items.sort(key=lambda it: (-it.priority, abs(it.match_probability - 0.5), it.record_id_l))
+    return items[:limit] if limit is not None else items
+
+
+def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each record as written (raw fields) and as compared (features)."""
+    with engine.connect() as conn:
+        raw = {
+            r.id: dict(r._mapping)
+            for r in conn.execute(
+                select(records, sources.c.name.label("source"))
+                .join(sources, sources.c.id == records.c.source_id)
+                .where(records.c.id.in_(record_ids))
+            )
+        }
+        feats = {
+            r.record_id: dict(r._mapping)
+            for r in conn.execute(
+                select(link_features).where(link_features.c.record_id.in_(record_ids))
+            )
+        }
+    out: dict[int, dict[str, Any]] = {}
+    for rid in record_ids:
+        r = raw.get(rid, {})
+        f = feats.get(rid, {})
+        out[rid] = {
+            "source": r.get("source"),
+            "record_id": r.get("source_record_id") or r.get("row_number"),
+            "written": {k: r.get(k) for k in SHOWN_FIELDS if r.get(k) not in (None, "")},
+            "normalised": {k: f.get(k) for k in NORMALISED_FIELDS if f.get(k) not in (None, "")},
+        }
+    return out
+
+
+EXPORT_COLUMNS = (
+    "record_key_a",
+    "record_key_b",
+    "match_probability",
+    "priority",
+    "linked_now",
+    "source_a",
+    "record_a",
+    "written_a",
+    "normalised_a",
+    "source_b",
+    "record_b",
+    "written_b",
+    "normalised_b",
+    "comparisons",
+    "decision",
+    "reviewer",
+    "note",
+)
+
+
+def _fmt(d: dict[str, Any]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in d.items())
+
+
+def export_xlsx(engine: Engine, path: Path, *, limit: int | None = None) -> int:
+    """Write the review queue to a workbook a team can fill offline; returns the rows."""
+    from openpyxl import Workbook
+
+    items = queue(engine, limit=limit)
+    details = record_details(
+        engine, sorted({i.record_id_l for i in items} | {i.record_id_r for i in items})
+    )
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "pairs"
+    ws.append(list(EXPORT_COLUMNS))
+    for it in items:
+        a, b = details[it.record_id_l], details[it.record_id_r]
+        # The keys are stored in pair order so --apply finds the same pair.
+        ka, kb = it.record_key_l, it.record_key_r
+        ws.append(
+            [
+                ka,
+                kb,
+                round(it.match_probability, 4),
+                round(it.priority, 4),
+                "yes" if it.linked else "no",
+                a["source"],
+                str(a["record_id"]),
+                _fmt(a["written"]),
+                _fmt(a["normalised"]),
+                b["source"],
+                str(b["record_id"]),
+                _fmt(b["written"]),
+                _fmt(b["normalised"]),
+                _fmt({k: f"{v[0]} ({v[1]:+.1f})" for k, v in it.explain.items()}),
+                "",
+                "",
+                "",
+            ]
+        )
+    help_ws = wb.create_sheet("how to review")
+    help_ws.append(["Fill 'decision' with match, non-match or unsure (or leave empty to skip)."])
+    help_ws.append(["Fill 'reviewer' with your name; 'note' is optional."])
+    help_ws.append(["Then: qantar review --apply THIS_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return len(items)
+
+
+_ALIASES = {
+    "match": "match",
+    "m": "match",
+    "yes": "match",
+    "non-match": "non-match",
+    "nonmatch": "non-match",
+    "non match": "non-match",
+    "n": "non-match",
+    "no": "non-match",
+    "unsure": "unsure",
+    "u": "unsure",
+    "?": "unsure",
+}
+
+
+def apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> dict[str, int]:
+    """Store every decision filled in an exported workbook; returns counts by decision."""
+    from python_calamine import CalamineWorkbook
+
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("pairs").to_python()
+    except Exception as exc:
+        raise InputError(
+            f"not a review workbook from `qantar review --export` ({exc})", file=str(path)
+        ) from exc
+    if not sheet:
+        raise InputError("the sheet 'pairs' is empty", file=str(path))
+    header = [str(h).strip() for h in sheet[0]]
+    missing = {"record_key_a", "record_key_b", "decision"} - set(header)
+    if missing:
+        raise InputError(f"missing columns {', '.join(sorted(missing))}", file=str(path), row=1)
+    col = {h: i for i, h in enumerate(header)}
+    known_keys = _known_keys(engine)
+    counts: Counter[str] = Counter()
+    pending: list[tuple[str, str, str, str, str | None]] = []
+    for n, row in enumerate(sheet[1:], start=2):
+        cell = str(row[col["decision"]] or "").strip().lower()
+        if not cell:
+            counts["skipped"] += 1
+            continue
+        decision = _ALIASES.get(cell)
+        if decision is None:
+            raise InputError(
+                f"decision {cell!r} is not one of {', '.join(DECISIONS)}",
+                file=str(path),
+                row=n,
+                field="decision",
+            )
+        ka, kb = str(row[col["record_key_a"]]), str(row[col["record_key_b"]])
+        if ka not in known_keys or kb not in known_keys:
+            raise InputError(
+                "this pair's records are not in the project any more",
+                file=str(path),
+                row=n,
+            )
+        who = str(row[col["reviewer"]] or "").strip() if "reviewer" in col else ""
+        who = who or (reviewer or "")
+        if not who:
+            raise InputError(
+                "no reviewer: fill the reviewer column or pass --reviewer",
+                file=str(path),
+                row=n,
+                field="reviewer",
+            )
+        note = str(row[col["note"]]).strip() if "note" in col and row[col["note"]] else None
+        pending.append((ka, kb, decision, who, note))
+    # Validate the whole file first, so a mistake on row 80 does not leave half applied.
+    for ka, kb, decision, who, note in pending:
+        record_decision(engine, ka, kb, decision, reviewer=who, note=note)
+        counts[decision] += 1
+    return dict(counts)
+
+
+def _known_keys(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(link_features.c.record_key)).scalars())
+
+
+def decide(
+    engine: Engine, item: ReviewItem, decision: str, *, reviewer: str, note: str | None = None
+) -> None:
+    if not item.record_key_l or not item.record_key_r:
+        raise QantarError("this pair has no stable record keys; run `qantar link` again")
+    record_decision(engine, item.record_key_l, item.record_key_r, decision, reviewer=reviewer, note=note)

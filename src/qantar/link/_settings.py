@@ -1,0 +1,207 @@
+"""Splink settings over the prepared feature columns: comparisons, blocking, training rules.
+
+Settings are data (a plain Splink settings dict), saved with each run's trained model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from splink import block_on
+
+JW = "jaro_winkler_similarity"
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+def _null(sql: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _else() -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+
+def _name_comparison() -> dict[str, Any]:
+    s_eq = "surname_key_l = surname_key_r"
+    g_eq = "given_key_l = given_key_r"
+    swap = "surname_key_l = given_key_r AND given_key_l = surname_key_r"
+    ph = (
+        "((surname_ph_l = surname_ph_r AND given_ph_l = given_ph_r) OR "
+        "(surname_ph_l = given_ph_r AND given_ph_l = surname_ph_r))"
+    )
+    close = (
+        f"(({JW}(surname_key_l, surname_key_r) >= 0.9 AND {JW}(given_key_l, given_key_r) >= 0.9)"
+        f" OR ({JW}(surname_key_l, given_key_r) >= 0.9 AND {JW}(given_key_l, surname_key_r) >= 0.9))"
+    )
+    initial = (
+        "given_initial_l = given_initial_r AND (length(given_key_l) = 1 OR length(given_key_r) = 1)"
+    )
+    one_missing = "(given_key_l IS NULL OR given_key_r IS NULL)"
+    loose = f"{JW}(surname_key_l, surname_key_r) >= 0.8 AND {JW}(given_key_l, given_key_r) >= 0.8"
+    return {
+        "output_column_name": "name",
+        "comparison_description": "surname and given name keys, either order",
+        "comparison_levels": [
+            _null(
+                "(surname_key_l IS NULL AND given_key_l IS NULL) OR "
+                "(surname_key_r IS NULL AND given_key_r IS NULL)"
+            ),
+            _level(
+                "full_key_l = full_key_r",
+                "same surname and given name",
+                tf_adjustment_column="full_key",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(swap, "same names, swapped order"),
+            _level(ph, "names sound alike"),
+            _level(close, "names close (Jaro-Winkler >= 0.9)"),
+            _level(f"{s_eq} AND ({initial} OR {one_missing})", "same surname, initial compatible"),
+            _level(
+                f"{g_eq} AND {JW}(surname_key_l, surname_key_r) >= 0.8", "same given, surname near"
+            ),
+            _level(loose, "names near (Jaro-Winkler >= 0.8)"),
+            _level(
+                s_eq,
+                "same surname, given differs",
+                tf_adjustment_column="surname_key",
+                tf_adjustment_weight=1.0,
+            ),
+            _else(),
+        ],
+    }
+
+
+def _patronymic_comparison() -> dict[str, Any]:
+    # A list that does not record patronymics says nothing: the null level is neutral.
+    return {
+        "output_column_name": "patronymic",
+        "comparison_description": "father's name inside the patronymic",
+        "comparison_levels": [
+            _null("patronymic_key_l IS NULL OR patronymic_key_r IS NULL"),
+            _level("patronymic_key_l = patronymic_key_r", "same father's name"),
+            _level(f"{JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "father's name close"),
+            _else(),
+        ],
+    }
+
+
+def _birth_comparison() -> dict[str, Any]:
+    diff = "abs(birth_year_l - birth_year_r)"
+    return {
+        "output_column_name": "birth",
+        "comparison_description": "birth date, birth year, or birth year from age at the event",
+        "comparison_levels": [
+            _null("birth_year_l IS NULL OR birth_year_r IS NULL"),
+            _level("birth_date_l = birth_date_r", "same birth date"),
+            _level(f"{diff} = 0", "same birth year"),
+            _level(f"{diff} <= 1", "birth years within 1 (age)"),
+            _level(f"{diff} <= 3", "birth years within 3"),
+            _else(),
+        ],
+    }
+
+
+def _event_comparison() -> dict[str, Any]:
+    days = "abs(date_diff('day', CAST(event_date_l AS DATE), CAST(event_date_r AS DATE)))"
+    return {
+        "output_column_name": "event_date",
+        "comparison_description": "date of the event",
+        "comparison_levels": [
+            _null("event_date_l IS NULL OR event_date_r IS NULL"),
+            _level("event_date_l = event_date_r", "same day"),
+            _level(f"{days} <= 2", "1-2 days apart"),
+            _level(f"{days} <= 7", "3-7 days apart"),
+            _else(),
+        ],
+    }
+
+
+def _place_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "place",
+        "comparison_description": "gazetteer place, then region",
+        "comparison_levels": [
+            _null("place_id_l IS NULL OR place_id_r IS NULL"),
+            _level("place_id_l = place_id_r", "same place"),
+            _level("region_id_l = region_id_r", "same region"),
+            _else(),
+        ],
+    }
+
+
+def _sex_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "sex",
+        "comparison_description": "recorded or inferred sex",
+        "comparison_levels": [
+            _null("sex_l = 'U' OR sex_r = 'U' OR sex_l IS NULL OR sex_r IS NULL"),
+            _level("sex_l = sex_r", "same sex"),
+            _else(),
+        ],
+    }
+
+
+def comparisons() -> list[dict[str, Any]]:
+    return [
+        _name_comparison(),
+        _patronymic_comparison(),
+        _birth_comparison(),
+        _event_comparison(),
+        _place_comparison(),
+        _sex_comparison(),
+    ]
+
+
+def blocking_rules() -> list[Any]:
+    """Rules whose union keeps pair recall above 99.5% on synthetic truth (see docs/link.md)."""
+    return [
+        block_on("surname_key", "given_key"),
+        "l.surname_key = r.given_key AND l.given_key = r.surname_key",
+        block_on("surname_ph", "given_ph"),
+        "l.surname_ph = r.given_ph AND l.given_ph = r.surname_ph",
+        block_on("given_key", "birth_year"),
+        block_on("surname_key", "birth_year"),
+        block_on("surname_ph", "place_id"),
+        block_on("given_ph", "event_date", "place_id"),
+        # A typo in one name: the other name plus the first letters of the mistyped one.
+        "l.given_key = r.given_key AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
+        "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
+    ]
+
+
+def training_rules() -> list[Any]:
+    """EM blocks: each leaves out the comparisons it blocks on, so together they train all."""
+    return [
+        block_on("surname_key", "given_key"),
+        block_on("birth_year", "place_id"),
+    ]
+
+
+def deterministic_rules() -> list[str]:
+    """Near-certain matches, used to estimate the prior probability of a match."""
+    return [
+        "l.full_key = r.full_key AND l.birth_year = r.birth_year",
+        "l.full_key = r.full_key AND l.event_date = r.event_date AND l.place_id = r.place_id",
+    ]
+
+
+def settings_dict(prior: float = 1e-4) -> dict[str, Any]:
+    return {
+        "link_type": "link_and_dedupe",
+        "unique_id_column_name": "record_id",
+        "source_dataset_column_name": "source_dataset",
+        "probability_two_random_records_match": prior,
+        "comparisons": comparisons(),
+        "blocking_rules_to_generate_predictions": [
+            r if isinstance(r, str) else r.get_blocking_rule("duckdb").blocking_rule_sql
+            for r in blocking_rules()
+        ],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": [],
+        "max_iterations": 20,
+        "em_convergence": 0.0001,
+    }

@@ -1,0 +1,115 @@
+"""The linkage tables, on the shared metadata; migration ``0002_link`` creates them.
+
+Features, runs, scored pairs and persons are derived and rebuilt by every run. Review
+decisions are human data: they are keyed by stable record identity (source name plus the
+source's record id, or the import file's SHA-256 and row number), never by an
+autoincrement id, so that they survive re-imports and re-runs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from qantar.store.schema import metadata
+
+link_features = Table(
+    "link_features",
+    metadata,
+    Column("record_id", Integer, ForeignKey("records.id"), primary_key=True),
+    Column("record_key", Text, nullable=False),
+    # Bumped when the way features are computed changes, so stale rows are recomputed.
+    Column("version", Integer, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("surname_lat", Text),
+    Column("given_lat", Text),
+    Column("patronymic_lat", Text),
+    Column("surname_key", Text),
+    Column("given_key", Text),
+    Column("patronymic_key", Text),
+    Column("surname_ph", Text),
+    Column("given_ph", Text),
+    Column("given_initial", String(4)),
+    Column("full_key", Text),
+    Column("sex", String(1)),
+    Column("birth_date", String(10)),
+    Column("birth_year", Integer),
+    Column("birth_year_from_age", Boolean),
+    Column("event_date", String(10)),
+    Column("place_id", String(40)),
+    Column("region_id", String(40)),
+    Index("ix_link_features_record_key", "record_key"),
+)
+
+link_runs = Table(
+    "link_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("backend", String(20), nullable=False),
+    # Paths relative to the project folder: settings and the trained model as Splink JSON.
+    Column("model_path", Text),
+    Column("summary", JSON, nullable=False),
+)
+
+link_pairs = Table(
+    "link_pairs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
+    Column("record_id_l", Integer, ForeignKey("records.id"), nullable=False),
+    Column("record_id_r", Integer, ForeignKey("records.id"), nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("match_weight", Float, nullable=False),
+    # Per comparison: level label and its match weight, so a score explains itself.
+    Column("explain", JSON, nullable=False),
+    Index("ix_link_pairs_run", "run_id"),
+)
+
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The two stable record keys, in sorted order: decisions outlive record ids.
+    Column("record_key_a", Text, nullable=False),
+    Column("record_key_b", Text, nullable=False),
+    Column("decision", String(10), nullable=False),
+    Column("reviewer", String(200), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+    Index("ix_review_decisions_pair", "record_key_a", "record_key_b"),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("person_id", String(20), primary_key=True),
+    Column("first_run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
+    Column("last_run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("weak", Boolean, nullable=False),
+    Column("density", Float, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+person_records = Table(
+    "person_records",
+    metadata,
+    Column("record_key", Text, primary_key=True),
+    Column("person_id", String(20), ForeignKey("persons.person_id"), nullable=False),
+    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
+    Index("ix_person_records_person", "person_id"),
+)

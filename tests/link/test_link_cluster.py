@@ -1,0 +1,65 @@
+"""Clustering honours reviewers: non-matches never end up together, matches always do."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qantar.link._cluster import cluster
+
+
+def _together(result: object, a: int, b: int) -> bool:
+    return any(a in c.members and b in c.members for c in result.clusters)  # type: ignore[attr-defined]
+
+
+def test_chain_is_cut_at_its_weakest_link() -> None:
+    pairs = [(1, 2, 0.99), (2, 3, 0.7), (3, 4, 0.98)]
+    plain = cluster([1, 2, 3, 4], pairs, 0.5)
+    assert len(plain.clusters) == 1
+    reviewed = cluster([1, 2, 3, 4], pairs, 0.5, non_matches=[(1, 4)])
+    assert not _together(reviewed, 1, 4)
+    assert _together(reviewed, 1, 2) and _together(reviewed, 3, 4)
+    assert reviewed.cut_edges == 1
+
+
+def test_reviewed_match_is_merged_below_threshold() -> None:
+    result = cluster([1, 2, 3], [(1, 2, 0.1)], 0.5, matches=[(1, 3)])
+    assert _together(result, 1, 3) and not _together(result, 1, 2)
+
+
+def test_conflicting_decisions_are_reported_not_merged() -> None:
+    result = cluster([1, 2, 3], [], 0.5, matches=[(1, 2), (2, 3)], non_matches=[(1, 3)])
+    assert not _together(result, 1, 3)
+    assert len(result.conflicts) == 1
+
+
+def test_weak_cluster_flagged() -> None:
+    chain = [(i, i + 1, 0.9) for i in range(1, 6)]
+    result = cluster(range(1, 7), chain, 0.5)
+    assert len(result.clusters) == 1 and result.clusters[0].weak
+    full = [(a, b, 0.9) for a in range(1, 4) for b in range(a + 1, 4)]
+    assert not cluster(range(1, 4), full, 0.5).clusters[0].weak
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 14), st.integers(0, 14), st.floats(0, 1)), max_size=60
+    ),
+    st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=8),
+    st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=8),
+)
+def test_non_matches_never_together(
+    pairs: list[tuple[int, int, float]],
+    non_matches: list[tuple[int, int]],
+    matches: list[tuple[int, int]],
+) -> None:
+    non_matches = [(a, b) for a, b in non_matches if a != b]
+    result = cluster(range(15), pairs, 0.5, matches=matches, non_matches=non_matches)
+    for a, b in non_matches:
+        assert not _together(result, a, b)
+    assert sorted(m for c in result.clusters for m in c.members) == list(range(15))
+    conflicts = set(result.conflicts)
+    for a, b in matches:
+        if (a, b) not in conflicts:
+            assert _together(result, a, b)
