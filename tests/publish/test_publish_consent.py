@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from publish_fixtures import Given, store
 
-sys.path.insert(0, str(Path(__file__).parent))
-from publish_fixtures import Given, store  # noqa: E402
-
-from qantar import Project  # noqa: E402
-from qantar.errors import InputError  # noqa: E402
-from qantar.publish import (  # noqa: E402
+from qantar import Project
+from qantar.errors import InputError
+from qantar.publish import (
     consent_decisions,
     explain_status,
     load_rules,

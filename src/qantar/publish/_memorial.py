@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "circumstances",
     "sources",
 )
+DEFAULT_TITLE = "In memory of those killed in January 2022"
 FILES = ("index.html", "memorial.csv", "memorial.json")
 
 
@@ -108,7 +109,7 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
     initials = sum(1 for p in shown if p.status == "initials-only")
     not_shown = total_memorial - len(shown)
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = str(project.section("publish").get("title", "In memory of those killed in January 2022"))
+    title = str(project.section("publish").get("title", DEFAULT_TITLE))
     keyed = [{**r, "key": search_key(p)} for r, p in zip(rows, shown, strict=True)]
     html = (
         environment()

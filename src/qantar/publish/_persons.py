@@ -104,7 +104,8 @@ def _parsed(row: Any) -> ParsedName | None:
 def _age(row: Any) -> int | None:
     if row.age is not None:
         return int(row.age)
-    if row.birth_date and row.event_date and len(row.birth_date) == 10 and len(row.event_date) == 10:
+    born_day, died_day = row.birth_date or "", row.event_date or ""
+    if len(born_day) == 10 and len(died_day) == 10:
         born = dt.date.fromisoformat(row.birth_date)
         died = dt.date.fromisoformat(row.event_date)
         return died.year - born.year - ((died.month, died.day) < (born.month, born.day))

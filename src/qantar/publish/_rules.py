@@ -111,7 +111,7 @@ class Condition:
         if empty:
             # An unknown value never satisfies a comparison: write `is missing` for that.
             return False
-        values = list(actual) if self.field in _LIST_FIELDS else [actual]
+        values = list(actual) if self.field in _LIST_FIELDS and actual else [actual]
         return any(self._one(v) for v in values)
 
     def _one(self, actual: Any) -> bool:
