@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qantar.names import SCHEMES, transliterate
+from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
 from qantar.publish._public import PublicPerson, public_persons
 from qantar.publish._render import environment
@@ -64,7 +64,8 @@ def fold(text: str) -> str:
 
 def search_key(person: PublicPerson) -> str:
     """What the search box matches: the published forms only, in every scheme."""
-    forms = {person.name_cyrillic, person.name_latin}
+    # Russified Cyrillic too: most people type Kazakh names without the Kazakh letters.
+    forms = {person.name_cyrillic, russify(person.name_cyrillic), person.name_latin}
     forms.update(transliterate(person.name_cyrillic, s) for s in SCHEMES)
     return " | ".join(sorted({fold(f) for f in forms if f}))
 
