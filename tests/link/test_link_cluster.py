@@ -43,9 +43,7 @@ def test_weak_cluster_flagged() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 14), st.integers(0, 14), st.floats(0, 1)), max_size=60
-    ),
+    st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.floats(0, 1)), max_size=60),
     st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=8),
     st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=8),
 )

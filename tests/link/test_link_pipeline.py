@@ -11,14 +11,16 @@ from sqlalchemy import insert, select
 
 from qantar import Project
 from qantar.errors import QantarError
-from qantar.link import current_decisions, record_decision, recluster, run
+from qantar.link import current_decisions, recluster, record_decision, run
 from qantar.link._tables import person_records
 from qantar.store.schema import import_batches, raw_rows, records, sources
 
 
 def _person_of(project: Project) -> dict[str, str]:
     with project.engine.connect() as conn:
-        return dict(conn.execute(select(person_records.c.record_key, person_records.c.person_id)).all())
+        return dict(
+            conn.execute(select(person_records.c.record_key, person_records.c.person_id)).all()
+        )
 
 
 def test_links_five_lists_against_truth(project: Project, tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ def register(app: typer.Typer) -> None:
     def link(
         seed: Annotated[int, typer.Option(help="Seed of every random step.")] = 42,
         threshold: Annotated[
-            float | None, typer.Option(help="Match probability to merge (default from qantar.toml).")
+            float | None,
+            typer.Option(help="Match probability to merge (default from qantar.toml)."),
         ] = None,
         fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
         charts: Annotated[
@@ -130,12 +131,13 @@ def register(app: typer.Typer) -> None:
                 print_json({"applied": counts, "persons": result.persons})
             else:
                 console.print(
-                    "stored: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                    "stored: "
+                    + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                     + f" · persons now {result.persons}"
                 )
             return
         items = queue(project.engine, limit=limit)
-        if list_only or fmt == "json" or not sys.stdin.isatty() and not items:
+        if list_only or fmt == "json" or (not sys.stdin.isatty() and not items):
             data = [
                 {
                     "record_key_a": it.record_key_l,

@@ -7,7 +7,13 @@ gives the capture histories that estimation needs.
 """
 
 from qantar.link._decisions import DECISIONS, current_decisions, record_decision
-from qantar.link._outputs import PERSON_COLUMNS, STRATA, person_table, persons_csv, project_histories
+from qantar.link._outputs import (
+    PERSON_COLUMNS,
+    STRATA,
+    person_table,
+    persons_csv,
+    project_histories,
+)
 from qantar.link._pipeline import DEFAULT_THRESHOLD, LinkResult, recluster, run
 from qantar.link._review import ReviewItem, apply_xlsx, export_xlsx, queue, record_details
 

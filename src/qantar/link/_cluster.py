@@ -53,6 +53,17 @@ class _UnionFind:
         self.members[a] |= self.members.pop(b)
 
 
+def _mean_cross(
+    uf: _UnionFind, ra: int, rb: int, scored: dict[tuple[int, int], float]
+) -> float:
+    total = 0.0
+    members_b = uf.members[rb]
+    for x in uf.members[ra]:
+        for y in members_b:
+            total += scored.get((x, y) if x < y else (y, x), 0.0)
+    return total / (len(uf.members[ra]) * len(members_b))
+
+
 def cluster(
     record_ids: Iterable[int],
     pairs: Iterable[tuple[int, int, float]],
@@ -61,14 +72,23 @@ def cluster(
     matches: Iterable[tuple[int, int]] = (),
     non_matches: Iterable[tuple[int, int]] = (),
     weak_density: float = 0.5,
+    linkage: float = 0.0,
 ) -> Clustering:
-    """Clusters of ``record_ids`` from ``(a, b, probability)`` pairs at ``threshold``."""
+    """Clusters of ``record_ids`` from ``(a, b, probability)`` pairs at ``threshold``.
+
+    With ``linkage`` > 0, two groups joined by a strong link are merged only if the mean
+    probability over all their cross pairs (unscored pairs count as 0) reaches
+    ``linkage``: one record written "Ким А." must not chain Kim Aleksei to Kim Andrei.
+    """
     uf = _UnionFind(record_ids)
     for a, b in non_matches:
         if a in uf.parent and b in uf.parent:
             uf.cannot[a].add(b)
             uf.cannot[b].add(a)
-    edges = [(a, b, p) for a, b, p in pairs if p >= threshold and a in uf.parent and b in uf.parent]
+    scored = {
+        (min(a, b), max(a, b)): p for a, b, p in pairs if a in uf.parent and b in uf.parent
+    }
+    edges = [(a, b, p) for (a, b), p in scored.items() if p >= threshold]
     forced = [(a, b) for a, b in matches if a in uf.parent and b in uf.parent]
     conflicts: list[tuple[int, int]] = []
     for a, b in forced:
@@ -85,6 +105,9 @@ def cluster(
         if ra == rb:
             continue
         if uf.forbidden(ra, rb):
+            cut += 1
+            continue
+        if linkage > 0 and _mean_cross(uf, ra, rb, scored) < linkage:
             cut += 1
             continue
         uf.union(ra, rb)

@@ -6,6 +6,7 @@ inside the engine, and the review screen shows exactly what was compared.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -13,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select
 
+from qantar import names
 from qantar.data import read_csv
-from qantar.link import _names
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
-FEATURE_VERSION = 5
+FEATURE_VERSION = 8
 
 FEATURE_COLUMNS = (
     "surname_lat",
@@ -30,6 +31,9 @@ FEATURE_COLUMNS = (
     "surname_ph",
     "given_ph",
     "given_initial",
+    "patronymic_initial",
+    "surname_sk",
+    "given_sk",
     "full_key",
     "sex",
     "birth_date",
@@ -66,31 +70,69 @@ def _none(text: str) -> str | None:
     return text or None
 
 
+_SOUND_CLASSES = str.maketrans("bpvfgkhqjzscdtlrmnwx", "bbbbkkkkssssttlrmmbk")
+
+
+def skeleton(key: str) -> str:
+    """A coarse sound key of a match key: first letter, then consonant classes.
+
+    Vowels are dropped, so a deleted or swapped vowel (Мкаров/Макаров) does not part a
+    pair at blocking; the name comparison then weighs the difference.
+    """
+    if not key:
+        return ""
+    head, tail = key[0], key[1:]
+    consonants = "".join(c for c in tail if c not in "aeiouy").translate(_SOUND_CLASSES)
+    out = head.translate(_SOUND_CLASSES) + consonants
+    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])[:8]
+
+
+@cache
+def _diminutives() -> dict[str, str]:
+    """Key of a known diminutive (Саша) → key of its full form (Александр)."""
+    out: dict[str, str] = {}
+    for row in read_csv("kz/given_names.csv"):
+        full = row.get("full_form", "")
+        if row.get("kind") == "diminutive" and full and "?" not in full and "/" not in full:
+            out[names.name_key(row["name_cyrillic"])] = names.name_key(full)
+    return out
+
+
+# Words lists put where a name is unknown (an unidentified body): not a name.
+_PLACEHOLDER = re.compile(
+    r"неизвест|неопозн|не\s*установл|белгісіз|unknown|unidentified|^\W*(н/д|n/a|нет|-+)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _parsed(row: dict[str, Any]) -> names.ParsedName:
+    """Separate columns when the list has them, else the one name field."""
+    if any(_PLACEHOLDER.search(str(row.get(k) or "")) for k in ("name_raw", "surname_raw", "given_raw")):
+        return names.parse("")
+    if row.get("surname_raw") or row.get("given_raw"):
+        parsed = names.parse_parts(
+            row.get("surname_raw"), row.get("given_raw"), row.get("patronymic_raw")
+        )
+        if not parsed.patronymic and row.get("name_raw"):
+            whole = names.parse(row["name_raw"])
+            if whole.patronymic:
+                parsed = names.parse_parts(parsed.surname, parsed.given, whole.patronymic)
+        return parsed
+    return names.parse(row.get("name_raw") or "")
+
+
 def compute(row: dict[str, Any]) -> dict[str, Any]:
     """Features of one record (a row of ``records`` joined with its source name)."""
-    parts = _names.NameParts(
-        surname=row.get("surname_raw") or "",
-        given=row.get("given_raw") or "",
-        patronymic=row.get("patronymic_raw") or "",
-    )
-    if not (parts.surname or parts.given) and row.get("name_raw"):
-        parsed = _names.parse_full_name(row["name_raw"])
-        parts = _names.NameParts(
-            surname=parsed.surname,
-            given=parsed.given,
-            patronymic=parts.patronymic or parsed.patronymic,
-        )
-    elif row.get("name_raw") and not parts.patronymic:
-        parts = _names.NameParts(
-            parts.surname, parts.given, _names.parse_full_name(row["name_raw"]).patronymic
-        )
-    given_first = parts.given.split()[0] if parts.given.split() else ""
-    s_key = _names.surname_key(parts.surname) if parts.surname else ""
-    g_key = _names.given_key(given_first) if given_first else ""
-    p_key = _names.patronymic_root(parts.patronymic) if parts.patronymic else ""
+    parsed = _parsed(row)
+    k = names.keys(parsed)
+    # Sex is compared on its own, so the surname key folds Ахметова into Ахметов.
+    s_key = k.surname_family or ""
+    g_key = k.given or ""
+    g_key = _diminutives().get(g_key, g_key)
+    p_key = k.patronymic or ""
     sex = row.get("sex") or "U"
     if sex not in ("M", "F"):
-        sex = _names.infer_sex(parts)
+        sex = parsed.sex if parsed.sex in ("M", "F") else "U"
     birth_year = _year(row.get("birth_date"))
     from_age = False
     event_year = _year(row.get("event_date"))
@@ -105,17 +147,21 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     if birth_date and row.get("birth_date_precision") not in (None, "day"):
         birth_date = None
     place_id = row.get("place_id") or None
+    initial = k.given_initial or ""
     return {
-        "surname_lat": _none(_names.canonical_latin(parts.surname)),
-        "given_lat": _none(_names.canonical_latin(parts.given)),
-        "patronymic_lat": _none(_names.canonical_latin(parts.patronymic)),
+        "surname_lat": _none(names.canonical_latin(parsed.surname or "")),
+        "given_lat": _none(names.canonical_latin(parsed.given or parsed.given_initial or "")),
+        "patronymic_lat": _none(names.canonical_latin(parsed.patronymic or "")),
         "surname_key": _none(s_key),
-        "given_key": _none(g_key),
+        "given_key": _none(g_key or initial),
         "patronymic_key": _none(p_key),
-        "surname_ph": _none(_names.phonetic_key(s_key)),
-        "given_ph": _none(_names.phonetic_key(g_key)),
-        "given_initial": _none(g_key[:1]),
-        "full_key": _none(f"{s_key} {g_key}".strip()) if s_key and g_key else None,
+        "surname_ph": _none(names.phonetic_key(parsed.surname or "") if s_key else ""),
+        "given_ph": _none(names.phonetic_key(parsed.given or "") if g_key else ""),
+        "given_initial": _none(initial),
+        "patronymic_initial": _none(k.patronymic_initial or ""),
+        "surname_sk": _none(skeleton(s_key)),
+        "given_sk": _none(skeleton(g_key)),
+        "full_key": _none(f"{s_key} {g_key}") if s_key and g_key else None,
         "sex": sex,
         "birth_date": birth_date if birth_date and len(birth_date) == 10 else None,
         "birth_year": birth_year,

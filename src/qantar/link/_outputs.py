@@ -91,7 +91,14 @@ def person_table(project: Project) -> list[dict[str, Any]]:
                 "person_id": r["person_id"],
                 "source": r["source"],
                 "record_id": r["source_record_id"] or str(r["row_number"]),
-                **{k: (c[k].title() if isinstance(c[k], str) and k in ("surname", "given_name", "patronymic") else c[k]) for k in c},
+                **{
+                    k: (
+                        c[k].title()
+                        if isinstance(c[k], str) and k in ("surname", "given_name", "patronymic")
+                        else c[k]
+                    )
+                    for k in c
+                },
                 "weak_cluster": bool(r["weak"]),
             }
         )

@@ -73,6 +73,9 @@ def _link_settings(project: Project) -> dict[str, Any]:
     return project.section("link")
 
 
+_ARROW_TYPES = {"birth_year": pa.int64(), "birth_year_from_age": pa.bool_()}
+
+
 def _arrow_tables(features: list[dict[str, Any]]) -> dict[str, pa.Table]:
     columns = ["record_id", *_features.FEATURE_COLUMNS]
     by_source: dict[str, list[dict[str, Any]]] = {}
@@ -134,7 +137,7 @@ def _score(
     progress("training: prior from near-certain matches")
     try:
         linker.training.estimate_probability_two_random_records_match(
-            _settings.deterministic_rules(), recall=0.7
+            list(_settings.deterministic_rules()), recall=0.7
         )
     except Exception as exc:  # Splink raises plain errors when no pair satisfies the rules
         logging.getLogger(__name__).info("prior left at default: %s", exc)
@@ -172,7 +175,7 @@ def _score(
             counts[mk] = counts.get(mk, 0) + 1
         candidate = arrow.num_rows
     per_rule = [
-        {"rule": rule, "new_pairs": int(counts.get(str(i), counts.get(i, 0)))}  # type: ignore[call-overload]
+        {"rule": rule, "new_pairs": int(counts.get(str(i)) or counts.get(i) or 0)}
         for i, rule in enumerate(rules)
     ]
     recall = None
@@ -246,11 +249,12 @@ def _cluster(
 
 def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
     """EM gives m = 0 to a level it never saw among matches (a swapped name order in a
-    small project); that would forbid such a pair for ever. Floor every level that
-    agrees at all, so unseen agreement counts as weak evidence, then renormalise."""
+    small project, a slip in a date); that would forbid such a pair for ever, whatever
+    else agrees. Floor every level, so unseen agreement counts as weak evidence and an
+    unseen disagreement as strong but not absolute evidence, then renormalise."""
     for comp in model["comparisons"]:
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        for lv in levels[:-1]:
+        for lv in levels:
             if lv.get("m_probability") is not None:
                 lv["m_probability"] = max(float(lv["m_probability"]), M_FLOOR)
         total = sum(float(lv.get("m_probability") or 0.0) for lv in levels)
@@ -395,7 +399,7 @@ def run(
             "and were not merged: review them again"
         )
     with engine.begin() as conn:
-        run_id = conn.execute(
+        inserted = conn.execute(
             insert(link_runs).values(
                 created_at=now,
                 seed=seed,
@@ -404,7 +408,9 @@ def run(
                 model_path=model_rel,
                 summary={},
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        run_id = int(inserted[0])
         # Pairs are derived data: only the latest run's are kept.
         conn.execute(delete(link_pairs))
         batch = [
@@ -436,8 +442,6 @@ def run(
             json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8"
         )
     return result
-
-
 
 
 def _write_charts(scored: _Scored, out: Path) -> None:
@@ -482,7 +486,9 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
             (int(a), int(b), float(p))
             for a, b, p in conn.execute(
                 select(
-                    link_pairs.c.record_id_l, link_pairs.c.record_id_r, link_pairs.c.match_probability
+                    link_pairs.c.record_id_l,
+                    link_pairs.c.record_id_r,
+                    link_pairs.c.match_probability,
                 )
             )
         ]

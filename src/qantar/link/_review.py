@@ -96,7 +96,9 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
             impact = size.get(pa, 1) * size.get(pb, 1)
             priority = p * impact
         items.append(
-            ReviewItem(a, b, keys[a], keys[b], p, float(r.match_weight), priority, linked, r.explain)
+            ReviewItem(
+                a, b, keys[a], keys[b], p, float(r.match_weight), priority, linked, r.explain
+            )
         )
     # Most consequential first; ties go to the pair nearest an even chance.
     items.sort(key=lambda it: (-it.priority, abs(it.match_probability - 0.5), it.record_id_l))
@@ -290,4 +292,6 @@ def decide(
 ) -> None:
     if not item.record_key_l or not item.record_key_r:
         raise QantarError("this pair has no stable record keys; run `qantar link` again")
-    record_decision(engine, item.record_key_l, item.record_key_r, decision, reviewer=reviewer, note=note)
+    record_decision(
+        engine, item.record_key_l, item.record_key_r, decision, reviewer=reviewer, note=note
+    )

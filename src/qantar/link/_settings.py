@@ -32,14 +32,23 @@ def _name_comparison() -> dict[str, Any]:
         "((surname_ph_l = surname_ph_r AND given_ph_l = given_ph_r) OR "
         "(surname_ph_l = given_ph_r AND given_ph_l = surname_ph_r))"
     )
-    close = (
-        f"(({JW}(surname_key_l, surname_key_r) >= 0.9 AND {JW}(given_key_l, given_key_r) >= 0.9)"
-        f" OR ({JW}(surname_key_l, given_key_r) >= 0.9 AND {JW}(given_key_l, surname_key_r) >= 0.9))"
-    )
+
+    def jw(a: str, b: str) -> str:
+        return f"{JW}({a}_l, {b}_r) >= 0.9"
+
+    straight = f"{jw('surname_key', 'surname_key')} AND {jw('given_key', 'given_key')}"
+    crossed = f"{jw('surname_key', 'given_key')} AND {jw('given_key', 'surname_key')}"
+    close = f"(({straight}) OR ({crossed}))"
     initial = (
         "given_initial_l = given_initial_r AND (length(given_key_l) = 1 OR length(given_key_r) = 1)"
     )
     one_missing = "(given_key_l IS NULL OR given_key_r IS NULL)"
+    swap_initial = (
+        "((surname_key_l = given_key_r AND length(given_key_l) = 1 "
+        "AND given_initial_l = substr(surname_key_r, 1, 1)) OR "
+        "(surname_key_r = given_key_l AND length(given_key_r) = 1 "
+        "AND given_initial_r = substr(surname_key_l, 1, 1)))"
+    )
     loose = f"{JW}(surname_key_l, surname_key_r) >= 0.8 AND {JW}(given_key_l, given_key_r) >= 0.8"
     return {
         "output_column_name": "name",
@@ -59,6 +68,10 @@ def _name_comparison() -> dict[str, Any]:
             _level(ph, "names sound alike"),
             _level(close, "names close (Jaro-Winkler >= 0.9)"),
             _level(f"{s_eq} AND ({initial} OR {one_missing})", "same surname, initial compatible"),
+            _level(
+                f"({JW}(surname_key_l, surname_key_r) >= 0.88 AND {initial}) OR {swap_initial}",
+                "surname near or swapped, initial compatible",
+            ),
             _level(
                 f"{g_eq} AND {JW}(surname_key_l, surname_key_r) >= 0.8", "same given, surname near"
             ),
@@ -80,9 +93,15 @@ def _patronymic_comparison() -> dict[str, Any]:
         "output_column_name": "patronymic",
         "comparison_description": "father's name inside the patronymic",
         "comparison_levels": [
-            _null("patronymic_key_l IS NULL OR patronymic_key_r IS NULL"),
+            _null("patronymic_initial_l IS NULL OR patronymic_initial_r IS NULL"),
             _level("patronymic_key_l = patronymic_key_r", "same father's name"),
             _level(f"{JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "father's name close"),
+            _level(
+                "(patronymic_key_l IS NULL OR patronymic_key_r IS NULL "
+                "OR length(patronymic_key_l) = 1 OR length(patronymic_key_r) = 1) "
+                "AND patronymic_initial_l = patronymic_initial_r",
+                "initials agree",
+            ),
             _else(),
         ],
     }
@@ -160,15 +179,23 @@ def blocking_rules() -> list[Any]:
     return [
         block_on("surname_key", "given_key"),
         "l.surname_key = r.given_key AND l.given_key = r.surname_key",
-        block_on("surname_ph", "given_ph"),
-        "l.surname_ph = r.given_ph AND l.given_ph = r.surname_ph",
+        block_on("surname_sk", "given_sk"),
+        "l.surname_sk = r.given_sk AND l.given_sk = r.surname_sk",
+        # Lists that write "Surname I.I.": the surname and the initial.
+        block_on("surname_key", "given_initial"),
+        block_on("surname_sk", "given_initial", "event_date"),
+        # Swapped order with an initial, in both directions (Splink orders l and r).
+        "l.surname_key = r.given_key AND l.given_initial = substr(r.surname_key, 1, 1)",
+        "r.surname_key = l.given_key AND r.given_initial = substr(l.surname_key, 1, 1)",
         block_on("given_key", "birth_year"),
         block_on("surname_key", "birth_year"),
-        block_on("surname_ph", "place_id"),
-        block_on("given_ph", "event_date", "place_id"),
+        block_on("surname_sk", "place_id"),
+        block_on("given_sk", "event_date", "place_id"),
         # A typo in one name: the other name plus the first letters of the mistyped one.
         "l.given_key = r.given_key AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
         "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
+        "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) "
+        "AND l.given_initial = r.given_initial",
     ]
 
 
@@ -180,7 +207,7 @@ def training_rules() -> list[Any]:
     ]
 
 
-def deterministic_rules() -> list[str]:
+def deterministic_rules() -> list[str | Any]:
     """Near-certain matches, used to estimate the prior probability of a match."""
     return [
         "l.full_key = r.full_key AND l.birth_year = r.birth_year",

@@ -1,0 +1,136 @@
+"""Review queue order, offline review through a workbook, capture histories, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import link_scenario as ls
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from qantar import Project
+from qantar.cli import app
+from qantar.errors import InputError
+from qantar.link import (
+    PERSON_COLUMNS,
+    apply_xlsx,
+    current_decisions,
+    export_xlsx,
+    project_histories,
+    queue,
+    run,
+)
+
+
+@pytest.fixture
+def linked(project: Project, tmp_path: Path) -> Project:
+    sc = ls.generate(90, seed=21)
+    ls.store(project, sc)
+    ls.write_truth(sc, tmp_path / "truth.csv")
+    run(project, seed=4)
+    return project
+
+
+def test_queue_is_ordered_by_expected_change(linked: Project) -> None:
+    items = queue(linked.engine)
+    assert items, "a five-list scenario always leaves some uncertain pairs"
+    priorities = [i.priority for i in items]
+    assert priorities == sorted(priorities, reverse=True)
+    for it in items:
+        assert 0.05 <= it.match_probability <= 0.995
+        assert set(it.explain) == {"name", "patronymic", "birth", "event_date", "place", "sex"}
+
+
+def test_workbook_round_trip(linked: Project, tmp_path: Path) -> None:
+    path = tmp_path / "pairs.xlsx"
+    n = export_xlsx(linked.engine, path, limit=5)
+    assert n >= 1
+    wb = load_workbook(path)
+    ws = wb["pairs"]
+    header = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    ws.cell(row=2, column=col["decision"], value="non-match")
+    ws.cell(row=2, column=col["reviewer"], value="alice")
+    ws.cell(row=2, column=col["note"], value="different fathers")
+    if n >= 2:
+        ws.cell(row=3, column=col["decision"], value="m")
+    wb.save(path)
+    counts = apply_xlsx(linked.engine, path, reviewer="bob")
+    assert counts["non-match"] == 1
+    decisions = current_decisions(linked.engine)
+    assert any(d.reviewer == "alice" and d.note == "different fathers" for d in decisions.values())
+    if n >= 2:
+        assert any(d.reviewer == "bob" and d.decision == "match" for d in decisions.values())
+    # Decided pairs leave the queue.
+    assert len(queue(linked.engine)) == len(queue(linked.engine, limit=None))
+    keys = {(i.record_key_l, i.record_key_r) for i in queue(linked.engine)}
+    assert not keys & set(decisions)
+
+
+def test_workbook_with_a_bad_decision_applies_nothing(linked: Project, tmp_path: Path) -> None:
+    path = tmp_path / "pairs.xlsx"
+    export_xlsx(linked.engine, path, limit=3)
+    wb = load_workbook(path)
+    ws = wb["pairs"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("decision") + 1, value="perhaps")
+    wb.save(path)
+    with pytest.raises(InputError, match="row 2"):
+        apply_xlsx(linked.engine, path, reviewer="bob")
+    assert current_decisions(linked.engine) == {}
+
+
+def test_histories_count_every_person_once(linked: Project) -> None:
+    h = project_histories(linked)
+    assert len(h.lists) == 5
+    from qantar.link import person_table
+
+    persons = {r["person_id"] for r in person_table(linked)}
+    assert h.observed == len(persons)
+    by_region = project_histories(linked, strata="region")
+    assert by_region.observed == h.observed and by_region.strata is not None
+    assert project_histories(linked, strata="age_group").observed == h.observed
+
+
+def test_cli_link_review_export(project: Project, tmp_path: Path) -> None:
+    sc = ls.generate(60, seed=8)
+    ls.store(project, sc)
+    ls.write_truth(sc, tmp_path / "truth.csv")
+    runner = CliRunner()
+    base = ["--project", str(project.root)]
+    out = runner.invoke(
+        app,
+        [*base, "link", "--seed", "5", "--format", "json", "--truth", str(tmp_path / "truth.csv")],
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["truth"]["f1"] > 0.8 and data["persons"] > 0
+    assert data["pairs_per_rule"]
+    out = runner.invoke(app, [*base, "review", "--list", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert isinstance(json.loads(out.stdout), list)
+    out = runner.invoke(app, [*base, "export", "persons", "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert tuple(rows[0]) == PERSON_COLUMNS
+    assert len(rows) == sum(len(v) for v in sc.lists.values())
+    assert {r["record_id"] for r in rows} >= {rid for _s, rid, _p in sc.truth}
+
+
+def test_cli_no_records_exits_2(project: Project) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "qantar", "--project", str(project.root), "link"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+    )
+    assert proc.returncode == 2
+    assert "no records to link" in proc.stderr
+    assert "Traceback" not in proc.stderr
