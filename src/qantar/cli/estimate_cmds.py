@@ -96,9 +96,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="With --histories: also write draws, result and plots here."),
         ] = None,
-        output_format: Annotated[
-            str, typer.Option("--format", help="table or json.")
-        ] = "table",
+        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
         """Estimate the true total (documented + undocumented) by multiple systems estimation."""
         from qantar.estimate import estimate, estimate_project, read_histories_csv, write_run
