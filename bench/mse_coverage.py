@@ -128,9 +128,7 @@ def main() -> None:
                 f"{np.mean(bias[key]):+9.1%} {np.mean(width[key]):9.2f}"
             )
     het_only = [
-        np.mean(hits[(s.name, "lcmcr")])
-        for s in settings
-        if s.heterogeneity and s.dependence == 0
+        np.mean(hits[(s.name, "lcmcr")]) for s in settings if s.heterogeneity and s.dependence == 0
     ]
     if het_only:
         print(f"LCMCR coverage, heterogeneity-only settings: {np.mean(het_only):.0%}")
