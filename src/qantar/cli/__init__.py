@@ -39,9 +39,12 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import estimate_cmds, project_cmds
+    from qantar.cli import estimate_cmds, ingest_cmds, names_cmds, project_cmds, synth_cmds
 
     project_cmds.register(app)
+    ingest_cmds.register(app)
+    names_cmds.register(app)
+    synth_cmds.register(app)
     estimate_cmds.register(app)
 
 

@@ -1,1 +1,49 @@
-"""qantar.ingest"""
+"""Lossless import of victim lists: read any common table file, keep every row verbatim,
+parse what can be parsed, quarantine what cannot, and say so.
+
+    from qantar.ingest import import_file
+    result = import_file(project, "list.csv", source="hotline", kind="ngo")
+"""
+
+from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer
+from qantar.ingest._importer import ImportResult, import_file, import_table, rules_for
+from qantar.ingest._mapping import FIELDS, ColumnMapping, MappingRules, build_rules
+from qantar.ingest._parse import ParseProblem, parse_age, parse_date, parse_event_type, parse_sex
+from qantar.ingest._readers import Table, open_table
+from qantar.ingest._registry import (
+    RECORD_COLUMNS,
+    RegistrySummary,
+    SourceSummary,
+    iter_quarantine,
+    iter_records,
+    list_batches,
+    registry_summary,
+)
+
+__all__ = [
+    "FIELDS",
+    "RECORD_COLUMNS",
+    "ColumnMapping",
+    "Gazetteer",
+    "ImportResult",
+    "MappingRules",
+    "ParseProblem",
+    "Place",
+    "RegistrySummary",
+    "SourceSummary",
+    "Table",
+    "build_rules",
+    "gazetteer",
+    "import_file",
+    "import_table",
+    "iter_quarantine",
+    "iter_records",
+    "list_batches",
+    "open_table",
+    "parse_age",
+    "parse_date",
+    "parse_event_type",
+    "parse_sex",
+    "registry_summary",
+    "rules_for",
+]

@@ -1,1 +1,109 @@
-"""qantar.names"""
+"""qantar.names: Kazakh and Russian names across Cyrillic and Latin spellings.
+
+Pure functions: parse a name, infer sex, transliterate in the schemes real lists use,
+compute script-independent match keys, compare two names part by part. The only data read
+is the name lists shipped in ``qantar.data`` (kz/given_names.csv, kz/surnames.csv).
+
+    >>> from qantar.names import parse, keys
+    >>> p = parse("ОСПАНОВ Мирас Маратулы")
+    >>> (p.surname, p.given, p.patronymic, p.sex)
+    ('Оспанов', 'Мирас', 'Маратулы', 'M')
+    >>> keys(parse("Ospanov Miras")).surname == keys(p).surname
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qantar.names._compare import (
+    LEVELS,
+    NameComparison,
+    PartComparison,
+    compare,
+    given_name_frequency,
+)
+from qantar.names._keys import (
+    canonical_latin,
+    name_key,
+    patronymic_key,
+    phonetic_key,
+    surname_family_key,
+)
+from qantar.names._parse import ParsedName, infer_sex, parse, parse_parts
+from qantar.names._translit import SCHEMES, russify, script_of, to_cyrillic, transliterate
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """Match keys of a parsed name; ``None`` where the part is absent.
+
+    ``surname`` keeps the sex form (Касымов ≠ Касымова); ``surname_family`` does not.
+    ``patronymic`` is the father's-name stem, the same for -ович/-овна/-ұлы/-қызы.
+    """
+
+    surname: str | None
+    given: str | None
+    patronymic: str | None
+    surname_family: str | None = None
+    given_initial: str | None = None
+    patronymic_initial: str | None = None
+
+
+def _k(part: str | None) -> str | None:
+    return (name_key(part) or None) if part else None
+
+
+@lru_cache(maxsize=262144)
+def keys(parsed: ParsedName) -> NameKeys:
+    """The match keys of every part of ``parsed``."""
+    given = _k(parsed.given)
+    given_initial = given[:1] if given else (_k(parsed.given_initial) or "")[:1] or None
+    pat = (patronymic_key(parsed.patronymic) or None) if parsed.patronymic else None
+    pat_initial = pat[:1] if pat else (_k(parsed.patronymic_initial) or "")[:1] or None
+    return NameKeys(
+        surname=_k(parsed.surname),
+        given=given,
+        patronymic=pat,
+        surname_family=(surname_family_key(parsed.surname) or None) if parsed.surname else None,
+        given_initial=given_initial,
+        patronymic_initial=pat_initial,
+    )
+
+
+def latin(parsed: ParsedName, scheme: str = "icao") -> str:
+    """The parsed name as ``Surname Given Patronymic`` in Latin letters (``scheme``)."""
+    gi, pi = parsed.given_initial, parsed.patronymic_initial
+    parts = [
+        parsed.surname,
+        parsed.given or (f"{gi}." if gi else None),
+        parsed.patronymic or (f"{pi}." if pi else None),
+    ]
+    return transliterate(" ".join(p for p in parts if p), scheme)
+
+
+__all__ = [
+    "LEVELS",
+    "SCHEMES",
+    "NameComparison",
+    "NameKeys",
+    "ParsedName",
+    "PartComparison",
+    "canonical_latin",
+    "compare",
+    "given_name_frequency",
+    "infer_sex",
+    "keys",
+    "latin",
+    "name_key",
+    "parse",
+    "parse_parts",
+    "patronymic_key",
+    "phonetic_key",
+    "russify",
+    "script_of",
+    "surname_family_key",
+    "to_cyrillic",
+    "transliterate",
+]

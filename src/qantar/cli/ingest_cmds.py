@@ -1,0 +1,299 @@
+"""Commands for getting lists in and looking at what is stored: import, sources, status,
+records, quarantine. Thin: the work is in ``qantar.ingest``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table as RichTable
+
+from qantar.cli._common import console, open_project, print_json
+from qantar.errors import InputError
+from qantar.ingest import (
+    RECORD_COLUMNS,
+    ImportResult,
+    import_table,
+    iter_quarantine,
+    iter_records,
+    list_batches,
+    open_table,
+    registry_summary,
+    rules_for,
+)
+from qantar.model import SOURCE_KINDS
+
+PROGRESS_FROM_BYTES = 2 << 20
+
+
+def _check_format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise InputError(f"--format must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _print_result(result: ImportResult) -> None:
+    name = Path(result.file).name
+    if result.already_imported:
+        console.print(
+            f"{name}: already imported into {result.source!r} (batch {result.batch_id}, same "
+            "SHA-256); nothing added. Use --force to import it again."
+        )
+        return
+    verb = "would store" if result.dry_run else "stored"
+    how = result.file_format + (f", {result.encoding}" if result.encoding else "")
+    if result.delimiter:
+        how += f", delimiter {result.delimiter!r}"
+    if result.sheet:
+        how += f", sheet {result.sheet!r}"
+    console.print(
+        f"{name} ({how}) → {result.source!r} ({result.kind}): {result.rows_read} rows read, "
+        f"{verb} {result.rows_stored}, quarantined {result.rows_quarantined} rows"
+        + (
+            f"; {result.fields_quarantined} fields kept raw but unparsed (see qantar quarantine)"
+            if result.fields_quarantined
+            else ""
+        )
+        + (f" [batch {result.batch_id}]" if result.batch_id and not result.dry_run else "")
+    )
+
+
+def _print_dry_run(result: ImportResult) -> None:
+    mapping = RichTable(title=f"Mapping for {Path(result.file).name}")
+    for column in ("column", "header", "field", "how"):
+        mapping.add_column(column)
+    for c in result.columns:
+        mapping.add_row(str(c.column), c.header, c.field or "— (kept raw only)", c.how)
+    console.print(mapping)
+    if result.preview:
+        fields = [
+            k for k in result.preview[0] if any(row.get(k) is not None for row in result.preview)
+        ]
+        preview = RichTable(title="First parsed rows")
+        for f in fields:
+            preview.add_column(f)
+        for row in result.preview:
+            preview.add_row(*("" if row.get(f) is None else str(row.get(f)) for f in fields))
+        console.print(preview)
+    for p in result.problems_preview:
+        console.print(
+            f"row {p['row']}: {p['reason']}"
+            + (f" [{p['column']}={p['value']!r}]" if p["column"] else ""),
+            markup=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_(
+        files: Annotated[
+            list[Path], typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files.")
+        ],
+        source: Annotated[str, typer.Option("--source", "-s", help="Name of the list's source.")],
+        kind: Annotated[
+            str | None,
+            typer.Option(
+                help=f"Kind of source, for a new one: {'|'.join(SOURCE_KINDS)} (default other)."
+            ),
+        ] = None,
+        mapping: Annotated[
+            Path | None, typer.Option(help="Mapping file (TOML) naming columns and options.")
+        ] = None,
+        sheet: Annotated[
+            str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+        ] = None,
+        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+        dry_run: Annotated[
+            bool,
+            typer.Option(
+                "--dry-run", help="Show the mapping and first parsed rows; write nothing."
+            ),
+        ] = False,
+        force: Annotated[
+            bool, typer.Option("--force", help="Import a file again even if already imported.")
+        ] = False,
+    ) -> None:
+        """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
+        in quarantine. Each file is one transaction; an unreadable file stops before writing."""
+        _check_format(output, ("text", "json"))
+        project = open_project()
+        rules = rules_for(project, mapping)
+        results = []
+        with ExitStack() as stack:
+            # Open (and so check) every file before importing any of them.
+            tables = [stack.enter_context(open_table(f, sheet=sheet)) for f in files]
+            for table in tables:
+                show = (
+                    console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"
+                )
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    DownloadColumn()
+                    if table.file_format in ("csv", "json", "jsonl")
+                    else TextColumn(""),
+                    TimeRemainingColumn(),
+                    console=console,
+                    transient=True,
+                    disable=not show,
+                ) as bar:
+                    task = bar.add_task(f"importing {table.path.name}", total=table.total)
+
+                    def advance(
+                        done: int, total: int, task: Any = task, bar: Progress = bar
+                    ) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    result = import_table(
+                        project, table, rules, source=source, kind=kind, force=force,
+                        dry_run=dry_run, progress=advance,
+                    )  # fmt: skip
+                results.append(result)
+                if output == "text":
+                    if dry_run:
+                        _print_dry_run(result)
+                    _print_result(result)
+        if output == "json":
+            print_json([r.to_dict() for r in results])
+
+    @app.command("sources")
+    def sources_(
+        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    ) -> None:
+        """Every source and the files imported into it (name, SHA-256, counts)."""
+        _check_format(output, ("text", "json"))
+        batches = list_batches(open_project())
+        if output == "json":
+            print_json(batches)
+            return
+        if not batches:
+            console.print("no sources yet: import a list with `qantar import FILE --source NAME`")
+            return
+        table = RichTable()
+        for column in (
+            "source",
+            "kind",
+            "batch",
+            "file",
+            "sha256",
+            "read",
+            "stored",
+            "quarantined",
+            "imported",
+        ):
+            table.add_column(column)
+        for b in batches:
+            table.add_row(
+                b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:12],
+                str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
+                (b["imported_at"] or "")[:19] + (" (forced)" if b["forced"] else ""),
+            )  # fmt: skip
+        console.print(table)
+
+    @app.command("status")
+    def status(
+        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    ) -> None:
+        """Counts per source and per kind of source: rows read, records, quarantined."""
+        _check_format(output, ("text", "json"))
+        summary = registry_summary(open_project())
+        if output == "json":
+            print_json(summary.to_dict())
+            return
+        table = RichTable(title="Registry")
+        for column in (
+            "source",
+            "kind",
+            "files",
+            "rows read",
+            "records",
+            "rows quarantined",
+            "fields quarantined",
+        ):
+            table.add_column(
+                column, justify="right" if column not in ("source", "kind") else "left"
+            )
+        for s in summary.sources:
+            table.add_row(
+                s.name, s.kind, str(s.batches), str(s.rows_read), str(s.records),
+                str(s.rows_quarantined), str(s.fields_quarantined),
+            )  # fmt: skip
+        t = summary.totals
+        table.add_row(
+            "all", "", str(t["batches"]), str(t["rows_read"]), str(t["records"]),
+            str(t["rows_quarantined"]), str(t["fields_quarantined"]), style="bold",
+        )  # fmt: skip
+        console.print(table)
+        kinds = ", ".join(
+            f"{k}: {v['records']} records" for k, v in sorted(summary.by_kind.items())
+        )
+        if kinds:
+            console.print(f"by kind — {kinds}")
+
+    @app.command("records")
+    def records_(
+        source: Annotated[
+            str | None, typer.Option("--source", "-s", help="Only this source.")
+        ] = None,
+        output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+        limit: Annotated[int, typer.Option(help="Rows shown as a table (csv/json: all).")] = 50,
+    ) -> None:
+        """Stored records: raw and parsed fields side by side."""
+        _check_format(output, ("table", "csv", "json"))
+        rows = iter_records(open_project(), source)
+        if output == "json":
+            print_json(list(rows))
+        elif output == "csv":
+            writer = csv.DictWriter(sys.stdout, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            shown = (
+                "record_id", "source", "row_number", "name_raw", "surname_raw", "given_raw",
+                "sex", "birth_date", "age", "event_type", "event_date", "place_raw", "place_id",
+            )  # fmt: skip
+            table = RichTable()
+            for column in shown:
+                table.add_column(column)
+            count = 0
+            for row in rows:
+                count += 1
+                if count <= limit:
+                    table.add_row(*("" if row[c] is None else str(row[c]) for c in shown))
+            console.print(table)
+            if count > limit:
+                console.print(f"{count - limit} more; use --format csv or json for all")
+
+    @app.command("quarantine")
+    def quarantine_(
+        source: Annotated[
+            str | None, typer.Option("--source", "-s", help="Only this source.")
+        ] = None,
+        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    ) -> None:
+        """What could not be parsed: row number, column, value, reason, and whether the row was
+        kept as a record with that field left empty or held back whole."""
+        _check_format(output, ("text", "json"))
+        entries = iter_quarantine(open_project(), source)
+        if output == "json":
+            print_json(list(entries))
+            return
+        table = RichTable()
+        for column in ("source", "file", "row", "column", "value", "reason", "row kept"):
+            table.add_column(column)
+        count = 0
+        for e in entries:
+            count += 1
+            table.add_row(
+                e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
+                (e["value"] or "")[:60], e["reason"], "yes" if e["row_kept"] else "no",
+            )  # fmt: skip
+        if count:
+            console.print(table)
+        else:
+            console.print("quarantine is empty")

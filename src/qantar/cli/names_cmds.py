@@ -1,0 +1,122 @@
+"""`qantar names parse` and `qantar names compare`: what qantar makes of a written name."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from qantar.cli._common import console, print_json
+from qantar.names import (
+    NameComparison,
+    ParsedName,
+    compare,
+    keys,
+    latin,
+    parse,
+)
+
+names_app = typer.Typer(
+    help="Kazakh and Russian names: parse, transliterate, key and compare.",
+    no_args_is_help=True,
+)
+
+
+def parsed_as_dict(parsed: ParsedName) -> dict[str, Any]:
+    """The JSON object of one parsed name (the fields other tools rely on)."""
+    k = keys(parsed)
+    return {
+        "original": parsed.original,
+        "surname": parsed.surname,
+        "given": parsed.given,
+        "patronymic": parsed.patronymic,
+        "initials": list(parsed.initials),
+        "sex": parsed.sex,
+        "confidence": parsed.confidence,
+        "script": parsed.script,
+        "order": parsed.order,
+        "latin": latin(parsed),
+        "keys": {
+            "surname": k.surname,
+            "given": k.given,
+            "patronymic": k.patronymic,
+            "surname_family": k.surname_family,
+            "given_initial": k.given_initial,
+            "patronymic_initial": k.patronymic_initial,
+        },
+        "reasons": list(parsed.reasons),
+    }
+
+
+def comparison_as_dict(a: str, b: str, result: NameComparison) -> dict[str, Any]:
+    return {
+        "a": a,
+        "b": b,
+        "score": result.score,
+        "swapped": result.swapped,
+        "same_family_different_sex": result.same_family_different_sex,
+        "given_frequency": result.given_frequency,
+        "parts": [
+            {
+                "part": p.part,
+                "level": p.level,
+                "similarity": round(p.similarity, 4),
+                "a": p.left,
+                "b": p.right,
+                "reason": p.reason,
+            }
+            for p in result.parts
+        ],
+        "reasons": list(result.reasons),
+    }
+
+
+@names_app.command("parse")
+def parse_cmd(
+    names: Annotated[list[str], typer.Argument(help="One or more full names (quote each).")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Surname, given name, patronymic, sex, confidence, Latin form and match keys."""
+    rows = [parsed_as_dict(parse(n)) for n in names]
+    if fmt == "json":
+        print_json(rows)
+        return
+    table = Table("original", "surname", "given", "patronymic", "sex", "conf", "latin", "keys")
+    for r in rows:
+        k = r["keys"]
+        table.add_row(
+            r["original"],
+            r["surname"] or "",
+            r["given"] or " ".join(r["initials"]),
+            r["patronymic"] or "",
+            r["sex"],
+            f"{r['confidence']:.2f}",
+            r["latin"],
+            " / ".join(x or "-" for x in (k["surname"], k["given"], k["patronymic"])),
+        )
+    console.print(table)
+
+
+@names_app.command("compare")
+def compare_cmd(
+    a: Annotated[str, typer.Argument(help="First full name.")],
+    b: Annotated[str, typer.Argument(help="Second full name.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Part-by-part similarity of two names, with the reason for each level."""
+    result = compare(a, b)
+    if fmt == "json":
+        print_json(comparison_as_dict(a, b, result))
+        return
+    table = Table("part", "level", "similarity", "a", "b", "reason")
+    for p in result.parts:
+        table.add_row(p.part, p.level, f"{p.similarity:.2f}", p.left or "", p.right or "", p.reason)
+    console.print(table)
+    console.print(f"score {result.score:.3f}" + (" (order swapped)" if result.swapped else ""))
+    for reason in result.reasons:
+        console.print(f"  - {reason}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(names_app, name="names")

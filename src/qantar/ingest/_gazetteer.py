@@ -1,0 +1,158 @@
+"""The gazetteer of Kazakhstan: a place's many spellings lead to one id.
+
+Lookup folds case, punctuation, Kazakh letters and Latin marks, and drops words such as
+"г.", "город", "қаласы", "city", so "г. Алматы", "Алма-Ата" and "Almaty" are one place.
+The raw text is never replaced by the gazetteer's name: callers keep both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from qantar.data import read_csv
+from qantar.ingest._text import fold
+
+# Words that say what kind of place follows, not which one.
+_SETTLEMENT_WORDS = {
+    "г",
+    "гор",
+    "город",
+    "города",
+    "городе",
+    "к",
+    "каласы",
+    "kalasy",
+    "qalasy",
+    "city",
+    "town",
+    "of",
+    "c",
+    "с",
+    "п",
+    "пос",
+    "поселок",
+}
+# Spellings of "region" reduced to one word so "Алматинская обл." meets "Алматинская область".
+_REGION_WORDS = {
+    "обл": "область",
+    "область": "область",
+    "области": "область",
+    "облысы": "облысы",
+    "oblast": "oblast",
+    "obl": "oblast",
+    "region": "region",
+    "reg": "region",
+    "oblysy": "oblysy",
+}
+_PARTS = re.compile(r"[,;/()]+")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place in the gazetteer. ``region_id_jan2022`` is the region at the time of the
+    January 2022 events (Taldykorgan → ``reg-almaty``); ``region_id`` the region today."""
+
+    id: str
+    kind: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    names: tuple[str, ...]
+    region_id: str | None
+    region_id_jan2022: str | None
+    lat: float | None
+    lon: float | None
+
+
+def place_key(text: str) -> str:
+    """The comparison key of a place name."""
+    words = []
+    for word in fold(text).split():
+        if word in _SETTLEMENT_WORDS:
+            continue
+        words.append(_REGION_WORDS.get(word, word))
+    return " ".join(words)
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+class Gazetteer:
+    """Places by id and by any of their names. Build with ``qantar.ingest.gazetteer()``."""
+
+    def __init__(self, rows: tuple[dict[str, str], ...]) -> None:
+        self._places: dict[str, Place] = {}
+        # key -> (priority, id); primary names beat variants, cities beat regions on ties
+        index: dict[str, tuple[int, str]] = {}
+        for row in rows:
+            primary = [row[c] for c in ("name_kk", "name_ru", "name_en") if row.get(c)]
+            translit = [
+                row[c] for c in ("name_kk_latn2021", "name_bgn1979") if row.get(c, "").strip()
+            ]
+            variants = [v.strip() for v in row.get("variants", "").split("|") if v.strip()]
+            # A few variants carry a note in brackets: "Semipalatinsk oblast (historical)".
+            variants = [re.sub(r"\s*\(.*$", "", v) for v in variants]
+            place = Place(
+                id=row["id"],
+                kind=row["kind"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+                names=tuple(dict.fromkeys([*primary, *translit, *variants])),
+                region_id=row.get("region_id") or (row["id"] if row["kind"] == "region" else None),
+                region_id_jan2022=row.get("region_id_jan2022") or None,
+                lat=_float(row.get("lat", "")),
+                lon=_float(row.get("lon", "")),
+            )
+            self._places[place.id] = place
+            city_bonus = 0 if place.kind == "city" else 1
+            for rank, names in ((0, primary), (2, translit), (4, variants)):
+                for name in names:
+                    key = place_key(name)
+                    if not key:
+                        continue
+                    priority = rank + city_bonus
+                    if key not in index or priority < index[key][0]:
+                        index[key] = (priority, place.id)
+        self._index = {key: pid for key, (_, pid) in index.items()}
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._places.values())
+
+    def place(self, place_id: str) -> Place:
+        """The place with this id; KeyError if the gazetteer has none."""
+        return self._places[place_id]
+
+    def lookup(self, text: str) -> Place | None:
+        """The place a text names, or None. Tries the whole text, then its comma-separated
+        parts ("г. Алматы, Медеуский район"), preferring a city over a region."""
+        return self._lookup(text)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one gazetteer lives for the whole process
+    def _lookup(self, text: str) -> Place | None:
+        key = place_key(text)
+        if not key:
+            return None
+        if key in self._index:
+            return self._places[self._index[key]]
+        found: list[Place] = []
+        for part in _PARTS.split(text):
+            part_key = place_key(part)
+            if part_key in self._index:
+                found.append(self._places[self._index[part_key]])
+        if not found:
+            return None
+        cities = [p for p in found if p.kind == "city"]
+        return (cities or found)[0]
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer of Kazakhstan (``qantar/data/kz/places.csv``), loaded once."""
+    return Gazetteer(read_csv("kz/places.csv"))

@@ -1,0 +1,404 @@
+"""One file in, one transaction: a batch, every row verbatim, records, quarantine."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from qantar.errors import InputError
+from qantar.ingest._gazetteer import gazetteer
+from qantar.ingest._mapping import (
+    ColumnMapping,
+    MappingRules,
+    build_rules,
+    load_mapping_file,
+)
+from qantar.ingest._normalise import (
+    RECORD_FIELDS,
+    Normaliser,
+    Problem,
+    RowRejected,
+    pairs_for_list,
+    pairs_for_object,
+)
+from qantar.ingest._readers import Table, open_table
+from qantar.model import SOURCE_KINDS
+from qantar.project import Project
+from qantar.store.schema import import_batches, quarantine, raw_rows, records, sources
+
+Progress = Callable[[int, int], None]
+CHUNK_ROWS = 2000
+PREVIEW_ROWS = 5
+
+
+@dataclass
+class ImportResult:
+    """What one import did (or, for a dry run, would do)."""
+
+    file: str
+    source: str
+    kind: str
+    sha256: str
+    size: int
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    headers: list[str]
+    columns: list[ColumnMapping]
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_quarantined: int = 0
+    fields_quarantined: int = 0
+    batch_id: int | None = None
+    already_imported: bool = False
+    dry_run: bool = False
+    forced: bool = False
+    seconds: float = 0.0
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    problems_preview: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "source": self.source,
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "size": self.size,
+            "format": self.file_format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "sheet": self.sheet,
+            "batch_id": self.batch_id,
+            "already_imported": self.already_imported,
+            "dry_run": self.dry_run,
+            "forced": self.forced,
+            "rows_read": self.rows_read,
+            "rows_stored": self.rows_stored,
+            "rows_quarantined": self.rows_quarantined,
+            "fields_quarantined": self.fields_quarantined,
+            "seconds": round(self.seconds, 3),
+            "mapping": [c.to_dict() for c in self.columns],
+            "preview": self.preview,
+            "problems_preview": self.problems_preview,
+        }
+
+
+def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> MappingRules:
+    """The mapping rules in force: built-ins, qantar.toml ``[import.headers]``, mapping file."""
+    settings_headers = project.section("import").get("headers", {})
+    if isinstance(mapping, str | Path):
+        return build_rules(settings_headers, load_mapping_file(mapping), str(mapping))
+    return build_rules(settings_headers, mapping, "mapping" if mapping else None)
+
+
+def import_file(
+    project: Project,
+    path: str | Path,
+    *,
+    source: str,
+    kind: str | None = None,
+    mapping: str | Path | dict[str, Any] | None = None,
+    sheet: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one file as one batch of ``source``, in one transaction.
+
+    ``kind`` is the source's kind (official, ngo, media, family, hospital, morgue, other),
+    needed when the source is new. ``mapping`` is a mapping file path or its parsed content.
+    The same file (same SHA-256) imported again into the same source adds nothing unless
+    ``force``. Raises ``InputError`` (and writes nothing) when the file cannot be read.
+    """
+    rules = rules_for(project, mapping)
+    with open_table(path, sheet=sheet) as table:
+        return import_table(
+            project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
+            progress=progress,
+        )  # fmt: skip
+
+
+def _check_source(conn: Connection, name: str, kind: str | None) -> tuple[int | None, str]:
+    if not name.strip():
+        raise InputError("a source needs a name (--source)")
+    if kind is not None and kind not in SOURCE_KINDS:
+        raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+    row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).first()
+    if row is None:
+        return None, kind or "other"
+    if kind is not None and kind != row.kind:
+        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+    return int(row.id), str(row.kind)
+
+
+def import_table(
+    project: Project,
+    table: Table,
+    rules: MappingRules,
+    *,
+    source: str,
+    kind: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """``import_file`` for a table already opened (the CLI opens every file before importing
+    any, so one unreadable file stops the command before anything is written)."""
+    started = time.perf_counter()
+    normaliser = Normaliser(rules, gazetteer())
+    columns = [] if table.keyed else rules.map_headers(table.headers)
+    if columns and not any(c.field for c in columns):
+        raise InputError(
+            "no column header is recognised ("
+            + ", ".join(repr(h) for h in table.headers[:8])
+            + "); name the columns in a mapping file (--mapping), see docs/import.md",
+            file=str(table.path),
+        )
+    engine = project.engine
+    with engine.connect() as conn:
+        source_id, source_kind = _check_source(conn, source, kind)
+        previous = None
+        if source_id is not None:
+            previous = conn.execute(
+                select(import_batches).where(
+                    import_batches.c.source_id == source_id,
+                    import_batches.c.sha256 == table.sha256,
+                )
+            ).first()
+    result = ImportResult(
+        file=str(table.path),
+        source=source,
+        kind=source_kind,
+        sha256=table.sha256,
+        size=table.size,
+        file_format=table.file_format,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
+        headers=list(table.headers),
+        columns=columns,
+        dry_run=dry_run,
+        forced=force,
+    )
+    if previous is not None and not force:
+        result.already_imported = True
+        result.batch_id = int(previous.id)
+        result.rows_read = int(previous.rows_read)
+        result.rows_stored = int(previous.rows_stored)
+        result.rows_quarantined = int(previous.rows_quarantined)
+        result.columns = [ColumnMapping(**c) for c in previous.mapping.get("columns", [])]
+        return result
+    rows = _process(table, columns, normaliser, result, progress)
+    if dry_run:
+        for _ in rows:
+            pass
+        _settle_columns(table, normaliser, result)
+    else:
+        with engine.begin() as conn:
+            _write(conn, table, rules, normaliser, rows, result, source_id, source_kind, force)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+Processed = tuple[int, Any, dict[str, Any] | None, list[Problem]]
+
+
+def _process(
+    table: Table,
+    columns: list[ColumnMapping],
+    normaliser: Normaliser,
+    result: ImportResult,
+    progress: Progress | None,
+) -> Iterator[Processed]:
+    """Each row with its record fields (None when the whole row is quarantined)."""
+    plan = [c for c in columns if c.field]
+    for count, (number, cells, row_problem) in enumerate(table.rows(), start=1):
+        result.rows_read += 1
+        fields: dict[str, Any] | None = None
+        problems: list[Problem] = []
+        if row_problem is not None:
+            problems = [Problem(None, None, row_problem)]
+        else:
+            try:
+                if table.keyed:
+                    pairs, texts = pairs_for_object(normaliser, cells)
+                    fields, problems = normaliser.fields(pairs, texts)
+                else:
+                    fields, problems = normaliser.fields(pairs_for_list(plan, cells), cells)
+            except RowRejected as rejected:
+                problems = [rejected.problem]
+        if fields is None:
+            result.rows_quarantined += 1
+        else:
+            result.rows_stored += 1
+            result.fields_quarantined += len(problems)
+            if len(result.preview) < PREVIEW_ROWS:
+                result.preview.append({"row": number, **fields})
+        if problems and len(result.problems_preview) < PREVIEW_ROWS:
+            for p in problems:
+                result.problems_preview.append(
+                    {"row": number, "column": p.column, "value": p.value, "reason": p.reason,
+                     "row_kept": fields is not None}
+                )  # fmt: skip
+        if progress is not None and count % CHUNK_ROWS == 0:
+            progress(table.position, table.total)
+        yield number, cells, fields, problems
+    if progress is not None:
+        progress(table.total, table.total)
+
+
+def _write(
+    conn: Connection,
+    table: Table,
+    rules: MappingRules,
+    normaliser: Normaliser,
+    rows: Iterator[Processed],
+    result: ImportResult,
+    source_id: int | None,
+    kind: str,
+    force: bool,
+) -> None:
+    now = datetime.now(UTC)
+    if source_id is None:
+        source_id = int(
+            conn.execute(
+                insert(sources).values(name=result.source, kind=kind, created_at=now)
+            ).inserted_primary_key[0]  # type: ignore[index]
+        )
+    batch_id = int(
+        conn.execute(
+            insert(import_batches).values(
+                source_id=source_id,
+                file_name=table.path.name,
+                sha256=table.sha256,
+                size=table.size,
+                file_format=table.file_format,
+                encoding=table.encoding,
+                delimiter=table.delimiter,
+                sheet=table.sheet,
+                headers=list(table.headers),
+                mapping={},
+                rows_read=0,
+                rows_stored=0,
+                rows_quarantined=0,
+                forced=force,
+                imported_at=now,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+    )
+    result.batch_id = batch_id
+    writer = _Writer(conn, batch_id, source_id)
+    for number, cells, fields, problems in rows:
+        writer.add(number, cells, fields, problems)
+    writer.flush()
+    _settle_columns(table, normaliser, result)
+    conn.execute(
+        update(import_batches)
+        .where(import_batches.c.id == batch_id)
+        .values(
+            rows_read=result.rows_read,
+            rows_stored=result.rows_stored,
+            rows_quarantined=result.rows_quarantined,
+            headers=result.headers,
+            mapping={
+                "columns": [c.to_dict() for c in result.columns],
+                **rules.to_dict(),
+            },
+        )
+    )
+
+
+def _settle_columns(table: Table, normaliser: Normaliser, result: ImportResult) -> None:
+    """JSON objects reveal their keys as they are read: the mapping is known at the end."""
+    if table.keyed:
+        result.columns = normaliser.discovered
+        result.headers = [str(c.column) for c in result.columns]
+
+
+class _Writer:
+    """Bulk inserts in chunks. On SQLite the raw rows get their ids here (the transaction
+    holds the write lock from its first insert, so nobody else takes them), which lets
+    records point at raw rows without a round trip per row."""
+
+    def __init__(self, conn: Connection, batch_id: int, source_id: int) -> None:
+        self.conn = conn
+        self.batch_id = batch_id
+        self.source_id = source_id
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.next_id = 0
+        if self.sqlite:
+            self.next_id = (
+                int(conn.execute(select(func.coalesce(func.max(raw_rows.c.id), 0))).scalar_one())
+                + 1
+            )
+        self.raw: list[tuple[int, Any]] = []
+        self.pending: list[tuple[int, dict[str, Any] | None, list[Problem]]] = []
+
+    def add(
+        self, number: int, cells: Any, fields: dict[str, Any] | None, problems: list[Problem]
+    ) -> None:
+        self.raw.append((number, cells))
+        self.pending.append((number, fields, problems))
+        if len(self.raw) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.raw:
+            return
+        if self.sqlite:
+            ids = list(range(self.next_id, self.next_id + len(self.raw)))
+            self.next_id += len(self.raw)
+            self.conn.exec_driver_sql(
+                "INSERT INTO raw_rows (id, batch_id, row_number, cells) VALUES (?, ?, ?, ?)",
+                [
+                    (i, self.batch_id, number, json.dumps(cells, ensure_ascii=False))
+                    for i, (number, cells) in zip(ids, self.raw, strict=True)
+                ],
+            )
+        else:
+            inserted = self.conn.execute(
+                insert(raw_rows).returning(raw_rows.c.id, sort_by_parameter_order=True),
+                [
+                    {"batch_id": self.batch_id, "row_number": number, "cells": cells}
+                    for number, cells in self.raw
+                ],
+            )
+            ids = [int(r[0]) for r in inserted]
+        record_rows = []
+        quarantine_rows = []
+        for raw_id, (number, fields, problems) in zip(ids, self.pending, strict=True):
+            if fields is not None:
+                record_rows.append(
+                    (raw_id, self.batch_id, self.source_id, number,
+                     *(fields[name] for name in RECORD_FIELDS))
+                )  # fmt: skip
+            for p in problems:
+                quarantine_rows.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
+        if record_rows:
+            if self.sqlite:
+                names = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
+                self.conn.exec_driver_sql(
+                    f"INSERT INTO records ({', '.join(names)}) "
+                    f"VALUES ({', '.join('?' * len(names))})",
+                    record_rows,
+                )
+            else:
+                names = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
+                self.conn.execute(
+                    insert(records), [dict(zip(names, r, strict=True)) for r in record_rows]
+                )
+        if quarantine_rows:
+            q_names = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
+            self.conn.execute(
+                insert(quarantine), [dict(zip(q_names, r, strict=True)) for r in quarantine_rows]
+            )
+        self.raw.clear()
+        self.pending.clear()

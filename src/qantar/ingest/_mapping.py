@@ -1,0 +1,267 @@
+"""Which column holds which field: built-in header names in Russian, Kazakh and English,
+plus the project's ``[import.headers]`` and a mapping file, which win over the built-ins."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qantar.errors import InputError
+from qantar.ingest._text import squeeze
+
+FIELDS = (
+    "source_record_id",
+    "name",
+    "surname",
+    "given",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "age",
+    "event_date",
+    "place",
+    "event_type",
+    "notes",
+)
+# Fields that may come from several columns; their values are joined (Город + Область).
+MULTI_FIELDS = {"place": ", ", "notes": " | "}
+IGNORE = "ignore"
+_ALIASES = {
+    "full_name": "name",
+    "fullname": "name",
+    "fio": "name",
+    "given_name": "given",
+    "first_name": "given",
+    "last_name": "surname",
+    "id": "source_record_id",
+    "record_id": "source_record_id",
+    "status": "event_type",
+    "type": "event_type",
+    "dob": "birth_date",
+    "date": "event_date",
+    "note": "notes",
+    "": IGNORE,
+    "none": IGNORE,
+    "skip": IGNORE,
+}
+
+_BUILTIN: dict[str, tuple[str, ...]] = {
+    "source_record_id": (
+        "№", "№ п/п", "п/п", "пп", "id", "номер", "номер записи", "record id", "record no",
+        "no", "nr", "number", "#", "р/с", "реттік нөмір", "рет саны",
+    ),
+    "name": (
+        "ФИО", "Ф.И.О.", "фамилия имя отчество", "фамилия, имя, отчество", "фамилия и имя",
+        "имя фамилия", "полное имя", "ФИО погибшего", "ФИО задержанного", "аты-жөні",
+        "аты жөні", "толық аты-жөні", "тегі, аты, әкесінің аты", "name", "full name",
+        "person", "victim", "victim name", "name of victim",
+    ),
+    "surname": ("фамилия", "тегі", "тегi", "surname", "last name", "family name"),
+    "given": ("имя", "аты", "есімі", "first name", "given name", "forename"),
+    "patronymic": (
+        "отчество", "әкесінің аты", "әкесінің есімі", "patronymic", "middle name",
+        "father's name",
+    ),
+    "sex": ("пол", "жынысы", "жыныс", "sex", "gender"),
+    "birth_date": (
+        "дата рождения", "дата рожд", "д.р.", "год рождения", "г.р.", "туған күні",
+        "туған жылы", "туылған күні", "туған күні мен жылы", "date of birth", "dob",
+        "birth date", "birthdate", "born", "year of birth",
+    ),
+    "age": ("возраст", "полных лет", "жасы", "жас", "age", "age at death"),
+    "event_date": (
+        "дата", "дата смерти", "дата гибели", "дата задержания", "дата ранения",
+        "дата исчезновения", "дата события", "дата происшествия", "күні", "қайтыс болған күні",
+        "қаза тапқан күні", "ұсталған күні", "оқиға күні", "date", "date of death",
+        "date of detention", "date of arrest", "date of incident", "event date",
+        "incident date", "death date",
+    ),
+    "place": (
+        "место", "место гибели", "место смерти", "место задержания", "место события",
+        "место происшествия", "город", "область", "регион", "населенный пункт", "нас. пункт",
+        "қала", "облыс", "өңір", "жері", "мекен", "қайтыс болған жері", "қаза тапқан жері",
+        "ұсталған жері", "оқиға орны", "place", "place of death", "place of detention",
+        "city", "region", "location", "oblast", "town", "settlement",
+    ),
+    "event_type": (
+        "статус", "тип", "категория", "событие", "что произошло", "вид", "мәртебесі",
+        "санаты", "оқиға", "түрі", "status", "type", "event", "event type", "category",
+        "fate", "outcome",
+    ),
+    "notes": (
+        "примечание", "примечания", "комментарий", "комментарии", "заметки", "подробности",
+        "обстоятельства", "описание", "ескертпе", "ескертулер", "түсініктеме", "мәлімет",
+        "notes", "note", "comment", "comments", "remarks", "details", "description",
+        "circumstances",
+    ),
+    # Headers that begin like a field's name but are something else: never mapped.
+    IGNORE: (
+        "место жительства", "место рождения", "адрес", "тұрғылықты жері", "туған жері",
+        "place of birth", "address", "residence", "дата публикации", "date of publication",
+        "date added", "дата добавления",
+    ),
+}  # fmt: skip
+
+# A date column's name may say what happened; used only when a row has no event type.
+_IMPLIED_EVENT = {
+    "killed": ("смерти", "гибели", "кайтысболган", "казатапкан", "death"),
+    "detained": ("задержания", "усталган", "detention", "arrest"),
+    "injured": ("ранения",),
+    "disappeared": ("исчезновения",),
+}
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """What one column is taken as: ``field`` (None: kept only in the raw row) and why."""
+
+    column: int | str
+    header: str
+    field: str | None
+    how: str  # "auto", "settings", "mapping file", "duplicate", "unknown"
+    implied_event_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "header": self.header,
+            "field": self.field,
+            "how": self.how,
+            "implied_event_type": self.implied_event_type,
+        }
+
+
+@dataclass(frozen=True)
+class MappingRules:
+    """The header names to fields, options and defaults in force for one import."""
+
+    names: dict[str, tuple[str, str]]  # squeezed header -> (field or IGNORE, how)
+    prefixes: tuple[tuple[str, str, str], ...]  # (squeezed prefix, field, how), longest first
+    date_order: str = "dmy"
+    defaults: dict[str, str] = field(default_factory=dict)
+    source_file: str | None = None
+
+    def column(self, column: int | str, header: str) -> ColumnMapping:
+        key = squeeze(header)
+        target: tuple[str, str] | None = self.names.get(key)
+        if target is None and key:
+            for prefix, field_name, how in self.prefixes:
+                if key.startswith(prefix):
+                    target = (field_name, how)
+                    break
+        if target is None or target[0] == IGNORE:
+            how = "unknown" if target is None else target[1]
+            return ColumnMapping(column, header, None, how)
+        field_name, how = target
+        implied = None
+        if field_name == "event_date":
+            for kind, words in _IMPLIED_EVENT.items():
+                if any(w in key for w in words):
+                    implied = kind
+        return ColumnMapping(column, header, field_name, how, implied)
+
+    def map_headers(self, headers: Sequence[str]) -> list[ColumnMapping]:
+        """Map a header row. A single-valued field goes to its first column; later columns
+        that would take it again are kept only in the raw row (marked ``duplicate``)."""
+        taken: set[str] = set()
+        out: list[ColumnMapping] = []
+        for index, header in enumerate(headers):
+            mapped = self.column(index, header)
+            name = mapped.field
+            if name is not None and name not in MULTI_FIELDS:
+                if name in taken:
+                    mapped = ColumnMapping(index, header, None, f"duplicate of {name}")
+                else:
+                    taken.add(name)
+            out.append(mapped)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date_order": self.date_order,
+            "defaults": dict(self.defaults),
+            "mapping_file": self.source_file,
+        }
+
+
+def _field_name(value: object, where: str) -> str:
+    name = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    name = _ALIASES.get(name, name)
+    if name != IGNORE and name not in FIELDS:
+        raise InputError(
+            f"unknown field {value!r}; use one of {', '.join(FIELDS)} or 'ignore'", file=where
+        )
+    return name
+
+
+def load_mapping_file(path: str | Path) -> dict[str, Any]:
+    """A mapping file (TOML): ``[columns] "Header" = "field"``, ``[headers] field = [names]``,
+    ``[options] date_order = "dmy"|"mdy"``, ``[defaults] event_type = "killed"``."""
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError("mapping file not found", file=str(file)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"mapping file is not valid UTF-8 TOML: {exc}", file=str(file)) from exc
+    unknown = set(data) - {"columns", "headers", "options", "defaults"}
+    if unknown:
+        raise InputError(
+            f"unknown section(s) {sorted(unknown)}; expected [columns], [headers], "
+            "[options], [defaults]",
+            file=str(file),
+        )
+    return data
+
+
+def build_rules(
+    settings_headers: Mapping[str, Any] | None = None,
+    mapping: Mapping[str, Any] | None = None,
+    mapping_name: str | None = None,
+) -> MappingRules:
+    """Built-in names, then the project's ``[import.headers]``, then the mapping file."""
+    names: dict[str, tuple[str, str]] = {}
+    for field_name, headers in _BUILTIN.items():
+        for header in headers:
+            names[squeeze(header)] = (field_name, "auto")
+    where_settings = "qantar.toml [import.headers]"
+    for raw_field, headers in (settings_headers or {}).items():
+        field_name = _field_name(raw_field, where_settings)
+        for header in [headers] if isinstance(headers, str) else list(headers):
+            names[squeeze(str(header))] = (field_name, "settings")
+    mapping = mapping or {}
+    where = mapping_name or "mapping file"
+    for raw_field, headers in dict(mapping.get("headers", {})).items():
+        field_name = _field_name(raw_field, where)
+        for header in [headers] if isinstance(headers, str) else list(headers):
+            names[squeeze(str(header))] = (field_name, "mapping file")
+    for header, raw_field in dict(mapping.get("columns", {})).items():
+        names[squeeze(str(header))] = (_field_name(raw_field, where), "mapping file")
+    options = dict(mapping.get("options", {}))
+    date_order = str(options.get("date_order", "dmy")).lower()
+    if date_order not in ("dmy", "mdy"):
+        raise InputError(f"date_order must be 'dmy' or 'mdy', not {date_order!r}", file=where)
+    defaults = {str(k): str(v) for k, v in dict(mapping.get("defaults", {})).items()}
+    for key in defaults:
+        if key != "event_type":
+            raise InputError(f"[defaults] supports event_type only, not {key!r}", file=where)
+    # Prefix matching lets "ФИО погибшего (полностью)" find "ФИО"; the longest known name
+    # wins, so "Дата рождения матери" is a birth date, not the event "Дата".
+    prefixes = sorted(
+        (
+            (key, f, how)
+            for key, (f, how) in names.items()
+            if len(key) >= 4 or key in {"фио", "имя", "пол"}
+        ),
+        key=lambda item: -len(item[0]),
+    )
+    return MappingRules(
+        names=names,
+        prefixes=tuple(prefixes),
+        date_order=date_order,
+        defaults=defaults,
+        source_file=mapping_name,
+    )

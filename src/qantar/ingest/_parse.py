@@ -1,0 +1,297 @@
+"""Parsing cell text into typed values: dates with precision, ages, sex, event types.
+
+Each parser returns the value or raises ``ParseProblem`` with a reason a documenter can act
+on. Parsers are pure and cached: real lists repeat the same few dates and words endlessly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qantar.ingest._text import fold
+from qantar.model import PartialDate, Sex
+
+
+class ParseProblem(ValueError):
+    """A cell that cannot be read as its field's type; the message is the reason."""
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_MONTH_WORDS: dict[str, int] = {}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _months(month: int, *stems: str) -> None:
+    for stem in stems:
+        _MONTH_WORDS[stem] = month
+
+
+# Russian stems cover nominative, genitive and prepositional (январь, января, январе).
+# Kazakh names are matched after folding (қаңтар → кантар), so Russified spellings match too,
+# and Kazakh case endings (қаңтарда, қаңтардың) are covered by prefix matching.
+_months(1, "январ", "янв", "кантар", "qantar", "kantar", "january", "jan")
+_months(2, "феврал", "фев", "акпан", "aqpan", "akpan", "february", "feb")
+_months(3, "март", "мар", "наурыз", "nauryz", "nauriz", "march", "mar")
+_months(4, "апрел", "апр", "сауир", "sauir", "sawir", "april", "apr")
+_months(5, "маи", "мая", "мае", "мамыр", "mamyr", "may")
+_months(6, "июн", "маусым", "mausym", "june", "jun")
+_months(7, "июл", "шилде", "shilde", "july", "jul")
+_months(8, "август", "авг", "тамыз", "tamyz", "august", "aug")
+_months(9, "сентябр", "сен", "сент", "кыркуиек", "qyrkuiek", "kyrkuiek", "september", "sep", "sept")
+_months(10, "октябр", "окт", "казан", "qazan", "kazan", "october", "oct")
+_months(11, "ноябр", "ноя", "нояб", "караша", "qarasha", "karasha", "november", "nov")
+_months(
+    12, "декабр", "дек", "желтоксан", "jeltoqsan", "zheltoqsan", "zheltoksan", "december", "dec"
+)
+
+# Full month words, so that a prefix stem only matches a real month word ("mar" in "march"
+# but not in "marseille").
+_FULL_MONTHS = _words(
+    "январь января январе февраль февраля феврале март марта марте апрель апреля апреле "
+    "маи мая мае июнь июня июне июль июля июле август августа августе сентябрь сентября "
+    "сентябре октябрь октября октябре ноябрь ноября ноябре декабрь декабря декабре "
+    "january february march april may june july august september october november december"
+)
+
+# Words that decorate a date without changing it: "2022 г.", "2022 года", "2022 жылғы", "5th".
+_NOISE = {
+    "г",
+    "гг",
+    "год",
+    "года",
+    "году",
+    "ж",
+    "жыл",
+    "жылы",
+    "жылгы",
+    "жылдын",
+    "of",
+    "the",
+    "th",
+    "st",
+    "nd",
+    "rd",
+    "year",
+    "в",
+}
+_KAZAKH_ENDINGS = ("да", "де", "та", "те", "дын", "дин", "тын", "тин", "нын", "нин", "ы", "и")
+_TIME = re.compile(r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)\s*$")
+_TOKENS = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+MIN_YEAR, MAX_YEAR = 1880, 2100
+
+
+def _month_of(word: str) -> int | None:
+    if word in _MONTH_WORDS:
+        return _MONTH_WORDS[word]
+    for stem, month in _MONTH_WORDS.items():
+        if len(stem) < 3 or not word.startswith(stem):
+            continue
+        rest = word[len(stem) :]
+        if not rest:
+            return month
+        full = stem + rest
+        if full in _FULL_MONTHS:
+            return month
+        # Kazakh locative/genitive endings on a Kazakh month stem (қаңтарда, қазанның).
+        if (
+            len(stem) >= 5
+            and len(rest) <= 4
+            and any(rest == end or rest.endswith(end) for end in _KAZAKH_ENDINGS)
+        ):
+            return month
+    return None
+
+
+def _year(token: str) -> int:
+    value = int(token)
+    if len(token) == 2:
+        # Two-digit years: 22 is 2022, 85 is 1985 (birth years in these lists reach back).
+        value += 2000 if value <= 29 else 1900
+    elif len(token) != 4:
+        raise ParseProblem(f"{token!r} is not a year")
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise ParseProblem(f"year {value} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return value
+
+
+def _make(year: int, month: int | None, day: int | None) -> PartialDate:
+    try:
+        return PartialDate(year, month, day)
+    except ValueError as exc:
+        raise ParseProblem(f"not a real date ({exc})") from exc
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str, order: str = "dmy") -> PartialDate:
+    """A date with the precision the text gives: ``05.01.2022`` → day, ``январь 2022`` → month,
+    ``2022`` → year. ``order`` is how all-numeric dates are written: ``dmy`` (default) or
+    ``mdy`` (some English lists). Raises ``ParseProblem`` with the reason."""
+    cleaned = _TIME.sub("", text.strip())
+    if not cleaned:
+        raise ParseProblem("empty")
+    numbers: list[str] = []
+    month_word: int | None = None
+    for token in _TOKENS.findall(fold(cleaned)):
+        if token.isdigit():
+            numbers.append(token)
+            continue
+        if token in _NOISE:
+            continue
+        month = _month_of(token)
+        if month is None or month_word is not None:
+            raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+        month_word = month
+    if month_word is not None:
+        years = [n for n in numbers if len(n) == 4]
+        days = [n for n in numbers if len(n) <= 2]
+        if len(years) != 1 or len(days) > 1 or len(numbers) != len(years) + len(days):
+            if len(numbers) == 2 and not years and len(days) == 2:
+                # "5 января 22": day then a two-digit year
+                return _make(_year(numbers[1]), month_word, int(numbers[0]))
+            raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+        return _make(_year(years[0]), month_word, int(days[0]) if days else None)
+    if len(numbers) == 1:
+        if len(numbers[0]) == 4:
+            return _make(_year(numbers[0]), None, None)
+        if len(numbers[0]) == 8 and cleaned.isdigit():
+            # 20220105, as some exports write dates
+            n = numbers[0]
+            return _make(_year(n[:4]), int(n[4:6]), int(n[6:]))
+        raise ParseProblem(f"{text.strip()!r} is a number, not a date")
+    if len(numbers) == 2:
+        first, second = numbers
+        if len(first) == 4 and len(second) <= 2:
+            return _make(_year(first), int(second), None)
+        if len(second) == 4 and len(first) <= 2:
+            return _make(_year(second), int(first), None)
+        raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+    if len(numbers) == 3:
+        a, b, c = numbers
+        if len(a) == 4:
+            return _make(_year(a), int(b), int(c))
+        if len(c) not in (2, 4) or len(a) > 2 or len(b) > 2:
+            raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+        day, month = (int(a), int(b)) if order == "dmy" else (int(b), int(a))
+        if not 1 <= month <= 12:
+            hint = "mdy" if order == "dmy" else "dmy"
+            raise ParseProblem(
+                f"{text.strip()!r}: month {month} does not exist (dates read as {order}; "
+                f"if this list writes them as {hint}, set date_order = {hint!r} in a mapping file)"
+            )
+        return _make(_year(c), month, day)
+    raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+
+
+# --- ages --------------------------------------------------------------------------------
+
+_AGE = re.compile(
+    r"^(?:~|≈|около|ок|примерно|прибл|шамамен|about|approx|approximately|ca|c)?\s*\.?\s*"
+    r"(\d{1,3})(?:[.,]0+)?\s*"
+    r"(?:лет|года|год|г|л|жаста|жас|жасында|years?|yrs?|y\s*o|yo)?\s*\.?$",
+    re.IGNORECASE,
+)
+MAX_AGE = 120
+
+
+@lru_cache(maxsize=4096)
+def parse_age(text: str) -> int:
+    """Whole years from ``34``, ``34 года``, ``34 жаста``, ``~34``, ``34.0`` (spreadsheets)."""
+    cleaned = text.strip()
+    match = _AGE.match(cleaned)
+    if not match:
+        raise ParseProblem(f"cannot read {text.strip()!r} as an age in years")
+    age = int(match.group(1))
+    if age > MAX_AGE:
+        raise ParseProblem(f"age {age} is over {MAX_AGE}")
+    return age
+
+
+# --- sex ---------------------------------------------------------------------------------
+
+_SEX_WORDS: dict[str, Sex] = {}
+for _word in _words(
+    "м муж мужской мужчина мужч мужск m male man boy мальчик ер еркек ер адам er erkek юноша парень"
+):
+    _SEX_WORDS[_word] = Sex.MALE
+for _word in _words(
+    "ж жен женский женщина женск f female woman w girl девочка девушка аиел ауел эиел "
+    "aiel ayel айел кыз"
+):
+    _SEX_WORDS[_word] = Sex.FEMALE
+
+
+@lru_cache(maxsize=1024)
+def parse_sex(text: str) -> Sex:
+    """М/Ж, муж/жен, Ер/Әйел, M/F, male/female (any case, with or without a full stop)."""
+    key = fold(text)
+    if key in _SEX_WORDS:
+        return _SEX_WORDS[key]
+    raise ParseProblem(
+        f"{text.strip()!r} is not a sex value this importer knows (М/Ж, Ер/Әйел, M/F)"
+    )
+
+
+# --- event types -------------------------------------------------------------------------
+
+# Prefixes of folded words, and folded phrases, per event type. A value mentioning two
+# different types ("задержан, избит и ранен") is not guessed at: it goes to quarantine.
+_EVENT_STEMS: dict[str, tuple[str, ...]] = {
+    "killed": (
+        "погиб", "убит", "убий", "смерт", "умер", "сконча", "мертв", "застрел", "расстрел",
+        "killed", "kill", "dead", "died", "death", "deceas", "олди", "олген", "олтирил",
+    ),
+    "detained": (
+        "задерж", "арест", "устал", "камау", "detain", "arrest", "custody", "detention",
+    ),
+    "injured": (
+        "ранен", "ранил", "пострада", "травм", "увечь", "жарала", "жаракат", "injur",
+        "wound", "hurt",
+    ),
+    "disappeared": (
+        "пропа", "исчез", "хабарсыз", "жогал", "disappear", "missing",
+    ),
+    "tortured": (
+        "пытк", "пыток", "истяза", "азапта", "азап", "tortur",
+    ),
+}  # fmt: skip
+_EVENT_PHRASES: dict[str, tuple[str, ...]] = {
+    "killed": ("каза тап", "кайтыс бол", "окка ушт", "shot dead"),
+    "disappeared": ("без вести", "iz tuzsiz", "из тузсиз"),
+    "tortured": ("подвергся пыт", "подверглась пыт"),
+}
+_NEGATIONS = {"не", "нет", "not", "no", "жок", "емес"}
+
+
+@lru_cache(maxsize=4096)
+def parse_event_type(text: str) -> str:
+    """One of killed, detained, injured, disappeared, tortured, from ru/kk/en words."""
+    key = fold(text)
+    words = key.split()
+    if key in {"killed", "detained", "injured", "disappeared", "tortured"}:
+        return key
+    found: set[str] = set()
+    for kind, phrases in _EVENT_PHRASES.items():
+        if any(phrase in key for phrase in phrases):
+            found.add(kind)
+    for word in words:
+        for kind, stems in _EVENT_STEMS.items():
+            if any(word.startswith(stem) for stem in stems):
+                found.add(kind)
+    if not found:
+        raise ParseProblem(
+            f"{text.strip()!r} is not an event type this importer knows "
+            "(killed, detained, injured, disappeared, tortured)"
+        )
+    if any(word in _NEGATIONS for word in words):
+        raise ParseProblem(f"{text.strip()!r} contains a negation; not guessing its event type")
+    if len(found) > 1:
+        raise ParseProblem(
+            f"{text.strip()!r} names more than one event type ({', '.join(sorted(found))}); "
+            "a record holds one"
+        )
+    return found.pop()

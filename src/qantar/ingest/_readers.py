@@ -1,0 +1,597 @@
+"""Readers: a file becomes a header and a stream of rows of cell text, read once, lazily.
+
+Every reader first reads the whole file as bytes (hashing it and, for text, checking its
+encoding), so a file that cannot be read fails before anything is written; then it streams
+rows, holding one row at a time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from qantar.errors import InputError
+
+CHUNK = 1 << 20
+# A 10 MB cell (a pasted testimony) is data, not an attack on the csv module's default limit.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+JSON_EXTENSIONS = {".json"}
+JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
+DELIMITERS = (",", ";", "\t", "|")
+
+# A row: its number as a documenter would count it (the header is row 1 of a CSV or sheet),
+# the cells as text (a dict for JSON objects), and a reason if the row cannot be used at all.
+Row = tuple[int, Any, str | None]
+
+
+class Table:
+    """An opened input file. Iterate ``rows()`` once; ``position`` tracks progress."""
+
+    file_format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    keyed = False  # True when rows are JSON objects (dicts) rather than lists of cells
+
+    def __init__(self, path: Path, size: int, sha256: str) -> None:
+        self.path = path
+        self.size = size
+        self.sha256 = sha256
+        self.headers: list[str] = []
+        self.total = max(size, 1)
+        self.position = 0
+
+    def rows(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the file; a table is closed once its rows are read."""
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- bytes: hash, sniff, encoding --------------------------------------------------------
+
+_MAGIC = (
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
+
+def _magic(head: bytes) -> str | None:
+    for signature, name in _MAGIC:
+        if head.startswith(signature):
+            return name
+    return None
+
+
+def _hash_file(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    sample = head[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+_RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+_RUSSIAN |= set("ІіЇїЄєҐґЎў")
+
+
+def _plausible_cp1251(text: str) -> bool:
+    """True when text decoded as cp1251 reads as Cyrillic writing, not as mojibake of
+    another encoding (UTF-8 read as cp1251 gives "Р˜РІР°РЅ"; cp1252 gives "Mьller")."""
+    letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    if not letters:
+        return True
+    russian = sum(1 for ch in letters if ch in _RUSSIAN)
+    if russian < 0.97 * len(letters):
+        return False
+    words = [w for w in text.split() if any(ord(c) > 127 and c.isalpha() for c in w)]
+    mixed = sum(
+        1
+        for w in words
+        if any(_is_cyrillic(c) for c in w) and any("a" <= c.lower() <= "z" for c in w)
+    )
+    return mixed <= 0.2 * len(words)
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16, or cp1251, checked over the whole file.
+
+    Raises InputError for binary files, files mixing UTF-8 and cp1251 lines, and text in any
+    other encoding: guessing wrong would store garbled names.
+    """
+    name = str(path)
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    bom = _bom_encoding(head) or _utf16_without_bom(head)
+    if bom is None:
+        kind = _magic(head)
+        if kind is not None:
+            raise InputError(f"this is {kind}, not a text table", file=name)
+    encodings = [bom] if bom else ["utf-8", "cp1251"]
+    for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        suspicious = 0
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    text = decoder.decode(chunk)
+                    if bom is None and "\x00" in text:
+                        raise InputError(
+                            "contains NUL bytes: a binary file, not a CSV or text table",
+                            file=name,
+                        )
+                    if encoding == "cp1251" and not _plausible_cp1251(text):
+                        suspicious += 1
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            if bom:
+                raise InputError(f"not valid {bom} text", file=name) from None
+            continue
+        if encoding == "cp1251":
+            _refuse_mixed(path)
+            if suspicious:
+                raise InputError(
+                    "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251 Cyrillic); "
+                    "save it as UTF-8 CSV and import again",
+                    file=name,
+                )
+        return encoding
+    raise InputError(
+        "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251); save it as UTF-8 CSV",
+        file=name,
+    )
+
+
+def _refuse_mixed(path: Path) -> None:
+    """A file whose lines are partly UTF-8 Cyrillic and partly cp1251 (lists pasted together
+    from two sources) has no one right decoding: say where, rather than garble half of it."""
+    first_utf8 = first_cp1251 = None
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                first_cp1251 = first_cp1251 or number
+            else:
+                if any(_is_cyrillic(c) for c in text):
+                    first_utf8 = first_utf8 or number
+            if first_utf8 and first_cp1251:
+                raise InputError(
+                    f"mixes encodings: line {first_utf8} is UTF-8 but line {first_cp1251} is "
+                    "cp1251; save the whole file in one encoding (UTF-8) and import again",
+                    file=str(path),
+                )
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts bytes read, for the progress bar."""
+
+    def __init__(self, raw: IO[bytes], table: Table) -> None:
+        self._raw = raw
+        self._table = table
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._table.position += n
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def sniff_delimiter(sample: str) -> str | None:
+    """The delimiter among , ; tab | that splits the first lines most consistently."""
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end mid-row
+    text = "".join(lines[:200])
+    best: tuple[float, str] | None = None
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(1 for r in rows if len(r) == width) / len(rows)
+        score = consistent * 1000 + width
+        if best is None or score > best[0]:
+            best = (score, delimiter)
+    return best[1] if best else None
+
+
+class CsvTable(Table):
+    file_format = "csv"
+
+    def __init__(self, path: Path, size: int, sha256: str, encoding: str) -> None:
+        super().__init__(path, size, sha256)
+        self.encoding = encoding
+        with path.open("rb") as handle:
+            sample = handle.read(65536)
+        text = sample.decode(encoding, errors="ignore")
+        self.delimiter = sniff_delimiter(text) or ","
+        self._handle = io.TextIOWrapper(
+            io.BufferedReader(_CountingReader(path.open("rb"), self), CHUNK),
+            encoding=encoding,
+            newline="",
+        )
+        self._reader = csv.reader(self._handle, delimiter=self.delimiter)
+        try:
+            header = next(self._reader, None)
+            while header is not None and not any(c.strip() for c in header):
+                header = next(self._reader, None)
+            if header is None:
+                raise InputError("the file is empty (no header row)", file=str(path))
+            self._header_row = self._reader.line_num
+            self.headers = header
+            self._first = next(self._reader, None)
+        except csv.Error as exc:
+            self.close()
+            raise InputError(f"not readable as CSV: {exc}", file=str(path)) from exc
+        except InputError:
+            self.close()
+            raise
+        if self._first is None:
+            self.close()
+            raise InputError("has a header row but no data rows; nothing to import", file=str(path))
+
+    def rows(self) -> Iterator[Row]:
+        assert self._first is not None
+        number = self._header_row
+        width = len(self.headers)
+        pending: list[str] | None = self._first
+        try:
+            while pending is not None:
+                number += 1
+                cells = pending
+                if len(cells) != width:
+                    yield (
+                        number,
+                        cells,
+                        f"row has {len(cells)} cells but the header has {width}: "
+                        "columns may be shifted",
+                    )
+                else:
+                    yield number, cells, None
+                pending = next(self._reader, None)
+        except csv.Error as exc:
+            raise InputError(
+                f"not readable as CSV: {exc}", file=str(self.path), row=number + 1
+            ) from exc
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+# --- spreadsheets ------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet or JSON value as the text a person sees: 34 not 34.0, dates in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class SheetTable(Table):
+    """XLSX, XLS and ODS through python-calamine. Calamine reads a sheet whole; spreadsheets
+    are bounded (about a million rows) so this is the one reader that is not streamed."""
+
+    def __init__(self, path: Path, size: int, sha256: str, sheet: str | None, kind: str) -> None:
+        super().__init__(path, size, sha256)
+        from python_calamine import CalamineWorkbook
+
+        self.file_format = kind
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises several unrelated types
+            raise InputError(
+                f"cannot read as {kind.upper()} (damaged or truncated?): {exc}", file=str(path)
+            ) from exc
+        names = list(workbook.sheet_names)
+        if sheet is None:
+            chosen = names[0] if names else None
+        elif sheet in names:
+            chosen = sheet
+        else:
+            raise InputError(f"no sheet {sheet!r}; sheets are: {', '.join(names)}", file=str(path))
+        if chosen is None:
+            raise InputError("the workbook has no sheets", file=str(path))
+        try:
+            data = workbook.get_sheet_by_name(chosen)
+            start_row = (data.start or (0, 0))[0]
+            self._rows = [[cell_text(v) for v in row] for row in data.iter_rows()]
+        except Exception as exc:
+            raise InputError(f"cannot read sheet {chosen!r}: {exc}", file=str(path)) from exc
+        finally:
+            workbook.close()
+        self.sheet = chosen
+        while self._rows and not any(c.strip() for c in self._rows[-1]):
+            self._rows.pop()  # calamine may report trailing formatted-but-empty rows
+        skipped = 0
+        while self._rows and not any(c.strip() for c in self._rows[0]):
+            self._rows.pop(0)
+            skipped += 1
+        if not self._rows:
+            others = [n for n in names if n != chosen]
+            hint = f"; other sheets: {', '.join(others)} (use --sheet)" if others else ""
+            raise InputError(f"sheet {chosen!r} is empty{hint}", file=str(path))
+        self.headers = self._rows[0]
+        self._first_number = start_row + skipped + 1
+        if len(self._rows) == 1:
+            raise InputError(
+                f"sheet {chosen!r} has a header row but no data rows; nothing to import",
+                file=str(path),
+            )
+        self.total = len(self._rows) - 1
+
+    def rows(self) -> Iterator[Row]:
+        width = len(self.headers)
+        for index in range(1, len(self._rows)):
+            cells = self._rows[index]
+            self._rows[index] = []  # let each row go once it is handed on
+            self.position = index
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield self._first_number + index, cells, None
+
+
+# --- JSON and JSON Lines -----------------------------------------------------------------
+
+
+class JsonLinesTable(Table):
+    file_format = "jsonl"
+    keyed = True
+
+    def __init__(self, path: Path, size: int, sha256: str, encoding: str) -> None:
+        super().__init__(path, size, sha256)
+        self.encoding = encoding
+        self._handle = io.TextIOWrapper(
+            io.BufferedReader(_CountingReader(path.open("rb"), self), CHUNK),
+            encoding=encoding,
+            newline="",
+        )
+        if size == 0 or not any(line.strip() for line in _peek_lines(path, encoding)):
+            self.close()
+            raise InputError("the file is empty", file=str(path))
+
+    def rows(self) -> Iterator[Row]:
+        try:
+            for number, line in enumerate(self._handle, start=1):
+                text = line.rstrip("\r\n")
+                if not text.strip():
+                    continue  # JSON Lines allows blank lines between records
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    yield number, [text], f"not valid JSON: {exc.msg} (column {exc.colno})"
+                    continue
+                if not isinstance(value, dict):
+                    yield number, value, "not a JSON object ({...})"
+                    continue
+                yield number, value, None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _peek_lines(path: Path, encoding: str) -> list[str]:
+    with path.open("r", encoding=encoding, newline="") as handle:
+        return [line for _, line in zip(range(1000), handle, strict=False)]
+
+
+class JsonTable(Table):
+    """A JSON array of objects, decoded one element at a time so memory stays flat."""
+
+    file_format = "json"
+    keyed = True
+
+    def __init__(self, path: Path, size: int, sha256: str, encoding: str) -> None:
+        super().__init__(path, size, sha256)
+        self.encoding = encoding
+        self._handle = io.TextIOWrapper(
+            io.BufferedReader(_CountingReader(path.open("rb"), self), CHUNK),
+            encoding=encoding,
+        )
+        self._buffer = ""
+        self._eof = False
+        self._fill()
+        start = self._buffer.lstrip()
+        if not start:
+            self.close()
+            raise InputError("the file is empty", file=str(path))
+        if not start.startswith("["):
+            self.close()
+            raise InputError(
+                "expected a JSON array of objects ([{...}, ...]); for one object per line "
+                "name the file .jsonl",
+                file=str(path),
+            )
+        self._buffer = start[1:]
+
+    def _fill(self) -> bool:
+        chunk = self._handle.read(CHUNK)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buffer += chunk
+        return True
+
+    def rows(self) -> Iterator[Row]:
+        decoder = json.JSONDecoder()
+        number = 0
+        try:
+            while True:
+                stripped = self._buffer.lstrip()
+                if number and stripped.startswith(","):
+                    stripped = stripped[1:].lstrip()
+                elif number and stripped and not stripped.startswith("]"):
+                    raise InputError(
+                        "expected ',' between array elements", file=str(self.path), row=number + 1
+                    )
+                if stripped.startswith("]"):
+                    return
+                if not stripped:
+                    if not self._fill():
+                        raise InputError(
+                            "the JSON array is not closed (file truncated?)",
+                            file=str(self.path),
+                            row=number + 1,
+                        )
+                    continue
+                self._buffer = stripped
+                try:
+                    value, end = decoder.raw_decode(self._buffer)
+                except json.JSONDecodeError as exc:
+                    if self._fill():
+                        continue
+                    raise InputError(
+                        f"not valid JSON: {exc.msg}", file=str(self.path), row=number + 1
+                    ) from exc
+                # a number cut at a chunk boundary would decode short; read on to be sure
+                if end == len(self._buffer) and not self._eof and self._fill():
+                    continue
+                self._buffer = self._buffer[end:]
+                number += 1
+                if not isinstance(value, dict):
+                    yield number, value, "not a JSON object ({...})"
+                else:
+                    yield number, value, None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+# --- choosing a reader -------------------------------------------------------------------
+
+
+def open_table(path: str | Path, *, sheet: str | None = None) -> Table:
+    """Open a CSV/TSV, XLSX/XLS/ODS, JSON or JSON Lines file, checking it can be read.
+
+    The format comes from the file's first bytes where they are unambiguous (a spreadsheet
+    saved with a .csv name is still read as a spreadsheet), else from its extension.
+    """
+    file = Path(path)
+    name = str(path)
+    if not file.exists():
+        raise InputError("no such file", file=name)
+    if not file.is_file():
+        raise InputError("not a file", file=name)
+    try:
+        size, sha256 = _hash_file(file)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=name) from exc
+    if size == 0:
+        raise InputError("the file is empty", file=name)
+    with file.open("rb") as handle:
+        head = handle.read(16)
+    suffix = file.suffix.lower()
+    magic = _magic(head)
+    if magic == "zip" or (magic == "ole" and suffix != ".csv") or suffix in SPREADSHEET_EXTENSIONS:
+        kind = {".xls": "xls", ".ods": "ods"}.get(suffix, "xlsx")
+        if magic == "ole":
+            kind = "xls"
+        elif magic == "zip" and suffix not in (".ods",):
+            kind = "ods" if _zip_is_ods(file) else "xlsx"
+        return SheetTable(file, size, sha256, sheet, kind)
+    if magic == "ole":
+        return SheetTable(file, size, sha256, sheet, "xls")
+    if sheet is not None:
+        raise InputError("--sheet applies to spreadsheets only", file=name)
+    encoding = detect_encoding(file)
+    if suffix in JSONL_EXTENSIONS:
+        return JsonLinesTable(file, size, sha256, encoding)
+    if suffix in JSON_EXTENSIONS:
+        return JsonTable(file, size, sha256, encoding)
+    return CsvTable(file, size, sha256, encoding)
+
+
+def _zip_is_ods(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "content.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False

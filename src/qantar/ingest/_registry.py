@@ -1,0 +1,210 @@
+"""Looking at what is stored: sources, counts, records, quarantine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from qantar.errors import InputError
+from qantar.ingest._normalise import RECORD_FIELDS
+from qantar.project import Project
+from qantar.store.schema import import_batches, quarantine, raw_rows, records, sources
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    name: str
+    kind: str
+    batches: int
+    rows_read: int
+    records: int
+    rows_quarantined: int
+    fields_quarantined: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class RegistrySummary:
+    """Counts per source and per kind of source, and totals."""
+
+    sources: list[SourceSummary]
+
+    @property
+    def by_kind(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for s in self.sources:
+            entry = out.setdefault(
+                s.kind, {"sources": 0, "records": 0, "rows_quarantined": 0, "rows_read": 0}
+            )
+            entry["sources"] += 1
+            entry["records"] += s.records
+            entry["rows_quarantined"] += s.rows_quarantined
+            entry["rows_read"] += s.rows_read
+        return out
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "sources": len(self.sources),
+            "batches": sum(s.batches for s in self.sources),
+            "rows_read": sum(s.rows_read for s in self.sources),
+            "records": sum(s.records for s in self.sources),
+            "rows_quarantined": sum(s.rows_quarantined for s in self.sources),
+            "fields_quarantined": sum(s.fields_quarantined for s in self.sources),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sources": [s.to_dict() for s in self.sources],
+            "by_kind": self.by_kind,
+            "totals": self.totals,
+        }
+
+
+def registry_summary(project: Project) -> RegistrySummary:
+    """Counts per source (and kind): batches, rows read, records, quarantined rows/fields."""
+    with project.engine.connect() as conn:
+        batch_counts = {
+            r.source_id: r
+            for r in conn.execute(
+                select(
+                    import_batches.c.source_id,
+                    func.count().label("batches"),
+                    func.sum(import_batches.c.rows_read).label("rows_read"),
+                    func.sum(import_batches.c.rows_quarantined).label("rows_quarantined"),
+                ).group_by(import_batches.c.source_id)
+            )
+        }
+        record_counts: dict[int, int] = dict(
+            conn.execute(
+                select(records.c.source_id, func.count()).group_by(records.c.source_id)
+            ).all()
+        )
+        # A field problem is a quarantine entry whose row still has a record.
+        field_counts: dict[int, int] = dict(
+            conn.execute(
+                select(import_batches.c.source_id, func.count())
+                .select_from(
+                    quarantine.join(
+                        import_batches, quarantine.c.batch_id == import_batches.c.id
+                    ).join(records, records.c.raw_row_id == quarantine.c.raw_row_id)
+                )
+                .group_by(import_batches.c.source_id)
+            ).all()
+        )
+        out = []
+        for s in conn.execute(select(sources).order_by(sources.c.name)):
+            b = batch_counts.get(s.id)
+            out.append(
+                SourceSummary(
+                    name=s.name,
+                    kind=s.kind,
+                    batches=int(b.batches) if b else 0,
+                    rows_read=int(b.rows_read or 0) if b else 0,
+                    records=int(record_counts.get(s.id, 0)),
+                    rows_quarantined=int(b.rows_quarantined or 0) if b else 0,
+                    fields_quarantined=int(field_counts.get(s.id, 0)),
+                )
+            )
+    return RegistrySummary(out)
+
+
+def list_batches(project: Project, source: str | None = None) -> list[dict[str, Any]]:
+    """Every import batch (newest last), with its file, hash, counts and mapping."""
+    query = (
+        select(import_batches, sources.c.name.label("source"), sources.c.kind)
+        .join(sources, sources.c.id == import_batches.c.source_id)
+        .order_by(import_batches.c.id)
+    )
+    if source is not None:
+        query = query.where(sources.c.name == source)
+    with project.engine.connect() as conn:
+        return [
+            {
+                "batch_id": r.id,
+                "source": r.source,
+                "kind": r.kind,
+                "file_name": r.file_name,
+                "sha256": r.sha256,
+                "size": r.size,
+                "format": r.file_format,
+                "encoding": r.encoding,
+                "delimiter": r.delimiter,
+                "sheet": r.sheet,
+                "rows_read": r.rows_read,
+                "rows_stored": r.rows_stored,
+                "rows_quarantined": r.rows_quarantined,
+                "forced": r.forced,
+                "imported_at": r.imported_at.isoformat() if r.imported_at else None,
+                "mapping": r.mapping,
+            }
+            for r in conn.execute(query)
+        ]
+
+
+def _source_id(project: Project, name: str) -> int:
+    with project.engine.connect() as conn:
+        found = conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
+    if found is None:
+        raise InputError(f"no source named {name!r}; see `qantar sources`")
+    return int(found)
+
+
+RECORD_COLUMNS = ("record_id", "source", "batch_id", "row_number", *RECORD_FIELDS)
+
+
+def iter_records(project: Project, source: str | None = None) -> Iterator[dict[str, Any]]:
+    """Stored records (raw and parsed fields side by side), in import order."""
+    query = (
+        select(
+            records.c.id.label("record_id"),
+            sources.c.name.label("source"),
+            records.c.batch_id,
+            records.c.row_number,
+            *(records.c[name] for name in RECORD_FIELDS),
+        )
+        .join(sources, sources.c.id == records.c.source_id)
+        .order_by(records.c.id)
+    )
+    if source is not None:
+        query = query.where(records.c.source_id == _source_id(project, source))
+    with project.engine.connect() as conn:
+        for row in conn.execution_options(yield_per=5000).execute(query):
+            yield dict(row._mapping)
+
+
+def iter_quarantine(project: Project, source: str | None = None) -> Iterator[dict[str, Any]]:
+    """Quarantine entries: row number, column, value, reason, and whether the row was kept
+    as a record (a field problem) or held back whole (a row problem)."""
+    query = (
+        select(
+            quarantine.c.id,
+            sources.c.name.label("source"),
+            import_batches.c.file_name,
+            quarantine.c.batch_id,
+            quarantine.c.row_number,
+            quarantine.c.column,
+            quarantine.c.value,
+            quarantine.c.reason,
+            records.c.id.label("record_id"),
+            raw_rows.c.cells,
+        )
+        .join(import_batches, import_batches.c.id == quarantine.c.batch_id)
+        .join(sources, sources.c.id == import_batches.c.source_id)
+        .outerjoin(raw_rows, raw_rows.c.id == quarantine.c.raw_row_id)
+        .outerjoin(records, and_(records.c.raw_row_id == quarantine.c.raw_row_id))
+        .order_by(quarantine.c.id)
+    )
+    if source is not None:
+        query = query.where(import_batches.c.source_id == _source_id(project, source))
+    with project.engine.connect() as conn:
+        for row in conn.execution_options(yield_per=5000).execute(query):
+            item = dict(row._mapping)
+            item["row_kept"] = item["record_id"] is not None
+            item["raw_cells"] = item.pop("cells")
+            yield item
