@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qantar.cli._common import console, open_project, print_json
+from qantar.cli._common import console, err_console, open_project, print_json
 from qantar.errors import InputError
 
 
@@ -96,9 +96,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="With --histories: also write draws, result and plots here."),
         ] = None,
-        output_format: Annotated[
-            str, typer.Option("--format", help="table or json.")
-        ] = "table",
+        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
         """Estimate the true total (documented + undocumented) by multiple systems estimation."""
         from qantar.estimate import estimate, estimate_project, read_histories_csv, write_run
@@ -112,7 +110,7 @@ def register(app: typer.Typer) -> None:
         folder: Path | None = None
         if histories is not None:
             data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
-            with console.status("estimating...", spinner="dots"):
+            with err_console.status("estimating...", spinner="dots"):
                 result = estimate(
                     data, method=method, strata=strata is not None, seed=seed, **options
                 )
@@ -124,7 +122,7 @@ def register(app: typer.Typer) -> None:
             from qantar.estimate._project import _linked_histories
 
             data = _prepare(_linked_histories(project, strata), drop or [], merge or [])
-            with console.status("estimating...", spinner="dots"):
+            with err_console.status("estimating...", spinner="dots"):
                 result, folder = estimate_project(
                     project, method=method, strata=strata, seed=seed, histories=data, **options
                 )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -18,7 +17,8 @@ from qantar.errors import InputError
 class _ScenarioByDefault(TyperGroup):
     """`qantar synth OUTDIR` means `qantar synth scenario OUTDIR`; subcommands stay reachable."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    # ctx is click's Context (vendored by Typer as typer._click): typed loosely on purpose.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["scenario", *args]
         return super().parse_args(ctx, args)

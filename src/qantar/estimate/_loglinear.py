@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, special
 
+from qantar.estimate._diagnostics import data_warnings
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
 
@@ -252,7 +253,7 @@ def loglinear(
     else:
         chosen = min(usable, key=lambda f: f.aic)
     lower, upper = profile_interval(histories, chosen, chosen.name)
-    warnings: list[str] = []
+    warnings = data_warnings(histories)
     if chosen.name == "Mth Chao":
         warnings.append(
             "Chao's model gives a lower bound: the true number is likely higher than this"
