@@ -227,6 +227,9 @@ def _render_list(
     headers = spec.headers
     rows: list[tuple[str, ...]] = []
     for k, (_, values) in enumerate(drafts, start=1):
+        stray = set(values) - set(headers)
+        if stray:  # a renderer writing a column its list does not have: a bug, not data
+            raise RuntimeError(f"{spec.name} renderer wrote unknown columns {sorted(stray)}")
         values = {**values, spec.id_header: _record_id(spec.name, k)}
         rows.append(tuple(values.get(h, "") for h in headers))
     return SourceList(

@@ -10,9 +10,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from qantar.errors import InputError
 from qantar.synth._scenario import Scenario, SourceList
@@ -155,18 +157,22 @@ def _cell(value: str) -> object:
     return value
 
 
+def _xlsx_cell(ws: Any, value: str) -> object:
+    v = _cell(value)
+    if isinstance(v, dt.datetime):
+        cell = WriteOnlyCell(ws, value=v)
+        cell.number_format = "DD.MM.YYYY"
+        return cell
+    return v
+
+
 def _write_xlsx(path: Path, sl: SourceList) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = _SHEET_TITLES.get(sl.name, sl.name)
+    # Write-only mode streams rows: several times faster for the 100,000-person benchmarks.
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_SHEET_TITLES.get(sl.name, sl.name))
     ws.append(list(sl.headers))
     for row in sl.rows:
-        ws.append([_cell(v) for v in row])
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "DD.MM.YYYY"
+        ws.append([_xlsx_cell(ws, v) for v in row])
     wb.properties.creator = "qantar.synth"
     wb.properties.created = _PINNED
     wb.properties.modified = _PINNED
