@@ -55,20 +55,41 @@ def _k(part: str | None) -> str | None:
     return (name_key(part) or None) if part else None
 
 
-@lru_cache(maxsize=262144)
 def keys(parsed: ParsedName) -> NameKeys:
-    """The match keys of every part of ``parsed``."""
-    given = _k(parsed.given)
-    given_initial = given[:1] if given else (_k(parsed.given_initial) or "")[:1] or None
-    pat = (patronymic_key(parsed.patronymic) or None) if parsed.patronymic else None
-    pat_initial = pat[:1] if pat else (_k(parsed.patronymic_initial) or "")[:1] or None
+    """The match keys of every part of ``parsed`` (computed once per parsed name)."""
+    cached: NameKeys | None = parsed.__dict__.get("_keys")
+    if cached is None:
+        cached = _keys_of(
+            parsed.surname,
+            parsed.given,
+            parsed.patronymic,
+            parsed.given_initial,
+            parsed.patronymic_initial,
+        )
+        # A frozen dataclass may still carry a memo that is not one of its fields.
+        object.__setattr__(parsed, "_keys", cached)
+    return cached
+
+
+@lru_cache(maxsize=262144)
+def _keys_of(
+    surname: str | None,
+    given_name: str | None,
+    patronymic: str | None,
+    given_initial: str | None,
+    patronymic_initial: str | None,
+) -> NameKeys:
+    given = _k(given_name)
+    g_initial = given[:1] if given else (_k(given_initial) or "")[:1] or None
+    pat = (patronymic_key(patronymic) or None) if patronymic else None
+    p_initial = pat[:1] if pat else (_k(patronymic_initial) or "")[:1] or None
     return NameKeys(
-        surname=_k(parsed.surname),
+        surname=_k(surname),
         given=given,
         patronymic=pat,
-        surname_family=(surname_family_key(parsed.surname) or None) if parsed.surname else None,
-        given_initial=given_initial,
-        patronymic_initial=pat_initial,
+        surname_family=(surname_family_key(surname) or None) if surname else None,
+        given_initial=g_initial,
+        patronymic_initial=p_initial,
     )
 
 

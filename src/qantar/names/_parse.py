@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from qantar.names._keys import name_key, patronymic_sex, split_patronymic
 from qantar.names._lexicon import lexicon
@@ -121,14 +122,7 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:[-‐'’ʼ`][^\W\d_]+)*\.?|[,;()\[\]]")
 _CONSONANTS_ONLY = re.compile(r"^[^aeiouаеёиоуыэюяәөұүіAEIOUАЕЁИОУЫЭЮЯӘӨҰҮІ]{2,3}$")
 
 
-@dataclass
-class _Word:
-    text: str
-    key: str
-    index: int
-    comma_after: bool = False
-
-
+@lru_cache(maxsize=262144)
 def surname_score(word: str) -> float:
     if "-" in word:
         # Petrov-Vodkin, Sultan-Bek: the best-scoring half speaks for the double surname.
@@ -151,6 +145,7 @@ def surname_score(word: str) -> float:
     return score
 
 
+@lru_cache(maxsize=262144)
 def given_score(word: str) -> float:
     key = name_key(word)
     if not key:
@@ -171,6 +166,7 @@ def given_score(word: str) -> float:
     return 0.3
 
 
+@lru_cache(maxsize=262144)
 def _display(token: str) -> str:
     """A token as a name part: no trailing dot, ALLCAPS or lowercase turned to Title case."""
     token = token.rstrip(".")
@@ -187,6 +183,7 @@ def _display(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=262144)
 def _is_initial(token: str, all_upper: bool) -> bool:
     letters = token.rstrip(".")
     if token.endswith(".") and 1 <= len(letters) <= 2:
@@ -197,11 +194,13 @@ def _is_initial(token: str, all_upper: bool) -> bool:
     return not all_upper and letters.isupper() and bool(_CONSONANTS_ONLY.match(letters))
 
 
+@lru_cache(maxsize=262144)
 def _initial_letter(token: str) -> str:
     letters = token.rstrip(".")
     return letters[:2] if len(letters) == 2 and letters[1].islower() else letters[:1].upper()
 
 
+@lru_cache(maxsize=262144)
 def _is_patronymic(word: str) -> bool:
     key = name_key(word)
     if split_patronymic(key) is None:
@@ -209,6 +208,58 @@ def _is_patronymic(word: str) -> bool:
     # A given name or surname that happens to end like a patronymic stays what it is.
     lex = lexicon()
     return key not in lex.given and key not in lex.surnames
+
+
+_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+_LAT_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_OTHER_RE = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff]")
+
+
+def _script(name: str) -> str:
+    cyr = _CYR_RE.search(name) is not None
+    lat = _LAT_RE.search(name) is not None
+    if cyr and lat:
+        return "mixed"
+    if cyr or lat:
+        return "cyrillic" if cyr else "latin"
+    return "other" if _OTHER_RE.search(name) else "empty"
+
+
+class _Info(NamedTuple):
+    """Per-token facts, computed once per distinct token: lists repeat the same words."""
+
+    key: str
+    n_letters: int
+    dotted: bool
+    upper: bool
+    sur: float
+    giv: float
+    patronymic: bool
+    suffix: bool
+    display: str
+    glued: bool
+
+
+@lru_cache(maxsize=262144)
+def _info(tok: str) -> _Info:
+    letters = tok.rstrip(".")
+    key = name_key(tok)
+    return _Info(
+        key,
+        len(letters),
+        tok.endswith("."),
+        letters.isupper(),
+        surname_score(tok),
+        given_score(tok),
+        _is_patronymic(tok),
+        key in _SEPARATE_SUFFIX_KEYS,
+        _display(tok),
+        letters.isupper() and bool(_CONSONANTS_ONLY.match(letters)),
+    )
+
+
+# A word in the name: (text, facts, position among tokens, followed by a comma).
+_W = tuple[str, _Info, int, bool]
 
 
 @lru_cache(maxsize=262144)
@@ -221,62 +272,66 @@ def parse(name: str) -> ParsedName:
     """
     if not isinstance(name, str):
         name = "" if name is None else str(name)
-    script = script_of(name)
+    script = _script(name)
     reasons: list[str] = []
-    raw = [m.group(0) for m in _TOKEN.finditer(name)]
-    # Words in brackets are aliases or notes (Мирас (Мирик)): kept apart, not parsed.
-    tokens: list[str] = []
+    tokens: list[str] = _TOKEN.findall(name)
     aliases: list[str] = []
-    depth = 0
     comma_after: set[int] = set()
-    for tok in raw:
-        if tok in "([":
-            depth += 1
-        elif tok in ")]":
-            depth = max(0, depth - 1)
-        elif tok in ",;":
-            if tokens:
-                comma_after.add(len(tokens) - 1)
-        elif depth:
-            aliases.append(tok)
-        else:
-            tokens.append(tok)
+    if "(" in name or "[" in name or "," in name or ";" in name:
+        # Words in brackets are aliases or notes (Мирас (Мирик)): kept apart, not parsed.
+        kept: list[str] = []
+        depth = 0
+        for tok in tokens:
+            if tok in "([":
+                depth += 1
+            elif tok in ")]":
+                depth = max(0, depth - 1)
+            elif tok in ",;":
+                if kept:
+                    comma_after.add(len(kept) - 1)
+            elif depth:
+                aliases.append(tok)
+            else:
+                kept.append(tok)
+        tokens = kept
     if not tokens:
         return ParsedName(
             original=name, script=script, aliases=tuple(aliases), reasons=("no letters",)
         )
 
-    letters = [t for t in tokens if len(t.rstrip(".")) > 1]
-    all_upper = bool(letters) and all(t.isupper() for t in letters)
-    any_upper = any(t.isupper() and len(t.rstrip(".")) > 2 for t in tokens)
+    infos = [_info(t) for t in tokens]
+    long_words = [inf for inf in infos if inf.n_letters > 1]
+    all_upper = bool(long_words) and all(inf.upper for inf in long_words)
+    any_upper = not all_upper and any(inf.upper and inf.n_letters > 2 for inf in infos)
 
     initials: list[tuple[int, str]] = []
-    words: list[_Word] = []
+    words: list[_W] = []
     for i, tok in enumerate(tokens):
-        if _is_initial(tok, all_upper):
-            letters_only = tok.rstrip(".")
-            if not tok.endswith(".") and len(letters_only) > 1:
-                initials.extend((i, ch) for ch in letters_only)
+        inf = infos[i]
+        n_letters = inf.n_letters
+        if (inf.dotted and n_letters <= 2) or n_letters == 1 or (inf.glued and not all_upper):
+            if not inf.dotted and n_letters > 1:
+                initials.extend((i, ch) for ch in tok)
             else:
                 initials.append((i, _initial_letter(tok)))
             continue
-        key = name_key(tok)
-        if key in _SEPARATE_SUFFIX_KEYS and words and words[-1].index == i - 1:
+        if inf.suffix and words and words[-1][2] == i - 1:
             prev = words[-1]
-            words[-1] = _Word(f"{prev.text} {tok}", name_key(f"{prev.text}{tok}"), prev.index)
-            words[-1].comma_after = i in comma_after
+            words[-1] = (f"{prev[0]} {tok}", _info(f"{prev[0]} {tok}"), prev[2], i in comma_after)
             continue
-        words.append(_Word(tok, key, i, i in comma_after))
+        words.append((tok, inf, i, i in comma_after))
 
-    patronymic: _Word | None = None
-    pat_candidates = [w for w in words if " " in w.text or _is_patronymic(w.text)]
-    if pat_candidates and (len(words) > 1 or initials):
-        patronymic = pat_candidates[-1]
-        words = [w for w in words if w is not patronymic]
-        reasons.append("patronymic by suffix")
+    patronymic: _W | None = None
+    if len(words) > 1 or initials:
+        for w in reversed(words):
+            if w[1].patronymic or " " in w[0]:
+                patronymic = w
+                words = [x for x in words if x is not w]
+                reasons.append("patronymic by suffix")
+                break
 
-    surname: list[_Word] = []
-    given: list[_Word] = []
+    surname: list[_W] = []
+    given: list[_W] = []
     order = "unknown"
     margin = 0.0
     if not words:
@@ -286,8 +341,8 @@ def parse(name: str) -> ParsedName:
             reasons.append("only a patronymic-style word: taken as surname")
     elif initials and len(words) == 1:
         w = words[0]
-        sur, giv = surname_score(w.text), given_score(w.text)
-        if giv >= 3 and sur < 1 and initials[0][0] > w.index:
+        sur, giv = w[1].sur, w[1].giv
+        if giv >= 3 and sur < 1 and initials[0][0] > w[2]:
             given, order = [w], "given_only"
             reasons.append("given name with initials")
         else:
@@ -296,7 +351,7 @@ def parse(name: str) -> ParsedName:
         margin = abs(sur - giv) + 1.0
     elif len(words) == 1:
         w = words[0]
-        sur, giv = surname_score(w.text), given_score(w.text)
+        sur, giv = w[1].sur, w[1].giv
         if patronymic is not None:
             giv += 1.5  # Мирас Маратович: a patronymic follows a given name
         if sur > giv:
@@ -306,63 +361,33 @@ def parse(name: str) -> ParsedName:
         margin = abs(sur - giv)
         reasons.append("single name word")
     else:
-        sur_scores = [surname_score(w.text) for w in words]
-        giv_scores = [given_score(w.text) for w in words]
-        pat_pos = patronymic.index if patronymic is not None else None
-        totals: list[tuple[float, int]] = []
-        for s, w in enumerate(words):
-            total = sur_scores[s] + sum(g for j, g in enumerate(giv_scores) if j != s)
-            if any_upper and not all_upper and w.text.isupper():
-                total += 4.0
-            if w.comma_after:
-                total += 5.0
-            if pat_pos is not None:
-                if pat_pos > words[-1].index and s == 0:
-                    total += 1.0  # SURNAME Given Patronymic (official order)
-                elif pat_pos < w.index and s == len(words) - 1:
-                    total += 1.0  # Given Patronymic Surname (Russian formal order)
-            elif script in ("cyrillic", "mixed") and s == 0:
-                total += 0.6  # Russian-language lists put the surname first
-            elif script == "latin" and s == len(words) - 1:
-                total += 0.6  # the press puts it last
-            totals.append((total, s))
-        ranked = sorted(totals, key=lambda t: (-t[0], t[1]))
-        best = ranked[0][1]
-        margin = ranked[0][0] - ranked[1][0]
-        chosen = {best}
-        # Two adjacent surname-like words with given names left over: a double surname.
-        if len(words) >= 3:
-            for nb in (best + 1, best - 1):
-                if (
-                    0 <= nb < len(words)
-                    and sur_scores[nb] >= 3
-                    and giv_scores[nb] == 0
-                    and len(words) - 2 >= 1
-                ):
-                    chosen.add(nb)
-                    reasons.append("double surname")
-                    break
+        pat_code = ""
+        if patronymic is not None:
+            pat_code = "after" if patronymic[2] > words[-1][2] else "before_last"
+        signature = tuple((w[1].sur, w[1].giv, any_upper and w[1].upper, w[3]) for w in words)
+        chosen, margin, extra = _choose(signature, script, pat_code)
+        reasons.extend(extra)
         surname = [w for j, w in enumerate(words) if j in chosen]
         given = [w for j, w in enumerate(words) if j not in chosen]
-        order = "surname_first" if surname[0].index < given[0].index else "given_first"
-        reasons.append(f"surname chosen by suffix/list/case, margin {margin:.1f}")
+        order = "surname_first" if surname[0][2] < given[0][2] else "given_first"
 
     given_initial = patronymic_initial = None
     if initials:
-        letters_i = [ch for _, ch in initials]
         if not given:
-            given_initial = letters_i[0]
-            if len(letters_i) > 1 and patronymic is None:
-                patronymic_initial = letters_i[1]
+            given_initial = initials[0][1]
+            if len(initials) > 1 and patronymic is None:
+                patronymic_initial = initials[1][1]
         elif patronymic is None:
-            patronymic_initial = letters_i[0]
+            patronymic_initial = initials[0][1]
 
-    surname_text = " ".join(_display(w.text) for w in surname) or None
-    given_text = " ".join(_display(w.text) for w in given) or None
-    patronymic_text = _display(patronymic.text) if patronymic is not None else None
+    surname_text = " ".join(w[1].display for w in surname) or None
+    given_text = " ".join(w[1].display for w in given) or None
+    patronymic_text = patronymic[1].display if patronymic is not None else None
     sex, sex_reasons = sex_from_parts(surname_text, given_text, patronymic_text)
     reasons.extend(sex_reasons)
-    confidence = _confidence(margin, surname_text, given_text, patronymic_text, initials)
+    confidence = _confidence(
+        round(margin, 2), surname_text, given_text, patronymic_text, bool(initials)
+    )
     if script in ("other", "mixed"):
         confidence *= 0.8
     return ParsedName(
@@ -381,12 +406,51 @@ def parse(name: str) -> ParsedName:
     )
 
 
+@lru_cache(maxsize=65536)
+def _choose(
+    signature: tuple[tuple[float, float, bool, bool], ...], script: str, pat_code: str
+) -> tuple[frozenset[int], float, tuple[str, ...]]:
+    """Which words form the surname, from each word's (surname score, given score,
+    UPPERCASE among mixed case, comma after) and where the patronymic stands."""
+    n = len(signature)
+    totals: list[tuple[float, int]] = []
+    for s, (sur, _giv, upper, comma) in enumerate(signature):
+        total = sur + sum(sig[1] for j, sig in enumerate(signature) if j != s)
+        if upper:
+            total += 4.0
+        if comma:
+            total += 5.0
+        if pat_code == "after" and s == 0:
+            total += 1.0  # SURNAME Given Patronymic (official order)
+        elif pat_code == "before_last" and s == n - 1:
+            total += 1.0  # Given Patronymic Surname (Russian formal order)
+        elif not pat_code and script in ("cyrillic", "mixed") and s == 0:
+            total += 0.6  # Russian-language lists put the surname first
+        elif not pat_code and script == "latin" and s == n - 1:
+            total += 0.6  # the press puts it last
+        totals.append((total, s))
+    ranked = sorted(totals, key=lambda t: (-t[0], t[1]))
+    best = ranked[0][1]
+    margin = ranked[0][0] - ranked[1][0]
+    chosen = {best}
+    reasons = [f"surname chosen by suffix/list/case, margin {margin:.1f}"]
+    # Two adjacent surname-like words with given names left over: a double surname.
+    if n >= 3:
+        for nb in (best + 1, best - 1):
+            if 0 <= nb < n and signature[nb][0] >= 3 and signature[nb][1] == 0:
+                chosen.add(nb)
+                reasons.append("double surname")
+                break
+    return frozenset(chosen), margin, tuple(reasons)
+
+
+@lru_cache(maxsize=65536)
 def _confidence(
     margin: float,
     surname: str | None,
     given: str | None,
     patronymic: str | None,
-    initials: Sequence[object],
+    initials: bool,
 ) -> float:
     base = 0.5 + 0.5 * math.tanh(max(margin, 0.0) / 3.0)
     known = 0
@@ -409,58 +473,81 @@ def _confidence(
 
 _F_SURNAME = re.compile(r"(ova|eva|ina|aia|kizi)$")
 _M_SURNAME = re.compile(r"(ov|ev|in|ski|oi|ii|uli)$")
-_F_GIVEN = re.compile(r"(gul|gulim|aim)$")
+_F_GIVEN = re.compile(r"(gul|nul|gulim|aim)$")  # -нгуль folds to -nul
 _M_GIVEN = re.compile(r"(bek|bai|bol|bolat|sultan|gali|ulla|lan|mat|mahan)$")
+
+
+_Signal = tuple[float, float, str | None]
+
+
+@lru_cache(maxsize=65536)
+def _patronymic_signal(patronymic: str) -> _Signal:
+    sex = patronymic_sex(patronymic)
+    if sex == "M":
+        return 4.0, 0.0, "sex: masculine patronymic"
+    if sex == "F":
+        return 0.0, 4.0, "sex: feminine patronymic"
+    return 0.0, 0.0, None
+
+
+@lru_cache(maxsize=65536)
+def _given_signal(given: str) -> _Signal:
+    key = name_key(given.split()[0])
+    entry = lexicon().given.get(key)
+    if entry is not None:
+        if entry.sex == "M":
+            return 3.0, 0.0, "sex: given name listed as M"
+        if entry.sex == "F":
+            return 0.0, 3.0, "sex: given name listed as F"
+        return 0.0, 0.0, None
+    if not key:
+        return 0.0, 0.0, None
+    if _F_GIVEN.search(key):
+        return 0.0, 2.0, "sex: feminine given-name ending"
+    if _M_GIVEN.search(key):
+        return 2.0, 0.0, "sex: masculine given-name ending"
+    if key.endswith("a") and not key.endswith(("ulla", "sha", "ha")):
+        return 0.0, 1.0, None
+    return 0.0, 0.0, None
+
+
+@lru_cache(maxsize=65536)
+def _surname_signal(surname: str) -> _Signal:
+    key = name_key(surname.split()[0].split("-")[-1])
+    entry = lexicon().surnames.get(key)
+    if key in _KOREAN or (entry is not None and entry.sex == "U"):
+        return 0.0, 0.0, None
+    if entry is not None:
+        return (
+            (2.0, 0.0, "sex: surname form M")
+            if entry.sex == "M"
+            else (0.0, 2.0, "sex: surname form F")
+        )
+    if _F_SURNAME.search(key):
+        return 0.0, 2.0, "sex: feminine surname ending"
+    if _M_SURNAME.search(key):
+        return 2.0, 0.0, "sex: masculine surname ending"
+    return 0.0, 0.0, None
 
 
 def sex_from_parts(
     surname: str | None, given: str | None, patronymic: str | None
 ) -> tuple[str, tuple[str, ...]]:
-    """Sex from the patronymic (strongest), the given-name list, then surname endings."""
+    """Sex from the patronymic (strongest), the given-name list, then surname endings;
+    ``U`` when the signals are weak or contradict each other."""
     m = f = 0.0
     reasons: list[str] = []
-    if patronymic:
-        sex = patronymic_sex(patronymic)
-        if sex == "M":
-            m += 4
-            reasons.append("sex: masculine patronymic")
-        elif sex == "F":
-            f += 4
-            reasons.append("sex: feminine patronymic")
-    lex = lexicon()
-    if given:
-        key = name_key(given.split()[0])
-        entry = lex.given.get(key)
-        if entry is not None and entry.sex in ("M", "F"):
-            if entry.sex == "M":
-                m += 3
-            else:
-                f += 3
-            reasons.append(f"sex: given name listed as {entry.sex}")
-        elif entry is None and key:
-            if _F_GIVEN.search(key):
-                f += 2
-            elif _M_GIVEN.search(key):
-                m += 2
-            elif key.endswith("a") and not key.endswith(("ulla", "sha", "ha")):
-                f += 1
-    if surname:
-        key = name_key(surname.split()[0])
-        entry_s = lex.surnames.get(key)
-        if key in _KOREAN or (entry_s is not None and entry_s.sex == "U"):
-            pass
-        elif entry_s is not None:
-            if entry_s.sex == "M":
-                m += 2
-            else:
-                f += 2
-            reasons.append(f"sex: surname form {entry_s.sex}")
-        elif _F_SURNAME.search(key):
-            f += 2
-            reasons.append("sex: feminine surname ending")
-        elif _M_SURNAME.search(key):
-            m += 2
-            reasons.append("sex: masculine surname ending")
+    for part, signal in (
+        (patronymic, _patronymic_signal),
+        (given, _given_signal),
+        (surname, _surname_signal),
+    ):
+        if part:
+            dm, df, why = signal(part)
+            m += dm
+            f += df
+            if why:
+                reasons.append(why)
     if m >= 2 and f >= 2:
         reasons.append("sex: conflicting signals")
         return "U", tuple(reasons)
