@@ -39,18 +39,21 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import ingest_cmds, project_cmds
+    from qantar.cli import (
+        estimate_cmds,
+        ingest_cmds,
+        link_cmds,
+        names_cmds,
+        project_cmds,
+        synth_cmds,
+    )
 
     project_cmds.register(app)
     ingest_cmds.register(app)
     names_cmds.register(app)
     link_cmds.register(app)
     estimate_cmds.register(app)
-    ingest_cmds.register(app)
     synth_cmds.register(app)
-    from qantar.cli import estimate_cmds
-
-    estimate_cmds.register(app)
 
 
 _register()
