@@ -165,7 +165,9 @@ def region_of(place_id: str | None) -> str | None:
         if row["id"] == place_id:
             if row["kind"] == "region":
                 return place_id
-            return row["region_id_jan2022"] or row["region_id"] or None
+            # Almaty, Astana and Shymkent are cities of republican significance: regions of
+            # their own, with no region above them.
+            return row["region_id_jan2022"] or row["region_id"] or place_id
     return None
 
 
