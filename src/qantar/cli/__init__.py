@@ -45,6 +45,7 @@ def _register() -> None:
         link_cmds,
         names_cmds,
         project_cmds,
+        publish_cmds,
         synth_cmds,
     )
 
@@ -54,6 +55,7 @@ def _register() -> None:
     link_cmds.register(app)
     estimate_cmds.register(app)
     synth_cmds.register(app)
+    publish_cmds.register(app)
 
 
 _register()

@@ -20,8 +20,10 @@ from qantar.publish._consent import (
     publication_status,
     record_consent,
 )
+from qantar.publish._data import ReportData, collect_report_data
 from qantar.publish._memorial import MemorialResult, publish_memorial
 from qantar.publish._public import PublicPerson, public_persons
+from qantar.publish._report import ReportResult, render_html, render_report
 from qantar.publish._rules import DEFAULT_STATUS, STATUSES, load_rules
 
 __all__ = [
@@ -30,7 +32,10 @@ __all__ = [
     "ConsentDecision",
     "MemorialResult",
     "PublicPerson",
+    "ReportData",
+    "ReportResult",
     "StatusExplained",
+    "collect_report_data",
     "consent_decisions",
     "explain_status",
     "explain_statuses",
@@ -39,4 +44,6 @@ __all__ = [
     "publication_status",
     "publish_memorial",
     "record_consent",
+    "render_html",
+    "render_report",
 ]

@@ -60,7 +60,8 @@ ASSUMPTIONS = (
     "model allows; lists compiled from each other inflate the overlap and lower the estimate.",
 )
 DIAGNOSTIC_WORDS = {
-    "rhat": "R-hat: agreement between independent chains (near 1.00 is good; above 1.01 is a warning)",
+    "rhat": "R-hat: agreement between independent chains (near 1.00 is good; "
+    "above 1.01 is a warning)",
     "ess_bulk": "effective number of independent draws for the middle of the estimate",
     "ess_tail": "effective number of independent draws for the interval ends",
     "chains": "independent sampling chains",
