@@ -105,7 +105,8 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
 
     total_memorial = sum(1 for f in person_facts(project) if f.in_memorial)
     shown = [p for p in everyone if p.memorial]
-    shown.sort(key=lambda p: (p.name_latin.casefold(), p.person_id))
+    # Full names first in Cyrillic order, then those shown by initials only.
+    shown.sort(key=lambda p: (p.status != "publish", p.name_cyrillic.casefold(), p.person_id))
     rows = [_row(p) for p in shown]
     initials = sum(1 for p in shown if p.status == "initials-only")
     not_shown = total_memorial - len(shown)
