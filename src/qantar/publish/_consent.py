@@ -62,7 +62,9 @@ def record_consent(
     check_status(status)
     if not by or not by.strip():
         raise InputError("say who decided: --by NAME")
-    known = {f.person_id: f for f in (facts if facts is not None else person_facts(project))}
+    if facts is None:
+        facts = person_facts(project, only=[person_id])
+    known = {f.person_id: f for f in facts}
     if person_id not in known:
         raise InputError(
             f"no person {person_id!r} in this project: see the person ids with "
@@ -152,7 +154,7 @@ def explain_statuses(
 
 
 def explain_status(project: Project, person_id: str) -> StatusExplained:
-    facts = [f for f in person_facts(project) if f.person_id == person_id]
+    facts = person_facts(project, only=[person_id])
     if not facts:
         raise QantarError(f"no person {person_id!r} in this project")
     return explain_statuses(project, facts)[person_id]

@@ -106,6 +106,9 @@ def _redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
         return value
 
     out = clean(settings)
+    if isinstance(out.get("project"), dict) and "database" in out["project"]:
+        # A local path can name the documenter's account; a server URL, its host.
+        out["project"] = {**out["project"], "database": "(not printed)"}
     # Publication rules can quote words families asked to keep out of print.
     if "publish" in out:
         out["publish"] = {"rules": "(publication rules are not printed)"}

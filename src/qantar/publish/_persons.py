@@ -180,8 +180,8 @@ def place_label(place_id: str | None) -> str | None:
     return place_id
 
 
-def person_facts(project: Project) -> list[PersonFacts]:
-    """One entry per active linked person, sorted by person id."""
+def person_facts(project: Project, only: Iterable[str] | None = None) -> list[PersonFacts]:
+    """One entry per active linked person (or those of ``only``), sorted by person id."""
     persons, person_records = _link_tables()
     query = (
         select(
@@ -196,6 +196,8 @@ def person_facts(project: Project) -> list[PersonFacts]:
         .where(persons.c.active.is_(True))
         .order_by(person_records.c.person_id, records.c.id)
     )
+    if only is not None:
+        query = query.where(person_records.c.person_id.in_(list(only)))
     try:
         with project.engine.connect() as conn:
             rows = conn.execute(query).all()
