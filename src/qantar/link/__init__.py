@@ -14,7 +14,7 @@ from qantar.link._outputs import (
     persons_csv,
     project_histories,
 )
-from qantar.link._pipeline import DEFAULT_THRESHOLD, LinkResult, recluster, run
+from qantar.link._pipeline import DEFAULT_THRESHOLD, LinkResult, evaluate, recluster, run
 from qantar.link._review import ReviewItem, apply_xlsx, export_xlsx, queue, record_details
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "ReviewItem",
     "apply_xlsx",
     "current_decisions",
+    "evaluate",
     "export_xlsx",
     "person_table",
     "persons_csv",

@@ -24,7 +24,9 @@ from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.2
+# Mean probability over all cross pairs two groups need to be merged (docs/link.md).
+DEFAULT_LINKAGE = 0.2
 # Pairs below this probability are not stored: they never reach a reviewer.
 STORE_FLOOR = 0.01
 Progress = Callable[[str], None]
@@ -222,6 +224,7 @@ def _cluster(
     record_keys: dict[int, str],
     pairs: list[tuple[int, int, float]],
     threshold: float,
+    linkage: float = DEFAULT_LINKAGE,
 ) -> _Outcome:
     """Clusters honouring the decisions in force, with stable person ids."""
     key_to_id = {v: k for k, v in record_keys.items()}
@@ -234,7 +237,12 @@ def _cluster(
             elif d.decision == "non-match":
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
     clustering = cluster(
-        list(record_keys), pairs, threshold, matches=matches, non_matches=non_matches
+        list(record_keys),
+        pairs,
+        threshold,
+        matches=matches,
+        non_matches=non_matches,
+        linkage=linkage,
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     decided = {pair_key(record_keys[a], record_keys[b]) for a, b in matches + non_matches}
@@ -514,3 +522,19 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
     result = LinkResult(**{k: v for k, v in summary.items() if k in fields})
     result.run_id = run_id
     return result
+
+
+def evaluate(project: Project, truth: Path) -> dict[str, float | int]:
+    """Pairwise and cluster measures of the current persons against a truth CSV."""
+    from sqlalchemy import select
+
+    from qantar.link._tables import person_records
+
+    truth_ids = _truth_ids(project, truth, list(_features.iter_records(project.engine)))
+    with project.engine.connect() as conn:
+        label = dict(
+            conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
+        )
+    if not label:
+        raise QantarError("no persons yet: run `qantar link` first")
+    return measures(label, truth_ids)

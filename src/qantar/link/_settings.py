@@ -109,6 +109,9 @@ def _patronymic_comparison() -> dict[str, Any]:
 
 def _birth_comparison() -> dict[str, Any]:
     diff = "abs(birth_year_l - birth_year_r)"
+    # Ages given by relatives and hotlines are approximate: a birth year derived from an
+    # age gets its own, wider level so EM can learn how loose such ages are.
+    from_age = "(birth_year_from_age_l OR birth_year_from_age_r)"
     return {
         "output_column_name": "birth",
         "comparison_description": "birth date, birth year, or birth year from age at the event",
@@ -116,7 +119,8 @@ def _birth_comparison() -> dict[str, Any]:
             _null("birth_year_l IS NULL OR birth_year_r IS NULL"),
             _level("birth_date_l = birth_date_r", "same birth date"),
             _level(f"{diff} = 0", "same birth year"),
-            _level(f"{diff} <= 1", "birth years within 1 (age)"),
+            _level(f"{diff} <= 1", "birth years within 1"),
+            _level(f"{diff} <= 3 AND {from_age}", "within 3, one from an age"),
             _level(f"{diff} <= 3", "birth years within 3"),
             _else(),
         ],
