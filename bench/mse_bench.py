@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def simulate(n: int, seed: int) -> Histories:
 
 
 def main() -> None:
+    load = os.getloadavg()[0]
+    print(
+        f"load average at start: {load:.1f} on {os.cpu_count()} cores "
+        "(timings assume an idle machine)"
+    )
     h = read_histories_csv(KOSOVO)
     one_chain_seconds(h, burnin=10, samples=10, thinning=1, seed=0)  # compile / load cache
     lcmcr(h, seed=0, iterations=100, burnin=10, samples=10, chains=2)

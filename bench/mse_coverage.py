@@ -65,19 +65,34 @@ def simulate(setting: Setting, rng: np.random.Generator) -> tuple[int, Histories
     return n, Histories.from_rows([f"L{j + 1}" for j in range(L)], rows)
 
 
+SYNTH_SETTINGS = (
+    Setting("synth: homogeneous, independent, 4 lists", False, 0.0, 4),
+    Setting("synth: heterogeneity 0.5, independent, 4 lists", True, 0.0, 4),
+    Setting("synth: heterogeneity 0.5, independent, 5 lists", True, 0.0, 5),
+    Setting("synth: heterogeneity 1.0, independent, 5 lists", True, 0.0, 5),
+    Setting("synth: homogeneous, dependence 1.0, 4 lists", False, 1.0, 4),
+    Setting("synth: heterogeneity 0.5, dependence 1.0, 5 lists", True, 1.0, 5),
+    Setting("synth: homogeneous, independent, 5 lists", False, 0.0, 5),
+    Setting("synth: heterogeneity 1.0, dependence 1.0, 4 lists", True, 1.0, 4),
+)
+
+
 def simulate_synth(setting: Setting, rng: np.random.Generator) -> tuple[int, Histories]:
-    from qantar.synth import simulate_histories  # type: ignore[attr-defined]
+    """The project's simulator: heterogeneity is the standard deviation of each person's
+    visibility on the logit scale (continuous, with a tail of nearly invisible persons),
+    dependence the standard deviation of a latent shared by lists 1 and 2."""
+    from qantar.synth import simulate_histories
 
     n = int(rng.integers(2000, 6000))
+    level = 1.0 if "heterogeneity 1.0" in setting.name else 0.5
     sim = simulate_histories(
         n,
         setting.n_lists,
-        heterogeneity=0.7 if setting.heterogeneity else 0.0,
+        heterogeneity=level if setting.heterogeneity else 0.0,
         dependence=setting.dependence,
-        strata=None,
         seed=int(rng.integers(2**31)),
     )
-    return int(sim.n_true), sim.histories
+    return int(getattr(sim, "n_true", sim.n)), sim.histories
 
 
 def main() -> None:
@@ -86,7 +101,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=20_000)
     parser.add_argument("--simulator", choices=("local", "synth"), default="local")
-    parser.add_argument("--settings", type=int, default=len(SETTINGS))
+    parser.add_argument("--settings", type=int, default=len(SETTINGS), help="first k settings")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     draw = simulate if args.simulator == "local" else simulate_synth
@@ -94,7 +109,7 @@ def main() -> None:
     bias: dict[tuple[str, str], list[float]] = defaultdict(list)
     width: dict[tuple[str, str], list[float]] = defaultdict(list)
     started = time.perf_counter()
-    settings = SETTINGS[: args.settings]
+    settings = (SETTINGS if args.simulator == "local" else SYNTH_SETTINGS)[: args.settings]
     for setting in settings:
         for _ in range(args.replicates):
             truth, histories = draw(setting, rng)

@@ -115,7 +115,10 @@ def _run(
         try:
             check_histories(sub)
         except InputError as exc:
-            raise InputError(f"stratum {label!r}: {exc}") from exc
+            raise InputError(
+                f"stratum {label!r}: {exc}. Merge small strata, choose a coarser "
+                "stratum, or estimate without strata"
+            ) from exc
         parts[label] = _one(method, sub, _stratum_seed(seed, index), options)
     return _sum_strata(method, histories, parts)
 

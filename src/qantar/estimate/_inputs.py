@@ -59,8 +59,14 @@ def read_histories_csv(path: str | os.PathLike[str], *, stratum: str | None = No
         for name in list_names:
             value = record[name]
             if value not in ("0", "1"):
+                hint = (
+                    f"; if {name!r} is a stratum (e.g. a region), pass it as the stratum "
+                    "column (--strata)"
+                    if value and not value.lstrip("-").isdigit()
+                    else ""
+                )
                 raise InputError(
-                    f"list columns hold 0 or 1 (listed or not), found {value!r}",
+                    f"list columns hold 0 or 1 (listed or not), found {value!r}{hint}",
                     file=file,
                     row=number,
                     field=name,
