@@ -78,3 +78,24 @@ def test_cli_scenario_and_histories(tmp_path: Path) -> None:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["stratum", "L1", "L2", "L3", "count"]
     assert sum(int(r["count"]) for r in rows) == info["observed"]
+
+
+def test_cli_user_errors_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    for args in (
+        ["synth", str(tmp_path / "a"), "--format", "pdf"],
+        ["synth", str(tmp_path / "b"), "--lists", "9"],
+        ["synth", "histories", str(tmp_path / "h.csv"), "--strata", "a=x"],
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "qantar", *args],
+            env={"PYTHONPATH": str(src), "PATH": ""},
+            capture_output=True,
+            text=True,
+        )
+        assert res.returncode == 2, (args, res.stderr)
+        assert res.stderr.startswith("error:") and "Traceback" not in res.stderr
+    assert not (tmp_path / "a").exists()

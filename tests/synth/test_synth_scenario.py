@@ -202,6 +202,9 @@ def test_formats(tmp_path: Path) -> None:
     assert {p.name for p in (tmp_path / "xlsx").glob("*.xlsx")} == {
         f"{n}.xlsx" for n in DEFAULT_LISTS
     }
+    # Rewriting a folder in another format leaves no stale copy behind.
+    write_scenario(sc, tmp_path / "xlsx", formats=["csv"])
+    assert not list((tmp_path / "xlsx").glob("*.xlsx"))
 
 
 @settings(max_examples=25, deadline=None)
@@ -237,3 +240,51 @@ def test_every_column_is_filled_somewhere(scenario: Scenario) -> None:
         for k, header in enumerate(sl.headers):
             filled = sum(bool(row[k]) for row in sl.rows)
             assert filled > 0.1 * len(sl.rows), (name, header, filled)
+
+
+def test_same_bytes_across_processes(tmp_path: Path) -> None:
+    """String hashing differs between processes; the files must not."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    digests = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / hash_seed
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(src)}
+        subprocess.run(
+            [sys.executable, "-m", "qantar", "synth", str(out), "--n", "150", "--seed", "5",
+             "--detainees", "20"],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()})
+    assert digests[0] == digests[1]
+
+
+def test_official_names_parse_to_their_parts() -> None:
+    """The official list's ``SURNAME Given Patronymic`` is read back by qantar.names."""
+    from qantar.names import parse
+
+    sc = generate(ScenarioConfig(n=300, corruption=Corruption(scale=0.0)), seed=2)
+    people = {p.person_id: p for p in sc.persons}
+    off = sc.lists["official"]
+    for row, pid in zip(off.rows, off.person_ids, strict=True):
+        parsed = parse(row[1])
+        assert parsed.surname is not None
+        assert parsed.surname.casefold() == people[pid].surname_ru.casefold()
+        assert parsed.given == people[pid].given_ru
+
+
+def test_stratified_histories(scenario: Scenario) -> None:
+    whole = scenario.histories()
+    by_area = scenario.histories(by="area")
+    assert by_area.strata is not None and set(by_area.strata) <= {"almaty", "other"}
+    assert by_area.observed == whole.observed
+    # The morgue list only covers the Almaty area.
+    morgue = scenario.list_names.index("morgue")
+    other = by_area.stratum("other")
+    assert other.patterns[:, morgue].sum() == 0
+    with pytest.raises(ValueError):
+        scenario.histories(by="colour")

@@ -74,6 +74,9 @@ class Person:
         return russian_patronymic(self.father_ru, self.sex)
 
 
+_VOWELS = frozenset("аеёиоуыэюяәөұүі")
+
+
 def russian_patronymic(father: str, sex: str) -> str:
     """Сергей → Сергеевич/Сергеевна, Нурлан → Нурланович, Илья → Ильич, Али → Алиевич."""
     male = sex != "F"
@@ -81,7 +84,9 @@ def russian_patronymic(father: str, sex: str) -> str:
     if low == "илья":
         return "Ильич" if male else "Ильинична"
     if low.endswith("ий"):
-        stem = father[:-2] + "ь"
+        # Дмитрий → Дмитриевич after two consonants, Юрий → Юрьевич after one.
+        cluster = len(low) > 3 and low[-3] not in _VOWELS and low[-4] not in _VOWELS
+        stem = father[:-2] + ("и" if cluster else "ь")
         return stem + ("евич" if male else "евна")
     if low.endswith("й"):
         return father[:-1] + ("евич" if male else "евна")
@@ -236,8 +241,9 @@ class PopulationSettings:
     security_share: float = 19 / 238
     male_share_civilian: float = 0.9
     minors_share: float = 0.03
+    # Tradition -> share, for every place (default: a mix by area, see _TRADITIONS_BY_AREA).
     traditions: Mapping[str, float] | None = None
-    # killed: day offsets from 4 January 2022 and their weights (5-7 January dominate).
+    # How Kazakhs' papers write the patronymic: "ru" (-ович), "kk" (-ұлы), "none".
     kazakh_patronymic: Mapping[str, float] | None = None
 
 

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,19 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def write_scenario(
-    scenario: Scenario, outdir: str | Path, formats: Sequence[str] = FORMATS
+    scenario: Scenario,
+    outdir: str | Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write the list files, truth.csv, histories.csv, population.csv and scenario.json.
 
     With both formats, each list takes its usual one (NGO and hotline lists are XLSX); with
     one format, every list is written in it. Returns the path of every file by a short name.
+    ``on_step`` is called with each list's name once its file is written.
     """
+    step = on_step or (lambda _: None)
     formats = tuple(f.strip().lower() for f in formats if f.strip())
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -47,11 +53,15 @@ def write_scenario(
     for name, sl in scenario.lists.items():
         fmt = sl.spec.fmt if len(formats) > 1 else formats[0]
         path = out / f"{name}.{fmt}"
+        for other in FORMATS:  # a stale copy in the other format would be imported twice
+            if other != fmt:
+                (out / f"{name}.{other}").unlink(missing_ok=True)
         if fmt == "csv":
             _write_csv(path, sl.headers, sl.rows, delimiter=sl.spec.delimiter, encoding=_enc(sl))
         else:
             _write_xlsx(path, sl)
         paths[name] = path
+        step(name)
         info[name] = {
             "file": path.name,
             "kind": sl.spec.kind,
