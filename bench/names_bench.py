@@ -18,6 +18,7 @@ Figures printed:
 from __future__ import annotations
 
 import argparse
+import os
 import itertools
 import random
 import time

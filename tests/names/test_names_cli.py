@@ -66,3 +66,10 @@ def test_compare_table() -> None:
     result = runner.invoke(app, ["names", "compare", "Оспанов Мирас", "Miras Ospanov"])
     assert result.exit_code == 0, result.output
     assert "exact" in result.stdout
+
+
+def test_unknown_format_is_a_user_error() -> None:
+    from qantar.errors import InputError
+
+    result = runner.invoke(app, ["names", "parse", "Оспанов", "--format", "xml"])
+    assert isinstance(result.exception, InputError)

@@ -14,6 +14,7 @@ from qantar.names import (
     compare,
     infer_sex,
     keys,
+    name_columns,
     name_key,
     parse,
     parse_parts,
@@ -173,6 +174,15 @@ PARSE_CASES: list[tuple[str, str | None, str | None, str | None, str]] = [
     # Given name and patronymic only.
     ("Мирас Маратович", None, "Мирас", "Маратович", "M"),
     ("Жанар Серикқызы", None, "Жанар", "Серикқызы", "F"),
+    # Birth years, ages and notes after the name are not parsed as names.
+    ("Оспанов Мирас, 1990", "Оспанов", "Мирас", None, "M"),
+    ("Мирас Оспанов, 25 лет", "Оспанов", "Мирас", None, "M"),
+    ("Оспанов Мирас Маратович (1990 г.р.)", "Оспанов", "Мирас", "Маратович", "M"),
+    ("Ivanov, Sergei", "Ivanov", "Sergei", None, "M"),
+    # Multi-word given names.
+    ("Абу Бакир Ибрагимов", "Ибрагимов", "Абу Бакир", None, "M"),
+    ("Ерлан Әбішұлы Сейтқалиев", "Сейтқалиев", "Ерлан", "Әбішұлы", "M"),
+    ("Абдуллаев Рустам Ахмед оглы", "Абдуллаев", "Рустам", "Ахмед оглы", "M"),
     # Mixed keyboard layouts (Latin look-alike letters inside Cyrillic words).
     ("Оспанoв Mирас", "Оспанoв", "Mирас", None, "M"),
 ]
@@ -586,6 +596,25 @@ def test_compare_family_is_not_the_same_person() -> None:
     assert family.same_family_different_sex
     assert family.score < same.score
     assert same.score > 0.95
+
+
+def test_patronymic_style_surname_meets_russian_form() -> None:
+    c = compare("Қайрат Нұрланұлы", "Нурланов Кайрат")
+    assert c.part("surname").level == "fuzzy"
+    assert c.part("given").level == "exact"
+    assert compare("Қайрат Нұрланұлы", "Ахметов Кайрат").part("surname").level == "missing"
+
+
+def test_name_columns() -> None:
+    cols = name_columns(parse("ОСПАНОВ Мирас Маратулы"))
+    assert cols["surname_key"] == name_key("Ospanov")
+    assert cols["surname_latin"] == "ospanov"
+    assert cols["given_key"] == name_key("Mıras")
+    assert cols["patronymic_key"] == name_key("Марат")
+    assert cols["sex"] == "M"
+    cols2 = name_columns(parse("Ospanova Aigerim"))
+    assert cols2["surname_family"] == cols["surname_family"]
+    assert cols2["given_frequency"] is not None
 
 
 def test_keys_of_a_parsed_name() -> None:

@@ -93,6 +93,27 @@ def _keys_of(
     )
 
 
+def name_columns(parsed: ParsedName) -> dict[str, str | float | None]:
+    """Flat columns of a parsed name for a linkage table (Splink, SQL): keys, phonetic keys,
+    canonical Latin strings, initials, sex and given-name frequency. Stable column names."""
+    k = keys(parsed)
+    return {
+        "surname_key": k.surname,
+        "surname_family": k.surname_family,
+        "surname_phonetic": phonetic_key(parsed.surname) or None if parsed.surname else None,
+        "surname_latin": canonical_latin(parsed.surname) or None if parsed.surname else None,
+        "given_key": k.given,
+        "given_phonetic": phonetic_key(parsed.given) or None if parsed.given else None,
+        "given_latin": canonical_latin(parsed.given) or None if parsed.given else None,
+        "given_initial": k.given_initial,
+        "patronymic_key": k.patronymic,
+        "patronymic_initial": k.patronymic_initial,
+        "sex": parsed.sex,
+        "given_frequency": given_name_frequency(parsed.given) if parsed.given else None,
+        "name_confidence": parsed.confidence,
+    }
+
+
 def latin(parsed: ParsedName, scheme: str = "icao") -> str:
     """The parsed name as ``Surname Given Patronymic`` in Latin letters (``scheme``)."""
     gi, pi = parsed.given_initial, parsed.patronymic_initial
@@ -117,6 +138,7 @@ __all__ = [
     "infer_sex",
     "keys",
     "latin",
+    "name_columns",
     "name_key",
     "parse",
     "parse_parts",

@@ -119,6 +119,7 @@ _GIVEN_ENDINGS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-‐'’ʼ`][^\W\d_]+)*\.?|[,;()\[\]]")
+_DIGIT = re.compile(r"\d")
 _CONSONANTS_ONLY = re.compile(r"^[^aeiouаеёиоуыэюяәөұүіAEIOUАЕЁИОУЫЭЮЯӘӨҰҮІ]{2,3}$")
 
 
@@ -225,41 +226,86 @@ def _script(name: str) -> str:
     return "other" if _OTHER_RE.search(name) else "empty"
 
 
-class _Info(NamedTuple):
-    """Per-token facts, computed once per distinct token: lists repeat the same words."""
+class _Feat(NamedTuple):
+    """What the structure of a name depends on, per token: a handful of distinct values,
+    so that whole structures can be memoised by the tuple of their tokens' features."""
 
-    key: str
-    n_letters: int
-    dotted: bool
-    upper: bool
+    kind: str  # "w" word, "i" initial, "g" glued capitals (ММ), "s" separate suffix (ұлы)
+    long: bool  # more than one letter
+    caps: bool  # all capitals
+    upper: bool  # all capitals, more than two letters
+    patronymic: bool
     sur: float
     giv: float
-    patronymic: bool
-    suffix: bool
+    given_signal: tuple[float, float, str | None]
+    surname_signal: tuple[float, float, str | None]
+    patronymic_signal: tuple[float, float, str | None]
+    given_known: bool
+    surname_known: bool
+
+
+class _Info(NamedTuple):
+    feat: _Feat
     display: str
-    glued: bool
+    initial: str
+
+
+_SUFFIX_SEX = {"uli": "M", "ogli": "M", "oglu": "M", "ugli": "M", "ulu": "M", "kizi": "F",
+               "gizi": "F"}  # fmt: skip
 
 
 @lru_cache(maxsize=262144)
 def _info(tok: str) -> _Info:
     letters = tok.rstrip(".")
     key = name_key(tok)
-    return _Info(
-        key,
-        len(letters),
-        tok.endswith("."),
-        letters.isupper(),
-        surname_score(tok),
-        given_score(tok),
-        _is_patronymic(tok),
-        key in _SEPARATE_SUFFIX_KEYS,
-        _display(tok),
-        letters.isupper() and bool(_CONSONANTS_ONLY.match(letters)),
+    n = len(letters)
+    dotted = tok.endswith(".")
+    if (dotted and n <= 2) or n == 1:
+        kind = "i"
+    elif letters.isupper() and _CONSONANTS_ONLY.match(letters):
+        kind = "g"
+    elif key in _SEPARATE_SUFFIX_KEYS:
+        kind = "s"
+    else:
+        kind = "w"
+    sur = surname_score(tok)
+    if kind == "s":
+        sex = _SUFFIX_SEX.get(key)
+        p_sig: tuple[float, float, str | None] = (
+            (4.0, 0.0, "sex: masculine patronymic")
+            if sex == "M"
+            else (0.0, 4.0, "sex: feminine patronymic")
+        )
+    else:
+        p_sig = _patronymic_signal(tok)
+    feat = _Feat(
+        kind=kind,
+        long=n > 1,
+        caps=letters.isupper(),
+        upper=letters.isupper() and n > 2,
+        patronymic=_is_patronymic(tok),
+        sur=sur,
+        giv=given_score(tok),
+        given_signal=_given_signal(tok),
+        surname_signal=_surname_signal(tok),
+        patronymic_signal=p_sig,
+        given_known=key in lexicon().given,
+        surname_known=sur >= 1.5,
     )
+    return _Info(feat, _display(tok), _initial_letter(tok) if kind == "i" else "")
 
 
-# A word in the name: (text, facts, position among tokens, followed by a comma).
-_W = tuple[str, _Info, int, bool]
+class _Structure(NamedTuple):
+    surname: tuple[int, ...]
+    given: tuple[int, ...]
+    patronymic: tuple[int, ...]  # one token, or a word and its separate suffix
+    initials: tuple[tuple[int, int], ...]  # (token, letter index or -1 for a dotted one)
+    given_initial: int  # index into initials, or -1
+    patronymic_initial: int
+    order: str
+    sex: str
+    confidence: float
+    reasons: tuple[str, ...]
 
 
 @lru_cache(maxsize=262144)
@@ -273,10 +319,12 @@ def parse(name: str) -> ParsedName:
     if not isinstance(name, str):
         name = "" if name is None else str(name)
     script = _script(name)
-    reasons: list[str] = []
-    tokens: list[str] = _TOKEN.findall(name)
+    # Names hold no digits: what follows the first one is a birth year, an age, an
+    # address (Оспанов Мирас, 1990 г.р.) and is not parsed (``original`` keeps it).
+    digit = _DIGIT.search(name)
+    tokens: list[str] = _TOKEN.findall(name[: digit.start()] if digit else name)
     aliases: list[str] = []
-    comma_after: set[int] = set()
+    comma0 = False
     if "(" in name or "[" in name or "," in name or ";" in name:
         # Words in brackets are aliases or notes (Мирас (Мирик)): kept apart, not parsed.
         kept: list[str] = []
@@ -287,8 +335,8 @@ def parse(name: str) -> ParsedName:
             elif tok in ")]":
                 depth = max(0, depth - 1)
             elif tok in ",;":
-                if kept:
-                    comma_after.add(len(kept) - 1)
+                # Only "Surname, Given" is a convention; later commas separate other things.
+                comma0 = comma0 or len(kept) == 1
             elif depth:
                 aliases.append(tok)
             else:
@@ -298,112 +346,170 @@ def parse(name: str) -> ParsedName:
         return ParsedName(
             original=name, script=script, aliases=tuple(aliases), reasons=("no letters",)
         )
-
     infos = [_info(t) for t in tokens]
-    long_words = [inf for inf in infos if inf.n_letters > 1]
-    all_upper = bool(long_words) and all(inf.upper for inf in long_words)
-    any_upper = not all_upper and any(inf.upper and inf.n_letters > 2 for inf in infos)
+    st = _structure(tuple(inf.feat for inf in infos), comma0, script)
+    patronymic = None
+    if len(st.patronymic) == 1:
+        patronymic = infos[st.patronymic[0]].display
+    elif st.patronymic:
+        first, suffix = st.patronymic
+        patronymic = f"{infos[first].display} {tokens[suffix].rstrip('.').lower()}"
+    letters = [infos[t].initial if i < 0 else tokens[t][i].upper() for t, i in st.initials]
+    return ParsedName(
+        original=name,
+        surname=" ".join([infos[i].display for i in st.surname]) or None,
+        given=" ".join([infos[i].display for i in st.given]) or None,
+        patronymic=patronymic,
+        given_initial=letters[st.given_initial] if st.given_initial >= 0 else None,
+        patronymic_initial=(letters[st.patronymic_initial] if st.patronymic_initial >= 0 else None),
+        sex=st.sex,
+        confidence=st.confidence,
+        script=script,
+        order=st.order,
+        aliases=tuple(aliases),
+        reasons=st.reasons,
+    )
 
-    initials: list[tuple[int, str]] = []
-    words: list[_W] = []
-    for i, tok in enumerate(tokens):
-        inf = infos[i]
-        n_letters = inf.n_letters
-        if (inf.dotted and n_letters <= 2) or n_letters == 1 or (inf.glued and not all_upper):
-            if not inf.dotted and n_letters > 1:
-                initials.extend((i, ch) for ch in tok)
+
+@lru_cache(maxsize=65536)
+def _structure(feats: tuple[_Feat, ...], comma0: bool, script: str) -> _Structure:
+    """Which tokens are surname, given name, patronymic and initials; sex; confidence."""
+    reasons: list[str] = []
+    long_words = [f for f in feats if f.long]
+    all_upper = bool(long_words) and all(f.caps for f in long_words)
+    any_upper = not all_upper and any(f.upper for f in feats)
+
+    initials: list[tuple[int, int]] = []
+    # A word: (token indices, features that decide its role, position, comma after it)
+    words: list[tuple[tuple[int, ...], _Feat, bool]] = []
+    pat_feat: dict[int, _Feat] = {}
+    for i, f in enumerate(feats):
+        if f.kind == "i" or (f.kind == "g" and not all_upper):
+            if f.kind == "g":
+                initials.extend((i, j) for j in range(3 if f.upper else 2))
             else:
-                initials.append((i, _initial_letter(tok)))
+                initials.append((i, -1))
             continue
-        if inf.suffix and words and words[-1][2] == i - 1:
-            prev = words[-1]
-            words[-1] = (f"{prev[0]} {tok}", _info(f"{prev[0]} {tok}"), prev[2], i in comma_after)
+        if f.kind == "s" and words and words[-1][0][-1] == i - 1:
+            prev_idx, prev_feat, prev_comma = words[-1]
+            merged = prev_feat._replace(patronymic=True, patronymic_signal=f.patronymic_signal)
+            words[-1] = ((*prev_idx, i), merged, prev_comma)
+            pat_feat[len(words) - 1] = merged
             continue
-        words.append((tok, inf, i, i in comma_after))
+        words.append(((i,), f, comma0 and i == 0))
 
-    patronymic: _W | None = None
+    patronymic: tuple[int, ...] = ()
+    p_feat: _Feat | None = None
     if len(words) > 1 or initials:
         for w in reversed(words):
-            if w[1].patronymic or " " in w[0]:
-                patronymic = w
+            if w[1].patronymic:
+                patronymic, p_feat = w[0], w[1]
                 words = [x for x in words if x is not w]
                 reasons.append("patronymic by suffix")
                 break
 
-    surname: list[_W] = []
-    given: list[_W] = []
+    surname: list[int] = []
+    given: list[int] = []
     order = "unknown"
     margin = 0.0
     if not words:
-        if patronymic is not None:
-            surname, patronymic = [patronymic], None
+        if patronymic:
+            surname, patronymic, p_feat = list(patronymic), (), None
             order = "surname_only"
             reasons.append("only a patronymic-style word: taken as surname")
     elif initials and len(words) == 1:
-        w = words[0]
-        sur, giv = w[1].sur, w[1].giv
-        if giv >= 3 and sur < 1 and initials[0][0] > w[2]:
-            given, order = [w], "given_only"
+        idx, f, _ = words[0]
+        if f.giv >= 3 and f.sur < 1 and initials[0][0] > idx[0]:
+            given, order = list(idx), "given_only"
             reasons.append("given name with initials")
         else:
-            surname, order = [w], "surname_only"
+            surname, order = list(idx), "surname_only"
             reasons.append("one word with initials: surname")
-        margin = abs(sur - giv) + 1.0
+        margin = abs(f.sur - f.giv) + 1.0
     elif len(words) == 1:
-        w = words[0]
-        sur, giv = w[1].sur, w[1].giv
-        if patronymic is not None:
-            giv += 1.5  # Мирас Маратович: a patronymic follows a given name
-        if sur > giv:
-            surname, order = [w], "surname_only"
+        idx, f, _ = words[0]
+        giv = f.giv + (1.5 if patronymic else 0.0)  # Мирас Маратович
+        if f.sur > giv:
+            surname, order = list(idx), "surname_only"
         else:
-            given, order = [w], "given_only"
-        margin = abs(sur - giv)
+            given, order = list(idx), "given_only"
+        margin = abs(f.sur - giv)
         reasons.append("single name word")
     else:
         pat_code = ""
-        if patronymic is not None:
-            pat_code = "after" if patronymic[2] > words[-1][2] else "before_last"
-        signature = tuple((w[1].sur, w[1].giv, any_upper and w[1].upper, w[3]) for w in words)
+        if patronymic:
+            pat_code = "after" if patronymic[0] > words[-1][0][0] else "before_last"
+        signature = tuple((f.sur, f.giv, any_upper and f.caps, c) for _, f, c in words)
         chosen, margin, extra = _choose(signature, script, pat_code)
         reasons.extend(extra)
-        surname = [w for j, w in enumerate(words) if j in chosen]
-        given = [w for j, w in enumerate(words) if j not in chosen]
-        order = "surname_first" if surname[0][2] < given[0][2] else "given_first"
+        surname = [i for j, w in enumerate(words) if j in chosen for i in w[0]]
+        given = [i for j, w in enumerate(words) if j not in chosen for i in w[0]]
+        order = "surname_first" if surname[0] < given[0] else "given_first"
 
-    given_initial = patronymic_initial = None
+    given_initial = patronymic_initial = -1
     if initials:
         if not given:
-            given_initial = initials[0][1]
-            if len(initials) > 1 and patronymic is None:
-                patronymic_initial = initials[1][1]
-        elif patronymic is None:
-            patronymic_initial = initials[0][1]
+            given_initial = 0
+            if len(initials) > 1 and not patronymic:
+                patronymic_initial = 1
+        elif not patronymic:
+            patronymic_initial = 0
 
-    surname_text = " ".join(w[1].display for w in surname) or None
-    given_text = " ".join(w[1].display for w in given) or None
-    patronymic_text = patronymic[1].display if patronymic is not None else None
-    sex, sex_reasons = sex_from_parts(surname_text, given_text, patronymic_text)
-    reasons.extend(sex_reasons)
-    confidence = _confidence(
-        round(margin, 2), surname_text, given_text, patronymic_text, bool(initials)
-    )
+    # Sex from the patronymic (strongest), the given-name list, then surname endings.
+    m = fem = 0.0
+    signals = []
+    if p_feat is not None:
+        signals.append(p_feat.patronymic_signal)
+    if given:
+        signals.append(feats[given[0]].given_signal)
+    if surname:
+        signals.append(feats[surname[0]].surname_signal)
+    for dm, df, why in signals:
+        m += dm
+        fem += df
+        if why:
+            reasons.append(why)
+    sex = _decide_sex(m, fem, reasons)
+
+    base = 0.5 + 0.5 * math.tanh(max(margin, 0.0) / 3.0)
+    known = total = 0
+    if surname:
+        total += 1
+        known += feats[surname[0]].surname_known
+    if given:
+        total += 1
+        known += feats[given[0]].given_known
+    if patronymic:
+        base = min(1.0, base + 0.1)
+    if total:
+        base *= 0.8 + 0.2 * known / total
+    if not surname or (not given and not initials):
+        base *= 0.7
     if script in ("other", "mixed"):
-        confidence *= 0.8
-    return ParsedName(
-        original=name,
-        surname=surname_text,
-        given=given_text,
-        patronymic=patronymic_text,
+        base *= 0.8
+    return _Structure(
+        surname=tuple(surname),
+        given=tuple(given),
+        patronymic=patronymic,
+        initials=tuple(initials),
         given_initial=given_initial,
         patronymic_initial=patronymic_initial,
-        sex=sex,
-        confidence=round(min(1.0, max(0.0, confidence)), 3),
-        script=script,
         order=order,
-        aliases=tuple(aliases),
+        sex=sex,
+        confidence=round(min(1.0, max(0.0, base)), 3),
         reasons=tuple(reasons),
     )
+
+
+def _decide_sex(m: float, f: float, reasons: list[str]) -> str:
+    if m >= 2 and f >= 2:
+        reasons.append("sex: conflicting signals")
+        return "U"
+    if m - f >= 1.5:
+        return "M"
+    if f - m >= 1.5:
+        return "F"
+    return "U"
 
 
 @lru_cache(maxsize=65536)
@@ -442,33 +548,6 @@ def _choose(
                 reasons.append("double surname")
                 break
     return frozenset(chosen), margin, tuple(reasons)
-
-
-@lru_cache(maxsize=65536)
-def _confidence(
-    margin: float,
-    surname: str | None,
-    given: str | None,
-    patronymic: str | None,
-    initials: bool,
-) -> float:
-    base = 0.5 + 0.5 * math.tanh(max(margin, 0.0) / 3.0)
-    known = 0
-    total = 0
-    lex = lexicon()
-    if surname:
-        total += 1
-        known += surname_score(surname) >= 1.5
-    if given:
-        total += 1
-        known += name_key(given.split()[0]) in lex.given
-    if patronymic:
-        base = min(1.0, base + 0.1)
-    if total:
-        base *= 0.8 + 0.2 * known / total
-    if not surname or (not given and not initials):
-        base *= 0.7
-    return base
 
 
 _F_SURNAME = re.compile(r"(ova|eva|ina|aia|kizi)$")
@@ -548,14 +627,8 @@ def sex_from_parts(
             f += df
             if why:
                 reasons.append(why)
-    if m >= 2 and f >= 2:
-        reasons.append("sex: conflicting signals")
-        return "U", tuple(reasons)
-    if m - f >= 1.5:
-        return "M", tuple(reasons)
-    if f - m >= 1.5:
-        return "F", tuple(reasons)
-    return "U", tuple(reasons)
+    sex = _decide_sex(m, f, reasons)
+    return sex, tuple(reasons)
 
 
 def infer_sex(
