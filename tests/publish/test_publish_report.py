@@ -20,7 +20,13 @@ from qantar import Project
 from qantar.cli import app
 from qantar.ingest import import_file
 from qantar.link import run
-from qantar.publish import collect_report_data, publish_memorial, record_consent, render_report
+from qantar.publish import (
+    collect_report_data,
+    publication_status,
+    publish_memorial,
+    record_consent,
+    render_report,
+)
 from qantar.publish._persons import person_facts
 from qantar.publish._report import SECTIONS
 from qantar.synth import ScenarioConfig, generate, write_scenario
@@ -121,3 +127,7 @@ def test_publish_on_scenario_hides_withheld(case: Project, tmp_path: Path) -> No
         if part not in shared:  # a common name may belong to a published person too
             assert part not in texts
     assert facts[1].name_cyrillic in texts
+    # Decisions survive a re-run of linkage (same seed: same persons under the same ids).
+    run(case, seed=1)
+    assert publication_status(case, withheld.person_id) == "withhold"
+    assert all(publication_status(case, f.person_id) == "publish" for f in facts[1:6])
