@@ -47,7 +47,9 @@ def headline(data: ReportData) -> Figure | None:
         e = float(est["estimate"])
         ax.errorbar([e], [y[-1]], xerr=[[e - lo], [hi - e]], fmt="none", ecolor=INK, capsize=6)
     for yi, v in zip(y, values, strict=True):
-        ax.text(v, yi, f"  {v:,.0f}", va="center", fontsize=9)
+        # The estimate's label goes past its interval's end, where the whisker cannot hide it.
+        at = max(v, float(hi)) if yi == y[-1] and hi is not None else v
+        ax.text(at, yi, f"  {v:,.0f}", va="center", fontsize=9)
     ax.set_yticks(y, labels)
     ax.set_xlabel("persons killed")
     ax.set_xlim(0, max([*values, float(hi or 0)]) * 1.18)
