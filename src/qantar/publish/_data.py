@@ -253,6 +253,11 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
             f"{linkage.pairs_pending} uncertain pairs await review: the person count may "
             "still change (`qantar review`)"
         )
+    if estimate is not None and linkage is not None and estimate.get("observed") != linkage.persons:
+        warnings.append(
+            f"the estimate run saw {estimate.get('observed')} documented persons, linkage now "
+            f"has {linkage.persons}: if lists or links changed since, run `qantar estimate` again"
+        )
     seeds: dict[str, Any] = {}
     if linkage is not None and linkage.run:
         seeds["link"] = linkage.run.get("seed")
