@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
+import subprocess
 import tempfile
+import urllib.parse
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from publish_fixtures import Given, store
@@ -15,6 +20,8 @@ from qantar import Project
 from qantar.names import SCHEMES, transliterate
 from qantar.publish import STATUSES, publish_memorial, record_consent
 from qantar.publish._memorial import fold
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def test_memorial_site_csv_json(project: Project, tmp_path: Path) -> None:
@@ -116,3 +123,33 @@ def test_no_withheld_name_leaks(
                     for name, text in texts.items():
                         assert form not in name
                         assert form not in text, f"{statuses[i]} name {form!r} in {name}"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
+def test_search_in_headless_chromium(project: Project, tmp_path: Path) -> None:
+    store(project, [
+        Given("P1", "A", "Әбдіқадыров", "Нұрлан", "Серікұлы", age=34),
+        Given("P2", "A", "Жұмабаев", "Ерлан", age=41),
+        Given("P3", "A", "Қасымов", "Ержан", age=40),
+    ])  # fmt: skip
+    for pid in ("P1", "P2", "P3"):
+        record_consent(project, pid, "publish", by="R")
+    publish_memorial(project, tmp_path / "site")
+    page = (tmp_path / "site" / "index.html").resolve().as_uri()
+    for query, expected in (("Абдикадыров", {"P1"}), ("abdiqadyrov", {"P1"}),
+                            ("ов", {"P1", "P3"}), ("erzhan", {"P3"}), ("zhumabaev erlan", {"P2"})):  # fmt: skip
+        dom = subprocess.run(
+            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--proxy-server=127.0.0.1:9",
+             f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+             f"{page}#q={urllib.parse.quote(query)}"],
+            capture_output=True, text=True, timeout=120, check=True,
+        ).stdout  # fmt: skip
+        visible = set()
+        for row in re.findall(r"<tr class=\"[^\"]*\"[^>]*>.*?</tr>", dom, flags=re.S):
+            if "display: none" not in row:
+                visible |= {pid for pid in ("P1", "P2", "P3") if _NAMES[pid] in row}
+        assert visible == expected, query
+
+
+_NAMES = {"P1": "Әбдіқадыров", "P2": "Жұмабаев", "P3": "Қасымов"}
