@@ -257,3 +257,52 @@ def test_zip_that_is_not_a_spreadsheet(project: Project, tmp_path: Path) -> None
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notes.txt", "hello")
     refused(project, path, "cannot read as XLSX")
+
+
+def test_empty_lines_are_not_rows_but_blank_rows_are(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_text(
+        HEADER + "1;Ахметов;05.01.2022;Алматы\n\n;;;\n2;Ким;06.01.2022;Тараз\n\n", "utf-8"
+    )
+    result = import_file(project, path, source="gaps")
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (3, 2, 1)
+    held = list(iter_quarantine(project, "gaps"))
+    assert [(q["row_number"], q["reason"]) for q in held] == [(4, "blank row")]
+    assert [r["row_number"] for r in iter_records(project, "gaps")] == [2, 5]
+
+
+def test_empty_json_array(project: Project, stored: dict[str, list[Any]], tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text("[ ]", encoding="utf-8")
+    refused(project, path, "no data rows")
+    assert snapshot(project) == stored
+
+
+def test_title_lines_above_the_header(project: Project, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Список погибших в январских событиях 2022 года"])
+    sheet.append(["по состоянию на 01.03.2022"])
+    sheet.append([])
+    sheet.append(["№", "ФИО", "Дата гибели", "Место"])
+    sheet.append([1, "Ахметов Нурлан", "05.01.2022", "Алматы"])
+    path = tmp_path / "titled.xlsx"
+    workbook.save(path)
+    result = import_file(project, path, source="titled")
+    assert result.headers == ["№", "ФИО", "Дата гибели", "Место"]
+    assert [n for n, _ in result.preamble] == [1, 2]
+    assert (result.rows_read, result.rows_stored) == (1, 1)
+    assert next(iter_records(project, "titled"))["row_number"] == 5
+    with project.engine.connect() as conn:
+        kept = conn.execute(select(import_batches.c.mapping)).scalar_one()["preamble"]
+    assert kept[0]["cells"][0] == "Список погибших в январских событиях 2022 года"
+
+    csv_path = tmp_path / "titled.csv"
+    csv_path.write_text(
+        "Список погибших;;;\n;;;\n" + HEADER + "\n\n1;Ахметов;05.01.2022;Алматы\n", "utf-8"
+    )
+    result = import_file(project, csv_path, source="titled csv")
+    assert result.headers == HEADER.strip().split(";")
+    assert (result.rows_read, result.rows_stored, [n for n, _ in result.preamble]) == (1, 1, [1, 2])
+    assert next(iter_records(project, "titled csv"))["row_number"] == 6

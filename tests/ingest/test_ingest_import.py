@@ -387,3 +387,15 @@ def test_project_settings_add_header_names(project: Project, tmp_path: Path) -> 
     again = import_file(reopened, path, source="settings", dry_run=True)
     assert again.already_imported and again.dry_run and again.rows_read == 1
     reopened.close()
+
+
+def test_kazakh_windows_code_page(project: Project, tmp_path: Path) -> None:
+    header = ["Тегі", "Аты", "Қаза тапқан күні", "Қала"]
+    rows = [["Сәрсенбаев", "Қайрат", "5 қаңтар 2022", "Талдықорған"],
+            ["Нұрланова", "Әсел", "6 қаңтар 2022", "Өскемен"]]  # fmt: skip
+    path = tmp_path / "kz1048.csv"
+    write_csv(path, header, rows, encoding="kz1048", delimiter=";")
+    result = import_file(project, path, source="kz")
+    assert result.encoding == "kz1048"
+    assert stored_cells(project, result.batch_id) == rows
+    assert [r["place_id"] for r in iter_records(project)] == ["taldykorgan", "oskemen"]

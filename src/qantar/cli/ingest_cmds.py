@@ -4,7 +4,9 @@ records, quarantine. Thin: the work is in ``qantar.ingest``."""
 from __future__ import annotations
 
 import csv
+import json
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,6 +76,9 @@ def _print_result(result: ImportResult) -> None:
 
 
 def _print_dry_run(result: ImportResult) -> None:
+    for number, cells in result.preamble:
+        text = " ".join(c for c in cells if c.strip())
+        console.print(f"row {number} is above the header, kept as a title: {text}", markup=False)
     mapping = RichTable(title=f"Mapping for {Path(result.file).name}")
     for column in ("column", "header", "field", "how"):
         mapping.add_column(column)
@@ -100,6 +105,15 @@ def _print_dry_run(result: ImportResult) -> None:
             markup=False,
             soft_wrap=True,
         )
+
+
+def _stream_json(items: Iterator[dict[str, Any]]) -> None:
+    """A JSON array written item by item: a million records never sit in memory at once."""
+    sys.stdout.write("[")
+    for index, item in enumerate(items):
+        sys.stdout.write(("," if index else "") + "\n  ")
+        sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str))
+    sys.stdout.write("\n]\n")
 
 
 def _compact(row: dict[str, Any]) -> list[str]:
@@ -147,12 +161,17 @@ def register(app: typer.Typer) -> None:
         """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
         in quarantine. Each file is one transaction; an unreadable file stops before writing."""
         _check_format(output, ("text", "json"))
+        if kind is not None and kind not in SOURCE_KINDS:
+            raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
         project = open_project()
         rules = rules_for(project, mapping)
         results = []
         with ExitStack() as stack:
             # Open (and so check) every file before importing any of them.
-            tables = [stack.enter_context(open_table(f, sheet=sheet)) for f in files]
+            tables = [
+                stack.enter_context(open_table(f, sheet=sheet, header_score=rules.header_score))
+                for f in files
+            ]
             for table in tables:
                 show = (
                     console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"
@@ -273,7 +292,7 @@ def register(app: typer.Typer) -> None:
         _check_format(output, ("table", "csv", "json"))
         rows = iter_records(open_project(), source)
         if output == "json":
-            print_json(list(rows))
+            _stream_json(rows)
         elif output == "csv":
             writer = csv.DictWriter(sys.stdout, fieldnames=RECORD_COLUMNS, lineterminator="\n")
             writer.writeheader()
@@ -305,7 +324,7 @@ def register(app: typer.Typer) -> None:
         _check_format(output, ("text", "json"))
         entries = iter_quarantine(open_project(), source)
         if output == "json":
-            print_json(list(entries))
+            _stream_json(entries)
             return
         table = RichTable()
         for column in ("source", "file", "row", "column", "value", "reason", "row kept"):

@@ -6,7 +6,7 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +59,8 @@ class ImportResult:
     seconds: float = 0.0
     preview: list[dict[str, Any]] = field(default_factory=list)
     problems_preview: list[dict[str, Any]] = field(default_factory=list)
+    # Rows above the header (titles), with their row numbers: not data, kept in the batch.
+    preamble: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class ImportResult:
             "mapping": [c.to_dict() for c in self.columns],
             "preview": self.preview,
             "problems_preview": self.problems_preview,
+            "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
         }
 
 
@@ -114,7 +117,7 @@ def import_file(
     ``force``. Raises ``InputError`` (and writes nothing) when the file cannot be read.
     """
     rules = rules_for(project, mapping)
-    with open_table(path, sheet=sheet) as table:
+    with open_table(path, sheet=sheet, header_score=rules.header_score) as table:
         return import_table(
             project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
             progress=progress,
@@ -182,6 +185,7 @@ def import_table(
         columns=columns,
         dry_run=dry_run,
         forced=force,
+        preamble=list(table.preamble),
     )
     if previous is not None and dry_run:
         result.already_imported = True  # a dry run still shows what the file holds
@@ -193,62 +197,80 @@ def import_table(
         result.rows_quarantined = int(previous.rows_quarantined)
         result.columns = [ColumnMapping(**c) for c in previous.mapping.get("columns", [])]
         return result
-    rows = _process(table, columns, normaliser, result, progress)
     if dry_run:
-        for _ in rows:
-            pass
+        _run(table, columns, normaliser, result, progress, _discard)
         _settle_columns(table, normaliser, result)
     else:
         with engine.begin() as conn:
-            _write(conn, table, rules, normaliser, rows, result, source_id, source_kind, force)
+            _write(conn, table, rules, normaliser, columns, result, source_id, source_kind, force,
+                   progress)  # fmt: skip
     result.seconds = time.perf_counter() - started
     return result
 
 
-Processed = tuple[int, Any, list[Any] | None, list[Problem]]
+Sink = Callable[[int, Any, list[Any] | None, list[Problem]], None]
 
 
-def _process(
+def _run(
     table: Table,
     columns: list[ColumnMapping],
     normaliser: Normaliser,
     result: ImportResult,
     progress: Progress | None,
-) -> Iterator[Processed]:
-    """Each row with its record fields (None when the whole row is quarantined)."""
+    sink: Sink,
+) -> None:
+    """Read, map and parse every row, handing each to ``sink`` with its record fields (None
+    when the whole row is quarantined) and its problems. This loop runs once per row of a
+    million-row file: counters are locals, and the result is filled in at the end."""
     normaliser.compile(columns)
-    for count, (number, cells, row_problem) in enumerate(table.rows(), start=1):
-        result.rows_read += 1
-        fields: list[Any] | None = None
-        problems: list[Problem] = []
-        if row_problem is not None:
-            problems = [Problem(None, None, row_problem)]
-        else:
-            try:
-                texts = normaliser.object_cells(cells) if table.keyed else cells
-                fields, problems = normaliser.fields(texts)
-            except RowRejected as rejected:
-                problems = [rejected.problem]
-        if fields is None:
-            result.rows_quarantined += 1
-        else:
-            result.rows_stored += 1
-            result.fields_quarantined += len(problems)
-            if len(result.preview) < PREVIEW_ROWS:
-                result.preview.append(
-                    {"row": number, **dict(zip(RECORD_FIELDS, fields, strict=True))}
-                )
-        if problems and len(result.problems_preview) < PREVIEW_ROWS:
-            for p in problems:
-                result.problems_preview.append(
-                    {"row": number, "column": p.column, "value": p.value, "reason": p.reason,
-                     "row_kept": fields is not None}
-                )  # fmt: skip
-        if progress is not None and count % CHUNK_ROWS == 0:
-            progress(table.position, table.total)
-        yield number, cells, fields, problems
+    fields_of = normaliser.fields
+    keyed = table.keyed
+    read = stored = held = field_problems = 0
+    preview = result.preview
+    problems_preview = result.problems_preview
+    no_problems: list[Problem] = []
+    try:
+        for number, cells, row_problem in table.rows():
+            read += 1
+            fields: list[Any] | None = None
+            problems = no_problems
+            if row_problem is not None:
+                problems = [Problem(None, None, row_problem)]
+            else:
+                try:
+                    fields, problems = fields_of(normaliser.object_cells(cells) if keyed else cells)
+                except RowRejected as rejected:
+                    problems = [rejected.problem]
+            if fields is None:
+                held += 1
+            else:
+                stored += 1
+                if problems:
+                    field_problems += len(problems)
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append({"row": number, **dict(zip(RECORD_FIELDS, fields, strict=True))})
+            if problems and len(problems_preview) < PREVIEW_ROWS:
+                for p in problems:
+                    problems_preview.append(
+                        {"row": number, "column": p.column, "value": p.value, "reason": p.reason,
+                         "row_kept": fields is not None}
+                    )  # fmt: skip
+            if progress is not None and read % CHUNK_ROWS == 0:
+                progress(table.position, table.total)
+            sink(number, cells, fields, problems)
+    finally:
+        result.rows_read += read
+        result.rows_stored += stored
+        result.rows_quarantined += held
+        result.fields_quarantined += field_problems
+    if read == 0:
+        raise InputError("holds no data rows; nothing to import", file=str(table.path))
     if progress is not None:
         progress(table.total, table.total)
+
+
+def _discard(number: int, cells: Any, fields: list[Any] | None, problems: list[Problem]) -> None:
+    """The sink of a dry run."""
 
 
 def _write(
@@ -256,11 +278,12 @@ def _write(
     table: Table,
     rules: MappingRules,
     normaliser: Normaliser,
-    rows: Iterator[Processed],
+    columns: list[ColumnMapping],
     result: ImportResult,
     source_id: int | None,
     kind: str,
     force: bool,
+    progress: Progress | None,
 ) -> None:
     now = datetime.now(UTC)
     if source_id is None:
@@ -293,8 +316,7 @@ def _write(
     result.batch_id = batch_id
     writer = _Writer(conn, batch_id, source_id)
     try:
-        for number, cells, fields, problems in rows:
-            writer.add(number, cells, fields, problems)
+        _run(table, columns, normaliser, result, progress, writer.add)
         writer.flush()
     finally:
         # On any failure (Ctrl-C too) the background writer stops before the transaction
@@ -311,6 +333,7 @@ def _write(
             headers=result.headers,
             mapping={
                 "columns": [c.to_dict() for c in result.columns],
+                "preamble": [{"row": n, "cells": cells} for n, cells in table.preamble],
                 **rules.to_dict(),
             },
         )

@@ -163,6 +163,10 @@ class MappingRules:
                     implied = kind
         return ColumnMapping(column, header, field_name, how, implied)
 
+    def header_score(self, cells: Sequence[str]) -> int:
+        """How many cells of a row are column names this mapping recognises."""
+        return sum(1 for i, c in enumerate(cells) if c.strip() and self.column(i, c).field)
+
     def map_headers(self, headers: Sequence[str]) -> list[ColumnMapping]:
         """Map a header row. A single-valued field goes to its first column; later columns
         that would take it again are kept only in the raw row (marked ``duplicate``)."""

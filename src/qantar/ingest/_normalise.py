@@ -225,8 +225,7 @@ class Normaliser:
             if parsed.__class__ is ParseProblem:
                 problems.append(Problem(header, value, f"{name}: {parsed}"))
             else:
-                for at, item in zip(value_ats, parsed, strict=True):
-                    out[at] = item
+                out[value_ats[0] : value_ats[0] + len(parsed)] = parsed
         if out[_AT["event_type_raw"]] is None:
             # No status given: the date column's name may say what happened ("Дата гибели"),
             # else the mapping file's default for the whole list.

@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,6 +49,8 @@ class Table:
         self.size = size
         self.sha256 = sha256
         self.headers: list[str] = []
+        # Rows above the header (a title, a date of compilation): not data, but kept.
+        self.preamble: list[tuple[int, list[str]]] = []
         self.total = max(size, 1)
         self.position = 0
 
@@ -62,6 +65,27 @@ class Table:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+HeaderScore = Callable[[list[str]], int]
+HEADER_SEARCH_ROWS = 20
+
+
+def find_header(rows: list[list[str]], score: HeaderScore | None) -> int | None:
+    """Index of the header among the first rows: the one with most recognised column names
+    (the earliest on a tie), so a title line above the header is not taken for it; without
+    any recognised name, the first non-blank row. None when all rows are blank."""
+    non_blank = [i for i, row in enumerate(rows) if any(c.strip() for c in row)]
+    if not non_blank:
+        return None
+    if score is None:
+        return non_blank[0]
+    best, best_score = non_blank[0], 0
+    for i in non_blank:
+        value = score(rows[i])
+        if value > best_score:
+            best, best_score = i, value
+    return best
 
 
 # --- bytes: hash, sniff, encoding --------------------------------------------------------
@@ -122,15 +146,17 @@ def _is_cyrillic(ch: str) -> bool:
 
 _RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 _RUSSIAN |= set("ІіЇїЄєҐґЎў")
+_KAZAKH = _RUSSIAN | set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
+_ALPHABETS = {"cp1251": _RUSSIAN, "kz1048": _KAZAKH}
 
 
-def _plausible_cp1251(text: str) -> bool:
+def _plausible_cp1251(text: str, alphabet: set[str] = _RUSSIAN) -> bool:
     """True when text decoded as cp1251 reads as Cyrillic writing, not as mojibake of
     another encoding (UTF-8 read as cp1251 gives "Р˜РІР°РЅ"; cp1252 gives "Mьller")."""
     letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
     if not letters:
         return True
-    russian = sum(1 for ch in letters if ch in _RUSSIAN)
+    russian = sum(1 for ch in letters if ch in alphabet)
     if russian < 0.97 * len(letters):
         return False
     words = [w for w in text.split() if any(ord(c) > 127 and c.isalpha() for c in w)]
@@ -143,7 +169,8 @@ def _plausible_cp1251(text: str) -> bool:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16, or cp1251, checked over the whole file.
+    """UTF-8 (with or without BOM), UTF-16, cp1251, or KZ-1048 (cp1251 with Kazakh letters,
+    Windows' Kazakh code page), checked over the whole file.
 
     Raises InputError for binary files, files mixing UTF-8 and cp1251 lines, and text in any
     other encoding: guessing wrong would store garbled names.
@@ -161,7 +188,9 @@ def detect_encoding(path: Path) -> str:
             raise InputError(
                 "looks like a binary file (NUL bytes), not a CSV or text table", file=name
             )
-    encodings = [bom] if bom else ["utf-8", "cp1251"]
+    # Russian-only text is the same in cp1251 and KZ-1048, so cp1251 is tried first; Kazakh
+    # letters in KZ-1048 read as cp1251 come out as Ђ, Ћ, ћ... and fail the plausibility test.
+    encodings = [bom] if bom else ["utf-8", "cp1251", "kz1048"]
     for encoding in encodings:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         suspicious = 0
@@ -174,7 +203,8 @@ def detect_encoding(path: Path) -> str:
                             "contains NUL bytes: a binary file, not a CSV or text table",
                             file=name,
                         )
-                    if encoding == "cp1251" and not _plausible_cp1251(text):
+                    alphabet = _ALPHABETS.get(encoding)
+                    if alphabet is not None and not _plausible_cp1251(text, alphabet):
                         suspicious += 1
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -183,15 +213,12 @@ def detect_encoding(path: Path) -> str:
             if encoding == "utf-8":
                 _refuse_mixed(path)
             continue
-        if encoding == "cp1251" and suspicious:
-            raise InputError(
-                "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251 Cyrillic); "
-                "save it as UTF-8 CSV and import again",
-                file=name,
-            )
+        if suspicious:
+            continue
         return encoding
     raise InputError(
-        "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251); save it as UTF-8 CSV",
+        "cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or KZ-1048 Cyrillic); "
+        "save it as UTF-8 CSV and import again",
         file=name,
     )
 
@@ -269,7 +296,9 @@ def sniff_delimiter(sample: str) -> str | None:
 class CsvTable(Table):
     file_format = "csv"
 
-    def __init__(self, path: Path, size: int, sha256: str, encoding: str) -> None:
+    def __init__(
+        self, path: Path, size: int, sha256: str, encoding: str, score: HeaderScore | None
+    ) -> None:
         super().__init__(path, size, sha256)
         self.encoding = encoding
         with path.open("rb") as handle:
@@ -283,33 +312,37 @@ class CsvTable(Table):
         )
         self._reader = csv.reader(self._handle, delimiter=self.delimiter)
         try:
-            header = next(self._reader, None)
-            while header is not None and not any(c.strip() for c in header):
-                header = next(self._reader, None)
-            if header is None:
+            ahead = list(itertools.islice(self._reader, HEADER_SEARCH_ROWS))
+            at = find_header(ahead, score)
+            if at is None:
                 raise InputError("the file is empty (no header row)", file=str(path))
-            self._header_row = self._reader.line_num
-            self.headers = header
-            self._first = next(self._reader, None)
+            self.preamble = [(i + 1, row) for i, row in enumerate(ahead[:at]) if row]
+            self.headers = ahead[at]
+            self._header_row = at + 1
+            self._ahead = ahead[at + 1 :]
+            while not any(self._ahead):
+                more = next(self._reader, None)
+                if more is None:
+                    break
+                self._ahead.append(more)
         except csv.Error as exc:
             self.close()
             raise InputError(f"not readable as CSV: {exc}", file=str(path)) from exc
         except InputError:
             self.close()
             raise
-        if self._first is None:
+        if not any(self._ahead):
             self.close()
             raise InputError("has a header row but no data rows; nothing to import", file=str(path))
 
     def rows(self) -> Iterator[Row]:
-        assert self._first is not None
         number = self._header_row
         width = len(self.headers)
-        pending: list[str] | None = self._first
         try:
-            while pending is not None:
+            for cells in itertools.chain(self._ahead, self._reader):
                 number += 1
-                cells = pending
+                if not cells:
+                    continue  # an empty line holds no cell at all: not a row (as in JSON Lines)
                 if len(cells) != width:
                     yield (
                         number,
@@ -319,7 +352,6 @@ class CsvTable(Table):
                     )
                 else:
                     yield number, cells, None
-                pending = next(self._reader, None)
         except csv.Error as exc:
             raise InputError(
                 f"not readable as CSV: {exc}", file=str(self.path), row=number + 1
@@ -359,7 +391,15 @@ class SheetTable(Table):
     """XLSX, XLS and ODS through python-calamine. Calamine reads a sheet whole; spreadsheets
     are bounded (about a million rows) so this is the one reader that is not streamed."""
 
-    def __init__(self, path: Path, size: int, sha256: str, sheet: str | None, kind: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        size: int,
+        sha256: str,
+        sheet: str | None,
+        kind: str,
+        score: HeaderScore | None = None,
+    ) -> None:
         super().__init__(path, size, sha256)
         from python_calamine import CalamineWorkbook
 
@@ -390,16 +430,17 @@ class SheetTable(Table):
         self.sheet = chosen
         while self._rows and not any(c.strip() for c in self._rows[-1]):
             self._rows.pop()  # calamine may report trailing formatted-but-empty rows
-        skipped = 0
-        while self._rows and not any(c.strip() for c in self._rows[0]):
-            self._rows.pop(0)
-            skipped += 1
-        if not self._rows:
+        at = find_header(self._rows[:HEADER_SEARCH_ROWS], score)
+        if at is None:
             others = [n for n in names if n != chosen]
             hint = f"; other sheets: {', '.join(others)} (use --sheet)" if others else ""
             raise InputError(f"sheet {chosen!r} is empty{hint}", file=str(path))
+        self.preamble = [
+            (start_row + i + 1, row) for i, row in enumerate(self._rows[:at]) if any(row)
+        ]
+        del self._rows[:at]
         self.headers = self._rows[0]
-        self._first_number = start_row + skipped + 1
+        self._first_number = start_row + at + 1
         if len(self._rows) == 1:
             raise InputError(
                 f"sheet {chosen!r} has a header row but no data rows; nothing to import",
@@ -551,11 +592,15 @@ class JsonTable(Table):
 # --- choosing a reader -------------------------------------------------------------------
 
 
-def open_table(path: str | Path, *, sheet: str | None = None) -> Table:
+def open_table(
+    path: str | Path, *, sheet: str | None = None, header_score: HeaderScore | None = None
+) -> Table:
     """Open a CSV/TSV, XLSX/XLS/ODS, JSON or JSON Lines file, checking it can be read.
 
     The format comes from the file's first bytes where they are unambiguous (a spreadsheet
     saved with a .csv name is still read as a spreadsheet), else from its extension.
+    ``header_score`` counts the recognised column names in a row; with it, the header is
+    found below title lines.
     """
     file = Path(path)
     name = str(path)
@@ -579,9 +624,9 @@ def open_table(path: str | Path, *, sheet: str | None = None) -> Table:
             kind = "xls"
         elif magic == "zip" and suffix not in (".ods",):
             kind = "ods" if _zip_is_ods(file) else "xlsx"
-        return SheetTable(file, size, sha256, sheet, kind)
+        return SheetTable(file, size, sha256, sheet, kind, header_score)
     if magic == "ole":
-        return SheetTable(file, size, sha256, sheet, "xls")
+        return SheetTable(file, size, sha256, sheet, "xls", header_score)
     if sheet is not None:
         raise InputError("--sheet applies to spreadsheets only", file=name)
     encoding = detect_encoding(file)
@@ -589,7 +634,7 @@ def open_table(path: str | Path, *, sheet: str | None = None) -> Table:
         return JsonLinesTable(file, size, sha256, encoding)
     if suffix in JSON_EXTENSIONS:
         return JsonTable(file, size, sha256, encoding)
-    return CsvTable(file, size, sha256, encoding)
+    return CsvTable(file, size, sha256, encoding, header_score)
 
 
 def _zip_is_ods(path: Path) -> bool:
