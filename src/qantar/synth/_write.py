@@ -138,7 +138,7 @@ def _histories_table(scenario: Scenario) -> tuple[list[str], list[list[object]]]
 def _population_table(scenario: Scenario) -> tuple[list[str], list[list[object]]]:
     headers = [
         "person_id", "event", "role", "sex", "tradition", "surname", "given", "patronymic",
-        "surname_kk", "given_kk", "birth_date", "age", "date", "place_id",
+        "surname_kk", "given_kk", "patronymic_kk", "birth_date", "age", "date", "place_id",
         *(f"on_{name}" for name in scenario.list_names),
     ]  # fmt: skip
     rows = []
@@ -148,7 +148,8 @@ def _population_table(scenario: Scenario) -> tuple[list[str], list[list[object]]
         rows.append(
             [
                 p.person_id, p.event, p.role, p.sex, p.tradition, p.surname_ru, p.given_ru,
-                p.patronymic(kazakh_letters=True), p.surname_kk, p.given_kk,
+                p.patronymic(kazakh_letters=False), p.surname_kk, p.given_kk,
+                p.patronymic(kazakh_letters=True),
                 p.birth.isoformat(), p.age, p.date.isoformat(), p.place_id,
                 *(int(x) for x in scenario.captured[i]),
             ]
