@@ -18,8 +18,8 @@ Figures printed:
 from __future__ import annotations
 
 import argparse
-import os
 import itertools
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -265,6 +265,8 @@ def main() -> None:
     cold, warm, naive = throughput(stream)
     unique = list(dict.fromkeys(_stream(args.stream // 4, args.seed + 1, args.stream)))
     u_cold, _, u_naive = throughput(unique)
+    load = os.getloadavg()[0]
+    print(f"\nload average during the run: {load:.1f} on {os.cpu_count()} cores (shared)")
     print(
         f"\nthroughput on {len(stream):,} names ({len(set(stream)):,} distinct, seed {args.seed})"
     )
