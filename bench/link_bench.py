@@ -14,6 +14,7 @@ five-list scenario from ``qantar.synth``; then the same for FEBRL4
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import logging
@@ -34,7 +35,7 @@ from qantar.link._features import iter_records
 from qantar.link._pipeline import _truth_ids
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "link"))
-import link_scenario  # noqa: E402  (the test helper that writes records like an import)
+import link_scenario  # the test helper that writes records like an import
 
 
 def _synthetic(root: Path, n: int, seed: int) -> tuple[Project, Path]:
@@ -121,16 +122,13 @@ def stock_splink(
         blocking_rules_to_generate_predictions=blocking,
     )
     linker = Linker(inputs, settings, log_level=logging.ERROR)
-    try:
+    # Splink's default prior stays when no pair satisfies the rules.
+    with contextlib.suppress(Exception):
         linker.training.estimate_probability_two_random_records_match(prior_rules, recall=0.7)
-    except Exception:  # keep Splink's default prior when no pair satisfies the rules
-        pass
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     for rule in em_rules:
-        try:
+        with contextlib.suppress(Exception):  # a block with too few pairs
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except Exception:  # a block with too few pairs: keep what we have
-            pass
     predictions = linker.inference.predict(threshold_match_probability=0.01)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.5)
     rows = clusters.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()

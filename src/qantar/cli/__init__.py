@@ -40,7 +40,9 @@ def _root(
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
     from qantar.cli import (
+        accountability_cmds,
         estimate_cmds,
+        evidence_cmds,
         ingest_cmds,
         link_cmds,
         names_cmds,
@@ -52,9 +54,11 @@ def _register() -> None:
     project_cmds.register(app)
     ingest_cmds.register(app)
     names_cmds.register(app)
+    synth_cmds.register(app)
+    evidence_cmds.register(app)
+    accountability_cmds.register(app)
     link_cmds.register(app)
     estimate_cmds.register(app)
-    synth_cmds.register(app)
     publish_cmds.register(app)
 
 
@@ -64,7 +68,9 @@ _register()
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except QantarError as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)

@@ -53,9 +53,7 @@ class _UnionFind:
         self.members[a] |= self.members.pop(b)
 
 
-def _mean_cross(
-    uf: _UnionFind, ra: int, rb: int, scored: dict[tuple[int, int], float]
-) -> float:
+def _mean_cross(uf: _UnionFind, ra: int, rb: int, scored: dict[tuple[int, int], float]) -> float:
     total = 0.0
     members_b = uf.members[rb]
     for x in uf.members[ra]:
@@ -85,9 +83,7 @@ def cluster(
         if a in uf.parent and b in uf.parent:
             uf.cannot[a].add(b)
             uf.cannot[b].add(a)
-    scored = {
-        (min(a, b), max(a, b)): p for a, b, p in pairs if a in uf.parent and b in uf.parent
-    }
+    scored = {(min(a, b), max(a, b)): p for a, b, p in pairs if a in uf.parent and b in uf.parent}
     edges = [(a, b, p) for (a, b), p in scored.items() if p >= threshold]
     forced = [(a, b) for a, b in matches if a in uf.parent and b in uf.parent]
     conflicts: list[tuple[int, int]] = []

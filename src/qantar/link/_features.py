@@ -107,7 +107,9 @@ _PLACEHOLDER = re.compile(
 
 def _parsed(row: dict[str, Any]) -> names.ParsedName:
     """Separate columns when the list has them, else the one name field."""
-    if any(_PLACEHOLDER.search(str(row.get(k) or "")) for k in ("name_raw", "surname_raw", "given_raw")):
+    if any(
+        _PLACEHOLDER.search(str(row.get(k) or "")) for k in ("name_raw", "surname_raw", "given_raw")
+    ):
         return names.parse("")
     if row.get("surname_raw") or row.get("given_raw"):
         parsed = names.parse_parts(

@@ -55,6 +55,7 @@ class LinkResult:
     truth: dict[str, float | int] | None = None
     model_path: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    linkage: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -149,15 +150,20 @@ def _score(
         max_pairs=float(min(max(n * n / 2, 1e4), 5e6)), seed=seed
     )
     for rule in _settings.training_rules():
-        progress(
-            f"training: m by EM, blocked on {rule.get_blocking_rule('duckdb').blocking_rule_sql}"
-        )
+        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        progress(f"training: m by EM, blocked on {sql}")
+        # A failed EM session (a level never observed in a small project) can leave the
+        # linker without the comparisons it had set aside: restore the last good model.
+        snapshot = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
-        except Exception as exc:  # too few pairs in a small project: keep the defaults
-            logging.getLogger(__name__).info("EM skipped: %s", exc)
+        except Exception as exc:
+            logging.getLogger(__name__).info("EM on %s skipped: %s", sql, exc)
+            linker = Linker(
+                inputs if len(inputs) > 1 else inputs[0], snapshot, log_level=logging.ERROR
+            )
     model = _floor_m(linker.misc.save_model_to_json())
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
     progress("predicting")
@@ -368,7 +374,10 @@ def run(
     pairs = scored.pairs if scored else []
     t2 = time.perf_counter()
     say("clustering")
-    outcome = _cluster(engine, record_keys, [(a, b, p) for a, b, p, _w, _e in pairs], threshold)
+    linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
+    outcome = _cluster(
+        engine, record_keys, [(a, b, p) for a, b, p, _w, _e in pairs], threshold, linkage
+    )
     clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
     matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)
@@ -400,6 +409,7 @@ def run(
         blocking_recall=scored.blocking_recall if scored else None,
         model_path=model_rel,
         seconds=timings,
+        linkage=linkage,
     )
     if clustering.conflicts:
         warnings.append(
@@ -504,9 +514,11 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
             conn.execute(select(link_features.c.record_id, link_features.c.record_key)).all()
         )
     threshold = float(run_row.threshold if threshold is None else threshold)
-    outcome = _cluster(engine, record_keys, pairs, threshold)
-    store_persons(engine, run_id, outcome.clustering.clusters, outcome.ids, record_keys)
     summary = dict(run_row.summary or {})
+    outcome = _cluster(
+        engine, record_keys, pairs, threshold, float(summary.get("linkage", DEFAULT_LINKAGE))
+    )
+    store_persons(engine, run_id, outcome.clustering.clusters, outcome.ids, record_keys)
     summary.update(
         threshold=threshold,
         persons=len(outcome.clustering.clusters),
