@@ -135,3 +135,12 @@ def test_cli_consent_and_publish(project: Project, tmp_path: Path) -> None:
     assert "Ахметов" not in (tmp_path / "site" / "memorial.json").read_text(encoding="utf-8")
     bad = runner.invoke(app, [*base, "consent", "P1", "--status", "publish"])
     assert bad.exit_code != 0
+
+
+def test_publish_before_link_is_a_clear_error(project: Project, tmp_path: Path) -> None:
+    from qantar.errors import QantarError
+    from qantar.publish import publish_memorial
+
+    with pytest.raises(QantarError, match="qantar link"):
+        publish_memorial(project, tmp_path / "site")
+    assert not (tmp_path / "site").exists()

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qantar.errors import QantarError
 from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
+from qantar.publish._persons import person_facts
 from qantar.publish._public import PublicPerson, public_persons
 from qantar.publish._render import environment
 
@@ -98,12 +100,13 @@ def memorial_csv(rows: list[dict[str, Any]]) -> str:
 
 def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialResult:
     """Write index.html, memorial.csv and memorial.json into ``out`` (created if needed)."""
+    facts = person_facts(project)
+    if not facts:
+        raise QantarError("no persons yet: run `qantar link` before `qantar publish`")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     everyone = public_persons(project)
-    from qantar.publish._persons import person_facts
-
-    total_memorial = sum(1 for f in person_facts(project) if f.in_memorial)
+    total_memorial = sum(1 for f in facts if f.in_memorial)
     shown = [p for p in everyone if p.memorial]
     # Full names first in Cyrillic order, then those shown by initials only.
     shown.sort(key=lambda p: (p.status != "publish", p.name_cyrillic.casefold(), p.person_id))
