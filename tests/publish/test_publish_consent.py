@@ -144,3 +144,14 @@ def test_publish_before_link_is_a_clear_error(project: Project, tmp_path: Path) 
     with pytest.raises(QantarError, match="qantar link"):
         publish_memorial(project, tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+def test_published_free_text_loses_contacts_and_hidden_names() -> None:
+    from qantar.publish._public import scrub
+
+    text = "shot 2022-01-06 (06.01.2022) with Ахметов; sister +7 (701) 123-45-67, a.b@mail.kz"
+    out = scrub(text, {"ахметов"})
+    assert out is not None
+    assert "2022-01-06" in out and "06.01.2022" in out
+    for gone in ("Ахметов", "701", "mail.kz"):
+        assert gone not in out

@@ -92,10 +92,31 @@ def hidden_name_tokens(facts: PersonFacts) -> set[str]:
     return tokens
 
 
+# Hotline notes carry contacts ("sister +7 701 123 45 67", "x@mail.kz"): never published.
+_PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def _phone_or_not(match: re.Match[str]) -> str:
+    found = match.group(0)
+    digits = sum(c.isdigit() for c in found)
+    if digits < 7 or _DATE.fullmatch(found.strip()):
+        return found
+    return SCRUBBED
+
+
 def scrub(text: str | None, hidden: set[str]) -> str | None:
-    """Free text with every word of a hidden name blanked out: a published person's notes
-    may name a relative whose family asked to withhold it."""
-    if not text or not hidden:
+    """Free text with every word of a hidden name blanked out (a published person's notes
+    may name a relative whose family asked to withhold it), and phone numbers and e-mail
+    addresses removed."""
+    if not text:
+        return text
+    text = _EMAIL.sub(SCRUBBED, text)
+    text = _PHONE.sub(_phone_or_not, text)
+    if not hidden:
         return text
     return _WORD.sub(lambda m: SCRUBBED if m.group(0).casefold() in hidden else m.group(0), text)
 
