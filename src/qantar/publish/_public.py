@@ -97,13 +97,13 @@ _PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_DATE = re.compile(r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?!\d)")
 
 
 def _phone_or_not(match: re.Match[str]) -> str:
     found = match.group(0)
     digits = sum(c.isdigit() for c in found)
-    if digits < 7 or _DATE.fullmatch(found.strip()):
+    if digits < 7:
         return found
     return SCRUBBED
 
@@ -115,7 +115,16 @@ def scrub(text: str | None, hidden: set[str]) -> str | None:
     if not text:
         return text
     text = _EMAIL.sub(SCRUBBED, text)
+    # Dates are set aside first so that a phone pattern cannot swallow them.
+    dates: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        dates.append(m.group(0))
+        return f"\x00{len(dates) - 1}\x00"
+
+    text = _DATE.sub(keep, text)
     text = _PHONE.sub(_phone_or_not, text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: dates[int(m.group(1))], text)
     if not hidden:
         return text
     return _WORD.sub(lambda m: SCRUBBED if m.group(0).casefold() in hidden else m.group(0), text)
