@@ -86,6 +86,8 @@ def test_report_numbers_equal_estimate_and_status(case: Project, tmp_path: Path)
     assert html.count("data:image/png;base64,") >= 4
     assert {p.suffix for p in result.plots} == {".png", ".svg"}
     assert result.pdf is not None and result.pdf.read_bytes()[:4] == b"%PDF"
+    cli = json.loads(_cli(case, "report", "--out", str(tmp_path / "cli.html"), "--format", "json"))
+    assert cli["estimate"] == {k: estimate[k] for k in cli["estimate"]}
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")

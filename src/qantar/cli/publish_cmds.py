@@ -36,10 +36,26 @@ def register(app: typer.Typer) -> None:
         with console.status("collecting and drawing...", spinner="dots"):
             data = collect_report_data(project, estimate_run=estimate_run)
             result = render_report(data, out, pdf=pdf)
+        est = data.estimate or {}
+        headline = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
         if output_format == "json":
-            print_json(result.as_dict())
+            print_json(
+                {
+                    **result.as_dict(),
+                    "estimate": headline if est else None,
+                    "estimate_run": data.estimate_run,
+                    "official_figure": data.official.value if data.official else None,
+                    "warnings": data.warnings,
+                }
+            )
             return
         console.print(f"report: {result.html}", markup=False)
+        if est:
+            console.print(
+                f"documented {headline['observed']}, estimated {headline['estimate']} "
+                f"(95% interval {headline['lower']}-{headline['upper']}, {headline['method']})",
+                markup=False,
+            )
         if result.pdf:
             console.print(f"pdf: {result.pdf}", markup=False)
         console.print(f"plots: {len(result.plots)} files beside the report", markup=False)
