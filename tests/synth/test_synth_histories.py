@@ -95,3 +95,20 @@ def test_counts_add_up(
     assert sim.n_by_stratum is not None and sum(sim.n_by_stratum.values()) == n
     assert sim.histories.observed == int(sim.matrix.any(axis=1).sum()) <= n
     assert (sim.histories.counts > 0).all()
+
+
+def test_latent_classes_are_independent_within_class() -> None:
+    sim = simulate_histories(
+        30000,
+        3,
+        latent_classes=[(0.7, [0.1, 0.1, 0.1]), (0.3, [0.8, 0.7, 0.6])],
+        seed=12,
+    )
+    m = sim.matrix.astype(float)
+    # Marginal capture of list 1: 0.7*0.1 + 0.3*0.8 = 0.31.
+    assert abs(m[:, 0].mean() - 0.31) < 0.015
+    # Mixing two classes makes the lists look dependent overall.
+    assert _pair_odds_ratio(sim.matrix, 0, 1) > 3
+    assert sim.settings["latent_classes"][1][0] == 0.3
+    with pytest.raises(ValueError):
+        simulate_histories(10, 3, latent_classes=[(1.0, [0.5, 0.5])], seed=1)

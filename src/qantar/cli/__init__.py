@@ -39,12 +39,22 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from qantar.cli import estimate_cmds, ingest_cmds, names_cmds, project_cmds, synth_cmds
+    from qantar.cli import (
+        accountability_cmds,
+        estimate_cmds,
+        evidence_cmds,
+        ingest_cmds,
+        names_cmds,
+        project_cmds,
+        synth_cmds,
+    )
 
     project_cmds.register(app)
     ingest_cmds.register(app)
     names_cmds.register(app)
     synth_cmds.register(app)
+    evidence_cmds.register(app)
+    accountability_cmds.register(app)
     estimate_cmds.register(app)
 
 
@@ -54,7 +64,9 @@ _register()
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except QantarError as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)

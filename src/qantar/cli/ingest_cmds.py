@@ -39,12 +39,20 @@ def _check_format(value: str, allowed: tuple[str, ...]) -> str:
 
 def _print_result(result: ImportResult) -> None:
     name = Path(result.file).name
-    if result.already_imported:
+    if result.already_imported and not result.dry_run:
         console.print(
             f"{name}: already imported into {result.source!r} (batch {result.batch_id}, same "
-            "SHA-256); nothing added. Use --force to import it again."
+            "SHA-256); nothing added. Use --force to import it again.",
+            soft_wrap=True,
         )
         return
+    if result.already_imported:
+        console.print(
+            f"note: {name} is already imported into {result.source!r}; importing it again "
+            "would add nothing unless --force",
+            soft_wrap=True,
+            markup=False,
+        )
     verb = "would store" if result.dry_run else "stored"
     how = result.file_format + (f", {result.encoding}" if result.encoding else "")
     if result.delimiter:
@@ -59,7 +67,9 @@ def _print_result(result: ImportResult) -> None:
             if result.fields_quarantined
             else ""
         )
-        + (f" [batch {result.batch_id}]" if result.batch_id and not result.dry_run else "")
+        + (f" [batch {result.batch_id}]" if result.batch_id and not result.dry_run else ""),
+        soft_wrap=True,
+        markup=False,
     )
 
 
@@ -71,21 +81,37 @@ def _print_dry_run(result: ImportResult) -> None:
         mapping.add_row(str(c.column), c.header, c.field or "— (kept raw only)", c.how)
     console.print(mapping)
     if result.preview:
-        fields = [
-            k for k in result.preview[0] if any(row.get(k) is not None for row in result.preview)
-        ]
+        # Fields down, rows across: a record has twenty fields, a preview five rows.
         preview = RichTable(title="First parsed rows")
-        for f in fields:
-            preview.add_column(f)
+        preview.add_column("field")
         for row in result.preview:
-            preview.add_row(*("" if row.get(f) is None else str(row.get(f)) for f in fields))
+            preview.add_column(f"row {row['row']}")
+        for name in result.preview[0]:
+            if name == "row" or all(row.get(name) is None for row in result.preview):
+                continue
+            preview.add_row(
+                name, *("" if r.get(name) is None else str(r[name]) for r in result.preview)
+            )
         console.print(preview)
     for p in result.problems_preview:
         console.print(
             f"row {p['row']}: {p['reason']}"
             + (f" [{p['column']}={p['value']!r}]" if p["column"] else ""),
             markup=False,
+            soft_wrap=True,
         )
+
+
+def _compact(row: dict[str, Any]) -> list[str]:
+    name = row["name_raw"] or " ".join(
+        p for p in (row["surname_raw"], row["given_raw"], row["patronymic_raw"]) if p
+    )
+    values = [
+        row["record_id"], row["source"], row["row_number"], name, row["sex"],
+        row["birth_date"] or row["birth_date_raw"], row["age"], row["event_type"],
+        row["event_date"] or row["event_date_raw"], row["place_id"] or row["place_raw"],
+    ]  # fmt: skip
+    return ["" if v is None else str(v) for v in values]
 
 
 def register(app: typer.Typer) -> None:
@@ -183,15 +209,15 @@ def register(app: typer.Typer) -> None:
             "sha256",
             "read",
             "stored",
-            "quarantined",
+            "held back",
             "imported",
         ):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for b in batches:
             table.add_row(
-                b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:12],
+                b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
                 str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
-                (b["imported_at"] or "")[:19] + (" (forced)" if b["forced"] else ""),
+                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else ""),
             )  # fmt: skip
         console.print(table)
 
@@ -253,18 +279,16 @@ def register(app: typer.Typer) -> None:
             writer.writeheader()
             writer.writerows(rows)
         else:
-            shown = (
-                "record_id", "source", "row_number", "name_raw", "surname_raw", "given_raw",
-                "sex", "birth_date", "age", "event_type", "event_date", "place_raw", "place_id",
-            )  # fmt: skip
+            # A compact view; csv and json give every raw and parsed field.
             table = RichTable()
-            for column in shown:
-                table.add_column(column)
+            for column in ("id", "source", "row", "name", "sex", "born", "age", "event", "date",
+                           "place"):  # fmt: skip
+                table.add_column(column, overflow="fold")
             count = 0
             for row in rows:
                 count += 1
                 if count <= limit:
-                    table.add_row(*("" if row[c] is None else str(row[c]) for c in shown))
+                    table.add_row(*_compact(row))
             console.print(table)
             if count > limit:
                 console.print(f"{count - limit} more; use --format csv or json for all")

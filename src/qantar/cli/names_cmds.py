@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from qantar.cli._common import console, print_json
+from qantar.errors import InputError
 from qantar.names import (
     NameComparison,
     ParsedName,
@@ -21,6 +22,11 @@ names_app = typer.Typer(
     help="Kazakh and Russian names: parse, transliterate, key and compare.",
     no_args_is_help=True,
 )
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        raise InputError(f"unknown --format {fmt!r}; use 'table' or 'json'")
 
 
 def parsed_as_dict(parsed: ParsedName) -> dict[str, Any]:
@@ -78,6 +84,7 @@ def parse_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Surname, given name, patronymic, sex, confidence, Latin form and match keys."""
+    _check_format(fmt)
     rows = [parsed_as_dict(parse(n)) for n in names]
     if fmt == "json":
         print_json(rows)
@@ -105,6 +112,7 @@ def compare_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Part-by-part similarity of two names, with the reason for each level."""
+    _check_format(fmt)
     result = compare(a, b)
     if fmt == "json":
         print_json(comparison_as_dict(a, b, result))

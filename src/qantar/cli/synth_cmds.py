@@ -83,7 +83,7 @@ def scenario(
     ] = "text",
 ) -> None:
     """Write a scenario: list files, truth.csv, histories.csv, population.csv, scenario.json."""
-    from qantar.synth import Corruption, ScenarioConfig, generate, write_scenario
+    from qantar.synth import Corruption, ScenarioConfig, generate, steps, write_scenario
 
     try:
         config = ScenarioConfig(
@@ -97,9 +97,22 @@ def scenario(
         )
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    with console.status("generating scenario", spinner="dots"):
-        sc = generate(config, seed=seed)
-        paths = write_scenario(sc, outdir, formats=fmt.split(","))
+    from rich.progress import Progress
+
+    from qantar.synth import FORMATS
+
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    if not formats or any(f not in FORMATS for f in formats):
+        raise InputError(f"--format {fmt!r}: use csv, xlsx or csv,xlsx")
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("generating", total=steps(config) + len(config.lists))
+
+        def advance(stage: str) -> None:
+            progress.update(task, advance=1, description=stage)
+
+        sc = generate(config, seed=seed, on_step=advance)
+        paths = write_scenario(sc, outdir, formats=formats, on_step=advance)
     meta = json.loads(paths["scenario"].read_text(encoding="utf-8"))
     if output == "json":
         print_json({"outdir": str(outdir), **{k: meta[k] for k in ("N", "seed", "lists")},

@@ -1,1 +1,65 @@
-"""qantar.evidence"""
+"""The evidence archive: write-once objects, signed custody log, verification, court bundles.
+
+from qantar.evidence import add, verify, export
+results = add(project, ["clip.mp4"], collected_by="A. Researcher", source_url="https://...")
+report = verify(project)          # report.ok, report.failures
+"""
+
+from qantar.evidence._archive import (
+    AddResult,
+    add,
+    add_incident,
+    annotate,
+    attach,
+    items_for_incident,
+    list_incidents,
+    list_items,
+    record_consent,
+    show_item,
+)
+from qantar.evidence._custody import ACTIONS, record_event
+from qantar.evidence._derive import strip_location
+from qantar.evidence._export import ExportResult, export, verify_bundle
+from qantar.evidence._replicas import FixityReport, fixity, replicate
+from qantar.evidence._similar import Similar, groups, similar
+from qantar.evidence._timestamp import (
+    TimestampRequest,
+    add_root,
+    build_request,
+    store_response,
+    timestamp_head,
+)
+from qantar.evidence._verify import Problem, VerifyReport, verify
+
+__all__ = [
+    "ACTIONS",
+    "AddResult",
+    "ExportResult",
+    "FixityReport",
+    "Problem",
+    "Similar",
+    "TimestampRequest",
+    "VerifyReport",
+    "add",
+    "add_incident",
+    "add_root",
+    "annotate",
+    "attach",
+    "build_request",
+    "export",
+    "fixity",
+    "groups",
+    "items_for_incident",
+    "list_incidents",
+    "list_items",
+    "record_consent",
+    "record_event",
+    "replicate",
+    "show_item",
+    "similar",
+    "store_response",
+    "strip_location",
+    "timestamp_head",
+    "verify",
+    "verify_bundle",
+]

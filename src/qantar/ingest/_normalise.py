@@ -9,11 +9,14 @@ kept in ``*_raw`` and its parsed value left empty, and a quarantine entry says w
   - a date, age, sex or event type that cannot be read.
 A place the gazetteer does not know is not a problem: villages are missing from it; the raw
 text is kept and ``place_id`` stays empty.
+
+This is the hot loop of an import (a million rows a run), hence the compiled column plan
+and the per-import caches of parsed values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +53,15 @@ RECORD_FIELDS = (
     "place_id",
     "notes",
 )
+_AT = {name: i for i, name in enumerate(RECORD_FIELDS)}
+_TEXT_FIELDS = (
+    ("source_record_id", "source_record_id"),
+    ("name", "name_raw"),
+    ("surname", "surname_raw"),
+    ("given", "given_raw"),
+    ("patronymic", "patronymic_raw"),
+)
+_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -67,14 +79,96 @@ class RowRejected(Exception):
         self.problem = problem
 
 
+_MISSING = object()
+# One parsed field of the plan: cell index, header, parser, raw position, value positions,
+# cache, field name.
+_Step = tuple[int, str, Callable[[str], tuple[Any, ...]], int, tuple[int, ...], dict[str, Any], str]
+
+
+def _compute(cache: dict[str, Any], parse: Callable[[str], tuple[Any, ...]], text: str) -> Any:
+    """Parse once per distinct text per import (lists repeat the same dates and words
+    endlessly); a problem is cached too, as the ``ParseProblem`` itself."""
+    try:
+        value: Any = parse(text)
+    except ParseProblem as exc:
+        value = exc
+    if len(cache) < _CACHE_LIMIT:
+        cache[text] = value
+    return value
+
+
 class Normaliser:
-    """Turns rows into record fields under one mapping. Keeps no per-row state."""
+    """Turns rows into record fields under one mapping."""
 
     def __init__(self, rules: MappingRules, gazetteer: Gazetteer) -> None:
         self.rules = rules
         self.gazetteer = gazetteer
         self._keys: dict[str, ColumnMapping] = {}
+        self._key_index: dict[str, int] = {}
         self._taken: set[str] = set()
+        order = rules.date_order
+
+        def date(text: str) -> tuple[str, str]:
+            parsed = parse_date(text.strip(), order)
+            return parsed.iso(), parsed.precision.value
+
+        # field -> (parser giving a tuple, record positions of raw text and parsed values)
+        self._parsers: dict[str, tuple[Callable[[str], tuple[Any, ...]], int, tuple[int, ...]]] = {
+            "sex": (lambda t: (parse_sex(t).value,), _AT["sex_raw"], (_AT["sex"],)),
+            "birth_date": (
+                date, _AT["birth_date_raw"], (_AT["birth_date"], _AT["birth_date_precision"])
+            ),
+            "event_date": (
+                date, _AT["event_date_raw"], (_AT["event_date"], _AT["event_date_precision"])
+            ),
+            "age": (lambda t: (parse_age(t),), _AT["age_raw"], (_AT["age"],)),
+            "event_type": (
+                lambda t: (parse_event_type(t),), _AT["event_type_raw"], (_AT["event_type"],)
+            ),
+        }  # fmt: skip
+        self._place = self._lookup_place
+        self._places_cache: dict[str, tuple[str, str] | None] = {}
+        self._template: list[Any] = [None] * len(RECORD_FIELDS)
+        self._template[_AT["sex"]] = "U"
+        self.compile([])
+
+    def _lookup_place(self, text: str) -> tuple[str, str] | None:
+        try:
+            return self._places_cache[text]
+        except KeyError:
+            pass
+        place = self.gazetteer.lookup(text)
+        found = (place.id, place.kind) if place else None
+        if len(self._places_cache) < _CACHE_LIMIT:
+            self._places_cache[text] = found
+        return found
+
+    def compile(self, columns: Sequence[ColumnMapping]) -> None:
+        """Fix the plan: which cell index feeds which field."""
+        by_field: dict[str, list[tuple[int, str, str | None]]] = {}
+        for position, column in enumerate(columns):
+            if column.field:
+                index = column.column if isinstance(column.column, int) else position
+                by_field.setdefault(column.field, []).append(
+                    (index, column.header, column.implied_event_type)
+                )
+        self._text = [
+            (_AT[target], by_field[f][0][0]) for f, target in _TEXT_FIELDS if f in by_field
+        ]
+        self._parsed: list[_Step] = [
+            (cols[0][0], cols[0][1], self._parsers[f][0], self._parsers[f][1],
+             self._parsers[f][2], {}, f)
+            for f, cols in by_field.items()
+            if f in self._parsers
+        ]  # fmt: skip
+        event_date = by_field.get("event_date")
+        self._implied_index = event_date[0][0] if event_date and event_date[0][2] else None
+        self._implied = event_date[0][2] if event_date else None
+        self._has_event_type = "event_type" in by_field
+        self._default_event = self.rules.defaults.get("event_type")
+        self._places = [(i, h) for i, h, _ in by_field.get("place", [])]
+        self._notes = [(i, h) for i, h, _ in by_field.get("notes", [])]
+        self._width = 1 + max((i for cols in by_field.values() for i, _, _ in cols), default=-1)
 
     # JSON objects name their columns per row; map each new key once, in order of discovery.
     def key_mapping(self, key: str) -> ColumnMapping:
@@ -88,125 +182,90 @@ class Normaliser:
                 else:
                     self._taken.add(name)
             self._keys[key] = found
+            self._key_index[key] = len(self._key_index)
+            self.compile(list(self._keys.values()))
         return found
 
     @property
     def discovered(self) -> list[ColumnMapping]:
         return list(self._keys.values())
 
-    def fields(
-        self, pairs: Sequence[tuple[ColumnMapping, str]], all_cells: Sequence[str]
-    ) -> tuple[dict[str, Any], list[Problem]]:
-        """Record fields from the (column, text) pairs of mapped columns."""
-        values: dict[str, list[tuple[ColumnMapping, str]]] = {}
-        for column, text in pairs:
-            if text.strip():
-                assert column.field is not None
-                values.setdefault(column.field, []).append((column, text))
-        if not values:
-            if any(c.strip() for c in all_cells):
+    def object_cells(self, row: dict[str, Any]) -> list[str]:
+        """A JSON object's values as cell texts in key-discovery order."""
+        for key in row:
+            if str(key) not in self._keys:
+                self.key_mapping(str(key))
+        cells = [""] * len(self._key_index)
+        for key, value in row.items():
+            cells[self._key_index[str(key)]] = cell_text(value)
+        return cells
+
+    def fields(self, cells: Sequence[str]) -> tuple[list[Any], list[Problem]]:
+        """Record fields (in ``RECORD_FIELDS`` order) and the problems of single fields.
+        Raises RowRejected when the whole row must go to quarantine."""
+        if len(cells) < self._width:
+            cells = [*cells, *([""] * (self._width - len(cells)))]
+        out = self._template.copy()
+        problems: list[Problem] = []
+        seen = False
+        for at, index in self._text:
+            value = cells[index]
+            if value and not value.isspace():
+                out[at] = value
+                seen = True
+        for index, header, parse, raw_at, value_ats, cache, name in self._parsed:
+            value = cells[index]
+            if not value or value.isspace():
+                continue
+            seen = True
+            out[raw_at] = value
+            parsed = cache.get(value, _MISSING)
+            if parsed is _MISSING:
+                parsed = _compute(cache, parse, value)
+            if parsed.__class__ is ParseProblem:
+                problems.append(Problem(header, value, f"{name}: {parsed}"))
+            else:
+                for at, item in zip(value_ats, parsed, strict=True):
+                    out[at] = item
+        if out[_AT["event_type_raw"]] is None:
+            # No status given: the date column's name may say what happened ("Дата гибели"),
+            # else the mapping file's default for the whole list.
+            implied_at = self._implied_index
+            if implied_at is not None and cells[implied_at] and not cells[implied_at].isspace():
+                out[_AT["event_type"]] = self._implied
+            elif self._default_event is not None:
+                out[_AT["event_type"]] = self._default_event
+        if self._places:
+            places = [(cells[i], h) for i, h in self._places if cells[i] and not cells[i].isspace()]
+            if places:
+                seen = True
+                if len(places) == 1:
+                    out[_AT["place_raw"]] = places[0][0]
+                    found = self._place(places[0][0])
+                    if isinstance(found, tuple):
+                        out[_AT["place_id"]] = found[0]
+                else:
+                    joined = MULTI_FIELDS["place"].join(t for t, _ in places)
+                    out[_AT["place_raw"]] = joined
+                    known = [p for p in (self._place(t) for t, _ in places) if isinstance(p, tuple)]
+                    if not known:
+                        whole = self._place(joined)
+                        known = [whole] if isinstance(whole, tuple) else []
+                    if known:
+                        cities = [p for p in known if p[1] == "city"]
+                        out[_AT["place_id"]] = (cities or known)[0][0]
+        if self._notes:
+            notes = [(cells[i], h) for i, h in self._notes if cells[i] and not cells[i].isspace()]
+            if len(notes) == 1:
+                out[_AT["notes"]] = notes[0][0]
+                seen = True
+            elif notes:
+                out[_AT["notes"]] = MULTI_FIELDS["notes"].join(f"{h}: {t}" for t, h in notes)
+                seen = True
+        if not seen:
+            if any(c and not c.isspace() for c in cells):
                 raise RowRejected(
                     Problem(None, None, "no value in any mapped column; see the raw row")
                 )
             raise RowRejected(Problem(None, None, "blank row"))
-        problems: list[Problem] = []
-        out: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
-        out["sex"] = "U"
-
-        def one(name: str) -> tuple[ColumnMapping, str] | None:
-            found = values.get(name)
-            return found[0] if found else None
-
-        for name, target in (
-            ("source_record_id", "source_record_id"),
-            ("name", "name_raw"),
-            ("surname", "surname_raw"),
-            ("given", "given_raw"),
-            ("patronymic", "patronymic_raw"),
-        ):
-            hit = one(name)
-            if hit:
-                out[target] = hit[1]
-
-        hit = one("sex")
-        if hit:
-            out["sex_raw"] = hit[1]
-            try:
-                out["sex"] = parse_sex(hit[1]).value
-            except ParseProblem as exc:
-                problems.append(Problem(hit[0].header, hit[1], f"sex: {exc}"))
-
-        order = self.rules.date_order
-        for name in ("birth_date", "event_date"):
-            hit = one(name)
-            if hit:
-                out[f"{name}_raw"] = hit[1]
-                try:
-                    date = parse_date(hit[1].strip(), order)
-                except ParseProblem as exc:
-                    problems.append(Problem(hit[0].header, hit[1], f"{name}: {exc}"))
-                else:
-                    out[name] = date.iso()
-                    out[f"{name}_precision"] = date.precision.value
-
-        hit = one("age")
-        if hit:
-            out["age_raw"] = hit[1]
-            try:
-                out["age"] = parse_age(hit[1])
-            except ParseProblem as exc:
-                problems.append(Problem(hit[0].header, hit[1], f"age: {exc}"))
-
-        hit = one("event_type")
-        if hit:
-            out["event_type_raw"] = hit[1]
-            try:
-                out["event_type"] = parse_event_type(hit[1])
-            except ParseProblem as exc:
-                problems.append(Problem(hit[0].header, hit[1], f"event_type: {exc}"))
-        else:
-            date_hit = one("event_date")
-            if date_hit and date_hit[0].implied_event_type:
-                out["event_type"] = date_hit[0].implied_event_type
-            elif "event_type" in self.rules.defaults:
-                out["event_type"] = self.rules.defaults["event_type"]
-
-        places = values.get("place")
-        if places:
-            out["place_raw"] = MULTI_FIELDS["place"].join(text for _, text in places)
-            found = [self.gazetteer.lookup(text) for _, text in places]
-            known = [p for p in found if p is not None]
-            if not known and len(places) > 1:
-                joined = self.gazetteer.lookup(out["place_raw"])
-                known = [joined] if joined else []
-            if known:
-                cities = [p for p in known if p.kind == "city"]
-                out["place_id"] = (cities or known)[0].id
-
-        notes = values.get("notes")
-        if notes:
-            if len(notes) == 1:
-                out["notes"] = notes[0][1]
-            else:
-                out["notes"] = MULTI_FIELDS["notes"].join(f"{c.header}: {t}" for c, t in notes)
         return out, problems
-
-
-def pairs_for_list(
-    plan: Sequence[ColumnMapping], cells: Sequence[str]
-) -> list[tuple[ColumnMapping, str]]:
-    return [(column, cells[column.column]) for column in plan if column.column < len(cells)]  # type: ignore[operator,index]
-
-
-def pairs_for_object(
-    normaliser: Normaliser, row: dict[str, Any]
-) -> tuple[list[tuple[ColumnMapping, str]], list[str]]:
-    pairs = []
-    texts = []
-    for key, value in row.items():
-        text = cell_text(value)
-        texts.append(text)
-        column = normaliser.key_mapping(str(key))
-        if column.field:
-            pairs.append((column, text))
-    return pairs, texts

@@ -28,7 +28,7 @@ def _words(text: str) -> list[str]:
 
 def _months(month: int, *stems: str) -> None:
     for stem in stems:
-        _MONTH_WORDS[stem] = month
+        _MONTH_WORDS[fold(stem)] = month
 
 
 # Russian stems cover nominative, genitive and prepositional (январь, января, январе).
@@ -58,6 +58,8 @@ _FULL_MONTHS = _words(
     "january february march april may june july august september october november december"
 )
 
+_FULL_MONTHS = [fold(w) for w in _FULL_MONTHS]
+
 # Words that decorate a date without changing it: "2022 г.", "2022 года", "2022 жылғы", "5th".
 _NOISE = {
     "г",
@@ -82,6 +84,7 @@ _NOISE = {
 _KAZAKH_ENDINGS = ("да", "де", "та", "те", "дын", "дин", "тын", "тин", "нын", "нин", "ы", "и")
 _TIME = re.compile(r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)\s*$")
 _TOKENS = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+_NOISE = {fold(w) for w in _NOISE}
 MIN_YEAR, MAX_YEAR = 1880, 2100
 
 
@@ -217,12 +220,12 @@ _SEX_WORDS: dict[str, Sex] = {}
 for _word in _words(
     "м муж мужской мужчина мужч мужск m male man boy мальчик ер еркек ер адам er erkek юноша парень"
 ):
-    _SEX_WORDS[_word] = Sex.MALE
+    _SEX_WORDS[fold(_word)] = Sex.MALE
 for _word in _words(
     "ж жен женский женщина женск f female woman w girl девочка девушка аиел ауел эиел "
     "aiel ayel айел кыз"
 ):
-    _SEX_WORDS[_word] = Sex.FEMALE
+    _SEX_WORDS[fold(_word)] = Sex.FEMALE
 
 
 @lru_cache(maxsize=1024)
@@ -265,6 +268,9 @@ _EVENT_PHRASES: dict[str, tuple[str, ...]] = {
     "tortured": ("подвергся пыт", "подверглась пыт"),
 }
 _NEGATIONS = {"не", "нет", "not", "no", "жок", "емес"}
+# The tables above are written as people spell; lookups compare folded text (й → и, қ → к).
+_EVENT_STEMS = {k: tuple(fold(s) for s in v) for k, v in _EVENT_STEMS.items()}
+_EVENT_PHRASES = {k: tuple(fold(s) for s in v) for k, v in _EVENT_PHRASES.items()}
 
 
 @lru_cache(maxsize=4096)

@@ -156,6 +156,11 @@ def detect_encoding(path: Path) -> str:
         kind = _magic(head)
         if kind is not None:
             raise InputError(f"this is {kind}, not a text table", file=name)
+        # Text never holds NUL bytes (UTF-16 was recognised above); binaries nearly always do.
+        if b"\x00" in head:
+            raise InputError(
+                "looks like a binary file (NUL bytes), not a CSV or text table", file=name
+            )
     encodings = [bom] if bom else ["utf-8", "cp1251"]
     for encoding in encodings:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -175,15 +180,15 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             if bom:
                 raise InputError(f"not valid {bom} text", file=name) from None
+            if encoding == "utf-8":
+                _refuse_mixed(path)
             continue
-        if encoding == "cp1251":
-            _refuse_mixed(path)
-            if suspicious:
-                raise InputError(
-                    "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251 Cyrillic); "
-                    "save it as UTF-8 CSV and import again",
-                    file=name,
-                )
+        if encoding == "cp1251" and suspicious:
+            raise InputError(
+                "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251 Cyrillic); "
+                "save it as UTF-8 CSV and import again",
+                file=name,
+            )
         return encoding
     raise InputError(
         "cannot tell the text encoding (not UTF-8, UTF-16 or cp1251); save it as UTF-8 CSV",

@@ -55,21 +55,63 @@ def _k(part: str | None) -> str | None:
     return (name_key(part) or None) if part else None
 
 
-@lru_cache(maxsize=262144)
 def keys(parsed: ParsedName) -> NameKeys:
-    """The match keys of every part of ``parsed``."""
-    given = _k(parsed.given)
-    given_initial = given[:1] if given else (_k(parsed.given_initial) or "")[:1] or None
-    pat = (patronymic_key(parsed.patronymic) or None) if parsed.patronymic else None
-    pat_initial = pat[:1] if pat else (_k(parsed.patronymic_initial) or "")[:1] or None
+    """The match keys of every part of ``parsed`` (computed once per parsed name)."""
+    cached: NameKeys | None = parsed.__dict__.get("_keys")
+    if cached is None:
+        cached = _keys_of(
+            parsed.surname,
+            parsed.given,
+            parsed.patronymic,
+            parsed.given_initial,
+            parsed.patronymic_initial,
+        )
+        # A frozen dataclass may still carry a memo that is not one of its fields.
+        object.__setattr__(parsed, "_keys", cached)
+    return cached
+
+
+@lru_cache(maxsize=262144)
+def _keys_of(
+    surname: str | None,
+    given_name: str | None,
+    patronymic: str | None,
+    given_initial: str | None,
+    patronymic_initial: str | None,
+) -> NameKeys:
+    given = _k(given_name)
+    g_initial = given[:1] if given else (_k(given_initial) or "")[:1] or None
+    pat = (patronymic_key(patronymic) or None) if patronymic else None
+    p_initial = pat[:1] if pat else (_k(patronymic_initial) or "")[:1] or None
     return NameKeys(
-        surname=_k(parsed.surname),
+        surname=_k(surname),
         given=given,
         patronymic=pat,
-        surname_family=(surname_family_key(parsed.surname) or None) if parsed.surname else None,
-        given_initial=given_initial,
-        patronymic_initial=pat_initial,
+        surname_family=(surname_family_key(surname) or None) if surname else None,
+        given_initial=g_initial,
+        patronymic_initial=p_initial,
     )
+
+
+def name_columns(parsed: ParsedName) -> dict[str, str | float | None]:
+    """Flat columns of a parsed name for a linkage table (Splink, SQL): keys, phonetic keys,
+    canonical Latin strings, initials, sex and given-name frequency. Stable column names."""
+    k = keys(parsed)
+    return {
+        "surname_key": k.surname,
+        "surname_family": k.surname_family,
+        "surname_phonetic": phonetic_key(parsed.surname) or None if parsed.surname else None,
+        "surname_latin": canonical_latin(parsed.surname) or None if parsed.surname else None,
+        "given_key": k.given,
+        "given_phonetic": phonetic_key(parsed.given) or None if parsed.given else None,
+        "given_latin": canonical_latin(parsed.given) or None if parsed.given else None,
+        "given_initial": k.given_initial,
+        "patronymic_key": k.patronymic,
+        "patronymic_initial": k.patronymic_initial,
+        "sex": parsed.sex,
+        "given_frequency": given_name_frequency(parsed.given) if parsed.given else None,
+        "name_confidence": parsed.confidence,
+    }
 
 
 def latin(parsed: ParsedName, scheme: str = "icao") -> str:
@@ -96,6 +138,7 @@ __all__ = [
     "infer_sex",
     "keys",
     "latin",
+    "name_columns",
     "name_key",
     "parse",
     "parse_parts",

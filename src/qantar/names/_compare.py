@@ -142,6 +142,8 @@ def compare(a: ParsedName | str, b: ParsedName | str) -> NameComparison:
     )
     swapped = _score(crossed) > _score(straight) + 0.05
     parts = crossed if swapped else straight
+    if parts[0].level == "missing":
+        parts = (_patronymic_as_surname(pa, pb) or parts[0], *parts[1:])
     reasons: list[str] = []
     if swapped:
         reasons.append("surname and given name are in swapped places")
@@ -170,6 +172,30 @@ def compare(a: ParsedName | str, b: ParsedName | str) -> NameComparison:
         given_frequency=freq,
         reasons=tuple(reasons),
     )
+
+
+def _patronymic_as_surname(pa: ParsedName, pb: ParsedName) -> PartComparison | None:
+    """Қайрат Нұрланұлы (the father's name as surname, the Kazakh form since the 1990s)
+    against Нурланов Кайрат (the Russian form of the same family name)."""
+    for x, y in ((pa, pb), (pb, pa)):
+        if x.surname or not x.patronymic or not y.surname:
+            continue
+        stem = patronymic_key(x.patronymic)
+        family = surname_family_key(y.surname)
+        for ending in ("ov", "ev", "in", "uli"):
+            if family.endswith(ending) and len(family) > len(ending) + 1:
+                family = family[: -len(ending)]
+                break
+        if stem and stem == family:
+            return PartComparison(
+                "surname",
+                "fuzzy",
+                JaroWinkler.normalized_similarity(stem, family),
+                canonical_latin(x.patronymic),
+                canonical_latin(y.surname),
+                "patronymic-style surname (-ұлы/-қызы) matches the -ов form of the same name",
+            )
+    return None
 
 
 # Shares for names without a figure: a listed name is common enough to be listed (about

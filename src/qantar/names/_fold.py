@@ -55,19 +55,43 @@ _DIGRAPHS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # ISO 9 writes й as j: after a vowel and before a consonant, a glide or the end
         # it is й, never ж (Kazakh and Russian names put a vowel after ж).
         (r"(?<=[aeiou])j(?![aeou])", "i"),
-        (r"ng", "n"),
     )
 )
+_SHSH = re.compile(r"(sh){2,}")
+_NG = re.compile(r"ng")
 _DOUBLE = re.compile(r"(.)\1+")
 _IE = re.compile(r"ie")
 _IO = re.compile(r"(?<=[^aeiou])io(?=[^aeiou])")
 _OFF = re.compile(r"(?<=[oe])f$")
 
 
+# Letters that look alike in Latin and Cyrillic: a word typed with a switched keyboard
+# layout or pasted from OCR mixes them (Mиpас with Latin M and p).
+_LAT_TO_CYR = str.maketrans("aceopxyiABCEHKMOPTXI", "асеорхуіАВСЕНКМОРТХІ")
+_CYR_TO_LAT = str.maketrans("асеорхуіАВСЕНКМОРТХІ", "aceopxyiABCEHKMOPTXI")
+_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+_LAT_RE = re.compile(r"[A-Za-z]")
+
+
+def _unmix(text: str) -> str:
+    """Each word in one script: the minority script's look-alike letters are swapped."""
+    words = text.split()
+    for i, word in enumerate(words):
+        cyr = len(_CYR_RE.findall(word))
+        lat = len(_LAT_RE.findall(word))
+        if cyr and lat:
+            words[i] = word.translate(_LAT_TO_CYR if cyr >= lat else _CYR_TO_LAT)
+    return " ".join(words)
+
+
 def _letters(text: str) -> str:
     """Lowercase a-z (plus letters of other scripts as they are) and spaces."""
     out: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
+    # Turkish/Kazakh-2021 dotted capital İ lowercases to i + combining dot: take it as I.
+    text = unicodedata.normalize("NFC", text).replace("İ", "I")
+    if _CYR_RE.search(text) and _LAT_RE.search(text):
+        text = _unmix(text)
+    for ch in text:
         low = ch.lower()
         if low in _CYR:
             out.append(_CYR[low])
@@ -75,7 +99,7 @@ def _letters(text: str) -> str:
             out.append(_LAT[low])
         elif ch in _DROP or unicodedata.category(ch) == "Mn":
             continue
-        elif "a" <= low <= "z":
+        elif len(low) == 1 and "a" <= low <= "z":
             out.append(low)
         elif ch.isalpha():
             base = "".join(
@@ -91,7 +115,9 @@ def _letters(text: str) -> str:
 def _normalise_word(word: str) -> str:
     for pattern, repl in _DIGRAPHS:
         word = pattern.sub(repl, word)
-    word = _DOUBLE.sub(r"\1", word)
+    word = _SHSH.sub("sh", _DOUBLE.sub(r"\1", word))
+    # BGN writes ң as ng; Cyrillic нг folds the same way, so both sides stay comparable.
+    word = _NG.sub("n", word)
     # ye/ie at the start and after vowels is how BGN and the press write е (Yerlan,
     # Sergeyev); after a consonant Cyrillic ие and Latin ie spellings meet the same way.
     word = _IE.sub("e", word)
@@ -104,4 +130,15 @@ def _normalise_word(word: str) -> str:
 @lru_cache(maxsize=262144)
 def fold_words(text: str) -> tuple[str, ...]:
     """The words of ``text`` in the canonical key alphabet, before lexicon variants."""
-    return tuple(w for w in (_normalise_word(w) for w in _letters(text).split()) if w)
+    return tuple(w for w in (_settle(w) for w in _letters(text).split()) if w)
+
+
+def _settle(word: str) -> str:
+    # One rule can create the context of another (ajj → aij → ai): apply the rules until
+    # nothing changes, so that a key is its own key.
+    for _ in range(4):
+        new = _normalise_word(word)
+        if new == word:
+            break
+        word = new
+    return word

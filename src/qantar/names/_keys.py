@@ -99,7 +99,11 @@ def patronymic_key(part: str) -> str:
     if split is None:
         return key
     stem = split[0]
-    return lexicon().variants.get(stem, stem)
+    lex = lexicon()
+    if key.endswith("kizi") and stem + "k" in lex.given:
+        # Серікқызы folds to serikizi: the doubled k of stem and suffix merged.
+        stem += "k"
+    return lex.variants.get(stem, stem)
 
 
 def patronymic_sex(part: str) -> str | None:

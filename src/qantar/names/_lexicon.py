@@ -64,6 +64,29 @@ def _split(cell: str) -> list[str]:
     return [v.strip() for v in cell.replace(";", "|").replace("/", "|").split("|") if v.strip()]
 
 
+# Latin forms that no letter rule can bring to the Cyrillic name: the English and German
+# spellings found in passports of ethnic Germans and in foreign press (j for й/ь+vowel,
+# x for кс, -ander for -андр). Each maps to the Cyrillic name it stands for.
+_HAND_VARIANTS: dict[str, str] = {
+    "Alexander": "Александр",
+    "Alexandra": "Александра",
+    "Julia": "Юлия",
+    "Juliya": "Юлия",
+    "Jurij": "Юрий",
+    "Juri": "Юрий",
+    "Jelena": "Елена",
+    "Natalja": "Наталья",
+    "Tatjana": "Татьяна",
+    "Olja": "Оля",
+    "Ljudmila": "Людмила",
+    "Ludmila": "Людмила",
+    "Ljubov": "Любовь",
+    "Jewgeni": "Евгений",
+    "Jewgenij": "Евгений",
+    "Sergej": "Сергей",
+}
+
+
 @cache
 def lexicon() -> Lexicon:
     given: dict[str, GivenName] = {}
@@ -109,6 +132,10 @@ def lexicon() -> Lexicon:
             folded = _fold(other)
             if folded and folded not in surnames:
                 variants.setdefault(folded, m)
+    for spelling, name in _HAND_VARIANTS.items():
+        folded, main = _fold(spelling), _fold(name)
+        if folded != main:
+            variants.setdefault(folded, main)
     # A spelling that is itself a name of its own is not a variant of another.
     variants = {k: v for k, v in variants.items() if k not in given and k not in surnames}
     return Lexicon(given=given, variants=variants, surnames=surnames)

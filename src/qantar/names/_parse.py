@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from qantar.names._keys import name_key, patronymic_sex, split_patronymic
 from qantar.names._lexicon import lexicon
@@ -118,17 +119,11 @@ _GIVEN_ENDINGS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-‐'’ʼ`][^\W\d_]+)*\.?|[,;()\[\]]")
+_DIGIT = re.compile(r"\d")
 _CONSONANTS_ONLY = re.compile(r"^[^aeiouаеёиоуыэюяәөұүіAEIOUАЕЁИОУЫЭЮЯӘӨҰҮІ]{2,3}$")
 
 
-@dataclass
-class _Word:
-    text: str
-    key: str
-    index: int
-    comma_after: bool = False
-
-
+@lru_cache(maxsize=262144)
 def surname_score(word: str) -> float:
     if "-" in word:
         # Petrov-Vodkin, Sultan-Bek: the best-scoring half speaks for the double surname.
@@ -151,6 +146,7 @@ def surname_score(word: str) -> float:
     return score
 
 
+@lru_cache(maxsize=262144)
 def given_score(word: str) -> float:
     key = name_key(word)
     if not key:
@@ -171,6 +167,7 @@ def given_score(word: str) -> float:
     return 0.3
 
 
+@lru_cache(maxsize=262144)
 def _display(token: str) -> str:
     """A token as a name part: no trailing dot, ALLCAPS or lowercase turned to Title case."""
     token = token.rstrip(".")
@@ -187,6 +184,7 @@ def _display(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=262144)
 def _is_initial(token: str, all_upper: bool) -> bool:
     letters = token.rstrip(".")
     if token.endswith(".") and 1 <= len(letters) <= 2:
@@ -197,11 +195,13 @@ def _is_initial(token: str, all_upper: bool) -> bool:
     return not all_upper and letters.isupper() and bool(_CONSONANTS_ONLY.match(letters))
 
 
+@lru_cache(maxsize=262144)
 def _initial_letter(token: str) -> str:
     letters = token.rstrip(".")
     return letters[:2] if len(letters) == 2 and letters[1].islower() else letters[:1].upper()
 
 
+@lru_cache(maxsize=262144)
 def _is_patronymic(word: str) -> bool:
     key = name_key(word)
     if split_patronymic(key) is None:
@@ -209,6 +209,103 @@ def _is_patronymic(word: str) -> bool:
     # A given name or surname that happens to end like a patronymic stays what it is.
     lex = lexicon()
     return key not in lex.given and key not in lex.surnames
+
+
+_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+_LAT_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_OTHER_RE = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff]")
+
+
+def _script(name: str) -> str:
+    cyr = _CYR_RE.search(name) is not None
+    lat = _LAT_RE.search(name) is not None
+    if cyr and lat:
+        return "mixed"
+    if cyr or lat:
+        return "cyrillic" if cyr else "latin"
+    return "other" if _OTHER_RE.search(name) else "empty"
+
+
+class _Feat(NamedTuple):
+    """What the structure of a name depends on, per token: a handful of distinct values,
+    so that whole structures can be memoised by the tuple of their tokens' features."""
+
+    kind: str  # "w" word, "i" initial, "g" glued capitals (ММ), "s" separate suffix (ұлы)
+    long: bool  # more than one letter
+    caps: bool  # all capitals
+    upper: bool  # all capitals, more than two letters
+    patronymic: bool
+    sur: float
+    giv: float
+    given_signal: tuple[float, float, str | None]
+    surname_signal: tuple[float, float, str | None]
+    patronymic_signal: tuple[float, float, str | None]
+    given_known: bool
+    surname_known: bool
+
+
+class _Info(NamedTuple):
+    feat: _Feat
+    display: str
+    initial: str
+
+
+_SUFFIX_SEX = {"uli": "M", "ogli": "M", "oglu": "M", "ugli": "M", "ulu": "M", "kizi": "F",
+               "gizi": "F"}  # fmt: skip
+
+
+@lru_cache(maxsize=262144)
+def _info(tok: str) -> _Info:
+    letters = tok.rstrip(".")
+    key = name_key(tok)
+    n = len(letters)
+    dotted = tok.endswith(".")
+    if (dotted and n <= 2) or n == 1:
+        kind = "i"
+    elif letters.isupper() and _CONSONANTS_ONLY.match(letters):
+        kind = "g"
+    elif key in _SEPARATE_SUFFIX_KEYS:
+        kind = "s"
+    else:
+        kind = "w"
+    sur = surname_score(tok)
+    if kind == "s":
+        sex = _SUFFIX_SEX.get(key)
+        p_sig: tuple[float, float, str | None] = (
+            (4.0, 0.0, "sex: masculine patronymic")
+            if sex == "M"
+            else (0.0, 4.0, "sex: feminine patronymic")
+        )
+    else:
+        p_sig = _patronymic_signal(tok)
+    feat = _Feat(
+        kind=kind,
+        long=n > 1,
+        caps=letters.isupper(),
+        upper=letters.isupper() and n > 2,
+        patronymic=_is_patronymic(tok),
+        sur=sur,
+        giv=given_score(tok),
+        given_signal=_given_signal(tok),
+        surname_signal=_surname_signal(tok),
+        patronymic_signal=p_sig,
+        given_known=key in lexicon().given,
+        surname_known=sur >= 1.5,
+    )
+    return _Info(feat, _display(tok), _initial_letter(tok) if kind == "i" else "")
+
+
+class _Structure(NamedTuple):
+    surname: tuple[int, ...]
+    given: tuple[int, ...]
+    patronymic: tuple[int, ...]  # one token, or a word and its separate suffix
+    initials: tuple[tuple[int, int], ...]  # (token, letter index or -1 for a dotted one)
+    given_initial: int  # index into initials, or -1
+    patronymic_initial: int
+    order: str
+    sex: str
+    confidence: float
+    reasons: tuple[str, ...]
 
 
 @lru_cache(maxsize=262144)
@@ -221,254 +318,317 @@ def parse(name: str) -> ParsedName:
     """
     if not isinstance(name, str):
         name = "" if name is None else str(name)
-    script = script_of(name)
-    reasons: list[str] = []
-    raw = [m.group(0) for m in _TOKEN.finditer(name)]
-    # Words in brackets are aliases or notes (Мирас (Мирик)): kept apart, not parsed.
-    tokens: list[str] = []
+    script = _script(name)
+    # Names hold no digits: what follows the first one is a birth year, an age, an
+    # address (Оспанов Мирас, 1990 г.р.) and is not parsed (``original`` keeps it).
+    digit = _DIGIT.search(name)
+    tokens: list[str] = _TOKEN.findall(name[: digit.start()] if digit else name)
     aliases: list[str] = []
-    depth = 0
-    comma_after: set[int] = set()
-    for tok in raw:
-        if tok in "([":
-            depth += 1
-        elif tok in ")]":
-            depth = max(0, depth - 1)
-        elif tok in ",;":
-            if tokens:
-                comma_after.add(len(tokens) - 1)
-        elif depth:
-            aliases.append(tok)
-        else:
-            tokens.append(tok)
+    comma0 = False
+    if "(" in name or "[" in name or "," in name or ";" in name:
+        # Words in brackets are aliases or notes (Мирас (Мирик)): kept apart, not parsed.
+        kept: list[str] = []
+        depth = 0
+        for tok in tokens:
+            if tok in "([":
+                depth += 1
+            elif tok in ")]":
+                depth = max(0, depth - 1)
+            elif tok in ",;":
+                # Only "Surname, Given" is a convention; later commas separate other things.
+                comma0 = comma0 or len(kept) == 1
+            elif depth:
+                aliases.append(tok)
+            else:
+                kept.append(tok)
+        tokens = kept
     if not tokens:
         return ParsedName(
             original=name, script=script, aliases=tuple(aliases), reasons=("no letters",)
         )
-
-    letters = [t for t in tokens if len(t.rstrip(".")) > 1]
-    all_upper = bool(letters) and all(t.isupper() for t in letters)
-    any_upper = any(t.isupper() and len(t.rstrip(".")) > 2 for t in tokens)
-
-    initials: list[tuple[int, str]] = []
-    words: list[_Word] = []
-    for i, tok in enumerate(tokens):
-        if _is_initial(tok, all_upper):
-            letters_only = tok.rstrip(".")
-            if not tok.endswith(".") and len(letters_only) > 1:
-                initials.extend((i, ch) for ch in letters_only)
-            else:
-                initials.append((i, _initial_letter(tok)))
-            continue
-        key = name_key(tok)
-        if key in _SEPARATE_SUFFIX_KEYS and words and words[-1].index == i - 1:
-            prev = words[-1]
-            words[-1] = _Word(f"{prev.text} {tok}", name_key(f"{prev.text}{tok}"), prev.index)
-            words[-1].comma_after = i in comma_after
-            continue
-        words.append(_Word(tok, key, i, i in comma_after))
-
-    patronymic: _Word | None = None
-    pat_candidates = [w for w in words if " " in w.text or _is_patronymic(w.text)]
-    if pat_candidates and (len(words) > 1 or initials):
-        patronymic = pat_candidates[-1]
-        words = [w for w in words if w is not patronymic]
-        reasons.append("patronymic by suffix")
-
-    surname: list[_Word] = []
-    given: list[_Word] = []
-    order = "unknown"
-    margin = 0.0
-    if not words:
-        if patronymic is not None:
-            surname, patronymic = [patronymic], None
-            order = "surname_only"
-            reasons.append("only a patronymic-style word: taken as surname")
-    elif initials and len(words) == 1:
-        w = words[0]
-        sur, giv = surname_score(w.text), given_score(w.text)
-        if giv >= 3 and sur < 1 and initials[0][0] > w.index:
-            given, order = [w], "given_only"
-            reasons.append("given name with initials")
-        else:
-            surname, order = [w], "surname_only"
-            reasons.append("one word with initials: surname")
-        margin = abs(sur - giv) + 1.0
-    elif len(words) == 1:
-        w = words[0]
-        sur, giv = surname_score(w.text), given_score(w.text)
-        if patronymic is not None:
-            giv += 1.5  # Мирас Маратович: a patronymic follows a given name
-        if sur > giv:
-            surname, order = [w], "surname_only"
-        else:
-            given, order = [w], "given_only"
-        margin = abs(sur - giv)
-        reasons.append("single name word")
-    else:
-        sur_scores = [surname_score(w.text) for w in words]
-        giv_scores = [given_score(w.text) for w in words]
-        pat_pos = patronymic.index if patronymic is not None else None
-        totals: list[tuple[float, int]] = []
-        for s, w in enumerate(words):
-            total = sur_scores[s] + sum(g for j, g in enumerate(giv_scores) if j != s)
-            if any_upper and not all_upper and w.text.isupper():
-                total += 4.0
-            if w.comma_after:
-                total += 5.0
-            if pat_pos is not None:
-                if pat_pos > words[-1].index and s == 0:
-                    total += 1.0  # SURNAME Given Patronymic (official order)
-                elif pat_pos < w.index and s == len(words) - 1:
-                    total += 1.0  # Given Patronymic Surname (Russian formal order)
-            elif script in ("cyrillic", "mixed") and s == 0:
-                total += 0.6  # Russian-language lists put the surname first
-            elif script == "latin" and s == len(words) - 1:
-                total += 0.6  # the press puts it last
-            totals.append((total, s))
-        ranked = sorted(totals, key=lambda t: (-t[0], t[1]))
-        best = ranked[0][1]
-        margin = ranked[0][0] - ranked[1][0]
-        chosen = {best}
-        # Two adjacent surname-like words with given names left over: a double surname.
-        if len(words) >= 3:
-            for nb in (best + 1, best - 1):
-                if (
-                    0 <= nb < len(words)
-                    and sur_scores[nb] >= 3
-                    and giv_scores[nb] == 0
-                    and len(words) - 2 >= 1
-                ):
-                    chosen.add(nb)
-                    reasons.append("double surname")
-                    break
-        surname = [w for j, w in enumerate(words) if j in chosen]
-        given = [w for j, w in enumerate(words) if j not in chosen]
-        order = "surname_first" if surname[0].index < given[0].index else "given_first"
-        reasons.append(f"surname chosen by suffix/list/case, margin {margin:.1f}")
-
-    given_initial = patronymic_initial = None
-    if initials:
-        letters_i = [ch for _, ch in initials]
-        if not given:
-            given_initial = letters_i[0]
-            if len(letters_i) > 1 and patronymic is None:
-                patronymic_initial = letters_i[1]
-        elif patronymic is None:
-            patronymic_initial = letters_i[0]
-
-    surname_text = " ".join(_display(w.text) for w in surname) or None
-    given_text = " ".join(_display(w.text) for w in given) or None
-    patronymic_text = _display(patronymic.text) if patronymic is not None else None
-    sex, sex_reasons = sex_from_parts(surname_text, given_text, patronymic_text)
-    reasons.extend(sex_reasons)
-    confidence = _confidence(margin, surname_text, given_text, patronymic_text, initials)
-    if script in ("other", "mixed"):
-        confidence *= 0.8
+    infos = [_info(t) for t in tokens]
+    st = _structure(tuple(inf.feat for inf in infos), comma0, script)
+    patronymic = None
+    if len(st.patronymic) == 1:
+        patronymic = infos[st.patronymic[0]].display
+    elif st.patronymic:
+        first, suffix = st.patronymic
+        patronymic = f"{infos[first].display} {tokens[suffix].rstrip('.').lower()}"
+    letters = [infos[t].initial if i < 0 else tokens[t][i].upper() for t, i in st.initials]
     return ParsedName(
         original=name,
-        surname=surname_text,
-        given=given_text,
-        patronymic=patronymic_text,
-        given_initial=given_initial,
-        patronymic_initial=patronymic_initial,
-        sex=sex,
-        confidence=round(min(1.0, max(0.0, confidence)), 3),
+        surname=" ".join([infos[i].display for i in st.surname]) or None,
+        given=" ".join([infos[i].display for i in st.given]) or None,
+        patronymic=patronymic,
+        given_initial=letters[st.given_initial] if st.given_initial >= 0 else None,
+        patronymic_initial=(letters[st.patronymic_initial] if st.patronymic_initial >= 0 else None),
+        sex=st.sex,
+        confidence=st.confidence,
         script=script,
-        order=order,
+        order=st.order,
         aliases=tuple(aliases),
-        reasons=tuple(reasons),
+        reasons=st.reasons,
     )
 
 
-def _confidence(
-    margin: float,
-    surname: str | None,
-    given: str | None,
-    patronymic: str | None,
-    initials: Sequence[object],
-) -> float:
+@lru_cache(maxsize=65536)
+def _structure(feats: tuple[_Feat, ...], comma0: bool, script: str) -> _Structure:
+    """Which tokens are surname, given name, patronymic and initials; sex; confidence."""
+    reasons: list[str] = []
+    long_words = [f for f in feats if f.long]
+    all_upper = bool(long_words) and all(f.caps for f in long_words)
+    any_upper = not all_upper and any(f.upper for f in feats)
+
+    initials: list[tuple[int, int]] = []
+    # A word: (token indices, features that decide its role, position, comma after it)
+    words: list[tuple[tuple[int, ...], _Feat, bool]] = []
+    pat_feat: dict[int, _Feat] = {}
+    for i, f in enumerate(feats):
+        if f.kind == "i" or (f.kind == "g" and not all_upper):
+            if f.kind == "g":
+                initials.extend((i, j) for j in range(3 if f.upper else 2))
+            else:
+                initials.append((i, -1))
+            continue
+        if f.kind == "s" and words and words[-1][0][-1] == i - 1:
+            prev_idx, prev_feat, prev_comma = words[-1]
+            merged = prev_feat._replace(patronymic=True, patronymic_signal=f.patronymic_signal)
+            words[-1] = ((*prev_idx, i), merged, prev_comma)
+            pat_feat[len(words) - 1] = merged
+            continue
+        words.append(((i,), f, comma0 and i == 0))
+
+    patronymic: tuple[int, ...] = ()
+    p_feat: _Feat | None = None
+    if len(words) > 1 or initials:
+        for w in reversed(words):
+            if w[1].patronymic:
+                patronymic, p_feat = w[0], w[1]
+                words = [x for x in words if x is not w]
+                reasons.append("patronymic by suffix")
+                break
+
+    surname: list[int] = []
+    given: list[int] = []
+    order = "unknown"
+    margin = 0.0
+    if not words:
+        if patronymic:
+            surname, patronymic, p_feat = list(patronymic), (), None
+            order = "surname_only"
+            reasons.append("only a patronymic-style word: taken as surname")
+    elif initials and len(words) == 1:
+        idx, f, _ = words[0]
+        if f.giv >= 3 and f.sur < 1 and initials[0][0] > idx[0]:
+            given, order = list(idx), "given_only"
+            reasons.append("given name with initials")
+        else:
+            surname, order = list(idx), "surname_only"
+            reasons.append("one word with initials: surname")
+        margin = abs(f.sur - f.giv) + 1.0
+    elif len(words) == 1:
+        idx, f, _ = words[0]
+        giv = f.giv + (1.5 if patronymic else 0.0)  # Мирас Маратович
+        if f.sur > giv:
+            surname, order = list(idx), "surname_only"
+        else:
+            given, order = list(idx), "given_only"
+        margin = abs(f.sur - giv)
+        reasons.append("single name word")
+    else:
+        pat_code = ""
+        if patronymic:
+            pat_code = "after" if patronymic[0] > words[-1][0][0] else "before_last"
+        signature = tuple((f.sur, f.giv, any_upper and f.caps, c) for _, f, c in words)
+        chosen, margin, extra = _choose(signature, script, pat_code)
+        reasons.extend(extra)
+        surname = [i for j, w in enumerate(words) if j in chosen for i in w[0]]
+        given = [i for j, w in enumerate(words) if j not in chosen for i in w[0]]
+        order = "surname_first" if surname[0] < given[0] else "given_first"
+
+    given_initial = patronymic_initial = -1
+    if initials:
+        if not given:
+            given_initial = 0
+            if len(initials) > 1 and not patronymic:
+                patronymic_initial = 1
+        elif not patronymic:
+            patronymic_initial = 0
+
+    # Sex from the patronymic (strongest), the given-name list, then surname endings.
+    m = fem = 0.0
+    signals = []
+    if p_feat is not None:
+        signals.append(p_feat.patronymic_signal)
+    if given:
+        signals.append(feats[given[0]].given_signal)
+    if surname:
+        signals.append(feats[surname[0]].surname_signal)
+    for dm, df, why in signals:
+        m += dm
+        fem += df
+        if why:
+            reasons.append(why)
+    sex = _decide_sex(m, fem, reasons)
+
     base = 0.5 + 0.5 * math.tanh(max(margin, 0.0) / 3.0)
-    known = 0
-    total = 0
-    lex = lexicon()
+    known = total = 0
     if surname:
         total += 1
-        known += surname_score(surname) >= 1.5
+        known += feats[surname[0]].surname_known
     if given:
         total += 1
-        known += name_key(given.split()[0]) in lex.given
+        known += feats[given[0]].given_known
     if patronymic:
         base = min(1.0, base + 0.1)
     if total:
         base *= 0.8 + 0.2 * known / total
     if not surname or (not given and not initials):
         base *= 0.7
-    return base
+    if script in ("other", "mixed"):
+        base *= 0.8
+    return _Structure(
+        surname=tuple(surname),
+        given=tuple(given),
+        patronymic=patronymic,
+        initials=tuple(initials),
+        given_initial=given_initial,
+        patronymic_initial=patronymic_initial,
+        order=order,
+        sex=sex,
+        confidence=round(min(1.0, max(0.0, base)), 3),
+        reasons=tuple(reasons),
+    )
+
+
+def _decide_sex(m: float, f: float, reasons: list[str]) -> str:
+    if m >= 2 and f >= 2:
+        reasons.append("sex: conflicting signals")
+        return "U"
+    if m - f >= 1.5:
+        return "M"
+    if f - m >= 1.5:
+        return "F"
+    return "U"
+
+
+@lru_cache(maxsize=65536)
+def _choose(
+    signature: tuple[tuple[float, float, bool, bool], ...], script: str, pat_code: str
+) -> tuple[frozenset[int], float, tuple[str, ...]]:
+    """Which words form the surname, from each word's (surname score, given score,
+    UPPERCASE among mixed case, comma after) and where the patronymic stands."""
+    n = len(signature)
+    totals: list[tuple[float, int]] = []
+    for s, (sur, _giv, upper, comma) in enumerate(signature):
+        total = sur + sum(sig[1] for j, sig in enumerate(signature) if j != s)
+        if upper:
+            total += 4.0
+        if comma:
+            total += 5.0
+        if pat_code == "after" and s == 0:
+            total += 1.0  # SURNAME Given Patronymic (official order)
+        elif pat_code == "before_last" and s == n - 1:
+            total += 1.0  # Given Patronymic Surname (Russian formal order)
+        elif not pat_code and script in ("cyrillic", "mixed") and s == 0:
+            total += 0.6  # Russian-language lists put the surname first
+        elif not pat_code and script == "latin" and s == n - 1:
+            total += 0.6  # the press puts it last
+        totals.append((total, s))
+    ranked = sorted(totals, key=lambda t: (-t[0], t[1]))
+    best = ranked[0][1]
+    margin = ranked[0][0] - ranked[1][0]
+    chosen = {best}
+    reasons = [f"surname chosen by suffix/list/case, margin {margin:.1f}"]
+    # Two adjacent surname-like words with given names left over: a double surname.
+    if n >= 3:
+        for nb in (best + 1, best - 1):
+            if 0 <= nb < n and signature[nb][0] >= 3 and signature[nb][1] == 0:
+                chosen.add(nb)
+                reasons.append("double surname")
+                break
+    return frozenset(chosen), margin, tuple(reasons)
 
 
 _F_SURNAME = re.compile(r"(ova|eva|ina|aia|kizi)$")
 _M_SURNAME = re.compile(r"(ov|ev|in|ski|oi|ii|uli)$")
-_F_GIVEN = re.compile(r"(gul|gulim|aim)$")
+_F_GIVEN = re.compile(r"(gul|nul|gulim|aim)$")  # -нгуль folds to -nul
 _M_GIVEN = re.compile(r"(bek|bai|bol|bolat|sultan|gali|ulla|lan|mat|mahan)$")
+
+
+_Signal = tuple[float, float, str | None]
+
+
+@lru_cache(maxsize=65536)
+def _patronymic_signal(patronymic: str) -> _Signal:
+    sex = patronymic_sex(patronymic)
+    if sex == "M":
+        return 4.0, 0.0, "sex: masculine patronymic"
+    if sex == "F":
+        return 0.0, 4.0, "sex: feminine patronymic"
+    return 0.0, 0.0, None
+
+
+@lru_cache(maxsize=65536)
+def _given_signal(given: str) -> _Signal:
+    key = name_key(given.split()[0])
+    entry = lexicon().given.get(key)
+    if entry is not None:
+        if entry.sex == "M":
+            return 3.0, 0.0, "sex: given name listed as M"
+        if entry.sex == "F":
+            return 0.0, 3.0, "sex: given name listed as F"
+        return 0.0, 0.0, None
+    if not key:
+        return 0.0, 0.0, None
+    if _F_GIVEN.search(key):
+        return 0.0, 2.0, "sex: feminine given-name ending"
+    if _M_GIVEN.search(key):
+        return 2.0, 0.0, "sex: masculine given-name ending"
+    if key.endswith("a") and not key.endswith(("ulla", "sha", "ha")):
+        return 0.0, 1.0, None
+    return 0.0, 0.0, None
+
+
+@lru_cache(maxsize=65536)
+def _surname_signal(surname: str) -> _Signal:
+    key = name_key(surname.split()[0].split("-")[-1])
+    entry = lexicon().surnames.get(key)
+    if key in _KOREAN or (entry is not None and entry.sex == "U"):
+        return 0.0, 0.0, None
+    if entry is not None:
+        return (
+            (2.0, 0.0, "sex: surname form M")
+            if entry.sex == "M"
+            else (0.0, 2.0, "sex: surname form F")
+        )
+    if _F_SURNAME.search(key):
+        return 0.0, 2.0, "sex: feminine surname ending"
+    if _M_SURNAME.search(key):
+        return 2.0, 0.0, "sex: masculine surname ending"
+    return 0.0, 0.0, None
 
 
 def sex_from_parts(
     surname: str | None, given: str | None, patronymic: str | None
 ) -> tuple[str, tuple[str, ...]]:
-    """Sex from the patronymic (strongest), the given-name list, then surname endings."""
+    """Sex from the patronymic (strongest), the given-name list, then surname endings;
+    ``U`` when the signals are weak or contradict each other."""
     m = f = 0.0
     reasons: list[str] = []
-    if patronymic:
-        sex = patronymic_sex(patronymic)
-        if sex == "M":
-            m += 4
-            reasons.append("sex: masculine patronymic")
-        elif sex == "F":
-            f += 4
-            reasons.append("sex: feminine patronymic")
-    lex = lexicon()
-    if given:
-        key = name_key(given.split()[0])
-        entry = lex.given.get(key)
-        if entry is not None and entry.sex in ("M", "F"):
-            if entry.sex == "M":
-                m += 3
-            else:
-                f += 3
-            reasons.append(f"sex: given name listed as {entry.sex}")
-        elif entry is None and key:
-            if _F_GIVEN.search(key):
-                f += 2
-            elif _M_GIVEN.search(key):
-                m += 2
-            elif key.endswith("a") and not key.endswith(("ulla", "sha", "ha")):
-                f += 1
-    if surname:
-        key = name_key(surname.split()[0])
-        entry_s = lex.surnames.get(key)
-        if key in _KOREAN or (entry_s is not None and entry_s.sex == "U"):
-            pass
-        elif entry_s is not None:
-            if entry_s.sex == "M":
-                m += 2
-            else:
-                f += 2
-            reasons.append(f"sex: surname form {entry_s.sex}")
-        elif _F_SURNAME.search(key):
-            f += 2
-            reasons.append("sex: feminine surname ending")
-        elif _M_SURNAME.search(key):
-            m += 2
-            reasons.append("sex: masculine surname ending")
-    if m >= 2 and f >= 2:
-        reasons.append("sex: conflicting signals")
-        return "U", tuple(reasons)
-    if m - f >= 1.5:
-        return "M", tuple(reasons)
-    if f - m >= 1.5:
-        return "F", tuple(reasons)
-    return "U", tuple(reasons)
+    for part, signal in (
+        (patronymic, _patronymic_signal),
+        (given, _given_signal),
+        (surname, _surname_signal),
+    ):
+        if part:
+            dm, df, why = signal(part)
+            m += dm
+            f += df
+            if why:
+                reasons.append(why)
+    sex = _decide_sex(m, f, reasons)
+    return sex, tuple(reasons)
 
 
 def infer_sex(

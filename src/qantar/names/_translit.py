@@ -210,6 +210,12 @@ _TO_CYR: tuple[tuple[str, str], ...] = tuple(
             "ǵ": "ғ", "ı": "и", "ñ": "ң", "ń": "ң", "ö": "ө", "ó": "ө", "ū": "ұ", "ü": "ү",
             "ú": "ү", "ý": "у", "ş": "ш", "ç": "ч", "ž": "ж", "č": "ч", "š": "ш", "ŝ": "щ",
             "â": "я", "û": "ю", "è": "э", "ë": "ё", "ī": "і", "ì": "і",
+            # A glide between vowels: Saya → Сая, Zhumabayev → Жумабаев, Aliya → Алия.
+            **{
+                v + glide: cyr_v + cyr_g
+                for v, cyr_v in (("a", "а"), ("e", "е"), ("i", "и"), ("o", "о"), ("u", "у"))
+                for glide, cyr_g in (("ya", "я"), ("yu", "ю"), ("ye", "е"), ("yo", "ё"))
+            },
         }.items(),
         key=lambda kv: -len(kv[0]),
     )
@@ -248,6 +254,7 @@ def to_cyrillic(latin: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def script_of(text: str) -> str:
     """``cyrillic``, ``latin``, ``mixed``, ``other`` or ``empty`` by the letters present."""
     cyr = lat = other = 0

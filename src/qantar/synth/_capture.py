@@ -19,22 +19,9 @@ heterogeneity the marginal capture rate of a list drifts towards 1/2.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
-
-@dataclass(frozen=True)
-class CaptureSettings:
-    """How visible people are and how lists lean on each other; all effects can be set to 0."""
-
-    heterogeneity: float = 1.0
-    dependence: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.heterogeneity < 0:
-            raise ValueError("heterogeneity is a standard deviation: it must be >= 0")
 
 
 def logit(p: npt.ArrayLike) -> npt.NDArray[np.float64]:

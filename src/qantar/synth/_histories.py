@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qantar.model import Histories
-from qantar.synth._capture import capture_matrix
+from qantar.synth._capture import capture_matrix, logit
 
 DEFAULT_BASE = (0.45, 0.35, 0.3, 0.25, 0.2, 0.3, 0.4, 0.25)
 
@@ -63,6 +63,7 @@ def simulate_histories(
     dependence_groups: Sequence[Sequence[int]] | None = None,
     stratum_capture: Mapping[str, float] | None = None,
     list_names: Sequence[str] | None = None,
+    latent_classes: Sequence[tuple[float, Sequence[float]]] | None = None,
 ) -> SimulatedHistories:
     """Simulate capture histories of ``n`` true persons on ``n_lists`` lists.
 
@@ -76,6 +77,11 @@ def simulate_histories(
     - ``strata``: label -> share of the population (sizes by largest remainder);
       ``stratum_capture``: label -> shift of every list's logit in that stratum (e.g. -1 for
       a region the lists barely reach).
+    - ``latent_classes``: instead of the logit-normal model, a finite mixture
+      ``[(share, [p_1..p_L]), ...]``: persons fall into classes by share (largest remainder,
+      within each stratum) and lists are independent within a class — the generating model
+      of LCMCR, for studies where it is well specified. ``heterogeneity``, ``dependence``
+      and ``capture`` are then unused; ``stratum_capture`` still shifts the logits.
     """
     if n < 0:
         raise ValueError("n must be >= 0")
@@ -108,15 +114,18 @@ def simulate_histories(
             np.asarray([float(shift.get(label, 0.0)) for label in sizes], dtype=np.float64),
             list(sizes.values()),
         )[:, None] * np.ones((1, n_lists))
-    matrix = capture_matrix(
-        rng,
-        n,
-        base,
-        heterogeneity=heterogeneity,
-        dependence=dependence,
-        groups=groups,
-        offsets=offsets,
-    )
+    if latent_classes is not None:
+        matrix = _class_matrix(rng, n, n_lists, latent_classes, sizes, offsets)
+    else:
+        matrix = capture_matrix(
+            rng,
+            n,
+            base,
+            heterogeneity=heterogeneity,
+            dependence=dependence,
+            groups=groups,
+            offsets=offsets,
+        )
     histories = Histories.from_rows(names, matrix, labels)
     settings: dict[str, Any] = {
         "n": n,
@@ -128,6 +137,11 @@ def simulate_histories(
         "strata": dict(strata) if strata else None,
         "stratum_capture": dict(stratum_capture) if stratum_capture else None,
         "lists": list(names),
+        "latent_classes": (
+            [[float(w), [float(x) for x in p]] for w, p in latent_classes]
+            if latent_classes is not None
+            else None
+        ),
     }
     return SimulatedHistories(
         n=n,
@@ -138,6 +152,36 @@ def simulate_histories(
         matrix=matrix,
         person_strata=tuple(labels) if labels is not None else None,
     )
+
+
+def _class_matrix(
+    rng: np.random.Generator,
+    n: int,
+    n_lists: int,
+    classes: Sequence[tuple[float, Sequence[float]]],
+    sizes: Mapping[str, int] | None,
+    offsets: npt.NDArray[np.float64] | None,
+) -> npt.NDArray[np.uint8]:
+    if not classes:
+        raise ValueError("latent_classes needs at least one class")
+    probs = np.asarray([list(p) for _, p in classes], dtype=np.float64)
+    if probs.shape[1] != n_lists:
+        raise ValueError(f"each latent class needs {n_lists} capture probabilities")
+    if ((probs < 0) | (probs > 1)).any():
+        raise ValueError("capture probabilities must be between 0 and 1")
+    shares = {str(k): float(w) for k, (w, _) in enumerate(classes)}
+    membership = np.empty(n, dtype=np.int64)
+    start = 0
+    for block in (sizes or {"": n}).values():
+        counts = allocate(block, shares)
+        labels = np.repeat(np.arange(len(classes)), list(counts.values()))
+        membership[start : start + block] = rng.permutation(labels)
+        start += block
+    eta = logit(probs[membership])
+    if offsets is not None:
+        eta = eta + offsets
+    p = 1.0 / (1.0 + np.exp(-eta))
+    return (rng.random((n, n_lists)) < p).astype(np.uint8)
 
 
 def _default_base(n_lists: int) -> list[float]:

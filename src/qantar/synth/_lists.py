@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from qantar.names import russify, transliterate
+from qantar.names import transliterate
 from qantar.synth._people import Person, name_data
 from qantar.synth._text import format_date, place_names, slip_date, typos
 
@@ -76,30 +76,28 @@ LIST_SPECS: dict[str, ListSpec] = {
     "official": ListSpec(
         "official", "official", 0.7, 0.0, noise=0.3, duplicates=0.01, fmt="csv",
         id_header="№",
-        headers=("№", "ФИО", "Дата рождения", "Дата смерти", "Место гибели", "Статус"),
+        headers=("№", "ФИО", "Дата рождения", "Дата смерти", "Место гибели", "Примечание"),
         delimiter=";", shifts={"security": 2.5},
     ),
     "ngo": ListSpec(
         "ngo", "ngo", 0.45, 0.3, noise=0.7, duplicates=0.06, fmt="xlsx", id_header="№",
-        # Kazakh headers where qantar's importer knows them; Russian ones otherwise, as
-        # bilingual NGO sheets mix them.
-        headers=("№", "Аты-жөні", "Жынысы", "Туған күні", "Жасы", "Дата гибели", "Город",
-                 "Статус"),
+        headers=("№", "Аты-жөні", "Жынысы", "Туған күні", "Жасы", "Қаза тапқан күні",
+                 "Қаласы", "Мәртебесі"),
         shifts={"security": -2.0, "outside_almaty": -0.5},
     ),
     "press": ListSpec(
         "press", "media", 0.25, 0.05, noise=0.8, duplicates=0.1, fmt="csv",
         id_header="record id",
-        headers=("record id", "Name", "Age", "Date of death", "City", "Status"),
+        headers=("record id", "Name", "Age", "Date of death", "City", "Status", "Notes"),
         shifts={"security": 1.0, "outside_almaty": -0.7, "minor": 1.0, "female": 0.5},
     ),
     "hotline": ListSpec(
         "hotline", "family", 0.3, 0.25, noise=2.5, duplicates=0.15, fmt="xlsx", id_header="id",
-        headers=("id", "ФИО", "Возраст", "Пол", "Город", "Дата гибели", "Статус"),
+        headers=("id", "ФИО", "Возраст", "Пол", "Город", "Дата гибели", "Статус", "Комментарий"),
         shifts={"security": -2.5, "outside_almaty": -0.3},
     ),
     "morgue": ListSpec(
-        "morgue", "morgue", 0.6, 0.0, noise=0.8, duplicates=0.02, fmt="csv", id_header="№",
+        "morgue", "morgue", 0.6, 0.0, noise=0.5, duplicates=0.02, fmt="csv", id_header="№",
         headers=("№", "ФИО", "Пол", "Возраст", "Дата смерти", "Место гибели"),
         places=ALMATY_AREA,
     ),
@@ -116,13 +114,18 @@ class Renderer:
         self.cor = corruption
         self.rnd = rnd
         self._fn: Callable[[Person], dict[str, str]] = getattr(self, "_" + spec.name)
+        self._rates = {
+            f.name: corruption.rate(f.name, spec.noise)
+            for f in fields(corruption)
+            if f.name != "scale"
+        }
 
     def __call__(self, person: Person) -> dict[str, str]:
         return self._fn(person)
 
     # -- shared pieces -------------------------------------------------------------------
     def p(self, name: str) -> bool:
-        return self.rnd.random() < self.cor.rate(name, self.spec.noise)
+        return self.rnd.random() < self._rates[name]
 
     def date(self, date: dt.date, style: str, *, missing: str = "missing_date") -> str:
         if self.p(missing):
@@ -142,7 +145,7 @@ class Renderer:
         return person.age
 
     def typos(self, text: str) -> str:
-        return typos(text, self.cor.rate("typo", self.spec.noise), self.rnd)
+        return typos(text, self._rates["typo"], self.rnd)
 
     def place_ru(self, person: Person, *, prefix: str = "г. ") -> str:
         names = place_names()[person.place_id]
@@ -167,11 +170,11 @@ class Renderer:
         if names.region_ru and person.place_id not in ("almaty",) and self.rnd.random() < 0.3:
             place = f"{names.region_ru}, г. {names.ru}"
         return {
-            "ФИО": russify(name),
+            "ФИО": name,
             "Дата рождения": birth,
             "Дата смерти": self.date(person.date, "dmy"),
             "Место гибели": place,
-            "Статус": self._official_status(person),
+            "Примечание": self._official_status(person),
         }
 
     def _official_status(self, person: Person) -> str:
@@ -210,9 +213,9 @@ class Renderer:
             "Жынысы": "" if self.p("missing_sex") else ("ер" if person.sex == "M" else "әйел"),
             "Туған күні": self.date(person.birth, "iso", missing="missing_birth"),
             "Жасы": str(self.age(person)) if self.rnd.random() < 0.8 else "",
-            "Дата гибели": ("" if person.event != "killed" else self.date(person.date, "iso")),
-            "Город": place,
-            "Статус": self._ngo_status(person),
+            "Қаза тапқан күні": ("" if person.event != "killed" else self.date(person.date, "iso")),
+            "Қаласы": place,
+            "Мәртебесі": self._ngo_status(person),
         }
 
     def _ngo_status(self, person: Person) -> str:
@@ -238,19 +241,18 @@ class Renderer:
         city = names.en
         if self.p("place_variant") and names.en_variants:
             city = self.rnd.choice(names.en_variants)
-        if person.event == "detained":
-            status = "detained"
-        elif person.role == "civilian":
-            status = "civilian"
-        else:
-            status = {"police": "police officer", "national_guard": "National Guard",
-                      "military": "soldier"}[person.role]  # fmt: skip
+        status = "detained" if person.event == "detained" else "killed"
+        note = {"civilian": "", "police": "police officer", "national_guard": "National Guard",
+                "military": "soldier"}[person.role]  # fmt: skip
+        if person.role == "civilian" and person.event == "killed" and self.rnd.random() < 0.3:
+            note = self.rnd.choice(("shot", "gunshot wound", "died in hospital", "bystander"))
         return {
             "Name": self.typos(name),
             "Age": str(self.age(person)) if self.rnd.random() < 0.85 else "",
             "Date of death": "" if person.event != "killed" else self.date(person.date, "en_long"),
             "City": city,
             "Status": status,
+            "Notes": note,
         }
 
     def _hotline(self, person: Person) -> dict[str, str]:
@@ -282,10 +284,14 @@ class Renderer:
         if self.p("place_variant"):
             city = self.rnd.choice((*names.ru_variants, names.ru.lower(), "г." + names.ru))
         if person.event == "detained":
-            status = self.rnd.choices(("задержан", "пропал без вести", "нет связи"), (6, 3, 1))[0]
+            status = self.rnd.choices(("задержан", "пропал без вести", ""), (6, 3, 1))[0]
         else:
-            status = self.rnd.choices(("погиб", "пропал без вести", "нет связи", ""),
-                                      (7, 2, 1, 1))[0]  # fmt: skip
+            status = self.rnd.choices(("погиб", "пропал без вести", ""), (7, 2, 1))[0]
+        note = self.rnd.choices(
+            ("", "звонила сестра", "звонил брат", "звонила мать", "нет связи с 5 января",
+             "тело опознано", "ищут в моргах", "перезвонить"),
+            (12, 2, 2, 2, 1, 1, 1, 1),
+        )[0]  # fmt: skip
         sex = "" if self.rnd.random() < 0.5 else ("м" if person.sex == "M" else "ж")
         return {
             "ФИО": name,
@@ -294,6 +300,7 @@ class Renderer:
             "Город": city,
             "Дата гибели": (self.date(person.date, "ru_long") if person.event == "killed" else ""),
             "Статус": status,
+            "Комментарий": note,
         }
 
     def _morgue(self, person: Person) -> dict[str, str]:
@@ -307,7 +314,7 @@ class Renderer:
             pat = person.patronymic(kazakh_letters=False)
             if pat and not self.p("drop_patronymic"):
                 initials += pat[0] + "."
-            name = f"{self.typos(russify(person.surname_ru))} {initials}"
+            name = f"{self.typos(person.surname_ru)} {initials}"
             age = str(self.age(person))
         # The register dates intake: often the day after death.
         date = person.date + dt.timedelta(days=1) if self.rnd.random() < 0.2 else person.date

@@ -18,6 +18,7 @@ from generic frequency lists.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,9 @@ class Person:
         return russian_patronymic(self.father_ru, self.sex)
 
 
+_VOWELS = frozenset("аеёиоуыэюяәөұүі")
+
+
 def russian_patronymic(father: str, sex: str) -> str:
     """Сергей → Сергеевич/Сергеевна, Нурлан → Нурланович, Илья → Ильич, Али → Алиевич."""
     male = sex != "F"
@@ -80,7 +84,9 @@ def russian_patronymic(father: str, sex: str) -> str:
     if low == "илья":
         return "Ильич" if male else "Ильинична"
     if low.endswith("ий"):
-        stem = father[:-2] + "ь"
+        # Дмитрий → Дмитриевич after two consonants, Юрий → Юрьевич after one.
+        cluster = len(low) > 3 and low[-3] not in _VOWELS and low[-4] not in _VOWELS
+        stem = father[:-2] + ("и" if cluster else "ь")
         return stem + ("евич" if male else "евна")
     if low.endswith("й"):
         return father[:-1] + ("евич" if male else "евна")
@@ -101,12 +107,21 @@ class _Pool:
     kk: tuple[str, ...]
     p: np.ndarray
 
+    @property
+    def cum(self) -> list[float]:
+        return _cumulative(self.p)
+
+
+def _cumulative(p: np.ndarray) -> list[float]:
+    return [float(x) for x in np.cumsum(p)]
+
 
 @dataclass(frozen=True)
 class NameData:
     given: dict[tuple[str, str], _Pool]  # (tradition, sex) -> pool
     fathers: dict[str, _Pool]  # tradition -> male full names
-    surnames: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], np.ndarray]]
+    # tradition -> (masculine forms, feminine forms, Kazakh-letter forms, cumulative weights)
+    surnames: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], list[float]]]
     diminutives: dict[str, tuple[str, ...]]  # full Russian given name -> diminutives
     kk_of_ru: dict[str, str]
 
@@ -118,10 +133,16 @@ def _weight(row: Mapping[str, str]) -> float:
     return max(base, float(bns) / 400.0) if bns else base
 
 
-def _pool(rows: Sequence[Mapping[str, str]], extra: Sequence[str] = ()) -> _Pool:
+def _pool(
+    rows: Sequence[Mapping[str, str]], extra: Sequence[str] = (), shared_weight: float = 1.0
+) -> _Pool:
     ru = [r["name_cyrillic"] for r in rows] + list(extra)
     kk = [r["name_kk"] or r["name_cyrillic"] for r in rows] + list(extra)
-    w = np.asarray([_weight(r) for r in rows] + [2.0**4] * len(extra), dtype=np.float64)
+    w = np.asarray(
+        [_weight(r) * (shared_weight if r["origin"] == "shared" else 1.0) for r in rows]
+        + [2.0**4] * len(extra),
+        dtype=np.float64,
+    )
     return _Pool(tuple(ru), tuple(kk), w / w.sum())
 
 
@@ -159,7 +180,10 @@ def name_data() -> NameData:
         for sex in ("M", "F"):
             rows = [r for r in full if r["origin"] in origins and r["gender"] == sex]
             extra = _UYGHUR_GIVEN[sex] if tradition == "uyghur" else ()
-            given[(tradition, sex)] = _pool(rows, extra)
+            # The frequency classes cover all of Central Asia, where Тимур or Руслан are
+            # commoner than among Kazakhs: halve shared names for Kazakhs.
+            shared = 0.5 if tradition == "kazakh" else 1.0
+            given[(tradition, sex)] = _pool(rows, extra, shared)
         fathers[tradition] = given[(tradition, "M")]
     surname_rows = read_csv("kz/surnames.csv")
     surnames = {}
@@ -177,7 +201,7 @@ def name_data() -> NameData:
                 [float(r["count_moj_2014"]) / 2000.0 if r["count_moj_2014"] else 4.0 for r in rows]
             )
         kk = [kazakh_surname(s, kk_of_ru) if tradition == "kazakh" else s for s in m]
-        surnames[tradition] = (tuple(m), tuple(f), tuple(kk), w / w.sum())
+        surnames[tradition] = (tuple(m), tuple(f), tuple(kk), _cumulative(w / w.sum()))
     diminutives: dict[str, list[str]] = {}
     for r in given_rows:
         if r["kind"] == "diminutive" and r["origin"] == "russian":
@@ -217,8 +241,9 @@ class PopulationSettings:
     security_share: float = 19 / 238
     male_share_civilian: float = 0.9
     minors_share: float = 0.03
+    # Tradition -> share, for every place (default: a mix by area, see _TRADITIONS_BY_AREA).
     traditions: Mapping[str, float] | None = None
-    # killed: day offsets from 4 January 2022 and their weights (5-7 January dominate).
+    # How Kazakhs' papers write the patronymic: "ru" (-ович), "kk" (-ұлы), "none".
     kazakh_patronymic: Mapping[str, float] | None = None
 
 
@@ -324,6 +349,7 @@ def make_population(
         u_g = rng.random(n)
         u_s = rng.random(n)
         u_f = rng.random(n)
+        cums = {key: pool.cum for key, pool in data.given.items()}
         for i in range(n):
             place = places[i]
             role = ROLES[1 + int(u_role[i])] if security[i] else "civilian"
@@ -340,9 +366,9 @@ def make_population(
             traditions = settings.traditions or _TRADITIONS_BY_AREA[_AREA.get(place, "other")]
             tradition = _pick(traditions, float(u_trad[i]))
             pool = data.given[(tradition, sex)]
-            gi = _pick_index(pool.p, float(u_g[i]))
+            gi = _pick_index(cums[(tradition, sex)], float(u_g[i]))
             fathers = data.fathers[tradition]
-            fi = _pick_index(fathers.p, float(u_f[i]))
+            fi = _pick_index(cums[(tradition, "M")], float(u_f[i]))
             sm, sf, skk, sp = data.surnames[tradition]
             si = _pick_index(sp, float(u_s[i]))
             surname_ru = sm[si] if sex == "M" else sf[si]
@@ -392,8 +418,8 @@ def _pick(weights: Mapping[str, float], u: float) -> str:
     return next(reversed(list(weights)))
 
 
-def _pick_index(p: np.ndarray, u: float) -> int:
-    return min(int(np.searchsorted(np.cumsum(p), u, side="right")), len(p) - 1)
+def _pick_index(cum: list[float], u: float) -> int:
+    return min(bisect.bisect_right(cum, u), len(cum) - 1)
 
 
 def _birth(date: dt.date, age: int, u: float) -> dt.date:

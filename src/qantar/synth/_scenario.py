@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -117,14 +117,34 @@ class Scenario:
             for rid, pid in zip(sl.record_ids, sl.person_ids, strict=True)
         ]
 
-    def histories(self, event: str = "killed") -> Histories:
-        """Capture histories of the true persons of one event (the killed by default)."""
-        mask = np.asarray([p.event == event for p in self.persons], dtype=bool)
-        return Histories.from_rows(self.list_names, self.captured[mask])
+    def histories(self, event: str = "killed", *, by: str | None = None) -> Histories:
+        """Capture histories of the true persons of one event (the killed by default).
+
+        ``by`` stratifies them: ``"area"`` (Almaty and its towns / elsewhere), ``"place"``
+        (gazetteer id), ``"role"`` (civilian / security), ``"sex"``.
+        """
+        chosen = [i for i, p in enumerate(self.persons) if p.event == event]
+        rows = self.captured[chosen]
+        if by is None:
+            return Histories.from_rows(self.list_names, rows)
+        labels = [_stratum(self.persons[i], by) for i in chosen]
+        return Histories.from_rows(self.list_names, rows, labels)
 
     @property
     def n_killed(self) -> int:
         return sum(p.event == "killed" for p in self.persons)
+
+
+def _stratum(person: Person, by: str) -> str:
+    if by == "area":
+        return "almaty" if person.place_id in ("almaty", "talgar", "esik") else "other"
+    if by == "place":
+        return person.place_id
+    if by == "role":
+        return "civilian" if person.role == "civilian" else "security"
+    if by == "sex":
+        return person.sex
+    raise ValueError(f"unknown stratification {by!r}; use area, place, role or sex")
 
 
 def _seed_for(seed: int, *path: int) -> np.random.Generator:
@@ -166,12 +186,23 @@ def _offsets_and_eligible(
     return offsets, eligible
 
 
-def generate(config: ScenarioConfig | None = None, seed: int = 7) -> Scenario:
-    """A scenario drawn from ``config`` with ``seed``: same seed, same scenario."""
+def generate(
+    config: ScenarioConfig | None = None,
+    seed: int = 7,
+    *,
+    on_step: Callable[[str], None] | None = None,
+) -> Scenario:
+    """A scenario drawn from ``config`` with ``seed``: same seed, same scenario.
+
+    ``on_step`` is called after each stage (population, capture, each list) with its name,
+    for progress bars; see :func:`steps` for how many there are.
+    """
     config = config or ScenarioConfig()
+    step = on_step or (lambda _: None)
     specs = config.specs()
     persons = make_population(_seed_for(seed, 1), config.n, config.detainees, config.population)
     base = [(config.capture or {}).get(s.name, s.capture_killed) for s in specs]
+    step("population")
     offsets, eligible = _offsets_and_eligible(persons, specs, base)
     index = {s.name: j for j, s in enumerate(specs)}
     groups = [
@@ -187,6 +218,7 @@ def generate(config: ScenarioConfig | None = None, seed: int = 7) -> Scenario:
         offsets=offsets,
     )
     captured &= eligible.astype(np.uint8)
+    step("capture")
     encoding_draw = _seed_for(seed, 3).random()
     lists: dict[str, SourceList] = {}
     for j, spec in enumerate(specs):
@@ -198,7 +230,13 @@ def generate(config: ScenarioConfig | None = None, seed: int = 7) -> Scenario:
         lists[spec.name] = _render_list(
             spec, [p for i, p in enumerate(persons) if captured[i, j]], config, rnd, encoding
         )
+        step(spec.name)
     return Scenario(config=config, seed=seed, persons=persons, lists=lists, captured=captured)
+
+
+def steps(config: ScenarioConfig) -> int:
+    """How many times :func:`generate` calls ``on_step``."""
+    return 2 + len(config.lists)
 
 
 def _render_list(
@@ -225,8 +263,14 @@ def _render_list(
     else:
         rnd.shuffle(drafts)
     headers = spec.headers
+    known = set(headers)
     rows: list[tuple[str, ...]] = []
     for k, (_, values) in enumerate(drafts, start=1):
+        if not known.issuperset(values):
+            stray = (
+                set(values) - known
+            )  # a renderer writing a column its list does not have: a bug, not data
+            raise RuntimeError(f"{spec.name} renderer wrote unknown columns {sorted(stray)}")
         values = {**values, spec.id_header: _record_id(spec.name, k)}
         rows.append(tuple(values.get(h, "") for h in headers))
     return SourceList(

@@ -1,0 +1,350 @@
+"""`qantar entities`, `qantar accountability`, `qantar screen` and `qantar dossier`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from qantar.cli._common import console, open_project, print_json
+from qantar.errors import InputError
+
+entities_app = typer.Typer(
+    help="The register of officials, units, posts, relations and assets (FollowTheMoney).",
+    no_args_is_help=True,
+)
+acc_app = typer.Typer(
+    help="Chain of command, responsibility links, victim publication, contrary information.",
+    no_args_is_help=True,
+)
+
+Fmt = Annotated[str, typer.Option("--format", help="table or json")]
+
+
+def _row(table: Table, *values: str) -> None:
+    """Cells as plain text: a name or URL with [brackets] is not Rich markup."""
+    table.add_row(*(Text(v) for v in values))
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        raise InputError(f"--format is table or json, not {fmt!r}")
+
+
+@entities_app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="FtM JSON lines (e.g. from OpenSanctions, Aleph).")],
+    fmt: Fmt = "table",
+) -> None:
+    """Read FtM entities into the register (an entity with a known id is replaced)."""
+    from qantar.accountability import import_entities
+
+    _check_format(fmt)
+    project = open_project()
+    with Progress(
+        TextColumn("importing entities"), BarColumn(), TextColumn("{task.completed}"),
+        console=console, transient=True, disable=fmt == "json",
+    ) as progress:  # fmt: skip
+        task = progress.add_task("import", total=None)
+        result = import_entities(project, file, on_progress=lambda n: progress.advance(task, n))
+    if fmt == "json":
+        print_json(result.__dict__)
+        return
+    console.print(f"read {result.read}, stored {result.stored} ({result.replaced} replaced)")
+    if result.cleaned:
+        console.print(
+            f"{len(result.cleaned)} value(s) changed or dropped by FtM cleaning, e.g. "
+            f"{result.cleaned[0]}",
+            markup=False,
+        )
+
+
+@entities_app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", help="FtM JSON lines file to write.")],
+    strict: Annotated[
+        bool, typer.Option(help="Refuse to write when an entity does not validate.")
+    ] = True,
+    fmt: Fmt = "table",
+) -> None:
+    """Write the register as FtM JSON lines, validated with followthemoney's model."""
+    from qantar.accountability import export_entities
+
+    _check_format(fmt)
+    result = export_entities(open_project(), out, strict=strict)
+    if fmt == "json":
+        print_json(result.__dict__)
+        return
+    console.print(f"wrote {result.written} entities to {result.path}", markup=False)
+    for entity_id, problems in result.problems.items():
+        console.print(f"  {entity_id}: {'; '.join(problems)}", markup=False)
+
+
+@entities_app.command("add")
+def add_cmd(
+    schema: Annotated[str, typer.Argument(help="FtM schema: Person, PublicBody, Occupancy...")],
+    prop: Annotated[
+        list[str], typer.Option("--prop", help="property=value (repeat; ids for references)")
+    ],
+    confidence: Annotated[
+        float | None, typer.Option(help="Confidence of this claim, 0 to 1.")
+    ] = None,
+    entity_id: Annotated[str | None, typer.Option("--id", help="Id (default: random).")] = None,
+    fmt: Fmt = "table",
+) -> None:
+    """Add one entity by hand (values are cleaned by FtM)."""
+    from followthemoney import model
+
+    from qantar.accountability import make, save_entity, validate_entity
+    from qantar.accountability._entities import entity_to_dict
+
+    _check_format(fmt)
+    if model.get(schema) is None:
+        raise InputError(f"{schema!r} is not an FtM schema", field="schema")
+    values: dict[str, list[str]] = {}
+    for item in prop:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--prop {item!r} is not property=value", field="prop")
+        if model[schema].get(name.strip()) is None:
+            raise InputError(f"{schema} has no property {name.strip()!r}", field="prop")
+        values.setdefault(name.strip(), []).append(value.strip())
+    entity = make(schema, id=entity_id, **values)
+    if confidence is not None:
+        if not 0.0 <= confidence <= 1.0:
+            raise InputError("confidence must be between 0 and 1", field="confidence")
+        entity.context["qantar_confidence"] = confidence
+    problems = validate_entity(entity_to_dict(entity))
+    if problems:
+        raise InputError("; ".join(problems), field="prop")
+    saved = save_entity(open_project(), entity)
+    if fmt == "json":
+        print_json(entity_to_dict(entity))
+    else:
+        console.print(saved, markup=False)
+
+
+@entities_app.command("list")
+def list_cmd(
+    schema: Annotated[str | None, typer.Option(help="Only this FtM schema.")] = None,
+    fmt: Fmt = "table",
+) -> None:
+    """The register's entities: id, schema, caption."""
+    from qantar.accountability import load_entities
+
+    _check_format(fmt)
+    items = load_entities(open_project(), [schema] if schema else None)
+    rows = [{"id": e.id, "schema": e.schema.name, "caption": e.caption} for e in items]
+    if fmt == "json":
+        print_json(rows)
+        return
+    table = Table("id", "schema", "caption")
+    for r in rows:
+        _row(table, str(r["id"]), str(r["schema"]), str(r["caption"]))
+    console.print(table)
+
+
+@acc_app.command("who")
+def who_cmd(
+    unit: Annotated[str, typer.Option("--unit", help="Unit id or name (any script).")],
+    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD")],
+    place: Annotated[str | None, typer.Option("--place", help="Place name (any script).")] = None,
+    fmt: Fmt = "table",
+) -> None:
+    """Who was responsible for a unit (and up its chain of command) in a place on a date."""
+    from qantar.accountability import who_was_responsible
+
+    _check_format(fmt)
+    answer = who_was_responsible(open_project(), unit, date, place=place)
+    if fmt == "json":
+        print_json(answer.to_dict())
+        return
+    console.print(f"{answer.unit} on {answer.date}" + (f" in {place}" if place else ""),
+                  markup=False)  # fmt: skip
+    chain = Table("unit", "under", "from", "to", "kind", "source")
+    for link in answer.chain:
+        _row(chain, link.unit, link.parent, link.start or "", link.end or "", link.kind,
+                      " ".join(link.source.url))  # fmt: skip
+    console.print(chain)
+    table = Table("person", "post", "unit", "level", "from", "to", "conf", "sources")
+    for r in answer.responsible:
+        _row(
+            table,
+            r.person, r.post, r.unit, str(r.level), r.start or "?", r.end or "?",
+            f"{r.confidence:.2f}", " ".join(u for s in r.sources for u in s.url),
+        )  # fmt: skip
+    console.print(table)
+    for caveat in answer.caveats:
+        console.print(f"caveat: {caveat}", markup=False)
+
+
+@acc_app.command("link")
+def link_cmd(
+    actor: Annotated[str, typer.Option(help="Entity id of the official or unit.")],
+    incident: Annotated[int, typer.Option(help="Incident id (`qantar incident list`).")],
+    role: Annotated[str, typer.Option(help="ordered, commanded, executed, aided, covered_up")],
+    source: Annotated[str, typer.Option(help="Where the link comes from.")],
+    confidence: Annotated[float, typer.Option(help="0 to 1.")],
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="Evidence SHA-256 (or prefix).")
+    ] = None,
+    victim_record: Annotated[
+        list[int] | None, typer.Option("--victim-record", help="Registry record id.")
+    ] = None,
+    victim_person: Annotated[
+        list[str] | None, typer.Option("--victim-person", help="Linkage person id.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Victim category for all victims given.")
+    ] = None,
+    abuse: Annotated[
+        list[str] | None, typer.Option("--abuse", help="Abuse category (default: from type).")
+    ] = None,
+    fmt: Fmt = "table",
+) -> None:
+    """Tie an official or a unit to an incident, with evidence and victims."""
+    from qantar.accountability import Victim, link_responsibility
+
+    _check_format(fmt)
+    victims = [Victim(record_id=r, category=category) for r in victim_record or []]
+    victims += [Victim(person_id=p, category=category) for p in victim_person or []]
+    link_id = link_responsibility(
+        open_project(), actor=actor, incident=incident, role=role, source=source,
+        confidence=confidence, evidence_items=evidence or [], victims=victims, abuses=abuse,
+    )  # fmt: skip
+    if fmt == "json":
+        print_json({"id": link_id})
+    else:
+        console.print(f"responsibility link {link_id} recorded")
+
+
+@acc_app.command("links")
+def links_cmd(
+    actor: Annotated[str | None, typer.Option(help="Only this entity id.")] = None,
+    fmt: Fmt = "table",
+) -> None:
+    """Responsibility links with their evidence and victim references (ids only)."""
+    from qantar.accountability import responsibilities
+
+    _check_format(fmt)
+    rows = responsibilities(open_project(), actor)
+    if fmt == "json":
+        print_json(rows)
+        return
+    table = Table("id", "actor", "incident", "role", "abuses", "conf", "evidence", "victims")
+    for r in rows:
+        _row(
+            table,
+            str(r["id"]), r["actor_id"], str(r["incident_id"]), r["role"],
+            ", ".join(r["abuses"]), f"{r['confidence']:.2f}", str(len(r["evidence"])),
+            str(len(r["victims"])),
+        )  # fmt: skip
+    console.print(table)
+
+
+@acc_app.command("publishable")
+def publishable_cmd(
+    basis: Annotated[str, typer.Option(help="Why: consent recorded on..., officially published")],
+    record: Annotated[int | None, typer.Option(help="Registry record id.")] = None,
+    person: Annotated[str | None, typer.Option(help="Linkage person id.")] = None,
+    withhold: Annotated[bool, typer.Option(help="Record a decision to withhold.")] = False,
+) -> None:
+    """Decide that a victim's name may (or may not) appear in dossiers."""
+    from qantar.accountability import mark_victim_publishable
+
+    decision = mark_victim_publishable(
+        open_project(), record_id=record, person_id=person, publishable=not withhold, basis=basis
+    )
+    console.print(f"publication decision {decision} recorded")
+
+
+@acc_app.command("contrary")
+def contrary_cmd(
+    statement: Annotated[str, typer.Option(help="The contrary or exculpatory information.")],
+    source: Annotated[str, typer.Option(help="Its source.")],
+    subject: Annotated[str | None, typer.Option(help="Entity id it concerns.")] = None,
+    incident: Annotated[int | None, typer.Option(help="Incident id it concerns.")] = None,
+    response: Annotated[str | None, typer.Option(help="The submitter's response.")] = None,
+) -> None:
+    """Record contrary information for dossiers (section H)."""
+    from qantar.accountability import add_contrary
+
+    cid = add_contrary(open_project(), statement=statement, source=source, subject=subject,
+                       incident=incident, response=response)  # fmt: skip
+    console.print(f"contrary information {cid} recorded")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(entities_app, name="entities")
+    app.add_typer(acc_app, name="accountability")
+
+    @app.command("screen")
+    def screen_cmd(
+        against: Annotated[Path, typer.Option("--against", help="FtM JSON lines list.")],
+        threshold: Annotated[float, typer.Option(help="Score for match = true.")] = 0.8,
+        dataset: Annotated[
+            str | None, typer.Option(help="List name when entities carry no 'datasets'.")
+        ] = None,
+        only_matches: Annotated[bool, typer.Option(help="Leave out near-misses.")] = False,
+        fmt: Fmt = "table",
+    ) -> None:
+        """Screen the register's persons and units against a sanctions or PEP list."""
+        from qantar.accountability import screen
+
+        _check_format(fmt)
+        results = screen(open_project(), against, threshold=threshold, dataset=dataset)
+        if only_matches:
+            results = [m for m in results if m.match]
+        if fmt == "json":
+            print_json([m.to_dict() for m in results])
+            return
+        table = Table("query", "match", "list", "score", "match?", "reasons")
+        for m in results:
+            verdict = "yes" if m.match else "no"
+            if m.match and m.flags and not m.confirms_listing:
+                verdict = "yes, NOT a confirmation"
+            _row(
+            table,
+                m.query_name, f"{m.match_name} ({m.match_id})", ", ".join(m.datasets),
+                f"{m.score:.2f}", verdict, "; ".join(m.reasons),
+            )  # fmt: skip
+        console.print(table)
+        for flag in {f.dataset: f for m in results if m.match for f in m.flags}.values():
+            console.print(f"CAUTION ({flag.dataset}): {flag.caution}", markup=False)
+
+    @app.command("dossier")
+    def dossier_cmd(
+        person: Annotated[str, typer.Argument(help="Entity id or name of the target.")],
+        regime: Annotated[str, typer.Option(help="us-gloMag, uk-ghr or eu-ghr")],
+        out: Annotated[Path, typer.Option("--out", help="PDF to write (HTML is kept beside).")],
+        against: Annotated[
+            Path | None, typer.Option(help="Screen the target against this FtM list too.")
+        ] = None,
+        threshold: Annotated[float, typer.Option(help="Screening threshold.")] = 0.8,
+        version: Annotated[str, typer.Option(help="Dossier version.")] = "1",
+        fmt: Fmt = "table",
+    ) -> None:
+        """A sanctions submission dossier (PDF + HTML) for one person under one regime."""
+        from qantar.accountability._dossier import write_dossier
+
+        _check_format(fmt)
+        with console.status("building the dossier", spinner="dots"):
+            result = write_dossier(
+                open_project(), person, regime, out, against=against, threshold=threshold,
+                version=version,
+            )  # fmt: skip
+        if fmt == "json":
+            print_json(result.to_dict())
+            return
+        console.print(f"wrote {result.pdf} and {result.html}", markup=False)
+        console.print(f"dossier data SHA-256 {result.dossier_sha256}")
+        console.print(f"PDF SHA-256 {result.pdf_sha256}")
+        console.print(
+            f"cited {result.cited_items} verified evidence item(s); "
+            f"{len(result.excluded_evidence)} not cited (did not verify); "
+            f"{result.withheld_victims} victim name(s) withheld"
+        )

@@ -1,0 +1,269 @@
+"""The custody log: append-only, hash-chained, each event signed with the project key.
+
+An event's hash covers every field (and the previous event's hash); the signature covers
+``qantar-custody-v1 <event hash>``, so an exported bundle can withhold an unrelated
+event's content and still prove the chain. A signed head file outside the database
+records the last event: deleting events at the end of the log is caught too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import Connection, func, select
+
+from qantar.errors import QantarError
+from qantar.evidence._common import canonical_json, default_actor, now_utc
+from qantar.evidence._tables import custody_events
+from qantar.project import Project
+
+GENESIS = "0" * 64
+HEAD_FILE = "custody_head.json"
+ACTIONS = (
+    "acquired",
+    "added",
+    "viewed",
+    "exported",
+    "transferred",
+    "verified",
+    "annotated",
+    "redacted",
+    "derived",
+    "published",
+    "linked",
+    "consent",
+    "timestamped",
+    "replicated",
+    "restored",
+    "deleted-from-working-store",
+)
+EVENT_FIELDS = (
+    "seq",
+    "time",
+    "actor",
+    "action",
+    "items",
+    "reason",
+    "details",
+    "prev_hash",
+    "key_id",
+)
+
+
+def load_private_key(project: Project) -> Ed25519PrivateKey:
+    path = project.private_key_path
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError as exc:
+        raise QantarError(
+            f"{path}: the custody signing key is missing; restore it from your offline backup "
+            "(see docs/evidence.md) before changing the archive"
+        ) from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise QantarError(f"{path}: not an Ed25519 private key")
+    return key
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(path.read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise QantarError(f"{path}: not an Ed25519 public key")
+    return key
+
+
+def public_key_from_pem(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise QantarError("the public key is not Ed25519")
+    return key
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    """The key's fingerprint: SHA-256 of its 32 raw bytes (publish it out of band)."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def event_body(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in EVENT_FIELDS}
+
+
+def event_hash(body: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def signing_message(hash_hex: str) -> bytes:
+    return b"qantar-custody-v1 " + hash_hex.encode("ascii")
+
+
+def head_message(seq: int, hash_hex: str) -> bytes:
+    return f"qantar-custody-head-v1 {seq} {hash_hex}".encode("ascii")
+
+
+def verify_signature(public_key: Ed25519PublicKey, signature_hex: str, message: bytes) -> bool:
+    try:
+        public_key.verify(bytes.fromhex(signature_hex), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    event_hash: str
+    signature: str
+
+
+def head_path(project: Project) -> Path:
+    return project.evidence_dir / HEAD_FILE
+
+
+def read_head(project: Project) -> Head | None:
+    path = head_path(project)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Head(int(data["seq"]), str(data["event_hash"]), str(data["signature"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise QantarError(f"{path}: unreadable custody head; run `qantar evidence verify`") from exc
+
+
+def _write_head(project: Project, key: Ed25519PrivateKey, seq: int, hash_hex: str) -> None:
+    path = head_path(project)
+    tmp = path.with_suffix(".tmp")
+    data = {
+        "seq": seq,
+        "event_hash": hash_hex,
+        "signature": key.sign(head_message(seq, hash_hex)).hex(),
+    }
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _last_event(conn: Connection) -> tuple[int, str] | None:
+    row = conn.execute(
+        select(custody_events.c.seq, custody_events.c.event_hash)
+        .order_by(custody_events.c.seq.desc())
+        .limit(1)
+    ).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+class CustodyLog:
+    """Appends events inside one database transaction (see :func:`custody`)."""
+
+    def __init__(self, conn: Connection, key: Ed25519PrivateKey, actor: str) -> None:
+        self.conn = conn
+        self.key = key
+        self.actor = actor
+        self.key_id = key_id(key.public_key())
+        self.last_seq = 0
+        self.appended = 0
+
+    def append(
+        self,
+        action: str,
+        items: Sequence[str],
+        reason: str,
+        details: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown custody action {action!r}")
+        last = _last_event(self.conn)
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        body = {
+            "seq": seq,
+            "time": now_utc(),
+            "actor": self.actor,
+            "action": action,
+            "items": sorted(set(items)),
+            "reason": reason or "unknown",
+            "details": details or {},
+            "prev_hash": prev,
+            "key_id": self.key_id,
+        }
+        # JSON round trip first: what we hash must be exactly what the database gives back.
+        body = json.loads(canonical_json(body))
+        digest = event_hash(body)
+        signature = self.key.sign(signing_message(digest)).hex()
+        row = {**body, "event_hash": digest, "signature": signature}
+        self.conn.execute(custody_events.insert().values(**row))
+        self.last_seq = seq
+        self.appended += 1
+        return row
+
+
+def _check_head_before_append(project: Project, conn: Connection) -> None:
+    """Refuse to extend a log whose end was cut or rewritten: appending would hide it."""
+    head = read_head(project)
+    last = _last_event(conn)
+    if head is None:
+        if last is not None:
+            raise QantarError(
+                f"{head_path(project)} is missing while the custody log has {last[0]} events; "
+                "run `qantar evidence verify` and restore the head file from backup"
+            )
+        return
+    if last is None or last[0] < head.seq:
+        raise QantarError(
+            f"the custody log ends before its signed head (event {head.seq}): events were "
+            "deleted; run `qantar evidence verify`; nothing was changed"
+        )
+    if last[0] == head.seq and last[1] != head.event_hash:
+        raise QantarError(
+            f"custody event {head.seq} differs from the signed head; run `qantar evidence "
+            "verify`; nothing was changed"
+        )
+
+
+@contextmanager
+def custody(project: Project, actor: str | None = None) -> Iterator[CustodyLog]:
+    """A transaction that may append custody events; the signed head follows on commit."""
+    key = load_private_key(project)
+    with project.engine.begin() as conn:
+        _check_head_before_append(project, conn)
+        log = CustodyLog(conn, key, actor or default_actor())
+        yield log
+    if log.appended:
+        with project.engine.connect() as conn:
+            last = _last_event(conn)
+        if last is not None:
+            _write_head(project, key, *last)
+
+
+def record_event(
+    project: Project,
+    action: str,
+    items: Sequence[str],
+    reason: str,
+    *,
+    details: dict[str, Any] | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Append one signed event (e.g. ``viewed``, ``transferred``) for the given item hashes."""
+    with custody(project, actor) as log:
+        return log.append(action, items, reason, details)
+
+
+def events(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(custody_events).order_by(custody_events.c.seq)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def event_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(custody_events)).scalar_one())

@@ -1,0 +1,173 @@
+"""Working copies (EI-6): new objects linked to their parent, never replacing it.
+
+``strip_location`` makes the copy that may leave the archive: EXIF GPS, device serials and
+maker notes removed (SP-7). The original keeps everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from qantar.errors import QantarError
+from qantar.evidence._archive import _index, objects_dir, tool_version
+from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
+from qantar.evidence._custody import custody
+from qantar.evidence._mediatype import sniff
+from qantar.evidence._objects import object_path, store_file
+from qantar.evidence._tables import evidence_collections, evidence_items
+from qantar.project import Project
+
+STRIP = "strip-location"
+_STRIPPABLE = ("image/jpeg", "image/png", "image/tiff", "image/webp")
+# Video: remuxed (no re-encoding) without container or stream metadata (location, times).
+_VIDEO_FORMATS = {
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/webm": "webm",
+    "video/x-matroska": "matroska",
+}
+# EXIF tags that identify where or with which device: GPS IFD, serials, maker notes.
+_REMOVE_TAGS = (0x8825, 0xA431, 0xA435, 0x927C, 0xC62F)
+
+
+def can_strip(media_type: str) -> bool:
+    return media_type in _STRIPPABLE or media_type in _VIDEO_FORMATS
+
+
+def _stripped_video(source: Path, media_type: str, out: Path) -> list[str]:
+    import av
+
+    removed: set[str] = set()
+    with (
+        av.open(str(source)) as inp,
+        av.open(str(out), "w", format=_VIDEO_FORMATS[media_type]) as dst,
+    ):
+        removed.update(inp.metadata)
+        mapping = {}
+        for stream in inp.streams:
+            if stream.type in ("video", "audio"):
+                removed.update(f"stream:{k}" for k in stream.metadata)
+                mapping[stream.index] = dst.add_stream_from_template(stream)
+                mapping[stream.index].metadata.clear()
+        for packet in inp.demux():
+            if packet.stream.index in mapping and packet.dts is not None:
+                packet.stream = mapping[packet.stream.index]
+                dst.mux(packet)
+    return sorted(removed)
+
+
+def _stripped_copy(source: Path, media_type: str, out: Path) -> list[str]:
+    from PIL import ExifTags, Image
+
+    removed: list[str] = []
+    with Image.open(source) as img:
+        exif = img.getexif()
+        for tag in _REMOVE_TAGS:
+            if tag in exif:
+                removed.append(ExifTags.TAGS.get(tag, hex(tag)))
+                del exif[tag]
+        sub = exif.get_ifd(0x8769)
+        for tag in _REMOVE_TAGS:
+            if tag in sub:
+                removed.append(ExifTags.TAGS.get(tag, hex(tag)))
+                del sub[tag]
+        fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/tiff": "TIFF"}.get(
+            media_type, "WEBP"
+        )
+        options: dict[str, object] = {"exif": exif.tobytes()}
+        if fmt == "JPEG":
+            options["quality"] = "keep"
+        img.save(out, format=fmt, **options)
+    return removed
+
+
+def strip_location(project: Project, item: str, *, actor: str | None = None) -> str:
+    """The location-free copy of an image item (made once, then reused); returns its SHA-256."""
+    with project.engine.connect() as conn:
+        sha = resolve_item(conn, item)
+        row = conn.execute(select(evidence_items).where(evidence_items.c.sha256 == sha)).mappings()
+        parent = dict(row.one())
+        existing = conn.execute(
+            select(evidence_items.c.sha256).where(
+                evidence_items.c.parent_sha256 == sha,
+                evidence_items.c.transform["name"].as_string() == STRIP,
+            )
+        ).first()
+    if existing:
+        return str(existing[0])
+    if not can_strip(parent["media_type"]):
+        raise QantarError(
+            f"cannot strip location data from {parent['media_type']} items yet "
+            f"({sha[:12]}); leave it out of public exports"
+        )
+    store = objects_dir(project)
+    fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".derive-")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy
+        removed = strip(object_path(store, sha), parent["media_type"], tmp)
+        stored = store_file(tmp, store)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    if stored.sha256 == sha:
+        return sha
+    transform = {
+        "name": STRIP,
+        "tool": f"av {version('av')}"
+        if parent["media_type"] in _VIDEO_FORMATS
+        else f"pillow {version('pillow')}",
+        "by": tool_version(),
+        "removed": removed,
+    }
+    media_type = sniff(stored.head)
+    with custody(project, actor) as log:
+        conn = log.conn
+        if (
+            conn.execute(
+                select(evidence_items.c.sha256).where(evidence_items.c.sha256 == stored.sha256)
+            ).first()
+            is None
+        ):
+            now = now_utc()
+            conn.execute(
+                insert(evidence_items).values(
+                    sha256=stored.sha256,
+                    sha512=stored.sha512,
+                    size=stored.size,
+                    media_type=media_type,
+                    original_name=f"{Path(parent['original_name']).stem}.public"
+                    f"{Path(parent['original_name']).suffix}",
+                    added_at=now,
+                    parent_sha256=sha,
+                    transform=transform,
+                )
+            )
+            record = {k: UNKNOWN for k in ("collected_by", "source_url", "place", "from_whom")}
+            _index(conn, stored.path, stored.sha256, media_type, {"collected_at": UNKNOWN}, now)
+            event = log.append(
+                "added",
+                [sha, stored.sha256],
+                "derivative without location data made from its parent",
+                {"parent": sha, "transform": transform},
+            )
+            conn.execute(
+                insert(evidence_collections).values(
+                    item_sha256=stored.sha256,
+                    collected_at=UNKNOWN,
+                    collected_at_source=UNKNOWN,
+                    how=f"{tool_version()} {STRIP} of {sha}",
+                    original_name=f"derived from {sha}",
+                    recorded_at=now,
+                    custody_seq=event["seq"],
+                    **record,
+                )
+            )
+    return stored.sha256

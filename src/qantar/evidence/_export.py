@@ -1,0 +1,582 @@
+"""Court bundles (EI-11): files, manifest, custody log with signatures, public key, tokens,
+a human-readable summary and instructions to verify with standard tools.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select
+
+from qantar.errors import InputError, QantarError
+from qantar.evidence._archive import consent_withdrawn, objects_dir, tool_version
+from qantar.evidence._common import canonical_json, now_utc
+from qantar.evidence._custody import (
+    custody,
+    event_body,
+    events,
+    head_message,
+    key_id,
+    load_private_key,
+    public_key_from_pem,
+    signing_message,
+    verify_signature,
+)
+from qantar.evidence._derive import can_strip, strip_location
+from qantar.evidence._objects import object_path
+from qantar.evidence._summary import render_html, render_pdf
+from qantar.evidence._tables import (
+    claims,
+    consents,
+    evidence_collections,
+    evidence_incidents,
+    evidence_items,
+    evidence_metadata,
+    incidents,
+    timestamp_tokens,
+)
+from qantar.evidence._timestamp import check_token, load_roots
+from qantar.evidence._verify import VerifyReport, check_chain
+from qantar.evidence._zipcanon import (
+    _Sink,
+    canonical_writer,
+    first_difference_from_canonical,
+    read_chunks,
+    write_member,
+)
+from qantar.project import Project
+
+FORMAT = "qantar-evidence-bundle/1"
+_EXT = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/webm": ".webm",
+    "video/x-matroska": ".mkv",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+}
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    sha256: str
+    items: list[str]
+    withheld: list[dict[str, str]] = field(default_factory=list)
+    custody_seq: int = 0
+
+
+def member_name(sha: str, media_type: str) -> str:
+    return f"files/{sha}{_EXT.get(media_type, '.bin')}"
+
+
+def export(
+    project: Project,
+    out: str | os.PathLike[str],
+    *,
+    incident: int | None = None,
+    public: bool = False,
+    pdf: bool = False,
+    actor: str | None = None,
+    on_item: Callable[[str], None] | None = None,
+) -> ExportResult:
+    """Write a bundle to ``out`` (a .zip). ``public`` swaps images for location-free copies
+    and leaves out items whose consent was withdrawn or whose location cannot be stripped.
+    """
+    target = Path(out)
+    if target.exists():
+        raise InputError(
+            "exists already; choose another name (bundles are never overwritten)", file=str(target)
+        )
+    if not target.parent.is_dir():
+        raise InputError("folder does not exist", file=str(target.parent))
+    with project.engine.connect() as conn:
+        query = select(evidence_items.c.sha256, evidence_items.c.media_type)
+        if incident is not None:
+            if (
+                conn.execute(select(incidents.c.id).where(incidents.c.id == incident)).first()
+                is None
+            ):
+                raise QantarError(f"no incident {incident}: see `qantar incident list`")
+            query = query.join(
+                evidence_incidents, evidence_incidents.c.item_sha256 == evidence_items.c.sha256
+            ).where(evidence_incidents.c.incident_id == incident)
+        else:
+            query = query.where(evidence_items.c.parent_sha256.is_(None))
+        chosen = [(r[0], r[1]) for r in conn.execute(query.order_by(evidence_items.c.added_at))]
+        withdrawn = {sha for sha, _ in chosen if consent_withdrawn(conn, sha)}
+    if not chosen:
+        raise QantarError(
+            "nothing to export: no evidence items"
+            + (f" attached to incident {incident}" if incident is not None else "")
+        )
+
+    withheld: list[dict[str, str]] = []
+    selected: list[str] = []
+    for sha, media_type in chosen:
+        if not public:
+            selected.append(sha)
+        elif sha in withdrawn:
+            withheld.append({"item": sha, "reason": "consent withdrawn"})
+        elif media_type == "text/plain":
+            selected.append(sha)  # no embedded metadata to leak
+        elif not can_strip(media_type):
+            withheld.append(
+                {"item": sha, "reason": f"location data cannot be stripped from {media_type}"}
+            )
+        else:
+            selected.append(strip_location(project, sha, actor=actor))
+
+    with custody(project, actor) as log:
+        export_event = log.append(
+            "published" if public else "exported",
+            selected,
+            f"{'public' if public else 'court'} bundle {target.name}",
+            {
+                "bundle": target.name,
+                "incident": incident,
+                "public": public,
+                "withheld": len(withheld),
+            },
+        )
+    manifest = _manifest(project, selected, incident, public, withheld)
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        _write_bundle(project, tmp, manifest, pdf=pdf, on_item=on_item)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    digest = hashlib.sha256()
+    with open(target, "rb") as handle:
+        for chunk in read_chunks(handle):
+            digest.update(chunk)
+    return ExportResult(target, digest.hexdigest(), selected, withheld, int(export_event["seq"]))
+
+
+def _manifest(
+    project: Project,
+    selected: list[str],
+    incident: int | None,
+    public: bool,
+    withheld: list[dict[str, str]],
+) -> dict[str, Any]:
+    public_pem = project.public_key_path.read_bytes()
+    public_key = public_key_from_pem(public_pem)
+    wanted = set(selected)
+    with project.engine.connect() as conn:
+        items = []
+        parents: set[str] = set()
+        for sha in selected:
+            item = dict(
+                conn.execute(select(evidence_items).where(evidence_items.c.sha256 == sha))
+                .mappings()
+                .one()
+            )
+            if item["parent_sha256"]:
+                parents.add(item["parent_sha256"])
+            lineage = [sha, item["parent_sha256"]] if item["parent_sha256"] else [sha]
+            item["file"] = member_name(sha, item["media_type"])
+            if public:
+                item["original_name"] = item["file"].removeprefix("files/")
+            item["collections"] = [
+                _public_collection(dict(r)) if public else _clean(dict(r), ("id",))
+                for r in conn.execute(
+                    select(evidence_collections)
+                    .where(evidence_collections.c.item_sha256.in_(lineage))
+                    .order_by(evidence_collections.c.id)
+                ).mappings()
+            ]
+            item["metadata"] = [
+                {
+                    "tool": r["tool"],
+                    "tool_version": r["tool_version"],
+                    "summary": r["summary"],
+                    "flags": r["flags"],
+                    **({} if public else {"raw": r["raw"]}),
+                }
+                for r in conn.execute(
+                    select(evidence_metadata).where(evidence_metadata.c.item_sha256 == sha)
+                ).mappings()
+            ]
+            item["incidents"] = [
+                r[0]
+                for r in conn.execute(
+                    select(evidence_incidents.c.incident_id).where(
+                        evidence_incidents.c.item_sha256.in_(lineage)
+                    )
+                )
+            ]
+            item["claims"] = [
+                _clean(dict(r), ("id",))
+                for r in conn.execute(
+                    select(claims).where(claims.c.item_sha256.in_(lineage)).order_by(claims.c.id)
+                ).mappings()
+                # A public bundle carries descriptions only: a geolocation claim is a location.
+                if not public or r["kind"] == "description"
+            ]
+            item["consents"] = [
+                {"status": r["status"], "record_sha256": r["record_hash"], "seq": r["custody_seq"]}
+                for r in conn.execute(
+                    select(consents).where(consents.c.item_sha256.in_(lineage))
+                ).mappings()
+            ]
+            items.append(item)
+        incident_ids = sorted({i for item in items for i in item["incidents"]})
+        incident_rows = [
+            dict(r)
+            for r in conn.execute(
+                select(incidents).where(incidents.c.id.in_(incident_ids)).order_by(incidents.c.id)
+            ).mappings()
+        ]
+        relevant = wanted | parents
+        log = []
+        for event in events(conn):
+            # Public bundles withhold every event body: collection details name sources.
+            if not public and set(event["items"]) & relevant:
+                log.append(event)
+            else:
+                # Unrelated events keep only what proves the chain: hashes and signature.
+                log.append(
+                    {
+                        "seq": event["seq"],
+                        "prev_hash": event["prev_hash"],
+                        "event_hash": event["event_hash"],
+                        "signature": event["signature"],
+                        "withheld": True,
+                    }
+                )
+        tokens = [
+            {
+                "seq": r["custody_seq"],
+                "tsa": r["tsa"],
+                "gen_time": r["gen_time"],
+                "nonce": r["nonce"],
+                "file": f"timestamps/{r['custody_seq']:06d}-{r['id']}.tsr",
+                "der": bytes(r["token"]),
+            }
+            for r in conn.execute(
+                select(timestamp_tokens).order_by(timestamp_tokens.c.id)
+            ).mappings()
+        ]
+    roots = [
+        cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        for cert in load_roots(project)
+    ]
+    key = load_private_key(project)
+    last = log[-1]
+    head = {
+        "seq": last["seq"],
+        "event_hash": last["event_hash"],
+        "signature": key.sign(head_message(int(last["seq"]), str(last["event_hash"]))).hex(),
+    }
+    return {
+        "format": FORMAT,
+        "created_at": now_utc(),
+        "created_by": tool_version(),
+        "project": str(project.section("project").get("name", project.root.name)),
+        "kind": "public" if public else "court",
+        "incident": incident,
+        "public_key_pem": public_pem.decode("ascii"),
+        "key_id": key_id(public_key),
+        "items": items,
+        "withheld_items": withheld,
+        "incidents": incident_rows,
+        "custody": log,
+        "head": head,
+        "timestamps": tokens,
+        "tsa_roots": roots,
+    }
+
+
+def _clean(row: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in drop}
+
+
+_PUBLIC_COLLECTION_FIELDS = ("collected_at", "collected_at_source", "how")
+
+
+def _public_collection(row: dict[str, Any]) -> dict[str, Any]:
+    """Who collected it, from whom, where and the file name can endanger people: kept out."""
+    return {k: row[k] for k in _PUBLIC_COLLECTION_FIELDS}
+
+
+VERIFY_TEXT = """\
+How to verify this bundle without qantar
+=========================================
+
+1. The key. public_key.pem is the project's Ed25519 public key. Its fingerprint (SHA-256
+   of the 32 raw key bytes) is:
+
+       {key_id}
+
+   Compare it with the fingerprint the organisation published elsewhere (website, letter):
+   a bundle re-signed with another key verifies against itself, so this check matters.
+
+       openssl pkey -pubin -in public_key.pem -outform DER | tail -c 32 | sha256sum
+
+2. The index of every file, and its signature:
+
+       openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin \\
+           -in SHA256SUMS -sigfile SHA256SUMS.sig
+       sha256sum -c SHA256SUMS
+
+3. Each evidence file against the manifest (also listed in SHA256SUMS):
+   manifest.json "items"[*].sha256 and .sha512; e.g. sha512sum files/<sha256>.<ext>
+
+4. The custody log. custody/NNNNNN.json is each event exactly as hashed; its SHA-256 is
+   the event hash, and custody/NNNNNN.msg ("qantar-custody-v1 <event hash>") is what the
+   project key signed:
+
+       for f in custody/*.msg; do
+         n=${{f%.msg}}
+         h=$(sha256sum < "$n.json" | cut -c1-64)   # skip for withheld events (no .json)
+         [ "qantar-custody-v1 $h" = "$(cat "$f")" ] || echo "hash differs: $n"
+         openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin -in "$f" -sigfile "$n.sig"
+       done
+
+   Each event's "prev_hash" must equal the previous event's hash. Events about items not in
+   this bundle are withheld: only their hash and signature are included (.msg and .sig),
+   which still proves the chain.
+
+5. Trusted timestamps (if any): timestamps/NNNNNN-K.tsr is an RFC 3161 response over
+   custody/NNNNNN.msg:
+
+       openssl ts -verify -in timestamps/NNNNNN-K.tsr -data custody/NNNNNN.msg \\
+           -CAfile tsa_roots.pem
+
+With qantar installed (no project needed): qantar evidence verify-bundle THIS.zip
+"""
+
+
+def _write_bundle(
+    project: Project,
+    path: Path,
+    manifest: dict[str, Any],
+    *,
+    pdf: bool,
+    on_item: Callable[[str], None] | None,
+) -> None:
+    small: dict[str, bytes] = {}
+    tokens = manifest["timestamps"]
+    for token in tokens:
+        small[token["file"]] = token.pop("der")
+        token["sha256"] = hashlib.sha256(small[token["file"]]).hexdigest()
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    small["manifest.json"] = manifest_bytes
+    small["public_key.pem"] = manifest["public_key_pem"].encode("ascii")
+    small["VERIFY.txt"] = VERIFY_TEXT.format(key_id=manifest["key_id"]).encode()
+    small["summary.html"] = render_html(manifest).encode("utf-8")
+    if pdf:
+        small["summary.pdf"] = render_pdf(small["summary.html"].decode("utf-8"))
+    if manifest["tsa_roots"]:
+        small["tsa_roots.pem"] = "".join(manifest["tsa_roots"]).encode("ascii")
+    for event in manifest["custody"]:
+        stem = f"custody/{int(event['seq']):06d}"
+        if not event.get("withheld"):
+            small[f"{stem}.json"] = canonical_json(event_body(event))
+        small[f"{stem}.msg"] = signing_message(str(event["event_hash"]))
+        small[f"{stem}.sig"] = bytes.fromhex(str(event["signature"]))
+
+    sums: list[tuple[str, str]] = []
+    store = objects_dir(project)
+    with open(path, "xb") as handle:
+        sink = _Sink(target=handle)
+        with canonical_writer(sink) as zf:
+            for name in sorted(small):
+                write_member(zf, name, [small[name]], len(small[name]))
+                sums.append((hashlib.sha256(small[name]).hexdigest(), name))
+            for item in manifest["items"]:
+                if on_item:
+                    on_item(item["sha256"])
+                source = object_path(store, item["sha256"])
+                blob_digest = hashlib.sha256()
+                with open(source, "rb") as blob:
+
+                    def chunks(blob: Any = blob, digest: Any = blob_digest) -> Any:
+                        for chunk in read_chunks(blob):
+                            digest.update(chunk)
+                            yield chunk
+
+                    write_member(zf, item["file"], chunks(), item["size"])
+                if blob_digest.hexdigest() != item["sha256"]:
+                    raise QantarError(
+                        f"{source}: object changed on disk; run `qantar evidence verify`; "
+                        "no bundle written"
+                    )
+                sums.append((item["sha256"], item["file"]))
+            sums_bytes = "".join(f"{h}  {n}\n" for h, n in sorted(sums, key=lambda x: x[1]))
+            encoded = sums_bytes.encode("utf-8")
+            write_member(zf, "SHA256SUMS", [encoded], len(encoded))
+            signature = load_private_key(project).sign(encoded)
+            write_member(zf, "SHA256SUMS.sig", [signature], len(signature))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def verify_bundle(path: str | os.PathLike[str], *, expect_key: str | None = None) -> VerifyReport:
+    """Check a bundle on its own: container, file hashes, signatures, chain, timestamps."""
+    report = VerifyReport()
+    name = str(path)
+    try:
+        archive = zipfile.ZipFile(name)
+    except (OSError, zipfile.BadZipFile) as exc:
+        report.fail("bundle", name, f"not a readable ZIP: {exc}")
+        return report
+    with archive:
+        try:
+            _check_contents(report, archive, name, expect_key)
+        except Exception as exc:  # hostile input: any parse failure is a finding, not a crash
+            report.fail("bundle", name, f"damaged: {type(exc).__name__}: {exc}")
+    offset = None
+    try:
+        offset = first_difference_from_canonical(name)
+    except Exception as exc:  # hostile input, as above
+        report.fail("bundle", name, f"ZIP structure unreadable: {exc}")
+    if offset is not None:
+        report.fail("bundle", name, f"ZIP container altered (first difference at byte {offset})")
+    return report
+
+
+def _check_contents(
+    report: VerifyReport, archive: zipfile.ZipFile, name: str, expect_key: str | None
+) -> None:
+    names = [i.filename for i in archive.infolist()]
+    if len(set(names)) != len(names):
+        report.fail("bundle", name, "duplicate member names")
+    if any(n.startswith("/") or ".." in n.split("/") for n in names):
+        report.fail("bundle", name, "unsafe member path")
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+        public_pem = archive.read("public_key.pem")
+        sums_bytes = archive.read("SHA256SUMS")
+        sums_sig = archive.read("SHA256SUMS.sig")
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        report.fail("bundle", name, f"incomplete bundle: {exc}")
+        return
+    try:
+        public_key = public_key_from_pem(public_pem)
+    except Exception as exc:
+        report.fail("key", "public_key.pem", f"unreadable: {exc}")
+        return
+    report.key_id = key_id(public_key)
+    if expect_key and report.key_id != expect_key.lower():
+        report.fail("key", "public_key.pem", f"fingerprint {report.key_id} is not the expected one")
+    if public_pem.decode("ascii", "replace") != manifest.get("public_key_pem"):
+        report.fail("key", "manifest.json", "public key differs from public_key.pem")
+    if not verify_signature(public_key, sums_sig.hex(), sums_bytes):
+        report.fail("bundle", "SHA256SUMS", "signature does not verify with public_key.pem")
+    listed: dict[str, str] = {}
+    for line in sums_bytes.decode("utf-8", "replace").splitlines():
+        listed_hash, _, member = line.partition("  ")
+        listed[member] = listed_hash
+    for member in names:
+        if member in ("SHA256SUMS", "SHA256SUMS.sig"):
+            continue
+        if member not in listed:
+            report.fail("bundle", member, "not listed in SHA256SUMS")
+            continue
+        digest = hashlib.sha256()
+        try:
+            with archive.open(member) as handle:
+                for chunk in read_chunks(handle):
+                    digest.update(chunk)
+        except (zipfile.BadZipFile, OSError) as exc:
+            report.fail("object", member, f"unreadable in the ZIP: {exc}")
+            continue
+        if digest.hexdigest() != listed[member]:
+            report.fail("object", member, "content differs from SHA256SUMS")
+    for member in set(listed) - set(names):
+        report.fail("object", member, "listed in SHA256SUMS but missing")
+    _check_items(report, archive, manifest, names)
+    log = manifest.get("custody", [])
+    check_chain(report, log, public_key, withheld_ok=True)
+    head = manifest.get("head") or {}
+    if (
+        not log
+        or head.get("seq") != log[-1]["seq"]
+        or head.get("event_hash") != log[-1]["event_hash"]
+        or not verify_signature(
+            public_key,
+            str(head.get("signature", "")),
+            head_message(int(head.get("seq", 0)), str(head.get("event_hash", ""))),
+        )
+    ):
+        report.fail("head", "manifest.json", "signed head does not match the last event")
+    _check_bundle_tokens(report, archive, manifest)
+
+
+def _check_items(
+    report: VerifyReport, archive: zipfile.ZipFile, manifest: dict[str, Any], names: list[str]
+) -> None:
+    for item in manifest.get("items", []):
+        member = item.get("file", "")
+        report.objects_checked += 1
+        if member not in names:
+            report.fail("object", member, "missing from the bundle")
+            continue
+        h256, h512 = hashlib.sha256(), hashlib.sha512()
+        size = 0
+        try:
+            with archive.open(member) as handle:
+                for chunk in read_chunks(handle):
+                    h256.update(chunk)
+                    h512.update(chunk)
+                    size += len(chunk)
+        except (zipfile.BadZipFile, OSError):
+            continue  # already reported
+        if (h256.hexdigest(), h512.hexdigest(), size) != (
+            item["sha256"],
+            item["sha512"],
+            item["size"],
+        ):
+            report.fail("object", member, "does not match its SHA-256/SHA-512/size in the manifest")
+    for event in manifest.get("custody", []):
+        if event.get("withheld"):
+            continue
+        stem = f"custody/{int(event['seq']):06d}.json"
+        if stem in names and hashlib.sha256(archive.read(stem)).hexdigest() != event["event_hash"]:
+            report.fail("event", f"event {event['seq']}", f"{stem} differs from its hash")
+
+
+def _check_bundle_tokens(
+    report: VerifyReport, archive: zipfile.ZipFile, manifest: dict[str, Any]
+) -> None:
+    from cryptography import x509
+
+    roots = [
+        cert
+        for pem in manifest.get("tsa_roots", [])
+        for cert in x509.load_pem_x509_certificates(pem.encode("ascii"))
+    ]
+    by_seq = {int(e["seq"]): e for e in manifest.get("custody", [])}
+    for token in manifest.get("timestamps", []):
+        report.timestamps_checked += 1
+        subject = f"{token['file']} ({token['tsa']})"
+        event = by_seq.get(int(token["seq"]))
+        try:
+            der = archive.read(token["file"])
+        except KeyError:
+            report.fail("timestamp", subject, "missing from the bundle")
+            continue
+        if event is None:
+            report.fail("timestamp", subject, "covers an event not in the bundle")
+            continue
+        ok, reason, _ = check_token(
+            der, signing_message(str(event["event_hash"])), roots, nonce=int(token["nonce"])
+        )
+        if not ok:
+            report.fail("timestamp", subject, reason)

@@ -1,0 +1,198 @@
+"""The write-once object store: evidence/objects/<sha256[:2]>/<sha256>, read-only.
+
+Bytes are streamed once through SHA-256 and SHA-512 into a temporary file in the same
+folder, synced, and linked into place only if no object of that name exists: no code
+path ever opens an existing object for writing (EI-1, EI-2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from qantar.errors import InputError
+
+CHUNK = 1 << 20
+SNIFF_BYTES = 8192
+READ_ONLY = 0o444
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    sha512: str
+    size: int
+    head: bytes
+    path: Path
+    created: bool
+
+
+def object_path(objects_dir: Path, sha256: str) -> Path:
+    return objects_dir / sha256[:2] / sha256
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_source(path: Path) -> os.stat_result:
+    """Refuse what cannot be evidence as given: links, folders, devices, empty files."""
+    name = str(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError as exc:
+        raise InputError("no such file", file=name) from exc
+    except PermissionError as exc:
+        raise InputError("cannot be read (permission denied)", file=name) from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError(
+            "is a symbolic link: add the file it points to, so the record names the real file",
+            file=name,
+        )
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a folder: add the files inside it", file=name)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("is not a regular file (device, pipe or socket)", file=name)
+    if st.st_size == 0:
+        raise InputError("is empty (0 bytes): nothing to preserve", file=name)
+    return st
+
+
+def _same(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns) == (
+        b.st_dev,
+        b.st_ino,
+        b.st_size,
+        b.st_mtime_ns,
+        b.st_ctime_ns,
+    )
+
+
+def store_file(
+    source: Path,
+    objects_dir: Path,
+    *,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Stored:
+    """Copy ``source`` into the store; return its digests. Nothing remains on failure."""
+    name = str(source)
+    before = check_source(source)
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except PermissionError as exc:
+        raise InputError("cannot be read (permission denied)", file=name) from exc
+    except OSError as exc:
+        raise InputError(f"cannot be opened: {exc.strerror}", file=name) from exc
+    tmp = objects_dir / f".tmp-{uuid.uuid4().hex}"
+    try:
+        with os.fdopen(fd, "rb", buffering=0) as src:
+            if not _same(before, os.fstat(src.fileno())):
+                raise InputError("changed while being opened; add it again", file=name)
+            sha256, sha512, size, head = _copy(src, tmp, on_chunk, name)
+            after = os.fstat(src.fileno())
+        if size != before.st_size or not _same(before, after):
+            raise InputError(
+                "changed while being added (size or modification time moved); nothing was "
+                "stored: wait until it is complete and add it again",
+                file=name,
+            )
+        # Re-read what landed on disk: the object must hold the bytes we hashed.
+        if _sha256_of(tmp) != sha256:
+            raise InputError("the stored copy differs from what was read; disk fault?", file=name)
+        os.chmod(tmp, READ_ONLY)
+        final = object_path(objects_dir, sha256)
+        final.parent.mkdir(exist_ok=True)
+        try:
+            os.link(tmp, final)  # fails if the object exists: never overwrite
+            created = True
+        except FileExistsError:
+            created = False
+            if _sha256_of(final) != sha256:
+                # Never "repair" by writing: the damage must stay visible to verify.
+                raise InputError(
+                    f"the archive already holds {final} but its bytes no longer match its "
+                    "name: run `qantar evidence verify` and restore it from a replica",
+                    file=name,
+                ) from None
+        _fsync_dir(final.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return Stored(sha256, sha512, size, head, final, created)
+
+
+def _copy(
+    src: object, tmp: Path, on_chunk: Callable[[int], None] | None, name: str
+) -> tuple[str, str, int, bytes]:
+    """One pass: read, SHA-256, write here; SHA-512 of the same chunk on a second thread
+    (hashlib releases the GIL), so the slower digest overlaps the rest. Two buffers
+    alternate so a chunk is never overwritten while the other thread still hashes it."""
+    h256, h512 = hashlib.sha256(), hashlib.sha512()
+    size = 0
+    head = b""
+    buffers = (bytearray(CHUNK), bytearray(CHUNK))
+    pending: Future[None] | None = None
+    out_fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(out_fd, "wb", buffering=0) as out, ThreadPoolExecutor(1) as pool:
+        turn = 0
+        while True:
+            buffer = buffers[turn]
+            turn ^= 1
+            try:
+                n = src.readinto(buffer)  # type: ignore[attr-defined]
+            except OSError as exc:
+                raise InputError(f"read error: {exc.strerror}", file=name) from exc
+            if not n:
+                break
+            chunk = memoryview(buffer)[:n]
+            if pending is not None:
+                pending.result()  # the previous chunk is hashed before the next is queued
+            pending = pool.submit(h512.update, chunk)
+            h256.update(chunk)
+            written = 0
+            while written < n:
+                written += out.write(chunk[written:])
+            if len(head) < SNIFF_BYTES:
+                head += bytes(chunk[: SNIFF_BYTES - len(head)])
+            size += n
+            if on_chunk is not None:
+                on_chunk(n)
+        if pending is not None:
+            pending.result()
+        out.flush()
+        os.fsync(out.fileno())
+    return h256.hexdigest(), h512.hexdigest(), size, head
+
+
+def _sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb", buffering=0) as handle:
+        buffer = bytearray(CHUNK)
+        while n := handle.readinto(buffer):
+            h.update(memoryview(buffer)[:n])
+    return h.hexdigest()
+
+
+def hash_file(path: Path) -> tuple[str, str, int]:
+    """SHA-256, SHA-512 and size of a file, streamed."""
+    h256, h512 = hashlib.sha256(), hashlib.sha512()
+    size = 0
+    with open(path, "rb", buffering=0) as handle:
+        buffer = bytearray(CHUNK)
+        view = memoryview(buffer)
+        while n := handle.readinto(buffer):
+            h256.update(view[:n])
+            h512.update(view[:n])
+            size += n
+    return h256.hexdigest(), h512.hexdigest(), size

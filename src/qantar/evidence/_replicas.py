@@ -1,0 +1,147 @@
+"""Replicas and fixity (EI-16): second copies of every object, re-hashed on demand.
+
+Replicas are folders (a second disk, a mounted share) with the same layout as
+evidence/objects. ``fixity`` re-hashes every copy, names each that drifted, and restores it
+from a good copy; the damaged file is moved aside into ``quarantine/``, never deleted,
+because the damage itself may be evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from qantar.errors import QantarError
+from qantar.evidence._archive import objects_dir
+from qantar.evidence._custody import custody
+from qantar.evidence._objects import hash_file, object_path, store_file
+from qantar.evidence._tables import evidence_items
+from qantar.project import Project
+
+
+@dataclass
+class FixityReport:
+    ok: bool = True
+    copies_checked: int = 0
+    drift: list[dict[str, str]] = field(default_factory=list)
+    restored: list[dict[str, str]] = field(default_factory=list)
+    unrecoverable: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def configured_replicas(project: Project) -> list[Path]:
+    """``[evidence] replicas = ["/media/backup/case-objects"]`` in qantar.toml."""
+    raw = project.section("evidence").get("replicas", [])
+    if not isinstance(raw, list):
+        raise QantarError("qantar.toml: [evidence] replicas must be a list of folders")
+    return [(project.root / str(p)).resolve() for p in raw]
+
+
+def _targets(project: Project, replicas: list[Path] | None) -> list[Path]:
+    folders = replicas if replicas is not None else configured_replicas(project)
+    if not folders:
+        raise QantarError(
+            'no replicas: add `replicas = ["/path/to/second/disk"]` under [evidence] in '
+            "qantar.toml, or pass folders"
+        )
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folders
+
+
+def _items(project: Project) -> list[dict[str, Any]]:
+    with project.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(evidence_items)).mappings()]
+
+
+def replicate(
+    project: Project, replicas: list[Path] | None = None, *, actor: str | None = None
+) -> int:
+    """Copy every object missing from each replica; returns the number of copies made."""
+    made = 0
+    folders = _targets(project, replicas)
+    primary = objects_dir(project)
+    copied: list[str] = []
+    for folder in folders:
+        for item in _items(project):
+            if object_path(folder, item["sha256"]).exists():
+                continue
+            stored = store_file(object_path(primary, item["sha256"]), folder)
+            if stored.sha256 != item["sha256"]:
+                raise QantarError(
+                    f"object {item['sha256']} is damaged: run `qantar evidence fixity`"
+                )
+            made += 1
+            copied.append(item["sha256"])
+    if copied:
+        with custody(project, actor) as log:
+            log.append(
+                "replicated",
+                copied,
+                f"{made} cop(ies) written to {len(folders)} replica folder(s)",
+                {"replicas": [str(f) for f in folders]},
+            )
+    return made
+
+
+def _good(path: Path, item: dict[str, Any]) -> bool:
+    if not path.is_file() or path.is_symlink():
+        return False
+    try:
+        return hash_file(path) == (item["sha256"], item["sha512"], item["size"])
+    except OSError:
+        return False
+
+
+def fixity(
+    project: Project,
+    replicas: list[Path] | None = None,
+    *,
+    repair: bool = True,
+    actor: str | None = None,
+) -> FixityReport:
+    """Re-hash the primary store and every replica; name drift; restore from a good copy."""
+    report = FixityReport()
+    stores = [objects_dir(project), *_targets(project, replicas)]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    restored_items: list[str] = []
+    for item in _items(project):
+        copies = [object_path(store, item["sha256"]) for store in stores]
+        states = [_good(path, item) for path in copies]
+        report.copies_checked += len(copies)
+        good = next((p for p, ok in zip(copies, states, strict=True) if ok), None)
+        for path, ok in zip(copies, states, strict=True):
+            if ok:
+                continue
+            report.ok = False
+            problem = "missing" if not path.exists() else "content changed"
+            report.drift.append({"file": str(path), "problem": problem})
+            if not repair:
+                continue
+            if good is None:
+                report.unrecoverable.append(str(path))
+                continue
+            store = path.parent.parent
+            if path.exists() or path.is_symlink():
+                aside = store / "quarantine" / f"{item['sha256']}.{stamp}"
+                aside.parent.mkdir(exist_ok=True)
+                os.rename(path, aside)
+            store_file(good, store)
+            report.restored.append({"file": str(path), "from": str(good)})
+            restored_items.append(item["sha256"])
+    if restored_items:
+        with custody(project, actor) as log:
+            log.append(
+                "restored",
+                restored_items,
+                f"{len(report.restored)} damaged or missing cop(ies) restored from good copies",
+                {"restored": report.restored},
+            )
+    return report

@@ -1,0 +1,139 @@
+"""The CLI end to end: add, list, show, similar, verify, export, verify-bundle, incidents."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from qantar import Project
+from qantar.cli import main
+from qantar.evidence._objects import object_path
+
+
+def run(capsys: pytest.CaptureFixture[str], project: Project, *args: str) -> tuple[int, str, str]:
+    argv = ["qantar", "--project", str(project.root), *args]
+    old = sys.argv
+    sys.argv = argv
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.argv = old
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_round_trip(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        project,
+        "incident",
+        "add",
+        "--description",
+        "shots fired",
+        "--type",
+        "shooting",
+        "--date",
+        "2022-01",
+        "--place",
+        "Almaty",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    incident = json.loads(out)["id"]
+    f = tmp_path / "video-note.txt"
+    f.write_text("witness account reference W-3")
+    code, out, _ = run(
+        capsys,
+        project,
+        "evidence",
+        "add",
+        str(f),
+        "--collected-by",
+        "Team A",
+        "--collected-at",
+        "2022-01-06T08:00Z",
+        "--source-url",
+        "https://example.org/post/1",
+        "--incident",
+        str(incident),
+        "--person",
+        "person-42",
+        "--note",
+        "copy from the group chat",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    [added] = json.loads(out)
+    sha = added["sha256"]
+    assert added["new"] is True
+
+    code, out, _ = run(capsys, project, "evidence", "add", str(f), "--format", "json")
+    assert json.loads(out)[0]["new"] is False
+
+    code, out, _ = run(capsys, project, "evidence", "list", "--format", "json")
+    [item] = json.loads(out)
+    assert item["collected_by"] == "Team A" and item["source_url"] == "https://example.org/post/1"
+
+    code, out, _ = run(capsys, project, "evidence", "show", sha[:10], "--format", "json")
+    shown = json.loads(out)
+    assert shown["incidents"] == [incident] and shown["persons"] == ["person-42"]
+    actions = [e["action"] for e in shown["custody"]]
+    assert actions[:2] == ["added", "linked"] and "acquired" in actions
+
+    code, out, _ = run(capsys, project, "evidence", "similar", sha[:10], "--format", "json")
+    assert code == 0 and json.loads(out) == []
+
+    code, out, _ = run(capsys, project, "incident", "list", "--format", "json")
+    assert json.loads(out)[0]["items"] == 1
+
+    code, out, _ = run(capsys, project, "evidence", "verify", "--format", "json")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+    bundle = tmp_path / "bundle.zip"
+    code, out, _ = run(
+        capsys, project, "evidence", "export", "--out", str(bundle), "--incident", str(incident)
+    )
+    assert code == 0 and bundle.exists()
+    code, out, _ = run(capsys, project, "evidence", "verify-bundle", str(bundle))
+    assert code == 0 and "OK" in out
+
+
+def test_cli_verify_names_failures_and_exits_nonzero(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("aaa")
+    run(capsys, project, "evidence", "add", str(f))
+    from qantar.evidence import list_items
+
+    sha = list_items(project)[0]["sha256"]
+    path = object_path(project.evidence_dir / "objects", sha)
+    os.chmod(path, 0o644)
+    path.write_text("aab")
+    code, out, _ = run(capsys, project, "evidence", "verify", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert report["failures"][0]["subject"] == str(path)
+    code, out, _ = run(capsys, project, "evidence", "verify")
+    assert code == 1 and str(path) in out.replace("\n", "")
+
+
+def test_cli_user_errors_are_one_line(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, project, "evidence", "add", str(tmp_path))
+    assert code == 2 and "folder" in err and "Traceback" not in err
+    code, _, err = run(capsys, project, "evidence", "show", "zzzz")
+    assert code == 2
