@@ -41,6 +41,7 @@ def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
     from qantar.cli import (
         accountability_cmds,
+        estimate_cmds,
         evidence_cmds,
         ingest_cmds,
         names_cmds,
@@ -54,6 +55,7 @@ def _register() -> None:
     synth_cmds.register(app)
     evidence_cmds.register(app)
     accountability_cmds.register(app)
+    estimate_cmds.register(app)
 
 
 _register()
