@@ -128,3 +128,38 @@ def test_project_run_saves_draws_and_plots(project: Project) -> None:
     saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     assert saved["estimate"] == pytest.approx(result.estimate, abs=0.1)
     assert saved["settings"]["seed"] == 2
+
+
+def test_project_path_uses_linked_histories_and_saves_a_run(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import qantar.link
+
+    asked: list[str | None] = []
+
+    def project_histories(p: Project, strata: str | None = None) -> object:
+        asked.append(strata)
+        return read_histories_csv(KOSOVO)
+
+    monkeypatch.setattr(qantar.link, "project_histories", project_histories, raising=False)
+    code = run_cli(
+        monkeypatch,
+        "--project",
+        str(project.root),
+        "estimate",
+        "--method",
+        "loglinear",
+        "--merge",
+        "ABA+HRW",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert asked == [None]
+    assert data["lists"] == ["EXH", "ABA+HRW", "OSCE"]
+    saved = Path(data["saved_to"])
+    assert saved.parent == project.runs_dir.resolve()
+    assert (saved / "result.json").exists() and (saved / "posterior.svg").exists()

@@ -4,6 +4,7 @@ import numpy as np
 from estimate_sim import simulate
 
 from qantar.estimate import estimate
+from qantar.model.histories import Histories
 
 SMALL = {"iterations": 4_000, "burnin": 500, "samples": 200, "chains": 2}
 
@@ -42,3 +43,20 @@ def test_dga_strata_and_method_comparison() -> None:
     payload = result.to_dict()
     assert {"method", "lists", "observed", "estimate", "lower", "upper", "strata"} <= set(payload)
     assert [m["method"] for m in payload["methods"]] == ["loglinear", "dga"]
+
+
+def test_small_strata_are_pooled_with_a_warning() -> None:
+    big = simulate(1500, 4, heterogeneity=0.0, dependence=0.0, seed=9, strata=2)
+    rows = np.repeat(big.patterns, big.counts, axis=0)
+    labels = np.repeat(np.asarray(big.strata, dtype=object), big.counts).tolist()
+    # Two tiny regions: one with 3 persons, one whose persons are all on one list.
+    extra_rows = [[1, 1, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0]] + [[0, 0, 1, 0]] * 12
+    extra_labels = ["tiny"] * 3 + ["one-list"] * 12
+    h = Histories.from_rows(big.lists, np.vstack([rows, extra_rows]), labels + extra_labels)
+    result = estimate(h, method="loglinear", seed=1)
+    assert set(result.strata) == {"s0", "s1", "other (pooled)"}
+    assert result.observed == h.observed
+    assert "one-list" in result.warnings[0] and "tiny" in result.warnings[0]
+    pooled = result.strata["other (pooled)"]
+    assert pooled.estimate == pooled.observed == 15
+    assert result.estimate == sum(p.estimate for p in result.strata.values())

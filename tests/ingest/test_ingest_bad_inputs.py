@@ -306,3 +306,12 @@ def test_title_lines_above_the_header(project: Project, tmp_path: Path) -> None:
     assert result.headers == HEADER.strip().split(";")
     assert (result.rows_read, result.rows_stored, [n for n, _ in result.preamble]) == (1, 1, [1, 2])
     assert next(iter_records(project, "titled csv"))["row_number"] == 6
+
+
+def test_json_with_no_known_key(
+    project: Project, stored: dict[str, list[Any]], tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"a": 1, "b": "x"}\n{"a": 2}\n', encoding="utf-8")
+    refused(project, path, "no key is recognised \\('a', 'b'\\)")
+    assert snapshot(project) == stored

@@ -14,7 +14,13 @@ import pytest
 from sqlalchemy import func, select
 
 from qantar import Project
-from qantar.ingest import import_file, iter_quarantine, iter_records, registry_summary
+from qantar.ingest import (
+    gazetteer,
+    import_file,
+    iter_quarantine,
+    iter_records,
+    registry_summary,
+)
 from qantar.store import import_batches, quarantine, raw_rows, records
 
 RU_HEADER = ["№ п/п", "Ф.И.О.", "Пол", "Дата рождения", "Возраст", "Дата гибели",
@@ -399,3 +405,45 @@ def test_kazakh_windows_code_page(project: Project, tmp_path: Path) -> None:
     assert result.encoding == "kz1048"
     assert stored_cells(project, result.batch_id) == rows
     assert [r["place_id"] for r in iter_records(project)] == ["taldykorgan", "oskemen"]
+
+
+def test_one_column_list_keeps_commas_in_names(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text("ФИО\nИванов, Иван\nКим Ольга\n", encoding="utf-8")
+    result = import_file(project, path, source="names")
+    assert (result.rows_read, result.rows_stored) == (2, 2)
+    assert [r["name_raw"] for r in iter_records(project)] == ["Иванов, Иван", "Ким Ольга"]
+
+
+def test_place_from_city_and_region_columns(project: Project, tmp_path: Path) -> None:
+    header = ["ФИО", "Дата задержания", "Город", "Область", "Примечание", "Комментарий"]
+    rows = [["Ли", "06.01.2022", "Талдыкорган", "Алматинская обл.", "в СИЗО", "со слов жены"],
+            ["Ким", "07.01.2022", "", "Жамбылская область", "", ""],
+            ["Ан", "08.01.2022", "с. Кеген", "Алматинская обл.", "", ""]]  # fmt: skip
+    path = tmp_path / "places.csv"
+    write_csv(path, header, rows, encoding="utf-8", delimiter=";")
+    result = import_file(project, path, source="places")
+    assert result.rows_stored == 3
+    recs = list(iter_records(project))
+    assert [r["place_raw"] for r in recs] == [
+        "Талдыкорган, Алматинская обл.", "Жамбылская область", "с. Кеген, Алматинская обл.",
+    ]  # fmt: skip
+    assert [r["place_id"] for r in recs] == ["taldykorgan", "reg-zhambyl", "reg-almaty"]
+    assert [r["event_type"] for r in recs] == ["detained"] * 3
+    assert recs[0]["notes"] == "Примечание: в СИЗО | Комментарий: со слов жены"
+    assert [g.id for g in gazetteer()][:1] == ["reg-akmola"]
+
+
+def test_json_larger_than_the_read_chunk(project: Project, tmp_path: Path) -> None:
+    objects: list[Any] = [
+        {"id": i, "ФИО": f"Человек {i}", "Возраст": i % 90, "Дата": "2022-01-05",
+         "Примечание": "ы" * (i % 300)}
+        for i in range(12_000)
+    ]  # fmt: skip
+    objects[5000] = 12345  # a bare number somewhere in the middle
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(objects, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert path.stat().st_size > 3 * 2**20
+    result = import_file(project, path, source="big json")
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (12_000, 11_999, 1)
+    assert stored_cells(project, result.batch_id) == objects

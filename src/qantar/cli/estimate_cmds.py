@@ -121,10 +121,13 @@ def register(app: typer.Typer) -> None:
             project = open_project()
             from qantar.estimate._project import _linked_histories
 
-            data = _prepare(_linked_histories(project, strata), drop or [], merge or [])
+            def provider(p: Any, strata: str | None = None) -> Any:
+                # The strata default comes from qantar.toml, resolved by estimate_project.
+                return _prepare(_linked_histories(p, strata), drop or [], merge or [])
+
             with err_console.status("estimating...", spinner="dots"):
                 result, folder = estimate_project(
-                    project, method=method, strata=strata, seed=seed, histories=data, **options
+                    project, method=method, strata=strata, seed=seed, provider=provider, **options
                 )
         payload = result.to_dict()
         if folder is not None:

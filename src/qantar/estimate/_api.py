@@ -104,14 +104,79 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
     )
 
 
+POOLED = "other (pooled)"
+MIN_STRATUM_PERSONS = 30
+MIN_STRATUM_OVERLAP = 5
+
+
+def _estimable(sub: Histories) -> bool:
+    try:
+        check_histories(sub)
+    except InputError:
+        return False
+    overlap = int(sub.counts[sub.patterns.sum(axis=1) >= 2].sum())
+    return sub.observed >= MIN_STRATUM_PERSONS and overlap >= MIN_STRATUM_OVERLAP
+
+
+def pool_small_strata(histories: Histories) -> tuple[Histories, list[str]]:
+    """Strata too small or too thinly overlapping to estimate alone are pooled into one
+    stratum, ``other (pooled)``, so that the total still counts their persons; the
+    names of the pooled strata are returned for the warning."""
+    if histories.strata is None:
+        return histories, []
+    labels = sorted(set(histories.strata))
+    small = [label for label in labels if not _estimable(histories.stratum(label))]
+    if not small:
+        return histories, []
+    if len(small) == len(labels):
+        return histories.collapsed(), small
+    renamed = tuple(POOLED if label in small else label for label in histories.strata)
+    rows = np.repeat(histories.patterns, histories.counts, axis=0)
+    names = np.repeat(np.asarray(renamed, dtype=object), histories.counts).tolist()
+    pooled = Histories.from_rows(histories.lists, rows, names)
+    return pooled, small
+
+
+def _counted_only(method: str, sub: Histories, parts: dict[str, Estimate]) -> Estimate:
+    """Pooled small strata that still cannot be estimated: their documented persons are
+    added to the total as they are (no undocumented estimated for them)."""
+    shapes = [p.draws.shape for p in parts.values() if p.draws is not None]
+    draws = np.full(shapes[0], float(sub.observed)) if shapes else None
+    return Estimate(
+        method=method,
+        lists=sub.lists,
+        observed=sub.observed,
+        estimate=float(sub.observed),
+        lower=float(sub.observed),
+        upper=float(sub.observed),
+        warnings=[
+            "too few persons or too little overlap to estimate: counted as documented "
+            "only, so the total is a lower bound for these strata"
+        ],
+        draws=draws,
+    )
+
+
 def _run(
     method: str, histories: Histories, seed: int, strata: bool, options: dict[str, Any]
 ) -> Estimate:
     if not strata or histories.strata is None:
         return _one(method, histories.collapsed(), seed, options)
+    histories, pooled = pool_small_strata(histories)
+    if histories.strata is None:
+        result = _one(method, histories, seed, options)
+        result.warnings.append(
+            "no stratum had enough persons and overlap to be estimated alone, so the "
+            "estimate is for all strata together"
+        )
+        return result
     parts: dict[str, Estimate] = {}
+    counted_only: Histories | None = None
     for index, label in enumerate(sorted(set(histories.strata))):
         sub = histories.stratum(label)
+        if label == POOLED and not _estimable(sub):
+            counted_only = sub
+            continue
         try:
             check_histories(sub)
         except InputError as exc:
@@ -120,7 +185,16 @@ def _run(
                 "stratum, or estimate without strata"
             ) from exc
         parts[label] = _one(method, sub, _stratum_seed(seed, index), options)
-    return _sum_strata(method, histories, parts)
+    if counted_only is not None:
+        parts[POOLED] = _counted_only(method, counted_only, parts)
+    total = _sum_strata(method, histories, parts)
+    if pooled:
+        total.warnings.insert(
+            0,
+            f"{len(pooled)} strata were too small or overlapped too little to estimate "
+            f"alone and were pooled as '{POOLED}': {', '.join(pooled)}",
+        )
+    return total
 
 
 def estimate(

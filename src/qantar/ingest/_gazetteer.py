@@ -8,6 +8,7 @@ The raw text is never replaced by the gazetteer's name: callers keep both.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -122,7 +123,7 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._places)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Place]:
         return iter(self._places.values())
 
     def place(self, place_id: str) -> Place:

@@ -341,10 +341,18 @@ def _write(
 
 
 def _settle_columns(table: Table, normaliser: Normaliser, result: ImportResult) -> None:
-    """JSON objects reveal their keys as they are read: the mapping is known at the end."""
+    """JSON objects reveal their keys as they are read: the mapping is known at the end
+    (and a file none of whose keys is recognised is refused then, inside the transaction)."""
     if table.keyed:
         result.columns = normaliser.discovered
         result.headers = [str(c.column) for c in result.columns]
+        if not any(c.field for c in result.columns):
+            raise InputError(
+                "no key is recognised ("
+                + ", ".join(repr(h) for h in result.headers[:8])
+                + "); name them in a mapping file (--mapping), see docs/import.md",
+                file=str(table.path),
+            )
 
 
 class _Writer:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -304,7 +305,11 @@ class CsvTable(Table):
         with path.open("rb") as handle:
             sample = handle.read(65536)
         text = sample.decode(encoding, errors="ignore")
-        self.delimiter = sniff_delimiter(text) or ","
+        # A one-column list (names only) has no delimiter: pick one its text never uses, so
+        # that "Иванов, Иван" stays one cell.
+        self.delimiter = sniff_delimiter(text) or next(
+            (d for d in ("\t", "|", ";", ",") if d not in text), ","
+        )
         self._handle = io.TextIOWrapper(
             io.BufferedReader(_CountingReader(path.open("rb"), self), CHUNK),
             encoding=encoding,
@@ -505,6 +510,15 @@ def _peek_lines(path: Path, encoding: str) -> list[str]:
         return [line for _, line in zip(range(1000), handle, strict=False)]
 
 
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+MAX_JSON_ELEMENT = 256 * 2**20
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
 class JsonTable(Table):
     """A JSON array of objects, decoded one element at a time so memory stays flat."""
 
@@ -520,7 +534,7 @@ class JsonTable(Table):
         )
         self._buffer = ""
         self._eof = False
-        self._fill()
+        self._fill(0)
         start = self._buffer.lstrip()
         if not start:
             self.close()
@@ -534,49 +548,60 @@ class JsonTable(Table):
             )
         self._buffer = start[1:]
 
-    def _fill(self) -> bool:
+    def _fill(self, keep_from: int) -> bool:
+        """Drop the decoded part of the buffer and append the next chunk."""
         chunk = self._handle.read(CHUNK)
         if not chunk:
             self._eof = True
             return False
-        self._buffer += chunk
+        self._buffer = self._buffer[keep_from:] + chunk
         return True
 
     def rows(self) -> Iterator[Row]:
         decoder = json.JSONDecoder()
         number = 0
+        pos = 0  # an index into the buffer: slicing per element would copy it every time
+        need_comma = False
+        name = str(self.path)
         try:
             while True:
-                stripped = self._buffer.lstrip()
-                if number and stripped.startswith(","):
-                    stripped = stripped[1:].lstrip()
-                elif number and stripped and not stripped.startswith("]"):
-                    raise InputError(
-                        "expected ',' between array elements", file=str(self.path), row=number + 1
-                    )
-                if stripped.startswith("]"):
-                    return
-                if not stripped:
-                    if not self._fill():
+                pos = _skip_space(self._buffer, pos)
+                if pos == len(self._buffer):
+                    if not self._fill(pos):
                         raise InputError(
-                            "the JSON array is not closed (file truncated?)",
-                            file=str(self.path),
+                            "the JSON array is not closed (file truncated?)", file=name,
                             row=number + 1,
-                        )
+                        )  # fmt: skip
+                    pos = 0
                     continue
-                self._buffer = stripped
+                head = self._buffer[pos]
+                if head == "]":
+                    return
+                if need_comma:
+                    if head != ",":
+                        raise InputError(
+                            "expected ',' between array elements", file=name, row=number + 1
+                        )
+                    pos += 1
+                    need_comma = False
+                    continue
                 try:
-                    value, end = decoder.raw_decode(self._buffer)
+                    value, end = decoder.raw_decode(self._buffer, pos)
                 except json.JSONDecodeError as exc:
-                    if self._fill():
+                    # Most likely an element cut at the end of the buffer: read on, within
+                    # reason (a 10 MB testimony is fine; 256 MiB of broken JSON is not).
+                    if len(self._buffer) - pos < MAX_JSON_ELEMENT and self._fill(pos):
+                        pos = 0
                         continue
                     raise InputError(
-                        f"not valid JSON: {exc.msg}", file=str(self.path), row=number + 1
+                        f"not valid JSON: {exc.msg}", file=name, row=number + 1
                     ) from exc
                 # a number cut at a chunk boundary would decode short; read on to be sure
-                if end == len(self._buffer) and not self._eof and self._fill():
+                if end == len(self._buffer) and not self._eof and self._fill(pos):
+                    pos = 0
                     continue
-                self._buffer = self._buffer[end:]
+                pos = end
+                need_comma = True
                 number += 1
                 if not isinstance(value, dict):
                     yield number, value, "not a JSON object ({...})"
