@@ -33,6 +33,16 @@ def test_conflicting_decisions_are_reported_not_merged() -> None:
     assert len(result.conflicts) == 1
 
 
+def test_linkage_stops_an_initial_from_chaining_two_people() -> None:
+    # 1, 2: "Kim Aleksei" twice; 4: "Kim Andrei"; 3: "Ким А." fits both.
+    pairs = [(1, 2, 0.99), (1, 3, 0.9), (2, 3, 0.9), (3, 4, 0.95), (1, 4, 0.01)]
+    chained = cluster([1, 2, 3, 4], pairs, 0.5)
+    assert len(chained.clusters) == 1
+    guarded = cluster([1, 2, 3, 4], pairs, 0.5, linkage=0.5)
+    assert not _together(guarded, 1, 4) and _together(guarded, 1, 2)
+    assert guarded.held_apart >= 1
+
+
 def test_weak_cluster_flagged() -> None:
     chain = [(i, i + 1, 0.9) for i in range(1, 6)]
     result = cluster(range(1, 7), chain, 0.5)

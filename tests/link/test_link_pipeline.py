@@ -72,6 +72,7 @@ def test_decisions_survive_rerun_and_sixth_list(project: Project) -> None:
     result = run(project, seed=2)
     after = check()
     assert result.decisions_applied == 2
+    assert result.review_check is not None and result.review_check["decisions"] == 2
     assert len(current_decisions(project.engine)) == 3
     # Most persons keep their id after a sixth list arrives.
     kept = sum(1 for key, pid in person.items() if after.get(key) == pid)

@@ -30,7 +30,13 @@ def _print_result(data: dict[str, Any]) -> None:
         f"threshold {data['threshold']} · linked pairs {data['linked_pairs']} · weak clusters "
         f"{data['weak_clusters']} · decisions applied {data['decisions_applied']}"
         + (f" · chain links cut for non-matches {data['cut_edges']}" if data["cut_edges"] else "")
+        + (f" · links held apart by the linkage rule {data.get('held_apart', 0)}")
     )
+    if data.get("review_check"):
+        rc = data["review_check"]
+        console.print(
+            f"reviewed pairs: the model agrees with {rc['agree']} of the {rc['scored']} it scored"
+        )
     if data.get("blocking_recall") is not None:
         console.print(f"blocking recall of true pairs {data['blocking_recall']:.4f}")
     if data.get("truth"):

@@ -25,6 +25,7 @@ class Clustering:
     clusters: list[Cluster]
     conflicts: list[tuple[int, int]]  # reviewed matches refused by a reviewed non-match
     cut_edges: int  # links above the threshold left out to honour non-matches
+    held_apart: int = 0  # links above the threshold refused by the linkage rule
 
 
 class _UnionFind:
@@ -95,7 +96,7 @@ def cluster(
             conflicts.append((a, b))
         else:
             uf.union(ra, rb)
-    cut = 0
+    cut = held = 0
     for a, b, _p in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
@@ -104,7 +105,7 @@ def cluster(
             cut += 1
             continue
         if linkage > 0 and _mean_cross(uf, ra, rb, scored) < linkage:
-            cut += 1
+            held += 1
             continue
         uf.union(ra, rb)
     linked: dict[int, int] = defaultdict(int)
@@ -124,4 +125,4 @@ def cluster(
         # A pair is never weak; a chain of three or more held by few links is.
         clusters.append(Cluster(tuple(sorted(members)), density, n >= 3 and density < weak_density))
     clusters.sort(key=lambda c: c.members[0])
-    return Clustering(clusters, conflicts, cut)
+    return Clustering(clusters, conflicts, cut, held)

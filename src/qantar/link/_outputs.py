@@ -31,6 +31,7 @@ PERSON_COLUMNS = (
     "weak_cluster",
 )
 STRATA = ("region", "sex", "date", "age_group", "place")
+_STRATA_ALIASES = {"age": "age_group", "event_date": "date", "oblast": "region"}
 
 
 def _most_common(values: Iterable[Any]) -> Any:
@@ -131,6 +132,7 @@ def project_histories(project: Project, strata: str | None = None) -> Histories:
     or ``place``; a person's stratum is the most common value among their records
     (``unknown`` when none says).
     """
+    strata = _STRATA_ALIASES.get(strata, strata) if strata is not None else None
     if strata is not None and strata not in STRATA:
         raise QantarError(f"unknown stratum {strata!r}: use one of {', '.join(STRATA)}")
     engine = project.engine

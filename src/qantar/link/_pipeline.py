@@ -56,6 +56,9 @@ class LinkResult:
     model_path: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     linkage: float = 0.0
+    # Reviewed pairs as a check on the model: how many decisions the scores agree with.
+    review_check: dict[str, int] | None = None
+    held_apart: int = 0  # strong links refused by the linkage rule (no chaining)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -381,6 +384,7 @@ def run(
     clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
     matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)
+    check = _review_check(pairs, outcome.matches, outcome.non_matches, threshold)
     now = dt.datetime.now(dt.UTC)
     run_dir = project.runs_dir / f"link-{now:%Y%m%dT%H%M%S%f}"
     model_rel: str | None = None
@@ -405,12 +409,19 @@ def run(
         decisions_applied=len(matches) + len(non_matches),
         conflicts=len(clustering.conflicts),
         cut_edges=clustering.cut_edges,
+        held_apart=clustering.held_apart,
         warnings=warnings,
         blocking_recall=scored.blocking_recall if scored else None,
         model_path=model_rel,
         seconds=timings,
         linkage=linkage,
+        review_check=check,
     )
+    if check and check["scored"] >= 20 and check["agree"] < 0.8 * check["scored"]:
+        warnings.append(
+            f"the model agrees with only {check['agree']} of {check['scored']} reviewed pairs: "
+            "check the column mapping of the sources, or review more pairs"
+        )
     if clustering.conflicts:
         warnings.append(
             f"{len(clustering.conflicts)} reviewed match(es) contradict reviewed non-matches "
@@ -476,6 +487,27 @@ def _write_charts(scored: _Scored, out: Path) -> None:
         )
 
 
+def _review_check(
+    pairs: list[tuple[int, int, float, float, dict[str, Any]]],
+    matches: list[tuple[int, int]],
+    non_matches: list[tuple[int, int]],
+    threshold: float,
+) -> dict[str, int] | None:
+    """Reviewers' decisions against the model's scores for the same pairs."""
+    if not matches and not non_matches:
+        return None
+    score = {(a, b): p for a, b, p, _w, _e in pairs}
+    agree = scored = 0
+    for decided, is_match in ((matches, True), (non_matches, False)):
+        for a, b in decided:
+            p = score.get((min(a, b), max(a, b)))
+            if p is None:
+                continue
+            scored += 1
+            agree += (p >= threshold) == is_match
+    return {"decisions": len(matches) + len(non_matches), "scored": scored, "agree": agree}
+
+
 def latest_run_id(engine: Engine) -> int | None:
     from sqlalchemy import func, select
 
@@ -527,6 +559,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         decisions_applied=len(outcome.matches) + len(outcome.non_matches),
         conflicts=len(outcome.clustering.conflicts),
         cut_edges=outcome.clustering.cut_edges,
+        held_apart=outcome.clustering.held_apart,
         linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
         truth=None,
     )

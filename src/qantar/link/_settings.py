@@ -33,8 +33,10 @@ def _name_comparison() -> dict[str, Any]:
         "(surname_ph_l = given_ph_r AND given_ph_l = surname_ph_r))"
     )
 
+    # Slips in the lists fall inside a word; a different first letter (Бегалиев,
+    # Ергалиев) is a different name however high Jaro-Winkler scores it.
     def jw(a: str, b: str) -> str:
-        return f"{JW}({a}_l, {b}_r) >= 0.9"
+        return f"({JW}({a}_l, {b}_r) >= 0.9 AND substr({a}_l, 1, 1) = substr({b}_r, 1, 1))"
 
     straight = f"{jw('surname_key', 'surname_key')} AND {jw('given_key', 'given_key')}"
     crossed = f"{jw('surname_key', 'given_key')} AND {jw('given_key', 'surname_key')}"
@@ -49,7 +51,11 @@ def _name_comparison() -> dict[str, Any]:
         "(surname_key_r = given_key_l AND length(given_key_r) = 1 "
         "AND given_initial_r = substr(surname_key_l, 1, 1)))"
     )
-    loose = f"{JW}(surname_key_l, surname_key_r) >= 0.8 AND {JW}(given_key_l, given_key_r) >= 0.8"
+    same_first = "substr(surname_key_l, 1, 1) = substr(surname_key_r, 1, 1)"
+    loose = (
+        f"{JW}(surname_key_l, surname_key_r) >= 0.8 AND {JW}(given_key_l, given_key_r) >= 0.8 "
+        f"AND {same_first}"
+    )
     return {
         "output_column_name": "name",
         "comparison_description": "surname and given name keys, either order",
@@ -67,13 +73,20 @@ def _name_comparison() -> dict[str, Any]:
             _level(swap, "same names, swapped order"),
             _level(ph, "names sound alike"),
             _level(close, "names close (Jaro-Winkler >= 0.9)"),
-            _level(f"{s_eq} AND ({initial} OR {one_missing})", "same surname, initial compatible"),
+            _level(
+                f"{s_eq} AND ({initial} OR {one_missing})",
+                "same surname, initial compatible",
+                # "Ким А." says little when Ким is common: adjust by the surname's frequency.
+                tf_adjustment_column="surname_key",
+                tf_adjustment_weight=1.0,
+            ),
             _level(
                 f"({JW}(surname_key_l, surname_key_r) >= 0.88 AND {initial}) OR {swap_initial}",
                 "surname near or swapped, initial compatible",
             ),
             _level(
-                f"{g_eq} AND {JW}(surname_key_l, surname_key_r) >= 0.8", "same given, surname near"
+                f"{g_eq} AND {JW}(surname_key_l, surname_key_r) >= 0.8 AND {same_first}",
+                "same given, surname near",
             ),
             _level(loose, "names near (Jaro-Winkler >= 0.8)"),
             _level(
