@@ -41,11 +41,13 @@ def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
     from qantar.cli import (
         accountability_cmds,
+        estimate_cmds,
         evidence_cmds,
         ingest_cmds,
         link_cmds,
         names_cmds,
         project_cmds,
+        publish_cmds,
         synth_cmds,
     )
 
@@ -56,6 +58,8 @@ def _register() -> None:
     evidence_cmds.register(app)
     accountability_cmds.register(app)
     link_cmds.register(app)
+    estimate_cmds.register(app)
+    publish_cmds.register(app)
 
 
 _register()

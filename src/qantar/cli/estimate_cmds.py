@@ -1,0 +1,138 @@
+"""`qantar estimate`: how many persons in truth, with intervals and reasons to doubt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from qantar.cli._common import console, err_console, open_project, print_json
+from qantar.errors import InputError
+
+
+def _prepare(histories: Any, drop: list[str], merge: list[str]) -> Any:
+    from qantar.estimate import drop_lists, merge_lists
+
+    for spec in merge:
+        names = [n.strip() for n in spec.split("+") if n.strip()]
+        histories = merge_lists(histories, names)
+    if drop:
+        histories = drop_lists(histories, drop)
+    return histories
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _print(data: dict[str, Any], folder: Path | None) -> None:
+    table = Table(title=f"Estimated total ({', '.join(data['lists'])})")
+    for column in ("method", "stratum", "documented", "estimate", "95% interval"):
+        table.add_column(column)
+    for res in [data, *data.get("methods", [])]:
+        table.add_row(
+            res["method"],
+            "all" if res["strata"] else "",
+            f"{res['observed']:,}",
+            _fmt(res["estimate"]),
+            f"{_fmt(res['lower'])} - {_fmt(res['upper'])}",
+        )
+        for name, part in res["strata"].items():
+            table.add_row(
+                "",
+                name,
+                f"{part['observed']:,}",
+                _fmt(part["estimate"]),
+                f"{_fmt(part['lower'])} - {_fmt(part['upper'])}",
+            )
+    console.print(table)
+    diag = data["diagnostics"]
+    if "rhat" in diag:
+        console.print(
+            f"chains {diag.get('chains')}, R-hat {diag.get('rhat') or float('nan'):.3f}, "
+            f"ESS bulk {diag.get('ess_bulk') or 0:.0f}"
+        )
+    warnings = list(data["warnings"])
+    for other in data.get("methods", []):
+        warnings += [f"{other['method']}: {w}" for w in other["warnings"]]
+    for warning in dict.fromkeys(warnings):
+        console.print(f"warning: {warning}", markup=False)
+    if folder is not None:
+        console.print(f"saved to {folder}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("estimate")
+    def estimate_cmd(
+        histories: Annotated[
+            Path | None,
+            typer.Option(
+                "--histories",
+                help="CSV with one 0/1 column per list and a count column "
+                "(default: the linked persons of the project).",
+            ),
+        ] = None,
+        method: Annotated[
+            str, typer.Option(help="lcmcr, loglinear, dga, chapman or all.")
+        ] = "lcmcr",
+        strata: Annotated[
+            str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
+        ] = None,
+        seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+        iterations: Annotated[
+            int, typer.Option(help="LCMCR sweeps per chain after burn-in.")
+        ] = 100_000,
+        chains: Annotated[int, typer.Option(help="LCMCR chains, run in parallel.")] = 4,
+        drop: Annotated[
+            list[str] | None, typer.Option("--drop", help="Drop a list by name (repeatable).")
+        ] = None,
+        merge: Annotated[
+            list[str] | None,
+            typer.Option("--merge", help="Merge lists into one, e.g. A+B (repeatable)."),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option(help="With --histories: also write draws, result and plots here."),
+        ] = None,
+        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Estimate the true total (documented + undocumented) by multiple systems estimation."""
+        from qantar.estimate import estimate, estimate_project, read_histories_csv, write_run
+
+        if output_format not in ("table", "json"):
+            raise InputError("--format is table or json")
+        options: dict[str, Any] = {"iterations": iterations, "chains": chains}
+        if iterations < 1_000:
+            options["samples"] = max(1, iterations)
+            options["burnin"] = min(10_000, iterations)
+        folder: Path | None = None
+        if histories is not None:
+            data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
+            with err_console.status("estimating...", spinner="dots"):
+                result = estimate(
+                    data, method=method, strata=strata is not None, seed=seed, **options
+                )
+            if out is not None:
+                write_run(result, out)
+                folder = out
+        else:
+            project = open_project()
+            from qantar.estimate._project import _linked_histories
+
+            def provider(p: Any, strata: str | None = None) -> Any:
+                # The strata default comes from qantar.toml, resolved by estimate_project.
+                return _prepare(_linked_histories(p, strata), drop or [], merge or [])
+
+            with err_console.status("estimating...", spinner="dots"):
+                result, folder = estimate_project(
+                    project, method=method, strata=strata, seed=seed, provider=provider, **options
+                )
+        payload = result.to_dict()
+        if folder is not None:
+            payload["saved_to"] = str(folder)
+        if output_format == "json":
+            print_json(payload)
+        else:
+            _print(payload, folder)

@@ -1,0 +1,126 @@
+"""`qantar report`, `qantar publish` and `qantar consent`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from qantar.cli._common import console, open_project, print_json
+from qantar.errors import InputError
+
+
+def _check_format(value: str) -> None:
+    if value not in ("text", "json"):
+        raise InputError("--format is text or json")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("report.html"),
+        pdf: Annotated[Path | None, typer.Option(help="Also write a PDF (WeasyPrint).")] = None,
+        estimate_run: Annotated[
+            str | None,
+            typer.Option(help="Folder of runs/ to report (default: the latest estimate run)."),
+        ] = None,
+        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    ) -> None:
+        """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
+        from qantar.publish import collect_report_data, render_report
+
+        _check_format(output_format)
+        project = open_project()
+        with console.status("collecting and drawing...", spinner="dots"):
+            data = collect_report_data(project, estimate_run=estimate_run)
+            result = render_report(data, out, pdf=pdf)
+        est = data.estimate or {}
+        headline = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
+        if output_format == "json":
+            print_json(
+                {
+                    **result.as_dict(),
+                    "estimate": headline if est else None,
+                    "estimate_run": data.estimate_run,
+                    "official_figure": data.official.value if data.official else None,
+                    "warnings": data.warnings,
+                }
+            )
+            return
+        console.print(f"report: {result.html}", markup=False)
+        if est:
+            console.print(
+                f"documented {headline['observed']}, estimated {headline['estimate']} "
+                f"(95% interval {headline['lower']}-{headline['upper']}, {headline['method']})",
+                markup=False,
+            )
+        if result.pdf:
+            console.print(f"pdf: {result.pdf}", markup=False)
+        console.print(f"plots: {len(result.plots)} files beside the report", markup=False)
+        for warning in data.warnings:
+            console.print(f"warning: {warning}", markup=False)
+
+    @app.command("publish")
+    def publish(
+        out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
+        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    ) -> None:
+        """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
+        from qantar.publish import publish_memorial
+
+        _check_format(output_format)
+        project = open_project()
+        with console.status("writing the memorial list...", spinner="dots"):
+            result = publish_memorial(project, out)
+        if output_format == "json":
+            print_json(result.as_dict())
+            return
+        console.print(
+            f"memorial list: {result.out / 'index.html'} — {result.shown} shown "
+            f"({result.initials_only} by initials only), {result.not_shown} not shown",
+            markup=False,
+        )
+
+    @app.command("consent")
+    def consent(
+        person: Annotated[
+            str | None, typer.Argument(help="Person id (as in `qantar export persons`).")
+        ] = None,
+        status: Annotated[
+            str | None, typer.Option(help="publish, initials-only or withhold.")
+        ] = None,
+        by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
+        note: Annotated[str | None, typer.Option(help="Why (recorded; never published).")] = None,
+        list_all: Annotated[
+            bool, typer.Option("--list", help="Show every person's status and its origin.")
+        ] = False,
+        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    ) -> None:
+        """Record who decided what may be published of a person, or show statuses."""
+        from qantar.publish import explain_status, explain_statuses, record_consent
+
+        _check_format(output_format)
+        project = open_project()
+        if status is not None:
+            if person is None:
+                raise InputError("name the person: qantar consent PERSON --status ... --by NAME")
+            if by is None:
+                raise InputError("say who decided: --by NAME")
+            record_consent(project, person, status, by=by, note=note)
+        if person is not None and not list_all:
+            explained = [explain_status(project, person)]
+        elif list_all:
+            explained = list(explain_statuses(project).values())
+        else:
+            raise InputError("give a PERSON (with --status to decide) or --list")
+        if output_format == "json":
+            print_json([e.as_dict() for e in explained])
+            return
+        table = Table(title="Publication status")
+        for column in ("person", "status", "from", "why"):
+            table.add_column(column)
+        for e in explained:
+            table.add_row(e.person_id, e.status, e.origin, e.reason)
+        console.print(table)

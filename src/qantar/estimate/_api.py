@@ -1,0 +1,223 @@
+"""One entry point for every method, per stratum and in total."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from qantar.errors import InputError
+from qantar.estimate._chapman import chapman
+from qantar.estimate._dga import dga
+from qantar.estimate._diagnostics import chain_diagnostics, method_disagreement
+from qantar.estimate._inputs import check_histories
+from qantar.estimate._lcmcr import lcmcr
+from qantar.estimate._loglinear import loglinear
+from qantar.estimate._result import Estimate
+from qantar.model.histories import Histories
+
+METHODS = ("lcmcr", "loglinear", "dga", "chapman", "all")
+
+
+def _one(method: str, histories: Histories, seed: int, options: dict[str, Any]) -> Estimate:
+    if method == "lcmcr":
+        wanted = ("iterations", "burnin", "samples", "chains", "n_classes", "threads")
+        return lcmcr(histories, seed=seed, **{k: options[k] for k in wanted if k in options})
+    if method == "loglinear":
+        keys = ("model", "criterion")
+        return loglinear(histories, **{k: options[k] for k in keys if k in options})
+    if method == "dga":
+        return dga(
+            histories, seed=seed, **({"delta": options["delta"]} if "delta" in options else {})
+        )
+    if method == "chapman":
+        return chapman(histories)
+    raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+
+
+def _methods_for(method: str, n_lists: int) -> list[str]:
+    if method != "all":
+        if method not in METHODS:
+            raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        if method == "dga" and not 3 <= n_lists <= 5:
+            raise InputError(
+                f"dga works with 3 to 5 lists; there are {n_lists}: merge or drop lists"
+            )
+        if method == "lcmcr" and n_lists < 3:
+            raise InputError(
+                "LCMCR needs three or more lists (with two its classes cannot be told "
+                "apart); use --method chapman or loglinear"
+            )
+        return [method]
+    if n_lists == 2:
+        return ["chapman", "loglinear"]
+    return ["lcmcr", "loglinear"] + (["dga"] if n_lists <= 5 else [])
+
+
+def _stratum_seed(seed: int, index: int) -> int:
+    return int(np.random.SeedSequence([seed, index]).generate_state(1, dtype=np.uint32)[0])
+
+
+def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -> Estimate:
+    """The total over strata: summed posterior draws (independent across strata, so the
+    i-th draws add to a draw of the total), or for log-linear fits the summed points with
+    half-widths added in quadrature (an approximation, said so in the warnings)."""
+    results = list(parts.values())
+    warnings: list[str] = []
+    for name, part in parts.items():
+        warnings += [f"stratum {name}: {w}" for w in part.warnings]
+    observed = sum(p.observed for p in results)
+    diagnostics: dict[str, Any] = {"strata": len(parts)}
+    draws = None
+    if all(p.draws is not None for p in results):
+        shapes = {p.draws.shape for p in results if p.draws is not None}
+        if len(shapes) == 1:
+            draws = np.sum([p.draws for p in results if p.draws is not None], axis=0)
+    if draws is not None:
+        estimate = float(np.median(draws))
+        lower, upper = (float(q) for q in np.quantile(draws, [0.025, 0.975]))
+        if draws.shape[0] > 1:
+            summary, extra = chain_diagnostics(draws)
+            diagnostics.update(summary)
+            warnings += extra
+    else:
+        estimate = sum(p.estimate for p in results)
+        lower = estimate - float(np.sqrt(sum((p.estimate - p.lower) ** 2 for p in results)))
+        upper = estimate + float(np.sqrt(sum((p.upper - p.estimate) ** 2 for p in results)))
+        lower = max(lower, observed)
+        warnings.append(
+            "the interval of the total combines the strata's intervals approximately "
+            "(half-widths added in quadrature)"
+        )
+    return Estimate(
+        method=method,
+        lists=histories.lists,
+        observed=observed,
+        estimate=estimate,
+        lower=lower,
+        upper=upper,
+        strata=parts,
+        diagnostics=diagnostics,
+        warnings=warnings,
+        settings=results[0].settings if results else {},
+        draws=draws,
+    )
+
+
+POOLED = "other (pooled)"
+MIN_STRATUM_PERSONS = 30
+MIN_STRATUM_OVERLAP = 5
+
+
+def _estimable(sub: Histories) -> bool:
+    try:
+        check_histories(sub)
+    except InputError:
+        return False
+    overlap = int(sub.counts[sub.patterns.sum(axis=1) >= 2].sum())
+    return sub.observed >= MIN_STRATUM_PERSONS and overlap >= MIN_STRATUM_OVERLAP
+
+
+def pool_small_strata(histories: Histories) -> tuple[Histories, list[str]]:
+    """Strata too small or too thinly overlapping to estimate alone are pooled into one
+    stratum, ``other (pooled)``, so that the total still counts their persons; the
+    names of the pooled strata are returned for the warning."""
+    if histories.strata is None:
+        return histories, []
+    labels = sorted(set(histories.strata))
+    small = [label for label in labels if not _estimable(histories.stratum(label))]
+    if not small:
+        return histories, []
+    if len(small) == len(labels):
+        return histories.collapsed(), small
+    renamed = tuple(POOLED if label in small else label for label in histories.strata)
+    rows = np.repeat(histories.patterns, histories.counts, axis=0)
+    names = np.repeat(np.asarray(renamed, dtype=object), histories.counts).tolist()
+    pooled = Histories.from_rows(histories.lists, rows, names)
+    return pooled, small
+
+
+def _counted_only(method: str, sub: Histories, parts: dict[str, Estimate]) -> Estimate:
+    """Pooled small strata that still cannot be estimated: their documented persons are
+    added to the total as they are (no undocumented estimated for them)."""
+    shapes = [p.draws.shape for p in parts.values() if p.draws is not None]
+    draws = np.full(shapes[0], float(sub.observed)) if shapes else None
+    return Estimate(
+        method=method,
+        lists=sub.lists,
+        observed=sub.observed,
+        estimate=float(sub.observed),
+        lower=float(sub.observed),
+        upper=float(sub.observed),
+        warnings=[
+            "too few persons or too little overlap to estimate: counted as documented "
+            "only, so the total is a lower bound for these strata"
+        ],
+        draws=draws,
+    )
+
+
+def _run(
+    method: str, histories: Histories, seed: int, strata: bool, options: dict[str, Any]
+) -> Estimate:
+    if not strata or histories.strata is None:
+        return _one(method, histories.collapsed(), seed, options)
+    histories, pooled = pool_small_strata(histories)
+    if histories.strata is None:
+        result = _one(method, histories, seed, options)
+        result.warnings.append(
+            "no stratum had enough persons and overlap to be estimated alone, so the "
+            "estimate is for all strata together"
+        )
+        return result
+    parts: dict[str, Estimate] = {}
+    counted_only: Histories | None = None
+    for index, label in enumerate(sorted(set(histories.strata))):
+        sub = histories.stratum(label)
+        if label == POOLED and not _estimable(sub):
+            counted_only = sub
+            continue
+        try:
+            check_histories(sub)
+        except InputError as exc:
+            raise InputError(
+                f"stratum {label!r}: {exc}. Merge small strata, choose a coarser "
+                "stratum, or estimate without strata"
+            ) from exc
+        parts[label] = _one(method, sub, _stratum_seed(seed, index), options)
+    if counted_only is not None:
+        parts[POOLED] = _counted_only(method, counted_only, parts)
+    total = _sum_strata(method, histories, parts)
+    if pooled:
+        total.warnings.insert(
+            0,
+            f"{len(pooled)} strata were too small or overlapped too little to estimate "
+            f"alone and were pooled as '{POOLED}': {', '.join(pooled)}",
+        )
+    return total
+
+
+def estimate(
+    histories: Histories,
+    *,
+    method: str = "lcmcr",
+    strata: bool | None = None,
+    seed: int = 0,
+    **options: Any,
+) -> Estimate:
+    """Estimate the total number of persons with ``method`` (lcmcr, loglinear, dga,
+    chapman, or ``all``). With strata (``strata`` None or True and histories that carry
+    them) each stratum is estimated alone and the total sums them. With ``all`` the
+    first method's result is returned with the others in ``.others`` and a warning when
+    they disagree. Extra options (iterations, chains, model, delta...) go to the methods.
+    """
+    check_histories(histories)
+    by_stratum = histories.strata is not None and strata is not False
+    methods = _methods_for(method, len(histories.lists))
+    results = [_run(m, histories, seed, by_stratum, options) for m in methods]
+    primary = results[0]
+    if method == "all":
+        primary.others = results[1:]
+        primary.warnings = primary.warnings + method_disagreement(results)
+        primary.diagnostics = {**primary.diagnostics, "methods": [r.method for r in results]}
+    return primary

@@ -1,0 +1,184 @@
+"""Reading capture histories from CSV, checking them, and merging or dropping lists."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from qantar.errors import InputError
+from qantar.model.histories import Histories
+
+COUNT_COLUMN = "count"
+
+
+def read_histories_csv(path: str | os.PathLike[str], *, stratum: str | None = None) -> Histories:
+    """Capture histories from a CSV: one 0/1 column per list, a ``count`` column and,
+    optionally, a stratum column named by ``stratum`` (or any non-0/1 text column when
+    ``stratum`` is given). Rows with the same pattern are summed; all-zero rows are refused
+    because nobody can count the unlisted."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError("no such file: pass the path of a histories CSV", file=file) from exc
+    rows = list(csv.reader(text.splitlines()))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise InputError(
+            "the histories file is empty: it needs a header with one column per list "
+            "and a 'count' column, then one row per capture pattern",
+            file=file,
+        )
+    header = [h.strip() for h in rows[0]]
+    if len(set(header)) != len(header):
+        raise InputError("a column name appears twice in the header", file=file, row=1)
+    if stratum is not None and stratum not in header:
+        raise InputError(
+            f"no stratum column {stratum!r}; columns are {', '.join(header)}", file=file
+        )
+    list_names = [h for h in header if h not in (COUNT_COLUMN, stratum)]
+    has_count = COUNT_COLUMN in header
+    if len(rows) < 2:
+        raise InputError("the histories file has a header but no rows", file=file)
+    patterns: list[list[int]] = []
+    counts: list[int] = []
+    labels: list[str] = []
+    for number, raw in enumerate(rows[1:], start=2):
+        if len(raw) != len(header):
+            raise InputError(
+                f"{len(raw)} values where the header has {len(header)} columns",
+                file=file,
+                row=number,
+            )
+        record = dict(zip(header, (cell.strip() for cell in raw), strict=True))
+        pattern = []
+        for name in list_names:
+            value = record[name]
+            if value not in ("0", "1"):
+                hint = (
+                    f"; if {name!r} is a stratum (e.g. a region), pass it as the stratum "
+                    "column (--strata)"
+                    if value and not value.lstrip("-").isdigit()
+                    else ""
+                )
+                raise InputError(
+                    f"list columns hold 0 or 1 (listed or not), found {value!r}{hint}",
+                    file=file,
+                    row=number,
+                    field=name,
+                )
+            pattern.append(int(value))
+        count = 1
+        if has_count:
+            try:
+                count = int(record[COUNT_COLUMN])
+            except ValueError as exc:
+                raise InputError(
+                    f"count must be a whole number, found {record[COUNT_COLUMN]!r}",
+                    file=file,
+                    row=number,
+                    field=COUNT_COLUMN,
+                ) from exc
+            if count < 0:
+                raise InputError(
+                    "count cannot be negative", file=file, row=number, field=COUNT_COLUMN
+                )
+        if count == 0:
+            continue
+        if not any(pattern):
+            raise InputError(
+                "a row lists nobody (all lists 0) with a positive count: people on no list "
+                "cannot be counted, they are what the estimate is for; remove the row",
+                file=file,
+                row=number,
+            )
+        patterns.append(pattern)
+        counts.append(count)
+        labels.append(record[stratum] if stratum is not None else "")
+    if not counts:
+        raise InputError("every count is 0: there is nobody to estimate from", file=file)
+    rows_matrix = np.repeat(np.asarray(patterns, dtype=np.uint8), counts, axis=0)
+    histories = Histories.from_rows(
+        list_names, rows_matrix, np.repeat(labels, counts).tolist() if stratum else None
+    )
+    check_histories(histories, file=file)
+    return histories
+
+
+def check_histories(histories: Histories, *, file: str | None = None) -> None:
+    """Refuse data from which no population size can be estimated, saying why."""
+    n_lists = len(histories.lists)
+    if histories.observed == 0:
+        raise InputError("no persons in the histories: nothing to estimate from", file=file)
+    if n_lists < 2:
+        raise InputError(
+            "estimation needs at least two lists (three or more to model how they depend "
+            f"on each other); these histories have {n_lists}",
+            file=file,
+        )
+    totals = (histories.patterns.astype(np.int64) * histories.counts[:, None]).sum(axis=0)
+    used = [name for name, total in zip(histories.lists, totals, strict=True) if total > 0]
+    if len(used) < 2:
+        raise InputError(
+            "all persons are in one list"
+            + (f" ({used[0]})" if used else "")
+            + ": overlap between lists is what the estimate is built from, so one list "
+            "alone says nothing about who is missing",
+            file=file,
+        )
+    if n_lists == 2:
+        both = histories.counts[histories.patterns.sum(axis=1) == 2].sum()
+        if both == 0:
+            raise InputError(
+                "the two lists share nobody: with no overlap the number missed is "
+                "unbounded, so no estimate can be made; check the linkage or add a list",
+                file=file,
+            )
+
+
+def drop_lists(histories: Histories, names: Sequence[str]) -> Histories:
+    """The histories without the named lists (persons left on no list disappear)."""
+    _known(histories, names)
+    keep = [i for i, name in enumerate(histories.lists) if name not in set(names)]
+    return _rebuild(histories, [histories.lists[i] for i in keep], histories.patterns[:, keep])
+
+
+def merge_lists(
+    histories: Histories, names: Sequence[str], *, into: str | None = None
+) -> Histories:
+    """Treat the named lists as one (a person is on it if on any of them), e.g. two
+    lists from the same organisation whose captures cannot be independent."""
+    _known(histories, names)
+    if len(names) < 2:
+        raise InputError("merging needs at least two list names, e.g. A+B")
+    new_name = into or "+".join(names)
+    idx = [histories.lists.index(n) for n in names]
+    merged = histories.patterns[:, idx].max(axis=1)
+    keep = [i for i in range(len(histories.lists)) if i not in idx]
+    lists = [histories.lists[i] for i in keep]
+    insert_at = min(idx)
+    columns = [histories.patterns[:, i] for i in keep]
+    position = sum(1 for i in keep if i < insert_at)
+    lists.insert(position, new_name)
+    columns.insert(position, merged)
+    return _rebuild(histories, lists, np.stack(columns, axis=1))
+
+
+def _known(histories: Histories, names: Sequence[str]) -> None:
+    for name in names:
+        if name not in histories.lists:
+            raise InputError(f"no list named {name!r}; the lists are {', '.join(histories.lists)}")
+
+
+def _rebuild(histories: Histories, lists: list[str], patterns: np.ndarray) -> Histories:
+    rows = np.repeat(patterns.astype(np.uint8), histories.counts, axis=0)
+    strata = (
+        np.repeat(np.asarray(histories.strata, dtype=object), histories.counts).tolist()
+        if histories.strata is not None
+        else None
+    )
+    return Histories.from_rows(lists, rows, strata)

@@ -1,0 +1,75 @@
+"""What every estimator returns: a number, its interval and the reasons to doubt it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass
+class Estimate:
+    """One method's estimate of the total number of persons (listed and unlisted).
+
+    ``estimate`` is the posterior median for Bayesian methods and the maximum-likelihood
+    point for log-linear ones; ``lower``/``upper`` bound the 95% interval. ``draws`` holds
+    posterior draws of the total where the method has them; strata totals sum them.
+    ``warnings`` are reasons to doubt the number, in plain words.
+    """
+
+    method: str
+    lists: tuple[str, ...]
+    observed: int
+    estimate: float
+    lower: float
+    upper: float
+    strata: dict[str, Estimate] = field(default_factory=dict)
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    draws: npt.NDArray[np.float64] | None = field(default=None, repr=False)
+    others: list[Estimate] = field(default_factory=list)
+
+    @property
+    def missed(self) -> float:
+        """The estimated number of persons on no list."""
+        return self.estimate - self.observed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: method, lists, observed, estimate, lower, upper, strata,
+        diagnostics (plus warnings, settings and, for ``all``, the other methods)."""
+        out: dict[str, Any] = {
+            "method": self.method,
+            "lists": list(self.lists),
+            "observed": self.observed,
+            "estimate": _num(self.estimate),
+            "lower": _num(self.lower),
+            "upper": _num(self.upper),
+            "strata": {name: s.to_dict() for name, s in self.strata.items()},
+            "diagnostics": _plain(self.diagnostics),
+            "warnings": list(self.warnings),
+            "settings": _plain(self.settings),
+        }
+        if self.others:
+            out["methods"] = [o.to_dict() for o in self.others]
+        return out
+
+
+def _num(value: float) -> float | None:
+    if value is None or not np.isfinite(value):
+        return None
+    return round(float(value), 1)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,293 @@
+"""Everything a report shows, gathered once from the other areas' public functions.
+
+``ReportData`` is plain data: renderers take it, tests can build it by hand. The numbers
+come from the same functions as the CLI: ``qantar status`` (``registry_summary``) and
+``qantar estimate --format json`` (the saved ``result.json`` of an estimate run), so the
+report cannot disagree with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from qantar import __version__
+from qantar.errors import QantarError
+from qantar.project import Project
+from qantar.publish._persons import person_facts, place_label
+from qantar.store.schema import metadata
+
+
+@dataclass
+class SourceRow:
+    name: str
+    kind: str
+    files: int
+    rows_read: int
+    records: int
+    rows_quarantined: int
+
+
+@dataclass
+class Linkage:
+    persons: int
+    records_linked: int
+    pairs_reviewed: int
+    pairs_pending: int
+    weak_clusters: int
+    run: dict[str, Any] = field(default_factory=dict)  # seed, threshold, backend, created_at
+
+
+@dataclass
+class Overlap:
+    """Capture patterns: which lists documented how many persons (for the UpSet plot)."""
+
+    lists: list[str]
+    patterns: list[list[int]]
+    counts: list[int]
+
+
+@dataclass
+class OfficialFigure:
+    value: float
+    source: str
+    date: str | None = None
+
+
+@dataclass
+class InputFile:
+    source: str
+    sha256: str
+    format: str
+    rows_read: int
+    imported_at: str
+
+
+@dataclass
+class ReportData:
+    title: str
+    generated_at: str
+    sources: list[SourceRow]
+    totals: dict[str, int]
+    linkage: Linkage | None
+    estimate: dict[str, Any] | None  # exactly `qantar estimate --format json` of the run
+    estimate_run: str | None
+    strata_estimate: dict[str, Any] | None  # a run with strata (may be the same run)
+    official: OfficialFigure | None
+    overlap: Overlap | None
+    deaths_by_day: list[tuple[str, int]]
+    deaths_undated: int
+    deaths_by_place: list[tuple[str, int]]
+    deaths_total: int
+    version: str = __version__
+    settings: dict[str, Any] = field(default_factory=dict)
+    seeds: dict[str, Any] = field(default_factory=dict)
+    input_files: list[InputFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings for the public: passwords in database URLs blanked."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, str):
+            return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", value)
+        return value
+
+    out = clean(settings)
+    if isinstance(out.get("project"), dict) and "database" in out["project"]:
+        # A local path can name the documenter's account; a server URL, its host.
+        out["project"] = {**out["project"], "database": "(not printed)"}
+    # Publication rules can quote words families asked to keep out of print.
+    if "publish" in out:
+        out["publish"] = {"rules": "(publication rules are not printed)"}
+    return out if isinstance(out, dict) else {}
+
+
+def estimate_runs(project: Project) -> list[Path]:
+    """Saved estimate runs, oldest first (by the time their result was written)."""
+    found = [p.parent for p in project.runs_dir.glob("estimate-*/result.json")]
+    return sorted(found, key=lambda p: ((p / "result.json").stat().st_mtime_ns, p.name))
+
+
+def _load(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _sources(project: Project) -> tuple[list[SourceRow], dict[str, int]]:
+    from qantar.ingest import registry_summary
+
+    summary = registry_summary(project)
+    rows = [
+        SourceRow(s.name, s.kind, s.batches, s.rows_read, s.records, s.rows_quarantined)
+        for s in summary.sources
+    ]
+    return rows, dict(summary.totals)
+
+
+def _linkage(project: Project) -> Linkage | None:
+    from qantar import link
+
+    persons = metadata.tables["persons"]
+    person_records = metadata.tables["person_records"]
+    runs = metadata.tables["link_runs"]
+    engine = project.engine
+    with engine.connect() as conn:
+        n = conn.execute(
+            select(func.count()).select_from(persons).where(persons.c.active.is_(True))
+        ).scalar_one()
+        if not n:
+            return None
+        weak = conn.execute(
+            select(func.count())
+            .select_from(persons)
+            .where(persons.c.active.is_(True), persons.c.weak.is_(True))
+        ).scalar_one()
+        linked = conn.execute(select(func.count()).select_from(person_records)).scalar_one()
+        last = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(1)).first()
+    run = {}
+    if last is not None:
+        run = {
+            "run_id": last.id,
+            "seed": last.seed,
+            "threshold": last.threshold,
+            "backend": last.backend,
+            "created_at": str(last.created_at),
+        }
+    return Linkage(
+        persons=int(n),
+        records_linked=int(linked),
+        pairs_reviewed=len(link.current_decisions(engine)),
+        pairs_pending=len(link.queue(engine)),
+        weak_clusters=int(weak),
+        run=run,
+    )
+
+
+def _official(project: Project) -> OfficialFigure | None:
+    section = project.section("report")
+    value = section.get("official_figure")
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise QantarError(
+            f"qantar.toml [report] official_figure: {value!r} is not a number"
+        ) from exc
+    source = str(section.get("official_figure_source", "")).strip()
+    if not source:
+        raise QantarError(
+            "qantar.toml [report] official_figure_source: say who published the official "
+            "figure (see src/qantar/data/kz/official_figures.csv for sourced figures)"
+        )
+    date = section.get("official_figure_date")
+    return OfficialFigure(number, source, str(date) if date else None)
+
+
+def collect_report_data(project: Project, *, estimate_run: str | Path | None = None) -> ReportData:
+    """Gather every number and table the report shows.
+
+    The estimate is the latest saved run in runs/ (what `qantar estimate` printed last), or
+    ``estimate_run`` / ``[report] estimate_run`` when given."""
+    from qantar import link
+    from qantar.ingest import list_batches
+
+    sources, totals = _sources(project)
+    if not sources:
+        raise QantarError("nothing imported yet: `qantar import FILE --source NAME` first")
+    linkage = _linkage(project)
+    warnings: list[str] = []
+    runs = estimate_runs(project)
+    chosen = estimate_run or project.section("report").get("estimate_run")
+    estimate: dict[str, Any] | None = None
+    run_folder: Path | None = None
+    if chosen:
+        run_folder = Path(chosen)
+        if not run_folder.is_absolute():
+            run_folder = project.root / run_folder
+        if not (run_folder / "result.json").is_file():
+            raise QantarError(f"{run_folder}: no result.json: name a folder of runs/")
+    elif runs:
+        run_folder = runs[-1]
+    if run_folder is not None:
+        estimate = _load(run_folder)
+    else:
+        warnings.append("no estimate yet: run `qantar estimate` to estimate the true toll")
+    strata_estimate = None
+    if estimate is not None and estimate.get("strata"):
+        strata_estimate = estimate
+    else:
+        with_strata = [r for r in runs if _load(r).get("strata")]
+        if with_strata:
+            strata_estimate = _load(with_strata[-1])
+    overlap = None
+    if linkage is not None:
+        hist = link.project_histories(project)
+        overlap = Overlap(
+            list(hist.lists),
+            [[int(x) for x in row] for row in hist.patterns],
+            [int(c) for c in hist.counts],
+        )
+        facts = [f for f in person_facts(project) if f.in_memorial]
+    else:
+        warnings.append("records are not linked yet: run `qantar link`")
+        facts = []
+    days = Counter(f.event_date for f in facts if f.event_date and len(f.event_date) == 10)
+    undated = sum(1 for f in facts if not (f.event_date and len(f.event_date) == 10))
+    places = Counter(place_label(f.region_id) or "place unknown" for f in facts)
+    if linkage is not None and linkage.pairs_pending:
+        warnings.append(
+            f"{linkage.pairs_pending} uncertain pairs await review: the person count may "
+            "still change (`qantar review`)"
+        )
+    if estimate is not None and linkage is not None and estimate.get("observed") != linkage.persons:
+        warnings.append(
+            f"the estimate run saw {estimate.get('observed')} documented persons, linkage now "
+            f"has {linkage.persons}: if lists or links changed since, run `qantar estimate` again"
+        )
+    seeds: dict[str, Any] = {}
+    if linkage is not None and linkage.run:
+        seeds["link"] = linkage.run.get("seed")
+    if estimate is not None:
+        seeds["estimate"] = estimate.get("settings", {}).get("seed")
+    inputs = [
+        InputFile(b["source"], b["sha256"], str(b["format"]), int(b["rows_read"]),
+                  str(b.get("imported_at", "")))
+        for b in list_batches(project)
+    ]  # fmt: skip
+    title = str(project.section("report").get("title", "")) or (
+        f"Deaths in January 2022: {project.section('project').get('name', project.root.name)}"
+    )
+    return ReportData(
+        title=title,
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        sources=sources,
+        totals=totals,
+        linkage=linkage,
+        estimate=estimate,
+        estimate_run=run_folder.name if run_folder is not None else None,
+        strata_estimate=strata_estimate,
+        official=_official(project),
+        overlap=overlap,
+        deaths_by_day=sorted(days.items()),
+        deaths_undated=undated,
+        deaths_by_place=sorted(places.items(), key=lambda kv: (-kv[1], kv[0])),
+        deaths_total=len(facts),
+        settings=_redact_settings(project.settings),
+        seeds=seeds,
+        input_files=inputs,
+        warnings=warnings,
+    )

@@ -1,0 +1,171 @@
+"""The report: one self-contained HTML file (inline CSS, plots as base64 PNG), optional PDF."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+
+from qantar.errors import QantarError
+from qantar.publish._data import ReportData
+from qantar.publish._plots import all_plots, stratum_label
+from qantar.publish._render import environment
+
+SECTIONS = (
+    ("summary", "Summary"),
+    ("sources", "Sources"),
+    ("linkage", "Linkage"),
+    ("estimate", "The true toll"),
+    ("strata", "Estimates by stratum"),
+    ("overlap", "Overlap of the lists"),
+    ("by-day", "Deaths by day"),
+    ("by-place", "Deaths by place"),
+    ("method", "Method, assumptions, diagnostics and warnings"),
+    ("reproduce", "How to reproduce this report"),
+)
+
+METHODS = {
+    "lcmcr": (
+        "Bayesian latent-class multiple systems estimation (LCMCR, Manrique-Vallier 2016). "
+        "It looks at how often the same person appears on several lists. If lists overlap "
+        "little, many people must be on none of them; if they overlap a lot, few are missing. "
+        "Latent classes let some kinds of people be easier to document than others."
+    ),
+    "loglinear": (
+        "Log-linear models of the overlap between lists (as in R's Rcapture), the model "
+        "chosen by an information criterion. The model extends the observed pattern of "
+        "overlaps to the one cell nobody can see: people on no list."
+    ),
+    "dga": (
+        "Bayesian model averaging over decomposable graphical models (Madigan and York 1997): "
+        "every way the lists might depend on each other is weighed by how well it fits."
+    ),
+    "chapman": (
+        "The Chapman estimator for two lists: the number on both lists tells how much each "
+        "list misses."
+    ),
+}
+ASSUMPTIONS = (
+    "The linkage is right: each person is counted once, and two people are not merged. "
+    "Pairs still awaiting review are a source of error.",
+    "Every list documents the same event and population: deaths in January 2022.",
+    "Each person could have been on each list. People no list could ever reach "
+    "(for instance, deaths hidden from all documenters alike) are not counted by any method.",
+    "Dependence between lists (one list copying another) is handled only as far as the "
+    "model allows; lists compiled from each other inflate the overlap and lower the estimate.",
+)
+DIAGNOSTIC_WORDS = {
+    "rhat": "R-hat: agreement between independent chains (near 1.00 is good; "
+    "above 1.01 is a warning)",
+    "ess_bulk": "effective number of independent draws for the middle of the estimate",
+    "ess_tail": "effective number of independent draws for the interval ends",
+    "chains": "independent sampling chains",
+    "draws_per_chain": "draws kept per chain",
+}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    html: Path
+    pdf: Path | None
+    plots: tuple[Path, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "html": str(self.html),
+            "pdf": str(self.pdf) if self.pdf else None,
+            "plots": [str(p) for p in self.plots],
+        }
+
+
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _all_warnings(data: ReportData) -> list[str]:
+    out = list(data.warnings)
+    if data.estimate is not None:
+        out += list(data.estimate.get("warnings", []))
+        for other in data.estimate.get("methods", []):
+            out += [f"{other['method']}: {w}" for w in other.get("warnings", [])]
+    strata = data.strata_estimate or {}
+    for name, part in strata.get("strata", {}).items():
+        out += [f"stratum {name}: {w}" for w in part.get("warnings", [])]
+    return list(dict.fromkeys(out))
+
+
+def render_html(data: ReportData, images: dict[str, str]) -> str:
+    """The report as one HTML string; ``images`` maps plot names to base64 PNG."""
+    est = data.estimate
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            d=data,
+            est=est,
+            images=images,
+            sections=SECTIONS,
+            fmt=_fmt,
+            method_text=METHODS.get(str(est["method"]) if est else "", ""),
+            assumptions=ASSUMPTIONS,
+            diagnostic_words=DIAGNOSTIC_WORDS,
+            warnings=_all_warnings(data),
+            stratum_label=stratum_label,
+        )
+    )
+
+
+def render_report(
+    data: ReportData,
+    out: str | os.PathLike[str],
+    *,
+    pdf: str | os.PathLike[str] | None = None,
+) -> ReportResult:
+    """Write the HTML report to ``out``, each plot as PNG and SVG beside it
+    (``<stem>-<plot>.png|svg``) and, if asked, a PDF rendered by WeasyPrint."""
+    html_path = Path(out)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    images: dict[str, str] = {}
+    written: list[Path] = []
+    for name, fig in all_plots(data).items():
+        png = _png(fig)
+        images[name] = base64.b64encode(png).decode("ascii")
+        stem = html_path.parent / f"{html_path.stem}-{name}"
+        stem.with_suffix(".png").write_bytes(png)
+        fig.savefig(stem.with_suffix(".svg"), format="svg", bbox_inches="tight")
+        written += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+        plt.close(fig)
+    html = render_html(data, images)
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path = None
+    if pdf is not None:
+        pdf_path = Path(pdf)
+        write_pdf(html, pdf_path)
+    return ReportResult(html_path, pdf_path, tuple(written))
+
+
+def write_pdf(html: str, path: Path) -> None:
+    try:
+        from weasyprint import HTML
+    except ImportError as exc:  # pragma: no cover - the [pdf] extra is not installed
+        raise QantarError("PDF needs WeasyPrint: pip install 'qantar[pdf]'") from exc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Everything is inline (data: URIs), so WeasyPrint has nothing to fetch.
+    HTML(string=html).write_pdf(path)

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from qantar import Project
+from qantar.cli import main
+from qantar.errors import QantarError
+from qantar.estimate import estimate_project, read_histories_csv
+
+KOSOVO = Path(__file__).parents[2] / "src/qantar/data/mse/kosovo.csv"
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["qantar", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_json_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli(
+        monkeypatch,
+        "estimate",
+        "--histories",
+        str(KOSOVO),
+        "--method",
+        "loglinear",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in (
+        "method",
+        "lists",
+        "observed",
+        "estimate",
+        "lower",
+        "upper",
+        "strata",
+        "diagnostics",
+    ):
+        assert key in data
+    assert data["observed"] == 4400
+    assert data["lists"] == ["EXH", "ABA", "OSCE", "HRW"]
+
+
+def test_merge_and_drop_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_cli(
+        monkeypatch,
+        "estimate",
+        "--histories",
+        str(KOSOVO),
+        "--method",
+        "dga",
+        "--merge",
+        "ABA+HRW",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["lists"] == ["EXH", "ABA+HRW", "OSCE"]
+    code = run_cli(
+        monkeypatch,
+        "estimate",
+        "--histories",
+        str(KOSOVO),
+        "--method",
+        "loglinear",
+        "--drop",
+        "HRW",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["lists"] == ["EXH", "ABA", "OSCE"]
+
+
+def test_bad_file_exits_2_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("A,B,C,count\n1,2,0,4\n", encoding="utf-8")
+    assert run_cli(monkeypatch, "estimate", "--histories", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "0 or 1" in err and "Traceback" not in err
+
+
+def test_project_without_linkage_says_link_first(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import qantar.link
+
+    monkeypatch.delattr(qantar.link, "project_histories", raising=False)
+    assert run_cli(monkeypatch, "--project", str(project.root), "estimate") == 2
+    assert "link first" in capsys.readouterr().err
+    with pytest.raises(QantarError, match="link first"):
+        estimate_project(project)
+
+
+def test_project_run_saves_draws_and_plots(project: Project) -> None:
+    histories = read_histories_csv(KOSOVO)
+    result, folder = estimate_project(
+        project,
+        method="all",
+        seed=2,
+        provider=lambda p, strata=None: histories,
+        iterations=2_000,
+        burnin=200,
+        samples=200,
+        chains=2,
+    )
+    assert folder is not None and folder.parent == project.runs_dir
+    table = pq.read_table(folder / "draws.parquet").to_pydict()
+    assert set(table["method"]) == {"lcmcr", "dga"}
+    assert len([m for m in table["method"] if m == "lcmcr"]) == 400
+    for name in ("posterior.png", "posterior.svg", "result.json"):
+        assert (folder / name).stat().st_size > 0
+    saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    assert saved["estimate"] == pytest.approx(result.estimate, abs=0.1)
+    assert saved["settings"]["seed"] == 2
+
+
+def test_project_path_uses_linked_histories_and_saves_a_run(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import qantar.link
+
+    asked: list[str | None] = []
+
+    def project_histories(p: Project, strata: str | None = None) -> object:
+        asked.append(strata)
+        return read_histories_csv(KOSOVO)
+
+    monkeypatch.setattr(qantar.link, "project_histories", project_histories, raising=False)
+    code = run_cli(
+        monkeypatch,
+        "--project",
+        str(project.root),
+        "estimate",
+        "--method",
+        "loglinear",
+        "--merge",
+        "ABA+HRW",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert asked == [None]
+    assert data["lists"] == ["EXH", "ABA+HRW", "OSCE"]
+    saved = Path(data["saved_to"])
+    assert saved.parent == project.runs_dir.resolve()
+    assert (saved / "result.json").exists() and (saved / "posterior.svg").exists()

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from estimate_sim import simulate
+
+from qantar.errors import InputError
+from qantar.estimate import estimate, lcmcr, loglinear, read_histories_csv
+from qantar.model.histories import Histories
+
+KOSOVO = Path(__file__).parents[2] / "src/qantar/data/mse/kosovo.csv"
+# R's LCMCR 0.4.14 on Kosovo, seeds 1, 2, 3 (src/qantar/data/mse/README.md).
+R_MEDIANS = (10464, 10352, 10340)
+R_INTERVALS = ((9163, 14620), (8881, 13355), (9057, 13516))
+
+SMALL = {"iterations": 20_000, "burnin": 2_000, "samples": 500, "chains": 2}
+
+
+@pytest.fixture(scope="module")
+def kosovo_run() -> object:
+    return lcmcr(read_histories_csv(KOSOVO), seed=11, **SMALL)
+
+
+def test_kosovo_median_near_r(kosovo_run: object) -> None:
+    result = kosovo_run
+    # A short run: within 5% of the range of R's seeds (the full 3% check is in
+    # bench/mse_bench.py with R's 110,000 iterations).
+    assert min(R_MEDIANS) * 0.95 <= result.estimate <= max(R_MEDIANS) * 1.05
+    assert result.lower < result.estimate < result.upper
+    assert result.observed == 4400
+
+
+def test_kosovo_interval_overlaps_r_by_most_of_its_width(kosovo_run: object) -> None:
+    result = kosovo_run
+    for lo, hi in R_INTERVALS:
+        shared = min(hi, result.upper) - max(lo, result.lower)
+        assert shared / (hi - lo) > 0.6
+
+
+def test_diagnostics_from_several_chains(kosovo_run: object) -> None:
+    diag = kosovo_run.diagnostics
+    assert diag["chains"] == 2
+    assert diag["draws_per_chain"] == 500
+    assert 0.95 < diag["rhat"] < 1.2
+    assert diag["ess_bulk"] > 20
+    assert kosovo_run.draws.shape == (2, 500)
+
+
+def test_same_seed_same_draws_whatever_the_threads() -> None:
+    h = read_histories_csv(KOSOVO)
+    opts = {"iterations": 2_000, "burnin": 200, "samples": 200, "chains": 3}
+    a = lcmcr(h, seed=5, threads=1, **opts)
+    b = lcmcr(h, seed=5, threads=2, **opts)
+    c = lcmcr(h, seed=6, threads=2, **opts)
+    np.testing.assert_array_equal(a.draws, b.draws)
+    assert not np.array_equal(a.draws, c.draws)
+    # Chains differ from each other (independent seeds).
+    assert not np.array_equal(a.draws[0], a.draws[1])
+
+
+def test_finds_the_hidden_class() -> None:
+    # Two well-separated classes: a third of persons are listed often, the rest rarely.
+    # Independence models (Mt) undercount badly; LCMCR recovers the truth.
+    truth = 4000
+    rng = np.random.default_rng(12)
+    visible = rng.random(truth) < 1 / 3
+    p = np.where(visible[:, None], [0.6, 0.5, 0.7, 0.55, 0.6], [0.2, 0.1, 0.15, 0.25, 0.1])
+    rows = (rng.random((truth, 5)) < p).astype(np.uint8)
+    h = Histories.from_rows(["A", "B", "C", "D", "E"], rows)
+    result = lcmcr(h, seed=1, **SMALL)
+    independence = loglinear(h, model="Mt")
+    assert result.lower <= truth <= result.upper
+    assert abs(result.estimate - truth) / truth < 0.1
+    assert independence.upper < truth
+
+
+def test_lcmcr_refuses_two_lists() -> None:
+    h = simulate(500, 2, heterogeneity=0.0, dependence=0.0, seed=1)
+    with pytest.raises(InputError, match="three or more lists"):
+        estimate(h, method="lcmcr", seed=1)
+    result = estimate(h, method="all", seed=1)
+    assert result.method == "chapman"
+    assert any("fewer than three lists" in w for o in result.others for w in o.warnings)
+    assert any("does not change" in w for w in result.warnings)
