@@ -18,28 +18,24 @@ from rich.table import Table
 
 from qantar.project import Project
 
-DEMO_SETTINGS = """
-[report]
-official_figure = 238
-official_figure_source = "Prosecutor General's Office of Kazakhstan (August 2022)"
-
-[estimate]
-strata = ["region"]
-"""
-
-# The demo's people are synthetic, so the memorial may name them; a real project keeps
-# the conservative default (initials only until a decision is recorded).
-DEMO_PUBLISH_RULES = """
-[publish]
-default = "publish"
-withhold_minors_full_name = true
-"""
+# Lines of the default qantar.toml the demo switches on. The demo's people are synthetic,
+# so the memorial may name them; a real project keeps the conservative default (initials
+# only until a rule or a recorded decision allows more).
+DEMO_SETTINGS = {
+    "# official_figure = 238": "official_figure = 238",
+    '# official_figure_source = "Prosecutor General\'s Office, 16 August 2022"': (
+        'official_figure_source = "Prosecutor General\'s Office, 16 August 2022"'
+    ),
+    '# strata = ["region"]': 'strata = ["region"]',
+    "[publish]\n": '[publish]\ndefault = "publish"\n',
+}
 
 
 @dataclass
 class DemoSummary:
     project: Path
     true_n: int
+    true_documented: int
     records: int
     persons: int
     documented: int
@@ -73,8 +69,11 @@ def run_demo(*, out: Path | None, seed: int, console: Console, n: int = 1000) ->
         project = Project.init(base / "case", name="demo")
         settings = project.root / "qantar.toml"
         text = settings.read_text(encoding="utf-8")
-        text = text.replace("[publish]\nwithhold_minors_full_name = true\n", "")
-        settings.write_text(text + DEMO_SETTINGS + DEMO_PUBLISH_RULES, encoding="utf-8")
+        for default, demo in DEMO_SETTINGS.items():
+            if default not in text:
+                raise RuntimeError(f"qantar.toml template changed: {default!r} not found")
+            text = text.replace(default, demo)
+        settings.write_text(text, encoding="utf-8")
         project = Project.open(project.root)
 
         for name, source_list in scenario.lists.items():
@@ -96,7 +95,8 @@ def run_demo(*, out: Path | None, seed: int, console: Console, n: int = 1000) ->
 
     summary = DemoSummary(
         project=project.root,
-        true_n=n,
+        true_n=scenario.n_killed,
+        true_documented=scenario.histories("killed").observed,
         records=int(registry.totals["records"]),
         persons=linked.persons,
         documented=int(result.observed),
@@ -119,6 +119,8 @@ def run_demo(*, out: Path | None, seed: int, console: Console, n: int = 1000) ->
 
 def _print_summary(s: DemoSummary, console: Console) -> None:
     table = Table(title="qantar demo: what we found beside what is true", show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
     table.add_row("records imported", f"{s.records:,}")
     table.add_row("persons after linkage", f"{s.persons:,}")
     if s.link_truth:
@@ -134,6 +136,7 @@ def _print_summary(s: DemoSummary, console: Console) -> None:
         f"estimated killed ({s.method}, 95% interval)",
         f"{s.estimate:,.0f} ({s.lower:,.0f} to {s.upper:,.0f})",
     )
+    table.add_row("true: killed persons on at least one list", f"{s.true_documented:,}")
     table.add_row("true number killed in the scenario", f"{s.true_n:,}")
     table.add_row("report", str(s.report))
     table.add_row("memorial site", str(s.site))

@@ -45,7 +45,7 @@ database = "sqlite:///{database}"
 [report]
 # The official figure to show beside the estimate.
 # official_figure = 238
-# official_figure_source = "Prosecutor General's Office, 2022"
+# official_figure_source = "Prosecutor General's Office, 16 August 2022"
 
 [publish]
 # Rules, applied in order; explicit consent decisions override them.
