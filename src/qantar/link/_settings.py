@@ -53,7 +53,7 @@ def _name_comparison() -> dict[str, Any]:
     )
     same_first = "substr(surname_key_l, 1, 1) = substr(surname_key_r, 1, 1)"
     loose = (
-        f"{JW}(surname_key_l, surname_key_r) >= 0.8 AND {JW}(given_key_l, given_key_r) >= 0.8 "
+        f"{JW}(surname_key_l, surname_key_r) >= 0.88 AND {JW}(given_key_l, given_key_r) >= 0.8 "
         f"AND {same_first}"
     )
     return {
