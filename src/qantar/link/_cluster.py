@@ -54,13 +54,31 @@ class _UnionFind:
         self.members[a] |= self.members.pop(b)
 
 
-def _mean_cross(uf: _UnionFind, ra: int, rb: int, scored: dict[tuple[int, int], float]) -> float:
+def _mean_cross(
+    uf: _UnionFind,
+    ra: int,
+    rb: int,
+    scored: dict[tuple[int, int], float],
+    vague: frozenset[int] = frozenset(),
+) -> float:
+    """Mean probability over the cross pairs of two groups. Pairs with a vague record
+    (an initial for a given name) are left out when clearer pairs exist: "Ким А." agrees
+    with Kim Aleksei and with Kim Andrei alike, so it says nothing about whether they are
+    one person, and must not lift the mean that keeps them apart."""
     total = 0.0
+    count = 0
+    total_all = 0.0
     members_b = uf.members[rb]
     for x in uf.members[ra]:
         for y in members_b:
-            total += scored.get((x, y) if x < y else (y, x), 0.0)
-    return total / (len(uf.members[ra]) * len(members_b))
+            p = scored.get((x, y) if x < y else (y, x), 0.0)
+            total_all += p
+            if x not in vague and y not in vague:
+                total += p
+                count += 1
+    if count:
+        return total / count
+    return total_all / (len(uf.members[ra]) * len(members_b))
 
 
 def cluster(
@@ -72,13 +90,16 @@ def cluster(
     non_matches: Iterable[tuple[int, int]] = (),
     weak_density: float = 0.5,
     linkage: float = 0.0,
+    vague: Iterable[int] = (),
 ) -> Clustering:
     """Clusters of ``record_ids`` from ``(a, b, probability)`` pairs at ``threshold``.
 
     With ``linkage`` > 0, two groups joined by a strong link are merged only if the mean
     probability over all their cross pairs (unscored pairs count as 0) reaches
     ``linkage``: one record written "Ким А." must not chain Kim Aleksei to Kim Andrei.
+    ``vague`` records (initials only) count in that mean only when nothing clearer does.
     """
+    vague_set = frozenset(vague)
     uf = _UnionFind(record_ids)
     for a, b in non_matches:
         if a in uf.parent and b in uf.parent:
@@ -104,7 +125,7 @@ def cluster(
         if uf.forbidden(ra, rb):
             cut += 1
             continue
-        if linkage > 0 and _mean_cross(uf, ra, rb, scored) < linkage:
+        if linkage > 0 and _mean_cross(uf, ra, rb, scored, vague_set) < linkage:
             held += 1
             continue
         uf.union(ra, rb)

@@ -252,6 +252,7 @@ def _cluster(
         matches=matches,
         non_matches=non_matches,
         linkage=linkage,
+        vague=_vague_records(engine),
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     decided = {pair_key(record_keys[a], record_keys[b]) for a, b in matches + non_matches}
@@ -262,6 +263,22 @@ def _cluster(
         and pair_key(record_keys[a], record_keys[b]) not in decided
     )
     return _Outcome(clustering, ids, awaiting, matches, non_matches)
+
+
+def _vague_records(engine: Engine) -> set[int]:
+    """Records whose given name is only an initial (a morgue's "Оспанов М.М.")."""
+    from sqlalchemy import func, select
+
+    from qantar.link._tables import link_features
+
+    with engine.connect() as conn:
+        return set(
+            conn.execute(
+                select(link_features.c.record_id).where(
+                    func.length(link_features.c.given_key) == 1
+                )
+            ).scalars()
+        )
 
 
 def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
