@@ -67,7 +67,8 @@ class ReviewItem:
 
 def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     """Undecided uncertain pairs of the latest run, most consequential first."""
-    decided = set(current_decisions(engine))
+    in_force = current_decisions(engine)
+    decided = set(in_force)
     with engine.connect() as conn:
         person_of = dict(
             conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
@@ -81,12 +82,23 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
             )
         ).all()
     size = Counter(person_of.values())
+    # Persons a reviewed non-match already keeps apart: asking about another pair between
+    # them would waste a decision (a "match" there could only conflict).
+    id_of = {v: k for k, v in keys.items()}
+    apart: set[tuple[str, str]] = set()
+    for (ka, kb), d in in_force.items():
+        if d.decision == "non-match" and ka in id_of and kb in id_of:
+            qa, qb = person_of.get(id_of[ka]), person_of.get(id_of[kb])
+            if qa is not None and qb is not None and qa != qb:
+                apart.add((min(qa, qb), max(qa, qb)))
     items: list[ReviewItem] = []
     for r in rows:
         a, b = r.record_id_l, r.record_id_r
         if a not in keys or b not in keys or pair_key(keys[a], keys[b]) in decided:
             continue
         pa, pb = person_of.get(a), person_of.get(b)
+        if pa is not None and pb is not None and pa != pb and (min(pa, pb), max(pa, pb)) in apart:
+            continue
         p = float(r.match_probability)
         linked = pa is not None and pa == pb
         if linked:
@@ -102,7 +114,19 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
         )
     # Most consequential first; ties go to the pair nearest an even chance.
     items.sort(key=lambda it: (-it.priority, abs(it.match_probability - 0.5), it.record_id_l))
-    return items[:limit] if limit is not None else items
+    # One decision settles whether two persons are one: ask about their strongest pair
+    # only, so a batch of decisions is not spent on the same question.
+    seen: set[tuple[str, str]] = set()
+    unique: list[ReviewItem] = []
+    for it in items:
+        pa, pb = person_of.get(it.record_id_l), person_of.get(it.record_id_r)
+        if pa is not None and pb is not None and pa != pb:
+            group = (min(pa, pb), max(pa, pb))
+            if group in seen:
+                continue
+            seen.add(group)
+        unique.append(it)
+    return unique[:limit] if limit is not None else unique
 
 
 def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str, Any]]:
