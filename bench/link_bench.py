@@ -168,6 +168,7 @@ def synthetic_bench(n: int, seed: int, review: int) -> dict[str, Any]:
     return {
         "records": result.records,
         "blocking_recall": result.blocking_recall,
+        "blocking_recall_named": result.blocking_recall_named,
         "candidate_pairs": result.candidate_pairs,
         "ours_before_review": before,
         "reviewed_pairs": reviewed,

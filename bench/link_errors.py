@@ -19,14 +19,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+import link_bench
 from sqlalchemy import select
 
 from qantar.link import run
 from qantar.link._features import iter_records
 from qantar.link._pipeline import _truth_ids
 from qantar.link._tables import link_features, link_pairs, person_records
-
-import link_bench  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
 def _cause(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -112,8 +111,16 @@ def analyse(n: int, seed: int, review: int, show: int, kind_filter: str = "") ->
     print(f"false positives {sum(fp.values())}")
     for c, k in fp.most_common():
         print(f"  {k:5d}  {c}")
-    cols = ("source", "surname_key", "given_key", "patronymic_key", "sex", "birth_year",
-            "event_date", "place_id")
+    cols = (
+        "source",
+        "surname_key",
+        "given_key",
+        "patronymic_key",
+        "sex",
+        "birth_year",
+        "event_date",
+        "place_id",
+    )
     shown = [e for e in examples if not kind_filter or e[0] == kind_filter]
     for kind, c, p, a, b in shown[:show]:
         print(kind, c, p)

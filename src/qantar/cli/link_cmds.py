@@ -38,7 +38,11 @@ def _print_result(data: dict[str, Any]) -> None:
             f"reviewed pairs: the model agrees with {rc['agree']} of the {rc['scored']} it scored"
         )
     if data.get("blocking_recall") is not None:
-        console.print(f"blocking recall of true pairs {data['blocking_recall']:.4f}")
+        named = data.get("blocking_recall_named")
+        console.print(
+            f"blocking recall of true pairs {data['blocking_recall']:.4f}"
+            + (f" ({named:.4f} among pairs of named records)" if named is not None else "")
+        )
     if data.get("truth"):
         t = data["truth"]
         console.print(

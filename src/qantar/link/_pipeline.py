@@ -52,6 +52,9 @@ class LinkResult:
     cut_edges: int
     warnings: list[str] = field(default_factory=list)
     blocking_recall: float | None = None
+    # The same among true pairs of two records with a name: what the blocking rules can
+    # reach (records without a name are never compared; see docs/link.md).
+    blocking_recall_named: float | None = None
     truth: dict[str, float | int] | None = None
     model_path: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -70,6 +73,7 @@ class _Scored:
     candidate_pairs: int
     per_rule: list[dict[str, Any]]
     blocking_recall: float | None
+    blocking_recall_named: float | None
     model: dict[str, Any]
     linker: Any
     table: pa.Table  # the stored predictions, all Splink columns (for charts)
@@ -189,9 +193,11 @@ def _score(
         {"rule": rule, "new_pairs": int(counts.get(str(i)) or counts.get(i) or 0)}
         for i, rule in enumerate(rules)
     ]
-    recall = None
+    recall = recall_named = None
     if truth_ids is not None and rel is not None and con is not None:
-        recall = _blocking_recall(con, rel, truth_ids)
+        recall, recall_named = _blocking_recall(
+            con, rel, truth_ids, {f["record_id"] for f in features}
+        )
     labels = _labels(settings)
     comp_names = list(labels)
     data = arrow.to_pydict()
@@ -211,7 +217,7 @@ def _score(
         pairs.append(
             (a, b, float(data["match_probability"][i]), float(data["match_weight"][i]), explain)
         )
-    return _Scored(pairs, candidate, per_rule, recall, model, linker, arrow)
+    return _Scored(pairs, candidate, per_rule, recall, recall_named, model, linker, arrow)
 
 
 M_FLOOR = 0.005
@@ -274,9 +280,7 @@ def _vague_records(engine: Engine) -> set[int]:
     with engine.connect() as conn:
         return set(
             conn.execute(
-                select(link_features.c.record_id).where(
-                    func.length(link_features.c.given_key) == 1
-                )
+                select(link_features.c.record_id).where(func.length(link_features.c.given_key) == 1)
             ).scalars()
         )
 
@@ -299,9 +303,19 @@ def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
     return model
 
 
-def _blocking_recall(con: Any, rel: Any, truth_ids: dict[int, str]) -> float:
-    """Share of true pairs that blocking put in front of the model."""
-    truth = pa.table({"record_id": list(truth_ids), "person_id": [truth_ids[i] for i in truth_ids]})
+def _blocking_recall(
+    con: Any, rel: Any, truth_ids: dict[int, str], named: set[int]
+) -> tuple[float, float]:
+    """Share of true pairs that blocking put in front of the model: of all true pairs,
+    and of those whose two records both have a name (the others are never compared)."""
+    ids = list(truth_ids)
+    truth = pa.table(
+        {
+            "record_id": ids,
+            "person_id": [truth_ids[i] for i in ids],
+            "named": [i in named for i in ids],
+        }
+    )
     con.register("qantar_truth", truth)
     cand = rel.select(
         "least(record_id_l, record_id_r) AS a, greatest(record_id_l, record_id_r) AS b"
@@ -310,14 +324,20 @@ def _blocking_recall(con: Any, rel: Any, truth_ids: dict[int, str]) -> float:
     row = con.execute(
         """
         WITH tp AS (
-          SELECT t1.record_id AS a, t2.record_id AS b FROM qantar_truth t1
+          SELECT t1.record_id AS a, t2.record_id AS b, t1.named AND t2.named AS named
+          FROM qantar_truth t1
           JOIN qantar_truth t2 ON t1.person_id = t2.person_id AND t1.record_id < t2.record_id
         )
-        SELECT count(*), count(c.a) FROM tp LEFT JOIN qantar_cand c ON tp.a = c.a AND tp.b = c.b
+        SELECT count(*), count(c.a), count(*) FILTER (WHERE tp.named),
+               count(c.a) FILTER (WHERE tp.named)
+        FROM tp LEFT JOIN qantar_cand c ON tp.a = c.a AND tp.b = c.b
         """
     ).fetchone()
-    total, found = int(row[0]), int(row[1])
-    return round(found / total, 5) if total else 1.0
+    total, found, total_named, found_named = (int(x) for x in row)
+    return (
+        round(found / total, 5) if total else 1.0,
+        round(found_named / total_named, 5) if total_named else 1.0,
+    )
 
 
 def _truth_ids(project: Project, path: Path, rows: list[_features.RecordRow]) -> dict[int, str]:
@@ -429,6 +449,7 @@ def run(
         held_apart=clustering.held_apart,
         warnings=warnings,
         blocking_recall=scored.blocking_recall if scored else None,
+        blocking_recall_named=scored.blocking_recall_named if scored else None,
         model_path=model_rel,
         seconds=timings,
         linkage=linkage,
