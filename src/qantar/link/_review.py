@@ -112,6 +112,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
                 a, b, keys[a], keys[b], p, float(r.match_weight), priority, linked, r.explain
             )
         )
+    items.extend(_nameless_candidates(engine, person_of, keys, size, decided))
     # Most consequential first; ties go to the pair nearest an even chance.
     items.sort(key=lambda it: (-it.priority, abs(it.match_probability - 0.5), it.record_id_l))
     # One decision settles whether two persons are one: ask about their strongest pair
@@ -127,6 +128,114 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
             seen.add(group)
         unique.append(it)
     return unique[:limit] if limit is not None else unique
+
+
+# A nameless record (an unidentified body) is offered to a reviewer only when few persons
+# fit it: beyond this many, a decision is a guess and a review spent for little.
+NAMELESS_MAX_CANDIDATES = 3
+# Chance, before review, that a nameless record is the one person who fits it; from the
+# synthetic scenarios (seeds 3, 7, 11: the true person was among <= 3 fits 5 times in 5),
+# rounded down for so small a sample (docs/link.md).
+NAMELESS_PRIOR = 0.8
+_UNSCORED = ("name", "patronymic", "birth", "event_date", "place", "sex")
+
+
+def _nameless_candidates(
+    engine: Engine,
+    person_of: dict[int, str],
+    keys: dict[int, str],
+    size: Counter[str],
+    decided: set[tuple[str, str]],
+) -> list[ReviewItem]:
+    """Pairs for records without a name, which the model never compares: each nameless
+    record still alone, with the best record of each person it could be (same place,
+    death within a day of the other lists' date, compatible sex, birth year within 8,
+    no record from the same list), when only a few persons fit."""
+    import datetime as dt
+
+    with engine.connect() as conn:
+        feats = {
+            r.record_id: r
+            for r in conn.execute(
+                select(
+                    link_features.c.record_id,
+                    link_features.c.source,
+                    link_features.c.surname_key,
+                    link_features.c.given_key,
+                    link_features.c.sex,
+                    link_features.c.birth_year,
+                    link_features.c.event_date,
+                    link_features.c.place_id,
+                )
+            )
+        }
+    members: dict[str, list[Any]] = {}
+    for rid, f in feats.items():
+        pid = person_of.get(rid)
+        if pid is not None:
+            members.setdefault(pid, []).append(f)
+    by_day: dict[tuple[str, str], set[str]] = {}
+    for pid, ms in members.items():
+        for f in ms:
+            if f.place_id and f.event_date and (f.surname_key or f.given_key):
+                by_day.setdefault((f.place_id, f.event_date), set()).add(pid)
+    out: list[ReviewItem] = []
+    for rid, f in feats.items():
+        pid = person_of.get(rid)
+        if f.surname_key or f.given_key or pid is None or size[pid] != 1:
+            continue
+        if not (f.place_id and f.event_date):
+            continue
+        try:
+            day = dt.date.fromisoformat(f.event_date)
+        except ValueError:
+            continue
+        # A register dates intake, often the day after the death the other lists give.
+        near: set[str] = set()
+        for delta in (0, 1):
+            near |= by_day.get((f.place_id, (day - dt.timedelta(days=delta)).isoformat()), set())
+        fits: list[tuple[str, Any]] = []
+        for cand in near:
+            ms = members[cand]
+            if any(m.source == f.source for m in ms):
+                continue
+            sexes = {m.sex for m in ms if m.sex in ("M", "F")}
+            if f.sex in ("M", "F") and sexes and f.sex not in sexes:
+                continue
+            years = [m.birth_year for m in ms if m.birth_year is not None]
+            if f.birth_year is not None and years and min(abs(y - f.birth_year) for y in years) > 8:
+                continue
+            best = min(
+                ms,
+                key=lambda m: (
+                    abs((m.birth_year or 0) - (f.birth_year or 0)) if m.birth_year else 99,
+                    m.record_id,
+                ),
+            )
+            fits.append((cand, best))
+            if len(fits) > NAMELESS_MAX_CANDIDATES:
+                break
+        if not fits or len(fits) > NAMELESS_MAX_CANDIDATES:
+            continue
+        p = NAMELESS_PRIOR / len(fits)
+        for cand, best in fits:
+            a, b = min(rid, best.record_id), max(rid, best.record_id)
+            if a not in keys or b not in keys or pair_key(keys[a], keys[b]) in decided:
+                continue
+            out.append(
+                ReviewItem(
+                    a,
+                    b,
+                    keys[a],
+                    keys[b],
+                    p,
+                    0.0,
+                    p * size[cand],
+                    False,
+                    {c: ["not scored: no name", 0.0] for c in _UNSCORED},
+                )
+            )
+    return out
 
 
 def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str, Any]]:
