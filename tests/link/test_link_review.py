@@ -135,3 +135,52 @@ def test_cli_no_records_exits_2(project: Project) -> None:
     assert proc.returncode == 2
     assert "no records to link" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_nameless_record_is_offered_with_the_one_person_it_fits(project: Project) -> None:
+    """An unidentified body is never scored; the queue still asks about the one person
+    who fits it, and a reviewer's match joins it to that person."""
+    from sqlalchemy import select
+
+    from qantar.link import recluster, record_decision
+    from qantar.link._tables import person_records
+
+    sc = ls.Scenario()
+    person = {"sex": "M", "event_date": "2022-01-05", "place_id": "almaty"}
+    sc.lists["official"] = [
+        {"source_record_id": "o1", "surname_raw": "Оспанов", "given_raw": "Марат",
+         "birth_date": "1990-03-02", **person},
+        {"source_record_id": "o2", "surname_raw": "Ким", "given_raw": "Елена", "sex": "F",
+         "birth_date": "1970-01-01", "event_date": "2022-01-05", "place_id": "almaty"},
+    ]  # fmt: skip
+    sc.lists["ngo"] = [
+        {"source_record_id": "n1", "surname_raw": "Оспанов", "given_raw": "Марат",
+         "birth_date": "1990-03-02", **person},
+    ]  # fmt: skip
+    # Intake the day after; the other person is a woman, and far older.
+    sc.lists["morgue"] = [
+        {"source_record_id": "m1", "name_raw": "неизвестный", "age": 30, "sex": "M",
+         "event_date": "2022-01-06", "place_id": "almaty"},
+    ]  # fmt: skip
+    ls.store(project, sc)
+    run(project, seed=1)
+    offered = [
+        it for it in queue(project.engine) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)
+    ]
+    assert len(offered) == 1
+    other = (
+        offered[0].record_key_r
+        if offered[0].record_key_l == "morgue|id:m1"
+        else (offered[0].record_key_l)
+    )
+    assert other in ("official|id:o1", "ngo|id:n1")
+    record_decision(project.engine, offered[0].record_key_l, offered[0].record_key_r, "match",
+                    reviewer="alice")  # fmt: skip
+    recluster(project)
+    with project.engine.connect() as conn:
+        rows = conn.execute(select(person_records.c.record_id, person_records.c.person_id))
+        label = dict(rows.all())
+    assert len(set(label.values())) == 2  # Оспанов with the body, and Ким
+    assert not [
+        it for it in queue(project.engine) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)
+    ]
