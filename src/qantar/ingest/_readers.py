@@ -60,7 +60,7 @@ class Table(ABC):
     def rows(self) -> Iterator[Row]:
         """The data rows, streamed, each with its row number in the file."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most readers hold nothing to release
         """Release the file; a table is closed once its rows are read."""
 
     def __enter__(self) -> Table:
