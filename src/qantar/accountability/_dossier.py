@@ -23,7 +23,7 @@ import qantar.evidence as evidence
 from qantar.accountability._command import CommandGraph, source_of, who_was_responsible
 from qantar.accountability._common import date_within, now_utc
 from qantar.accountability._entities import load_entities
-from qantar.accountability._publication import victim_display
+from qantar.accountability._publication import victim_display, victim_publication
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
 from qantar.accountability._responsibility import contrary_information, responsibilities
 from qantar.accountability._screening import DEFAULT_THRESHOLD, screen
@@ -332,100 +332,103 @@ def build_dossier(
     blocks: list[dict[str, Any]] = []
     ordinal = 0
     withheld = 0
+    initials_only = 0
     redaction_reasons: Counter[str] = Counter()
+    view = victim_publication(project)
     excluded_shas: list[str] = []
     all_cited: dict[str, dict[str, Any]] = {}
-    with project.engine.connect() as conn:
-        for incident_id in dict.fromkeys(int(lk["incident_id"]) for lk in links):
-            inc = incidents[incident_id]
-            mine = [lk for lk in links if int(lk["incident_id"]) == incident_id]
-            abuses = list(dict.fromkeys(a for lk in mine for a in lk["abuses"]))
-            victims = []
-            categories: Counter[str] = Counter()
-            seen_victims: set[tuple[Any, Any]] = set()
-            for lk in mine:
-                for v in lk["victims"]:
-                    key = (v["record_id"], v["person_id"])
-                    if key in seen_victims:
-                        continue
-                    seen_victims.add(key)
-                    ordinal += 1
-                    shown = victim_display(
-                        conn, record_id=v["record_id"], person_id=v["person_id"], ordinal=ordinal
-                    )
-                    if shown.withheld:
-                        withheld += 1
-                        redaction_reasons[shown.reason] += 1
-                    categories[v["category"] or "unspecified"] += 1
-                    victims.append({"label": shown.label, "category": v["category"]})
-            shas = list(
-                dict.fromkeys(
-                    [s for lk in mine for s in lk["evidence"]]
-                    + [str(i["sha256"]) for i in evidence.items_for_incident(project, incident_id)]
+    for incident_id in dict.fromkeys(int(lk["incident_id"]) for lk in links):
+        inc = incidents[incident_id]
+        mine = [lk for lk in links if int(lk["incident_id"]) == incident_id]
+        abuses = list(dict.fromkeys(a for lk in mine for a in lk["abuses"]))
+        victims = []
+        categories: Counter[str] = Counter()
+        seen_victims: set[tuple[Any, Any]] = set()
+        for lk in mine:
+            for v in lk["victims"]:
+                key = (v["record_id"], v["person_id"])
+                if key in seen_victims:
+                    continue
+                seen_victims.add(key)
+                ordinal += 1
+                shown = victim_display(
+                    view, record_id=v["record_id"], person_id=v["person_id"], ordinal=ordinal
                 )
+                if shown.withheld:
+                    withheld += 1
+                if shown.status != "publish":
+                    initials_only += not shown.withheld
+                    redaction_reasons[shown.reason] += 1
+                categories[v["category"] or "unspecified"] += 1
+                victims.append({"label": shown.label, "category": v["category"]})
+        shas = list(
+            dict.fromkeys(
+                [s for lk in mine for s in lk["evidence"]]
+                + [str(i["sha256"]) for i in evidence.items_for_incident(project, incident_id)]
             )
-            cited, excluded = _evidence_block(project, shas, failing, all_doubtful)
-            excluded_shas.extend(s for s in shas if s not in {c["sha256"] for c in cited})
-            for c in cited:
-                all_cited[c["sha256"]] = c
-            day = inc["date"] or ""
-            units_then = [
-                p for p in graph.posts_held(target.id)
-                if p["unit_id"] and (not day or date_within(day, p["start"], p["end"]))
-            ]  # fmt: skip
-            chains = []
-            if len(day) == 10:
-                for post in units_then:
-                    answer = who_was_responsible(
-                        project, post["unit_id"], day, place=inc["place_raw"], graph=graph
-                    )
-                    chains.append(answer.to_dict())
-            blocks.append(
-                {
-                    "id": incident_id,
-                    "date": inc["date"],
-                    "date_precision": inc["date_precision"],
-                    "place": inc["place_raw"],
-                    "place_id": inc["place_id"],
-                    "type": inc["type"],
-                    "description": inc["description"],
-                    "roles": [
-                        {
-                            "role": lk["role"],
-                            "source": lk["source"],
-                            "confidence": lk["confidence"],
-                            "note": lk["note"],
-                        }
-                        for lk in mine
-                    ],
-                    "abuses": [
-                        {
-                            "abuse": a,
-                            "label": ABUSE_LABELS.get(a, a),
-                            "status": reg.check(a).status,
-                            "basis": reg.check(a).basis,
-                        }
-                        for a in abuses
-                    ],
-                    "units_present": [
-                        {
-                            "unit": graph.caption(lk["actor_id"]),
-                            "role": lk["role"],
-                            "source": lk["source"],
-                            "confidence": lk["confidence"],
-                        }
-                        for lk in unit_links
-                        if int(lk["incident_id"]) == incident_id
-                    ],
-                    "victim_count": len(victims),
-                    "victim_categories": dict(sorted(categories.items())),
-                    "victims": victims,
-                    "evidence": cited,
-                    "evidence_not_cited": excluded,
-                    "posts_at_the_time": units_then,
-                    "chain_of_command": chains,
-                }
-            )
+        )
+        cited, excluded = _evidence_block(project, shas, failing, all_doubtful)
+        excluded_shas.extend(s for s in shas if s not in {c["sha256"] for c in cited})
+        for c in cited:
+            all_cited[c["sha256"]] = c
+        day = inc["date"] or ""
+        units_then = [
+            p for p in graph.posts_held(target.id)
+            if p["unit_id"] and (not day or date_within(day, p["start"], p["end"]))
+        ]  # fmt: skip
+        chains = []
+        if len(day) == 10:
+            for post in units_then:
+                answer = who_was_responsible(
+                    project, post["unit_id"], day, place=inc["place_raw"], graph=graph
+                )
+                chains.append(answer.to_dict())
+        blocks.append(
+            {
+                "id": incident_id,
+                "date": inc["date"],
+                "date_precision": inc["date_precision"],
+                "place": inc["place_raw"],
+                "place_id": inc["place_id"],
+                "type": inc["type"],
+                "description": inc["description"],
+                "roles": [
+                    {
+                        "role": lk["role"],
+                        "source": lk["source"],
+                        "confidence": lk["confidence"],
+                        "note": lk["note"],
+                    }
+                    for lk in mine
+                ],
+                "abuses": [
+                    {
+                        "abuse": a,
+                        "label": ABUSE_LABELS.get(a, a),
+                        "status": reg.check(a).status,
+                        "basis": reg.check(a).basis,
+                    }
+                    for a in abuses
+                ],
+                "units_present": [
+                    {
+                        "unit": graph.caption(lk["actor_id"]),
+                        "role": lk["role"],
+                        "source": lk["source"],
+                        "confidence": lk["confidence"],
+                    }
+                    for lk in unit_links
+                    if int(lk["incident_id"]) == incident_id
+                ],
+                "victim_count": len(victims),
+                "victim_categories": dict(sorted(categories.items())),
+                "victims": victims,
+                "evidence": cited,
+                "evidence_not_cited": excluded,
+                "posts_at_the_time": units_then,
+                "chain_of_command": chains,
+            }
+        )
 
     in_scope = [a for b in blocks for a in b["abuses"] if a["status"] == COVERED]
     relatives, assets = _relations(graph, target.id, items)
@@ -505,6 +508,7 @@ def build_dossier(
         },
         "safety": {
             "withheld_victim_names": withheld,
+            "initials_only_victim_names": initials_only,
             "withheld_reasons": dict(sorted(redaction_reasons.items())),
             "evidence_not_cited": len(set(excluded_shas)),
             "evidence_not_cited_reason": (
