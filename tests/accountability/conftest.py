@@ -306,6 +306,12 @@ def scenario(project: Project, tmp_path: Path) -> Scenario:
     return build_scenario(project, tmp_path)
 
 
+@pytest.fixture(name="make_scenario")
+def make_scenario_fixture() -> object:
+    """``build_scenario`` itself, for tests that fill the project before it."""
+    return build_scenario
+
+
 @pytest.fixture(name="tamper")
 def tamper_fixture() -> object:
     return tamper

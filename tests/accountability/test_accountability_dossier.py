@@ -58,6 +58,7 @@ def test_dossier_cites_only_verified_evidence_and_withholds_victims(
     ):
         assert heading in text
     assert "Rapid Response Unit 7" in text and "Almaty Police Department" in text
+    assert "No multiple systems estimate is attached" in text  # no estimate run here
     assert "Aral Holdings LLP" in text and "London" in text
     assert scenario.names["wife"] in text
     assert "238" in text and "terrorists" in text  # official toll and framing

@@ -231,6 +231,37 @@ def _evidence_block(
     return cited, excluded
 
 
+def _estimate(project: Project) -> dict[str, Any] | None:
+    """The estimate the report shows: ``[report] estimate_run`` if set, else the latest saved
+    run in runs/ (as ``qantar.publish.collect_report_data`` chooses it), so that a dossier
+    and the public report never quote different numbers."""
+    chosen = project.section("report").get("estimate_run")
+    if chosen:
+        folder = Path(str(chosen))
+        folder = folder if folder.is_absolute() else project.root / folder
+        if not (folder / "result.json").is_file():
+            raise QantarError(f"{folder}: no result.json: name a folder of runs/ in [report]")
+    else:
+        found = [p.parent for p in project.runs_dir.glob("estimate-*/result.json")]
+        if not found:
+            return None
+        folder = max(found, key=lambda p: ((p / "result.json").stat().st_mtime_ns, p.name))
+    result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    if result.get("estimate") is None:
+        return None
+    return {
+        "run": folder.name,
+        "method": result.get("method"),
+        "lists": len(result.get("lists") or []),
+        "documented": result.get("observed"),
+        "estimate": result.get("estimate"),
+        "lower": result.get("lower"),
+        "upper": result.get("upper"),
+        "interval": "95%",
+        "warnings": list(result.get("warnings") or []),
+    }
+
+
 def _official_version() -> dict[str, Any]:
     rows = read_csv("kz/official_figures.csv")
     national = [r for r in rows if r["metric"] == "deaths_total" and r["scope"] == "national"]
@@ -504,7 +535,7 @@ def build_dossier(
         "scale": {
             "documented_victims": sum(b["victim_count"] for b in blocks),
             "incidents": len(blocks),
-            "estimate": None,
+            "estimate": _estimate(project),
         },
         "safety": {
             "withheld_victim_names": withheld,
