@@ -13,6 +13,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import select
 
+import qantar.evidence as evidence
 from qantar import Project, estimate, ingest, link, synth
 from qantar.accountability import Victim, link_responsibility
 from qantar.accountability._dossier import write_dossier
@@ -146,6 +147,8 @@ def test_synthetic_dossier_withholds_and_cites_only_what_verifies(
     assert sum("name withheld" in label for label in labels) == 2  # ours + the unlinked record
     assert data["safety"]["initials_only_victim_names"] == 2  # ours + the default-status one
     assert out.excluded_evidence == [sc.bad_item]
+    # Reading for a dossier is not viewing: only the export of what it cites is logged.
+    assert "viewed" not in {e["action"] for e in evidence.custody_log(project)}
     assert [m["sha256"] for m in json.loads(files["manifest"])] == [sc.good_item]
     # The scale section quotes the estimate run, labelled, beside the documented count.
     scale = data["scale"]["estimate"]

@@ -181,20 +181,11 @@ def _relations(
 def _evidence_block(
     project: Project, shas: list[str], failing: set[str], all_doubtful: bool
 ) -> tuple[list[dict[str, Any]], int]:
-    from sqlalchemy import select
-
-    from qantar.evidence._archive import consent_withdrawn
-
-    # The evidence area has no public per-item custody reader yet; its private one is read
-    # here instead of show_item, which would log a "viewed" event for every item.
-    from qantar.evidence._custody import events as custody_events
-    from qantar.evidence._tables import timestamp_tokens
-
+    # The read-only views, not show_item, which would log a "viewed" event for every item.
     catalogue = {str(i["sha256"]): i for i in evidence.list_items(project)}
-    with project.engine.connect() as conn:
-        log = custody_events(conn)
-        stamped = {int(r[0]) for r in conn.execute(select(timestamp_tokens.c.custody_seq))}
-        withdrawn = {sha for sha in shas if consent_withdrawn(conn, sha)}
+    log = evidence.custody_log(project)
+    stamped = evidence.timestamped_seqs(project)
+    withdrawn = evidence.consent_withdrawn_items(project, shas)
     cited, excluded = [], 0
     for sha in shas:
         # Withdrawn consent travels with the item (EI-18): not even a confidential dossier
