@@ -44,6 +44,11 @@ def _found(word: str, text: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
 
 
+def _name(members: list[tuple[int, tuple[str | None, ...]]]) -> str:
+    name_raw, surname, given, _patronymic = members[0][1]
+    return name_raw or f"{surname} {given}"
+
+
 def _linked_names(project: Project) -> dict[str, list[tuple[int, tuple[str | None, ...]]]]:
     query = (
         select(
@@ -103,6 +108,8 @@ def test_synthetic_dossier_withholds_and_cites_only_what_verifies(
         role="commanded",
         source="Synthetic witness statements",
         confidence=0.7,
+        # Documenters' free text names victims too: it must be scrubbed as the labels are.
+        note=f"Witnesses saw {_name(linked[withheld])} and {_name(linked[initials])} fall",
         evidence_items=[sc.good_item[:12], sc.bad_item[:12]],
         victims=[
             Victim(record_id=linked[pid][0][0], category="protester")

@@ -23,7 +23,13 @@ import qantar.evidence as evidence
 from qantar.accountability._command import CommandGraph, source_of, who_was_responsible
 from qantar.accountability._common import date_within, now_utc
 from qantar.accountability._entities import load_entities
-from qantar.accountability._publication import victim_display, victim_publication
+from qantar.accountability._publication import (
+    hidden_words,
+    scrub,
+    victim_display,
+    victim_publication,
+    victim_records,
+)
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
 from qantar.accountability._responsibility import contrary_information, responsibilities
 from qantar.accountability._screening import DEFAULT_THRESHOLD, screen
@@ -357,6 +363,7 @@ def build_dossier(
     initials_only = 0
     redaction_reasons: Counter[str] = Counter()
     view = victim_publication(project)
+    not_published: list[int] = []
     excluded_shas: list[str] = []
     all_cited: dict[str, dict[str, Any]] = {}
     for incident_id in dict.fromkeys(int(lk["incident_id"]) for lk in links):
@@ -379,6 +386,7 @@ def build_dossier(
                 if shown.withheld:
                     withheld += 1
                 if shown.status != "publish":
+                    not_published.extend(victim_records(view, v["record_id"], v["person_id"]))
                     initials_only += not shown.withheld
                     redaction_reasons[shown.reason] += 1
                 categories[v["category"] or "unspecified"] += 1
@@ -452,6 +460,15 @@ def build_dossier(
             }
         )
 
+    # Free text written by documenters can name a victim ("X was shot at the square"): the
+    # words of every name this dossier does not publish are blanked in it, in any spelling.
+    hidden = hidden_words(project, not_published)
+    for b in blocks:
+        b["description"] = scrub(b["description"], hidden)
+        for r in b["roles"]:
+            r["note"] = scrub(r["note"], hidden)
+        for c in b["evidence"]:
+            c["original_name"] = scrub(c["original_name"], hidden)
     in_scope = [a for b in blocks for a in b["abuses"] if a["status"] == COVERED]
     relatives, assets = _relations(graph, target.id, items)
     listings: list[dict[str, Any]] = []
@@ -466,7 +483,11 @@ def build_dossier(
     arguments = settings.get("arguments", {}) if isinstance(settings.get("arguments"), dict) else {}
     official = _official_version()
     contrary = [
-        {k: r[k] for k in ("statement", "source", "response", "incident_id", "subject_id")}
+        {
+            **{k: r[k] for k in ("source", "incident_id", "subject_id")},
+            "statement": scrub(r["statement"], hidden),
+            "response": scrub(r["response"], hidden),
+        }
         for r in contrary_information(
             project, subject=target.id, incidents=[b["id"] for b in blocks]
         )
