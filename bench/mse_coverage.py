@@ -1,14 +1,25 @@
 """Coverage and bias of the estimators on simulated data with known totals.
 
-    PYTHONPATH=src python bench/mse_coverage.py --replicates 25 --seed 1
+    PYTHONPATH=src python -W ignore bench/mse_coverage.py --replicates 25 --seed 1
 
-Settings cross heterogeneity of persons (none, or a hidden majority that every list
-documents rarely) with dependence between lists (none, or lists 1 and 2 sharing
-sources). Each data set draws a fresh truth N, fresh list probabilities and fresh
-persons; prints, per setting and method, the share of 95% intervals that contain N and
-the mean relative bias (estimate / N - 1). Uses ``qantar.synth.simulate_histories`` when
-that exists (``--simulator synth``); the local simulator below is the default so that
-the figures in bench/README.md can be reproduced on any branch.
+Eight settings x 25 data sets = 200. Every data set draws a fresh truth N (2,000-5,000),
+fresh list probabilities and fresh persons with ``qantar.synth.simulate_histories``:
+
+- homogeneous: everyone equally visible (list probabilities 0.15-0.45);
+- 2 classes: a visible third documented by each list with probability 0.4-0.7 and a
+  hidden two thirds at 0.05-0.25 (drawn per list) — LCMCR's own generating model;
+- 3 classes: a fifth at 0.5-0.8, two fifths at 0.25-0.45, two fifths at 0.08-0.2;
+- continuous h: each person's visibility is normal with standard deviation h on the
+  logit scale (0.5 moderate; 1.0 strong, with a tail of persons nearly invisible to
+  every list);
+- dependence: a latent shared by lists 1 and 2 (standard deviation 1.0), or for the class
+  settings, a person on list 1 put on list 2 with probability 0.5.
+
+"Heterogeneity-only" settings are those with heterogeneity and no dependence; the summary
+prints LCMCR's coverage over those latent classes can represent (classes, moderate
+continuous) and, separately, over all of them including strong continuous heterogeneity.
+Prints, per setting and method, the share of 95% intervals that contain N, the mean
+relative bias (estimate / N - 1) and the mean relative width.
 """
 
 from __future__ import annotations
@@ -21,78 +32,72 @@ from dataclasses import dataclass
 import numpy as np
 
 from qantar.estimate import dga, lcmcr, loglinear
+from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
+from qantar.synth import simulate_histories
 
 
 @dataclass(frozen=True)
 class Setting:
     name: str
-    heterogeneity: bool
-    dependence: float
+    kind: str  # "homogeneous", "classes2", "classes3" or "continuous"
+    level: float  # continuous heterogeneity (sd on the logit scale)
+    dependence: bool
     n_lists: int
+
+    @property
+    def heterogeneity_only(self) -> bool:
+        return self.kind != "homogeneous" and not self.dependence
+
+    @property
+    def representable(self) -> bool:
+        """Heterogeneity a few latent classes can represent."""
+        return self.kind.startswith("classes") or (self.kind == "continuous" and self.level <= 0.5)
 
 
 SETTINGS = (
-    Setting("homogeneous, independent, 4 lists", False, 0.0, 4),
-    Setting("heterogeneous, independent, 4 lists", True, 0.0, 4),
-    Setting("heterogeneous, independent, 5 lists", True, 0.0, 5),
-    Setting("homogeneous, dependent, 4 lists", False, 0.5, 4),
-    Setting("heterogeneous, dependent, 5 lists", True, 0.5, 5),
-    Setting("homogeneous, independent, 5 lists", False, 0.0, 5),
-    Setting("heterogeneous, independent, 4 lists, small", True, 0.0, 4),
-    Setting("heterogeneous, dependent, 4 lists", True, 0.5, 4),
+    Setting("homogeneous, independent, 5 lists", "homogeneous", 0.0, False, 5),
+    Setting("2 classes, 4 lists", "classes2", 0.0, False, 4),
+    Setting("2 classes, 5 lists", "classes2", 0.0, False, 5),
+    Setting("3 classes, 5 lists", "classes3", 0.0, False, 5),
+    Setting("continuous 0.5, 5 lists", "continuous", 0.5, False, 5),
+    Setting("continuous 1.0 (strong), 5 lists", "continuous", 1.0, False, 5),
+    Setting("homogeneous, dependent 1-2, 5 lists", "homogeneous", 0.0, True, 5),
+    Setting("2 classes, dependent 1-2, 5 lists", "classes2", 0.0, True, 5),
 )
 
 
 def simulate(setting: Setting, rng: np.random.Generator) -> tuple[int, Histories]:
-    """Persons in two groups: with heterogeneity, a visible third whom each list
-    documents with probability 0.4-0.7 and a hidden rest at 0.05-0.25 (drawn per list);
-    without, everyone at 0.15-0.45. With dependence d, a person on list 1 is put on
-    list 2 with probability d (lists sharing sources)."""
-    small = "small" in setting.name
-    n = int(rng.integers(500, 1500) if small else rng.integers(2000, 6000))
+    n = int(rng.integers(2000, 5001))
     L = setting.n_lists
-    if setting.heterogeneity:
-        visible = rng.random(n) < 1 / 3
-        p = np.where(
-            visible[:, None], rng.uniform(0.4, 0.7, size=L), rng.uniform(0.05, 0.25, size=L)
-        )
-    else:
-        p = np.broadcast_to(rng.uniform(0.15, 0.45, size=L), (n, L))
-    rows = (rng.random((n, L)) < p).astype(np.uint8)
-    if setting.dependence:
-        rows[(rows[:, 0] == 1) & (rng.random(n) < setting.dependence), 1] = 1
-    return n, Histories.from_rows([f"L{j + 1}" for j in range(L)], rows)
-
-
-SYNTH_SETTINGS = (
-    Setting("synth: homogeneous, independent, 4 lists", False, 0.0, 4),
-    Setting("synth: heterogeneity 0.5, independent, 4 lists", True, 0.0, 4),
-    Setting("synth: heterogeneity 0.5, independent, 5 lists", True, 0.0, 5),
-    Setting("synth: heterogeneity 1.0, independent, 5 lists", True, 0.0, 5),
-    Setting("synth: homogeneous, dependence 1.0, 4 lists", False, 1.0, 4),
-    Setting("synth: heterogeneity 0.5, dependence 1.0, 5 lists", True, 1.0, 5),
-    Setting("synth: homogeneous, independent, 5 lists", False, 0.0, 5),
-    Setting("synth: heterogeneity 1.0, dependence 1.0, 4 lists", True, 1.0, 4),
-)
-
-
-def simulate_synth(setting: Setting, rng: np.random.Generator) -> tuple[int, Histories]:
-    """The project's simulator: heterogeneity is the standard deviation of each person's
-    visibility on the logit scale (continuous, with a tail of nearly invisible persons),
-    dependence the standard deviation of a latent shared by lists 1 and 2."""
-    from qantar.synth import simulate_histories
-
-    n = int(rng.integers(2000, 6000))
-    level = 1.0 if "heterogeneity 1.0" in setting.name else 0.5
+    seed = int(rng.integers(2**31))
+    if setting.kind in ("classes2", "classes3"):
+        if setting.kind == "classes2":
+            classes = [
+                (1 / 3, list(rng.uniform(0.4, 0.7, L))),
+                (2 / 3, list(rng.uniform(0.05, 0.25, L))),
+            ]
+        else:
+            classes = [
+                (0.2, list(rng.uniform(0.5, 0.8, L))),
+                (0.4, list(rng.uniform(0.25, 0.45, L))),
+                (0.4, list(rng.uniform(0.08, 0.2, L))),
+            ]
+        sim = simulate_histories(n, L, latent_classes=classes, seed=seed)
+        if not setting.dependence:
+            return n, sim.histories
+        rows = sim.matrix.copy()
+        rows[(rows[:, 0] == 1) & (rng.random(n) < 0.5), 1] = 1
+        return n, Histories.from_rows(sim.histories.lists, rows)
     sim = simulate_histories(
         n,
-        setting.n_lists,
-        heterogeneity=level if setting.heterogeneity else 0.0,
-        dependence=setting.dependence,
-        seed=int(rng.integers(2**31)),
+        L,
+        heterogeneity=setting.level,
+        dependence=1.0 if setting.dependence else 0.0,
+        capture=list(rng.uniform(0.15, 0.45, L)),
+        seed=seed,
     )
-    return int(getattr(sim, "n_true", sim.n)), sim.histories
+    return n, sim.histories
 
 
 def main() -> None:
@@ -100,32 +105,40 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=25, help="data sets per setting")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=20_000)
-    parser.add_argument("--simulator", choices=("local", "synth"), default="local")
-    parser.add_argument("--settings", type=int, default=len(SETTINGS), help="first k settings")
+    parser.add_argument("--chains", type=int, default=2)
+    parser.add_argument("--settings", default="", help="comma-separated setting numbers (1-8)")
+    parser.add_argument("--methods", default="lcmcr,loglinear,dga")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    draw = simulate if args.simulator == "local" else simulate_synth
+    methods = args.methods.split(",")
+    chosen = [int(s) for s in args.settings.split(",") if s] or range(1, len(SETTINGS) + 1)
+    settings = [SETTINGS[i - 1] for i in chosen]
     hits: dict[tuple[str, str], list[bool]] = defaultdict(list)
     bias: dict[tuple[str, str], list[float]] = defaultdict(list)
     width: dict[tuple[str, str], list[float]] = defaultdict(list)
+    seen: dict[str, list[float]] = defaultdict(list)
     started = time.perf_counter()
-    settings = (SETTINGS if args.simulator == "local" else SYNTH_SETTINGS)[: args.settings]
     for setting in settings:
         for _ in range(args.replicates):
-            truth, histories = draw(setting, rng)
+            truth, histories = simulate(setting, rng)
             seed = int(rng.integers(2**31))
-            results = [
-                lcmcr(
-                    histories,
-                    seed=seed,
-                    iterations=args.iterations,
-                    burnin=args.iterations // 4,
-                    samples=500,
-                    chains=2,
-                ),
-                loglinear(histories),
-                dga(histories, seed=seed),
-            ]
+            seen[setting.name].append(histories.observed / truth)
+            results: list[Estimate] = []
+            if "lcmcr" in methods:
+                results.append(
+                    lcmcr(
+                        histories,
+                        seed=seed,
+                        iterations=args.iterations,
+                        burnin=args.iterations // 4,
+                        samples=500,
+                        chains=args.chains,
+                    )
+                )
+            if "loglinear" in methods:
+                results.append(loglinear(histories))
+            if "dga" in methods:
+                results.append(dga(histories, seed=seed))
             for res in results:
                 key = (setting.name, res.method)
                 hits[key].append(res.lower <= truth <= res.upper)
@@ -134,19 +147,33 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     total = args.replicates * len(settings)
     print(f"{total} simulated data sets, {args.replicates} per setting, {elapsed:.0f} s")
-    print(f"{'setting':46} {'method':10} {'coverage':>9} {'rel.bias':>9} {'rel.width':>9}")
+    print(
+        f"{'setting':38} {'seen':>5} {'method':10} {'coverage':>9} {'rel.bias':>9} {'rel.width':>9}"
+    )
     for setting in settings:
-        for method in ("lcmcr", "loglinear", "dga"):
+        share = np.mean(seen[setting.name])
+        for method in methods:
             key = (setting.name, method)
             print(
-                f"{setting.name:46} {method:10} {np.mean(hits[key]):9.0%} "
+                f"{setting.name:38} {share:5.0%} {method:10} {np.mean(hits[key]):9.0%} "
                 f"{np.mean(bias[key]):+9.1%} {np.mean(width[key]):9.2f}"
             )
-    het_only = [
-        np.mean(hits[(s.name, "lcmcr")]) for s in settings if s.heterogeneity and s.dependence == 0
-    ]
-    if het_only:
-        print(f"LCMCR coverage, heterogeneity-only settings: {np.mean(het_only):.0%}")
+    if "lcmcr" in methods:
+        for label, keep in (
+            ("heterogeneity-only, representable by classes", lambda s: s.representable),
+            ("heterogeneity-only, all (incl. strong continuous)", lambda s: True),
+        ):
+            chosen_hits = [
+                h
+                for s in settings
+                if s.heterogeneity_only and keep(s)
+                for h in hits[(s.name, "lcmcr")]
+            ]
+            if chosen_hits:
+                print(
+                    f"LCMCR coverage, {label}: {np.mean(chosen_hits):.0%} "
+                    f"({sum(chosen_hits)}/{len(chosen_hits)})"
+                )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ FORMER_HEAD = "Досанов Талгат"
 WIFE = "Серикбаева Айгуль Каиратовна"
 VICTIM_PUBLISHABLE = "Нуртазин Бауыржан"
 VICTIM_WITHHELD = "Канатова Жанар Ерлановна"
+PUBLISHABLE_PERSON = "P-TEST-1"
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Scenario:
     records: dict[str, int] = field(default_factory=dict)
     good_item: str = ""
     bad_item: str = ""
+    victim_person: str = PUBLISHABLE_PERSON
     names: dict[str, str] = field(
         default_factory=lambda: {
             "official": OFFICIAL,
@@ -84,6 +86,30 @@ def add_victim_record(project: Project, name: str) -> int:
             )
         ).inserted_primary_key[0]  # type: ignore[index]
     return int(rec)
+
+
+def link_record(project: Project, record_id: int, person_id: str) -> None:
+    """Store a one-record person as a linkage run would (real tables, no Splink run)."""
+    from qantar.link._tables import link_runs, person_records, persons
+
+    now = dt.datetime.now(dt.UTC)
+    with project.engine.begin() as conn:
+        run = conn.execute(
+            insert(link_runs).values(
+                created_at=now, seed=1, threshold=0.9, backend="duckdb", summary={}
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        conn.execute(
+            insert(persons).values(
+                person_id=person_id, first_run_id=run, last_run_id=run, size=1, weak=False,
+                density=1.0, active=True,
+            )
+        )  # fmt: skip
+        conn.execute(
+            insert(person_records).values(
+                record_key=f"test:{record_id}", person_id=person_id, record_id=record_id
+            )
+        )
 
 
 def build_scenario(project: Project, tmp: Path) -> Scenario:
@@ -242,6 +268,9 @@ def build_scenario(project: Project, tmp: Path) -> Scenario:
     sc.good_item, sc.bad_item = added[0].sha256, added[1].sha256
     sc.records["pub"] = add_victim_record(project, VICTIM_PUBLISHABLE)
     sc.records["withheld"] = add_victim_record(project, VICTIM_WITHHELD)
+    # The first victim is a linked person (its name follows the publication rules); the
+    # second is a record no linkage run has placed yet, so its name is withheld.
+    link_record(project, sc.records["pub"], PUBLISHABLE_PERSON)
     link_responsibility(
         project,
         actor=sc.ids["official"],
@@ -275,6 +304,12 @@ def tamper(project: Project, sha: str) -> None:
 @pytest.fixture
 def scenario(project: Project, tmp_path: Path) -> Scenario:
     return build_scenario(project, tmp_path)
+
+
+@pytest.fixture(name="make_scenario")
+def make_scenario_fixture() -> object:
+    """``build_scenario`` itself, for tests that fill the project before it."""
+    return build_scenario
 
 
 @pytest.fixture(name="tamper")

@@ -7,8 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 import qantar.evidence as evidence
-from qantar.accountability import add_contrary, mark_victim_publishable
+from qantar.accountability import add_contrary
 from qantar.accountability._dossier import build_dossier, write_dossier
+from qantar.publish import record_consent
 
 
 def _pdf_text(path: Path) -> str:
@@ -23,8 +24,8 @@ def test_dossier_cites_only_verified_evidence_and_withholds_victims(
     scenario, tmp_path: Path, tamper
 ) -> None:
     project = scenario.project
-    mark_victim_publishable(
-        project, record_id=scenario.records["pub"], basis="family consent recorded 2023-02-01"
+    record_consent(
+        project, scenario.victim_person, "publish", by="tester", note="family consent 2023-02-01"
     )
     tamper(project, scenario.bad_item)
     add_contrary(
@@ -57,6 +58,7 @@ def test_dossier_cites_only_verified_evidence_and_withholds_victims(
     ):
         assert heading in text
     assert "Rapid Response Unit 7" in text and "Almaty Police Department" in text
+    assert "No multiple systems estimate is attached" in text  # no estimate run here
     assert "Aral Holdings LLP" in text and "London" in text
     assert scenario.names["wife"] in text
     assert "238" in text and "terrorists" in text  # official toll and framing

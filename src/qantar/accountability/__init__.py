@@ -29,8 +29,9 @@ from qantar.accountability._entities import (
 )
 from qantar.accountability._publication import (
     VictimDisplay,
-    mark_victim_publishable,
+    VictimPublication,
     victim_display,
+    victim_publication,
 )
 from qantar.accountability._responsibility import (
     ABUSES,
@@ -65,6 +66,7 @@ __all__ = [
     "ScreenMatch",
     "Victim",
     "VictimDisplay",
+    "VictimPublication",
     "abuses_for_incident_type",
     "add_contrary",
     "compare_person_names",
@@ -76,7 +78,6 @@ __all__ = [
     "link_responsibility",
     "load_entities",
     "make",
-    "mark_victim_publishable",
     "new_id",
     "read_entities",
     "responsibilities",
@@ -85,5 +86,6 @@ __all__ = [
     "screen",
     "validate_entity",
     "victim_display",
+    "victim_publication",
     "who_was_responsible",
 ]

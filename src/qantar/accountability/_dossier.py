@@ -23,7 +23,13 @@ import qantar.evidence as evidence
 from qantar.accountability._command import CommandGraph, source_of, who_was_responsible
 from qantar.accountability._common import date_within, now_utc
 from qantar.accountability._entities import load_entities
-from qantar.accountability._publication import victim_display
+from qantar.accountability._publication import (
+    hidden_words,
+    scrub,
+    victim_display,
+    victim_publication,
+    victim_records,
+)
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
 from qantar.accountability._responsibility import contrary_information, responsibilities
 from qantar.accountability._screening import DEFAULT_THRESHOLD, screen
@@ -181,20 +187,11 @@ def _relations(
 def _evidence_block(
     project: Project, shas: list[str], failing: set[str], all_doubtful: bool
 ) -> tuple[list[dict[str, Any]], int]:
-    from sqlalchemy import select
-
-    from qantar.evidence._archive import consent_withdrawn
-
-    # The evidence area has no public per-item custody reader yet; its private one is read
-    # here instead of show_item, which would log a "viewed" event for every item.
-    from qantar.evidence._custody import events as custody_events
-    from qantar.evidence._tables import timestamp_tokens
-
+    # The read-only views, not show_item, which would log a "viewed" event for every item.
     catalogue = {str(i["sha256"]): i for i in evidence.list_items(project)}
-    with project.engine.connect() as conn:
-        log = custody_events(conn)
-        stamped = {int(r[0]) for r in conn.execute(select(timestamp_tokens.c.custody_seq))}
-        withdrawn = {sha for sha in shas if consent_withdrawn(conn, sha)}
+    log = evidence.custody_log(project)
+    stamped = evidence.timestamped_seqs(project)
+    withdrawn = evidence.consent_withdrawn_items(project, shas)
     cited, excluded = [], 0
     for sha in shas:
         # Withdrawn consent travels with the item (EI-18): not even a confidential dossier
@@ -229,6 +226,37 @@ def _evidence_block(
             }
         )
     return cited, excluded
+
+
+def _estimate(project: Project) -> dict[str, Any] | None:
+    """The estimate the report shows: ``[report] estimate_run`` if set, else the latest saved
+    run in runs/ (as ``qantar.publish.collect_report_data`` chooses it), so that a dossier
+    and the public report never quote different numbers."""
+    chosen = project.section("report").get("estimate_run")
+    if chosen:
+        folder = Path(str(chosen))
+        folder = folder if folder.is_absolute() else project.root / folder
+        if not (folder / "result.json").is_file():
+            raise QantarError(f"{folder}: no result.json: name a folder of runs/ in [report]")
+    else:
+        found = [p.parent for p in project.runs_dir.glob("estimate-*/result.json")]
+        if not found:
+            return None
+        folder = max(found, key=lambda p: ((p / "result.json").stat().st_mtime_ns, p.name))
+    result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    if result.get("estimate") is None:
+        return None
+    return {
+        "run": folder.name,
+        "method": result.get("method"),
+        "lists": len(result.get("lists") or []),
+        "documented": result.get("observed"),
+        "estimate": result.get("estimate"),
+        "lower": result.get("lower"),
+        "upper": result.get("upper"),
+        "interval": "95%",
+        "warnings": list(result.get("warnings") or []),
+    }
 
 
 def _official_version() -> dict[str, Any]:
@@ -332,101 +360,115 @@ def build_dossier(
     blocks: list[dict[str, Any]] = []
     ordinal = 0
     withheld = 0
+    initials_only = 0
     redaction_reasons: Counter[str] = Counter()
+    view = victim_publication(project)
+    not_published: list[int] = []
     excluded_shas: list[str] = []
     all_cited: dict[str, dict[str, Any]] = {}
-    with project.engine.connect() as conn:
-        for incident_id in dict.fromkeys(int(lk["incident_id"]) for lk in links):
-            inc = incidents[incident_id]
-            mine = [lk for lk in links if int(lk["incident_id"]) == incident_id]
-            abuses = list(dict.fromkeys(a for lk in mine for a in lk["abuses"]))
-            victims = []
-            categories: Counter[str] = Counter()
-            seen_victims: set[tuple[Any, Any]] = set()
-            for lk in mine:
-                for v in lk["victims"]:
-                    key = (v["record_id"], v["person_id"])
-                    if key in seen_victims:
-                        continue
-                    seen_victims.add(key)
-                    ordinal += 1
-                    shown = victim_display(
-                        conn, record_id=v["record_id"], person_id=v["person_id"], ordinal=ordinal
-                    )
-                    if shown.withheld:
-                        withheld += 1
-                        redaction_reasons[shown.reason] += 1
-                    categories[v["category"] or "unspecified"] += 1
-                    victims.append({"label": shown.label, "category": v["category"]})
-            shas = list(
-                dict.fromkeys(
-                    [s for lk in mine for s in lk["evidence"]]
-                    + [str(i["sha256"]) for i in evidence.items_for_incident(project, incident_id)]
+    for incident_id in dict.fromkeys(int(lk["incident_id"]) for lk in links):
+        inc = incidents[incident_id]
+        mine = [lk for lk in links if int(lk["incident_id"]) == incident_id]
+        abuses = list(dict.fromkeys(a for lk in mine for a in lk["abuses"]))
+        victims = []
+        categories: Counter[str] = Counter()
+        seen_victims: set[tuple[Any, Any]] = set()
+        for lk in mine:
+            for v in lk["victims"]:
+                key = (v["record_id"], v["person_id"])
+                if key in seen_victims:
+                    continue
+                seen_victims.add(key)
+                ordinal += 1
+                shown = victim_display(
+                    view, record_id=v["record_id"], person_id=v["person_id"], ordinal=ordinal
                 )
+                if shown.withheld:
+                    withheld += 1
+                if shown.status != "publish":
+                    not_published.extend(victim_records(view, v["record_id"], v["person_id"]))
+                    initials_only += not shown.withheld
+                    redaction_reasons[shown.reason] += 1
+                categories[v["category"] or "unspecified"] += 1
+                victims.append({"label": shown.label, "category": v["category"]})
+        shas = list(
+            dict.fromkeys(
+                [s for lk in mine for s in lk["evidence"]]
+                + [str(i["sha256"]) for i in evidence.items_for_incident(project, incident_id)]
             )
-            cited, excluded = _evidence_block(project, shas, failing, all_doubtful)
-            excluded_shas.extend(s for s in shas if s not in {c["sha256"] for c in cited})
-            for c in cited:
-                all_cited[c["sha256"]] = c
-            day = inc["date"] or ""
-            units_then = [
-                p for p in graph.posts_held(target.id)
-                if p["unit_id"] and (not day or date_within(day, p["start"], p["end"]))
-            ]  # fmt: skip
-            chains = []
-            if len(day) == 10:
-                for post in units_then:
-                    answer = who_was_responsible(
-                        project, post["unit_id"], day, place=inc["place_raw"], graph=graph
-                    )
-                    chains.append(answer.to_dict())
-            blocks.append(
-                {
-                    "id": incident_id,
-                    "date": inc["date"],
-                    "date_precision": inc["date_precision"],
-                    "place": inc["place_raw"],
-                    "place_id": inc["place_id"],
-                    "type": inc["type"],
-                    "description": inc["description"],
-                    "roles": [
-                        {
-                            "role": lk["role"],
-                            "source": lk["source"],
-                            "confidence": lk["confidence"],
-                            "note": lk["note"],
-                        }
-                        for lk in mine
-                    ],
-                    "abuses": [
-                        {
-                            "abuse": a,
-                            "label": ABUSE_LABELS.get(a, a),
-                            "status": reg.check(a).status,
-                            "basis": reg.check(a).basis,
-                        }
-                        for a in abuses
-                    ],
-                    "units_present": [
-                        {
-                            "unit": graph.caption(lk["actor_id"]),
-                            "role": lk["role"],
-                            "source": lk["source"],
-                            "confidence": lk["confidence"],
-                        }
-                        for lk in unit_links
-                        if int(lk["incident_id"]) == incident_id
-                    ],
-                    "victim_count": len(victims),
-                    "victim_categories": dict(sorted(categories.items())),
-                    "victims": victims,
-                    "evidence": cited,
-                    "evidence_not_cited": excluded,
-                    "posts_at_the_time": units_then,
-                    "chain_of_command": chains,
-                }
-            )
+        )
+        cited, excluded = _evidence_block(project, shas, failing, all_doubtful)
+        excluded_shas.extend(s for s in shas if s not in {c["sha256"] for c in cited})
+        for c in cited:
+            all_cited[c["sha256"]] = c
+        day = inc["date"] or ""
+        units_then = [
+            p for p in graph.posts_held(target.id)
+            if p["unit_id"] and (not day or date_within(day, p["start"], p["end"]))
+        ]  # fmt: skip
+        chains = []
+        if len(day) == 10:
+            for post in units_then:
+                answer = who_was_responsible(
+                    project, post["unit_id"], day, place=inc["place_raw"], graph=graph
+                )
+                chains.append(answer.to_dict())
+        blocks.append(
+            {
+                "id": incident_id,
+                "date": inc["date"],
+                "date_precision": inc["date_precision"],
+                "place": inc["place_raw"],
+                "place_id": inc["place_id"],
+                "type": inc["type"],
+                "description": inc["description"],
+                "roles": [
+                    {
+                        "role": lk["role"],
+                        "source": lk["source"],
+                        "confidence": lk["confidence"],
+                        "note": lk["note"],
+                    }
+                    for lk in mine
+                ],
+                "abuses": [
+                    {
+                        "abuse": a,
+                        "label": ABUSE_LABELS.get(a, a),
+                        "status": reg.check(a).status,
+                        "basis": reg.check(a).basis,
+                    }
+                    for a in abuses
+                ],
+                "units_present": [
+                    {
+                        "unit": graph.caption(lk["actor_id"]),
+                        "role": lk["role"],
+                        "source": lk["source"],
+                        "confidence": lk["confidence"],
+                    }
+                    for lk in unit_links
+                    if int(lk["incident_id"]) == incident_id
+                ],
+                "victim_count": len(victims),
+                "victim_categories": dict(sorted(categories.items())),
+                "victims": victims,
+                "evidence": cited,
+                "evidence_not_cited": excluded,
+                "posts_at_the_time": units_then,
+                "chain_of_command": chains,
+            }
+        )
 
+    # Free text written by documenters can name a victim ("X was shot at the square"): the
+    # words of every name this dossier does not publish are blanked in it, in any spelling.
+    hidden = hidden_words(project, not_published)
+    for b in blocks:
+        b["description"] = scrub(b["description"], hidden)
+        for r in b["roles"]:
+            r["note"] = scrub(r["note"], hidden)
+        for c in b["evidence"]:
+            c["original_name"] = scrub(c["original_name"], hidden)
     in_scope = [a for b in blocks for a in b["abuses"] if a["status"] == COVERED]
     relatives, assets = _relations(graph, target.id, items)
     listings: list[dict[str, Any]] = []
@@ -441,7 +483,11 @@ def build_dossier(
     arguments = settings.get("arguments", {}) if isinstance(settings.get("arguments"), dict) else {}
     official = _official_version()
     contrary = [
-        {k: r[k] for k in ("statement", "source", "response", "incident_id", "subject_id")}
+        {
+            **{k: r[k] for k in ("source", "incident_id", "subject_id")},
+            "statement": scrub(r["statement"], hidden),
+            "response": scrub(r["response"], hidden),
+        }
         for r in contrary_information(
             project, subject=target.id, incidents=[b["id"] for b in blocks]
         )
@@ -501,10 +547,11 @@ def build_dossier(
         "scale": {
             "documented_victims": sum(b["victim_count"] for b in blocks),
             "incidents": len(blocks),
-            "estimate": None,
+            "estimate": _estimate(project),
         },
         "safety": {
             "withheld_victim_names": withheld,
+            "initials_only_victim_names": initials_only,
             "withheld_reasons": dict(sorted(redaction_reasons.items())),
             "evidence_not_cited": len(set(excluded_shas)),
             "evidence_not_cited_reason": (

@@ -1,103 +1,148 @@
-"""Whether a victim's name may appear in a dossier: one function, for the lead to rewire.
+"""Whether a victim's name may appear in a dossier: the publish area's rule, applied here.
 
-Until the publication-rules area lands, the rule is the safest one: a victim's name is
-withheld unless a person decided, on a recorded basis, that it may be published
-(``mark_victim_publishable``). Everything that shows a victim goes through
-``victim_display`` so that swapping the rule changes every output at once.
+There is one publication rule in qantar: ``qantar.publish`` (explicit consent decisions,
+else the rules of qantar.toml ``[publish]``, else the conservative default). A dossier
+cites victims by registry record or by linkage person; a record is shown as its linked
+person is shown on the memorial (``public_persons``): the full name when the status is
+``publish``, initials when ``initials-only``, a numbered placeholder when ``withhold``. A
+record not linked to any person yet has no status, so its name is withheld until
+``qantar link`` places it. Everything that shows a victim goes through ``victim_display``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import select
 
-from qantar.accountability._common import default_actor, now_utc
-from qantar.accountability._tables import victim_publication
-from qantar.errors import InputError
+from qantar.names import SCHEMES, to_cyrillic, transliterate
 from qantar.project import Project
-from qantar.store.schema import records
+from qantar.publish import PublicPerson, explain_statuses, public_persons
+from qantar.store.schema import metadata, records
 
 WITHHELD = "name withheld"
+NOT_LINKED = "withheld: the record is not linked to any person yet (run `qantar link`)"
+UNKNOWN_PERSON = "withheld: no active linked person with this id (re-linked since?)"
 
 
 @dataclass(frozen=True)
 class VictimDisplay:
     label: str  # what an output may print
-    withheld: bool
+    withheld: bool  # no name at all (initials-only is not withheld, but is not the name)
+    status: str  # publish, initials-only or withhold
     reason: str  # why (for the redaction log: counts and reasons, never values)
 
 
-def _record_name(conn: Connection, record_id: int) -> str | None:
-    row = conn.execute(
-        select(
-            records.c.name_raw, records.c.surname_raw, records.c.given_raw, records.c.patronymic_raw
-        ).where(records.c.id == record_id)
-    ).first()
-    if row is None:
-        return None
-    if row[0]:
-        return str(row[0])
-    parts = [p for p in row[1:] if p]
-    return " ".join(parts) if parts else None
+@dataclass(frozen=True)
+class VictimPublication:
+    """The publication view of a project, read once per dossier: who may be shown, how."""
+
+    shown: dict[str, PublicPerson]  # person id -> redacted public form (withheld: absent)
+    origins: dict[str, str]  # person id -> decision / rule / default
+    person_of_record: dict[int, str]  # registry record id -> active linked person id
+    records_of_person: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _decision(conn: Connection, record_id: int | None, person_id: str | None) -> bool | None:
-    query = select(victim_publication.c.publishable).order_by(victim_publication.c.id.desc())
-    if record_id is not None:
-        query = query.where(victim_publication.c.record_id == record_id)
-    elif person_id is not None:
-        query = query.where(victim_publication.c.person_id == person_id)
-    else:
-        return None
-    row = conn.execute(query.limit(1)).first()
-    return None if row is None else bool(row[0])
+def _person_of_record(project: Project) -> dict[int, str]:
+    import qantar.link  # noqa: F401  (defines the link tables on the shared metadata)
+
+    persons = metadata.tables["persons"]
+    person_records = metadata.tables["person_records"]
+    query = (
+        select(person_records.c.record_id, person_records.c.person_id)
+        .join(persons, persons.c.person_id == person_records.c.person_id)
+        .where(persons.c.active.is_(True))
+    )
+    with project.engine.connect() as conn:
+        return {int(r[0]): str(r[1]) for r in conn.execute(query)}
+
+
+def victim_publication(project: Project) -> VictimPublication:
+    """Read the publish area's statuses and the record-to-person links once."""
+    links = _person_of_record(project)
+    if not links:
+        return VictimPublication({}, {}, {})
+    by_person: dict[str, list[int]] = defaultdict(list)
+    for record_id, person_id in links.items():
+        by_person[person_id].append(record_id)
+    return VictimPublication(
+        shown={p.person_id: p for p in public_persons(project)},
+        origins={pid: s.origin for pid, s in explain_statuses(project).items()},
+        person_of_record=links,
+        records_of_person=dict(by_person),
+    )
+
+
+def victim_records(
+    view: VictimPublication, record_id: int | None, person_id: str | None
+) -> list[int]:
+    """The registry records behind a victim: all of its person's, or the record alone."""
+    pid = person_id or (view.person_of_record.get(record_id) if record_id is not None else None)
+    if pid is not None and pid in view.records_of_person:
+        return view.records_of_person[pid]
+    return [record_id] if record_id is not None else []
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SCRUBBED = "[…]"
+
+
+def hidden_words(project: Project, record_ids: list[int]) -> frozenset[str]:
+    """Every word (three letters or more) of the names these records hold, casefolded, in
+    Cyrillic and in every Latin scheme of ``qantar.names``."""
+    if not record_ids:
+        return frozenset()
+    query = select(
+        records.c.name_raw, records.c.surname_raw, records.c.given_raw, records.c.patronymic_raw
+    ).where(records.c.id.in_(record_ids))
+    with project.engine.connect() as conn:
+        texts = [t for row in conn.execute(query) for t in row if t]
+    out: set[str] = set()
+    for word in {w for t in texts for w in _WORD.findall(t) if len(w) >= 3}:
+        cyrillic = to_cyrillic(word) or word
+        forms = {word, cyrillic}
+        for scheme in SCHEMES:
+            forms |= {transliterate(word, scheme), transliterate(cyrillic, scheme)}
+        out |= {w.casefold() for f in forms for w in _WORD.findall(f) if len(w) >= 3}
+    return frozenset(out)
+
+
+def scrub(text: str | None, hidden: frozenset[str]) -> str | None:
+    """Free text with every word of a name that is not published blanked out."""
+    if not text or not hidden:
+        return text
+    return _WORD.sub(lambda m: SCRUBBED if m.group(0).casefold() in hidden else m.group(0), text)
+
+
+def _both(cyrillic: str, latin: str) -> str:
+    if not cyrillic:
+        return latin
+    if not latin or latin == cyrillic:
+        return cyrillic
+    return f"{cyrillic} ({latin})"
 
 
 def victim_display(
-    conn: Connection, *, record_id: int | None, person_id: str | None, ordinal: int
+    view: VictimPublication, *, record_id: int | None, person_id: str | None, ordinal: int
 ) -> VictimDisplay:
-    """How victim number ``ordinal`` of a list may be shown. THE publication rule."""
+    """How victim number ``ordinal`` of a list may be shown. The publish area decides."""
     placeholder = f"Victim {ordinal} ({WITHHELD})"
-    decision = _decision(conn, record_id, person_id)
-    if decision is not True:
-        reason = (
-            "withheld: marked not publishable"
-            if decision is False
-            else "withheld by default: nobody marked this person publishable"
+    if person_id is None:
+        person_id = view.person_of_record.get(record_id) if record_id is not None else None
+        if person_id is None:
+            return VictimDisplay(placeholder, True, "withhold", NOT_LINKED)
+    if person_id not in view.origins:
+        return VictimDisplay(placeholder, True, "withhold", UNKNOWN_PERSON)
+    origin = view.origins[person_id]
+    public = view.shown.get(person_id)
+    if public is None:
+        reason = f"withheld: publication status ({origin})"
+        return VictimDisplay(placeholder, True, "withhold", reason)
+    label = _both(public.name_cyrillic, public.name_latin) or f"Victim {ordinal}"
+    if public.status == "initials-only":
+        return VictimDisplay(
+            label, False, public.status, f"initials only: publication status ({origin})"
         )
-        return VictimDisplay(placeholder, True, reason)
-    name = _record_name(conn, record_id) if record_id is not None else None
-    if not name:
-        return VictimDisplay(f"Victim {ordinal}", False, "publishable, but no name on record")
-    return VictimDisplay(name, False, "marked publishable")
-
-
-def mark_victim_publishable(
-    project: Project,
-    *,
-    record_id: int | None = None,
-    person_id: str | None = None,
-    publishable: bool = True,
-    basis: str,
-    decided_by: str | None = None,
-) -> int:
-    """Record the decision (with its basis: consent, already officially published...)."""
-    if (record_id is None) == (person_id is None):
-        raise InputError("give exactly one of a record id or a person id")
-    if not basis or not basis.strip():
-        raise InputError("a publication decision needs its basis", field="basis")
-    with project.engine.begin() as conn:
-        result = conn.execute(
-            insert(victim_publication).values(
-                record_id=record_id,
-                person_id=person_id,
-                publishable=publishable,
-                basis=basis.strip(),
-                decided_by=decided_by or default_actor(),
-                decided_at=now_utc(),
-            )
-        )
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+    return VictimDisplay(label, False, public.status, f"published: publication status ({origin})")

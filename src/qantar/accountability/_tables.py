@@ -3,15 +3,14 @@
 Entities (persons, units, positions, occupancies, relations, assets) are stored as
 FollowTheMoney dictionaries, verbatim: what comes in from OpenSanctions or Aleph goes out
 unchanged. What FtM has no schema for (a responsibility claim about an incident, the
-evidence and victims behind it, a human decision to publish a victim's name) lives in
-plain tables beside them.
+evidence and victims behind it, contrary information) lives in plain tables beside them.
+Whether a victim's name may be shown is decided by qantar.publish, not stored here.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -75,18 +74,6 @@ responsibility_victims = Table(
     Column("category", String(40)),
 )
 
-victim_publication = Table(
-    "acc_victim_publication",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("record_id", Integer, ForeignKey("records.id")),
-    Column("person_id", String(80)),
-    Column("publishable", Boolean, nullable=False),
-    Column("basis", Text, nullable=False),
-    Column("decided_by", Text, nullable=False),
-    Column("decided_at", String(32), nullable=False),
-)
-
 contrary = Table(
     "acc_contrary",
     metadata,
@@ -106,5 +93,4 @@ __all__ = [
     "responsibility",
     "responsibility_evidence",
     "responsibility_victims",
-    "victim_publication",
 ]

@@ -246,22 +246,6 @@ def links_cmd(
     console.print(table)
 
 
-@acc_app.command("publishable")
-def publishable_cmd(
-    basis: Annotated[str, typer.Option(help="Why: consent recorded on..., officially published")],
-    record: Annotated[int | None, typer.Option(help="Registry record id.")] = None,
-    person: Annotated[str | None, typer.Option(help="Linkage person id.")] = None,
-    withhold: Annotated[bool, typer.Option(help="Record a decision to withhold.")] = False,
-) -> None:
-    """Decide that a victim's name may (or may not) appear in dossiers."""
-    from qantar.accountability import mark_victim_publishable
-
-    decision = mark_victim_publishable(
-        open_project(), record_id=record, person_id=person, publishable=not withhold, basis=basis
-    )
-    console.print(f"publication decision {decision} recorded")
-
-
 @acc_app.command("contrary")
 def contrary_cmd(
     statement: Annotated[str, typer.Option(help="The contrary or exculpatory information.")],

@@ -20,6 +20,7 @@ from qantar.evidence._archive import (
 from qantar.evidence._custody import ACTIONS, record_event
 from qantar.evidence._derive import strip_location
 from qantar.evidence._export import ExportResult, export, verify_bundle
+from qantar.evidence._readers import consent_withdrawn_items, custody_log, timestamped_seqs
 from qantar.evidence._replicas import FixityReport, fixity, replicate
 from qantar.evidence._similar import Similar, groups, similar
 from qantar.evidence._timestamp import (
@@ -46,6 +47,8 @@ __all__ = [
     "annotate",
     "attach",
     "build_request",
+    "consent_withdrawn_items",
+    "custody_log",
     "export",
     "fixity",
     "groups",
@@ -60,6 +63,7 @@ __all__ = [
     "store_response",
     "strip_location",
     "timestamp_head",
+    "timestamped_seqs",
     "verify",
     "verify_bundle",
 ]

@@ -16,6 +16,7 @@ import itertools
 import json
 import re
 import sys
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -36,7 +37,7 @@ DELIMITERS = (",", ";", "\t", "|")
 Row = tuple[int, Any, str | None]
 
 
-class Table:
+class Table(ABC):
     """An opened input file. Iterate ``rows()`` once; ``position`` tracks progress."""
 
     file_format: str = ""
@@ -55,10 +56,11 @@ class Table:
         self.total = max(size, 1)
         self.position = 0
 
+    @abstractmethod
     def rows(self) -> Iterator[Row]:
-        raise NotImplementedError
+        """The data rows, streamed, each with its row number in the file."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most readers hold nothing to release
         """Release the file; a table is closed once its rows are read."""
 
     def __enter__(self) -> Table:

@@ -68,16 +68,6 @@ def upgrade() -> None:
         sa.Column("category", sa.String(40)),
     )
     op.create_table(
-        "acc_victim_publication",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("record_id", sa.Integer, sa.ForeignKey("records.id")),
-        sa.Column("person_id", sa.String(80)),
-        sa.Column("publishable", sa.Boolean, nullable=False),
-        sa.Column("basis", sa.Text, nullable=False),
-        sa.Column("decided_by", sa.Text, nullable=False),
-        sa.Column("decided_at", sa.String(32), nullable=False),
-    )
-    op.create_table(
         "acc_contrary",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("subject_id", sa.String(255), sa.ForeignKey("acc_entities.id")),
@@ -92,7 +82,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in (
         "acc_contrary",
-        "acc_victim_publication",
         "acc_responsibility_victims",
         "acc_responsibility_evidence",
         "acc_responsibility",
