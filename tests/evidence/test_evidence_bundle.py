@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import LocalTSA
+from evidence_tsa import LocalTSA
 from PIL import Image
 
 from qantar import Project

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import LocalTSA, make_tsa
+from evidence_tsa import LocalTSA, make_tsa
 from sqlalchemy import update
 
 from qantar import Project

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 import unicodedata
 
 from qantar.names import name_key
-
-UNKNOWN = "unknown"
 
 
 def now_utc() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
-
-def default_actor() -> str:
-    """The acting person: QANTAR_ACTOR if set, else the login name."""
-    actor = os.environ.get("QANTAR_ACTOR", "").strip()
-    if actor:
-        return actor
-    try:
-        return getpass.getuser() or UNKNOWN
-    except (KeyError, OSError):
-        return UNKNOWN
 
 
 def place_key(text: str) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 import qantar.evidence as evidence
-from qantar.accountability._common import default_actor, now_utc
+from qantar._actor import default_actor
+from qantar.accountability._common import now_utc
 from qantar.accountability._tables import (
     contrary,
     entities,

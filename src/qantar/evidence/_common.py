@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
-import os
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from qantar._actor import UNKNOWN
 from qantar.errors import InputError, QantarError
 from qantar.evidence._tables import evidence_items
-
-UNKNOWN = "unknown"
 
 
 def now_utc() -> str:
@@ -27,16 +24,6 @@ def canonical_json(data: Any) -> bytes:
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
-
-def default_actor() -> str:
-    """The acting person: QANTAR_ACTOR if set, else the login name."""
-    actor = os.environ.get("QANTAR_ACTOR", "").strip()
-    if actor:
-        return actor
-    try:
-        return getpass.getuser() or UNKNOWN
-    except (KeyError, OSError):
-        return UNKNOWN
 
 
 def parse_collected_at(value: str | None) -> str:

@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, func, select
 
+from qantar._actor import default_actor
 from qantar.errors import QantarError
-from qantar.evidence._common import canonical_json, default_actor, now_utc
+from qantar.evidence._common import canonical_json, now_utc
 from qantar.evidence._tables import custody_events
 from qantar.project import Project
 
