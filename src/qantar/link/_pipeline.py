@@ -17,8 +17,9 @@ from sqlalchemy import Engine, delete, insert
 from qantar.errors import QantarError
 from qantar.link import _backend, _features, _settings
 from qantar.link._cluster import Clustering, cluster
-from qantar.link._decisions import current_decisions, pair_key
+from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
+from qantar.link._impact import consequences
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
@@ -261,12 +262,16 @@ def _cluster(
         vague=_vague_records(engine),
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
-    decided = {pair_key(record_keys[a], record_keys[b]) for a, b in matches + non_matches}
-    awaiting = sum(
-        1
-        for a, b, p in pairs
-        if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]
-        and pair_key(record_keys[a], record_keys[b]) not in decided
+    person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
+    decided = {(min(a, b), max(a, b)) for a, b in matches + non_matches}
+    awaiting = len(
+        consequences(
+            [(a, b, p) for a, b, p in pairs if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]],
+            person_of,
+            threshold,
+            matches=matches,
+            decided=decided,
+        )
     )
     return _Outcome(clustering, ids, awaiting, matches, non_matches)
 

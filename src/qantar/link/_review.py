@@ -18,8 +18,9 @@ from sqlalchemy import Engine, select
 
 from qantar.errors import InputError, QantarError
 from qantar.link._decisions import DECISIONS, current_decisions, pair_key, record_decision
-from qantar.link._pipeline import REVIEW_BAND
-from qantar.link._tables import link_features, link_pairs, person_records
+from qantar.link._impact import calibration, consequences
+from qantar.link._pipeline import DEFAULT_THRESHOLD, REVIEW_BAND, latest_run_id
+from qantar.link._tables import link_features, link_pairs, link_runs, person_records
 from qantar.store.schema import records, sources
 
 SHOWN_FIELDS = (
@@ -66,50 +67,95 @@ class ReviewItem:
 
 
 def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
-    """Undecided uncertain pairs of the latest run, most consequential first."""
+    """Undecided pairs of the latest run whose decision could change the persons, most
+    consequential first (see ``qantar.link._impact``)."""
     in_force = current_decisions(engine)
     decided = set(in_force)
+    run_id = latest_run_id(engine)
     with engine.connect() as conn:
+        threshold = DEFAULT_THRESHOLD
+        if run_id is not None:
+            run_row = conn.execute(
+                select(link_runs.c.threshold, link_runs.c.summary).where(link_runs.c.id == run_id)
+            ).one()
+            # A recluster at another threshold records it in the summary.
+            threshold = float((run_row.summary or {}).get("threshold", run_row.threshold))
         person_of = dict(
             conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
         )
         keys = dict(
             conn.execute(select(link_features.c.record_id, link_features.c.record_key)).all()
         )
-        rows = conn.execute(
-            select(link_pairs).where(
-                link_pairs.c.match_probability.between(REVIEW_BAND[0], REVIEW_BAND[1])
+        rows = {
+            (r.record_id_l, r.record_id_r): r
+            for r in conn.execute(
+                select(link_pairs).where(
+                    link_pairs.c.match_probability.between(REVIEW_BAND[0], REVIEW_BAND[1])
+                )
             )
-        ).all()
+        }
     size = Counter(person_of.values())
+    id_of = {v: k for k, v in keys.items()}
     # Persons a reviewed non-match already keeps apart: asking about another pair between
     # them would waste a decision (a "match" there could only conflict).
-    id_of = {v: k for k, v in keys.items()}
     apart: set[tuple[str, str]] = set()
+    matches: list[tuple[int, int]] = []
+    decided_ids: set[tuple[int, int]] = set()
     for (ka, kb), d in in_force.items():
-        if d.decision == "non-match" and ka in id_of and kb in id_of:
-            qa, qb = person_of.get(id_of[ka]), person_of.get(id_of[kb])
+        if ka not in id_of or kb not in id_of:
+            continue
+        ia, ib = id_of[ka], id_of[kb]
+        decided_ids.add((min(ia, ib), max(ia, ib)))
+        if d.decision == "match":
+            matches.append((ia, ib))
+        elif d.decision == "non-match":
+            qa, qb = person_of.get(ia), person_of.get(ib)
             if qa is not None and qb is not None and qa != qb:
                 apart.add((min(qa, qb), max(qa, qb)))
+    with engine.connect() as conn:
+        scores = {
+            (a, b): float(p)
+            for a, b, p in conn.execute(
+                select(
+                    link_pairs.c.record_id_l,
+                    link_pairs.c.record_id_r,
+                    link_pairs.c.match_probability,
+                )
+            )
+        }
+    outcomes = [
+        (scores[ab], in_force[pair_key(keys[ab[0]], keys[ab[1]])].decision == "match")
+        for ab in decided_ids
+        if ab in scores
+    ]
+    found = consequences(
+        [(a, b, float(r.match_probability)) for (a, b), r in rows.items()],
+        person_of,
+        threshold,
+        matches=matches,
+        decided=decided_ids,
+        calibration=calibration(outcomes, threshold),
+    )
     items: list[ReviewItem] = []
-    for r in rows:
-        a, b = r.record_id_l, r.record_id_r
-        if a not in keys or b not in keys or pair_key(keys[a], keys[b]) in decided:
+    for c in found:
+        a, b = c.a, c.b
+        if a not in keys or b not in keys:
             continue
         pa, pb = person_of.get(a), person_of.get(b)
-        if pa is not None and pb is not None and pa != pb and (min(pa, pb), max(pa, pb)) in apart:
+        if not c.linked and (min(pa or "", pb or ""), max(pa or "", pb or "")) in apart:
             continue
-        p = float(r.match_probability)
-        linked = pa is not None and pa == pb
-        if linked:
-            impact = max(size[pa] - 1, 1)
-            priority = (1 - p) * impact
-        else:
-            impact = size.get(pa, 1) * size.get(pb, 1)
-            priority = p * impact
+        r = rows[(a, b)]
         items.append(
             ReviewItem(
-                a, b, keys[a], keys[b], p, float(r.match_weight), priority, linked, r.explain
+                a,
+                b,
+                keys[a],
+                keys[b],
+                c.probability,
+                float(r.match_weight),
+                c.priority,
+                c.linked,
+                r.explain,
             )
         )
     items.extend(_nameless_candidates(engine, person_of, keys, size, decided))

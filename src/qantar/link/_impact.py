@@ -1,0 +1,145 @@
+"""Which undecided pairs a decision could change, and how much.
+
+A reviewer's decision changes the persons only when it goes against the clustering:
+a "match" between two persons joins them, a "non-match" inside one person splits it.
+So a pair is *consequential* (offered to a reviewer) when
+
+- it lies between two persons and its probability is at least ``JOIN_FLOOR``: a "match"
+  would join them, changing ``size_a * size_b`` record pairs; or
+- it lies inside one person, its own probability is below ``SPLIT_CEILING``, and no
+  other path of links through the person holds the two records together with at least
+  ``SUPPORT_SURE`` (a path is as strong as its weakest link; reviewed matches count as
+  certain): a "non-match" would split the person, changing about ``size - 1`` pairs.
+  When a - c and c - b are both sure, a - b is one person whatever its own score, and
+  asking about it wastes a decision.
+
+The priority is the chance that the decision goes against the clustering times the pairs
+it changes. That chance starts as the model's (``p`` to join, ``1 - p`` to split) and is
+corrected by the decisions reviewers have made so far (``calibration``): the model is
+often too modest about pairs it links, and once reviewers have confirmed a few of them,
+their confirmations stop crowding out the pairs that would join two persons.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# A pair between two persons is worth a decision when the model gives it at least this
+# chance (match weight about -5.6, i.e. within about 3.6 of the default threshold's -2).
+JOIN_FLOOR = 0.01
+# A pair inside a person is worth a decision while the chance that it is one person,
+# given all its person's links, stays below this.
+SPLIT_CEILING = 0.995
+SUPPORT_SURE = 0.99
+
+
+@dataclass(frozen=True)
+class Consequence:
+    a: int
+    b: int
+    probability: float  # the pair's own score
+    chance_same: float  # with the support of the person's other links
+    linked: bool  # in one person now
+    priority: float  # expected change in the pairwise result
+
+
+def weight(p: float) -> float:
+    """Match weight (log2 odds) of a probability."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log2(p / (1 - p))
+
+
+def _support(a: int, b: int, adj: dict[int, dict[int, float]], members: frozenset[int]) -> float:
+    """Strongest path from ``a`` to ``b`` inside ``members`` without their direct link."""
+    best = {a: 1.0}
+    heap = [(-1.0, a)]
+    while heap:
+        neg, x = heapq.heappop(heap)
+        s = -neg
+        if x == b:
+            return s
+        if s < best.get(x, 0.0):
+            continue
+        for y, p in adj[x].items():
+            if y not in members or (x == a and y == b) or (x == b and y == a):
+                continue
+            t = min(s, p)
+            if t > best.get(y, 0.0):
+                best[y] = t
+                heapq.heappush(heap, (-t, y))
+    return 0.0
+
+
+def consequences(
+    pairs: Iterable[tuple[int, int, float]],
+    person_of: dict[int, str],
+    threshold: float,
+    *,
+    matches: Iterable[tuple[int, int]] = (),
+    decided: set[tuple[int, int]] | None = None,
+    calibration: tuple[float, float] = (1.0, 1.0),
+) -> list[Consequence]:
+    """The undecided pairs whose decision could change the persons, with priorities.
+
+    ``decided`` holds ``(min, max)`` record-id pairs already decided; ``matches`` the
+    reviewed matches (certain links).
+    """
+    decided = decided or set()
+    pairs = list(pairs)
+    size = Counter(person_of.values())
+    members: dict[str, set[int]] = defaultdict(set)
+    for rid, pid in person_of.items():
+        members[pid].add(rid)
+    adj: dict[int, dict[int, float]] = defaultdict(dict)
+
+    def link(x: int, y: int, p: float) -> None:
+        if person_of.get(x) is not None and person_of.get(x) == person_of.get(y):
+            adj[x][y] = max(p, adj[x].get(y, 0.0))
+            adj[y][x] = adj[x][y]
+
+    for a, b, p in pairs:
+        if p >= threshold:
+            link(a, b, p)
+    for a, b in matches:
+        link(a, b, 1.0)
+    frozen = {pid: frozenset(ms) for pid, ms in members.items()}
+    out: list[Consequence] = []
+    for a, b, p in pairs:
+        if (min(a, b), max(a, b)) in decided:
+            continue
+        pa, pb = person_of.get(a), person_of.get(b)
+        if pa is None or pb is None:
+            continue
+        if pa != pb:
+            if p < JOIN_FLOOR:
+                continue
+            join = min(1.0, p * calibration[0])
+            out.append(Consequence(a, b, p, join, False, join * size[pa] * size[pb]))
+            continue
+        s = _support(a, b, adj, frozen[pa])
+        if s >= SUPPORT_SURE or p >= SPLIT_CEILING:
+            continue
+        split = min(1.0, (1 - p) * calibration[1])
+        out.append(Consequence(a, b, p, 1 - split, True, split * max(size[pa] - 1, 1)))
+    return out
+
+
+def calibration(decided: Iterable[tuple[float, bool]], threshold: float) -> tuple[float, float]:
+    """How far reviewers' decisions so far bear out the model's odds, as factors on the
+    chance that a "match" joins two persons (pairs below ``threshold``) and on the chance
+    that a "non-match" splits one (pairs at or above it). ``decided`` holds each decided
+    pair's probability and whether it was a match. With no decisions both factors are 1;
+    each is (observed + 1) / (expected + 1), so a few decisions move it only a little."""
+    exp_join = obs_join = exp_split = obs_split = 0.0
+    for p, is_match in decided:
+        if p < threshold:
+            exp_join += p
+            obs_join += is_match
+        else:
+            exp_split += 1 - p
+            obs_split += not is_match
+    return (obs_join + 1) / (exp_join + 1), (obs_split + 1) / (exp_split + 1)
