@@ -35,6 +35,11 @@ JOIN_FLOOR = 0.01
 # given all its person's links, stays below this.
 SPLIT_CEILING = 0.995
 SUPPORT_SURE = 0.99
+# "Awaiting review" counts only the consequential pairs whose decision is a close call:
+# match weight within this many bits of the threshold's (for a pair inside a person, its
+# own score and its best other path both), e.g. probabilities 0.015 to 0.8 at the default
+# threshold 0.2. The rest stay in the queue, after them.
+AWAITING_BITS = 4.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Consequence:
     chance_same: float  # with the support of the person's other links
     linked: bool  # in one person now
     priority: float  # expected change in the pairwise result
+    near: bool  # near the threshold: counted as "awaiting review"
 
 
 def weight(p: float) -> float:
@@ -107,6 +113,7 @@ def consequences(
     for a, b in matches:
         link(a, b, 1.0)
     frozen = {pid: frozenset(ms) for pid, ms in members.items()}
+    tw = weight(threshold)
     out: list[Consequence] = []
     for a, b, p in pairs:
         if (min(a, b), max(a, b)) in decided:
@@ -118,13 +125,15 @@ def consequences(
             if p < JOIN_FLOOR:
                 continue
             join = min(1.0, p * calibration[0])
-            out.append(Consequence(a, b, p, join, False, join * size[pa] * size[pb]))
+            near = abs(weight(p) - tw) <= AWAITING_BITS
+            out.append(Consequence(a, b, p, join, False, join * size[pa] * size[pb], near))
             continue
         s = _support(a, b, adj, frozen[pa])
         if s >= SUPPORT_SURE or p >= SPLIT_CEILING:
             continue
         split = min(1.0, (1 - p) * calibration[1])
-        out.append(Consequence(a, b, p, 1 - split, True, split * max(size[pa] - 1, 1)))
+        near = max(weight(p), weight(s)) <= tw + AWAITING_BITS
+        out.append(Consequence(a, b, p, 1 - split, True, split * max(size[pa] - 1, 1), near))
     return out
 
 

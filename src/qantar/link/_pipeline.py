@@ -264,8 +264,9 @@ def _cluster(
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
     decided = {(min(a, b), max(a, b)) for a, b in matches + non_matches}
-    awaiting = len(
-        consequences(
+    awaiting = sum(
+        c.near
+        for c in consequences(
             [(a, b, p) for a, b, p in pairs if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]],
             person_of,
             threshold,
