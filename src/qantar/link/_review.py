@@ -163,8 +163,12 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     items.sort(key=lambda it: (-it.priority, abs(it.match_probability - 0.5), it.record_id_l))
     # One decision settles whether two persons are one: ask about their strongest pair
     # only, so a batch of decisions is not spent on the same question.
+    # Inside one person, the first "non-match" already splits it and changes what the
+    # other pairs there would decide: ask about one pair per person, the rest after.
     seen: set[tuple[str, str]] = set()
+    touched: set[str] = set()
     unique: list[ReviewItem] = []
+    later: list[ReviewItem] = []
     for it in items:
         pa, pb = person_of.get(it.record_id_l), person_of.get(it.record_id_r)
         if pa is not None and pb is not None and pa != pb:
@@ -172,7 +176,13 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
             if group in seen:
                 continue
             seen.add(group)
+        elif pa is not None and pa == pb:
+            if pa in touched:
+                later.append(it)
+                continue
+            touched.add(pa)
         unique.append(it)
+    unique += later
     return unique[:limit] if limit is not None else unique
 
 
