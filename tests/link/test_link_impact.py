@@ -1,0 +1,40 @@
+"""Which pairs a decision could change: the review queue's filter and order."""
+
+from __future__ import annotations
+
+from qantar.link._impact import calibration, consequences
+
+
+def test_confirming_a_well_supported_link_is_not_asked() -> None:
+    # a - c and c - b are sure, so a - b is one person whatever its own 0.5 says.
+    person_of = {1: "P", 2: "P", 3: "P"}
+    pairs = [(1, 3, 0.999), (2, 3, 0.999), (1, 2, 0.5)]
+    assert consequences(pairs, person_of, 0.2) == []
+
+
+def test_weakly_attached_record_is_asked_about_its_only_link() -> None:
+    person_of = {1: "P", 2: "P", 3: "P"}
+    pairs = [(1, 2, 0.999), (2, 3, 0.3)]
+    found = consequences(pairs, person_of, 0.2)
+    assert [(c.a, c.b, c.linked) for c in found] == [(2, 3, True)]
+    assert found[0].near
+
+
+def test_a_pair_between_persons_is_asked_only_above_the_floor() -> None:
+    person_of = {1: "P", 2: "Q", 3: "R"}
+    found = consequences([(1, 2, 0.15), (1, 3, 0.001)], person_of, 0.2)
+    assert [(c.a, c.b, c.linked) for c in found] == [(1, 2, False)]
+
+
+def test_decided_pairs_are_left_out_and_reviewed_matches_support() -> None:
+    person_of = {1: "P", 2: "P", 3: "P"}
+    pairs = [(1, 2, 0.4), (2, 3, 0.4), (1, 3, 0.4)]
+    found = consequences(pairs, person_of, 0.2, matches=[(1, 2), (2, 3)], decided={(1, 2), (2, 3)})
+    assert found == []  # 1 - 3 held by two reviewed matches
+
+
+def test_calibration_follows_the_decisions() -> None:
+    assert calibration([], 0.2) == (1.0, 1.0)
+    # Ten linked pairs at 0.5, all confirmed: splits are rarer than the model says.
+    join, split = calibration([(0.5, True)] * 10, 0.2)
+    assert join == 1.0 and split < 0.2
