@@ -222,7 +222,8 @@ def _score(
 
 
 M_FLOOR = 0.005
-# Pairs a reviewer may be asked about: the model is not sure enough either way.
+# Pairs a reviewer may be asked about: the model is not sure enough either way (the queue
+# then keeps those whose decision could change the persons: qantar.link._impact).
 REVIEW_BAND = (0.01, 0.995)
 
 

@@ -1,10 +1,9 @@
-"""The review queue: uncertain pairs, ordered by how much a decision changes the result.
+"""The review queue: pairs whose decision could change the persons, most consequential first.
 
-For a pair now in two different persons, a "match" would join them and change
-``size_a * size_b`` record pairs; for a pair inside one person, a "non-match" would split
-it, changing about ``size - 1`` pairs. Weighted by the chance that the decision goes
-against the current result (``p`` or ``1 - p``), this is the expected change in the
-pairwise result, and the queue shows the largest first.
+Which pairs, and their priority (the chance that a decision goes against the clustering,
+corrected by the decisions so far, times the record pairs it would change), come from
+``qantar.link._impact``; this module adds the nameless records the model never scores,
+asks once per pair of persons and once per person at the front, and shows the pairs.
 """
 
 from __future__ import annotations
