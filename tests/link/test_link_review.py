@@ -22,6 +22,7 @@ from qantar.link import (
     export_xlsx,
     project_histories,
     queue,
+    recluster,
     run,
 )
 from qantar.link._pipeline import REVIEW_BAND
@@ -51,6 +52,15 @@ def test_queue_is_ordered_by_expected_change(linked: Project) -> None:
     for it in items:
         assert REVIEW_BAND[0] <= it.match_probability <= REVIEW_BAND[1]
         assert set(it.explain) == {"name", "patronymic", "birth", "event_date", "place", "sex"}
+
+
+def test_awaiting_review_is_the_close_calls_of_the_queue(linked: Project) -> None:
+    # `qantar link` and the report must print the same "awaiting review" figure.
+    result = recluster(linked)
+    close_calls = [item for item in queue(linked.engine) if item.near]
+    assert close_calls, "a five-list scenario leaves some close calls"
+    assert len(close_calls) == result.awaiting_review
+    assert all(REVIEW_BAND[0] <= item.match_probability <= REVIEW_BAND[1] for item in close_calls)
 
 
 def test_workbook_round_trip(linked: Project, tmp_path: Path) -> None:

@@ -63,6 +63,9 @@ class ReviewItem:
     priority: float
     linked: bool  # the two records are in one person now
     explain: dict[str, Any]
+    # A close call (near the threshold): what `qantar link` and the report count as
+    # "awaiting review". The queue offers other consequential pairs after these.
+    near: bool = False
 
 
 def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
@@ -155,6 +158,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
                 c.priority,
                 c.linked,
                 r.explain,
+                c.near,
             )
         )
     items.extend(_nameless_candidates(engine, person_of, keys, size, decided))

@@ -170,7 +170,7 @@ def _linkage(project: Project) -> Linkage | None:
         persons=int(n),
         records_linked=int(linked),
         pairs_reviewed=len(link.current_decisions(engine)),
-        pairs_pending=len(link.queue(engine)),
+        pairs_pending=sum(1 for item in link.queue(engine) if item.near),
         weak_clusters=int(weak),
         run=run,
     )
@@ -250,7 +250,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     places = Counter(place_label(f.region_id) or "place unknown" for f in facts)
     if linkage is not None and linkage.pairs_pending:
         warnings.append(
-            f"{linkage.pairs_pending} uncertain pairs await review: the person count may "
+            f"{linkage.pairs_pending} close calls await review: the person count may "
             "still change (`qantar review`)"
         )
     if estimate is not None and linkage is not None and estimate.get("observed") != linkage.persons:
