@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python -W ignore bench/mse_coverage.py --replicates 25 --seed 1
 
-Eight settings x 25 data sets = 200. Every data set draws a fresh truth N (2,000-5,000),
+Thirteen settings x 25 data sets = 325. Settings 1-8 draw a fresh truth N (2,000-5,000),
 fresh list probabilities and fresh persons with ``qantar.synth.simulate_histories``:
 
 - homogeneous: everyone equally visible (list probabilities 0.15-0.45);
@@ -13,7 +13,12 @@ fresh list probabilities and fresh persons with ``qantar.synth.simulate_historie
   logit scale (0.5 moderate; 1.0 strong, with a tail of persons nearly invisible to
   every list);
 - dependence: a latent shared by lists 1 and 2 (standard deviation 1.0), or for the class
-  settings, a person on list 1 put on list 2 with probability 0.5.
+  settings, a person on list 1 put on list 2 with probability 0.5;
+- published designs (settings 9-13): the five fixed latent-class populations of N = 2,000
+  on five lists that HRDAG used to compare R's LCMCR with its Stan version (repository
+  HRDAG/StanLCMCR, import/hand/simulations.yaml); the first is the simulation of
+  Manrique-Vallier (2016). Each replicate draws fresh capture histories from the same
+  population. They are outside references: designs we did not choose.
 
 "Heterogeneity-only" settings are those with heterogeneity and no dependence; the summary
 prints LCMCR's coverage over those latent classes can represent (classes, moderate
@@ -40,10 +45,12 @@ from qantar.synth import simulate_histories
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "homogeneous", "classes2", "classes3" or "continuous"
+    kind: str  # "homogeneous", "classes2", "classes3", "continuous" or "published"
     level: float  # continuous heterogeneity (sd on the logit scale)
     dependence: bool
     n_lists: int
+    # For published designs: (class size, list probabilities) of a population of fixed N.
+    classes: tuple[tuple[int, tuple[float, ...]], ...] = ()
 
     @property
     def heterogeneity_only(self) -> bool:
@@ -52,7 +59,11 @@ class Setting:
     @property
     def representable(self) -> bool:
         """Heterogeneity a few latent classes can represent."""
-        return self.kind.startswith("classes") or (self.kind == "continuous" and self.level <= 0.5)
+        return (
+            self.kind.startswith("classes")
+            or self.kind == "published"
+            or (self.kind == "continuous" and self.level <= 0.5)
+        )
 
 
 SETTINGS = (
@@ -64,10 +75,64 @@ SETTINGS = (
     Setting("continuous 1.0 (strong), 5 lists", "continuous", 1.0, False, 5),
     Setting("homogeneous, dependent 1-2, 5 lists", "homogeneous", 0.0, True, 5),
     Setting("2 classes, dependent 1-2, 5 lists", "classes2", 0.0, True, 5),
+    # HRDAG/StanLCMCR simulation designs (sim1 = Manrique-Vallier 2016), N = 2,000.
+    Setting(
+        "published sim1 (MV 2016)",
+        "published",
+        0.0,
+        False,
+        5,
+        ((1800, (0.033, 0.033, 0.099, 0.132, 0.033)), (200, (0.660, 0.825, 0.759, 0.990, 0.693))),
+    ),
+    Setting(
+        "published sim2 (fainter lists)",
+        "published",
+        0.0,
+        False,
+        5,
+        ((1600, (0.013, 0.013, 0.099, 0.132, 0.033)), (400, (0.560, 0.825, 0.759, 0.990, 0.593))),
+    ),
+    Setting(
+        "published sim3 (brighter lists)",
+        "published",
+        0.0,
+        False,
+        5,
+        ((1600, (0.113, 0.113, 0.199, 0.232, 0.133)), (400, (0.860, 0.925, 0.859, 0.990, 0.793))),
+    ),
+    Setting(
+        "published sim4 (3 classes)",
+        "published",
+        0.0,
+        False,
+        5,
+        (
+            (1600, (0.1, 0.05, 0.15, 0.2, 0.1)),
+            (200, (0.5, 0.4, 0.6, 0.4, 0.5)),
+            (200, (0.8, 0.9, 0.6, 0.7, 0.7)),
+        ),
+    ),
+    Setting(
+        "published sim5 (opposed lists)",
+        "published",
+        0.0,
+        False,
+        5,
+        ((1600, (0.113, 0.113, 0.199, 0.832, 0.733)), (400, (0.860, 0.925, 0.859, 0.190, 0.193))),
+    ),
 )
 
 
 def simulate(setting: Setting, rng: np.random.Generator) -> tuple[int, Histories]:
+    if setting.kind == "published":
+        n = sum(size for size, _ in setting.classes)
+        sim = simulate_histories(
+            n,
+            setting.n_lists,
+            latent_classes=[(size / n, list(probs)) for size, probs in setting.classes],
+            seed=int(rng.integers(2**31)),
+        )
+        return n, sim.histories
     n = int(rng.integers(2000, 5001))
     L = setting.n_lists
     seed = int(rng.integers(2**31))
@@ -106,7 +171,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=20_000)
     parser.add_argument("--chains", type=int, default=2)
-    parser.add_argument("--settings", default="", help="comma-separated setting numbers (1-8)")
+    parser.add_argument("--settings", default="", help="comma-separated setting numbers (1-13)")
     parser.add_argument("--methods", default="lcmcr,loglinear,dga")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -160,6 +225,7 @@ def main() -> None:
             )
     if "lcmcr" in methods:
         for label, keep in (
+            ("published designs (HRDAG/StanLCMCR, MV 2016)", lambda s: s.kind == "published"),
             ("heterogeneity-only, representable by classes", lambda s: s.representable),
             ("heterogeneity-only, all (incl. strong continuous)", lambda s: True),
         ):
