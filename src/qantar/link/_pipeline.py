@@ -132,6 +132,7 @@ def _score(
     seed: int,
     backend: str,
     truth_ids: dict[int, str] | None,
+    named: set[int],
     progress: Progress,
 ) -> _Scored:
     from splink import Linker
@@ -196,9 +197,7 @@ def _score(
     ]
     recall = recall_named = None
     if truth_ids is not None and rel is not None and con is not None:
-        recall, recall_named = _blocking_recall(
-            con, rel, truth_ids, {f["record_id"] for f in features}
-        )
+        recall, recall_named = _blocking_recall(con, rel, truth_ids, named)
     labels = _labels(settings)
     comp_names = list(labels)
     data = arrow.to_pydict()
@@ -245,6 +244,7 @@ def _cluster(
 ) -> _Outcome:
     """Clusters honouring the decisions in force, with stable person ids."""
     key_to_id = {v: k for k, v in record_keys.items()}
+    nameless = nameless_records(engine)
     matches: list[tuple[int, int]] = []
     non_matches: list[tuple[int, int]] = []
     for (ka, kb), d in current_decisions(engine).items():
@@ -260,7 +260,7 @@ def _cluster(
         matches=matches,
         non_matches=non_matches,
         linkage=linkage,
-        vague=_vague_records(engine),
+        vague=_vague_records(engine) | nameless,
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
@@ -268,7 +268,11 @@ def _cluster(
     awaiting = sum(
         c.near
         for c in consequences(
-            [(a, b, p) for a, b, p in pairs if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]],
+            [
+                (a, b, p)
+                for a, b, p in pairs
+                if REVIEW_BAND[0] <= p <= REVIEW_BAND[1] and a not in nameless and b not in nameless
+            ],
             person_of,
             threshold,
             matches=matches,
@@ -288,6 +292,24 @@ def _vague_records(engine: Engine) -> set[int]:
         return set(
             conn.execute(
                 select(link_features.c.record_id).where(func.length(link_features.c.given_key) == 1)
+            ).scalars()
+        )
+
+
+def nameless_records(engine: Engine) -> set[int]:
+    """Records without a name (an unidentified body). Their scored pairs rest on age,
+    date, place and sex alone, which many persons share: the review queue offers them
+    only where few persons fit (``qantar.link._review``), not pair by pair."""
+    from sqlalchemy import select
+
+    from qantar.link._tables import link_features
+
+    with engine.connect() as conn:
+        return set(
+            conn.execute(
+                select(link_features.c.record_id).where(
+                    link_features.c.surname_key.is_(None), link_features.c.given_key.is_(None)
+                )
             ).scalars()
         )
 
@@ -407,16 +429,23 @@ def run(
     ]
     truth_ids = _truth_ids(project, truth, rows) if truth is not None else None
     record_keys = {f["record_id"]: f["record_key"] for f in features}
-    usable = [f for f in features if f["surname_key"] or f["given_key"]]
+    named_ids = {f["record_id"] for f in features if f["surname_key"] or f["given_key"]}
+    # A record without a name (an unidentified body) is still compared when it has a
+    # date and a place: a blocking rule offers it the persons it could be.
+    usable = [
+        f for f in features if f["record_id"] in named_ids or (f["event_date"] and f["place_id"])
+    ]
     t1 = time.perf_counter()
     scored: _Scored | None = None
-    if len(usable) < 2:
+    if len(named_ids) < 2:
         warnings.append(
             "fewer than two records with a name: nothing for the model to compare; "
             "each record is its own person until reviewers link them"
         )
     else:
-        scored = _score(usable, seed=seed, backend=backend, truth_ids=truth_ids, progress=say)
+        scored = _score(
+            usable, seed=seed, backend=backend, truth_ids=truth_ids, named=named_ids, progress=say
+        )
     timings["splink"] = round(time.perf_counter() - t1, 2)
     pairs = scored.pairs if scored else []
     t2 = time.perf_counter()

@@ -232,7 +232,27 @@ def blocking_rules() -> list[Any]:
         "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
         "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) "
         "AND l.given_initial = r.given_initial",
+        # An unidentified body (no name on one side): the same place, the same day or a
+        # register's intake the day after, a compatible sex and age. Splink scores these
+        # pairs on everything but the name; most stay uncertain and go to reviewers.
+        *(f"{_NAMELESS} AND l.place_id = r.place_id AND {day} AND {_FITS}" for day in _DAYS),
     ]
+
+
+def _nameless_side(side: str) -> str:
+    return f"({side}.surname_key IS NULL AND {side}.given_key IS NULL)"
+
+
+_NAMELESS = f"({_nameless_side('l')} OR {_nameless_side('r')})"
+_DAYS = (
+    "l.event_date = r.event_date",
+    "l.event_date = strftime(CAST(r.event_date AS DATE) + INTERVAL 1 DAY, '%Y-%m-%d')",
+    "r.event_date = strftime(CAST(l.event_date AS DATE) + INTERVAL 1 DAY, '%Y-%m-%d')",
+)
+_FITS = (
+    "(l.sex = r.sex OR l.sex = 'U' OR r.sex = 'U') "
+    "AND (l.birth_year IS NULL OR r.birth_year IS NULL OR abs(l.birth_year - r.birth_year) <= 10)"
+)
 
 
 def training_rules() -> list[Any]:
