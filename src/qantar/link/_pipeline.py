@@ -161,18 +161,25 @@ def _score(
     for rule in _settings.training_rules():
         sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
         progress(f"training: m by EM, blocked on {sql}")
-        # A failed EM session (a level never observed in a small project) can leave the
-        # linker without the comparisons it had set aside: restore the last good model.
+        # A failed EM session can leave the linker without the comparisons it had set
+        # aside: restore the last good model. It fails when a level never observed in the
+        # block (a small project) or a pair class EM drives to certainty sends an m towards
+        # 0 until Splink refuses it (below 1e-300): fewer iterations still train the rest.
         snapshot = linker.misc.save_model_to_json()
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        except Exception as exc:
-            logging.getLogger(__name__).info("EM on %s skipped: %s", sql, exc)
-            linker = Linker(
-                inputs if len(inputs) > 1 else inputs[0], snapshot, log_level=logging.ERROR
-            )
+        for retry in EM_RETRY_ITERATIONS:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+                break
+            except Exception as exc:
+                logging.getLogger(__name__).info("EM on %s failed: %s", sql, exc)
+                model = {**snapshot, "max_iterations": retry or snapshot["max_iterations"]}
+                linker = Linker(
+                    inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR
+                )
+                if not retry:
+                    break
     model = _floor_m(linker.misc.save_model_to_json())
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
     progress("predicting")
@@ -221,6 +228,8 @@ def _score(
 
 
 M_FLOOR = 0.005
+# Iterations of each retry after a failed EM session; 0: give up, keep the last good model.
+EM_RETRY_ITERATIONS = (5, 2, 0)
 # Pairs a reviewer may be asked about: the model is not sure enough either way (the queue
 # then keeps those whose decision could change the persons: qantar.link._impact).
 REVIEW_BAND = (0.01, 0.995)
