@@ -132,6 +132,9 @@ def _birth_comparison() -> dict[str, Any]:
             _null("birth_year_l IS NULL OR birth_year_r IS NULL"),
             _level("birth_date_l = birth_date_r", "same birth date"),
             _level(f"{diff} = 0", "same birth year"),
+            # An age is often one year off (a birthday near the event, a guess); a birth
+            # year written in a list seldom is.
+            _level(f"{diff} <= 1 AND {from_age}", "within 1, one from an age"),
             _level(f"{diff} <= 1", "birth years within 1"),
             _level(f"{diff} <= 3 AND {from_age}", "within 3, one from an age"),
             _level(f"{diff} <= 3", "birth years within 3"),
@@ -186,7 +189,7 @@ def _sex_comparison() -> dict[str, Any]:
 PRIOR_M: dict[str, tuple[float, ...]] = {
     "name": (0.55, 0.012, 0.016, 0.06, 0.28, 0.025, 0.006, 0.005, 0.005, 0.041),
     "patronymic": (0.70, 0.01, 0.27, 0.02),
-    "birth": (0.22, 0.18, 0.52, 0.04, 0.02, 0.02),
+    "birth": (0.22, 0.6, 0.08, 0.02, 0.04, 0.02, 0.02),
     "event_date": (0.88, 0.08, 0.02, 0.02),
     "place": (0.96, 0.01, 0.03),
     "sex": (0.98, 0.02),
