@@ -27,7 +27,7 @@ from qantar.project import Project
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
 DEFAULT_THRESHOLD = 0.2
 # Mean probability over all cross pairs two groups need to be merged (docs/link.md).
-DEFAULT_LINKAGE = 0.2
+DEFAULT_LINKAGE = 0.25
 # Pairs below this probability are not stored: they never reach a reviewer.
 STORE_FLOOR = 0.01
 Progress = Callable[[str], None]

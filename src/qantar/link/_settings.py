@@ -68,7 +68,7 @@ def _name_comparison() -> dict[str, Any]:
                 "full_key_l = full_key_r",
                 "same surname and given name",
                 tf_adjustment_column="full_key",
-                tf_adjustment_weight=1.0,
+                tf_adjustment_weight=0.25,
             ),
             _level(swap, "same names, swapped order"),
             _level(ph, "names sound alike"),
