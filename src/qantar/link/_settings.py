@@ -95,6 +95,8 @@ def _name_comparison() -> dict[str, Any]:
                 tf_adjustment_column="surname_key",
                 tf_adjustment_weight=1.0,
             ),
+            # A woman's surname after marriage, or a surname misheard past recognition.
+            _level(g_eq, "same given name, surname differs"),
             _else(),
         ],
     }
@@ -120,6 +122,15 @@ def _patronymic_comparison() -> dict[str, Any]:
     }
 
 
+_DATE_SLIP = (
+    "damerau_levenshtein(birth_date_l, birth_date_r) <= 1 "
+    "OR abs(date_diff('day', TRY_CAST(birth_date_l AS DATE), TRY_CAST(birth_date_r AS DATE))) "
+    "<= 1 OR (substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
+    "AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
+    "AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2))"
+)
+
+
 def _birth_comparison() -> dict[str, Any]:
     diff = "abs(birth_year_l - birth_year_r)"
     # Ages given by relatives and hotlines are approximate: a birth year derived from an
@@ -131,6 +142,8 @@ def _birth_comparison() -> dict[str, Any]:
         "comparison_levels": [
             _null("birth_year_l IS NULL OR birth_year_r IS NULL"),
             _level("birth_date_l = birth_date_r", "same birth date"),
+            # Hand-typed dates slip: one digit, a day off, day and month swapped.
+            _level(_DATE_SLIP, "birth date one slip apart"),
             _level(f"{diff} = 0", "same birth year"),
             # An age is often one year off (a birthday near the event, a guess); a birth
             # year written in a list seldom is.
@@ -187,9 +200,9 @@ def _sex_comparison() -> dict[str, Any]:
 # a 1,000-person synthetic scenario. EM starts from them and replaces them; where EM
 # cannot run (a small project, a level never observed) they are the model's values.
 PRIOR_M: dict[str, tuple[float, ...]] = {
-    "name": (0.55, 0.012, 0.016, 0.06, 0.28, 0.025, 0.006, 0.005, 0.005, 0.041),
+    "name": (0.55, 0.012, 0.016, 0.06, 0.28, 0.025, 0.006, 0.005, 0.005, 0.005, 0.036),
     "patronymic": (0.70, 0.01, 0.27, 0.02),
-    "birth": (0.22, 0.6, 0.08, 0.02, 0.04, 0.02, 0.02),
+    "birth": (0.2, 0.02, 0.6, 0.08, 0.02, 0.04, 0.02, 0.02),
     "event_date": (0.88, 0.08, 0.02, 0.02),
     "place": (0.96, 0.01, 0.03),
     "sex": (0.98, 0.02),
