@@ -131,6 +131,17 @@ _DATE_SLIP = (
 )
 
 
+def _round_age(side: str) -> str:
+    """The age a birth year came from is a multiple of 5: often a guess ("about thirty";
+    age heaping). The age is recovered as ``qantar.link._features`` derived the year."""
+    event = f"TRY_CAST(event_date_{side} AS DATE)"
+    age = (
+        f"(coalesce(year({event}), 2022) - birth_year_{side} "
+        f"- CASE WHEN coalesce(month({event}), 1) <= 6 THEN 1 ELSE 0 END)"
+    )
+    return f"(birth_year_from_age_{side} AND {age} % 5 = 0)"
+
+
 def _birth_comparison() -> dict[str, Any]:
     diff = "abs(birth_year_l - birth_year_r)"
     # Ages given by relatives and hotlines are approximate: a birth year derived from an
@@ -149,6 +160,9 @@ def _birth_comparison() -> dict[str, Any]:
             # year written in a list seldom is.
             _level(f"{diff} <= 1 AND {from_age}", "within 1, one from an age"),
             _level(f"{diff} <= 1", "birth years within 1"),
+            _level(
+                f"{diff} <= 3 AND ({_round_age('l')} OR {_round_age('r')})", "within 3, a round age"
+            ),
             _level(f"{diff} <= 3 AND {from_age}", "within 3, one from an age"),
             _level(f"{diff} <= 3", "birth years within 3"),
             _else(),
@@ -202,7 +216,7 @@ def _sex_comparison() -> dict[str, Any]:
 PRIOR_M: dict[str, tuple[float, ...]] = {
     "name": (0.55, 0.012, 0.016, 0.06, 0.28, 0.025, 0.006, 0.005, 0.005, 0.005, 0.036),
     "patronymic": (0.70, 0.01, 0.27, 0.02),
-    "birth": (0.2, 0.02, 0.6, 0.08, 0.02, 0.04, 0.02, 0.02),
+    "birth": (0.2, 0.02, 0.6, 0.08, 0.02, 0.02, 0.02, 0.02, 0.02),
     "event_date": (0.88, 0.08, 0.02, 0.02),
     "place": (0.96, 0.01, 0.03),
     "sex": (0.98, 0.02),
