@@ -101,3 +101,25 @@ def test_every_comparison_has_a_starting_m_per_level() -> None:
     for comp in _settings.comparisons():
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
         assert all(0 < lv["m_probability"] < 1 for lv in levels)
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "from_age", "event_date", "expected"),
+    [
+        (1991, True, "2022-01-05", True),  # 30 on 5 January 2022
+        (1990, True, "2022-01-05", False),  # 31
+        (1992, True, "2022-11-20", True),  # 30 late in the year
+        (1991, False, "2022-01-05", False),  # a written birth year is no guess
+        (1991, True, None, True),  # no event date: the January 2022 events
+    ],
+)
+def test_round_age_is_recognised(
+    birth_year: int, from_age: bool, event_date: str | None, expected: bool
+) -> None:
+    con = duckdb.connect()
+    got = con.execute(
+        f"SELECT {_settings._round_age('l')} FROM (SELECT ?::INT AS birth_year_l, "
+        "?::BOOLEAN AS birth_year_from_age_l, ?::VARCHAR AS event_date_l)",
+        [birth_year, from_age, event_date],
+    ).fetchone()
+    assert got is not None and bool(got[0]) is expected
