@@ -134,6 +134,7 @@ def _score(
     truth_ids: dict[int, str] | None,
     named: set[int],
     progress: Progress,
+    nameless: bool = True,
 ) -> _Scored:
     from splink import Linker
 
@@ -144,7 +145,7 @@ def _score(
         db_api.register(table, table_name=f"qantar_src_{i}", dataset_display_name=f"src{i}")
         for i, table in enumerate(tables.values())
     ]
-    settings = _settings.settings_dict()
+    settings = _settings.settings_dict(nameless=nameless)
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.ERROR)
     progress("training: prior from near-certain matches")
     try:
@@ -444,6 +445,14 @@ def run(
     usable = [
         f for f in features if f["record_id"] in named_ids or (f["event_date"] and f["place_id"])
     ]
+    nameless_pairs = _settings.nameless_pairs(usable)
+    compare_nameless = nameless_pairs <= _settings.NAMELESS_PAIR_LIMIT
+    if not compare_nameless:
+        warnings.append(
+            f"records without a name are not compared (about {nameless_pairs:,} pairs, over "
+            f"{_settings.NAMELESS_PAIR_LIMIT:,}); `qantar review` still offers those few "
+            "persons fit"
+        )
     t1 = time.perf_counter()
     scored: _Scored | None = None
     if len(named_ids) < 2:
@@ -453,7 +462,13 @@ def run(
         )
     else:
         scored = _score(
-            usable, seed=seed, backend=backend, truth_ids=truth_ids, named=named_ids, progress=say
+            usable,
+            seed=seed,
+            backend=backend,
+            truth_ids=truth_ids,
+            named=named_ids,
+            progress=say,
+            nameless=compare_nameless,
         )
     timings["splink"] = round(time.perf_counter() - t1, 2)
     pairs = scored.pairs if scored else []

@@ -239,9 +239,12 @@ def comparisons() -> list[dict[str, Any]]:
     return out
 
 
-def blocking_rules() -> list[Any]:
-    """Rules whose union keeps pair recall above 99.5% on synthetic truth (see docs/link.md)."""
-    return [
+def blocking_rules(*, nameless: bool = True) -> list[Any]:
+    """Rules whose union keeps pair recall above 99.5% on synthetic truth (see docs/link.md).
+
+    ``nameless=False`` leaves out the rules for records without a name (see
+    ``nameless_pairs``)."""
+    rules = [
         block_on("surname_key", "given_key"),
         "l.surname_key = r.given_key AND l.given_key = r.surname_key",
         block_on("surname_sk", "given_sk"),
@@ -265,8 +268,43 @@ def blocking_rules() -> list[Any]:
         # An unidentified body (no name on one side): the same place, the same day or a
         # register's intake the day after, a compatible sex and age. Splink scores these
         # pairs on everything but the name; most stay uncertain and go to reviewers.
-        *(f"{_NAMELESS} AND l.place_id = r.place_id AND {day} AND {_FITS}" for day in _DAYS),
     ]
+    if nameless:
+        rules += [f"{_NAMELESS} AND l.place_id = r.place_id AND {day} AND {_FITS}" for day in _DAYS]
+    return rules
+
+
+# Beyond this many, the pairs of records without a name are not compared: their number
+# grows with the square of the deaths per place and day (about 13,000 for 2,200 records,
+# some 25 million for 100,000), and on age, date and sex alone their scores cannot tell
+# the persons who fit apart anyway. Reviewers still get the few-fit ones (qantar review).
+NAMELESS_PAIR_LIMIT = 2_000_000
+
+
+def nameless_pairs(features: list[dict[str, Any]]) -> int:
+    """About how many pairs the rules for records without a name would add (sex and
+    age are left out of the count: an upper bound)."""
+    import datetime as dt
+
+    named: dict[tuple[str, str], int] = {}
+    bodies: dict[tuple[str, str], int] = {}
+    for f in features:
+        if not (f["place_id"] and f["event_date"]):
+            continue
+        key = (f["place_id"], f["event_date"])
+        target = named if (f["surname_key"] or f["given_key"]) else bodies
+        target[key] = target.get(key, 0) + 1
+    total = 0
+    for (place, day), n in bodies.items():
+        try:
+            d = dt.date.fromisoformat(day)
+        except ValueError:
+            continue
+        days = {delta: (place, (d + dt.timedelta(days=delta)).isoformat()) for delta in (-1, 0, 1)}
+        total += n * sum(named.get(k, 0) for k in days.values())
+        # Two bodies: once each, same day or a day apart.
+        total += n * (n - 1) // 2 + n * bodies.get(days[1], 0)
+    return total
 
 
 def _nameless_side(side: str) -> str:
@@ -301,7 +339,7 @@ def deterministic_rules() -> list[str | Any]:
     ]
 
 
-def settings_dict(prior: float = 1e-4) -> dict[str, Any]:
+def settings_dict(prior: float = 1e-4, *, nameless: bool = True) -> dict[str, Any]:
     return {
         "link_type": "link_and_dedupe",
         "unique_id_column_name": "record_id",
@@ -310,7 +348,7 @@ def settings_dict(prior: float = 1e-4) -> dict[str, Any]:
         "comparisons": comparisons(),
         "blocking_rules_to_generate_predictions": [
             r if isinstance(r, str) else r.get_blocking_rule("duckdb").blocking_rule_sql
-            for r in blocking_rules()
+            for r in blocking_rules(nameless=nameless)
         ],
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
