@@ -170,6 +170,7 @@ def synthetic_bench(n: int, seed: int, review: int) -> dict[str, Any]:
         "blocking_recall": result.blocking_recall,
         "blocking_recall_named": result.blocking_recall_named,
         "candidate_pairs": result.candidate_pairs,
+        "awaiting_review": result.awaiting_review,
         "ours_before_review": before,
         "reviewed_pairs": reviewed,
         "ours_after_review": after,

@@ -38,3 +38,15 @@ def test_calibration_follows_the_decisions() -> None:
     # Ten linked pairs at 0.5, all confirmed: splits are rarer than the model says.
     join, split = calibration([(0.5, True)] * 10, 0.2)
     assert join == 1.0 and split < 0.2
+
+
+def test_joining_two_persons_is_as_likely_as_their_cross_pairs_say() -> None:
+    # P (records 1, 2) and Q (3, 4) meet at one pair of 0.3, their other cross pairs are
+    # unscored: one of four is little evidence. The single record R meets P at 0.3 too.
+    person_of = {1: "P", 2: "P", 3: "Q", 4: "Q", 5: "R"}
+    pairs = [(1, 2, 0.999), (3, 4, 0.999), (2, 3, 0.3), (1, 5, 0.3)]
+    found = {(c.a, c.b): c for c in consequences(pairs, person_of, 0.2)}
+    assert abs(found[(2, 3)].chance_same - 0.3 / 4) < 1e-9
+    assert abs(found[(1, 5)].chance_same - 0.3 / 2) < 1e-9
+    # Chance times record pairs joined: the sum of the cross probabilities, 0.3 for both.
+    assert found[(2, 3)].priority == found[(1, 5)].priority

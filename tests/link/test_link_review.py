@@ -155,7 +155,7 @@ def test_cli_no_records_exits_2(project: Project) -> None:
 
 
 def test_nameless_record_is_offered_with_the_one_person_it_fits(project: Project) -> None:
-    """An unidentified body is never scored; the queue still asks about the one person
+    """An unidentified body fits many persons alike; the queue asks about the one person
     who fits it, and a reviewer's match joins it to that person."""
     from sqlalchemy import select
 

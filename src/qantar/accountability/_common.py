@@ -12,7 +12,6 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-
 def place_key(text: str) -> str:
     """A script-independent key for a place name: Алматы, Almaty and ALMATY agree."""
     words = [w for w in unicodedata.normalize("NFC", text).replace(",", " ").split() if w]

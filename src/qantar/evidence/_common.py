@@ -25,7 +25,6 @@ def canonical_json(data: Any) -> bytes:
     ).encode("utf-8")
 
 
-
 def parse_collected_at(value: str | None) -> str:
     """A collection time as UTC ISO, a bare date, or "unknown"; never guessed.
 

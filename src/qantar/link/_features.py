@@ -19,7 +19,7 @@ from qantar.data import read_csv
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
-FEATURE_VERSION = 9
+FEATURE_VERSION = 10
 
 FEATURE_COLUMNS = (
     "surname_lat",
@@ -63,6 +63,13 @@ def _year(iso: str | None) -> int | None:
         return None
     try:
         return int(iso[:4])
+    except ValueError:
+        return None
+
+
+def _month(iso: str | None) -> int | None:
+    try:
+        return int(iso[5:7]) if iso and len(iso) >= 7 else None
     except ValueError:
         return None
 
@@ -140,8 +147,11 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     from_age = False
     event_year = _year(row.get("event_date"))
     if birth_year is None and row.get("age") is not None:
-        # Age at the event: the birth year is known to within one year either way.
-        birth_year = (event_year or 2022) - int(row["age"])
+        # Age at the event: the birth year is known to within one year either way. Most
+        # birthdays fall after an event early in a year (the January 2022 events): 30 on
+        # 5 January 2022 is born in 1991 with probability 360/365, not in 1992.
+        month = _month(row.get("event_date")) or 1
+        birth_year = (event_year or 2022) - int(row["age"]) - (1 if month <= 6 else 0)
         from_age = True
     event_date = row.get("event_date")
     if event_date and row.get("event_date_precision") not in (None, "day"):

@@ -113,6 +113,15 @@ def consequences(
     for a, b in matches:
         link(a, b, 1.0)
     frozen = {pid: frozenset(ms) for pid, ms in members.items()}
+    # Two persons are one when all their records are: the chance that a "match" joins
+    # them is the mean probability over their cross pairs (unscored pairs count 0, as in
+    # the clustering's linkage rule), not the score of their best pair. Two persons of
+    # several records each, held apart by all but one pair, are seldom one.
+    cross: dict[tuple[str, str], float] = defaultdict(float)
+    for a, b, p in pairs:
+        pa, pb = person_of.get(a), person_of.get(b)
+        if pa is not None and pb is not None and pa != pb:
+            cross[(min(pa, pb), max(pa, pb))] += p
     tw = weight(threshold)
     out: list[Consequence] = []
     for a, b, p in pairs:
@@ -124,9 +133,10 @@ def consequences(
         if pa != pb:
             if p < JOIN_FLOOR:
                 continue
-            join = min(1.0, p * calibration[0])
+            n = size[pa] * size[pb]
+            join = min(1.0, cross[(min(pa, pb), max(pa, pb))] / n * calibration[0])
             near = abs(weight(p) - tw) <= AWAITING_BITS
-            out.append(Consequence(a, b, p, join, False, join * size[pa] * size[pb], near))
+            out.append(Consequence(a, b, p, join, False, join * n, near))
             continue
         s = _support(a, b, adj, frozen[pa])
         if s >= SUPPORT_SURE or p >= SPLIT_CEILING:

@@ -27,7 +27,7 @@ from qantar.project import Project
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
 DEFAULT_THRESHOLD = 0.2
 # Mean probability over all cross pairs two groups need to be merged (docs/link.md).
-DEFAULT_LINKAGE = 0.2
+DEFAULT_LINKAGE = 0.25
 # Pairs below this probability are not stored: they never reach a reviewer.
 STORE_FLOOR = 0.01
 Progress = Callable[[str], None]
@@ -132,7 +132,9 @@ def _score(
     seed: int,
     backend: str,
     truth_ids: dict[int, str] | None,
+    named: set[int],
     progress: Progress,
+    nameless: bool = True,
 ) -> _Scored:
     from splink import Linker
 
@@ -143,7 +145,7 @@ def _score(
         db_api.register(table, table_name=f"qantar_src_{i}", dataset_display_name=f"src{i}")
         for i, table in enumerate(tables.values())
     ]
-    settings = _settings.settings_dict()
+    settings = _settings.settings_dict(nameless=nameless)
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.ERROR)
     progress("training: prior from near-certain matches")
     try:
@@ -160,18 +162,25 @@ def _score(
     for rule in _settings.training_rules():
         sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
         progress(f"training: m by EM, blocked on {sql}")
-        # A failed EM session (a level never observed in a small project) can leave the
-        # linker without the comparisons it had set aside: restore the last good model.
+        # A failed EM session can leave the linker without the comparisons it had set
+        # aside: restore the last good model. It fails when a level never observed in the
+        # block (a small project) or a pair class EM drives to certainty sends an m towards
+        # 0 until Splink refuses it (below 1e-300): fewer iterations still train the rest.
         snapshot = linker.misc.save_model_to_json()
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        except Exception as exc:
-            logging.getLogger(__name__).info("EM on %s skipped: %s", sql, exc)
-            linker = Linker(
-                inputs if len(inputs) > 1 else inputs[0], snapshot, log_level=logging.ERROR
-            )
+        for retry in EM_RETRY_ITERATIONS:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+                break
+            except Exception as exc:
+                logging.getLogger(__name__).info("EM on %s failed: %s", sql, exc)
+                model = {**snapshot, "max_iterations": retry or snapshot["max_iterations"]}
+                linker = Linker(
+                    inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR
+                )
+                if not retry:
+                    break
     model = _floor_m(linker.misc.save_model_to_json())
     linker = Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
     progress("predicting")
@@ -196,9 +205,7 @@ def _score(
     ]
     recall = recall_named = None
     if truth_ids is not None and rel is not None and con is not None:
-        recall, recall_named = _blocking_recall(
-            con, rel, truth_ids, {f["record_id"] for f in features}
-        )
+        recall, recall_named = _blocking_recall(con, rel, truth_ids, named)
     labels = _labels(settings)
     comp_names = list(labels)
     data = arrow.to_pydict()
@@ -222,6 +229,8 @@ def _score(
 
 
 M_FLOOR = 0.005
+# Iterations of each retry after a failed EM session; 0: give up, keep the last good model.
+EM_RETRY_ITERATIONS = (5, 2, 0)
 # Pairs a reviewer may be asked about: the model is not sure enough either way (the queue
 # then keeps those whose decision could change the persons: qantar.link._impact).
 REVIEW_BAND = (0.01, 0.995)
@@ -245,6 +254,7 @@ def _cluster(
 ) -> _Outcome:
     """Clusters honouring the decisions in force, with stable person ids."""
     key_to_id = {v: k for k, v in record_keys.items()}
+    nameless = nameless_records(engine)
     matches: list[tuple[int, int]] = []
     non_matches: list[tuple[int, int]] = []
     for (ka, kb), d in current_decisions(engine).items():
@@ -260,7 +270,7 @@ def _cluster(
         matches=matches,
         non_matches=non_matches,
         linkage=linkage,
-        vague=_vague_records(engine),
+        vague=_vague_records(engine) | nameless,
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
@@ -268,7 +278,11 @@ def _cluster(
     awaiting = sum(
         c.near
         for c in consequences(
-            [(a, b, p) for a, b, p in pairs if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]],
+            [
+                (a, b, p)
+                for a, b, p in pairs
+                if REVIEW_BAND[0] <= p <= REVIEW_BAND[1] and a not in nameless and b not in nameless
+            ],
             person_of,
             threshold,
             matches=matches,
@@ -288,6 +302,24 @@ def _vague_records(engine: Engine) -> set[int]:
         return set(
             conn.execute(
                 select(link_features.c.record_id).where(func.length(link_features.c.given_key) == 1)
+            ).scalars()
+        )
+
+
+def nameless_records(engine: Engine) -> set[int]:
+    """Records without a name (an unidentified body). Their scored pairs rest on age,
+    date, place and sex alone, which many persons share: the review queue offers them
+    only where few persons fit (``qantar.link._review``), not pair by pair."""
+    from sqlalchemy import select
+
+    from qantar.link._tables import link_features
+
+    with engine.connect() as conn:
+        return set(
+            conn.execute(
+                select(link_features.c.record_id).where(
+                    link_features.c.surname_key.is_(None), link_features.c.given_key.is_(None)
+                )
             ).scalars()
         )
 
@@ -407,16 +439,37 @@ def run(
     ]
     truth_ids = _truth_ids(project, truth, rows) if truth is not None else None
     record_keys = {f["record_id"]: f["record_key"] for f in features}
-    usable = [f for f in features if f["surname_key"] or f["given_key"]]
+    named_ids = {f["record_id"] for f in features if f["surname_key"] or f["given_key"]}
+    # A record without a name (an unidentified body) is still compared when it has a
+    # date and a place: a blocking rule offers it the persons it could be.
+    usable = [
+        f for f in features if f["record_id"] in named_ids or (f["event_date"] and f["place_id"])
+    ]
+    nameless_pairs = _settings.nameless_pairs(usable)
+    compare_nameless = nameless_pairs <= _settings.NAMELESS_PAIR_LIMIT
+    if not compare_nameless:
+        warnings.append(
+            f"records without a name are not compared (about {nameless_pairs:,} pairs, over "
+            f"{_settings.NAMELESS_PAIR_LIMIT:,}); `qantar review` still offers those few "
+            "persons fit"
+        )
     t1 = time.perf_counter()
     scored: _Scored | None = None
-    if len(usable) < 2:
+    if len(named_ids) < 2:
         warnings.append(
             "fewer than two records with a name: nothing for the model to compare; "
             "each record is its own person until reviewers link them"
         )
     else:
-        scored = _score(usable, seed=seed, backend=backend, truth_ids=truth_ids, progress=say)
+        scored = _score(
+            usable,
+            seed=seed,
+            backend=backend,
+            truth_ids=truth_ids,
+            named=named_ids,
+            progress=say,
+            nameless=compare_nameless,
+        )
     timings["splink"] = round(time.perf_counter() - t1, 2)
     pairs = scored.pairs if scored else []
     t2 = time.perf_counter()

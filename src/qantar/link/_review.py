@@ -2,8 +2,9 @@
 
 Which pairs, and their priority (the chance that a decision goes against the clustering,
 corrected by the decisions so far, times the record pairs it would change), come from
-``qantar.link._impact``; this module adds the nameless records the model never scores,
-asks once per pair of persons and once per person at the front, and shows the pairs.
+``qantar.link._impact``; this module adds the nameless records (scored on age, date, place
+and sex alone, which many persons share) where few persons fit them, asks once per pair
+of persons and once per person at the front, and shows the pairs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Engine, select
 from qantar.errors import InputError, QantarError
 from qantar.link._decisions import DECISIONS, current_decisions, pair_key, record_decision
 from qantar.link._impact import calibration, consequences
-from qantar.link._pipeline import DEFAULT_THRESHOLD, REVIEW_BAND, latest_run_id
+from qantar.link._pipeline import DEFAULT_THRESHOLD, REVIEW_BAND, latest_run_id, nameless_records
 from qantar.link._tables import link_features, link_pairs, link_runs, person_records
 from qantar.store.schema import records, sources
 
@@ -98,6 +99,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
         }
     size = Counter(person_of.values())
     id_of = {v: k for k, v in keys.items()}
+    nameless = nameless_records(engine)
     # Persons a reviewed non-match already keeps apart: asking about another pair between
     # them would waste a decision (a "match" there could only conflict).
     apart: set[tuple[str, str]] = set()
@@ -131,7 +133,11 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
         if ab in scores
     ]
     found = consequences(
-        [(a, b, float(r.match_probability)) for (a, b), r in rows.items()],
+        [
+            (a, b, float(r.match_probability))
+            for (a, b), r in rows.items()
+            if a not in nameless and b not in nameless
+        ],
         person_of,
         threshold,
         matches=matches,
@@ -161,7 +167,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
                 c.near,
             )
         )
-    items.extend(_nameless_candidates(engine, person_of, keys, size, decided))
+    items.extend(_nameless_candidates(engine, person_of, keys, size, decided, rows))
     # Most consequential first; ties go to the pair nearest an even chance.
     items.sort(key=lambda it: (-it.priority, abs(it.match_probability - 0.5), it.record_id_l))
     # One decision settles whether two persons are one: ask about their strongest pair
@@ -205,8 +211,9 @@ def _nameless_candidates(
     keys: dict[int, str],
     size: Counter[str],
     decided: set[tuple[str, str]],
+    scored: dict[tuple[int, int], Any],
 ) -> list[ReviewItem]:
-    """Pairs for records without a name, which the model never compares: each nameless
+    """Pairs for records without a name, which many persons fit alike: each nameless
     record still alone, with the best record of each person it could be (same place,
     death within a day of the other lists' date, compatible sex, birth year within 8,
     no record from the same list), when only a few persons fit."""
@@ -281,6 +288,8 @@ def _nameless_candidates(
             a, b = min(rid, best.record_id), max(rid, best.record_id)
             if a not in keys or b not in keys or pair_key(keys[a], keys[b]) in decided:
                 continue
+            # The model's weights when it scored the pair, so the reviewer sees what agrees.
+            row = scored.get((a, b))
             out.append(
                 ReviewItem(
                     a,
@@ -288,10 +297,12 @@ def _nameless_candidates(
                     keys[a],
                     keys[b],
                     p,
-                    0.0,
+                    float(row.match_weight) if row is not None else 0.0,
                     p * size[cand],
                     False,
-                    {c: ["not scored: no name", 0.0] for c in _UNSCORED},
+                    row.explain
+                    if row is not None
+                    else {c: ["not scored: no name", 0.0] for c in _UNSCORED},
                 )
             )
     return out
