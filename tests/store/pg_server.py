@@ -16,9 +16,9 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
@@ -73,6 +73,10 @@ def _run(cmd: list[str]) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
 
 
+class ServerUnavailable(Exception):
+    """This machine cannot run a PostgreSQL server (no binaries, no driver, no user)."""
+
+
 def _owner_prefix(folder: Path) -> list[str]:
     """As root, hand the folder to the postgres user and run the server as that user."""
     if os.geteuid() != 0:
@@ -80,7 +84,9 @@ def _owner_prefix(folder: Path) -> list[str]:
     try:
         user = pwd.getpwnam("postgres")
     except KeyError:
-        pytest.fail("running as root and there is no `postgres` user to run the server as")
+        raise ServerUnavailable(
+            "running as root and there is no `postgres` user to run the server as"
+        ) from None
     os.chown(folder, user.pw_uid, user.pw_gid)
     runuser = shutil.which("runuser")
     return (
@@ -88,37 +94,34 @@ def _owner_prefix(folder: Path) -> list[str]:
     )
 
 
-def _unavailable(reason: str) -> NoReturn:
-    """Skip on a developer's machine; in CI (.ci/run sets QANTAR_REQUIRE_POSTGRES) fail."""
-    if os.environ.get("QANTAR_REQUIRE_POSTGRES"):
-        pytest.fail(f"{reason}, and QANTAR_REQUIRE_POSTGRES is set")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[PgServer]:
+@contextmanager
+def cluster(*, fsync: bool = False) -> Iterator[PgServer]:
+    """Start a fresh cluster, yield it, stop and remove it. ``fsync=False`` for tests (the
+    data is thrown away); bench/store_postgres_bench.py keeps the server's default."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed (pip install -e '.[dev]')")
+        raise ServerUnavailable("psycopg is not installed (pip install -e '.[dev]')") from None
     bin_dir = _find_bin_dir()
     if bin_dir is None:
-        _unavailable("the PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+        raise ServerUnavailable("the PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     # A short path under /tmp: a unix socket path must fit in 107 bytes, and the postgres
     # user must be able to reach the folder (pytest's tmp folders are private to root).
     base = Path(tempfile.mkdtemp(prefix="qantar-pg-", dir="/tmp"))
-    prefix = _owner_prefix(base)
     data = base / "data"
     log = base / "server.log"
-
-    def as_owner(*args: str) -> list[str]:
-        if prefix and prefix[0] == "su":
-            return [*prefix, shlex.join(args)]
-        return [*prefix, *args]
-
-    options = f"-c listen_addresses='' -c unix_socket_directories='{base}' -c fsync=off"
     started = False
     try:
+        prefix = _owner_prefix(base)
+
+        def as_owner(*args: str) -> list[str]:
+            if prefix and prefix[0] == "su":
+                return [*prefix, shlex.join(args)]
+            return [*prefix, *args]
+
+        options = f"-c listen_addresses='' -c unix_socket_directories='{base}'"
+        if not fsync:
+            options += " -c fsync=off"
         _run(as_owner(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
                       "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"))  # fmt: skip
         try:
@@ -137,6 +140,20 @@ def pg_server() -> Iterator[PgServer]:
                 check=False,
             )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[PgServer]:
+    """One cluster per test module. Skipped on a developer's machine without PostgreSQL;
+    in CI (.ci/run sets QANTAR_REQUIRE_POSTGRES) a missing server fails instead."""
+    with ExitStack() as stack:
+        try:
+            server = stack.enter_context(cluster())
+        except ServerUnavailable as exc:
+            if os.environ.get("QANTAR_REQUIRE_POSTGRES"):
+                pytest.fail(f"{exc}, and QANTAR_REQUIRE_POSTGRES is set")
+            pytest.skip(str(exc))
+        yield server
 
 
 @pytest.fixture
