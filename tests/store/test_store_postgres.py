@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,8 +17,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from openpyxl import Workbook
 from pg_server import PgServer, pg_server, pg_url  # noqa: F401  (fixtures)
-from sqlalchemy import func, inspect, select, text, update
+from sqlalchemy import create_engine, func, inspect, select, text, update
 
+import qantar
 from qantar import Project
 from qantar.errors import QantarError
 from qantar.evidence import add, verify
@@ -92,6 +96,26 @@ def test_init_on_a_server_migrates_every_head(tmp_path: Path, pg_url: str) -> No
     assert set(inspect(other.engine).get_table_names()) == tables
     other.close()
     project.close()
+
+
+def test_members_opening_a_new_database_at_once(pg_url: str) -> None:  # noqa: F811
+    """Every command upgrades the schema as it opens the project: three members whose first
+    command starts at the same moment must all succeed (Alembic runs once, the others wait).
+    Separate processes, as on separate laptops (Alembic's context is one per process)."""
+    src = str(Path(qantar.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    code = "import sys; from qantar.store import connect, migrate; migrate(connect(sys.argv[1]))"
+    members = [
+        subprocess.Popen([sys.executable, "-c", code, pg_url], env=env, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    errors = [m.communicate(timeout=120)[1].decode() for m in members]
+    assert [m.returncode for m in members] == [0, 0, 0], errors
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() >= 1
+        assert conn.execute(select(func.count()).select_from(records)).scalar_one() == 0
+    engine.dispose()
 
 
 def test_import_csv_xlsx_and_bad_rows(pg_project: Project, tmp_path: Path) -> None:
