@@ -67,8 +67,9 @@ class PgServer:
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _run(cmd: list[str]) -> None:
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+def _run(cmd: list[str], cwd: Path) -> None:
+    # cwd: the server's user may not enter the caller's folder (a clone under /root in CI).
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=cwd)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
 
@@ -122,11 +123,11 @@ def cluster(*, fsync: bool = False) -> Iterator[PgServer]:
         options = f"-c listen_addresses='' -c unix_socket_directories='{base}'"
         if not fsync:
             options += " -c fsync=off"
-        _run(as_owner(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                      "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"))  # fmt: skip
+        _run(as_owner(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"), base)  # fmt: skip
         try:
             _run(as_owner(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
-                          "-o", options, "start"))  # fmt: skip
+                          "-o", options, "start"), base)  # fmt: skip
         except RuntimeError as exc:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{exc}\nserver log:\n{tail}") from exc
@@ -138,6 +139,7 @@ def cluster(*, fsync: bool = False) -> Iterator[PgServer]:
                 as_owner(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"),
                 capture_output=True,
                 check=False,
+                cwd=base,
             )
         shutil.rmtree(base, ignore_errors=True)
 

@@ -10,13 +10,13 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
 from openpyxl import Workbook
-from pg_server import PgServer, pg_server, pg_url  # noqa: F401  (fixtures)
+from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy import create_engine, func, inspect, select, text, update
 
 import qantar
@@ -58,7 +58,7 @@ def _counts(project: Project) -> dict[str, int]:
 
 
 @pytest.fixture
-def pg_project(tmp_path: Path, pg_url: str) -> Any:  # noqa: F811
+def pg_project(tmp_path: Path, pg_url: str) -> Iterator[Project]:  # noqa: F811
     project = Project.init(tmp_path / "case", database=pg_url)
     yield project
     project.close()
