@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ DEFAULT_SETTINGS = """\
 name = "{name}"
 # A SQLAlchemy URL; the embedded default is the SQLite file beside this one.
 # A team server: database = "postgresql+psycopg://user@host/qantar"
-database = "sqlite:///{database}"
+database = {database}
 
 [import]
 # Extra header names per field, added to the built-in Russian, Kazakh and English ones.
@@ -62,8 +63,19 @@ class Project:
     _engine: Engine | None = field(default=None, repr=False)
 
     @classmethod
-    def init(cls, path: str | os.PathLike[str], *, name: str | None = None) -> Project:
-        """Create a new project folder (refuses to overwrite an existing one)."""
+    def init(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        database: str | None = None,
+    ) -> Project:
+        """Create a new project folder (refuses to overwrite an existing one).
+
+        ``database`` is a SQLAlchemy URL for a team server, e.g.
+        ``postgresql+psycopg://user@host/qantar``; by default the registry is the SQLite
+        file ``qantar.db`` in the folder. Either way the schema is brought up to date.
+        """
         root = Path(path).resolve()
         if (root / SETTINGS_FILE).exists():
             raise QantarError(f"{root} already holds a qantar project ({SETTINGS_FILE} exists)")
@@ -71,7 +83,11 @@ class Project:
         for sub in ("evidence/objects", "runs"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         (root / SETTINGS_FILE).write_text(
-            DEFAULT_SETTINGS.format(name=name or root.name, database=DATABASE_FILE),
+            DEFAULT_SETTINGS.format(
+                name=name or root.name,
+                # A JSON string is a valid TOML basic string (same escapes).
+                database=json.dumps(database or f"sqlite:///{DATABASE_FILE}"),
+            ),
             encoding="utf-8",
         )
         _create_custody_key(root / KEY_DIR)

@@ -16,9 +16,16 @@ def register(app: typer.Typer) -> None:
     def init(
         path: Annotated[Path, typer.Argument(help="Folder for the new project.")],
         name: Annotated[str | None, typer.Option(help="Project name.")] = None,
+        database: Annotated[
+            str | None,
+            typer.Option(
+                help="SQLAlchemy URL of a team database, e.g. "
+                "postgresql+psycopg://user@host/qantar (default: qantar.db in the folder)."
+            ),
+        ] = None,
     ) -> None:
         """Create a project folder: qantar.toml, qantar.db, evidence/, runs/ and a signing key."""
-        project = Project.init(path, name=name)
+        project = Project.init(path, name=name, database=database)
         console.print(f"created project {project.root}")
 
     @app.command("demo")

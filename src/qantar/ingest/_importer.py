@@ -365,7 +365,10 @@ class _Writer:
     GIL while it inserts, so parsing the next chunk overlaps writing this one: on two cores
     that is most of the difference between 40,000 and 60,000 rows/s.
 
-    Other databases take the portable path: Core inserts with RETURNING, in this thread.
+    On PostgreSQL through psycopg each chunk takes its raw row ids from the table's sequence
+    (safe while a colleague imports into the same server) and goes in by ``COPY``, which is
+    several times faster than row-by-row ``executemany``. Other databases take the portable
+    path: Core inserts with RETURNING, in this thread.
     """
 
     _RECORD_NAMES = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
@@ -376,6 +379,7 @@ class _Writer:
         self.batch_id = batch_id
         self.source_id = source_id
         self.sqlite = conn.dialect.name == "sqlite"
+        self.copy = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
         self.next_id = 0
         self.raw: list[tuple[Any, ...]] = []
         self.records: list[tuple[Any, ...]] = []
@@ -444,7 +448,9 @@ class _Writer:
                 # new lists, not clear(): the writer thread still holds the old ones
                 self.raw, self.records, self.quarantine = [], [], []
             return
-        if self.pending:
+        if self.pending and self.copy:
+            self._copy_pending()
+        elif self.pending:
             inserted = self.conn.execute(
                 insert(raw_rows).returning(raw_rows.c.id, sort_by_parameter_order=True),
                 [
@@ -474,6 +480,32 @@ class _Writer:
         self.records.clear()
         self.quarantine.clear()
         self.pending.clear()
+
+    def _copy_pending(self) -> None:
+        # nextval() hands each session its own ids, so two imports at once never collide.
+        ids = self.conn.execute(
+            select(func.nextval(func.pg_get_serial_sequence(raw_rows.name, "id"))).select_from(
+                func.generate_series(1, len(self.pending))
+            )
+        ).scalars()
+        raw = []
+        for raw_id, (number, cells, fields, problems) in zip(ids, self.pending, strict=True):
+            raw.append((raw_id, self.batch_id, number, _dumps(cells)))
+            if fields is not None:
+                self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+            for p in problems:
+                self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        for table, names, rows in (
+            (raw_rows, ("id", "batch_id", "row_number", "cells"), raw),
+            (records, self._RECORD_NAMES, self.records),
+            (quarantine, self._QUARANTINE_NAMES, self.quarantine),
+        ):
+            if rows:
+                columns = ", ".join(f'"{n}"' for n in names)
+                with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
 
     def close(self) -> None:
         """Wait for the writer thread; raise what it met."""

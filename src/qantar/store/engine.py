@@ -8,6 +8,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from qantar.errors import QantarError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,7 +26,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def connect(url: str) -> Engine:
     """An engine for a SQLAlchemy URL (``sqlite:///path/qantar.db`` or ``postgresql+psycopg://``)."""
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except ModuleNotFoundError as exc:
+        # The URL names a driver that is an optional extra; say which one to install.
+        extra = (
+            " (pip install 'qantar[postgres]' and use postgresql+psycopg://)"
+            if url.startswith("postgresql")
+            else ""
+        )
+        raise QantarError(
+            f"the database driver {exc.name!r} for [project] database is not installed{extra}"
+        ) from exc
+    except NoSuchModuleError as exc:
+        raise QantarError(f"[project] database names an unknown database or driver: {exc}") from exc
+    except ArgumentError as exc:
+        raise QantarError(f"[project] database is not a SQLAlchemy URL: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
