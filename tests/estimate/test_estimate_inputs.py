@@ -36,6 +36,10 @@ def test_reads_kosovo() -> None:
         ("A,B,C,count\n1,yes,0,5\n", "0 or 1"),
         ("A,B,C,count\n1,0,0,5\n1,0,0,2\n", "all persons are in one list (A)"),
         ("A,B,count\n1,0,5\n0,1,7\n", "share nobody"),
+        # Found by hypothesis: a third, empty list used to let the log-linear fit run off
+        # to 1e14 with an upper bound below its estimate.
+        ("A,B,C,count\n0,1,0,26\n0,0,1,42\n", "share nobody"),
+        ("A,B,C,count\n1,0,0,3\n0,1,0,26\n0,0,1,42\n", "no two lists share anybody"),
         ("A,B,C,count\n0,0,0,5\n1,1,0,2\n", "lists nobody"),
         ("A,B,C,count\n1,0,0,x\n", "whole number"),
         ("A,B,C,count\n1,0,0\n", "3 values"),

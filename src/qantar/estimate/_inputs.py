@@ -130,14 +130,14 @@ def check_histories(histories: Histories, *, file: str | None = None) -> None:
             "alone says nothing about who is missing",
             file=file,
         )
-    if n_lists == 2:
-        both = histories.counts[histories.patterns.sum(axis=1) == 2].sum()
-        if both == 0:
-            raise InputError(
-                "the two lists share nobody: with no overlap the number missed is "
-                "unbounded, so no estimate can be made; check the linkage or add a list",
-                file=file,
-            )
+    shared = histories.counts[histories.patterns.sum(axis=1) >= 2].sum()
+    if shared == 0:
+        which = "the two lists share nobody" if len(used) == 2 else "no two lists share anybody"
+        raise InputError(
+            f"{which}: with no overlap the number missed is unbounded, so no "
+            "estimate can be made; check the linkage or add a list",
+            file=file,
+        )
 
 
 def drop_lists(histories: Histories, names: Sequence[str]) -> Histories:
