@@ -174,4 +174,3 @@ def make_tsa(label: str = "qantar test") -> LocalTSA:
         .sign(ca_key, hashes.SHA256())
     )
     return LocalTSA(root, cert, tsa_key)
-

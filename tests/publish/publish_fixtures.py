@@ -51,10 +51,18 @@ def store(project: Project, given: list[Given]) -> None:
             source_ids[name] = sid
             batch_ids[name] = conn.execute(
                 insert(import_batches).values(
-                    source_id=sid, file_name=f"{name}.csv",
-                    sha256=hashlib.sha256(name.encode()).hexdigest(), size=1,
-                    file_format="csv", headers=[], mapping={}, rows_read=0, rows_stored=0,
-                    rows_quarantined=0, forced=False, imported_at=now,
+                    source_id=sid,
+                    file_name=f"{name}.csv",
+                    sha256=hashlib.sha256(name.encode()).hexdigest(),
+                    size=1,
+                    file_format="csv",
+                    headers=[],
+                    mapping={},
+                    rows_read=0,
+                    rows_stored=0,
+                    rows_quarantined=0,
+                    forced=False,
+                    imported_at=now,
                 )
             ).inserted_primary_key[0]
         run_id = conn.execute(
@@ -68,8 +76,13 @@ def store(project: Project, given: list[Given]) -> None:
         for pid, size in sizes.items():
             conn.execute(
                 insert(persons).values(
-                    person_id=pid, first_run_id=run_id, last_run_id=run_id, size=size,
-                    weak=False, density=1.0, active=True,
+                    person_id=pid,
+                    first_run_id=run_id,
+                    last_run_id=run_id,
+                    size=size,
+                    weak=False,
+                    density=1.0,
+                    active=True,
                 )
             )
         for i, g in enumerate(given, start=1):
@@ -79,11 +92,20 @@ def store(project: Project, given: list[Given]) -> None:
             ).inserted_primary_key[0]
             rid = conn.execute(
                 insert(records).values(
-                    raw_row_id=raw_id, batch_id=batch_ids[g.source],
-                    source_id=source_ids[g.source], row_number=i, source_record_id=str(i),
-                    name_raw=g.name, surname_raw=g.surname, given_raw=g.given,
-                    patronymic_raw=g.patronymic, sex=g.sex, age=g.age,
-                    event_type=g.event_type, event_date=g.event_date, place_id=g.place_id,
+                    raw_row_id=raw_id,
+                    batch_id=batch_ids[g.source],
+                    source_id=source_ids[g.source],
+                    row_number=i,
+                    source_record_id=str(i),
+                    name_raw=g.name,
+                    surname_raw=g.surname,
+                    given_raw=g.given,
+                    patronymic_raw=g.patronymic,
+                    sex=g.sex,
+                    age=g.age,
+                    event_type=g.event_type,
+                    event_date=g.event_date,
+                    place_id=g.place_id,
                     notes=g.notes,
                 )
             ).inserted_primary_key[0]

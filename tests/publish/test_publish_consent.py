@@ -66,11 +66,20 @@ def test_decisions_survive_reopening_and_new_ids(project: Project) -> None:
 
     persons, person_records = metadata.tables["persons"], metadata.tables["person_records"]
     with again.engine.begin() as conn:
-        conn.execute(persons.insert().values(
-            person_id="P9", first_run_id=1, last_run_id=1, size=2, weak=False, density=1.0,
-            active=True))
-        conn.execute(update(person_records).where(person_records.c.person_id == "P1")
-                     .values(person_id="P9"))
+        conn.execute(
+            persons.insert().values(
+                person_id="P9",
+                first_run_id=1,
+                last_run_id=1,
+                size=2,
+                weak=False,
+                density=1.0,
+                active=True,
+            )
+        )
+        conn.execute(
+            update(person_records).where(person_records.c.person_id == "P1").values(person_id="P9")
+        )
         conn.execute(update(persons).where(persons.c.person_id == "P1").values(active=False))
     assert publication_status(again, "P9") == "withhold"
     again.close()

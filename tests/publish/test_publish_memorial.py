@@ -40,7 +40,10 @@ def test_memorial_site_csv_json(project: Project, tmp_path: Path) -> None:
     result = publish_memorial(project, tmp_path / "site")
     assert (result.shown, result.initials_only, result.not_shown) == (2, 1, 1)
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
-        "index.html", "memorial.csv", "memorial.json"]
+        "index.html",
+        "memorial.csv",
+        "memorial.json",
+    ]
     data = json.loads((tmp_path / "site" / "memorial.json").read_text(encoding="utf-8"))
     people = {p["person_id"]: p for p in data["persons"]}
     assert set(people) == {"P1", "P2"}  # P3 was detained, not killed; P4 withheld
@@ -60,8 +63,28 @@ def test_memorial_site_csv_json(project: Project, tmp_path: Path) -> None:
         assert fold(query) in html
 
 
-_SYLLABLES = ["ба", "кы", "ту", "ғал", "мер", "жан", "сұл", "ной", "шәр", "рек", "зих", "өлп",
-              "щук", "ві", "фа", "яс", "үм", "ңе", "хи", "цо"]
+_SYLLABLES = [
+    "ба",
+    "кы",
+    "ту",
+    "ғал",
+    "мер",
+    "жан",
+    "сұл",
+    "ной",
+    "шәр",
+    "рек",
+    "зих",
+    "өлп",
+    "щук",
+    "ві",
+    "фа",
+    "яс",
+    "үм",
+    "ңе",
+    "хи",
+    "цо",
+]
 _name = st.lists(st.sampled_from(_SYLLABLES), min_size=3, max_size=4).map(
     lambda parts: "".join(parts).capitalize()
 )
@@ -95,10 +118,20 @@ def test_no_withheld_name_leaks(
         pid = f"P{i}"
         neighbour = people[(i + 1) % len(people)]
         given_rows += [
-            Given(pid, "Hotline", surname, first, father, age=20 + i,
-                  notes=f"found with {neighbour[0]} {neighbour[1]}"),
-            Given(pid, f"List {neighbour[0]}" if i == 0 else "Press",
-                  name=transliterate(f"{surname} {first}", latin_scheme)),
+            Given(
+                pid,
+                "Hotline",
+                surname,
+                first,
+                father,
+                age=20 + i,
+                notes=f"found with {neighbour[0]} {neighbour[1]}",
+            ),
+            Given(
+                pid,
+                f"List {neighbour[0]}" if i == 0 else "Press",
+                name=transliterate(f"{surname} {first}", latin_scheme),
+            ),
         ]
     with tempfile.TemporaryDirectory() as tmp:
         project = Project.init(Path(tmp) / "case")

@@ -47,7 +47,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     text = (project.root / "qantar.toml").read_text(encoding="utf-8")
     text = text.replace(
         "[report]\n",
-        '[report]\nofficial_figure = 238\nofficial_figure_source = "Prosecutor General\'s '
+        "[report]\nofficial_figure = 238\nofficial_figure_source = \"Prosecutor General's "
         'Office"\nofficial_figure_date = "2023-01-05"\n',
     )
     (project.root / "qantar.toml").write_text(text, encoding="utf-8")
