@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -125,18 +125,57 @@ def _parsed(row: dict[str, Any]) -> names.ParsedName:
     return names.parse(row.get("name_raw") or "")
 
 
-def compute(row: dict[str, Any]) -> dict[str, Any]:
-    """Features of one record (a row of ``records`` joined with its source name)."""
-    parsed = _parsed(row)
+@lru_cache(maxsize=1 << 18)
+def _name_features(
+    name_raw: str | None, surname_raw: str | None, given_raw: str | None, patronymic_raw: str | None
+) -> tuple[tuple[str, str | None], ...]:
+    """Everything derived from a record's name fields. Lists repeat names (a common
+    surname and given name, the same person in several lists), so parsing is cached."""
+    parsed = _parsed(
+        {
+            "name_raw": name_raw,
+            "surname_raw": surname_raw,
+            "given_raw": given_raw,
+            "patronymic_raw": patronymic_raw,
+        }
+    )
     k = names.keys(parsed)
     # Sex is compared on its own, so the surname key folds Ахметова into Ахметов.
     s_key = k.surname_family or ""
     g_key = k.given or ""
     g_key = _diminutives().get(g_key, g_key)
     p_key = k.patronymic or ""
+    initial = k.given_initial or ""
+    return (
+        ("surname_lat", _none(names.canonical_latin(parsed.surname or ""))),
+        ("given_lat", _none(names.canonical_latin(parsed.given or parsed.given_initial or ""))),
+        ("patronymic_lat", _none(names.canonical_latin(parsed.patronymic or ""))),
+        ("surname_key", _none(s_key)),
+        ("given_key", _none(g_key or initial)),
+        ("patronymic_key", _none(p_key)),
+        ("surname_ph", _none(names.phonetic_key(parsed.surname or "") if s_key else "")),
+        ("given_ph", _none(names.phonetic_key(parsed.given or "") if g_key else "")),
+        ("given_initial", _none(initial)),
+        ("patronymic_initial", _none(k.patronymic_initial or "")),
+        ("surname_sk", _none(skeleton(s_key))),
+        ("given_sk", _none(skeleton(g_key))),
+        ("full_key", _none(f"{s_key} {g_key}") if s_key and g_key else None),
+        ("parsed_sex", parsed.sex),
+    )
+
+
+def compute(row: dict[str, Any]) -> dict[str, Any]:
+    """Features of one record (a row of ``records`` joined with its source name)."""
+    out: dict[str, Any] = dict(
+        _name_features(
+            row.get("name_raw"), row.get("surname_raw"), row.get("given_raw"),
+            row.get("patronymic_raw"),
+        )
+    )  # fmt: skip
+    parsed_sex = out.pop("parsed_sex")
     sex = row.get("sex") or "U"
     if sex not in ("M", "F"):
-        sex = parsed.sex if parsed.sex in ("M", "F") else "U"
+        sex = parsed_sex if parsed_sex in ("M", "F") else "U"
     birth_year = _year(row.get("birth_date"))
     from_age = False
     event_year = _year(row.get("event_date"))
@@ -151,29 +190,16 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     if birth_date and row.get("birth_date_precision") not in (None, "day"):
         birth_date = None
     place_id = row.get("place_id") or None
-    initial = k.given_initial or ""
-    return {
-        "surname_lat": _none(names.canonical_latin(parsed.surname or "")),
-        "given_lat": _none(names.canonical_latin(parsed.given or parsed.given_initial or "")),
-        "patronymic_lat": _none(names.canonical_latin(parsed.patronymic or "")),
-        "surname_key": _none(s_key),
-        "given_key": _none(g_key or initial),
-        "patronymic_key": _none(p_key),
-        "surname_ph": _none(names.phonetic_key(parsed.surname or "") if s_key else ""),
-        "given_ph": _none(names.phonetic_key(parsed.given or "") if g_key else ""),
-        "given_initial": _none(initial),
-        "patronymic_initial": _none(k.patronymic_initial or ""),
-        "surname_sk": _none(skeleton(s_key)),
-        "given_sk": _none(skeleton(g_key)),
-        "full_key": _none(f"{s_key} {g_key}") if s_key and g_key else None,
-        "sex": sex,
-        "birth_date": birth_date if birth_date and len(birth_date) == 10 else None,
-        "birth_year": birth_year,
-        "birth_year_from_age": from_age,
-        "event_date": event_date if event_date and len(event_date) == 10 else None,
-        "place_id": place_id,
-        "region_id": _regions().get(place_id or "", None) or None,
-    }
+    out.update(
+        sex=sex,
+        birth_date=birth_date if birth_date and len(birth_date) == 10 else None,
+        birth_year=birth_year,
+        birth_year_from_age=from_age,
+        event_date=event_date if event_date and len(event_date) == 10 else None,
+        place_id=place_id,
+        region_id=_regions().get(place_id or "", None) or None,
+    )
+    return out
 
 
 @dataclass(frozen=True)
