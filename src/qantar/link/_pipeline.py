@@ -237,33 +237,44 @@ def _score(
 _ID_SQL = "CAST(split_part(CAST(join_key_{0} AS VARCHAR), '-__-', -1) AS BIGINT)"
 
 
-def _explained_pairs(scored: _Scored, batch: int = 20_000) -> Iterator[list[dict[str, Any]]]:
-    """The kept pairs with each comparison's level and match weight, in batches."""
+def _explained_pairs(
+    scored: _Scored, run_id: int, batch: int = 20_000
+) -> Iterator[list[dict[str, Any]]]:
+    """The kept pairs with each comparison's level and match weight, in batches ready
+    for ``link_pairs`` (labels and weights are picked in SQL: a million pairs stay fast)."""
     labels = scored.comparisons
-    reader = scored.con.sql(f"SELECT * FROM {scored.kept}").to_arrow_reader(batch)
+    present = set(scored.con.sql(f"SELECT * FROM {scored.kept} LIMIT 0").columns)
+    select = [
+        "least(record_id_l, record_id_r) AS a",
+        "greatest(record_id_l, record_id_r) AS b",
+        "match_probability",
+        "match_weight",
+    ]
+    for name, levels in labels.items():
+        cases = " ".join(
+            f"WHEN {int(g)} THEN '{label.replace(chr(39), chr(39) * 2)}'"
+            for g, label in levels.items()
+        )
+        select.append(f"CASE gamma_{name} {cases} ELSE CAST(gamma_{name} AS VARCHAR) END")
+        tf = f" + coalesce(mw_tf_adj_{name}, 0.0)" if f"mw_tf_adj_{name}" in present else ""
+        select.append(f"coalesce(mw_{name}, 0.0){tf}")
+    reader = scored.con.sql(f"SELECT {', '.join(select)} FROM {scored.kept}").to_arrow_reader(batch)
+    names = list(labels)
     for record_batch in reader:
-        data = record_batch.to_pydict()
-        rows: list[dict[str, Any]] = []
-        for i in range(record_batch.num_rows):
-            explain: dict[str, Any] = {}
-            for name in labels:
-                gamma = data[f"gamma_{name}"][i]
-                weight = float(data[f"mw_{name}"][i] or 0.0)
-                tf_col = data.get(f"mw_tf_adj_{name}")
-                if tf_col is not None:
-                    weight += float(tf_col[i] or 0.0)
-                explain[name] = [labels[name].get(int(gamma), str(gamma)), round(weight, 2)]
-            a, b = int(data["record_id_l"][i]), int(data["record_id_r"][i])
-            rows.append(
-                {
-                    "record_id_l": min(a, b),
-                    "record_id_r": max(a, b),
-                    "match_probability": float(data["match_probability"][i]),
-                    "match_weight": float(data["match_weight"][i]),
-                    "explain": explain,
-                }
-            )
-        yield rows
+        columns = [c.to_pylist() for c in record_batch.columns]
+        yield [
+            {
+                "run_id": run_id,
+                "record_id_l": row[0],
+                "record_id_r": row[1],
+                "match_probability": row[2],
+                "match_weight": row[3],
+                "explain": {
+                    name: [row[4 + 2 * j], round(row[5 + 2 * j], 2)] for j, name in enumerate(names)
+                },
+            }
+            for row in zip(*columns, strict=True)
+        ]
 
 
 M_FLOOR = 0.005
@@ -561,8 +572,8 @@ def _run(
         # Pairs are derived data: only the latest run's are kept.
         conn.execute(delete(link_pairs))
         if scored is not None:
-            for batch in _explained_pairs(scored):
-                conn.execute(insert(link_pairs), [{"run_id": run_id, **r} for r in batch])
+            for batch in _explained_pairs(scored, run_id):
+                conn.execute(insert(link_pairs), batch)
     result.run_id = int(run_id)
     store_persons(engine, result.run_id, clustering.clusters, ids, record_keys)
     timings["store"] = round(time.perf_counter() - t3, 2)
