@@ -296,8 +296,8 @@ class _PhaseMemory:
         now = time.perf_counter()
         self.times[self.phase] = round(now - self.started + self.times.get(self.phase, 0.0), 1)
         self.started = now
-        # Training messages name their blocking rule: one phase per kind of step.
-        self.phase = message.split(",")[0]
+        # One phase per kind of step (all training, all blocking chunks, ...).
+        self.phase = message.split(":")[0]
         print(f"  [{time.strftime('%H:%M:%S')}] {message}  (rss {_rss_mib():.0f} MiB)", flush=True)
 
     def stop(self) -> dict[str, dict[str, float]]:

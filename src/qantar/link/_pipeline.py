@@ -179,7 +179,7 @@ def _score(
     kept_parts: list[Any] = []
     candidates: list[str] = []
     for part in range(1, chunks + 1):
-        progress(f"predicting: chunk {part} of {chunks}")
+        progress(f"blocking: chunk {part} of {chunks}")
         blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(
             left_chunk=(1, 1), right_chunk=(part, chunks)
         )
@@ -189,6 +189,7 @@ def _score(
             name = f"qantar_candidates_{part}"
             rel.select(f"{_ID_SQL.format('l')} AS a, {_ID_SQL.format('r')} AS b").create(name)
             candidates.append(name)
+        progress(f"scoring: chunk {part} of {chunks}")
         kept_parts.append(
             linker.inference.predict_chunk(
                 left_chunk=(1, 1),

@@ -209,8 +209,20 @@ def comparisons() -> list[dict[str, Any]]:
     return out
 
 
-# A given name that is only an initial, on either side ("Оспанов М.М.").
-_INITIAL_ONLY = "(length(l.given_key) = 1 OR length(r.given_key) = 1)"
+def _either_initial_only(base: str) -> list[str]:
+    """``base`` where one side's given name is only an initial ("Оспанов М.М."), as two
+    rules: a condition on one side is applied before the join, an OR of both after it."""
+    return [f"{base} AND length({side}.given_key) = 1" for side in ("l", "r")]
+
+
+def _birth_years_within_1(base: str) -> list[str]:
+    """``base`` with birth years at most one apart, as three equality joins: DuckDB
+    joins on equalities, and filters anything else only after forming every pair."""
+    return [
+        f"{base} AND l.birth_year = r.birth_year",
+        f"{base} AND l.birth_year = r.birth_year + 1",
+        f"{base} AND l.birth_year + 1 = r.birth_year",
+    ]
 
 
 def blocking_rules() -> list[Any]:
@@ -219,36 +231,44 @@ def blocking_rules() -> list[Any]:
     Candidate pairs grow with the square of the records wherever names repeat, so the
     broad keys (a surname with an initial, a sound skeleton with a place) are narrowed
     by a date or by one side being an initial: at a million records the unnarrowed
-    rules gave about a billion candidate pairs (bench/README.md, Linkage, Scale).
+    rules gave about a billion candidate pairs (bench/README.md, Linkage, Scale). Each
+    narrowing is written as equality joins (several rules where it is an OR), so that
+    the database never forms the broad pairs only to throw them away.
     """
+    surname_initial = "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
+    prefix_initial = (
+        "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) "
+        "AND l.given_initial = r.given_initial"
+    )
+    surname_given2 = (
+        "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)"
+    )
     return [
         block_on("surname_key", "given_key"),
         "l.surname_key = r.given_key AND l.given_key = r.surname_key",
         block_on("surname_sk", "given_sk"),
         "l.surname_sk = r.given_sk AND l.given_sk = r.surname_sk",
         # Lists that write "Surname I.I.": the surname and the initial.
-        f"l.surname_key = r.surname_key AND l.given_initial = r.given_initial AND {_INITIAL_ONLY}",
+        *_either_initial_only(surname_initial),
         "l.surname_sk = r.surname_sk AND l.given_initial = r.given_initial "
-        f"AND l.event_date = r.event_date AND ({_INITIAL_ONLY[1:-1]} "
-        "OR l.birth_year IS NULL OR r.birth_year IS NULL "
+        "AND l.event_date = r.event_date AND (length(l.given_key) = 1 "
+        "OR length(r.given_key) = 1 OR l.birth_year IS NULL OR r.birth_year IS NULL "
         "OR abs(l.birth_year - r.birth_year) <= 3)",
         # Swapped order with an initial, in both directions (Splink orders l and r).
         "l.surname_key = r.given_key AND l.given_initial = substr(r.surname_key, 1, 1)",
         "r.surname_key = l.given_key AND r.given_initial = substr(l.surname_key, 1, 1)",
         block_on("birth_date"),
         block_on("given_key", "birth_year"),
-        "l.surname_key = r.surname_key AND l.birth_year = r.birth_year "
-        "AND (l.place_id = r.place_id OR l.event_date = r.event_date)",
-        "l.surname_sk = r.surname_sk AND l.place_id = r.place_id "
-        "AND abs(l.birth_year - r.birth_year) <= 1",
+        block_on("surname_key", "birth_year", "place_id"),
+        block_on("surname_key", "birth_year", "event_date"),
+        *_birth_years_within_1("l.surname_sk = r.surname_sk AND l.place_id = r.place_id"),
         block_on("given_sk", "event_date", "place_id"),
         # A typo in one name: the other name plus the first letters of the mistyped one.
         "l.given_key = r.given_key AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
-        "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2) "
-        "AND (abs(l.birth_year - r.birth_year) <= 1 OR l.event_date = r.event_date)",
-        "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) "
-        f"AND l.given_initial = r.given_initial AND ({_INITIAL_ONLY[1:-1]} "
-        "OR abs(l.birth_year - r.birth_year) <= 1)",
+        *_birth_years_within_1(surname_given2),
+        f"{surname_given2} AND l.event_date = r.event_date",
+        *_either_initial_only(prefix_initial),
+        *_birth_years_within_1(prefix_initial),
     ]
 
 
