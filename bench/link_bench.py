@@ -322,7 +322,9 @@ def _prepare_scale(folder: Path, records: int, seed: int) -> None:
     project.close()
 
 
-def scale_bench(records: int, seed: int, workdir: Path | None) -> dict[str, Any]:
+def scale_bench(
+    records: int, seed: int, workdir: Path | None, keep: bool = False
+) -> dict[str, Any]:
     """Time a link run at scale on synthetic lists (written straight to the store).
 
     With ``workdir``, the generated lists are kept in ``workdir/pristine`` and reused by
@@ -356,7 +358,8 @@ def scale_bench(records: int, seed: int, workdir: Path | None) -> dict[str, Any]
         seconds = time.perf_counter() - t0
         phases = memory.stop()
         project.close()
-        shutil.rmtree(work, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "records": result.records,
@@ -383,10 +386,11 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, default=None, help="keep generated scale lists here for reuse"
     )
+    parser.add_argument("--keep", action="store_true", help="keep the linked scale project")
     args = parser.parse_args()
     out: dict[str, Any] = {}
     if args.scale:
-        out["scale"] = scale_bench(args.scale, args.seed, args.workdir)
+        out["scale"] = scale_bench(args.scale, args.seed, args.workdir, args.keep)
     else:
         out["synthetic"] = synthetic_bench(args.n, args.seed, args.review)
         if not args.no_febrl:

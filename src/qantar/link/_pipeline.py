@@ -177,7 +177,8 @@ def _score(
     chunks = max(1, math.ceil(n / CHUNK_RECORDS))
     counts: Counter[str] = Counter()
     kept_parts: list[Any] = []
-    candidates: list[str] = []
+    if truth_ids is not None:
+        _true_pairs(con, truth_ids, set(features.column("record_id").to_pylist()))
     for part in range(1, chunks + 1):
         progress(f"blocking: chunk {part} of {chunks}")
         blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(
@@ -186,9 +187,7 @@ def _score(
         rel = blocked.as_duckdbpyrelation()
         counts.update({str(k): int(v) for k, v in rel.aggregate("match_key, count(*)").fetchall()})
         if truth_ids is not None:
-            name = f"qantar_candidates_{part}"
-            rel.select(f"{_ID_SQL.format('l')} AS a, {_ID_SQL.format('r')} AS b").create(name)
-            candidates.append(name)
+            _mark_found(con, rel)
         progress(f"scoring: chunk {part} of {chunks}")
         kept_parts.append(
             linker.inference.predict_chunk(
@@ -212,8 +211,7 @@ def _score(
     ]
     recall = recall_named = None
     if truth_ids is not None:
-        named = set(features.column("record_id").to_pylist())
-        recall, recall_named = _blocking_recall(con, candidates, truth_ids, named)
+        recall, recall_named = _blocking_recall(con)
     pairs = [
         (min(a, b), max(a, b), float(p))
         for a, b, p in con.execute(
@@ -310,9 +308,10 @@ def _cluster(
                 matches.append((key_to_id[ka], key_to_id[kb]))
             elif d.decision == "non-match":
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
+    within, across = _by_component(list(record_keys), pairs, threshold, matches)
     clustering = cluster(
         list(record_keys),
-        pairs,
+        within,
         threshold,
         matches=matches,
         non_matches=non_matches,
@@ -322,17 +321,60 @@ def _cluster(
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
     decided = {(min(a, b), max(a, b)) for a, b in matches + non_matches}
-    awaiting = sum(
-        c.near
-        for c in consequences(
-            [(a, b, p) for a, b, p in pairs if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]],
-            person_of,
-            threshold,
-            matches=matches,
-            decided=decided,
+    awaiting = 0
+    # A pair across components lies between two persons whatever else happens, and its
+    # consequence depends on that pair alone: those go through in slices.
+    for part in (within, *(across[i : i + 500_000] for i in range(0, len(across), 500_000))):
+        awaiting += sum(
+            c.near
+            for c in consequences(
+                [(a, b, p) for a, b, p in part if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]],
+                person_of,
+                threshold,
+                matches=matches,
+                decided=decided,
+            )
         )
-    )
     return _Outcome(clustering, ids, awaiting, matches, non_matches)
+
+
+def _by_component(
+    record_ids: list[int],
+    pairs: list[tuple[int, int, float]],
+    threshold: float,
+    matches: list[tuple[int, int]],
+) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
+    """Pairs inside and across the connected components of links at ``threshold`` and
+    reviewed matches. Clustering only ever weighs pairs inside one component (it merges
+    along links, and averages the pairs between the two groups a link would join), so
+    the many weak pairs between namesakes in different components can stay out of it."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not pairs or not record_ids:
+        return [], list(pairs)
+    ids = np.asarray(sorted(record_ids), dtype=np.int64)
+    a = np.fromiter((x[0] for x in pairs), dtype=np.int64, count=len(pairs))
+    b = np.fromiter((x[1] for x in pairs), dtype=np.int64, count=len(pairs))
+    p = np.fromiter((x[2] for x in pairs), dtype=np.float64, count=len(pairs))
+    last = max(len(ids) - 1, 0)
+    ia = np.minimum(np.searchsorted(ids, a), last)
+    ib = np.minimum(np.searchsorted(ids, b), last)
+    # A pair naming a record no longer linked is left to the clustering, which skips it.
+    valid = (ids[ia] == a) & (ids[ib] == b) if len(ids) else np.zeros(len(a), dtype=bool)
+    strong = (p >= threshold) & valid
+    ma = np.asarray([m[0] for m in matches], dtype=np.int64)
+    mb = np.asarray([m[1] for m in matches], dtype=np.int64)
+    known = np.isin(ma, ids) & np.isin(mb, ids)
+    rows = np.concatenate([ia[strong], np.searchsorted(ids, ma[known])])
+    cols = np.concatenate([ib[strong], np.searchsorted(ids, mb[known])])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(ids),) * 2)
+    _n, component = connected_components(graph, directed=False)
+    inside = valid & (component[ia] == component[ib])
+    within = [pairs[i] for i in np.flatnonzero(inside)]
+    across = [pairs[i] for i in np.flatnonzero(~inside)]
+    return within, across
 
 
 def _vague_records(engine: Engine) -> set[int]:
@@ -367,11 +409,8 @@ def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
     return model
 
 
-def _blocking_recall(
-    con: Any, candidates: list[str], truth_ids: dict[int, str], named: set[int]
-) -> tuple[float, float]:
-    """Share of true pairs that blocking put in front of the model: of all true pairs,
-    and of those whose two records both have a name (the others are never compared)."""
+def _true_pairs(con: Any, truth_ids: dict[int, str], named: set[int]) -> None:
+    """The true pairs, for measuring blocking recall chunk by chunk."""
     ids = list(truth_ids)
     truth = pa.table(
         {
@@ -381,25 +420,43 @@ def _blocking_recall(
         }
     )
     con.register("qantar_truth", truth)
-    union = " UNION ALL ".join(
-        f"SELECT least(a, b) AS a, greatest(a, b) AS b FROM {name}" for name in candidates
+    con.execute(
+        """
+        CREATE TABLE qantar_true_pairs AS
+        SELECT t1.record_id AS a, t2.record_id AS b, t1.named AND t2.named AS named,
+               false AS found
+        FROM qantar_truth t1
+        JOIN qantar_truth t2 ON t1.person_id = t2.person_id AND t1.record_id < t2.record_id
+        """
     )
+    con.unregister("qantar_truth")
+
+
+def _mark_found(con: Any, blocked: Any) -> None:
+    """Mark the true pairs among one chunk's candidate pairs."""
+    pairs = blocked.select(f"{_ID_SQL.format('l')} AS x, {_ID_SQL.format('r')} AS y")
+    con.register("qantar_chunk", pairs)
+    con.execute(
+        """
+        UPDATE qantar_true_pairs SET found = true
+        FROM qantar_chunk c
+        WHERE qantar_true_pairs.a = least(c.x, c.y) AND qantar_true_pairs.b = greatest(c.x, c.y)
+        """
+    )
+    con.unregister("qantar_chunk")
+
+
+def _blocking_recall(con: Any) -> tuple[float, float]:
+    """Share of true pairs that blocking put in front of the model: of all true pairs,
+    and of those whose two records both have a name (the others are never compared)."""
     row = con.execute(
-        f"""
-        WITH tp AS (
-          SELECT t1.record_id AS a, t2.record_id AS b, t1.named AND t2.named AS named
-          FROM qantar_truth t1
-          JOIN qantar_truth t2 ON t1.person_id = t2.person_id AND t1.record_id < t2.record_id
-        ),
-        found AS (SELECT DISTINCT c.a, c.b FROM ({union}) c SEMI JOIN tp USING (a, b))
-        SELECT count(*), count(f.a), count(*) FILTER (WHERE tp.named),
-               count(f.a) FILTER (WHERE tp.named)
-        FROM tp LEFT JOIN found f ON tp.a = f.a AND tp.b = f.b
+        """
+        SELECT count(*), count(*) FILTER (WHERE found), count(*) FILTER (WHERE named),
+               count(*) FILTER (WHERE named AND found)
+        FROM qantar_true_pairs
         """
     ).fetchall()[0]
-    con.unregister("qantar_truth")
-    for name in candidates:
-        con.execute(f"DROP TABLE {name}")
+    con.execute("DROP TABLE qantar_true_pairs")
     total, found, total_named, found_named = (int(x) for x in row)
     return (
         round(found / total, 5) if total else 1.0,
