@@ -24,7 +24,7 @@ from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
 from qantar.link._impact import consequences
 from qantar.link._persons import assign_ids, store_persons
-from qantar.link._tables import link_pairs, link_runs
+from qantar.link._tables import bulk_insert, link_pairs, link_runs
 from qantar.project import Project
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
@@ -237,8 +237,8 @@ _ID_SQL = "CAST(split_part(CAST(join_key_{0} AS VARCHAR), '-__-', -1) AS BIGINT)
 
 
 def _explained_pairs(
-    scored: _Scored, run_id: int, batch: int = 20_000
-) -> Iterator[list[dict[str, Any]]]:
+    scored: _Scored, run_id: int, batch: int = 50_000
+) -> Iterator[list[tuple[Any, ...]]]:
     """The kept pairs with each comparison's level and match weight, in batches ready
     for ``link_pairs`` (labels and weights are picked in SQL: a million pairs stay fast)."""
     labels = scored.comparisons
@@ -262,18 +262,26 @@ def _explained_pairs(
     for record_batch in reader:
         columns = [c.to_pylist() for c in record_batch.columns]
         yield [
-            {
-                "run_id": run_id,
-                "record_id_l": row[0],
-                "record_id_r": row[1],
-                "match_probability": row[2],
-                "match_weight": row[3],
-                "explain": {
-                    name: [row[4 + 2 * j], round(row[5 + 2 * j], 2)] for j, name in enumerate(names)
-                },
-            }
+            (
+                run_id,
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                {name: [row[4 + 2 * j], round(row[5 + 2 * j], 2)] for j, name in enumerate(names)},
+            )
             for row in zip(*columns, strict=True)
         ]
+
+
+PAIR_COLUMNS = (
+    "run_id",
+    "record_id_l",
+    "record_id_r",
+    "match_probability",
+    "match_weight",
+    "explain",
+)
 
 
 M_FLOOR = 0.005
@@ -631,7 +639,7 @@ def _run(
         conn.execute(delete(link_pairs))
         if scored is not None:
             for batch in _explained_pairs(scored, run_id):
-                conn.execute(insert(link_pairs), batch)
+                bulk_insert(conn, link_pairs, PAIR_COLUMNS, batch, json_columns=("explain",))
     result.run_id = int(run_id)
     store_persons(engine, result.run_id, clustering.clusters, ids, record_keys)
     timings["store"] = round(time.perf_counter() - t3, 2)
