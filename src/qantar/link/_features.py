@@ -125,7 +125,7 @@ def _parsed(row: dict[str, Any]) -> names.ParsedName:
     return names.parse(row.get("name_raw") or "")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 14)
 def _name_features(
     name_raw: str | None, surname_raw: str | None, given_raw: str | None, patronymic_raw: str | None
 ) -> tuple[tuple[str, str | None], ...]:
@@ -231,8 +231,16 @@ def iter_records(engine: Engine) -> Iterator[RecordRow]:
     )
     with engine.connect() as conn:
         shared = {(s, str(i)) for s, i in conn.execute(repeated)}
-        result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(base)
-        for mapping in result.mappings():
+    last = 0
+    while True:
+        # One short read per batch, by id: no read transaction stays open while the
+        # caller writes features (a long one keeps SQLite's log from being reset).
+        with engine.connect() as conn:
+            batch = conn.execute(base.where(records.c.id > last).limit(_BATCH)).mappings().all()
+        if not batch:
+            return
+        last = batch[-1]["id"]
+        for mapping in batch:
             r = dict(mapping)
             srid = r["source_record_id"]
             if srid and (r["source"], str(srid)) not in shared:
@@ -242,7 +250,7 @@ def iter_records(engine: Engine) -> Iterator[RecordRow]:
             yield RecordRow(r["id"], key, r["source"], r)
 
 
-_BATCH = 5000
+_BATCH = 20_000
 
 
 def refresh(engine: Engine) -> int:
