@@ -266,27 +266,113 @@ def _str_keys(labels: dict[Any, str]) -> dict[str, str]:
     return {str(k): v for k, v in labels.items()}
 
 
-def scale_bench(records: int, seed: int) -> dict[str, Any]:
-    """Time a link run at scale on synthetic lists (written straight to the store)."""
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class _PhaseMemory:
+    """Peak resident memory per phase of a run, sampled from /proc by a thread."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.phase = "start"
+        self.started = time.perf_counter()
+        self.peaks: dict[str, float] = {}
+        self.times: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            rss = _rss_mib()
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), rss)
+
+    def progress(self, message: str) -> None:
+        now = time.perf_counter()
+        self.times[self.phase] = round(now - self.started + self.times.get(self.phase, 0.0), 1)
+        self.started = now
+        # One phase per kind of step (all training, all blocking chunks, ...).
+        self.phase = message.split(":")[0]
+        print(f"  [{time.strftime('%H:%M:%S')}] {message}  (rss {_rss_mib():.0f} MiB)", flush=True)
+
+    def stop(self) -> dict[str, dict[str, float]]:
+        self.progress("end")
+        self._stop.set()
+        self._thread.join()
+        return {
+            k: {"seconds": self.times.get(k, 0.0), "peak_rss_mib": round(v)}
+            for k, v in self.peaks.items()
+            if k != "end"
+        }
+
+
+def _prepare_scale(folder: Path, records: int, seed: int) -> None:
+    """Synthetic lists written straight to the store (run in a child process, so that
+    the scenario's Python objects do not count in the link run's memory)."""
     persons = int(records / 2.1)
+    project = Project.init(folder / "case")
+    sc = link_scenario.generate(persons, seed=seed)
+    link_scenario.store(project, sc)
+    link_scenario.write_truth(sc, folder / "truth.csv")
+    project.close()
+
+
+def scale_bench(
+    records: int, seed: int, workdir: Path | None, keep: bool = False
+) -> dict[str, Any]:
+    """Time a link run at scale on synthetic lists (written straight to the store).
+
+    With ``workdir``, the generated lists are kept in ``workdir/pristine`` and reused by
+    the next run of the same size; every run links a fresh copy (features included).
+    """
+    import multiprocessing
+    import shutil
+
     with tempfile.TemporaryDirectory() as tmp:
-        project = Project.init(Path(tmp) / "case")
-        sc = link_scenario.generate(persons, seed=seed)
-        written = link_scenario.store(project, sc)
-        link_scenario.write_truth(sc, Path(tmp) / "truth.csv")
+        base = workdir or Path(tmp)
+        pristine = base / f"pristine-{records}-{seed}"
+        if not (pristine / "truth.csv").exists():
+            shutil.rmtree(pristine, ignore_errors=True)
+            pristine.mkdir(parents=True)
+            t = time.perf_counter()
+            child = multiprocessing.get_context("fork").Process(
+                target=_prepare_scale, args=(pristine, records, seed)
+            )
+            child.start()
+            child.join()
+            if child.exitcode != 0:
+                raise SystemExit(f"generating the scenario failed ({child.exitcode})")
+            print(f"  scenario written in {time.perf_counter() - t:.0f} s", flush=True)
+        work = base / f"run-{records}-{seed}"
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(pristine, work)
+        project = Project.open(work / "case")
+        memory = _PhaseMemory()
         t0 = time.perf_counter()
-        result = run(project, seed=seed, truth=Path(tmp) / "truth.csv")
+        result = run(project, seed=seed, truth=work / "truth.csv", progress=memory.progress)
         seconds = time.perf_counter() - t0
+        phases = memory.stop()
         project.close()
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "records": written,
+        "records": result.records,
         "seconds": round(seconds, 1),
         "peak_rss_mib": round(peak),
         "candidate_pairs": result.candidate_pairs,
+        "scored_pairs": result.scored_pairs,
+        "pairs_per_rule": [r["new_pairs"] for r in result.pairs_per_rule],
         "blocking_recall": result.blocking_recall,
         "truth": result.truth,
         "phases": result.seconds,
+        "phase_memory": phases,
     }
 
 
@@ -298,10 +384,14 @@ def main() -> None:
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument("--scale", type=int, default=0, help="records for a timing run only")
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="keep generated scale lists here for reuse"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the linked scale project")
     args = parser.parse_args()
     out: dict[str, Any] = {}
     if args.scale:
-        out["scale"] = scale_bench(args.scale, args.seed)
+        out["scale"] = scale_bench(args.scale, args.seed, args.workdir, args.keep)
     else:
         out["synthetic"] = synthetic_bench(args.n, args.seed, args.review)
         if not args.no_febrl:

@@ -131,5 +131,5 @@ def test_pairs_of_records_without_a_name_are_counted_before_blocking() -> None:
               for d in ("2022-01-05", "2022-01-06", "2022-01-20")]  # fmt: skip
     rows = [named, *bodies, {**NAMED, "place_id": None}]
     # Pairs: body 05 - named, body 05 - body 06, body 06 - named (a day later); 20: none.
-    assert _settings.nameless_pairs(rows) == 3
+    assert _settings.nameless_pairs(pa.Table.from_pylist(rows)) == 3
     assert len(_settings.blocking_rules(nameless=False)) == len(_settings.blocking_rules()) - 3

@@ -1,18 +1,29 @@
-"""The one place that chooses Splink's database backend.
+"""The one place that chooses Splink's database backend and how it may use the machine.
 
-Everything else receives a ``DatabaseAPI`` from :func:`database_api` and never imports a
-backend itself, so switching a project to Spark later is a setting
+Everything else receives a ``DatabaseAPI`` from :func:`session` (or :func:`database_api`)
+and never imports a backend itself, so switching a project to Spark later is a setting
 (``[link] backend = "spark"`` in qantar.toml), not a code change.
+
+DuckDB runs on a database file in a scratch folder inside the project (removed at the
+end of the run), with a memory limit: tables and joins larger than the limit spill to
+that folder instead of exhausting the machine. ``[link] memory_limit`` (default
+``"3GB"``) and ``[link] threads`` (default: every core) tune it.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
 
 BACKENDS = ("duckdb", "spark")
 DEFAULT_BACKEND = "duckdb"
+DEFAULT_MEMORY_LIMIT = "3GB"
 
 
 def backend_name(settings: dict[str, Any] | None = None) -> str:
@@ -24,13 +35,32 @@ def backend_name(settings: dict[str, Any] | None = None) -> str:
     return name
 
 
-def database_api(name: str = DEFAULT_BACKEND, *, threads: int | None = None) -> Any:
-    """A fresh Splink database API for the backend ``name``."""
+def database_api(
+    name: str = DEFAULT_BACKEND,
+    *,
+    threads: int | None = None,
+    scratch: Path | None = None,
+    memory_limit: str | None = None,
+) -> Any:
+    """A fresh Splink database API for the backend ``name``.
+
+    With ``scratch``, DuckDB keeps its tables in a file there and spills to it.
+    """
     if name == "duckdb":
         import duckdb
         from splink import DuckDBAPI
 
-        con = duckdb.connect(":memory:")
+        if scratch is not None:
+            scratch.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(str(scratch / "splink.duckdb"))
+            con.execute(f"SET temp_directory = '{_quoted(scratch / 'spill')}'")
+        else:
+            con = duckdb.connect(":memory:")
+        # Row order of intermediate tables never matters to Splink's SQL; keeping it
+        # costs memory on large joins.
+        con.execute("SET preserve_insertion_order = false")
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{_quoted(memory_limit)}'")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         return DuckDBAPI(connection=con)
@@ -45,3 +75,27 @@ def database_api(name: str = DEFAULT_BACKEND, *, threads: int | None = None) -> 
         spark = SparkSession.builder.appName("qantar-link").getOrCreate()
         return SparkAPI(spark_session=spark)
     raise QantarError(f"unknown linkage backend {name!r}")
+
+
+def _quoted(value: object) -> str:
+    return str(value).replace("'", "''")
+
+
+@contextmanager
+def session(name: str, settings: dict[str, Any], runs_dir: Path) -> Iterator[Any]:
+    """A database API for one link run, with its scratch folder under ``runs_dir``."""
+    threads = settings.get("threads")
+    memory = str(settings.get("memory_limit", DEFAULT_MEMORY_LIMIT))
+    if name != "duckdb":  # pragma: no cover - other backends manage their own resources
+        yield database_api(name)
+        return
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".link-scratch-", dir=runs_dir))
+    api = database_api(
+        name, threads=int(threads) if threads else None, scratch=scratch, memory_limit=memory
+    )
+    try:
+        yield api
+    finally:
+        api.duckdb_con.close()
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+import pyarrow as pa
+from sqlalchemy import Engine, delete, func, insert, select
 
 from qantar import names
 from qantar.data import read_csv
@@ -131,18 +132,57 @@ def _parsed(row: dict[str, Any]) -> names.ParsedName:
     return names.parse(row.get("name_raw") or "")
 
 
-def compute(row: dict[str, Any]) -> dict[str, Any]:
-    """Features of one record (a row of ``records`` joined with its source name)."""
-    parsed = _parsed(row)
+@lru_cache(maxsize=1 << 14)
+def _name_features(
+    name_raw: str | None, surname_raw: str | None, given_raw: str | None, patronymic_raw: str | None
+) -> tuple[tuple[str, str | None], ...]:
+    """Everything derived from a record's name fields. Lists repeat names (a common
+    surname and given name, the same person in several lists), so parsing is cached."""
+    parsed = _parsed(
+        {
+            "name_raw": name_raw,
+            "surname_raw": surname_raw,
+            "given_raw": given_raw,
+            "patronymic_raw": patronymic_raw,
+        }
+    )
     k = names.keys(parsed)
     # Sex is compared on its own, so the surname key folds Ахметова into Ахметов.
     s_key = k.surname_family or ""
     g_key = k.given or ""
     g_key = _diminutives().get(g_key, g_key)
     p_key = k.patronymic or ""
+    initial = k.given_initial or ""
+    return (
+        ("surname_lat", _none(names.canonical_latin(parsed.surname or ""))),
+        ("given_lat", _none(names.canonical_latin(parsed.given or parsed.given_initial or ""))),
+        ("patronymic_lat", _none(names.canonical_latin(parsed.patronymic or ""))),
+        ("surname_key", _none(s_key)),
+        ("given_key", _none(g_key or initial)),
+        ("patronymic_key", _none(p_key)),
+        ("surname_ph", _none(names.phonetic_key(parsed.surname or "") if s_key else "")),
+        ("given_ph", _none(names.phonetic_key(parsed.given or "") if g_key else "")),
+        ("given_initial", _none(initial)),
+        ("patronymic_initial", _none(k.patronymic_initial or "")),
+        ("surname_sk", _none(skeleton(s_key))),
+        ("given_sk", _none(skeleton(g_key))),
+        ("full_key", _none(f"{s_key} {g_key}") if s_key and g_key else None),
+        ("parsed_sex", parsed.sex),
+    )
+
+
+def compute(row: dict[str, Any]) -> dict[str, Any]:
+    """Features of one record (a row of ``records`` joined with its source name)."""
+    out: dict[str, Any] = dict(
+        _name_features(
+            row.get("name_raw"), row.get("surname_raw"), row.get("given_raw"),
+            row.get("patronymic_raw"),
+        )
+    )  # fmt: skip
+    parsed_sex = out.pop("parsed_sex")
     sex = row.get("sex") or "U"
     if sex not in ("M", "F"):
-        sex = parsed.sex if parsed.sex in ("M", "F") else "U"
+        sex = parsed_sex if parsed_sex in ("M", "F") else "U"
     birth_year = _year(row.get("birth_date"))
     from_age = False
     event_year = _year(row.get("event_date"))
@@ -160,29 +200,16 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     if birth_date and row.get("birth_date_precision") not in (None, "day"):
         birth_date = None
     place_id = row.get("place_id") or None
-    initial = k.given_initial or ""
-    return {
-        "surname_lat": _none(names.canonical_latin(parsed.surname or "")),
-        "given_lat": _none(names.canonical_latin(parsed.given or parsed.given_initial or "")),
-        "patronymic_lat": _none(names.canonical_latin(parsed.patronymic or "")),
-        "surname_key": _none(s_key),
-        "given_key": _none(g_key or initial),
-        "patronymic_key": _none(p_key),
-        "surname_ph": _none(names.phonetic_key(parsed.surname or "") if s_key else ""),
-        "given_ph": _none(names.phonetic_key(parsed.given or "") if g_key else ""),
-        "given_initial": _none(initial),
-        "patronymic_initial": _none(k.patronymic_initial or ""),
-        "surname_sk": _none(skeleton(s_key)),
-        "given_sk": _none(skeleton(g_key)),
-        "full_key": _none(f"{s_key} {g_key}") if s_key and g_key else None,
-        "sex": sex,
-        "birth_date": birth_date if birth_date and len(birth_date) == 10 else None,
-        "birth_year": birth_year,
-        "birth_year_from_age": from_age,
-        "event_date": event_date if event_date and len(event_date) == 10 else None,
-        "place_id": place_id,
-        "region_id": _regions().get(place_id or "", None) or None,
-    }
+    out.update(
+        sex=sex,
+        birth_date=birth_date if birth_date and len(birth_date) == 10 else None,
+        birth_year=birth_year,
+        birth_year_from_age=from_age,
+        event_date=event_date if event_date and len(event_date) == 10 else None,
+        place_id=place_id,
+        region_id=_regions().get(place_id or "", None) or None,
+    )
+    return out
 
 
 @dataclass(frozen=True)
@@ -195,58 +222,138 @@ class RecordRow:
 
 def iter_records(engine: Engine) -> Iterator[RecordRow]:
     """Every record with its stable key: source name plus the source's own record id
-    (when unique within the source), else the import file's SHA-256 and row number."""
-    query = (
+    (when unique within the source), else the import file's SHA-256 and row number.
+
+    Rows are streamed: a project of a million records never sits in memory at once.
+    """
+    base = (
         select(records, sources.c.name.label("source"), import_batches.c.sha256)
         .join(sources, sources.c.id == records.c.source_id)
         .join(import_batches, import_batches.c.id == records.c.batch_id)
         .order_by(records.c.id)
     )
+    repeated = (
+        select(sources.c.name, records.c.source_record_id)
+        .join(sources, sources.c.id == records.c.source_id)
+        .where(records.c.source_record_id.is_not(None), records.c.source_record_id != "")
+        .group_by(sources.c.name, records.c.source_record_id)
+        .having(func.count() > 1)
+    )
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
-    counts: dict[tuple[str, str], int] = {}
-    for r in rows:
-        if r["source_record_id"]:
-            k = (r["source"], str(r["source_record_id"]))
-            counts[k] = counts.get(k, 0) + 1
-    for r in rows:
-        srid = r["source_record_id"]
-        if srid and counts[(r["source"], str(srid))] == 1:
-            key = f"{r['source']}|id:{srid}"
-        else:
-            key = f"{r['source']}|row:{r['sha256'][:16]}:{r['row_number']}"
-        yield RecordRow(r["id"], key, r["source"], r)
+        shared = {(s, str(i)) for s, i in conn.execute(repeated)}
+    last = 0
+    while True:
+        # One short read per batch, by id: no read transaction stays open while the
+        # caller writes features (a long one keeps SQLite's log from being reset).
+        with engine.connect() as conn:
+            batch = conn.execute(base.where(records.c.id > last).limit(_BATCH)).mappings().all()
+        if not batch:
+            return
+        last = batch[-1]["id"]
+        for mapping in batch:
+            r = dict(mapping)
+            srid = r["source_record_id"]
+            if srid and (r["source"], str(srid)) not in shared:
+                key = f"{r['source']}|id:{srid}"
+            else:
+                key = f"{r['source']}|row:{r['sha256'][:16]}:{r['row_number']}"
+            yield RecordRow(r["id"], key, r["source"], r)
 
 
-def refresh(engine: Engine) -> list[dict[str, Any]]:
-    """Compute missing or stale features, store them, and return every record's features."""
+_BATCH = 20_000
+
+
+def refresh(engine: Engine) -> int:
+    """Compute missing or stale features and store them; returns how many were computed.
+
+    Works in batches, so memory stays flat however many records the project holds.
+    """
     with engine.connect() as conn:
-        stored = {
-            r.record_id: dict(r._mapping)
-            for r in conn.execute(select(link_features))
-            if r.version == FEATURE_VERSION
-        }
-    out: list[dict[str, Any]] = []
+        stored = dict(
+            conn.execute(
+                select(link_features.c.record_id, link_features.c.record_key).where(
+                    link_features.c.version == FEATURE_VERSION
+                )
+            ).all()
+        )
+        every = set(conn.execute(select(link_features.c.record_id)).scalars())
     fresh: list[dict[str, Any]] = []
     seen: set[int] = set()
+    computed = 0
+
+    def flush() -> None:
+        with engine.begin() as conn:
+            ids = [r["record_id"] for r in fresh if r["record_id"] in every]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
+            conn.execute(insert(link_features), fresh)
+        fresh.clear()
+
     for rec in iter_records(engine):
         seen.add(rec.record_id)
-        row = stored.get(rec.record_id)
-        if row is None or row["record_key"] != rec.record_key:
-            row = {
+        if stored.get(rec.record_id) == rec.record_key:
+            continue
+        fresh.append(
+            {
                 "record_id": rec.record_id,
                 "record_key": rec.record_key,
                 "version": FEATURE_VERSION,
                 "source": rec.source,
                 **compute(rec.data),
             }
-            fresh.append(row)
-        out.append(row)
+        )
+        computed += 1
+        if len(fresh) >= _BATCH:
+            flush()
+    if fresh:
+        flush()
+    gone = [i for i in every if i not in seen]
     with engine.begin() as conn:
-        stale = [r["record_id"] for r in fresh] + [i for i in stored if i not in seen]
-        for start in range(0, len(stale), 500):
-            chunk = stale[start : start + 500]
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
             conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
-        if fresh:
-            conn.execute(insert(link_features), fresh)
-    return out
+    return computed
+
+
+ARROW_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.int64()),
+        ("record_key", pa.string()),
+        ("source", pa.string()),
+        *[
+            (
+                c,
+                pa.int64()
+                if c == "birth_year"
+                else pa.bool_()
+                if c == "birth_year_from_age"
+                else pa.string(),
+            )
+            for c in FEATURE_COLUMNS
+        ],
+    ]
+)
+
+
+def load(engine: Engine) -> pa.Table:
+    """Every record's stored features as one Arrow table (columnar: about 200 bytes a
+    record, where Python dicts took several kilobytes)."""
+    columns = [link_features.c[name] for name in ARROW_SCHEMA.names]
+    batches: list[pa.RecordBatch] = []
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=50_000).execute(
+            select(*columns).order_by(link_features.c.record_id)
+        )
+        for part in result.partitions():
+            data = list(zip(*part, strict=True))
+            batches.append(
+                pa.RecordBatch.from_arrays(
+                    [
+                        pa.array(data[i], type=ARROW_SCHEMA.field(i).type)
+                        for i in range(len(ARROW_SCHEMA))
+                    ],
+                    schema=ARROW_SCHEMA,
+                )
+            )
+    return pa.Table.from_batches(batches, schema=ARROW_SCHEMA)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, select, update
 
 from qantar.link._cluster import Cluster
-from qantar.link._tables import person_records, persons
+from qantar.link._tables import bulk_insert, person_records, persons
 
 
 def _next_number(engine: Engine) -> int:
@@ -75,15 +75,18 @@ def store_persons(
                 conn.execute(update(persons).where(persons.c.person_id == pid).values(**values))
             else:
                 new_rows.append({"person_id": pid, "first_run_id": run_id, **values})
-        if new_rows:
-            conn.execute(insert(persons), new_rows)
-        links = [
-            {"record_key": record_keys[m], "person_id": pid, "record_id": m}
-            for c, pid in zip(clusters, ids, strict=True)
-            for m in c.members
-        ]
-        if links:
-            conn.execute(insert(person_records), links)
+        columns = ("person_id", "first_run_id", "last_run_id", "size", "weak", "density", "active")
+        bulk_insert(conn, persons, columns, ([r[c] for c in columns] for r in new_rows))
+        bulk_insert(
+            conn,
+            person_records,
+            ("record_key", "person_id", "record_id"),
+            (
+                (record_keys[m], pid, m)
+                for c, pid in zip(clusters, ids, strict=True)
+                for m in c.members
+            ),
+        )
 
 
 def person_count(engine: Engine) -> int:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine, delete, insert
 
 from qantar.errors import QantarError
@@ -21,7 +24,7 @@ from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
 from qantar.link._impact import consequences
 from qantar.link._persons import assign_ids, store_persons
-from qantar.link._tables import link_pairs, link_runs
+from qantar.link._tables import bulk_insert, link_pairs, link_runs
 from qantar.project import Project
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
@@ -70,48 +73,36 @@ class LinkResult:
 
 @dataclass
 class _Scored:
-    pairs: list[tuple[int, int, float, float, dict[str, Any]]]
+    pairs: list[tuple[int, int, float]]  # (record_id_l < record_id_r, probability)
     candidate_pairs: int
     per_rule: list[dict[str, Any]]
     blocking_recall: float | None
     blocking_recall_named: float | None
     model: dict[str, Any]
     linker: Any
-    table: pa.Table  # the stored predictions, all Splink columns (for charts)
+    con: Any  # the DuckDB connection holding the kept predictions
+    kept: str  # their table, all Splink columns (for storing explanations and charts)
+    comparisons: dict[str, dict[int, str]]
 
 
 def _link_settings(project: Project) -> dict[str, Any]:
     return project.section("link")
 
 
-_ARROW_TYPES = {"birth_year": pa.int64(), "birth_year_from_age": pa.bool_()}
+# Above this many records, EM trains on a sample of its block (at a million records one
+# EM block holds billions of pairs; a few million pairs pin m down as well).
+EM_SAMPLE_FROM = 50_000
+EM_MAX_PAIRS = 5e6
+# Records per prediction chunk: each chunk's candidate pairs are scored and filtered
+# before the next is blocked, so memory follows the chunk, not the whole run.
+CHUNK_RECORDS = 200_000
 
 
-def _arrow_tables(features: list[dict[str, Any]]) -> dict[str, pa.Table]:
-    columns = ["record_id", *_features.FEATURE_COLUMNS]
-    by_source: dict[str, list[dict[str, Any]]] = {}
-    for row in features:
-        by_source.setdefault(row["source"], []).append(row)
-    schema = pa.schema(
-        [
-            ("record_id", pa.int64()),
-            *[
-                (
-                    c,
-                    pa.int64()
-                    if c == "birth_year"
-                    else pa.bool_()
-                    if c == "birth_year_from_age"
-                    else pa.string(),
-                )
-                for c in _features.FEATURE_COLUMNS
-            ],
-        ]
-    )
-    return {
-        source: pa.Table.from_pylist([{c: r[c] for c in columns} for r in rows], schema=schema)
-        for source, rows in by_source.items()
-    }
+def _source_tables(features: pa.Table) -> list[pa.Table]:
+    """One Arrow table per source, in order of first appearance."""
+    source = features.column("source")
+    keep = features.drop_columns(["source", "record_key"])
+    return [keep.filter(pc.equal(source, s)) for s in pc.unique(source).to_pylist()]
 
 
 def _labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
@@ -126,27 +117,8 @@ def _labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
     return out
 
 
-def _score(
-    features: list[dict[str, Any]],
-    *,
-    seed: int,
-    backend: str,
-    truth_ids: dict[int, str] | None,
-    named: set[int],
-    progress: Progress,
-    nameless: bool = True,
-) -> _Scored:
-    from splink import Linker
-
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    db_api = _backend.database_api(backend)
-    tables = _arrow_tables(features)
-    inputs = [
-        db_api.register(table, table_name=f"qantar_src_{i}", dataset_display_name=f"src{i}")
-        for i, table in enumerate(tables.values())
-    ]
-    settings = _settings.settings_dict(nameless=nameless)
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=logging.ERROR)
+def _train(linker: Any, n: int, seed: int, progress: Progress, relink: Callable[[Any], Any]) -> Any:
+    """Prior, u by random sampling, m by EM; returns the linker holding the trained model."""
     progress("training: prior from near-certain matches")
     try:
         linker.training.estimate_probability_two_random_records_match(
@@ -155,10 +127,12 @@ def _score(
     except Exception as exc:  # Splink raises plain errors when no pair satisfies the rules
         logging.getLogger(__name__).info("prior left at default: %s", exc)
     progress("training: u by random sampling")
-    n = len(features)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=float(min(max(n * n / 2, 1e4), 5e6)), seed=seed
     )
+    em_options: dict[str, Any] = {}
+    if n > EM_SAMPLE_FROM:
+        em_options["max_pairs"] = EM_MAX_PAIRS
     for rule in _settings.training_rules():
         sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
         progress(f"training: m by EM, blocked on {sql}")
@@ -170,62 +144,152 @@ def _score(
         for retry in EM_RETRY_ITERATIONS:
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
+                    rule, estimate_without_term_frequencies=True, **em_options
                 )
                 break
             except Exception as exc:
                 logging.getLogger(__name__).info("EM on %s failed: %s", sql, exc)
-                model = {**snapshot, "max_iterations": retry or snapshot["max_iterations"]}
-                linker = Linker(
-                    inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR
-                )
+                linker = relink({**snapshot, "max_iterations": retry or snapshot["max_iterations"]})
                 if not retry:
                     break
+    return linker
+
+
+def _score(
+    features: pa.Table,
+    *,
+    seed: int,
+    db_api: Any,
+    truth_ids: dict[int, str] | None,
+    named: set[int],
+    progress: Progress,
+    nameless: bool = True,
+) -> _Scored:
+    from splink import Linker
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    inputs = [
+        db_api.register(table, table_name=f"qantar_src_{i}", dataset_display_name=f"src{i}")
+        for i, table in enumerate(_source_tables(features))
+    ]
+
+    def relink(model: dict[str, Any]) -> Any:
+        return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
+
+    settings = _settings.settings_dict(nameless=nameless)
+    n = features.num_rows
+    linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
-    progress("predicting")
-    predictions = linker.inference.predict()
-    con = db_api.duckdb_con if hasattr(db_api, "duckdb_con") else None
-    rel = predictions.as_duckdbpyrelation() if con is not None else None
+    linker = relink(model)
+    con = db_api.duckdb_con
+    chunks = max(1, math.ceil(n / CHUNK_RECORDS))
+    counts: Counter[str] = Counter()
+    kept_parts: list[Any] = []
+    if truth_ids is not None:
+        _true_pairs(con, truth_ids, named)
+    for part in range(1, chunks + 1):
+        progress(f"blocking: chunk {part} of {chunks}")
+        blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(
+            left_chunk=(1, 1), right_chunk=(part, chunks)
+        )
+        rel = blocked.as_duckdbpyrelation()
+        counts.update({str(k): int(v) for k, v in rel.aggregate("match_key, count(*)").fetchall()})
+        if truth_ids is not None:
+            _mark_found(con, rel)
+        progress(f"scoring: chunk {part} of {chunks}")
+        kept_parts.append(
+            linker.inference.predict_chunk(
+                left_chunk=(1, 1),
+                right_chunk=(part, chunks),
+                threshold_match_probability=STORE_FLOOR,
+                warning_mode="never",
+            )
+        )
+        blocked.drop_table_from_database_and_remove_from_cache()
+    kept = "qantar_kept"
+    con.execute(
+        f"CREATE TABLE {kept} AS "
+        + " UNION ALL ".join(f"SELECT * FROM {p.physical_name}" for p in kept_parts)
+    )
+    for p in kept_parts:
+        p.drop_table_from_database_and_remove_from_cache()
     rules = settings["blocking_rules_to_generate_predictions"]
-    if rel is not None:
-        counts = dict(rel.aggregate("match_key, count(*)", "match_key").fetchall())
-        candidate = int(sum(counts.values()))
-        kept = rel.filter(f"match_probability >= {STORE_FLOOR}")
-        arrow = kept.to_arrow_table()
-    else:  # pragma: no cover - other backends
-        arrow = predictions.as_pyarrow_table()
-        counts = {}
-        for mk in arrow.column("match_key").to_pylist():
-            counts[mk] = counts.get(mk, 0) + 1
-        candidate = arrow.num_rows
     per_rule = [
-        {"rule": rule, "new_pairs": int(counts.get(str(i)) or counts.get(i) or 0)}
-        for i, rule in enumerate(rules)
+        {"rule": rule, "new_pairs": int(counts.get(str(i), 0))} for i, rule in enumerate(rules)
     ]
     recall = recall_named = None
-    if truth_ids is not None and rel is not None and con is not None:
-        recall, recall_named = _blocking_recall(con, rel, truth_ids, named)
-    labels = _labels(settings)
-    comp_names = list(labels)
-    data = arrow.to_pydict()
-    pairs: list[tuple[int, int, float, float, dict[str, Any]]] = []
-    for i in range(arrow.num_rows):
-        explain: dict[str, Any] = {}
-        for name in comp_names:
-            gamma = data[f"gamma_{name}"][i]
-            weight = float(data[f"mw_{name}"][i] or 0.0)
-            tf_col = data.get(f"mw_tf_adj_{name}")
-            if tf_col is not None:
-                weight += float(tf_col[i] or 0.0)
-            explain[name] = [labels[name].get(int(gamma), str(gamma)), round(weight, 2)]
-        a, b = int(data["record_id_l"][i]), int(data["record_id_r"][i])
-        if a > b:
-            a, b = b, a
-        pairs.append(
-            (a, b, float(data["match_probability"][i]), float(data["match_weight"][i]), explain)
+    if truth_ids is not None:
+        recall, recall_named = _blocking_recall(con)
+    pairs = [
+        (min(a, b), max(a, b), float(p))
+        for a, b, p in con.execute(
+            f"SELECT record_id_l, record_id_r, match_probability FROM {kept}"
+        ).fetchall()
+    ]
+    return _Scored(
+        pairs,
+        int(sum(counts.values())),
+        per_rule,
+        recall,
+        recall_named,
+        model,
+        linker,
+        con,
+        kept,
+        _labels(settings),
+    )
+
+
+# A candidate pair's record id from Splink's blocked-pair join key ("source-__-id").
+_ID_SQL = "CAST(split_part(CAST(join_key_{0} AS VARCHAR), '-__-', -1) AS BIGINT)"
+
+
+def _explained_pairs(
+    scored: _Scored, run_id: int, batch: int = 50_000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The kept pairs with each comparison's level and match weight, in batches ready
+    for ``link_pairs`` (labels and weights are picked in SQL: a million pairs stay fast)."""
+    labels = scored.comparisons
+    present = set(scored.con.sql(f"SELECT * FROM {scored.kept} LIMIT 0").columns)
+    select = [
+        "least(record_id_l, record_id_r) AS a",
+        "greatest(record_id_l, record_id_r) AS b",
+        "match_probability",
+        "match_weight",
+    ]
+    for name, levels in labels.items():
+        cases = " ".join(
+            f"WHEN {int(g)} THEN '{label.replace(chr(39), chr(39) * 2)}'"
+            for g, label in levels.items()
         )
-    return _Scored(pairs, candidate, per_rule, recall, recall_named, model, linker, arrow)
+        select.append(f"CASE gamma_{name} {cases} ELSE CAST(gamma_{name} AS VARCHAR) END")
+        tf = f" + coalesce(mw_tf_adj_{name}, 0.0)" if f"mw_tf_adj_{name}" in present else ""
+        select.append(f"coalesce(mw_{name}, 0.0){tf}")
+    reader = scored.con.sql(f"SELECT {', '.join(select)} FROM {scored.kept}").to_arrow_reader(batch)
+    names = list(labels)
+    for record_batch in reader:
+        columns = [c.to_pylist() for c in record_batch.columns]
+        yield [
+            (
+                run_id,
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                {name: [row[4 + 2 * j], round(row[5 + 2 * j], 2)] for j, name in enumerate(names)},
+            )
+            for row in zip(*columns, strict=True)
+        ]
+
+
+PAIR_COLUMNS = (
+    "run_id",
+    "record_id_l",
+    "record_id_r",
+    "match_probability",
+    "match_weight",
+    "explain",
+)
 
 
 M_FLOOR = 0.005
@@ -263,9 +327,10 @@ def _cluster(
                 matches.append((key_to_id[ka], key_to_id[kb]))
             elif d.decision == "non-match":
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
+    within, across = _by_component(list(record_keys), pairs, threshold, matches)
     clustering = cluster(
         list(record_keys),
-        pairs,
+        within,
         threshold,
         matches=matches,
         non_matches=non_matches,
@@ -275,35 +340,66 @@ def _cluster(
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
     decided = {(min(a, b), max(a, b)) for a, b in matches + non_matches}
-    awaiting = sum(
-        c.near
-        for c in consequences(
-            [
-                (a, b, p)
-                for a, b, p in pairs
-                if REVIEW_BAND[0] <= p <= REVIEW_BAND[1] and a not in nameless and b not in nameless
-            ],
-            person_of,
-            threshold,
-            matches=matches,
-            decided=decided,
+    awaiting = 0
+    # A pair across components lies between two persons whatever else happens, and its
+    # consequence depends on that pair alone: those go through in slices.
+    for part in (within, *(across[i : i + 500_000] for i in range(0, len(across), 500_000))):
+        awaiting += sum(
+            c.near
+            for c in consequences(
+                [
+                    (a, b, p)
+                    for a, b, p in part
+                    if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]
+                    and a not in nameless
+                    and b not in nameless
+                ],
+                person_of,
+                threshold,
+                matches=matches,
+                decided=decided,
+            )
         )
-    )
     return _Outcome(clustering, ids, awaiting, matches, non_matches)
 
 
-def _vague_records(engine: Engine) -> set[int]:
-    """Records whose given name is only an initial (a morgue's "Оспанов М.М.")."""
-    from sqlalchemy import func, select
+def _by_component(
+    record_ids: list[int],
+    pairs: list[tuple[int, int, float]],
+    threshold: float,
+    matches: list[tuple[int, int]],
+) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
+    """Pairs inside and across the connected components of links at ``threshold`` and
+    reviewed matches. Clustering only ever weighs pairs inside one component (it merges
+    along links, and averages the pairs between the two groups a link would join), so
+    the many weak pairs between namesakes in different components can stay out of it."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    from qantar.link._tables import link_features
-
-    with engine.connect() as conn:
-        return set(
-            conn.execute(
-                select(link_features.c.record_id).where(func.length(link_features.c.given_key) == 1)
-            ).scalars()
-        )
+    if not pairs or not record_ids:
+        return [], list(pairs)
+    ids = np.asarray(sorted(record_ids), dtype=np.int64)
+    a = np.fromiter((x[0] for x in pairs), dtype=np.int64, count=len(pairs))
+    b = np.fromiter((x[1] for x in pairs), dtype=np.int64, count=len(pairs))
+    p = np.fromiter((x[2] for x in pairs), dtype=np.float64, count=len(pairs))
+    last = max(len(ids) - 1, 0)
+    ia = np.minimum(np.searchsorted(ids, a), last)
+    ib = np.minimum(np.searchsorted(ids, b), last)
+    # A pair naming a record no longer linked is left to the clustering, which skips it.
+    valid = (ids[ia] == a) & (ids[ib] == b) if len(ids) else np.zeros(len(a), dtype=bool)
+    strong = (p >= threshold) & valid
+    ma = np.asarray([m[0] for m in matches], dtype=np.int64)
+    mb = np.asarray([m[1] for m in matches], dtype=np.int64)
+    known = np.isin(ma, ids) & np.isin(mb, ids)
+    rows = np.concatenate([ia[strong], np.searchsorted(ids, ma[known])])
+    cols = np.concatenate([ib[strong], np.searchsorted(ids, mb[known])])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(ids),) * 2)
+    _n, component = connected_components(graph, directed=False)
+    inside = valid & (component[ia] == component[ib])
+    within = [pairs[i] for i in np.flatnonzero(inside)]
+    across = [pairs[i] for i in np.flatnonzero(~inside)]
+    return within, across
 
 
 def nameless_records(engine: Engine) -> set[int]:
@@ -320,6 +416,20 @@ def nameless_records(engine: Engine) -> set[int]:
                 select(link_features.c.record_id).where(
                     link_features.c.surname_key.is_(None), link_features.c.given_key.is_(None)
                 )
+            ).scalars()
+        )
+
+
+def _vague_records(engine: Engine) -> set[int]:
+    """Records whose given name is only an initial (a morgue's "Оспанов М.М.")."""
+    from sqlalchemy import func, select
+
+    from qantar.link._tables import link_features
+
+    with engine.connect() as conn:
+        return set(
+            conn.execute(
+                select(link_features.c.record_id).where(func.length(link_features.c.given_key) == 1)
             ).scalars()
         )
 
@@ -342,11 +452,8 @@ def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
     return model
 
 
-def _blocking_recall(
-    con: Any, rel: Any, truth_ids: dict[int, str], named: set[int]
-) -> tuple[float, float]:
-    """Share of true pairs that blocking put in front of the model: of all true pairs,
-    and of those whose two records both have a name (the others are never compared)."""
+def _true_pairs(con: Any, truth_ids: dict[int, str], named: set[int]) -> None:
+    """The true pairs, for measuring blocking recall chunk by chunk."""
     ids = list(truth_ids)
     truth = pa.table(
         {
@@ -356,22 +463,43 @@ def _blocking_recall(
         }
     )
     con.register("qantar_truth", truth)
-    cand = rel.select(
-        "least(record_id_l, record_id_r) AS a, greatest(record_id_l, record_id_r) AS b"
+    con.execute(
+        """
+        CREATE TABLE qantar_true_pairs AS
+        SELECT t1.record_id AS a, t2.record_id AS b, t1.named AND t2.named AS named,
+               false AS found
+        FROM qantar_truth t1
+        JOIN qantar_truth t2 ON t1.person_id = t2.person_id AND t1.record_id < t2.record_id
+        """
     )
-    con.register("qantar_cand", cand)
+    con.unregister("qantar_truth")
+
+
+def _mark_found(con: Any, blocked: Any) -> None:
+    """Mark the true pairs among one chunk's candidate pairs."""
+    pairs = blocked.select(f"{_ID_SQL.format('l')} AS x, {_ID_SQL.format('r')} AS y")
+    con.register("qantar_chunk", pairs)
+    con.execute(
+        """
+        UPDATE qantar_true_pairs SET found = true
+        FROM qantar_chunk c
+        WHERE qantar_true_pairs.a = least(c.x, c.y) AND qantar_true_pairs.b = greatest(c.x, c.y)
+        """
+    )
+    con.unregister("qantar_chunk")
+
+
+def _blocking_recall(con: Any) -> tuple[float, float]:
+    """Share of true pairs that blocking put in front of the model: of all true pairs,
+    and of those whose two records both have a name (the others are never compared)."""
     row = con.execute(
         """
-        WITH tp AS (
-          SELECT t1.record_id AS a, t2.record_id AS b, t1.named AND t2.named AS named
-          FROM qantar_truth t1
-          JOIN qantar_truth t2 ON t1.person_id = t2.person_id AND t1.record_id < t2.record_id
-        )
-        SELECT count(*), count(c.a), count(*) FILTER (WHERE tp.named),
-               count(c.a) FILTER (WHERE tp.named)
-        FROM tp LEFT JOIN qantar_cand c ON tp.a = c.a AND tp.b = c.b
+        SELECT count(*), count(*) FILTER (WHERE found), count(*) FILTER (WHERE named),
+               count(*) FILTER (WHERE named AND found)
+        FROM qantar_true_pairs
         """
-    ).fetchone()
+    ).fetchall()[0]
+    con.execute("DROP TABLE qantar_true_pairs")
     total, found, total_named, found_named = (int(x) for x in row)
     return (
         round(found / total, 5) if total else 1.0,
@@ -379,7 +507,7 @@ def _blocking_recall(
     )
 
 
-def _truth_ids(project: Project, path: Path, rows: list[_features.RecordRow]) -> dict[int, str]:
+def _truth_ids(project: Project, path: Path, rows: Iterable[_features.RecordRow]) -> dict[int, str]:
     truth = read_truth(path)
     out: dict[int, str] = {}
     for rec in rows:
@@ -416,38 +544,68 @@ def run(
         threshold = float(settings.get("threshold", DEFAULT_THRESHOLD))
     if not 0.0 < threshold < 1.0:
         raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
+    with _backend.session(backend, settings, project.runs_dir) as db_api:
+        return _run(project, db_api, seed, threshold, truth, charts, say)
+
+
+def _run(
+    project: Project,
+    db_api: Any,
+    seed: int,
+    threshold: float,
+    truth: Path | None,
+    charts: Path | None,
+    say: Progress,
+) -> LinkResult:
+    settings = _link_settings(project)
+    backend = _backend.backend_name(settings)
     engine = project.engine
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("computing record features")
-    features = _features.refresh(engine)
-    rows = list(_features.iter_records(engine))
+    _features.refresh(engine)
+    features = _features.load(engine)
     timings["features"] = round(time.perf_counter() - t0, 2)
-    if not features:
+    if not features.num_rows:
         raise QantarError("no records to link: import a list first (`qantar import FILE`)")
-    sources: dict[str, int] = {}
-    named: dict[str, int] = {}
-    for f in features:
-        sources[f["source"]] = sources.get(f["source"], 0) + 1
-        if f["surname_key"] or f["given_key"]:
-            named[f["source"]] = named.get(f["source"], 0) + 1
+    named_mask = pc.or_(
+        pc.is_valid(features.column("surname_key")), pc.is_valid(features.column("given_key"))
+    )
+    sources = _value_counts(features.column("source"))
+    named = _value_counts(features.filter(named_mask).column("source"))
     warnings = [
         f"source {s!r} has no names in any of its {n} records: they can only be linked by "
         "reviewers; check its column mapping"
         for s, n in sources.items()
         if not named.get(s)
     ]
-    truth_ids = _truth_ids(project, truth, rows) if truth is not None else None
-    record_keys = {f["record_id"]: f["record_key"] for f in features}
-    named_ids = {f["record_id"] for f in features if f["surname_key"] or f["given_key"]}
+    truth_ids = (
+        _truth_ids(project, truth, _features.iter_records(engine)) if truth is not None else None
+    )
+    record_keys = dict(
+        zip(
+            features.column("record_id").to_pylist(),
+            features.column("record_key").to_pylist(),
+            strict=True,
+        )
+    )
+    records_total = features.num_rows
+    named_ids = set(features.filter(named_mask).column("record_id").to_pylist())
     # A record without a name (an unidentified body) is still compared when it has a
     # date and a place: a blocking rule offers it the persons it could be.
-    usable = [
-        f for f in features if f["record_id"] in named_ids or (f["event_date"] and f["place_id"])
-    ]
+    placed = pc.and_(
+        pc.is_valid(features.column("event_date")), pc.is_valid(features.column("place_id"))
+    )
+    usable = features.filter(pc.or_(named_mask, placed))
+    del features
     nameless_pairs = _settings.nameless_pairs(usable)
     compare_nameless = nameless_pairs <= _settings.NAMELESS_PAIR_LIMIT
     if not compare_nameless:
+        usable = usable.filter(
+            pc.or_(
+                pc.is_valid(usable.column("surname_key")), pc.is_valid(usable.column("given_key"))
+            )
+        )
         warnings.append(
             f"records without a name are not compared (about {nameless_pairs:,} pairs, over "
             f"{_settings.NAMELESS_PAIR_LIMIT:,}); `qantar review` still offers those few "
@@ -464,20 +622,19 @@ def run(
         scored = _score(
             usable,
             seed=seed,
-            backend=backend,
+            db_api=db_api,
             truth_ids=truth_ids,
             named=named_ids,
             progress=say,
             nameless=compare_nameless,
         )
+    del usable
     timings["splink"] = round(time.perf_counter() - t1, 2)
     pairs = scored.pairs if scored else []
     t2 = time.perf_counter()
     say("clustering")
     linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
-    outcome = _cluster(
-        engine, record_keys, [(a, b, p) for a, b, p, _w, _e in pairs], threshold, linkage
-    )
+    outcome = _cluster(engine, record_keys, pairs, threshold, linkage)
     clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
     matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)
@@ -494,7 +651,7 @@ def run(
         seed=seed,
         threshold=threshold,
         backend=backend,
-        records=len(features),
+        records=records_total,
         sources=sources,
         candidate_pairs=scored.candidate_pairs if scored else 0,
         pairs_per_rule=scored.per_rule if scored else [],
@@ -525,6 +682,8 @@ def run(
             f"{len(clustering.conflicts)} reviewed match(es) contradict reviewed non-matches "
             "and were not merged: review them again"
         )
+    t3 = time.perf_counter()
+    say("storing pairs and persons")
     with engine.begin() as conn:
         inserted = conn.execute(
             insert(link_runs).values(
@@ -540,21 +699,12 @@ def run(
         run_id = int(inserted[0])
         # Pairs are derived data: only the latest run's are kept.
         conn.execute(delete(link_pairs))
-        batch = [
-            {
-                "run_id": run_id,
-                "record_id_l": a,
-                "record_id_r": b,
-                "match_probability": p,
-                "match_weight": w,
-                "explain": e,
-            }
-            for a, b, p, w, e in pairs
-        ]
-        for start in range(0, len(batch), 5000):
-            conn.execute(insert(link_pairs), batch[start : start + 5000])
+        if scored is not None:
+            for batch in _explained_pairs(scored, run_id):
+                bulk_insert(conn, link_pairs, PAIR_COLUMNS, batch, json_columns=("explain",))
     result.run_id = int(run_id)
     store_persons(engine, result.run_id, clustering.clusters, ids, record_keys)
+    timings["store"] = round(time.perf_counter() - t3, 2)
     if truth_ids is not None:
         label = {m: pid for c, pid in zip(clustering.clusters, ids, strict=True) for m in c.members}
         result.truth = measures(label, truth_ids)
@@ -571,22 +721,34 @@ def run(
     return result
 
 
+def _value_counts(column: pa.ChunkedArray) -> dict[str, int]:
+    """Value → count, in order of first appearance."""
+    counts = pc.value_counts(column).to_pylist()
+    return {str(c["values"]): int(c["counts"]) for c in counts}
+
+
 def _write_charts(scored: _Scored, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     linker = scored.linker
     linker.visualisations.match_weights_chart().save(str(out / "match_weights.html"))
     linker.visualisations.m_u_parameters_chart().save(str(out / "m_u_parameters.html"))
     # A waterfall for the pairs nearest an even chance: the ones a reviewer sees first.
-    rows = scored.table.to_pylist()
-    rows.sort(key=lambda r: abs(float(r["match_probability"]) - 0.5))
+    rows = (
+        scored.con.sql(
+            f"SELECT * FROM {scored.kept} ORDER BY abs(match_probability - 0.5), "
+            "record_id_l, record_id_r LIMIT 10"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
     if rows:
-        linker.visualisations.waterfall_chart(rows[:10], filter_nulls=False).save(
+        linker.visualisations.waterfall_chart(rows, filter_nulls=False).save(
             str(out / "waterfall.html")
         )
 
 
 def _review_check(
-    pairs: list[tuple[int, int, float, float, dict[str, Any]]],
+    pairs: list[tuple[int, int, float]],
     matches: list[tuple[int, int]],
     non_matches: list[tuple[int, int]],
     threshold: float,
@@ -594,7 +756,8 @@ def _review_check(
     """Reviewers' decisions against the model's scores for the same pairs."""
     if not matches and not non_matches:
         return None
-    score = {(a, b): p for a, b, p, _w, _e in pairs}
+    wanted = {(min(a, b), max(a, b)) for a, b in [*matches, *non_matches]}
+    score = {(a, b): p for a, b, p in pairs if (a, b) in wanted}
     agree = scored = 0
     for decided, is_match in ((matches, True), (non_matches, False)):
         for a, b in decided:
@@ -673,7 +836,7 @@ def evaluate(project: Project, truth: Path) -> dict[str, float | int]:
 
     from qantar.link._tables import person_records
 
-    truth_ids = _truth_ids(project, truth, list(_features.iter_records(project.engine)))
+    truth_ids = _truth_ids(project, truth, _features.iter_records(project.engine))
     with project.engine.connect() as conn:
         label = dict(
             conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 from splink import block_on
 
 JW = "jaro_winkler_similarity"
@@ -239,36 +240,73 @@ def comparisons() -> list[dict[str, Any]]:
     return out
 
 
+def _either_initial_only(base: str) -> list[str]:
+    """``base`` where one side's given name is only an initial ("Оспанов М.М."), as two
+    rules: a condition on one side is applied before the join, an OR of both after it."""
+    return [f"{base} AND length({side}.given_key) = 1" for side in ("l", "r")]
+
+
+def _birth_years_within_1(base: str) -> list[str]:
+    """``base`` with birth years at most one apart, as three equality joins: DuckDB
+    joins on equalities, and filters anything else only after forming every pair."""
+    return [
+        f"{base} AND l.birth_year = r.birth_year",
+        f"{base} AND l.birth_year = r.birth_year + 1",
+        f"{base} AND l.birth_year + 1 = r.birth_year",
+    ]
+
+
 def blocking_rules(*, nameless: bool = True) -> list[Any]:
     """Rules whose union keeps pair recall above 99.5% on synthetic truth (see docs/link.md).
 
     ``nameless=False`` leaves out the rules for records without a name (see
-    ``nameless_pairs``)."""
+    ``nameless_pairs``).
+
+    Candidate pairs grow with the square of the records wherever names repeat, so the
+    broad keys (a surname with an initial, a sound skeleton with a place) are narrowed
+    by a date or by one side being an initial: at a million records the unnarrowed
+    rules gave about a billion candidate pairs (bench/README.md, Linkage, Scale). Each
+    narrowing is written as equality joins (several rules where it is an OR), so that
+    the database never forms the broad pairs only to throw them away.
+    """
+    surname_initial = "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
+    prefix_initial = (
+        "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) "
+        "AND l.given_initial = r.given_initial"
+    )
+    surname_given2 = (
+        "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)"
+    )
     rules = [
         block_on("surname_key", "given_key"),
         "l.surname_key = r.given_key AND l.given_key = r.surname_key",
         block_on("surname_sk", "given_sk"),
         "l.surname_sk = r.given_sk AND l.given_sk = r.surname_sk",
         # Lists that write "Surname I.I.": the surname and the initial.
-        block_on("surname_key", "given_initial"),
-        block_on("surname_sk", "given_initial", "event_date"),
+        *_either_initial_only(surname_initial),
+        "l.surname_sk = r.surname_sk AND l.given_initial = r.given_initial "
+        "AND l.event_date = r.event_date AND (length(l.given_key) = 1 "
+        "OR length(r.given_key) = 1 OR l.birth_year IS NULL OR r.birth_year IS NULL "
+        "OR abs(l.birth_year - r.birth_year) <= 3)",
         # Swapped order with an initial, in both directions (Splink orders l and r).
         "l.surname_key = r.given_key AND l.given_initial = substr(r.surname_key, 1, 1)",
         "r.surname_key = l.given_key AND r.given_initial = substr(l.surname_key, 1, 1)",
         block_on("birth_date"),
         block_on("given_key", "birth_year"),
-        block_on("surname_key", "birth_year"),
-        block_on("surname_sk", "place_id"),
+        block_on("surname_key", "birth_year", "place_id"),
+        block_on("surname_key", "birth_year", "event_date"),
+        *_birth_years_within_1("l.surname_sk = r.surname_sk AND l.place_id = r.place_id"),
         block_on("given_sk", "event_date", "place_id"),
         # A typo in one name: the other name plus the first letters of the mistyped one.
         "l.given_key = r.given_key AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
-        "l.surname_key = r.surname_key AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
-        "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) "
-        "AND l.given_initial = r.given_initial",
-        # An unidentified body (no name on one side): the same place, the same day or a
-        # register's intake the day after, a compatible sex and age. Splink scores these
-        # pairs on everything but the name; most stay uncertain and go to reviewers.
+        *_birth_years_within_1(surname_given2),
+        f"{surname_given2} AND l.event_date = r.event_date",
+        *_either_initial_only(prefix_initial),
+        *_birth_years_within_1(prefix_initial),
     ]
+    # An unidentified body (no name on one side): the same place, the same day or a
+    # register's intake the day after, a compatible sex and age. Splink scores these
+    # pairs on everything but the name; most stay uncertain and go to reviewers.
     if nameless:
         rules += [f"{_NAMELESS} AND l.place_id = r.place_id AND {day} AND {_FITS}" for day in _DAYS]
     return rules
@@ -281,18 +319,22 @@ def blocking_rules(*, nameless: bool = True) -> list[Any]:
 NAMELESS_PAIR_LIMIT = 2_000_000
 
 
-def nameless_pairs(features: list[dict[str, Any]]) -> int:
+def nameless_pairs(features: pa.Table) -> int:
     """About how many pairs the rules for records without a name would add (sex and
     age are left out of the count: an upper bound)."""
     import datetime as dt
 
     named: dict[tuple[str, str], int] = {}
     bodies: dict[tuple[str, str], int] = {}
-    for f in features:
-        if not (f["place_id"] and f["event_date"]):
+    columns = [
+        features.column(c).to_pylist()
+        for c in ("place_id", "event_date", "surname_key", "given_key")
+    ]
+    for place, day, surname, given in zip(*columns, strict=True):
+        if not (place and day):
             continue
-        key = (f["place_id"], f["event_date"])
-        target = named if (f["surname_key"] or f["given_key"]) else bodies
+        key = (place, day)
+        target = named if (surname or given) else bodies
         target[key] = target.get(key, 0) + 1
     total = 0
     for (place, day), n in bodies.items():
