@@ -132,4 +132,4 @@ def test_pairs_of_records_without_a_name_are_counted_before_blocking() -> None:
     rows = [named, *bodies, {**NAMED, "place_id": None}]
     # Pairs: body 05 - named, body 05 - body 06, body 06 - named (a day later); 20: none.
     assert _settings.nameless_pairs(pa.Table.from_pylist(rows)) == 3
-    assert len(_settings.blocking_rules(nameless=False)) == len(_settings.blocking_rules()) - 3
+    assert len(_settings.blocking_rules(nameless=False)) == len(_settings.blocking_rules()) - 6

@@ -307,8 +307,14 @@ def blocking_rules(*, nameless: bool = True) -> list[Any]:
     # An unidentified body (no name on one side): the same place, the same day or a
     # register's intake the day after, a compatible sex and age. Splink scores these
     # pairs on everything but the name; most stay uncertain and go to reviewers.
+    # Written once for each side: a condition on one side filters before the join,
+    # whereas "either side" would first pair every record of the same place and day.
     if nameless:
-        rules += [f"{_NAMELESS} AND l.place_id = r.place_id AND {day} AND {_FITS}" for day in _DAYS]
+        rules += [
+            f"{_nameless_side(side)} AND l.place_id = r.place_id AND {day} AND {_FITS}"
+            for day in _DAYS
+            for side in ("l", "r")
+        ]
     return rules
 
 
@@ -353,7 +359,6 @@ def _nameless_side(side: str) -> str:
     return f"({side}.surname_key IS NULL AND {side}.given_key IS NULL)"
 
 
-_NAMELESS = f"({_nameless_side('l')} OR {_nameless_side('r')})"
 _DAYS = (
     "l.event_date = r.event_date",
     "l.event_date = strftime(CAST(r.event_date AS DATE) + INTERVAL 1 DAY, '%Y-%m-%d')",
