@@ -80,7 +80,8 @@ def test_binary_file_renamed_csv(
 
 
 def _xlsx(tmp_path: Path) -> bytes:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     workbook = openpyxl.Workbook()
     workbook.active.append(["ФИО", "Дата"])
     for i in range(200):
@@ -279,7 +280,8 @@ def test_empty_json_array(project: Project, stored: dict[str, list[Any]], tmp_pa
 
 
 def test_title_lines_above_the_header(project: Project, tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Список погибших в январских событиях 2022 года"])
