@@ -20,7 +20,7 @@ from qantar.link import run
 from qantar.link._cluster import cluster
 from qantar.link._evaluate import measures
 from qantar.link._features import iter_records
-from qantar.link._pipeline import _truth_ids, _vague_records, nameless_records
+from qantar.link._pipeline import _truth_ids, _vague_records, nameless_records, record_lists
 from qantar.link._tables import link_pairs
 
 
@@ -53,9 +53,10 @@ def main() -> None:
                     )
                 ]
             vague = _vague_records(project.engine) | nameless_records(project.engine)
+            lists = record_lists(project.engine)
             project.close()
         for t, k in grid:
-            c = cluster(list(ids), pairs, t, linkage=k, vague=vague)
+            c = cluster(list(ids), pairs, t, linkage=k, vague=vague, lists=lists)
             label = {m: str(i) for i, cl in enumerate(c.clusters) for m in cl.members}
             found.setdefault((t, k), {})[seed] = measures(label, ids)
     print("threshold linkage  " + "  ".join(f"seed {s} P/R/F1" for s in seeds))

@@ -9,8 +9,14 @@ link of that chain is the one left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+# Two records of one list join one person only when the model gives their own pair at
+# least this chance (docs/link.md). Splink's list comparison has learnt how often each
+# list repeats a person, so that pair's score carries it: an official list's namesakes
+# stay apart however many other lists' records chain them.
+REPEAT_FLOOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,29 @@ class _UnionFind:
         self.members[a] |= self.members.pop(b)
 
 
+def _repeats_unlinked(
+    uf: _UnionFind,
+    ra: int,
+    rb: int,
+    scored: dict[tuple[int, int], float],
+    lists: Mapping[int, str],
+    floor: float,
+) -> bool:
+    """Whether joining two groups would put two records of one list in a person although
+    the model finds them unlikely to be one (a repeat it scored below ``floor``)."""
+    by_list: dict[str, list[int]] = defaultdict(list)
+    for x in uf.members[ra]:
+        if x in lists:
+            by_list[lists[x]].append(x)
+    if not by_list:
+        return False
+    for y in uf.members[rb]:
+        same = by_list.get(lists[y], ()) if y in lists else ()
+        if any(scored.get((x, y) if x < y else (y, x), 0.0) < floor for x in same):
+            return True
+    return False
+
+
 def _mean_cross(
     uf: _UnionFind,
     ra: int,
@@ -91,6 +120,8 @@ def cluster(
     weak_density: float = 0.5,
     linkage: float = 0.0,
     vague: Iterable[int] = (),
+    lists: Mapping[int, str] | None = None,
+    repeat_floor: float = REPEAT_FLOOR,
 ) -> Clustering:
     """Clusters of ``record_ids`` from ``(a, b, probability)`` pairs at ``threshold``.
 
@@ -98,6 +129,10 @@ def cluster(
     probability over all their cross pairs (unscored pairs count as 0) reaches
     ``linkage``: one record written "Ким А." must not chain Kim Aleksei to Kim Andrei.
     ``vague`` records (initials only) count in that mean only when nothing clearer does.
+    ``lists`` (record id -> its list) keeps apart two groups holding records of one list
+    whose own pair scores below ``repeat_floor``: a list seldom names one person twice,
+    so such a chain through other lists more likely joins two namesakes. Reviewed matches
+    are merged regardless.
     """
     vague_set = frozenset(vague)
     uf = _UnionFind(record_ids)
@@ -126,6 +161,9 @@ def cluster(
             cut += 1
             continue
         if linkage > 0 and _mean_cross(uf, ra, rb, scored, vague_set) < linkage:
+            held += 1
+            continue
+        if lists and _repeats_unlinked(uf, ra, rb, scored, lists, repeat_floor):
             held += 1
             continue
         uf.union(ra, rb)

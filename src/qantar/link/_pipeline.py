@@ -169,14 +169,16 @@ def _score(
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     inputs = [
-        db_api.register(table, table_name=f"qantar_src_{i}", dataset_display_name=f"src{i}")
+        db_api.register(
+            table, table_name=f"qantar_src_{i}", dataset_display_name=_settings.source_name(i)
+        )
         for i, table in enumerate(_source_tables(features))
     ]
 
     def relink(model: dict[str, Any]) -> Any:
         return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
 
-    settings = _settings.settings_dict(nameless=nameless)
+    settings = _settings.settings_dict(nameless=nameless, lists=len(inputs))
     n = features.num_rows
     linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
@@ -336,6 +338,7 @@ def _cluster(
         non_matches=non_matches,
         linkage=linkage,
         vague=_vague_records(engine) | nameless,
+        lists=record_lists(engine),
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
@@ -418,6 +421,19 @@ def nameless_records(engine: Engine) -> set[int]:
                 )
             ).scalars()
         )
+
+
+def record_lists(engine: Engine) -> dict[int, str]:
+    """Each record's list (source name)."""
+    from sqlalchemy import select
+
+    from qantar.link._tables import link_features
+
+    with engine.connect() as conn:
+        return {
+            int(rid): str(src)
+            for rid, src in conn.execute(select(link_features.c.record_id, link_features.c.source))
+        }
 
 
 def _vague_records(engine: Engine) -> set[int]:

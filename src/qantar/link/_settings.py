@@ -211,6 +211,36 @@ def _sex_comparison() -> dict[str, Any]:
     }
 
 
+# Beyond this many lists, one level "same list" stands for all (a level per list would
+# leave EM too few pairs per level to learn from).
+LIST_LEVELS_UP_TO = 12
+
+
+def _list_comparison(lists: int) -> dict[str, Any]:
+    """Whether both records come from one list, and which. Lists repeat a person at very
+    different rates (a ministry's list almost never, a hotline's often): EM learns each
+    list's rate, so two namesakes on an official list are kept apart while two hotline
+    calls about one person are not."""
+    same = "source_dataset_l = source_dataset_r"
+    if lists > LIST_LEVELS_UP_TO:
+        levels = [_level(same, "same list")]
+    else:
+        levels = [
+            _level(f"{same} AND source_dataset_l = '{source_name(i)}'", f"both from list {i + 1}")
+            for i in range(lists)
+        ]
+    return {
+        "output_column_name": "list",
+        "comparison_description": "same list (a repeat) or two lists",
+        "comparison_levels": [*levels, _level("ELSE", "different lists")],
+    }
+
+
+def source_name(i: int) -> str:
+    """The name Splink gives the i-th list's records (``source_dataset``)."""
+    return f"src{i}"
+
+
 # Starting m probabilities per level (non-null levels, in order), from a model trained on
 # a 1,000-person synthetic scenario. EM starts from them and replaces them; where EM
 # cannot run (a small project, a level never observed) they are the model's values.
@@ -224,7 +254,8 @@ PRIOR_M: dict[str, tuple[float, ...]] = {
 }
 
 
-def comparisons() -> list[dict[str, Any]]:
+def comparisons(lists: int = 1) -> list[dict[str, Any]]:
+    """The comparisons, with a list comparison when there are two lists or more."""
     out = [
         _name_comparison(),
         _patronymic_comparison(),
@@ -237,6 +268,14 @@ def comparisons() -> list[dict[str, Any]]:
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
         for lv, m in zip(levels, PRIOR_M[comp["output_column_name"]], strict=True):
             lv["m_probability"] = m
+    if lists > 1:
+        comp = _list_comparison(lists)
+        levels = comp["comparison_levels"]
+        # Repeats are a few percent of a list's persons: start every list there.
+        for lv in levels[:-1]:
+            lv["m_probability"] = 0.02
+        levels[-1]["m_probability"] = 1.0 - 0.02 * (len(levels) - 1)
+        out.append(comp)
     return out
 
 
@@ -386,13 +425,13 @@ def deterministic_rules() -> list[str | Any]:
     ]
 
 
-def settings_dict(prior: float = 1e-4, *, nameless: bool = True) -> dict[str, Any]:
+def settings_dict(prior: float = 1e-4, *, nameless: bool = True, lists: int = 1) -> dict[str, Any]:
     return {
         "link_type": "link_and_dedupe",
         "unique_id_column_name": "record_id",
         "source_dataset_column_name": "source_dataset",
         "probability_two_random_records_match": prior,
-        "comparisons": comparisons(),
+        "comparisons": comparisons(lists),
         "blocking_rules_to_generate_predictions": [
             r if isinstance(r, str) else r.get_blocking_rule("duckdb").blocking_rule_sql
             for r in blocking_rules(nameless=nameless)
