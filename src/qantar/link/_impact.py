@@ -141,7 +141,9 @@ def consequences(
         s = _support(a, b, adj, frozen[pa])
         if s >= SUPPORT_SURE or p >= SPLIT_CEILING:
             continue
-        split = min(1.0, (1 - p) * calibration[1])
+        # Two records are one person if either their own pair or their best other path
+        # says so rightly: a split needs both to be wrong.
+        split = min(1.0, (1 - p) * (1 - s) * calibration[1])
         near = max(weight(p), weight(s)) <= tw + AWAITING_BITS
         out.append(Consequence(a, b, p, 1 - split, True, split * max(size[pa] - 1, 1), near))
     return out

@@ -197,7 +197,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
 
 # A nameless record (an unidentified body) is offered to a reviewer only when few persons
 # fit it: beyond this many, a decision is a guess and a review spent for little.
-NAMELESS_MAX_CANDIDATES = 3
+NAMELESS_MAX_CANDIDATES = 12
 # Chance, before review, that a nameless record is the one person who fits it; from the
 # synthetic scenarios (seeds 3, 7, 11: the true person was among <= 3 fits 5 times in 5),
 # rounded down for so small a sample (docs/link.md).
@@ -278,6 +278,12 @@ def _nameless_candidates(
                     m.record_id,
                 ),
             )
+            a, b = min(rid, best.record_id), max(rid, best.record_id)
+            if a not in keys or b not in keys:
+                continue
+            # A person a reviewer has ruled out is out: the others share its chance.
+            if pair_key(keys[a], keys[b]) in decided:
+                continue
             fits.append((cand, best))
             if len(fits) > NAMELESS_MAX_CANDIDATES:
                 break
@@ -286,8 +292,6 @@ def _nameless_candidates(
         p = NAMELESS_PRIOR / len(fits)
         for cand, best in fits:
             a, b = min(rid, best.record_id), max(rid, best.record_id)
-            if a not in keys or b not in keys or pair_key(keys[a], keys[b]) in decided:
-                continue
             # The model's weights when it scored the pair, so the reviewer sees what agrees.
             row = scored.get((a, b))
             out.append(
