@@ -71,3 +71,20 @@ def test_non_matches_never_together(
     for a, b in matches:
         if (a, b) not in conflicts:
             assert _together(result, a, b)
+
+
+def test_two_records_of_one_list_join_only_through_their_own_pair() -> None:
+    # 1, 2: namesakes on one official list; 3, 4: other lists' records fitting both.
+    lists = {1: "official", 2: "official", 3: "ngo", 4: "press"}
+    pairs = [(1, 3, 0.9), (2, 4, 0.9), (3, 4, 0.9), (1, 4, 0.6), (2, 3, 0.6), (1, 2, 0.01)]
+    chained = cluster([1, 2, 3, 4], pairs, 0.5, linkage=0.25)
+    assert _together(chained, 1, 2)
+    guarded = cluster([1, 2, 3, 4], pairs, 0.5, linkage=0.25, lists=lists)
+    assert not _together(guarded, 1, 2)
+    assert guarded.held_apart >= 1
+    # A repeat the model finds likely (a hotline called twice) is merged as before.
+    repeat = [*pairs[:-1], (1, 2, 0.3)]
+    assert _together(cluster([1, 2, 3, 4], repeat, 0.5, linkage=0.25, lists=lists), 1, 2)
+    # And a reviewer's match is merged whatever the list.
+    reviewed = cluster([1, 2, 3, 4], pairs, 0.5, linkage=0.25, lists=lists, matches=[(1, 2)])
+    assert _together(reviewed, 1, 2)

@@ -50,3 +50,14 @@ def test_joining_two_persons_is_as_likely_as_their_cross_pairs_say() -> None:
     assert abs(found[(1, 5)].chance_same - 0.3 / 2) < 1e-9
     # Chance times record pairs joined: the sum of the cross probabilities, 0.3 for both.
     assert found[(2, 3)].priority == found[(1, 5)].priority
+
+
+def test_a_split_needs_the_pair_and_its_other_path_both_wrong() -> None:
+    # 1 - 3 scores 0.3, but 1 - 2 - 3 holds them at 0.9: a split is (1 - 0.3) * (1 - 0.9).
+    person_of = {1: "P", 2: "P", 3: "P"}
+    pairs = [(1, 2, 0.9), (2, 3, 0.9), (1, 3, 0.3)]
+    found = {(c.a, c.b): c for c in consequences(pairs, person_of, 0.2)}
+    assert abs(found[(1, 3)].chance_same - (1 - 0.7 * 0.1)) < 1e-9
+    # Its only link: the pair alone decides.
+    alone = {(c.a, c.b): c for c in consequences([(1, 2, 0.9), (2, 3, 0.3)], person_of, 0.2)}
+    assert abs(alone[(2, 3)].chance_same - 0.3) < 1e-9

@@ -203,3 +203,41 @@ def test_nameless_record_is_offered_with_the_one_person_it_fits(project: Project
     assert not [
         it for it in queue(project.engine) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)
     ]
+
+
+def test_a_person_ruled_out_for_a_nameless_record_passes_its_chance_on(project: Project) -> None:
+    """Two men fit an unidentified body: each is offered at half the chance; once a
+    reviewer rules one out, the other is offered at the whole chance."""
+    from qantar.link import record_decision
+    from qantar.link._review import NAMELESS_PRIOR
+
+    sc = ls.Scenario()
+    person = {"sex": "M", "event_date": "2022-01-05", "place_id": "almaty"}
+    sc.lists["official"] = [
+        {"source_record_id": "o1", "surname_raw": "Оспанов", "given_raw": "Марат",
+         "birth_date": "1990-03-02", **person},
+        {"source_record_id": "o2", "surname_raw": "Ахметов", "given_raw": "Ерлан",
+         "birth_date": "1992-07-11", **person},
+    ]  # fmt: skip
+    sc.lists["morgue"] = [
+        {"source_record_id": "m1", "name_raw": "неизвестный", "age": 30, "sex": "M",
+         "event_date": "2022-01-05", "place_id": "almaty"},
+    ]  # fmt: skip
+    ls.store(project, sc)
+    run(project, seed=1)
+
+    def offered() -> dict[str, float]:
+        out = {}
+        for it in queue(project.engine):
+            keys = {it.record_key_l, it.record_key_r}
+            if "morgue|id:m1" in keys:
+                (other,) = keys - {"morgue|id:m1"}
+                out[other] = it.match_probability
+        return out
+
+    first = offered()
+    assert set(first) == {"official|id:o1", "official|id:o2"}
+    assert all(abs(p - NAMELESS_PRIOR / 2) < 1e-9 for p in first.values())
+    record_decision(project.engine, "morgue|id:m1", "official|id:o2", "non-match", reviewer="al")
+    recluster(project)
+    assert offered() == {"official|id:o1": NAMELESS_PRIOR}

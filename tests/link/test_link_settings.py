@@ -133,3 +133,34 @@ def test_pairs_of_records_without_a_name_are_counted_before_blocking() -> None:
     # Pairs: body 05 - named, body 05 - body 06, body 06 - named (a day later); 20: none.
     assert _settings.nameless_pairs(pa.Table.from_pylist(rows)) == 3
     assert len(_settings.blocking_rules(nameless=False)) == len(_settings.blocking_rules()) - 6
+
+
+def _list_level(lists: int, left: str, right: str) -> str:
+    comp = next(c for c in _settings.comparisons(lists) if c["output_column_name"] == "list")
+    con = duckdb.connect()
+    for level in comp["comparison_levels"]:
+        sql = level["sql_condition"]
+        if sql == "ELSE":
+            return str(level["label_for_charts"])
+        got = con.execute(
+            f"SELECT {sql} FROM (SELECT ?::VARCHAR AS source_dataset_l, "
+            "?::VARCHAR AS source_dataset_r)",
+            [left, right],
+        ).fetchone()
+        if got is not None and got[0]:
+            return str(level["label_for_charts"])
+    raise AssertionError("no level")
+
+
+def test_list_comparison_has_a_level_per_list() -> None:
+    s = _settings.source_name
+    assert _list_level(3, s(1), s(1)) == "both from list 2"
+    assert _list_level(3, s(0), s(2)) == "different lists"
+    many = _settings.LIST_LEVELS_UP_TO + 1
+    assert _list_level(many, s(4), s(4)) == "same list"
+    # One list: nothing to compare.
+    assert all(c["output_column_name"] != "list" for c in _settings.comparisons(1))
+    levels = next(c for c in _settings.comparisons(3) if c["output_column_name"] == "list")[
+        "comparison_levels"
+    ]
+    assert abs(sum(lv["m_probability"] for lv in levels) - 1.0) < 1e-9

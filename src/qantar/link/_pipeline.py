@@ -31,6 +31,8 @@ from qantar.project import Project
 DEFAULT_THRESHOLD = 0.2
 # Mean probability over all cross pairs two groups need to be merged (docs/link.md).
 DEFAULT_LINKAGE = 0.25
+# Prior chance that two records match, before it is estimated from near-certain pairs.
+PRIOR_DEFAULT = 1e-4
 # Pairs below this probability are not stored: they never reach a reviewer.
 STORE_FLOOR = 0.01
 Progress = Callable[[str], None]
@@ -126,6 +128,11 @@ def _train(linker: Any, n: int, seed: int, progress: Progress, relink: Callable[
         )
     except Exception as exc:  # Splink raises plain errors when no pair satisfies the rules
         logging.getLogger(__name__).info("prior left at default: %s", exc)
+    model = linker.misc.save_model_to_json()
+    # No near-certain pair at all (a project whose persons each have one record) makes
+    # Splink estimate a prior of 0, which no evidence could overcome: keep the default.
+    if not 0.0 < float(model["probability_two_random_records_match"]) < 1.0:
+        linker = relink({**model, "probability_two_random_records_match": PRIOR_DEFAULT})
     progress("training: u by random sampling")
     linker.training.estimate_u_using_random_sampling(
         max_pairs=float(min(max(n * n / 2, 1e4), 5e6)), seed=seed
@@ -178,7 +185,7 @@ def _score(
     def relink(model: dict[str, Any]) -> Any:
         return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
 
-    settings = _settings.settings_dict(nameless=nameless, lists=len(inputs))
+    settings = _settings.settings_dict(PRIOR_DEFAULT, nameless=nameless, lists=len(inputs))
     n = features.num_rows
     linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
