@@ -436,9 +436,10 @@ def record_lists(engine: Engine) -> dict[int, str]:
 
     from qantar.link._tables import link_features
 
+    names: dict[str, str] = {}  # one string per list, not one per record
     with engine.connect() as conn:
         return {
-            int(rid): str(src)
+            int(rid): names.setdefault(src, src)
             for rid, src in conn.execute(select(link_features.c.record_id, link_features.c.source))
         }
 
