@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qantar.link._impact import calibration, consequences
+from qantar.link._impact import calibration, consequences, linked_by_model
 
 
 def test_confirming_a_well_supported_link_is_not_asked() -> None:
@@ -34,9 +34,9 @@ def test_decided_pairs_are_left_out_and_reviewed_matches_support() -> None:
 
 
 def test_calibration_follows_the_decisions() -> None:
-    assert calibration([], 0.2) == (1.0, 1.0)
+    assert calibration([]) == (1.0, 1.0)
     # Ten linked pairs at 0.5, all confirmed: splits are rarer than the model says.
-    join, split = calibration([(0.5, True)] * 10, 0.2)
+    join, split = calibration([(0.5, True, True)] * 10)
     assert join == 1.0 and split < 0.2
 
 
@@ -61,3 +61,14 @@ def test_a_split_needs_the_pair_and_its_other_path_both_wrong() -> None:
     # Its only link: the pair alone decides.
     alone = {(c.a, c.b): c for c in consequences([(1, 2, 0.9), (2, 3, 0.3)], person_of, 0.2)}
     assert abs(alone[(2, 3)].chance_same - 0.3) < 1e-9
+
+
+def test_a_pair_below_the_threshold_linked_through_others_calibrates_splits() -> None:
+    # 1 - 3 scores 0.1 but 1 - 2 - 3 links them: confirming it was a split question.
+    joined = linked_by_model([(1, 2, 0.9), (2, 3, 0.9), (1, 3, 0.1), (4, 5, 0.1)], 0.2)
+    assert joined[1] == joined[3] and 4 not in joined
+    join, split = calibration([(0.1, True, joined[1] == joined[3])] * 10)
+    assert join == 1.0 and split < 0.2
+    # Ten joins at 0.1 refused: joins are rarer than the model says, splits untouched.
+    join, split = calibration([(0.1, False, False)] * 10)
+    assert join == 0.5 and split == 1.0

@@ -149,18 +149,42 @@ def consequences(
     return out
 
 
-def calibration(decided: Iterable[tuple[float, bool]], threshold: float) -> tuple[float, float]:
+def calibration(decided: Iterable[tuple[float, bool, bool]]) -> tuple[float, float]:
     """How far reviewers' decisions so far bear out the model's odds, as factors on the
-    chance that a "match" joins two persons (pairs below ``threshold``) and on the chance
-    that a "non-match" splits one (pairs at or above it). ``decided`` holds each decided
-    pair's probability and whether it was a match. With no decisions both factors are 1;
-    each is (observed + 1) / (expected + 1), so a few decisions move it only a little."""
+    chance that a "match" joins two persons and on the chance that a "non-match" splits
+    one. ``decided`` holds each decided pair's probability, whether it was a match, and
+    whether the model's links held its two records in one person (a split question) or
+    not (a join question): a pair below the threshold can be either, linked through
+    others or not. With no decisions both factors are 1; each is (observed + 1) /
+    (expected + 1), so a few decisions move it only a little."""
     exp_join = obs_join = exp_split = obs_split = 0.0
-    for p, is_match in decided:
-        if p < threshold:
-            exp_join += p
-            obs_join += is_match
-        else:
+    for p, is_match, linked in decided:
+        if linked:
             exp_split += 1 - p
             obs_split += not is_match
+        else:
+            exp_join += p
+            obs_join += is_match
     return (obs_join + 1) / (exp_join + 1), (obs_split + 1) / (exp_split + 1)
+
+
+def linked_by_model(pairs: Iterable[tuple[int, int, float]], threshold: float) -> dict[int, int]:
+    """Record -> a representative of the records the model's links (at ``threshold``,
+    before any decision) join it to: whether a decided pair was asked as a split or a
+    join, after reviewers' decisions have moved the persons."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = parent.setdefault(x, x)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b, p in pairs:
+        if p >= threshold:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[rb] = ra
+    return {x: find(x) for x in parent}

@@ -22,7 +22,7 @@ from qantar.link import _backend, _features, _settings
 from qantar.link._cluster import Clustering, cluster
 from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
-from qantar.link._impact import consequences
+from qantar.link._impact import consequences, linked_by_model
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import bulk_insert, link_pairs, link_runs
 from qantar.project import Project
@@ -371,6 +371,36 @@ def _cluster(
             )
         )
     return _Outcome(clustering, ids, awaiting, matches, non_matches)
+
+
+def persons_before_review(
+    engine: Engine,
+    scores: dict[tuple[int, int], float],
+    threshold: float,
+    linkage: float,
+    pairs: Iterable[tuple[int, int]],
+) -> dict[int, int]:
+    """Record -> person, as the model alone clusters them (no decisions), for the records
+    near ``pairs``: whether a decided pair was asked as a split (one person then) or a
+    join. Only the components of links holding one of ``pairs`` are clustered again."""
+    component = linked_by_model(((a, b, p) for (a, b), p in scores.items()), threshold)
+    wanted = {component[a] for a, b in pairs if a in component and component.get(b) == component[a]}
+    if not wanted:
+        return {}
+    inside = [
+        (a, b, p)
+        for (a, b), p in scores.items()
+        if a in component and component[a] in wanted and component.get(b) == component[a]
+    ]
+    clustering = cluster(
+        [r for r, c in component.items() if c in wanted],
+        inside,
+        threshold,
+        linkage=linkage,
+        vague=_vague_records(engine) | nameless_records(engine),
+        lists=record_lists(engine),
+    )
+    return {m: i for i, c in enumerate(clustering.clusters) for m in c.members}
 
 
 def _by_component(

@@ -19,7 +19,14 @@ from sqlalchemy import Engine, select
 from qantar.errors import InputError, QantarError
 from qantar.link._decisions import DECISIONS, current_decisions, pair_key, record_decision
 from qantar.link._impact import calibration, consequences
-from qantar.link._pipeline import DEFAULT_THRESHOLD, REVIEW_BAND, latest_run_id, nameless_records
+from qantar.link._pipeline import (
+    DEFAULT_LINKAGE,
+    DEFAULT_THRESHOLD,
+    REVIEW_BAND,
+    latest_run_id,
+    nameless_records,
+    persons_before_review,
+)
 from qantar.link._tables import link_features, link_pairs, link_runs, person_records
 from qantar.store.schema import records, sources
 
@@ -77,12 +84,14 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     run_id = latest_run_id(engine)
     with engine.connect() as conn:
         threshold = DEFAULT_THRESHOLD
+        linkage = DEFAULT_LINKAGE
         if run_id is not None:
             run_row = conn.execute(
                 select(link_runs.c.threshold, link_runs.c.summary).where(link_runs.c.id == run_id)
             ).one()
             # A recluster at another threshold records it in the summary.
             threshold = float((run_row.summary or {}).get("threshold", run_row.threshold))
+            linkage = float((run_row.summary or {}).get("linkage", DEFAULT_LINKAGE))
         person_of = dict(
             conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
         )
@@ -127,8 +136,15 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
                 )
             )
         }
+    # Whether each decided pair was a split question (one person by the model's links
+    # alone) or a join: reviewers' decisions have since moved the persons.
+    before = persons_before_review(engine, scores, threshold, linkage, decided_ids)
     outcomes = [
-        (scores[ab], in_force[pair_key(keys[ab[0]], keys[ab[1]])].decision == "match")
+        (
+            scores[ab],
+            in_force[pair_key(keys[ab[0]], keys[ab[1]])].decision == "match",
+            ab[0] in before and before.get(ab[0]) == before.get(ab[1]),
+        )
         for ab in decided_ids
         if ab in scores
     ]
@@ -142,7 +158,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
         threshold,
         matches=matches,
         decided=decided_ids,
-        calibration=calibration(outcomes, threshold),
+        calibration=calibration(outcomes),
     )
     items: list[ReviewItem] = []
     for c in found:
