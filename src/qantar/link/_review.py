@@ -211,9 +211,11 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     return unique[:limit] if limit is not None else unique
 
 
-# A nameless record (an unidentified body) is offered to a reviewer only when few persons
-# fit it: beyond this many, a decision is a guess and a review spent for little.
-NAMELESS_MAX_CANDIDATES = 12
+# A nameless record (an unidentified body) is offered with each person who fits it, at
+# the prior's share per person, while at most this many fit: the share, not this cap,
+# ranks them against the other questions (a body with 20 fits is asked about after
+# nearly everything else); the cap only bounds the work for a body that fits hundreds.
+NAMELESS_MAX_CANDIDATES = 30
 # Chance, before review, that a nameless record is the one person who fits it; from the
 # synthetic scenarios (seeds 3, 7, 11: the true person was among <= 3 fits 5 times in 5),
 # rounded down for so small a sample (docs/link.md).
