@@ -241,3 +241,22 @@ def test_a_person_ruled_out_for_a_nameless_record_passes_its_chance_on(project: 
     record_decision(project.engine, "morgue|id:m1", "official|id:o2", "non-match", reviewer="al")
     recluster(project)
     assert offered() == {"official|id:o1": NAMELESS_PRIOR}
+
+
+def test_a_lists_lag_behind_the_others_is_learnt_from_its_linked_records() -> None:
+    from types import SimpleNamespace as R
+
+    from qantar.link._review import _day_after_share
+
+    def person(morgue: str, other: str) -> list[R]:
+        return [R(source="morgue", event_date=morgue), R(source="official", event_date=other)]
+
+    members = {
+        "P1": person("2022-01-05", "2022-01-05"),
+        "P2": person("2022-01-06", "2022-01-06"),
+        "P3": person("2022-01-07", "2022-01-06"),  # intake the day after
+        "P4": person("2022-01-09", "2022-01-05"),  # neither: not counted
+        "P5": [R(source="morgue", event_date="2022-01-05")],  # nothing to compare with
+    }
+    assert _day_after_share("morgue", members) == (3.0, 2.0)
+    assert _day_after_share("press", members) == (1.0, 1.0)

@@ -264,6 +264,7 @@ def _nameless_candidates(
             if f.place_id and f.event_date and (f.surname_key or f.given_key):
                 by_day.setdefault((f.place_id, f.event_date), set()).add(pid)
     out: list[ReviewItem] = []
+    lag: dict[str, tuple[float, float]] = {}
     for rid, f in feats.items():
         pid = person_of.get(rid)
         if f.surname_key or f.given_key or pid is None or size[pid] != 1:
@@ -278,6 +279,9 @@ def _nameless_candidates(
         near: set[str] = set()
         for delta in (0, 1):
             near |= by_day.get((f.place_id, (day - dt.timedelta(days=delta)).isoformat()), set())
+        same_day = by_day.get((f.place_id, f.event_date), set())
+        if f.source not in lag:
+            lag[f.source] = _day_after_share(f.source, members)
         fits: list[tuple[str, Any]] = []
         for cand in near:
             ms = members[cand]
@@ -307,8 +311,10 @@ def _nameless_candidates(
                 break
         if not fits or len(fits) > NAMELESS_MAX_CANDIDATES:
             continue
-        p = NAMELESS_PRIOR / len(fits)
+        weights = {cand: lag[f.source][0 if cand in same_day else 1] for cand, _ in fits}
+        total = sum(weights.values())
         for cand, best in fits:
+            p = NAMELESS_PRIOR * weights[cand] / total
             a, b = min(rid, best.record_id), max(rid, best.record_id)
             # The model's weights when it scored the pair, so the reviewer sees what agrees.
             row = scored.get((a, b))
@@ -328,6 +334,32 @@ def _nameless_candidates(
                 )
             )
     return out
+
+
+def _day_after_share(source: str, members: dict[str, list[Any]]) -> tuple[float, float]:
+    """How often ``source`` gives the other lists' date, and how often the day after
+    (a register dating intake), over the persons the model has linked its named records
+    in: a nameless record of that list is that much likelier to be a person dated on its
+    own day than one dated the day before. Counts start at 1 (a list with no links yet
+    weighs both alike)."""
+    import datetime as dt
+
+    same = after = 1.0
+    for ms in members.values():
+        own = [m.event_date for m in ms if m.source == source and m.event_date]
+        others = {m.event_date for m in ms if m.source != source and m.event_date}
+        if not own or not others:
+            continue
+        for d in own:
+            try:
+                before = (dt.date.fromisoformat(d) - dt.timedelta(days=1)).isoformat()
+            except ValueError:
+                continue
+            if d in others:
+                same += 1
+            elif before in others:
+                after += 1
+    return same, after
 
 
 def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str, Any]]:
