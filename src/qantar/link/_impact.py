@@ -14,10 +14,13 @@ So a pair is *consequential* (offered to a reviewer) when
   asking about it wastes a decision.
 
 The priority is the chance that the decision goes against the clustering times the pairs
-it changes. That chance starts as the model's (``p`` to join, ``1 - p`` to split) and is
-corrected by the decisions reviewers have made so far (``calibration``): the model is
-often too modest about pairs it links, and once reviewers have confirmed a few of them,
-their confirmations stop crowding out the pairs that would join two persons.
+it changes. That chance starts as the model's (to join: the mean probability over the two persons'
+cross pairs; to split: ``(1 - p) * (1 - support)``, as the pair and its best other path
+must both be wrong) and is corrected by the decisions reviewers have made so far
+(``calibration``, which tells split questions from join questions by the persons the
+model alone made): the model is often too modest about pairs it links, and once
+reviewers have confirmed a few of them, their confirmations stop crowding out the pairs
+that would join two persons.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Which pairs, and their priority (the chance that a decision goes against the clustering,
 corrected by the decisions so far, times the record pairs it would change), come from
 ``qantar.link._impact``; this module adds the nameless records (scored on age, date, place
-and sex alone, which many persons share) where few persons fit them, asks once per pair
+and sex alone, which many persons share) with the persons who fit them, asks once per pair
 of persons and once per person at the front, and shows the pairs.
 """
 
@@ -234,7 +234,10 @@ def _nameless_candidates(
     """Pairs for records without a name, which many persons fit alike: each nameless
     record still alone, with the best record of each person it could be (same place,
     death within a day of the other lists' date, compatible sex, birth year within 8,
-    no record from the same list), when only a few persons fit."""
+    no record from the same list), while at most ``NAMELESS_MAX_CANDIDATES`` fit. Its
+    chance, ``NAMELESS_PRIOR``, is shared among them, a person dated on the record's own
+    day weighing as its list's records do (``_day_after_share``); persons a reviewer
+    has ruled out drop out and leave their share to the rest."""
     import datetime as dt
 
     with engine.connect() as conn:
