@@ -30,7 +30,7 @@ def _print_result(data: dict[str, Any]) -> None:
         f"threshold {data['threshold']} · linked pairs {data['linked_pairs']} · weak clusters "
         f"{data['weak_clusters']} · decisions applied {data['decisions_applied']}"
         + (f" · chain links cut for non-matches {data['cut_edges']}" if data["cut_edges"] else "")
-        + (f" · links held apart by the linkage rule {data.get('held_apart', 0)}")
+        + (f" · links held apart (linkage and repeat rules) {data.get('held_apart', 0)}")
     )
     if data.get("review_check"):
         rc = data["review_check"]

@@ -31,7 +31,7 @@ class Clustering:
     clusters: list[Cluster]
     conflicts: list[tuple[int, int]]  # reviewed matches refused by a reviewed non-match
     cut_edges: int  # links above the threshold left out to honour non-matches
-    held_apart: int = 0  # links above the threshold refused by the linkage rule
+    held_apart: int = 0  # links above the threshold refused by the linkage or repeat rule
 
 
 class _UnionFind:

@@ -67,7 +67,7 @@ class LinkResult:
     linkage: float = 0.0
     # Reviewed pairs as a check on the model: how many decisions the scores agree with.
     review_check: dict[str, int] | None = None
-    held_apart: int = 0  # strong links refused by the linkage rule (no chaining)
+    held_apart: int = 0  # strong links refused by the linkage or repeat rule (no chaining)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
