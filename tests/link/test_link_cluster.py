@@ -88,3 +88,26 @@ def test_two_records_of_one_list_join_only_through_their_own_pair() -> None:
     # And a reviewer's match is merged whatever the list.
     reviewed = cluster([1, 2, 3, 4], pairs, 0.5, linkage=0.25, lists=lists, matches=[(1, 2)])
     assert _together(reviewed, 1, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.floats(0, 1)), max_size=60),
+    st.lists(st.sampled_from("abc"), min_size=15, max_size=15),
+)
+def test_no_unreviewed_person_holds_an_unlikely_repeat(
+    pairs: list[tuple[int, int, float]], lists: list[str]
+) -> None:
+    from qantar.link._cluster import REPEAT_FLOOR
+
+    edges = [(a, b, p) for a, b, p in pairs if a != b]
+    score: dict[tuple[int, int], float] = {}
+    for a, b, p in edges:
+        score[(min(a, b), max(a, b))] = p  # the clustering keeps the last score of a pair
+    of_list = dict(enumerate(lists))
+    result = cluster(range(15), edges, 0.3, linkage=0.1, lists=of_list)
+    for c in result.clusters:
+        for i, a in enumerate(c.members):
+            for b in c.members[i + 1 :]:
+                if of_list[a] == of_list[b]:
+                    assert score.get((a, b), 0.0) >= REPEAT_FLOOR
