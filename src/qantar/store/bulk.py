@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, Table
 Method = Literal["copy", "executemany", "core"]
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string = json.encoder.encode_basestring
 
 
 def to_json(value: Any) -> str:
@@ -108,7 +108,7 @@ def bulk_insert(
         marks = ", ".join("?" for _ in columns)
         conn.exec_driver_sql(
             f"INSERT INTO {_quote(conn, table.name)} ({names}) VALUES ({marks})",
-            prepared,  # type: ignore[arg-type]
+            prepared,
         )
     return len(prepared)
 
