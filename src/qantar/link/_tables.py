@@ -116,4 +116,3 @@ person_records = Table(
     Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
     Index("ix_person_records_person", "person_id"),
 )
-

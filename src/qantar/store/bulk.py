@@ -58,6 +58,7 @@ def bulk_insert(
     *,
     json_columns: Collection[str] = (),
     encoded_json: Collection[str] = (),
+    how: Method | None = None,
 ) -> int:
     """Insert ``rows`` (sequences of values in the order of ``columns``) into ``table``;
     returns how many. On a ``Connection`` the rows join its transaction; on an ``Engine``
@@ -65,18 +66,21 @@ def bulk_insert(
 
     ``json_columns`` hold Python values stored as JSON. ``encoded_json`` hold JSON already
     encoded as text by ``to_json`` (a caller that encodes while it parses, so that a
-    background writer thread does nothing but write).
+    background writer thread does nothing but write). ``how``: the fastest way the
+    connection offers unless given (``"core"`` works everywhere; the tests use it to run the
+    portable path on a real database).
     """
     if isinstance(target, Engine):
         with target.begin() as conn:
             return bulk_insert(
-                conn, table, columns, rows, json_columns=json_columns, encoded_json=encoded_json
-            )
+                conn, table, columns, rows, json_columns=json_columns,
+                encoded_json=encoded_json, how=how,
+            )  # fmt: skip
     conn = target
     for name in columns:
         if name not in table.c:
             raise ValueError(f"table {table.name} has no column {name!r}")
-    how = method(conn)
+    how = how or method(conn)
     if how == "core":
         decoded = [i for i, c in enumerate(columns) if c in encoded_json]
         batch = []
