@@ -104,8 +104,11 @@ def bulk_insert(
         return 0
     names = ", ".join(_quote(conn, c) for c in columns)
     if how == "copy":
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {_quote(conn, table.name)} ({names}) FROM STDIN") as copy:
+        driver = conn.connection.driver_connection
+        with (
+            driver.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(f"COPY {_quote(conn, table.name)} ({names}) FROM STDIN") as copy,
+        ):
             for row in prepared:
                 copy.write_row(row)
     else:
