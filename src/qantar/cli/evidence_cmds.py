@@ -181,6 +181,13 @@ def register(app: typer.Typer) -> None:
                 f"{e['seq']:>5} {e['time']} {e['action']} by {e['actor']}: {e['reason']}",
                 markup=False,
             )
+            proof = (e.get("details") or {}).get("third_party_proof")
+            if proof:
+                state = "verified" if proof["ok"] else "FAILED"
+                console.print(f"      third-party proof ({proof['format']}): {state}", markup=False)
+                for problem in proof["problems"]:
+                    # Unwrapped: a problem names files by their full hash.
+                    console.print(f"        {problem}", markup=False, soft_wrap=True)
 
     @evidence.command("similar")
     def similar_cmd(item: str, fmt: FormatOption = "text") -> None:
