@@ -242,13 +242,23 @@ def register(app: typer.Typer) -> None:
         ] = None,
         public: Annotated[bool, typer.Option(help="Location-free copies; honour consent.")] = False,
         pdf: Annotated[bool, typer.Option(help="Add summary.pdf (WeasyPrint).")] = False,
+        renditions: Annotated[
+            bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
+        ] = True,
         fmt: FormatOption = "text",
     ) -> None:
         """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
         from qantar.evidence import export
 
         as_json = _check_format(fmt)
-        result = export(open_project(), out, incident=incident_id, public=public, pdf=pdf)
+        result = export(
+            open_project(),
+            out,
+            incident=incident_id,
+            public=public,
+            pdf=pdf,
+            with_renditions=renditions,
+        )
         if as_json:
             print_json({**result.__dict__, "path": str(result.path)})
             return

@@ -52,6 +52,13 @@ file name {{ c.original_name }}{% if c.note %}; note: {{ c.note }}{% endif %}{% 
 {% for md in it.metadata %}<tr><td>Metadata ({{ md.tool }} {{ md.tool_version }})</td><td>
 {% for k, v in md.summary.items() %}{{ k }}: {{ v }}<br>{% endfor %}
 {% for f in md.flags %}<span class="flag">flag: {{ f }}</span><br>{% endfor %}</td></tr>{% endfor %}
+{% if it.rendition %}<tr><td>Open-format rendition</td><td>
+{% for f in it.rendition.files %}<code>{{ f.file }}</code> ({{ f.media_type }}{% if
+f.transform.frame_time is defined %}, frame at {{ "%.3f"|format(f.transform.frame_time) }} s{%
+endif %}; made with {{ f.transform.tool }}; SHA-256 <code>{{ f.sha256 }}</code>)<br>
+{% endfor %}{% if it.rendition.status == "open" %}not needed: {{ it.rendition.note }},
+kept as is{% elif it.rendition.status == "none" %}none: {{ it.rendition.note }}{% endif %}
+</td></tr>{% endif %}
 <tr><td>What it shows</td><td>
 {% set ds = it.claims|selectattr("kind", "equalto", "description")|list %}
 {% for d in ds %}{{ d.body.text or d.body }} — assessed by {{ d.author }}, {{ d.created_at }}<br>
