@@ -398,6 +398,9 @@ How to verify this bundle without qantar
 
 3. Each evidence file against the manifest (also listed in SHA256SUMS):
    manifest.json "items"[*].sha256 and .sha512; e.g. sha512sum files/<sha256>.<ext>
+   Open-format renditions (PNG pictures, PNG frames of videos) are listed under
+   "items"[*]."rendition"."files": copies made from the item for viewing; the original
+   file is the evidence.
 
 4. The custody log. custody/NNNNNN.json is each event exactly as hashed; its SHA-256 is
    the event hash, and custody/NNNNNN.msg ("qantar-custody-v1 <event hash>") is what the
