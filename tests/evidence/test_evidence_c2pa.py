@@ -167,3 +167,17 @@ def test_photo_without_manifest_records_nothing(project: Project, tmp_path: Path
     plain.write_bytes(photo(seed=2))
     [r] = add(project, [plain])
     assert "third_party_proof" not in show_item(project, r.sha256)["custody"][0]["details"]
+
+
+def test_damaged_manifest_recorded_as_failure(
+    project: Project, tmp_path: Path, signer_pem: tuple[bytes, bytes]
+) -> None:
+    path = signed_photo(tmp_path / "almaty.jpg", signer_pem)
+    data = bytearray(path.read_bytes())
+    claim = data.index(b"c2pa.claim")  # inside the signed claim, within the JUMBF segment
+    data[claim + 40] ^= 0xFF
+    path.write_bytes(bytes(data))
+    [r] = add(project, [path])
+    proof = proof_of(project, r.sha256)
+    assert proof["format"] == "c2pa" and proof["ok"] is False and proof["problems"]
+    assert any(f.startswith("c2pa integrity check failed") for f in r.flags)

@@ -24,9 +24,13 @@ def check(path: Path, media_type: str) -> dict[str, Any] | None:
         return None
     if media_type not in c2pa.Reader.get_supported_mime_types():
         return None
+    # The archive works offline: no fetching of remote manifests or OCSP answers.
+    offline = c2pa.Context.from_dict(
+        {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+    )
     try:
         with path.open("rb") as stream:
-            reader = c2pa.Reader.try_create(media_type, stream)
+            reader = c2pa.Reader.try_create(media_type, stream, context=offline)
             if reader is None:
                 return None
             with reader:
@@ -35,6 +39,8 @@ def check(path: Path, media_type: str) -> dict[str, Any] | None:
                 results = reader.get_validation_results() or {}
     except (c2pa.C2paError, OSError, ValueError) as exc:
         return {"format": "c2pa", "ok": False, "problems": [f"unreadable manifest: {exc}"]}
+    finally:
+        offline.close()
     failures = (results.get("activeManifest") or {}).get("failure") or []
     problems = [
         f"{f.get('code')}: {f.get('explanation', '')}".rstrip(": ")
