@@ -190,3 +190,30 @@ def test_cli_show_prints_the_proof_result(
     assert code == 0
     assert "third-party proof (proofmode): FAILED" in out
     assert f"{MEDIA}: SHA-256 differs from {sha}.proof.json" in out
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_large_media_bound_through_the_signed_proof(
+    project: Project,
+    tmp_path: Path,
+    device: Any,
+    stranger: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tampered: bool,
+) -> None:
+    # Above the limit the media is only streamed through SHA-256 (pysequoia would hold it
+    # in memory); the limit is lowered so a small photo takes that path.
+    from qantar.evidence import _proofmode
+
+    monkeypatch.setattr(_proofmode, "MEDIA_SIGNATURE_MAX", 100)
+    media = PHOTO.replace(b"\x10\x11\x12", b"\x10\x00\x12", 1) if tampered else PHOTO
+    path = bundle(tmp_path / "proof.zip", device, media=media, media_signer=stranger)
+    [r] = add(project, [path])
+    proof = proof_of(project, r.sha256)
+    [entry] = proof["media"]
+    assert entry["signature_ok"] is None and "not checked" in entry["signature_note"]
+    assert proof["ok"] is (not tampered)
+    if tampered:
+        assert proof["problems"] == [
+            f"{MEDIA}: SHA-256 differs from {hashlib.sha256(PHOTO).hexdigest()}.proof.json"
+        ]
