@@ -217,3 +217,21 @@ def test_large_media_bound_through_the_signed_proof(
         assert proof["problems"] == [
             f"{MEDIA}: SHA-256 differs from {hashlib.sha256(PHOTO).hexdigest()}.proof.json"
         ]
+
+
+def test_court_bundle_summary_shows_the_proof_result(
+    project: Project, tmp_path: Path, device: Any
+) -> None:
+    from qantar.evidence import export, verify_bundle
+
+    edited = PHOTO.replace(b"\x10\x11\x12", b"\x10\x00\x12", 1)
+    add(project, [bundle(tmp_path / "good.zip", device)])
+    add(project, [bundle(tmp_path / "bad.zip", device, media=edited)])
+    out = export(project, tmp_path / "court.zip").path
+    assert verify_bundle(out).ok
+    with zipfile.ZipFile(out) as zf:
+        summary = zf.read("summary.html").decode()
+    assert summary.count("Third-party proof (proofmode)") == 2
+    assert "verified at import" in summary and "FAILED</span> at import" in summary
+    assert device.extract_certificate().fingerprint.upper() in summary
+    assert "SHA-256 differs from" in summary
