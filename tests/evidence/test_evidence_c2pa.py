@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import c2pa
 import numpy as np
 import pytest
 from cryptography import x509
@@ -21,8 +22,6 @@ from PIL import Image
 
 from qantar import Project
 from qantar.evidence import add, show_item
-
-c2pa = pytest.importorskip("c2pa")
 
 
 def _name(common_name: str) -> x509.Name:

@@ -14,12 +14,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pysequoia
 import pytest
 
 from qantar import Project
 from qantar.evidence import add, show_item
-
-pysequoia = pytest.importorskip("pysequoia")
 
 MEDIA = "PXL_20220105_101500123.jpg"
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"
