@@ -234,3 +234,15 @@ def test_court_bundle_summary_shows_the_proof_result(
     assert "verified at import" in summary and "FAILED</span> at import" in summary
     assert device.extract_certificate().fingerprint.upper() in summary
     assert "SHA-256 differs from" in summary
+
+
+def test_zip_with_only_a_public_key_is_not_taken_for_proofmode(
+    project: Project, tmp_path: Path, device: Any
+) -> None:
+    path = tmp_path / "letters.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("pubkey.asc", str(device.extract_certificate()))
+        zf.writestr("letter.txt", "not a ProofMode export")
+    [r] = add(project, [path])
+    assert r.flags == []
+    assert "third_party_proof" not in show_item(project, r.sha256)["custody"][0]["details"]

@@ -39,7 +39,16 @@ _KEPT_FIELDS = {
 
 
 def is_proofmode(names: set[str]) -> bool:
-    return any(_base(n) == PUBKEY or n.endswith(PROOF_JSON) for n in names)
+    # A lone pubkey.asc is any ZIP with a key in it; ProofMode's own guide file is not.
+    bases = {_base(n) for n in names}
+    return (
+        any(n.endswith((PROOF_JSON, PROOF_CSV)) for n in bases)
+        or {
+            PUBKEY,
+            "HowToVerifyProofData.txt",
+        }
+        <= bases
+    )
 
 
 def check(archive: zipfile.ZipFile) -> dict[str, Any]:
