@@ -202,8 +202,10 @@ def febrl4_lists() -> tuple[Any, dict[str, pa.Table]]:
                     "surname_raw": _s(r["surname"]),
                     "given_raw": _s(r["given_name"]),
                     "birth_date": iso,
-                    # Our place column holds a gazetteer id; a postcode plays that role here.
+                    # Our place_id holds a gazetteer id; a postcode plays that role here,
+                    # and the suburb is the place as written.
                     "place_id": f"pc{_s(r['postcode'])}" if _s(r["postcode"]) else None,
+                    "place_raw": _s(r["suburb"]),
                 }
             )
             person = str(rec_id).split("-")[1]
