@@ -61,7 +61,9 @@ def test_place_key_folds_kind_words_script_and_punctuation() -> None:
 @pytest.mark.parametrize(
     ("left", "right", "expected"),
     [
-        (_place("almaty", "г. Алматы"), _place("almaty", "Almaty"), "same place"),
+        (_place("almaty", "г. Алматы"), _place("almaty", "Almaty"), "same place, written alike"),
+        (_place("almaty", "Алматы, мкр. Самал-2"), _place("almaty", "Алматы"), "same place"),
+        (_place("almaty", None), _place("almaty", "Алматы"), "same place"),
         # An unresolved village spelled two ways, in two scripts.
         (_place(None, "с. Шетпе"), _place(None, "Shetpe"), "same place as written"),
         (_place(None, "Бейнеу"), _place(None, "Бейнау"), "place as written close"),
