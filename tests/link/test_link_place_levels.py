@@ -70,6 +70,12 @@ def test_place_key_folds_kind_words_script_and_punctuation() -> None:
         # Ids taken from another column (a postcode) that disagree while the text agrees.
         (_place("pc2617", "Kambah"), _place("pc2167", "kambah"), "same place as written"),
         (_place("taldykorgan", "Талдыкорган"), _place("talgar", None), "same region"),
+        # Two known places of one region, written alike: the ids settle it.
+        (
+            _place("esik", "Алматинская обл., г. Есик"),
+            _place("talgar", "Алматинская обл., г. Талгар"),
+            "same region",
+        ),
         (_place("almaty", "Алматы"), _place("aktau", "Актау"), "different"),
         (_place("almaty", "Алматы"), _place(None, "мкр. Самал-2"), "written differently"),
         (_place(None, "Шетпе"), _place(None, "Жетыбай"), "written differently"),
