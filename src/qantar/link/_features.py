@@ -18,7 +18,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from qantar import names
 from qantar.data import read_csv
-from qantar.ingest._gazetteer import place_key as gazetteer_place_key
+from qantar.ingest import place_key as gazetteer_place_key
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
