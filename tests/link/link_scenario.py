@@ -244,7 +244,8 @@ def store(project: Project, sc: Scenario, only: list[str] | None = None) -> int:
                         "event_type_raw": None, "event_type": rec.get("event_type"),
                         "event_date_raw": None, "event_date": rec.get("event_date"),
                         "event_date_precision": "day" if rec.get("event_date") else None,
-                        "place_raw": None, "place_id": rec.get("place_id"), "notes": None,
+                        "place_raw": rec.get("place_raw"), "place_id": rec.get("place_id"),
+                        "notes": None,
                     }
                     for i, rec in enumerate(rows)
                 ],

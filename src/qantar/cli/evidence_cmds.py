@@ -181,6 +181,13 @@ def register(app: typer.Typer) -> None:
                 f"{e['seq']:>5} {e['time']} {e['action']} by {e['actor']}: {e['reason']}",
                 markup=False,
             )
+            proof = (e.get("details") or {}).get("third_party_proof")
+            if proof:
+                state = "verified" if proof["ok"] else "FAILED"
+                console.print(f"      third-party proof ({proof['format']}): {state}", markup=False)
+                for problem in proof["problems"]:
+                    # Unwrapped: a problem names files by their full hash.
+                    console.print(f"        {problem}", markup=False, soft_wrap=True)
 
     @evidence.command("similar")
     def similar_cmd(item: str, fmt: FormatOption = "text") -> None:
@@ -235,13 +242,23 @@ def register(app: typer.Typer) -> None:
         ] = None,
         public: Annotated[bool, typer.Option(help="Location-free copies; honour consent.")] = False,
         pdf: Annotated[bool, typer.Option(help="Add summary.pdf (WeasyPrint).")] = False,
+        renditions: Annotated[
+            bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
+        ] = True,
         fmt: FormatOption = "text",
     ) -> None:
         """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
         from qantar.evidence import export
 
         as_json = _check_format(fmt)
-        result = export(open_project(), out, incident=incident_id, public=public, pdf=pdf)
+        result = export(
+            open_project(),
+            out,
+            incident=incident_id,
+            public=public,
+            pdf=pdf,
+            with_renditions=renditions,
+        )
         if as_json:
             print_json({**result.__dict__, "path": str(result.path)})
             return

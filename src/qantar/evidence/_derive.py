@@ -11,6 +11,7 @@ import os
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -19,7 +20,7 @@ from qantar.evidence._archive import _index, objects_dir, tool_version
 from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
 from qantar.evidence._custody import custody
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import object_path, store_file
+from qantar.evidence._objects import Stored, object_path, store_file
 from qantar.evidence._tables import evidence_collections, evidence_items
 from qantar.project import Project
 
@@ -127,6 +128,30 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
         "by": tool_version(),
         "removed": removed,
     }
+    name = Path(parent["original_name"])
+    return record_derivative(
+        project,
+        sha,
+        stored,
+        transform,
+        original_name=f"{name.stem}.public{name.suffix}",
+        reason="derivative without location data made from its parent",
+        actor=actor,
+    )
+
+
+def record_derivative(
+    project: Project,
+    parent: str,
+    stored: Stored,
+    transform: dict[str, Any],
+    *,
+    original_name: str,
+    reason: str,
+    actor: str | None,
+) -> str:
+    """Enter a stored derivative object as an item linked to its parent (once), with an
+    ``added`` custody event naming both; returns its SHA-256."""
     media_type = sniff(stored.head)
     with custody(project, actor) as log:
         conn = log.conn
@@ -143,10 +168,9 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
                     sha512=stored.sha512,
                     size=stored.size,
                     media_type=media_type,
-                    original_name=f"{Path(parent['original_name']).stem}.public"
-                    f"{Path(parent['original_name']).suffix}",
+                    original_name=original_name,
                     added_at=now,
-                    parent_sha256=sha,
+                    parent_sha256=parent,
                     transform=transform,
                 )
             )
@@ -154,17 +178,17 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
             _index(conn, stored.path, stored.sha256, media_type, {"collected_at": UNKNOWN}, now)
             event = log.append(
                 "added",
-                [sha, stored.sha256],
-                "derivative without location data made from its parent",
-                {"parent": sha, "transform": transform},
+                [parent, stored.sha256],
+                reason,
+                {"parent": parent, "transform": transform},
             )
             conn.execute(
                 insert(evidence_collections).values(
                     item_sha256=stored.sha256,
                     collected_at=UNKNOWN,
                     collected_at_source=UNKNOWN,
-                    how=f"{tool_version()} {STRIP} of {sha}",
-                    original_name=f"derived from {sha}",
+                    how=f"{tool_version()} {transform['name']} of {parent}",
+                    original_name=f"derived from {parent}",
                     recorded_at=now,
                     custody_seq=event["seq"],
                     **record,

@@ -32,6 +32,7 @@ from qantar.evidence._custody import (
 )
 from qantar.evidence._derive import can_strip, strip_location
 from qantar.evidence._objects import object_path
+from qantar.evidence._render import RenditionError, plan, renditions
 from qantar.evidence._summary import render_html, render_pdf
 from qantar.evidence._tables import (
     claims,
@@ -90,11 +91,14 @@ def export(
     incident: int | None = None,
     public: bool = False,
     pdf: bool = False,
+    with_renditions: bool = True,
     actor: str | None = None,
     on_item: Callable[[str], None] | None = None,
 ) -> ExportResult:
     """Write a bundle to ``out`` (a .zip). ``public`` swaps images for location-free copies
     and leaves out items whose consent was withdrawn or whose location cannot be stripped.
+    Each item travels with its open-format renditions (EI-15) unless ``with_renditions`` is
+    False.
     """
     target = Path(out)
     if target.exists():
@@ -139,11 +143,13 @@ def export(
             )
         else:
             selected.append(strip_location(project, sha, actor=actor))
+    rendered = _renditions(project, selected, actor) if with_renditions else {}
+    extra = [r for entry in rendered.values() for r in entry["items"]]
 
     with custody(project, actor) as log:
         export_event = log.append(
             "published" if public else "exported",
-            selected,
+            selected + extra,
             f"{'public' if public else 'court'} bundle {target.name}",
             {
                 "bundle": target.name,
@@ -152,7 +158,7 @@ def export(
                 "withheld": len(withheld),
             },
         )
-    manifest = _manifest(project, selected, incident, public, withheld)
+    manifest = _manifest(project, selected, incident, public, withheld, rendered)
     tmp = target.with_name(f".{target.name}.part")
     try:
         _write_bundle(project, tmp, manifest, pdf=pdf, on_item=on_item)
@@ -167,16 +173,43 @@ def export(
     return ExportResult(target, digest.hexdigest(), selected, withheld, int(export_event["seq"]))
 
 
+def _renditions(
+    project: Project, selected: list[str], actor: str | None
+) -> dict[str, dict[str, Any]]:
+    """For each item: what rendition it gets (``plan``) and the derivative items made."""
+    out: dict[str, dict[str, Any]] = {}
+    with project.engine.connect() as conn:
+        types = dict(
+            conn.execute(
+                select(evidence_items.c.sha256, evidence_items.c.media_type).where(
+                    evidence_items.c.sha256.in_(selected)
+                )
+            ).all()
+        )
+    for sha in selected:
+        entry: dict[str, Any] = {**plan(types[sha]), "items": []}
+        try:
+            entry["items"] = renditions(project, sha, actor=actor)
+        except RenditionError as exc:
+            entry.update(status="none", note=str(exc))
+        if entry["status"] in ("png", "frames"):
+            entry["status"] = "made" if entry["items"] else "none"
+        out[sha] = entry
+    return out
+
+
 def _manifest(
     project: Project,
     selected: list[str],
     incident: int | None,
     public: bool,
     withheld: list[dict[str, str]],
+    rendered: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     public_pem = project.public_key_path.read_bytes()
     public_key = public_key_from_pem(public_pem)
-    wanted = set(selected)
+    rendered = rendered or {}
+    wanted = set(selected) | {r for e in rendered.values() for r in e["items"]}
     with project.engine.connect() as conn:
         items = []
         parents: set[str] = set()
@@ -234,6 +267,13 @@ def _manifest(
                     select(consents).where(consents.c.item_sha256.in_(lineage))
                 ).mappings()
             ]
+            if sha in rendered:
+                entry = rendered[sha]
+                item["rendition"] = {
+                    "status": entry["status"],
+                    "note": entry["note"],
+                    "files": [_rendition_file(conn, r) for r in entry["items"]],
+                }
             items.append(item)
         incident_ids = sorted({i for item in items for i in item["incidents"]})
         incident_rows = [
@@ -302,6 +342,28 @@ def _manifest(
     }
 
 
+def _rendition_file(conn: Any, sha: str) -> dict[str, Any]:
+    row = conn.execute(select(evidence_items).where(evidence_items.c.sha256 == sha)).mappings()
+    r = row.one()
+    return {
+        "file": member_name(sha, r["media_type"]),
+        "sha256": sha,
+        "sha512": r["sha512"],
+        "size": r["size"],
+        "media_type": r["media_type"],
+        "transform": r["transform"],
+    }
+
+
+def _all_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every evidence file of the bundle: the items, then each item's renditions."""
+    files: dict[str, dict[str, Any]] = {}
+    for item in manifest.get("items", []):
+        for entry in [item, *(item.get("rendition") or {}).get("files", [])]:
+            files.setdefault(str(entry.get("file", "")), entry)
+    return list(files.values())
+
+
 def _clean(row: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in drop}
 
@@ -336,6 +398,9 @@ How to verify this bundle without qantar
 
 3. Each evidence file against the manifest (also listed in SHA256SUMS):
    manifest.json "items"[*].sha256 and .sha512; e.g. sha512sum files/<sha256>.<ext>
+   Open-format renditions (PNG pictures, PNG frames of videos) are listed under
+   "items"[*]."rendition"."files": copies made from the item for viewing; the original
+   file is the evidence.
 
 4. The custody log. custody/NNNNNN.json is each event exactly as hashed; its SHA-256 is
    the event hash, and custody/NNNNNN.msg ("qantar-custody-v1 <event hash>") is what the
@@ -399,7 +464,7 @@ def _write_bundle(
             for name in sorted(small):
                 write_member(zf, name, [small[name]], len(small[name]))
                 sums.append((hashlib.sha256(small[name]).hexdigest(), name))
-            for item in manifest["items"]:
+            for item in _all_files(manifest):
                 if on_item:
                     on_item(item["sha256"])
                 source = object_path(store, item["sha256"])
@@ -522,7 +587,7 @@ def _check_contents(
 def _check_items(
     report: VerifyReport, archive: zipfile.ZipFile, manifest: dict[str, Any], names: list[str]
 ) -> None:
-    for item in manifest.get("items", []):
+    for item in _all_files(manifest):
         member = item.get("file", "")
         report.objects_checked += 1
         if member not in names:

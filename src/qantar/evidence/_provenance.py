@@ -1,8 +1,11 @@
 """Third-party proof shipped inside an item (EI-13), checked at ingest and recorded.
 
-Only WACZ web archives (auto-archiver, Browsertrix) are checked so far: every resource in
-``datapackage.json`` must match its declared SHA-256 and size. ProofMode (PGP), Tella
-CSV and C2PA manifests are not read yet.
+The result goes into the details of the item's custody event (``third_party_proof``):
+- ProofMode ZIP bundles: SHA-256 and OpenPGP signatures of media and proofs (``_proofmode``);
+- WACZ web archives (auto-archiver, Browsertrix): every resource in ``datapackage.json``
+  must match its declared SHA-256 and size;
+- Tella exports: media hashes checked against the verification CSV (``_tella``);
+- C2PA manifests embedded in images and videos: validation state (``_c2pa``).
 """
 
 from __future__ import annotations
@@ -13,15 +16,22 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from qantar.evidence import _c2pa, _proofmode, _tella
+
 
 def check(path: Path, media_type: str) -> dict[str, Any] | None:
     if media_type != "application/zip":
-        return None
+        return _c2pa.check(path, media_type)
     try:
         with zipfile.ZipFile(path) as archive:
-            if "datapackage.json" not in archive.namelist():
-                return None
-            return _wacz(archive)
+            names = set(archive.namelist())
+            if _proofmode.is_proofmode(names):
+                return _proofmode.check(archive)
+            if "datapackage.json" in names:
+                return _wacz(archive)
+            if _tella.is_tella(archive):
+                return _tella.check(archive)
+            return None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return {"format": "zip", "ok": False, "problems": [f"unreadable: {exc}"]}
 

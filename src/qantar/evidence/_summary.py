@@ -52,6 +52,23 @@ file name {{ c.original_name }}{% if c.note %}; note: {{ c.note }}{% endif %}{% 
 {% for md in it.metadata %}<tr><td>Metadata ({{ md.tool }} {{ md.tool_version }})</td><td>
 {% for k, v in md.summary.items() %}{{ k }}: {{ v }}<br>{% endfor %}
 {% for f in md.flags %}<span class="flag">flag: {{ f }}</span><br>{% endfor %}</td></tr>{% endfor %}
+{% for e in m.custody if not e.withheld and it.sha256 in e["items"]
+   and e.details and e.details.third_party_proof %}{% set p = e.details.third_party_proof %}
+<tr><td>Third-party proof ({{ p.format }})</td><td>
+{% if p.ok %}verified{% else %}<span class="flag">FAILED</span>{% endif %} at import
+(custody event {{ e.seq }}){% if p.key_fingerprint %}; signing key
+<code>{{ p.key_fingerprint }}</code> {{ p.key_user_ids|join(", ") }}{% endif %}{%
+if p.validation_state %}; C2PA state {{ p.validation_state }}, signer
+{{ p.signer.common_name }} ({{ p.signer.issuer }}){% endif %}<br>
+{% for problem in p.problems %}<span class="flag">{{ problem }}</span><br>{% endfor %}
+</td></tr>{% endfor %}
+{% if it.rendition %}<tr><td>Open-format rendition</td><td>
+{% for f in it.rendition.files %}<code>{{ f.file }}</code> ({{ f.media_type }}{% if
+f.transform.frame_time is defined %}, frame at {{ "%.3f"|format(f.transform.frame_time) }} s{%
+endif %}; made with {{ f.transform.tool }}; SHA-256 <code>{{ f.sha256 }}</code>)<br>
+{% endfor %}{% if it.rendition.status == "open" %}not needed: {{ it.rendition.note }},
+kept as is{% elif it.rendition.status == "none" %}none: {{ it.rendition.note }}{% endif %}
+</td></tr>{% endif %}
 <tr><td>What it shows</td><td>
 {% set ds = it.claims|selectattr("kind", "equalto", "description")|list %}
 {% for d in ds %}{{ d.body.text or d.body }} — assessed by {{ d.author }}, {{ d.created_at }}<br>

@@ -5,7 +5,7 @@ parse what can be parsed, quarantine what cannot, and say so.
     result = import_file(project, "list.csv", source="hotline", kind="ngo")
 """
 
-from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer
+from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, place_key
 from qantar.ingest._importer import ImportResult, import_file, import_table, rules_for
 from qantar.ingest._mapping import FIELDS, ColumnMapping, MappingRules, build_rules
 from qantar.ingest._parse import ParseProblem, parse_age, parse_date, parse_event_type, parse_sex
@@ -44,6 +44,7 @@ __all__ = [
     "parse_date",
     "parse_event_type",
     "parse_sex",
+    "place_key",
     "registry_summary",
     "rules_for",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import queue
 import threading
 import time
@@ -26,6 +25,8 @@ from qantar.ingest._normalise import RECORD_FIELDS, Normaliser, Problem, RowReje
 from qantar.ingest._readers import Table, open_table
 from qantar.model import SOURCE_KINDS
 from qantar.project import Project
+from qantar.store.bulk import bulk_insert, to_json
+from qantar.store.bulk import method as bulk_method
 from qantar.store.schema import import_batches, quarantine, raw_rows, records, sources
 
 Progress = Callable[[int, int], None]
@@ -356,21 +357,22 @@ def _settle_columns(table: Table, normaliser: Normaliser, result: ImportResult) 
 
 
 class _Writer:
-    """Bulk inserts in chunks.
+    """Bulk inserts in chunks, through ``qantar.store.bulk.bulk_insert``.
 
     On SQLite the raw rows get their ids here (the transaction holds the write lock from its
     first insert, so nobody else takes them), which lets records point at raw rows without a
-    round trip per row; and the chunks are written by a background thread straight through
-    the driver's ``executemany`` on the same connection and transaction. SQLite releases the
-    GIL while it inserts, so parsing the next chunk overlaps writing this one: on two cores
-    that is most of the difference between 40,000 and 60,000 rows/s.
+    round trip per row; and the chunks are written by a background thread on the same
+    connection and transaction. SQLite releases the GIL while it inserts, so parsing the
+    next chunk overlaps writing this one: on two cores that is most of the difference
+    between 40,000 and 60,000 rows/s.
 
     On PostgreSQL through psycopg each chunk takes its raw row ids from the table's sequence
-    (safe while a colleague imports into the same server) and goes in by ``COPY``, which is
-    several times faster than row-by-row ``executemany``. Other databases take the portable
-    path: Core inserts with RETURNING, in this thread.
+    (safe while a colleague imports into the same server) and goes in by ``COPY``. Other
+    databases take the portable path: raw rows by a Core insert with RETURNING (for their
+    ids), in this thread.
     """
 
+    _RAW_NAMES = ("id", "batch_id", "row_number", "cells")
     _RECORD_NAMES = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
     _QUARANTINE_NAMES = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
 
@@ -378,8 +380,8 @@ class _Writer:
         self.conn = conn
         self.batch_id = batch_id
         self.source_id = source_id
-        self.sqlite = conn.dialect.name == "sqlite"
-        self.copy = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+        self.method = bulk_method(conn)
+        self.sqlite = self.method == "executemany"
         self.next_id = 0
         self.raw: list[tuple[Any, ...]] = []
         self.records: list[tuple[Any, ...]] = []
@@ -394,18 +396,16 @@ class _Writer:
             self.next_id = 1 + int(
                 conn.execute(select(func.coalesce(func.max(raw_rows.c.id), 0))).scalar_one()
             )
-            names = self._RECORD_NAMES
-            self._sql = (
-                "INSERT INTO raw_rows (id, batch_id, row_number, cells) VALUES (?,?,?,?)",
-                f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                'INSERT INTO quarantine (batch_id, raw_row_id, row_number, "column", value, '
-                "reason) VALUES (?,?,?,?,?,?)",
-            )
-            self._cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             # Two chunks in flight at most: memory stays flat however long the file.
             self._queue: queue.Queue[tuple[list[Any], ...] | None] = queue.Queue(maxsize=2)
             self._thread = threading.Thread(target=self._drain, name="qantar-import-writer")
             self._thread.start()
+
+    def _insert(self, raw: list[Any], records_: list[Any], quarantine_: list[Any]) -> None:
+        """One chunk: raw rows (cells already JSON text), records, quarantined values."""
+        bulk_insert(self.conn, raw_rows, self._RAW_NAMES, raw, encoded_json=("cells",))
+        bulk_insert(self.conn, records, self._RECORD_NAMES, records_)
+        bulk_insert(self.conn, quarantine, self._QUARANTINE_NAMES, quarantine_)
 
     def _drain(self) -> None:
         while True:
@@ -415,9 +415,7 @@ class _Writer:
             if self._error is not None:
                 continue  # keep taking chunks so the producer never blocks
             try:
-                for sql, rows in zip(self._sql, chunk, strict=True):
-                    if rows:
-                        self._cursor.executemany(sql, rows)
+                self._insert(*chunk)
             except BaseException as exc:  # handed to the importing thread
                 self._error = exc
 
@@ -431,7 +429,7 @@ class _Writer:
             return
         raw_id = self.next_id
         self.next_id += 1
-        self.raw.append((raw_id, self.batch_id, number, _dumps(cells)))
+        self.raw.append((raw_id, self.batch_id, number, to_json(cells)))
         if fields is not None:
             self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
         for p in problems:
@@ -448,64 +446,36 @@ class _Writer:
                 # new lists, not clear(): the writer thread still holds the old ones
                 self.raw, self.records, self.quarantine = [], [], []
             return
-        if self.pending and self.copy:
-            self._copy_pending()
-        elif self.pending:
-            inserted = self.conn.execute(
+        if not self.pending:
+            return
+        if self.method == "copy":
+            # nextval() hands each session its own ids, so two imports at once never collide.
+            ids = self.conn.execute(
+                select(func.nextval(func.pg_get_serial_sequence(raw_rows.name, "id"))).select_from(
+                    func.generate_series(1, len(self.pending))
+                )
+            ).scalars()
+        else:
+            ids = self.conn.execute(
                 insert(raw_rows).returning(raw_rows.c.id, sort_by_parameter_order=True),
                 [
                     {"batch_id": self.batch_id, "row_number": number, "cells": cells}
                     for number, cells, _, _ in self.pending
                 ],
-            )
-            for raw_id, (number, _, fields, problems) in zip(
-                (int(r[0]) for r in inserted), self.pending, strict=True
-            ):
-                if fields is not None:
-                    self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
-                for p in problems:
-                    self.quarantine.append(
-                        (self.batch_id, raw_id, number, p.column, p.value, p.reason)
-                    )
-            if self.records:
-                self.conn.execute(
-                    insert(records),
-                    [dict(zip(self._RECORD_NAMES, r, strict=True)) for r in self.records],
-                )
-            if self.quarantine:
-                self.conn.execute(
-                    insert(quarantine),
-                    [dict(zip(self._QUARANTINE_NAMES, r, strict=True)) for r in self.quarantine],
-                )
-        self.records.clear()
-        self.quarantine.clear()
-        self.pending.clear()
-
-    def _copy_pending(self) -> None:
-        # nextval() hands each session its own ids, so two imports at once never collide.
-        ids = self.conn.execute(
-            select(func.nextval(func.pg_get_serial_sequence(raw_rows.name, "id"))).select_from(
-                func.generate_series(1, len(self.pending))
-            )
-        ).scalars()
+            ).scalars()
+        copy = self.method == "copy"
         raw = []
         for raw_id, (number, cells, fields, problems) in zip(ids, self.pending, strict=True):
-            raw.append((raw_id, self.batch_id, number, _dumps(cells)))
+            if copy:
+                raw.append((raw_id, self.batch_id, number, to_json(cells)))
             if fields is not None:
                 self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
             for p in problems:
                 self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for table, names, rows in (
-            (raw_rows, ("id", "batch_id", "row_number", "cells"), raw),
-            (records, self._RECORD_NAMES, self.records),
-            (quarantine, self._QUARANTINE_NAMES, self.quarantine),
-        ):
-            if rows:
-                columns = ", ".join(f'"{n}"' for n in names)
-                with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+        self._insert(raw, self.records, self.quarantine)
+        self.records.clear()
+        self.quarantine.clear()
+        self.pending.clear()
 
     def close(self) -> None:
         """Wait for the writer thread; raise what it met."""
@@ -516,15 +486,3 @@ class _Writer:
         self._thread = None
         if self._error is not None:
             raise self._error
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_string = json.encoder.encode_basestring
-
-
-def _dumps(cells: Any) -> str:
-    """JSON text of a row; a list of strings (every CSV and sheet row) without the general
-    encoder's overhead, which is a fifth of an import's time otherwise."""
-    if type(cells) is list and all(type(c) is str for c in cells):
-        return "[" + ",".join(map(_string, cells)) + "]"
-    return _encode(cells)

@@ -13,10 +13,12 @@ from functools import cache, lru_cache
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine, delete, func, insert, select
 
 from qantar import names
 from qantar.data import read_csv
+from qantar.ingest import place_key as gazetteer_place_key
 from qantar.link._tables import link_features
 from qantar.store.schema import import_batches, records, sources
 
@@ -316,6 +318,10 @@ def refresh(engine: Engine) -> int:
     return computed
 
 
+# Derived when features are loaded, not stored: the place as written, as a comparison key
+# (``place_key``). Places repeat, so each distinct text is keyed once per batch.
+LOADED_COLUMNS = (*FEATURE_COLUMNS, "place_key")
+
 ARROW_SCHEMA = pa.schema(
     [
         ("record_id", pa.int64()),
@@ -330,30 +336,50 @@ ARROW_SCHEMA = pa.schema(
                 if c == "birth_year_from_age"
                 else pa.string(),
             )
-            for c in FEATURE_COLUMNS
+            for c in LOADED_COLUMNS
         ],
     ]
 )
 
 
+@lru_cache(maxsize=1 << 16)
+def place_key(text: str | None) -> str | None:
+    """The place as written, folded for comparison where no gazetteer id settles it (an
+    unresolved village spelled two ways): the gazetteer's words for a kind of place
+    ("г.", "қаласы") dropped, each word by its script-independent name key, numbers kept.
+    """
+    if not text:
+        return None
+    words = []
+    for word in gazetteer_place_key(text).split():
+        key = word if word.isdigit() else names.name_key(word)
+        if key:
+            words.append(key)
+    return " ".join(words) or None
+
+
+def _place_keys(raw: pa.Array) -> pa.Array:
+    encoded = pc.dictionary_encode(raw)
+    keys = pa.array([place_key(t) for t in encoded.dictionary.to_pylist()], type=pa.string())
+    return pc.take(keys, encoded.indices)
+
+
 def load(engine: Engine) -> pa.Table:
     """Every record's stored features as one Arrow table (columnar: about 200 bytes a
-    record, where Python dicts took several kilobytes)."""
-    columns = [link_features.c[name] for name in ARROW_SCHEMA.names]
+    record, where Python dicts took several kilobytes), with the place as written."""
+    stored = [link_features.c[name] for name in ARROW_SCHEMA.names if name != "place_key"]
     batches: list[pa.RecordBatch] = []
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=50_000).execute(
-            select(*columns).order_by(link_features.c.record_id)
+            select(*stored, records.c.place_raw)
+            .join(records, records.c.id == link_features.c.record_id)
+            .order_by(link_features.c.record_id)
         )
         for part in result.partitions():
             data = list(zip(*part, strict=True))
-            batches.append(
-                pa.RecordBatch.from_arrays(
-                    [
-                        pa.array(data[i], type=ARROW_SCHEMA.field(i).type)
-                        for i in range(len(ARROW_SCHEMA))
-                    ],
-                    schema=ARROW_SCHEMA,
-                )
-            )
+            arrays = [
+                pa.array(data[i], type=ARROW_SCHEMA.field(i).type) for i in range(len(stored))
+            ]
+            arrays.append(_place_keys(pa.array(data[-1], type=pa.string())))
+            batches.append(pa.RecordBatch.from_arrays(arrays, schema=ARROW_SCHEMA))
     return pa.Table.from_batches(batches, schema=ARROW_SCHEMA)

@@ -24,8 +24,9 @@ from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
 from qantar.link._impact import consequences, linked_by_model
 from qantar.link._persons import assign_ids, store_persons
-from qantar.link._tables import bulk_insert, link_pairs, link_runs
+from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
+from qantar.store.bulk import bulk_insert
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
 DEFAULT_THRESHOLD = 0.2
@@ -324,10 +325,13 @@ def _cluster(
     pairs: list[tuple[int, int, float]],
     threshold: float,
     linkage: float = DEFAULT_LINKAGE,
+    nameless: set[int] | None = None,
 ) -> _Outcome:
-    """Clusters honouring the decisions in force, with stable person ids."""
+    """Clusters honouring the decisions in force, with stable person ids. ``nameless``:
+    the records without a name, when the caller knows them (else read from the store)."""
     key_to_id = {v: k for k, v in record_keys.items()}
-    nameless = nameless_records(engine)
+    if nameless is None:
+        nameless = nameless_records(engine)
     matches: list[tuple[int, int]] = []
     non_matches: list[tuple[int, int]] = []
     for (ka, kb), d in current_decisions(engine).items():
@@ -688,7 +692,8 @@ def _run(
     t2 = time.perf_counter()
     say("clustering")
     linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
-    outcome = _cluster(engine, record_keys, pairs, threshold, linkage)
+    nameless = {r for r in record_keys if r not in named_ids}
+    outcome = _cluster(engine, record_keys, pairs, threshold, linkage, nameless)
     clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
     matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)

@@ -8,15 +8,10 @@ autoincrement id, so that they survive re-imports and re-runs.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Iterable, Sequence
-from typing import Any
-
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Connection,
     DateTime,
     Float,
     ForeignKey,
@@ -121,36 +116,3 @@ person_records = Table(
     Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
     Index("ix_person_records_person", "person_id"),
 )
-
-
-def bulk_insert(
-    conn: Connection,
-    table: Table,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    json_columns: Collection[str] = (),
-) -> None:
-    """Insert many rows at once. On SQLite the rows go straight to the driver (SQLAlchemy's
-    per-row parameter processing took most of the time at a million pairs); elsewhere
-    through SQLAlchemy. ``json_columns`` hold Python values stored as JSON text."""
-    if conn.dialect.name == "sqlite":
-        positions = [i for i, c in enumerate(columns) if c in json_columns]
-        prepared: list[tuple[Any, ...]] = []
-        for row in rows:
-            if positions:
-                values = list(row)
-                for i in positions:
-                    values[i] = json.dumps(values[i])
-                row = values
-            prepared.append(tuple(row))
-        if prepared:
-            sql = (
-                f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})"
-            )
-            conn.exec_driver_sql(sql, prepared)
-        return
-    batch = [dict(zip(columns, row, strict=True)) for row in rows]
-    if batch:
-        conn.execute(table.insert(), batch)
