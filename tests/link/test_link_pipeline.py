@@ -124,3 +124,16 @@ def test_source_without_names_is_reported(project: Project) -> None:
     result = run(project)
     assert any("'nameless' has no names" in w for w in result.warnings)
     assert result.records == sum(len(v) for v in sc.lists.values()) + 3
+
+
+def test_broad_rules_left_out_above_their_pair_limit(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qantar.link import _settings
+
+    ls.store(project, ls.generate(60, seed=2))
+    with_broad = run(project, seed=1)
+    monkeypatch.setattr(_settings, "BROAD_PAIR_LIMIT", 0)
+    without = run(project, seed=1)
+    assert len(without.pairs_per_rule) == len(with_broad.pairs_per_rule) - len(_settings.BROAD_KEYS)
+    assert without.candidate_pairs <= with_broad.candidate_pairs

@@ -164,3 +164,58 @@ def test_list_comparison_has_a_level_per_list() -> None:
         "comparison_levels"
     ]
     assert abs(sum(lv["m_probability"] for lv in levels) - 1.0) < 1e-9
+
+
+def test_one_name_and_the_place_block_only_while_affordable() -> None:
+    # Same surname and place, another given name and birth year: only the broad rule
+    # (surname and place) puts this pair in front of the model.
+    a = {**NAMED, "record_id": 1}
+    b = {**NAMED, "record_id": 2, "given_key": "timur", "given_initial": "t",
+         "birth_year": 1975, "event_date": "2022-01-07"}  # fmt: skip
+    assert (1, 2) in _blocked([a, b])
+    narrow = _settings.blocking_rules(broad=False)
+    assert len(narrow) == len(_settings.blocking_rules()) - len(_settings.BROAD_KEYS)
+    con = duckdb.connect()
+    con.register("t", _table([a, b]))
+    for rule in narrow:
+        sql = rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+        assert not con.execute(
+            f"SELECT 1 FROM t l JOIN t r ON l.record_id < r.record_id AND ({sql})"
+        ).fetchall()
+
+
+def test_pairs_of_the_broad_rules_are_counted() -> None:
+    rows = [
+        {"surname_key": "ospanov", "given_key": "marat", "place_id": "almaty"},
+        {"surname_key": "ospanov", "given_key": "timur", "place_id": "almaty"},
+        {"surname_key": "ospanov", "given_key": "marat", "place_id": "almaty"},
+        {"surname_key": "ospanov", "given_key": "marat", "place_id": "taraz"},
+        {"surname_key": None, "given_key": "marat", "place_id": "almaty"},
+        {"surname_key": "ospanov", "given_key": "marat", "place_id": None},
+    ]
+    # Surname and place: 3 in almaty -> 3 pairs; given name and place: 3 marat in almaty.
+    assert _settings.broad_pairs(pa.Table.from_pylist(rows)) == 6
+
+
+def test_levels_em_never_trained_are_floored_not_kept_at_their_start() -> None:
+    from qantar.link._pipeline import M_FLOOR, _floor_m
+
+    start = _settings.PRIOR_M["event_date"]
+    trained = {"output_column_name": "event_date", "comparison_levels": [
+        {"is_null_level": True},
+        {"m_probability": 0.9}, {"m_probability": 0.07},
+        {"m_probability": start[2]},  # EM saw no pair 3-7 days apart: still its start
+        {"m_probability": 0.03},
+    ]}  # fmt: skip
+    untouched = {"output_column_name": "sex", "comparison_levels": [
+        {"m_probability": m} for m in _settings.PRIOR_M["sex"]
+    ]}  # fmt: skip
+    model = _floor_m({"comparisons": [trained, untouched]})
+    levels = model["comparisons"][0]["comparison_levels"][1:]
+    total = 0.9 + 0.07 + M_FLOOR + 0.03
+    assert [lv["m_probability"] for lv in levels] == pytest.approx(
+        [0.9 / total, 0.07 / total, M_FLOOR / total, 0.03 / total]
+    )
+    # A comparison EM did not train at all (too few records) keeps its starting values.
+    sex = [lv["m_probability"] for lv in model["comparisons"][1]["comparison_levels"]]
+    assert sex == pytest.approx(list(_settings.PRIOR_M["sex"]))

@@ -172,6 +172,7 @@ def _score(
     named: set[int],
     progress: Progress,
     nameless: bool = True,
+    broad: bool = True,
 ) -> _Scored:
     from splink import Linker
 
@@ -186,7 +187,9 @@ def _score(
     def relink(model: dict[str, Any]) -> Any:
         return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
 
-    settings = _settings.settings_dict(PRIOR_DEFAULT, nameless=nameless, lists=len(inputs))
+    settings = _settings.settings_dict(
+        PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs)
+    )
     n = features.num_rows
     linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
@@ -499,15 +502,33 @@ def _floor_m(model: dict[str, Any]) -> dict[str, Any]:
     unseen disagreement as strong but not absolute evidence, then renormalise."""
     for comp in model["comparisons"]:
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        for lv in levels:
+        start = _settings.PRIOR_M.get(comp["output_column_name"])
+        untrained = _untrained_levels(levels, start)
+        for i, lv in enumerate(levels):
             if lv.get("m_probability") is not None:
-                lv["m_probability"] = max(float(lv["m_probability"]), M_FLOOR)
+                m = M_FLOOR if i in untrained else float(lv["m_probability"])
+                lv["m_probability"] = max(m, M_FLOOR)
         total = sum(float(lv.get("m_probability") or 0.0) for lv in levels)
         if total > 0:
             for lv in levels:
                 if lv.get("m_probability") is not None:
                     lv["m_probability"] = float(lv["m_probability"]) / total
     return model
+
+
+def _untrained_levels(levels: list[dict[str, Any]], start: tuple[float, ...] | None) -> set[int]:
+    """Levels EM left at their starting m because no pair of these data fell in them (no
+    ages on either list, say). Their start would otherwise keep a share of the m mass and
+    shrink every level EM did estimate; they are floored instead. When EM trained none of
+    the comparison's levels (a project too small for it), the starting values stand."""
+    if start is None or len(start) != len(levels):
+        return set()
+    same = {
+        i
+        for i, (lv, m) in enumerate(zip(levels, start, strict=True))
+        if lv.get("m_probability") is not None and float(lv["m_probability"]) == m
+    }
+    return same if len(same) < len(levels) else set()
 
 
 def _true_pairs(con: Any, truth_ids: dict[int, str], named: set[int]) -> None:
@@ -669,6 +690,10 @@ def _run(
             f"{_settings.NAMELESS_PAIR_LIMIT:,}); `qantar review` still offers those few "
             "persons fit"
         )
+    broad_pairs = _settings.broad_pairs(usable)
+    compare_broad = broad_pairs <= _settings.BROAD_PAIR_LIMIT
+    if not compare_broad:
+        say(f"rules on one name and the place left out: about {broad_pairs:,} pairs")
     t1 = time.perf_counter()
     scored: _Scored | None = None
     if len(named_ids) < 2:
@@ -685,6 +710,7 @@ def _run(
             named=named_ids,
             progress=say,
             nameless=compare_nameless,
+            broad=compare_broad,
         )
     del usable
     timings["splink"] = round(time.perf_counter() - t1, 2)
