@@ -41,6 +41,7 @@ def _register() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
     from qantar.cli import (
         accountability_cmds,
+        db_cmds,
         estimate_cmds,
         evidence_cmds,
         ingest_cmds,
@@ -60,6 +61,7 @@ def _register() -> None:
     link_cmds.register(app)
     estimate_cmds.register(app)
     publish_cmds.register(app)
+    db_cmds.register(app)
 
 
 _register()

@@ -2,14 +2,17 @@
 
 from qantar.store.bulk import bulk_insert
 from qantar.store.engine import connect, migrate
+from qantar.store.move import copy_database, move_project
 from qantar.store.schema import import_batches, metadata, quarantine, raw_rows, records, sources
 
 __all__ = [
     "bulk_insert",
     "connect",
+    "copy_database",
     "import_batches",
     "metadata",
     "migrate",
+    "move_project",
     "quarantine",
     "raw_rows",
     "records",
