@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,13 @@ from qantar.ingest import import_file
 from qantar.link import record_decision, run
 from qantar.link._tables import person_records
 from qantar.publish import public_persons, record_consent
-from qantar.store.move import copy_database, move_project, registered_tables, settings_url
+from qantar.store.move import (
+    copy_database,
+    move_project,
+    registered_tables,
+    settings_url,
+    switch_settings,
+)
 from qantar.synth import ScenarioConfig, generate, write_scenario
 
 
@@ -172,6 +179,26 @@ def test_password_stays_out_of_the_settings() -> None:
     )
 
 
+def test_switch_settings_keeps_the_rest(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://qantar:s3cret@db.example.org/qantar?sslmode=verify-full"
+    settings = tmp_path / "qantar.toml"
+    settings.write_text('[project]\nname = "case"\n\n[link]\nthreshold = 0.9', encoding="utf-8")
+    assert switch_settings(settings, url) == ""
+    text = settings.read_text(encoding="utf-8")
+    assert "s3cret" not in text and "threshold = 0.9" in text
+    data = tomllib.loads(text)
+    assert data["project"] == {
+        "name": "case",
+        "database": "postgresql+psycopg://qantar@db.example.org/qantar?sslmode=verify-full",
+    }
+    again = tmp_path / "other.toml"
+    again.write_text("# notes\n", encoding="utf-8")
+    switch_settings(again, "postgresql+psycopg://u@h/q")
+    assert tomllib.loads(again.read_text(encoding="utf-8"))["project"]["database"] == (
+        "postgresql+psycopg://u@h/q"
+    )
+
+
 def test_cli_db_move(
     lite: Project,
     pg_url: str,  # noqa: F811
@@ -198,3 +225,27 @@ def test_cli_db_move(
     )
     assert refused.returncode == 2
     assert refused.stderr.startswith("error: ") and "Traceback" not in refused.stderr
+
+
+def test_rows_added_during_the_move_are_refused(
+    lite: Project,
+    pg_url: str,  # noqa: F811
+) -> None:
+    """Someone records a decision on the laptop while the copy runs: the counts no longer
+    agree, so the move reports failure and the target keeps no rows."""
+    order = [t.name for t in registered_tables()]
+    assert order.index("review_decisions") > 0
+
+    def meddle(table: str, done: int, total: int) -> None:
+        if table == order[0] and done == 0:
+            record_decision(lite.engine, "x", "y", "match", reviewer="reviewer")
+
+    with pytest.raises(QantarError, match=r"row counts differ.*review_decisions"):
+        copy_database(lite.engine, pg_url, progress=meddle)
+    target = create_engine(pg_url)
+    with target.connect() as conn:
+        assert all(
+            conn.execute(select(func.count()).select_from(t)).scalar_one() == 0
+            for t in registered_tables()
+        )
+    target.dispose()

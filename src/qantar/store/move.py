@@ -220,30 +220,38 @@ _DATABASE_LINE = re.compile(r"^(\s*)database\s*=.*$")
 
 def switch_settings(settings_path: Path, url: str) -> str:
     """Point the ``[project] database`` line of a project's ``qantar.toml`` at ``url``
-    (without a password) and keep the old line above it as a comment. Returns the old value
-    line. Other lines, comments included, stay as they were."""
+    (without a password) and keep the old line above it as a comment. Returns the old line
+    ("" if there was none). Other lines, comments included, stay as they were."""
     import json
     import tomllib
 
     written, _ = settings_url(url)
     lines = settings_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    new_line = f"database = {json.dumps(written)}\n"
+    old = ""
     section = None
+    header = None
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("[") and not stripped.startswith("[["):
             section = stripped.strip("[] \t")
+            header = i if section == "project" else header
             continue
         match = _DATABASE_LINE.match(line)
         if section == "project" and match:
             old = line.rstrip("\r\n")
-            ending = line[len(old) :] or "\n"
             lines[i] = (
-                f"{match.group(1)}# before the move: {old.strip()}{ending}"
-                f"{match.group(1)}database = {json.dumps(written)}{ending}"
+                f"{match.group(1)}# before the move: {old.strip()}\n{match.group(1)}{new_line}"
             )
             break
     else:
-        raise QantarError(f"{settings_path}: no [project] database line to switch")
+        # No database line: the project used the default SQLite file.
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        if header is None:
+            lines.append(("\n" if lines else "") + "[project]\n" + new_line)
+        else:
+            lines.insert(header + 1, new_line)
     new_text = "".join(lines)
     # Never leave a settings file the project cannot open.
     try:
