@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
             print_json(result.as_dict())
             return
         table = Table("table", "rows", box=None)
-        for name, rows in result.rows.items():
+        for name, rows in sorted(result.rows.items()):
             table.add_row(name, f"{rows:,}")
         console.print(table)
         console.print(f"copied {sum(result.rows.values()):,} rows into {result.target}")
