@@ -239,17 +239,21 @@ def test_cli_db_move(
     assert refused.stderr.startswith("error: ") and "Traceback" not in refused.stderr
 
 
+@pytest.mark.parametrize("when", ["before its table", "after its table"])
 def test_rows_added_during_the_move_are_refused(
     lite: Project,
     pg_url: str,  # noqa: F811
+    when: str,
 ) -> None:
-    """Someone records a decision on the laptop while the copy runs: the counts no longer
-    agree, so the move reports failure and the target keeps no rows."""
+    """Someone records a decision on the laptop while the copy runs, before or after the
+    decisions are copied: the counts no longer agree, so the move reports failure and the
+    target keeps no rows."""
     order = [t.name for t in registered_tables()]
-    assert order.index("review_decisions") > 0
+    position = order.index("review_decisions")
+    trigger = order[0] if when == "before its table" else order[position + 1]
 
     def meddle(table: str, done: int, total: int) -> None:
-        if table == order[0] and done == 0:
+        if table == trigger and done == 0:
             record_decision(lite.engine, "x", "y", "match", reviewer="reviewer")
 
     with pytest.raises(QantarError, match=r"row counts differ.*review_decisions"):

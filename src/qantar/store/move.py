@@ -179,10 +179,13 @@ def _copy_tables(
             copied[table.name] = done
             _reset_sequence(dst, table)
         stored = {table.name: _count(dst, table) for table in tables}
+        # Counted again: a row written to an already copied table would otherwise be lost.
+        after = {table.name: _count(src, table) for table in tables}
         differ = [
-            f"{name} (source {expected[name]}, copied {copied[name]}, target {stored[name]})"
+            f"{name} (source {expected[name]}, then {after[name]}; copied {copied[name]}, "
+            f"target {stored[name]})"
             for name in expected
-            if not expected[name] == copied[name] == stored[name]
+            if not expected[name] == after[name] == copied[name] == stored[name]
         ]
         if differ:
             # Raising rolls the whole copy back: the target keeps no rows.
