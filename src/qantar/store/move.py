@@ -56,7 +56,7 @@ def registered_tables() -> list[Table]:
     import qantar
 
     for module in pkgutil.iter_modules(qantar.__path__):
-        if module.ispkg:
+        if module.ispkg and module.name != "cli":
             try:
                 importlib.import_module(f"qantar.{module.name}._tables")
             except ModuleNotFoundError as exc:
