@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 from sqlalchemy import select
@@ -124,7 +124,7 @@ def stock_splink(
     em_rules: list[Any],
     prior_rules: list[Any],
     seed: int,
-    link_type: str = "link_and_dedupe",
+    link_type: Literal["link_only", "link_and_dedupe"] = "link_and_dedupe",
 ) -> dict[Any, str]:
     """Splink as it comes: stock comparisons, trained the usual way, clustered at 0.5."""
     from splink import DuckDBAPI, Linker, SettingsCreator
