@@ -238,7 +238,7 @@ def verify(
             if path.is_file() and path not in known_paths:
                 report.warn("object", str(path), "in the store but not in the archive records")
 
-    public_key = _first_key(project, report, log)
+    public_key = first_key(project, report, log)
     history = check_chain(report, log, public_key)
     final = _check_current_key_file(project, report, history)
     report.key_id = history[-1].key_id if history else None
@@ -271,7 +271,7 @@ def verify(
     return report
 
 
-def _first_key(project: Project, report: VerifyReport, log: list[dict[str, Any]]) -> Any:
+def first_key(project: Project, report: VerifyReport, log: list[dict[str, Any]]) -> Any:
     """The key that signed event 1: the current key, or one kept in keys/retired/."""
     try:
         current = load_public_key(project.public_key_path)
