@@ -34,6 +34,14 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
             console.print(
                 f"warn {problem.kind}: {problem.subject}: {problem.message}", markup=False
             )
+        if len(report.keys) > 1:
+            for span in report.keys:
+                until = span["last_seq"] if span["last_seq"] is not None else "now"
+                flag = " (retired as compromised)" if span["compromised"] else ""
+                console.print(
+                    f"key {span['key_id']}: events {span['first_seq']}-{until}{flag}",
+                    markup=False,
+                )
         status = "OK" if report.ok else f"FAILED ({len(report.failures)} problem(s))"
         console.print(
             f"{what}: {status}; {report.objects_checked} file(s), {report.events_checked} "
