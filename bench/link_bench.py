@@ -23,8 +23,9 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 from sqlalchemy import select
@@ -52,8 +53,17 @@ def _synthetic(root: Path, n: int, seed: int) -> tuple[Project, Path]:
     return project, paths["truth"]
 
 
-def review_with_truth(project: Project, truth: Path, n: int, batch: int = 20) -> int:
-    """The truth acts as reviewer on the queue's most useful pairs, ``batch`` at a time."""
+def review_with_truth(
+    project: Project,
+    truth: Path,
+    n: int,
+    batch: int = 20,
+    *,
+    on_decision: Callable[[Any, bool], None] | None = None,
+    after_batch: Callable[[int], None] | None = None,
+) -> int:
+    """The truth acts as reviewer on the queue's most useful pairs, ``batch`` at a time.
+    ``on_decision(item, same)`` sees each decision; ``after_batch(done)`` each re-cluster."""
     ids = _truth_ids(project, truth, list(iter_records(project.engine)))
     done = 0
     while done < n:
@@ -64,6 +74,8 @@ def review_with_truth(project: Project, truth: Path, n: int, batch: int = 20) ->
             same = ids.get(it.record_id_l) is not None and ids.get(it.record_id_l) == ids.get(
                 it.record_id_r
             )
+            if on_decision is not None:
+                on_decision(it, same)
             record_decision(
                 project.engine,
                 it.record_key_l,
@@ -73,6 +85,8 @@ def review_with_truth(project: Project, truth: Path, n: int, batch: int = 20) ->
             )
             done += 1
         recluster(project)
+        if after_batch is not None:
+            after_batch(done)
     return done
 
 
@@ -110,7 +124,7 @@ def stock_splink(
     em_rules: list[Any],
     prior_rules: list[Any],
     seed: int,
-    link_type: str = "link_and_dedupe",
+    link_type: Literal["link_only", "link_and_dedupe"] = "link_and_dedupe",
 ) -> dict[Any, str]:
     """Splink as it comes: stock comparisons, trained the usual way, clustered at 0.5."""
     from splink import DuckDBAPI, Linker, SettingsCreator

@@ -34,6 +34,14 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
             console.print(
                 f"warn {problem.kind}: {problem.subject}: {problem.message}", markup=False
             )
+        if len(report.keys) > 1:
+            for span in report.keys:
+                until = span["last_seq"] if span["last_seq"] is not None else "now"
+                flag = " (retired as compromised)" if span["compromised"] else ""
+                console.print(
+                    f"key {span['key_id']}: events {span['first_seq']}-{until}{flag}",
+                    markup=False,
+                )
         status = "OK" if report.ok else f"FAILED ({len(report.failures)} problem(s))"
         console.print(
             f"{what}: {status}; {report.objects_checked} file(s), {report.events_checked} "
@@ -341,6 +349,45 @@ def register(app: typer.Typer) -> None:
             )
         event = record_event(project, action, shas, reason)
         console.print(f"custody event {event['seq']} recorded", markup=False)
+
+    @evidence.command("rotate-key")
+    def rotate_key_cmd(
+        reason: Annotated[
+            str,
+            typer.Option(help="Why (scheduled, staff change, laptop lost); no names of people."),
+        ],
+        compromised: Annotated[
+            bool,
+            typer.Option(
+                "--compromised",
+                help="The old key may be in other hands: nothing it signs later counts.",
+            ),
+        ] = False,
+        fmt: FormatOption = "text",
+    ) -> None:
+        """Replace the custody signing key; the old key signs the hand-over to the new one."""
+        from qantar.evidence import rotate_key
+
+        as_json = _check_format(fmt)
+        result = rotate_key(open_project(), reason=reason, compromised=compromised)
+        if as_json:
+            print_json(
+                {
+                    "seq": result.seq,
+                    "previous_key_id": result.previous_key_id,
+                    "new_key_id": result.new_key_id,
+                    "compromised": result.compromised,
+                    "retired_private_key": str(result.retired_private_key),
+                }
+            )
+            return
+        console.print(
+            f"custody event {result.seq}: key {result.previous_key_id} retired"
+            f"{' as compromised' if result.compromised else ''}; now signing with key "
+            f"{result.new_key_id} (publish this fingerprint). The old private key was moved to "
+            f"{result.retired_private_key}: destroy it, or archive it offline.",
+            markup=False,
+        )
 
     @evidence.command("timestamp")
     def timestamp_cmd(

@@ -20,6 +20,7 @@ from qantar.evidence._archive import (
 from qantar.evidence._custody import ACTIONS, record_event
 from qantar.evidence._derive import strip_location
 from qantar.evidence._export import ExportResult, export, verify_bundle
+from qantar.evidence._keys import KeySpan, RotationResult, rotate_key
 from qantar.evidence._readers import consent_withdrawn_items, custody_log, timestamped_seqs
 from qantar.evidence._replicas import FixityReport, fixity, replicate
 from qantar.evidence._similar import Similar, groups, similar
@@ -37,7 +38,9 @@ __all__ = [
     "AddResult",
     "ExportResult",
     "FixityReport",
+    "KeySpan",
     "Problem",
+    "RotationResult",
     "Similar",
     "TimestampRequest",
     "VerifyReport",
@@ -58,6 +61,7 @@ __all__ = [
     "record_consent",
     "record_event",
     "replicate",
+    "rotate_key",
     "show_item",
     "similar",
     "store_response",

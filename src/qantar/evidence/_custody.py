@@ -47,6 +47,7 @@ ACTIONS = (
     "replicated",
     "restored",
     "deleted-from-working-store",
+    "key-rotated",
 )
 EVENT_FIELDS = (
     "seq",
@@ -141,7 +142,7 @@ def read_head(project: Project) -> Head | None:
         raise QantarError(f"{path}: unreadable custody head; run `qantar evidence verify`") from exc
 
 
-def _write_head(project: Project, key: Ed25519PrivateKey, seq: int, hash_hex: str) -> None:
+def write_head(project: Project, key: Ed25519PrivateKey, seq: int, hash_hex: str) -> None:
     path = head_path(project)
     tmp = path.with_suffix(".tmp")
     data = {
@@ -173,6 +174,8 @@ class CustodyLog:
         self.key = key
         self.actor = actor
         self.key_id = key_id(key.public_key())
+        # Signs the head file after commit; a key rotation sets the new key here.
+        self.head_key = key
         self.last_seq = 0
         self.appended = 0
 
@@ -232,19 +235,39 @@ def _check_head_before_append(project: Project, conn: Connection) -> None:
         )
 
 
+def _check_current_key(project: Project, conn: Connection, key: Ed25519PrivateKey) -> None:
+    """Refuse to sign with a key the log has retired (e.g. a rotation cut off half-way)."""
+    row = conn.execute(
+        select(custody_events.c.seq, custody_events.c.details)
+        .where(custody_events.c.action == "key-rotated")
+        .order_by(custody_events.c.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return
+    expected = str((row[1] or {}).get("new_key_id", ""))
+    if key_id(key.public_key()) != expected:
+        raise QantarError(
+            f"{project.private_key_path} is not the signing key custody event {row[0]} "
+            f"handed over to (key {expected[:16]}...): an interrupted key rotation leaves it "
+            f"in {project.private_key_path.name}.pending; restore that key; nothing was changed"
+        )
+
+
 @contextmanager
 def custody(project: Project, actor: str | None = None) -> Iterator[CustodyLog]:
     """A transaction that may append custody events; the signed head follows on commit."""
     key = load_private_key(project)
     with project.engine.begin() as conn:
         _check_head_before_append(project, conn)
+        _check_current_key(project, conn, key)
         log = CustodyLog(conn, key, actor or default_actor())
         yield log
     if log.appended:
         with project.engine.connect() as conn:
             last = _last_event(conn)
         if last is not None:
-            _write_head(project, key, *last)
+            write_head(project, log.head_key, *last)
 
 
 def record_event(

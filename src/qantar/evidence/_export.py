@@ -31,6 +31,7 @@ from qantar.evidence._custody import (
     verify_signature,
 )
 from qantar.evidence._derive import can_strip, strip_location
+from qantar.evidence._keys import ROTATED
 from qantar.evidence._objects import object_path
 from qantar.evidence._render import RenditionError, plan, renditions
 from qantar.evidence._summary import render_html, render_pdf
@@ -45,7 +46,7 @@ from qantar.evidence._tables import (
     timestamp_tokens,
 )
 from qantar.evidence._timestamp import check_token, load_roots
-from qantar.evidence._verify import VerifyReport, check_chain
+from qantar.evidence._verify import VerifyReport, check_chain, first_key, warn_unanchored
 from qantar.evidence._zipcanon import (
     _Sink,
     canonical_writer,
@@ -286,7 +287,9 @@ def _manifest(
         log = []
         for event in events(conn):
             # Public bundles withhold every event body: collection details name sources.
-            if not public and set(event["items"]) & relevant:
+            # Key rotations travel whole, in public bundles too: they carry the keys later
+            # events are checked against (their reason must not name people; see docs).
+            if event["action"] == ROTATED or (not public and set(event["items"]) & relevant):
                 log.append(event)
             else:
                 # Unrelated events keep only what proves the chain: hashes and signature.
@@ -316,6 +319,7 @@ def _manifest(
         cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
         for cert in load_roots(project)
     ]
+    key_history = _key_history(project)
     key = load_private_key(project)
     last = log[-1]
     head = {
@@ -332,6 +336,7 @@ def _manifest(
         "incident": incident,
         "public_key_pem": public_pem.decode("ascii"),
         "key_id": key_id(public_key),
+        "keys": key_history,
         "items": items,
         "withheld_items": withheld,
         "incidents": incident_rows,
@@ -340,6 +345,25 @@ def _manifest(
         "timestamps": tokens,
         "tsa_roots": roots,
     }
+
+
+def _key_history(project: Project) -> list[dict[str, Any]]:
+    """Every key the log was signed with, in order, as the chain itself proves it."""
+    report = VerifyReport()
+    with project.engine.connect() as conn:
+        log = events(conn)
+    spans = check_chain(report, log, first_key(project, report, log))
+    if not report.ok or not spans:
+        problem = report.failures[0] if report.failures else None
+        raise QantarError(
+            "the custody log does not verify"
+            + (f" ({problem.subject}: {problem.message})" if problem else "")
+            + "; run `qantar evidence verify`; no bundle written"
+        )
+    return [
+        {**span.to_dict(), "file": f"keys/{n:02d}-{span.key_id}.pem"}
+        for n, span in enumerate(spans, 1)
+    ]
 
 
 def _rendition_file(conn: Any, sha: str) -> dict[str, Any]:
@@ -380,15 +404,27 @@ VERIFY_TEXT = """\
 How to verify this bundle without qantar
 =========================================
 
-1. The key. public_key.pem is the project's Ed25519 public key. Its fingerprint (SHA-256
-   of the 32 raw key bytes) is:
+1. The keys. public_key.pem is the project's current Ed25519 public key (it signs
+   SHA256SUMS and the head of the log). Its fingerprint (SHA-256 of the 32 raw key bytes):
 
        {key_id}
 
-   Compare it with the fingerprint the organisation published elsewhere (website, letter):
-   a bundle re-signed with another key verifies against itself, so this check matters.
+   Every key the custody log was signed with is in keys/, in order, with the events it
+   signed (also in custody/KEYS: first event, last event, key file):
 
-       openssl pkey -pubin -in public_key.pem -outform DER | tail -c 32 | sha256sum
+{key_list}
+
+   Compare the fingerprints with the ones the organisation published elsewhere (website,
+   letter): a bundle re-signed with another key verifies against itself, so this matters.
+   Checking the first key is enough if no key was retired as compromised; otherwise
+   check the key that replaced the compromised one.
+
+       openssl pkey -pubin -in keys/01-....pem -outform DER | tail -c 32 | sha256sum
+
+   A key is replaced by a "key-rotated" event (custody/NNNNNN.json, always included),
+   signed by the key it retires; its "details" carry the new key ("public_key_pem", the
+   next file in keys/, "new_key_id") and "compromised". An event after the rotation that
+   verifies only with the retired key was not written by the project.
 
 2. The index of every file, and its signature:
 
@@ -404,14 +440,18 @@ How to verify this bundle without qantar
 
 4. The custody log. custody/NNNNNN.json is each event exactly as hashed; its SHA-256 is
    the event hash, and custody/NNNNNN.msg ("qantar-custody-v1 <event hash>") is what the
-   project key signed:
+   key valid at that place of the log signed (custody/KEYS says which):
 
-       for f in custody/*.msg; do
-         n=${{f%.msg}}
-         h=$(sha256sum < "$n.json" | cut -c1-64)   # skip for withheld events (no .json)
-         [ "qantar-custody-v1 $h" = "$(cat "$f")" ] || echo "hash differs: $n"
-         openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin -in "$f" -sigfile "$n.sig"
-       done
+       while read first last key; do
+         for i in $(seq "$first" "$last"); do
+           n=custody/$(printf %06d "$i")
+           if [ -f "$n.json" ]; then   # withheld events have no .json
+             h=$(sha256sum < "$n.json" | cut -c1-64)
+             [ "qantar-custody-v1 $h" = "$(cat "$n.msg")" ] || echo "hash differs: $n"
+           fi
+           openssl pkeyutl -verify -pubin -inkey "$key" -rawin -in "$n.msg" -sigfile "$n.sig"
+         done
+       done < custody/KEYS
 
    Each event's "prev_hash" must equal the previous event's hash. Events about items not in
    this bundle are withheld: only their hash and signature are included (.msg and .sig),
@@ -425,6 +465,18 @@ How to verify this bundle without qantar
 
 With qantar installed (no project needed): qantar evidence verify-bundle THIS.zip
 """
+
+
+def _key_list(spans: list[dict[str, Any]]) -> str:
+    lines = []
+    for span in spans:
+        until = f"to event {span['last_seq']}" if span["last_seq"] is not None else "on"
+        flag = " (retired as COMPROMISED)" if span["compromised"] else ""
+        lines.append(
+            f"       {span['file']}: events {span['first_seq']} {until}{flag}\n"
+            f"           {span['key_id']}"
+        )
+    return "\n".join(lines)
 
 
 def _write_bundle(
@@ -443,12 +495,20 @@ def _write_bundle(
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
     small["manifest.json"] = manifest_bytes
     small["public_key.pem"] = manifest["public_key_pem"].encode("ascii")
-    small["VERIFY.txt"] = VERIFY_TEXT.format(key_id=manifest["key_id"]).encode()
+    small["VERIFY.txt"] = VERIFY_TEXT.format(
+        key_id=manifest["key_id"], key_list=_key_list(manifest["keys"])
+    ).encode()
     small["summary.html"] = render_html(manifest).encode("utf-8")
     if pdf:
         small["summary.pdf"] = render_pdf(small["summary.html"].decode("utf-8"))
     if manifest["tsa_roots"]:
         small["tsa_roots.pem"] = "".join(manifest["tsa_roots"]).encode("ascii")
+    key_lines = []
+    for span in manifest["keys"]:
+        small[span["file"]] = span["public_key_pem"].encode("ascii")
+        last_seq = span["last_seq"] if span["last_seq"] is not None else manifest["head"]["seq"]
+        key_lines.append(f"{span['first_seq']} {last_seq} {span['file']}\n")
+    small["custody/KEYS"] = "".join(key_lines).encode("ascii")
     for event in manifest["custody"]:
         stem = f"custody/{int(event['seq']):06d}"
         if not event.get("withheld"):
@@ -537,9 +597,6 @@ def _check_contents(
     except Exception as exc:
         report.fail("key", "public_key.pem", f"unreadable: {exc}")
         return
-    report.key_id = key_id(public_key)
-    if expect_key and report.key_id != expect_key.lower():
-        report.fail("key", "public_key.pem", f"fingerprint {report.key_id} is not the expected one")
     if public_pem.decode("ascii", "replace") != manifest.get("public_key_pem"):
         report.fail("key", "manifest.json", "public key differs from public_key.pem")
     if not verify_signature(public_key, sums_sig.hex(), sums_bytes):
@@ -568,20 +625,77 @@ def _check_contents(
         report.fail("object", member, "listed in SHA256SUMS but missing")
     _check_items(report, archive, manifest, names)
     log = manifest.get("custody", [])
-    check_chain(report, log, public_key, withheld_ok=True)
+    history = check_chain(
+        report, log, _bundle_first_key(report, archive, manifest, public_key), withheld_ok=True
+    )
+    _check_bundle_keys(report, archive, manifest, history, public_key)
+    report.key_id = history[-1].key_id if history else key_id(public_key)
+    report.keys = [span.to_dict() for span in history]
+    if expect_key and expect_key.lower() not in {span.key_id for span in history}:
+        report.fail(
+            "key", "public_key.pem", f"the expected key {expect_key} is not among the bundle's keys"
+        )
+    final = public_key_from_pem(history[-1].public_key_pem.encode()) if history else public_key
     head = manifest.get("head") or {}
     if (
         not log
         or head.get("seq") != log[-1]["seq"]
         or head.get("event_hash") != log[-1]["event_hash"]
         or not verify_signature(
-            public_key,
+            final,
             str(head.get("signature", "")),
             head_message(int(head.get("seq", 0)), str(head.get("event_hash", ""))),
         )
     ):
         report.fail("head", "manifest.json", "signed head does not match the last event")
-    _check_bundle_tokens(report, archive, manifest)
+    warn_unanchored(report, history, _check_bundle_tokens(report, archive, manifest))
+
+
+def _bundle_first_key(
+    report: VerifyReport, archive: zipfile.ZipFile, manifest: dict[str, Any], current: Any
+) -> Any:
+    """keys/01-...pem signed the first event; bundles from before rotation existed have
+    only public_key.pem."""
+    spans = manifest.get("keys") or []
+    if not spans:
+        return current
+    try:
+        return public_key_from_pem(archive.read(str(spans[0]["file"])))
+    except Exception as exc:  # hostile input: a finding
+        report.fail("key", str(spans[0].get("file", "keys/")), f"first key unreadable: {exc}")
+        return current
+
+
+def _check_bundle_keys(
+    report: VerifyReport,
+    archive: zipfile.ZipFile,
+    manifest: dict[str, Any],
+    history: list[Any],
+    current: Any,
+) -> None:
+    """The keys/ files and the manifest's list must be the history the chain proves."""
+    spans = manifest.get("keys")
+    if spans is not None:
+        listed = [str(s.get("key_id")) for s in spans]
+        proven = [span.key_id for span in history]
+        if listed != proven:
+            report.fail(
+                "key", "manifest.json", f"keys listed {listed} differ from the chain's {proven}"
+            )
+        for span, proof in zip(spans, history, strict=False):
+            try:
+                on_file = key_id(public_key_from_pem(archive.read(str(span["file"]))))
+            except Exception as exc:
+                report.fail("key", str(span.get("file")), f"unreadable: {exc}")
+                continue
+            if on_file != proof.key_id:
+                report.fail("key", str(span["file"]), "is not the key the chain names")
+    if history and key_id(current) != history[-1].key_id:
+        report.fail(
+            "key",
+            "public_key.pem",
+            f"is not the key the custody log ends with ({history[-1].key_id[:16]}...)",
+        )
 
 
 def _check_items(
@@ -619,7 +733,9 @@ def _check_items(
 
 def _check_bundle_tokens(
     report: VerifyReport, archive: zipfile.ZipFile, manifest: dict[str, Any]
-) -> None:
+) -> set[int]:
+    """Check every token; returns the events a valid token covers."""
+    anchored: set[int] = set()
     from cryptography import x509
 
     roots = [
@@ -645,3 +761,6 @@ def _check_bundle_tokens(
         )
         if not ok:
             report.fail("timestamp", subject, reason)
+        else:
+            anchored.add(int(token["seq"]))
+    return anchored

@@ -19,10 +19,18 @@ from qantar.evidence._custody import (
     head_path,
     key_id,
     load_public_key,
+    public_key_from_pem,
     read_head,
     record_event,
     signing_message,
     verify_signature,
+)
+from qantar.evidence._keys import (
+    ROTATED,
+    KeySpan,
+    public_pem,
+    retired_public_keys,
+    rotation_details,
 )
 from qantar.evidence._objects import hash_file, object_path
 from qantar.evidence._tables import evidence_items, timestamp_tokens
@@ -44,6 +52,7 @@ class VerifyReport:
     events_checked: int = 0
     timestamps_checked: int = 0
     key_id: str | None = None
+    keys: list[dict[str, Any]] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -64,11 +73,20 @@ def check_chain(
     public_key: Any,
     *,
     withheld_ok: bool = False,
-) -> None:
-    """Chain, hashes and signatures of events in order; ``rows`` may withhold bodies."""
+) -> list[KeySpan]:
+    """Chain, hashes and signatures of events in order; ``rows`` may withhold bodies.
+
+    ``public_key`` is the first key of the log; each valid ``key-rotated`` event hands on
+    to the key it announces. Returns the key history the chain proves.
+    """
     expected_prev = GENESIS
     expected_seq = 1
-    fingerprint = key_id(public_key) if public_key is not None else None
+    current = public_key
+    fingerprint = key_id(current) if current is not None else None
+    history: list[KeySpan] = []
+    if current is not None:
+        history.append(KeySpan(str(fingerprint), public_pem(current), 1))
+    retired: list[tuple[KeySpan, Any]] = []
     for row in rows:
         seq = int(row["seq"])
         subject = f"event {seq}"
@@ -85,21 +103,90 @@ def check_chain(
             report.fail(
                 "event", subject, "does not link to the event before it (chain broken here)"
             )
+        hash_ok = True
         if row.get("withheld"):
             if not withheld_ok:
                 report.fail("event", subject, "content withheld")
         else:
             recomputed = event_hash(event_body(row))
-            if recomputed != row["event_hash"]:
+            hash_ok = recomputed == row["event_hash"]
+            if not hash_ok:
                 report.fail("event", subject, "content changed after signing (hash mismatch)")
             if fingerprint is not None and row.get("key_id") != fingerprint:
-                report.fail("key", subject, "signed by a different key than the public key given")
-        if public_key is not None and not verify_signature(
-            public_key, str(row["signature"]), signing_message(str(row["event_hash"]))
-        ):
-            report.fail("event", subject, "signature does not verify with the public key")
+                report.fail(
+                    "key", subject, "signed by another key than the one valid at this point"
+                )
+        message = signing_message(str(row["event_hash"]))
+        sig_ok = current is None or verify_signature(current, str(row["signature"]), message)
+        if not sig_ok:
+            report.fail(
+                "event", subject, _signature_failure(retired, str(row["signature"]), message)
+            )
+        if not row.get("withheld") and row.get("action") == ROTATED and current is not None:
+            handed = _rotation(report, row, subject, str(fingerprint), hash_ok and sig_ok)
+            if handed is not None:
+                history[-1].last_seq = seq
+                history[-1].compromised = handed[2]
+                retired.append((history[-1], current))
+                current, fingerprint = handed[0], key_id(handed[0])
+                history.append(KeySpan(fingerprint, handed[1], seq + 1))
         expected_prev = str(row["event_hash"])
         expected_seq = seq + 1
+    return history
+
+
+def _signature_failure(retired: list[tuple[KeySpan, Any]], signature: str, message: bytes) -> str:
+    """Name a retired key that made the signature: what an attacker holding it would do."""
+    for span, key in retired:
+        if verify_signature(key, signature, message):
+            how = "as compromised" if span.compromised else "by a rotation"
+            return (
+                f"signed by key {span.key_id[:16]}..., retired {how} at event {span.last_seq}:"
+                " a retired key cannot add to the log"
+            )
+    return "signature does not verify with the key valid at this point of the chain"
+
+
+def _rotation(
+    report: VerifyReport, row: dict[str, Any], subject: str, fingerprint: str, valid: bool
+) -> tuple[Any, str, bool] | None:
+    """The key a rotation event hands over to, or None (and a failure) if it cannot."""
+    if not valid:
+        report.fail("key", subject, "key rotation does not verify: its new key is not followed")
+        return None
+    try:
+        previous, new_id, pem, compromised = rotation_details(row)
+        new_key = public_key_from_pem(pem.encode("ascii"))
+    except Exception as exc:  # a signed but malformed rotation: name it, do not follow it
+        report.fail("key", subject, f"key rotation unreadable: {exc}")
+        return None
+    if previous != fingerprint:
+        report.fail(
+            "key", subject, f"key rotation retires key {previous[:16]}..., not the key in use"
+        )
+        return None
+    if key_id(new_key) != new_id:
+        report.fail("key", subject, "key rotation: the new key does not match its key id")
+        return None
+    return new_key, pem, compromised
+
+
+def warn_unanchored(report: VerifyReport, history: list[KeySpan], anchored: set[int]) -> None:
+    """Events signed by a compromised key that no trusted timestamp vouches for."""
+    for span in history:
+        if not span.compromised or span.last_seq is None:
+            continue
+        before = [s for s in anchored if s < span.last_seq]
+        start = max(max(before, default=0) + 1, span.first_seq)
+        if start <= span.last_seq - 1:
+            anchor = f"event {max(before)}" if before else "none"
+            report.warn(
+                "key",
+                f"events {start}-{span.last_seq - 1}",
+                f"signed by key {span.key_id[:16]}..., retired as compromised at event "
+                f"{span.last_seq}, after the last trusted timestamp ({anchor}): only that key "
+                "vouches they were written before the compromise",
+            )
 
 
 def verify(
@@ -151,13 +238,11 @@ def verify(
             if path.is_file() and path not in known_paths:
                 report.warn("object", str(path), "in the store but not in the archive records")
 
-    try:
-        public_key = load_public_key(project.public_key_path)
-        report.key_id = key_id(public_key)
-    except Exception as exc:
-        report.fail("key", str(project.public_key_path), f"cannot load the public key: {exc}")
-        public_key = None
-    check_chain(report, log, public_key)
+    public_key = first_key(project, report, log)
+    history = check_chain(report, log, public_key)
+    final = _check_current_key_file(project, report, history)
+    report.key_id = history[-1].key_id if history else None
+    report.keys = [span.to_dict() for span in history]
 
     item_events = {sha for e in log if e["action"] in ("added",) for sha in e["items"]}
     for item in items:
@@ -168,8 +253,8 @@ def verify(
                 "item has no 'added' custody event (inserted outside the log)",
             )
 
-    _check_head(project, report, log, public_key)
-    _check_tokens(project, report, log, tokens)
+    _check_head(project, report, log, final)
+    warn_unanchored(report, history, _check_tokens(project, report, log, tokens))
 
     if record and report.ok:
         record_event(
@@ -184,6 +269,50 @@ def verify(
             },
         )
     return report
+
+
+def first_key(project: Project, report: VerifyReport, log: list[dict[str, Any]]) -> Any:
+    """The key that signed event 1: the current key, or one kept in keys/retired/."""
+    try:
+        current = load_public_key(project.public_key_path)
+    except Exception as exc:
+        report.fail("key", str(project.public_key_path), f"cannot load the public key: {exc}")
+        current = None
+    if not log:
+        return current
+    wanted = log[0].get("key_id")
+    candidates = [current] if current is not None else []
+    for path in retired_public_keys(project):
+        try:
+            candidates.append(load_public_key(path))
+        except Exception as exc:
+            report.warn("key", str(path), f"unreadable retired key: {exc}")
+    for candidate in candidates:
+        if key_id(candidate) == wanted:
+            return candidate
+    if current is not None and retired_public_keys(project):
+        report.fail("key", "event 1", f"no key in keys/ or keys/retired/ has the key id {wanted}")
+    return current
+
+
+def _check_current_key_file(project: Project, report: VerifyReport, history: list[KeySpan]) -> Any:
+    """The key file must be the key the log ends with; returns that key (signs the head)."""
+    if not history:
+        return None
+    last = history[-1]
+    try:
+        on_disk = key_id(load_public_key(project.public_key_path))
+    except Exception:
+        on_disk = None  # already reported by _first_key
+    if on_disk is not None and on_disk != last.key_id:
+        where = f"event {last.first_seq - 1}" if len(history) > 1 else "event 1"
+        report.fail(
+            "key",
+            where,
+            f"the log hands signing to key {last.key_id[:16]}... here, but "
+            f"{project.public_key_path.name} holds key {on_disk[:16]}...",
+        )
+    return public_key_from_pem(last.public_key_pem.encode("ascii"))
 
 
 def _check_head(
@@ -220,7 +349,9 @@ def _check_tokens(
     report: VerifyReport,
     log: list[dict[str, Any]],
     tokens: list[dict[str, Any]],
-) -> None:
+) -> set[int]:
+    """Check every token; returns the events a valid token covers."""
+    anchored: set[int] = set()
     roots = load_roots(project)
     by_seq = {int(e["seq"]): e for e in log}
     for token in tokens:
@@ -238,3 +369,6 @@ def _check_tokens(
         )
         if not ok:
             report.fail("timestamp", subject, reason)
+        else:
+            anchored.add(int(token["custody_seq"]))
+    return anchored
