@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from qantar.link import run
 from qantar.link._features import iter_records
-from qantar.link._pipeline import _truth_ids
-from qantar.link._tables import link_features, link_pairs, person_records
+from qantar.link._pipeline import _truth_ids, stored_pairs
+from qantar.link._tables import link_features, person_records
 
 
 def _cause(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -71,16 +71,7 @@ def analyse(n: int, seed: int, review: int, show: int, kind_filter: str = "") ->
             label = dict(
                 conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
             )
-            prob = {
-                (min(a, b), max(a, b)): p
-                for a, b, p in conn.execute(
-                    select(
-                        link_pairs.c.record_id_l,
-                        link_pairs.c.record_id_r,
-                        link_pairs.c.match_probability,
-                    )
-                )
-            }
+            prob = {(min(a, b), max(a, b)): p for a, b, p in stored_pairs(conn)}
         project.close()
     by_true: dict[str, list[int]] = {}
     by_pred: dict[str, list[int]] = {}
@@ -122,10 +113,10 @@ def analyse(n: int, seed: int, review: int, show: int, kind_filter: str = "") ->
         "place_id",
     )
     shown = [e for e in examples if not kind_filter or e[0] == kind_filter]
-    for kind, c, p, a, b in shown[:show]:
+    for kind, c, p, left, right in shown[:show]:
         print(kind, c, p)
-        print("   ", [a[k] for k in cols])
-        print("   ", [b[k] for k in cols])
+        print("   ", [left[k] for k in cols])
+        print("   ", [right[k] for k in cols])
 
 
 def main() -> None:

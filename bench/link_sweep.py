@@ -14,14 +14,18 @@ import tempfile
 from pathlib import Path
 
 import link_bench
-from sqlalchemy import select
 
 from qantar.link import run
 from qantar.link._cluster import cluster
 from qantar.link._evaluate import measures
 from qantar.link._features import iter_records
-from qantar.link._pipeline import _truth_ids, _vague_records, nameless_records, record_lists
-from qantar.link._tables import link_pairs
+from qantar.link._pipeline import (
+    _truth_ids,
+    _vague_records,
+    nameless_records,
+    record_lists,
+    stored_pairs,
+)
 
 
 def main() -> None:
@@ -42,16 +46,7 @@ def main() -> None:
             run(project, seed=seed, truth=truth)
             ids = _truth_ids(project, truth, list(iter_records(project.engine)))
             with project.engine.connect() as conn:
-                pairs = [
-                    (int(a), int(b), float(p))
-                    for a, b, p in conn.execute(
-                        select(
-                            link_pairs.c.record_id_l,
-                            link_pairs.c.record_id_r,
-                            link_pairs.c.match_probability,
-                        )
-                    )
-                ]
+                pairs = stored_pairs(conn)
             vague = _vague_records(project.engine) | nameless_records(project.engine)
             lists = record_lists(project.engine)
             project.close()

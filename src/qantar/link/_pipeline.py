@@ -467,6 +467,20 @@ def nameless_records(engine: Engine) -> set[int]:
         )
 
 
+def stored_pairs(conn: Any) -> list[tuple[int, int, float]]:
+    """The scored pairs of the last run: (record id, record id, match probability)."""
+    from sqlalchemy import select
+
+    return [
+        (int(a), int(b), float(p))
+        for a, b, p in conn.execute(
+            select(
+                link_pairs.c.record_id_l, link_pairs.c.record_id_r, link_pairs.c.match_probability
+            )
+        )
+    ]
+
+
 def record_lists(engine: Engine) -> dict[int, str]:
     """Each record's list (source name)."""
     from sqlalchemy import select
@@ -878,16 +892,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         raise QantarError("no link run yet: run `qantar link` first")
     with engine.connect() as conn:
         run_row = conn.execute(select(link_runs).where(link_runs.c.id == run_id)).one()
-        pairs = [
-            (int(a), int(b), float(p))
-            for a, b, p in conn.execute(
-                select(
-                    link_pairs.c.record_id_l,
-                    link_pairs.c.record_id_r,
-                    link_pairs.c.match_probability,
-                )
-            )
-        ]
+        pairs = stored_pairs(conn)
         record_keys = dict(
             conn.execute(select(link_features.c.record_id, link_features.c.record_key)).all()
         )
