@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from evidence_cli import run_cli as run
 
 from qantar import Project
-from qantar.cli import main
 from qantar.evidence._objects import object_path
-
-
-def run(capsys: pytest.CaptureFixture[str], project: Project, *args: str) -> tuple[int, str, str]:
-    argv = ["qantar", "--project", str(project.root), *args]
-    old = sys.argv
-    sys.argv = argv
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = old
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_round_trip(

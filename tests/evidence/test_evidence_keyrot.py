@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from evidence_cli import run_cli
 from sqlalchemy import delete, insert
 
 from qantar import Project
-from qantar.cli import main
 from qantar.errors import QantarError
 from qantar.evidence import (
     add,
@@ -303,21 +303,11 @@ def test_swapped_keys_fail(archive: Project, tmp_path: Path) -> None:
 
 
 def test_cli_rotate_key(archive: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    import sys
-
     project = archive
 
     def run(*args: str) -> tuple[int, str]:
-        old = sys.argv
-        sys.argv = ["qantar", "--project", str(project.root), *args]
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        finally:
-            sys.argv = old
-        return code, capsys.readouterr().out
+        code, out, _ = run_cli(capsys, project, *args)
+        return code, out
 
     code, out = run("evidence", "rotate-key", "--reason", "staff left", "--format", "json")
     assert code == 0, out

@@ -84,17 +84,14 @@ def test_items_for_incident_carry_custody_summary(
 def test_offline_request_and_response_through_the_cli(
     archived: Project, tsa: LocalTSA, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import sys
+    from evidence_cli import run_cli
 
-    from qantar.cli import main
+    printed: list[str] = []
 
     def run(*args: str) -> int:
-        sys.argv = ["qantar", "--project", str(archived.root), "evidence", "timestamp", *args]
-        try:
-            main()
-        except SystemExit as exc:
-            return int(exc.code or 0)
-        return 0
+        code, out, _ = run_cli(capsys, archived, "evidence", "timestamp", *args)
+        printed.append(out)
+        return code
 
     root = tmp_path / "root.pem"
     root.write_bytes(tsa.root_pem)
@@ -103,5 +100,5 @@ def test_offline_request_and_response_through_the_cli(
     resp = tmp_path / "resp.tsr"
     resp.write_bytes(tsa.respond(req.read_bytes()))
     assert run("--response", str(resp), "--request", str(req)) == 0
-    assert "timestamped at" in capsys.readouterr().out
+    assert "timestamped at" in "".join(printed)
     assert verify(archived).timestamps_checked == 1
