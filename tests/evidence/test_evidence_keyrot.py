@@ -89,6 +89,25 @@ def _append_forged(
     return int(body["seq"])
 
 
+def _forge_rotation(
+    project: Project, previous_key_id: str, *, compromised: bool
+) -> tuple[Ed25519PrivateKey, int]:
+    """The holder of the retired key announces a key of their own: (their key, event seq)."""
+    theirs = Ed25519PrivateKey.generate()
+    forged = _append_forged(
+        project,
+        _old_private(project, previous_key_id),
+        action="key-rotated",
+        details={
+            "previous_key_id": previous_key_id,
+            "new_key_id": key_id(theirs.public_key()),
+            "public_key_pem": public_pem(theirs.public_key()),
+            "compromised": compromised,
+        },
+    )
+    return theirs, forged
+
+
 def _failed(project: Project) -> set[tuple[str, str]]:
     report = verify(project, record=False)
     assert not report.ok
@@ -232,18 +251,7 @@ def test_forged_second_rotation_fails(archive: Project) -> None:
     """The attacker holding the compromised key announces a key of their own."""
     project = archive
     result = rotate_key(project, reason="laptop seized", compromised=True)
-    theirs = Ed25519PrivateKey.generate()
-    forged = _append_forged(
-        project,
-        _old_private(project, result.previous_key_id),
-        action="key-rotated",
-        details={
-            "previous_key_id": result.previous_key_id,
-            "new_key_id": key_id(theirs.public_key()),
-            "public_key_pem": public_pem(theirs.public_key()),
-            "compromised": False,
-        },
-    )
+    theirs, forged = _forge_rotation(project, result.previous_key_id, compromised=False)
     after = _append_forged(project, theirs)
     project.public_key_path.write_text(public_pem(theirs.public_key()))
     failures = _failed(project)
@@ -258,18 +266,7 @@ def test_replaced_rotation_event_fails(archive: Project, tmp_path: Path) -> None
     result = rotate_key(project, reason="laptop seized", compromised=True)
     with project.engine.begin() as conn:
         conn.execute(delete(custody_events).where(custody_events.c.seq >= result.seq))
-    theirs = Ed25519PrivateKey.generate()
-    forged = _append_forged(
-        project,
-        _old_private(project, result.previous_key_id),
-        action="key-rotated",
-        details={
-            "previous_key_id": result.previous_key_id,
-            "new_key_id": key_id(theirs.public_key()),
-            "public_key_pem": public_pem(theirs.public_key()),
-            "compromised": True,
-        },
-    )
+    theirs, forged = _forge_rotation(project, result.previous_key_id, compromised=True)
     _append_forged(project, theirs)
     # The project's own key file still names the real new key: the fork is named.
     assert ("key", f"event {forged}") in _failed(project)
