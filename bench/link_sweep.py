@@ -19,13 +19,7 @@ from qantar.link import run
 from qantar.link._cluster import cluster
 from qantar.link._evaluate import measures
 from qantar.link._features import iter_records
-from qantar.link._pipeline import (
-    _truth_ids,
-    _vague_records,
-    nameless_records,
-    record_lists,
-    stored_pairs,
-)
+from qantar.link._pipeline import _truth_ids, record_traits, stored_pairs
 
 
 def main() -> None:
@@ -47,11 +41,10 @@ def main() -> None:
             ids = _truth_ids(project, truth, list(iter_records(project.engine)))
             with project.engine.connect() as conn:
                 pairs = stored_pairs(conn)
-            vague = _vague_records(project.engine) | nameless_records(project.engine)
-            lists = record_lists(project.engine)
+            traits = record_traits(project.engine)
             project.close()
         for t, k in grid:
-            c = cluster(list(ids), pairs, t, linkage=k, vague=vague, lists=lists)
+            c = cluster(list(ids), pairs, t, linkage=k, **traits)
             label = {m: str(i) for i, cl in enumerate(c.clusters) for m in cl.members}
             found.setdefault((t, k), {})[seed] = measures(label, ids)
     print("threshold linkage  " + "  ".join(f"seed {s} P/R/F1" for s in seeds))

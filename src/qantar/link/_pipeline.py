@@ -351,8 +351,7 @@ def _cluster(
         matches=matches,
         non_matches=non_matches,
         linkage=linkage,
-        vague=_vague_records(engine) | nameless,
-        lists=record_lists(engine),
+        **record_traits(engine, nameless),
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
     person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
@@ -404,8 +403,7 @@ def persons_before_review(
         inside,
         threshold,
         linkage=linkage,
-        vague=_vague_records(engine) | nameless_records(engine),
-        lists=record_lists(engine),
+        **record_traits(engine),
     )
     return {m: i for i, c in enumerate(clustering.clusters) for m in c.members}
 
@@ -493,6 +491,16 @@ def record_lists(engine: Engine) -> dict[int, str]:
             int(rid): names.setdefault(src, src)
             for rid, src in conn.execute(select(link_features.c.record_id, link_features.c.source))
         }
+
+
+def record_traits(engine: Engine, nameless: set[int] | None = None) -> dict[str, Any]:
+    """What clustering needs to know of the records besides their scores: the ``vague``
+    ones (an initial only, or no name at all) and each record's list (``lists``), as the
+    keyword arguments of ``qantar.link._cluster.cluster``. ``nameless``: the records
+    without a name, when the caller already knows them."""
+    if nameless is None:
+        nameless = nameless_records(engine)
+    return {"vague": _vague_records(engine) | nameless, "lists": record_lists(engine)}
 
 
 def _vague_records(engine: Engine) -> set[int]:
