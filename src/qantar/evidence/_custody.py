@@ -27,6 +27,7 @@ from qantar.errors import QantarError
 from qantar.evidence._common import canonical_json, now_utc
 from qantar.evidence._tables import custody_events
 from qantar.project import Project
+from qantar.vault import load_private_key as load_protected_key
 
 GENESIS = "0" * 64
 HEAD_FILE = "custody_head.json"
@@ -65,7 +66,7 @@ EVENT_FIELDS = (
 def load_private_key(project: Project) -> Ed25519PrivateKey:
     path = project.private_key_path
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = load_protected_key(path, project.signing_key_password())
     except FileNotFoundError as exc:
         raise QantarError(
             f"{path}: the custody signing key is missing; restore it from your offline backup "

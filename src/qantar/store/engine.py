@@ -24,10 +24,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def connect(url: str) -> Engine:
-    """An engine for a SQLAlchemy URL (``sqlite:///path/qantar.db`` or ``postgresql+psycopg://``)."""
+def _sqlcipher_key(raw_key: bytes) -> Any:
+    # A raw 256-bit key (x'...'): SQLCipher skips its own PBKDF2, so a connection opens
+    # as fast as a plain one; the passphrase's scrypt ran once, in the vault.
+    pragma = f"PRAGMA key = \"x'{raw_key.hex()}'\""
+
+    def apply(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(pragma)
+        cursor.close()
+
+    return apply
+
+
+def connect(url: str, *, sqlcipher_key: bytes | None = None) -> Engine:
+    """An engine for a SQLAlchemy URL (``sqlite:///path/qantar.db`` or ``postgresql+psycopg://``).
+
+    With ``sqlcipher_key`` the SQLite file is a SQLCipher database opened with that key.
+    """
+    options: dict[str, Any] = {}
+    if sqlcipher_key is not None:
+        if not url.startswith("sqlite"):
+            raise QantarError("only a SQLite registry can be encrypted by qantar (SQLCipher)")
+        try:
+            from sqlcipher3 import dbapi2 as sqlcipher
+        except ModuleNotFoundError as exc:
+            raise QantarError(
+                "this project is encrypted and needs SQLCipher: pip install 'qantar[secure]'"
+            ) from exc
+        options["module"] = sqlcipher
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, **options)
     except ModuleNotFoundError as exc:
         # The URL names a driver that is an optional extra; say which one to install.
         extra = (
@@ -43,6 +70,8 @@ def connect(url: str) -> Engine:
     except ArgumentError as exc:
         raise QantarError(f"[project] database is not a SQLAlchemy URL: {exc}") from exc
     if engine.dialect.name == "sqlite":
+        if sqlcipher_key is not None:
+            event.listen(engine, "connect", _sqlcipher_key(sqlcipher_key), insert=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
