@@ -49,6 +49,7 @@ def _register() -> None:
         names_cmds,
         project_cmds,
         publish_cmds,
+        secure_cmds,
         synth_cmds,
     )
 
@@ -62,6 +63,7 @@ def _register() -> None:
     estimate_cmds.register(app)
     publish_cmds.register(app)
     db_cmds.register(app)
+    secure_cmds.register(app)
 
 
 _register()

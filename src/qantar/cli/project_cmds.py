@@ -23,9 +23,18 @@ def register(app: typer.Typer) -> None:
                 "postgresql+psycopg://user@host/qantar (default: qantar.db in the folder)."
             ),
         ] = None,
+        encrypted: Annotated[
+            bool,
+            typer.Option(
+                "--encrypted",
+                help="Keep the registry in SQLCipher and the evidence encrypted (see "
+                "docs/security.md).",
+            ),
+        ] = False,
     ) -> None:
-        """Create a project folder: qantar.toml, qantar.db, evidence/, runs/ and a signing key."""
-        project = Project.init(path, name=name, database=database)
+        """Create a project folder: qantar.toml, qantar.db, evidence/, runs/ and a signing key
+        protected by a passphrase."""
+        project = Project.init(path, name=name, database=database, encrypted=encrypted)
         console.print(f"created project {project.root}")
 
     @app.command("demo")
