@@ -60,7 +60,9 @@ def test_encrypted_registry_holds_no_name(tmp_path: Path) -> None:
     assert _leaks(_database_bytes(plain), plain_names)
 
 
-def test_wrong_passphrase_on_an_encrypted_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_passphrase_on_an_encrypted_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = Project.init(tmp_path / "case", encrypted=True)
     _imported(project, tmp_path)
     project.close()

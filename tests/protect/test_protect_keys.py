@@ -40,7 +40,9 @@ def test_wrong_passphrase_is_a_clear_error_and_changes_nothing(
     assert {p: p.read_bytes() for p in before} == before
 
 
-def test_passphrase_from_a_file_descriptor(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passphrase_from_a_file_descriptor(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _forget(project)
     monkeypatch.delenv("QANTAR_PASSPHRASE")
     read_end, write_end = os.pipe()
@@ -53,7 +55,9 @@ def test_passphrase_from_a_file_descriptor(project: Project, monkeypatch: pytest
         os.close(read_end)
 
 
-def test_no_passphrase_without_a_terminal_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_passphrase_without_a_terminal_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("QANTAR_PASSPHRASE")
     with pytest.raises(QantarError, match="QANTAR_PASSPHRASE"):
         Project.init(tmp_path / "case")
