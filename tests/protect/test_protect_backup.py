@@ -69,7 +69,7 @@ def test_restore_checks_the_whole_file_before_writing(tmp_path: Path) -> None:
     data[len(data) - 100] ^= 0x01  # one bit near the end: the last files are damaged
     damaged = tmp_path / "damaged.qbackup"
     damaged.write_bytes(bytes(data))
-    with pytest.raises(QantarError, match="damaged|altered"):
+    with pytest.raises(QantarError, match=r"damaged|altered"):
         restore(damaged, tmp_path / "restored", passphrase=BACKUP_PASSPHRASE)
     assert not (tmp_path / "restored").exists()
     truncated = tmp_path / "truncated.qbackup"
