@@ -195,7 +195,8 @@ class Project:
                 _check_opens(engine)
                 self._engine = engine
             else:
-                self._engine = connect(self.database_url)
+                tls = self.settings.get("project", {}).get("database_tls")
+                self._engine = connect(self.database_url, tls=None if tls is None else str(tls))
         return self._engine
 
     def upgrade(self) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from qantar.errors import QantarError
@@ -37,11 +37,54 @@ def _sqlcipher_key(raw_key: bytes) -> Any:
     return apply
 
 
-def connect(url: str, *, sqlcipher_key: bytes | None = None) -> Engine:
+LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
+TLS_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+DEFAULT_TLS = "verify-full"
+
+
+def with_tls(url: str, accepted: str | None = None) -> str:
+    """A PostgreSQL URL to another host, with TLS that checks the server's certificate.
+
+    ``sslmode=verify-full`` is added when the URL says nothing; a weaker mode, in the URL
+    or ``[project] database_tls``, is refused unless ``database_tls`` names it, so that
+    accepting it is written down in qantar.toml. Local connections are left as they are.
+    """
+    if not url.startswith("postgresql"):
+        return url
+    parsed = make_url(url)
+    host = parsed.host or ""
+    if host in LOCAL_HOSTS or host.startswith("/"):
+        return url
+    wanted = accepted or DEFAULT_TLS
+    if wanted not in TLS_MODES:
+        raise QantarError(
+            f"[project] database_tls = {wanted!r} is not a PostgreSQL sslmode; use one of "
+            + ", ".join(TLS_MODES)
+        )
+    given = parsed.query.get("sslmode")
+    if isinstance(given, tuple):
+        given = given[-1]
+    if given is None:
+        return parsed.update_query_dict({"sslmode": wanted}).render_as_string(
+            hide_password=False
+        )
+    if given != DEFAULT_TLS and given != accepted:
+        raise QantarError(
+            f"the database URL asks for sslmode={given} to another host; qantar requires "
+            f"{DEFAULT_TLS} (the server's certificate checked) unless qantar.toml says "
+            f'[project] database_tls = "{given}"'
+        )
+    return url
+
+
+def connect(
+    url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = None
+) -> Engine:
     """An engine for a SQLAlchemy URL (``sqlite:///path/qantar.db`` or ``postgresql+psycopg://``).
 
     With ``sqlcipher_key`` the SQLite file is a SQLCipher database opened with that key.
     """
+    url = with_tls(url, tls)
     options: dict[str, Any] = {}
     if sqlcipher_key is not None:
         if not url.startswith("sqlite"):
