@@ -40,7 +40,7 @@ from qantar.evidence._tables import (
     timestamp_tokens,
 )
 from qantar.model.values import PartialDate
-from qantar.project import Project
+from qantar.project import OBJECTS_PURPOSE, Project
 
 
 def tool_version() -> str:
@@ -54,6 +54,21 @@ def objects_dir(project: Project) -> Path:
     path = project.evidence_dir / "objects"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def objects_key(project: Project) -> bytes | None:
+    """The key that seals the objects of an encrypted project; None in a plaintext one."""
+    return project.subkey(OBJECTS_PURPOSE) if project.encrypted else None
+
+
+def work_dir(project: Project) -> Path:
+    """Where a derivative is written before it is stored: beside the objects, or in an
+    encrypted project a memory-backed folder, so no plaintext reaches the project's disk."""
+    if not project.encrypted:
+        return objects_dir(project)
+    from qantar.link._backend import memory_scratch_root
+
+    return memory_scratch_root()
 
 
 @dataclass
@@ -132,7 +147,9 @@ def _add_one(
     actor: str | None,
     on_progress: Callable[[int], None] | None,
 ) -> AddResult:
-    stored = store_file(source, objects_dir(project), on_chunk=on_progress)
+    stored = store_file(
+        source, objects_dir(project), on_chunk=on_progress, key=objects_key(project)
+    )
     media_type = sniff(stored.head)
     added_at = now_utc()
     with custody(project, actor) as log:

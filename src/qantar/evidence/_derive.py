@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from qantar.errors import QantarError
-from qantar.evidence._archive import _index, objects_dir, tool_version
+from qantar.evidence._archive import _index, objects_dir, objects_key, tool_version, work_dir
 from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
 from qantar.evidence._custody import custody
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import Stored, object_path, store_file
+from qantar.evidence._objects import Stored, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_collections, evidence_items
 from qantar.project import Project
 
@@ -108,13 +108,15 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
             f"({sha[:12]}); leave it out of public exports"
         )
     store = objects_dir(project)
-    fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".derive-")
+    key = objects_key(project)
+    fd, tmp_name = tempfile.mkstemp(dir=work_dir(project), prefix=".derive-")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy
-        removed = strip(object_path(store, sha), parent["media_type"], tmp)
-        stored = store_file(tmp, store)
+        with plain_copy(object_path(store, sha), key) as original:
+            removed = strip(original, parent["media_type"], tmp)
+        stored = store_file(tmp, store, key=key)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from qantar.errors import InputError, QantarError
-from qantar.evidence._archive import consent_withdrawn, objects_dir, tool_version
+from qantar.evidence._archive import consent_withdrawn, objects_dir, objects_key, tool_version
 from qantar.evidence._common import canonical_json, now_utc
 from qantar.evidence._custody import (
     custody,
@@ -32,7 +32,7 @@ from qantar.evidence._custody import (
 )
 from qantar.evidence._derive import can_strip, strip_location
 from qantar.evidence._keys import ROTATED
-from qantar.evidence._objects import object_path
+from qantar.evidence._objects import object_path, open_object
 from qantar.evidence._render import RenditionError, plan, renditions
 from qantar.evidence._summary import render_html, render_pdf
 from qantar.evidence._tables import (
@@ -529,7 +529,7 @@ def _write_bundle(
                     on_item(item["sha256"])
                 source = object_path(store, item["sha256"])
                 blob_digest = hashlib.sha256()
-                with open(source, "rb") as blob:
+                with open_object(source, objects_key(project)) as blob:
 
                     def chunks(blob: Any = blob, digest: Any = blob_digest) -> Any:
                         for chunk in read_chunks(blob):

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qantar.evidence._archive import objects_key
 from qantar.evidence._custody import (
     GENESIS,
     event_body,
@@ -36,6 +37,7 @@ from qantar.evidence._objects import hash_file, object_path
 from qantar.evidence._tables import evidence_items, timestamp_tokens
 from qantar.evidence._timestamp import check_token, load_roots
 from qantar.project import Project
+from qantar.vault import TamperedError
 
 
 @dataclass
@@ -208,6 +210,7 @@ def verify(
         tokens = [dict(r) for r in conn.execute(select(timestamp_tokens)).mappings()]
 
     known_paths = set()
+    key = objects_key(project)
     for item in items:
         sha = item["sha256"]
         path = object_path(objects, sha)
@@ -223,9 +226,12 @@ def verify(
             report.fail("object", str(path), "is not a regular file")
             continue
         try:
-            sha256, sha512, size = hash_file(path)
+            sha256, sha512, size = hash_file(path, key)
         except OSError as exc:
             report.fail("object", str(path), f"unreadable: {exc.strerror}")
+            continue
+        except TamperedError:
+            report.fail("object", str(path), "sealed copy altered or damaged (fails its check)")
             continue
         if sha256 != sha or sha512 != item["sha512"] or size != item["size"]:
             report.fail(

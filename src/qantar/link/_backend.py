@@ -81,16 +81,39 @@ def _quoted(value: object) -> str:
     return str(value).replace("'", "''")
 
 
+def memory_scratch_root() -> Path:
+    """A memory-backed folder of this user's for an encrypted project's linkage scratch:
+    DuckDB cannot encrypt what it writes without an extension that is not shipped, so the
+    names it holds while linking must not reach the project's disk at all."""
+    import os
+
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    for base in (Path(runtime) if runtime else None, Path("/dev/shm")):
+        if base is not None and base.is_dir() and os.access(base, os.W_OK):
+            return base
+    raise QantarError(
+        "an encrypted project links in memory-backed storage, and this machine has none "
+        "(no XDG_RUNTIME_DIR or /dev/shm)"
+    )
+
+
 @contextmanager
-def session(name: str, settings: dict[str, Any], runs_dir: Path) -> Iterator[Any]:
-    """A database API for one link run, with its scratch folder under ``runs_dir``."""
+def session(
+    name: str, settings: dict[str, Any], runs_dir: Path, *, in_memory: bool = False
+) -> Iterator[Any]:
+    """A database API for one link run, with its scratch folder under ``runs_dir`` (or, with
+    ``in_memory``, on a memory-backed folder outside the project)."""
     threads = settings.get("threads")
     memory = str(settings.get("memory_limit", DEFAULT_MEMORY_LIMIT))
     if name != "duckdb":  # pragma: no cover - other backends manage their own resources
         yield database_api(name)
         return
     runs_dir.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".link-scratch-", dir=runs_dir))
+    scratch = Path(
+        tempfile.mkdtemp(
+            prefix=".link-scratch-", dir=memory_scratch_root() if in_memory else runs_dir
+        )
+    )
     api = database_api(
         name, threads=int(threads) if threads else None, scratch=scratch, memory_limit=memory
     )

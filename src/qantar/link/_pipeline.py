@@ -645,7 +645,9 @@ def run(
         threshold = float(settings.get("threshold", DEFAULT_THRESHOLD))
     if not 0.0 < threshold < 1.0:
         raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
-    with _backend.session(backend, settings, project.runs_dir) as db_api:
+    with _backend.session(
+        backend, settings, project.runs_dir, in_memory=project.encrypted
+    ) as db_api:
         return _run(project, db_api, seed, threshold, truth, charts, say)
 
 

@@ -65,9 +65,7 @@ def with_tls(url: str, accepted: str | None = None) -> str:
     if isinstance(given, tuple):
         given = given[-1]
     if given is None:
-        return parsed.update_query_dict({"sslmode": wanted}).render_as_string(
-            hide_password=False
-        )
+        return parsed.update_query_dict({"sslmode": wanted}).render_as_string(hide_password=False)
     if given != DEFAULT_TLS and given != accepted:
         raise QantarError(
             f"the database URL asks for sslmode={given} to another host; qantar requires "
@@ -77,9 +75,7 @@ def with_tls(url: str, accepted: str | None = None) -> str:
     return url
 
 
-def connect(
-    url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = None
-) -> Engine:
+def connect(url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = None) -> Engine:
     """An engine for a SQLAlchemy URL (``sqlite:///path/qantar.db`` or ``postgresql+psycopg://``).
 
     With ``sqlcipher_key`` the SQLite file is a SQLCipher database opened with that key.

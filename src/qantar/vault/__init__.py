@@ -16,6 +16,8 @@ from qantar.vault._envelope import (
 from qantar.vault._passphrase import ENV, ENV_FD, read_passphrase
 from qantar.vault._signing import is_protected, load_private_key, write_private_key
 from qantar.vault._stream import (
+    SealedReader,
+    SealedWriter,
     TamperedError,
     decrypt_bytes,
     decrypt_chunks,
@@ -29,6 +31,8 @@ __all__ = [
     "ENV",
     "ENV_FD",
     "Envelope",
+    "SealedReader",
+    "SealedWriter",
     "TamperedError",
     "WrongPassphraseError",
     "decrypt_bytes",

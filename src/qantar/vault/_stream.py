@@ -7,9 +7,10 @@ file cut short without failing the check; memory stays one chunk whatever the fi
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -77,14 +78,79 @@ def decrypt_chunks(
 
 
 def encrypt_bytes(key: bytes, data: bytes, *, aad: bytes = b"") -> bytes:
-    import io
-
     out = io.BytesIO()
     encrypt_stream(key, io.BytesIO(data), out, aad=aad)
     return out.getvalue()
 
 
 def decrypt_bytes(key: bytes, data: bytes, *, aad: bytes = b"", what: str = "file") -> bytes:
-    import io
-
     return b"".join(decrypt_chunks(key, io.BytesIO(data), aad=aad, what=what))
+
+
+class SealedWriter:
+    """Write plaintext in any pieces; ciphertext in STREAM chunks goes to ``target``.
+
+    ``close()`` seals the last chunk (flagged as last), so a file cut short fails to open.
+    """
+
+    def __init__(self, key: bytes, target: BinaryIO) -> None:
+        self._aead = ChaCha20Poly1305(key)
+        self._prefix = os.urandom(_PREFIX)
+        self._target = target
+        self._buffer = bytearray()
+        self._counter = 0
+        self._closed = False
+        target.write(MAGIC + self._prefix)
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._buffer += data
+        # Keep at least one byte back: the last chunk is only known at close().
+        while len(self._buffer) > CHUNK:
+            chunk = bytes(self._buffer[:CHUNK])
+            del self._buffer[:CHUNK]
+            self._target.write(
+                self._aead.encrypt(_nonce(self._prefix, self._counter, False), chunk, b"")
+            )
+            self._counter += 1
+        return len(data)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        last = bytes(self._buffer)
+        self._buffer.clear()
+        self._target.write(self._aead.encrypt(_nonce(self._prefix, self._counter, True), last, b""))
+
+
+class SealedReader(io.RawIOBase):
+    """A read-only file object over an encrypted file: each chunk checked as it is read."""
+
+    def __init__(self, key: bytes, source: BinaryIO, *, what: str = "file") -> None:
+        super().__init__()
+        self._chunks = decrypt_chunks(key, source, what=what)
+        self._source = source
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+            if not self._pending:
+                continue
+        view = memoryview(buffer).cast("B")
+        n = min(len(view), len(self._pending))
+        view[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        try:
+            self._source.close()
+        finally:
+            super().close()
