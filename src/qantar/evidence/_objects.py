@@ -210,6 +210,12 @@ def open_object(path: Path, key: bytes | None = None) -> io.RawIOBase | io.Buffe
     """The object's plaintext as a binary file; with ``key``, checked chunk by chunk."""
     handle = open(path, "rb", buffering=0)  # noqa: SIM115 - returned to the caller
     if key is None:
+        if vault.is_encrypted(os.pread(handle.fileno(), len(vault.MAGIC), 0)):
+            handle.close()
+            raise vault.TamperedError(
+                f"object {path.name[:12]} is sealed but the project is not marked encrypted "
+                "(an interrupted `qantar encrypt`? run it again)"
+            )
         return handle
     return io.BufferedReader(vault.SealedReader(key, handle, what=f"object {path.name[:12]}"))
 

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
-from qantar.project import DATABASE_FILE, DATABASE_PURPOSE, SETTINGS_FILE, Project
+from qantar.project import (
+    DATABASE_FILE,
+    DATABASE_PURPOSE,
+    OBJECTS_PURPOSE,
+    SETTINGS_FILE,
+    Project,
+)
 
 
 @dataclass(frozen=True)
@@ -24,9 +30,15 @@ class EncryptResult:
     database: Path
     tables: int
     rows: int
+    objects: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"database": str(self.database), "tables": self.tables, "rows": self.rows}
+        return {
+            "database": str(self.database),
+            "tables": self.tables,
+            "rows": self.rows,
+            "objects": self.objects,
+        }
 
 
 def _sqlcipher() -> Any:
@@ -79,6 +91,9 @@ def encrypt_project(project: Project) -> EncryptResult:
     if not path.is_file():
         raise QantarError(f"{path.name} is missing; nothing was changed")
     key = project.subkey(DATABASE_PURPOSE)
+    # Objects first: a run cut short is resumed by running it again (sealed objects are
+    # skipped), and the project is marked encrypted only when everything is.
+    objects = seal_objects(project.evidence_dir / "objects", project.subkey(OBJECTS_PURPOSE))
     project.close()
     dbapi = _sqlcipher()
     staged = path.with_name(path.name + ".encrypting")
@@ -109,7 +124,54 @@ def encrypt_project(project: Project) -> EncryptResult:
         Path(str(path) + side).unlink(missing_ok=True)
     _mark_encrypted(project.root / SETTINGS_FILE)
     project.settings.setdefault("project", {})["encrypted"] = True
-    return EncryptResult(path, len(after), sum(count for count, _ in after.values()))
+    return EncryptResult(path, len(after), sum(count for count, _ in after.values()), objects)
+
+
+def seal_objects(store: Path, key: bytes) -> int:
+    """Seal every plaintext object of ``store`` in place; returns how many were sealed.
+
+    Each sealed copy is read back and its plaintext hashed against the object's name
+    before it replaces the plaintext file; an object whose bytes no longer match its name
+    stops the run (verify and repair it first).
+    """
+    from qantar import vault
+
+    sealed = 0
+    if not store.is_dir():
+        return 0
+    for path in sorted(store.glob("??/*")):
+        if not path.is_file() or path.is_symlink() or path.name.startswith("."):
+            continue
+        with path.open("rb") as handle:
+            if vault.is_encrypted(handle.read(len(vault.MAGIC))):
+                continue
+        staged = path.with_name(f".seal-{path.name}")
+        staged.unlink(missing_ok=True)
+        digest = hashlib.sha256()
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, path.open("rb") as source:
+            writer = vault.SealedWriter(key, out)
+            for chunk in iter(lambda s=source: s.read(1 << 20), b""):  # type: ignore[misc]
+                digest.update(chunk)
+                writer.write(chunk)
+            writer.close()
+            out.flush()
+            os.fsync(out.fileno())
+        check = hashlib.sha256()
+        with staged.open("rb") as handle:
+            for chunk in vault.decrypt_chunks(key, handle, what=f"object {path.name[:12]}"):
+                check.update(chunk)
+        if digest.hexdigest() != path.name or check.hexdigest() != path.name:
+            staged.unlink(missing_ok=True)
+            raise QantarError(
+                f"object {path.name[:12]} does not match its address: run "
+                "`qantar evidence verify` and repair it before encrypting; the objects sealed "
+                "so far stay sealed, run `qantar encrypt` again afterwards"
+            )
+        os.chmod(staged, 0o444)
+        os.replace(staged, path)
+        sealed += 1
+    return sealed
 
 
 def _mark_encrypted(settings: Path) -> None:

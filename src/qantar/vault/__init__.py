@@ -16,6 +16,7 @@ from qantar.vault._envelope import (
 from qantar.vault._passphrase import ENV, ENV_FD, read_passphrase
 from qantar.vault._signing import is_protected, load_private_key, write_private_key
 from qantar.vault._stream import (
+    MAGIC,
     SealedReader,
     SealedWriter,
     TamperedError,
@@ -30,6 +31,7 @@ from qantar.vault._unlocked import forget, remember, remember_in_process, rememb
 __all__ = [
     "ENV",
     "ENV_FD",
+    "MAGIC",
     "Envelope",
     "SealedReader",
     "SealedWriter",
