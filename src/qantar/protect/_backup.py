@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from qantar.errors import QantarError
 from qantar.project import DATABASE_FILE, DATABASE_PURPOSE, KEY_DIR, SETTINGS_FILE, Project
+from qantar.store.engine import key_pragmas
 
 MAGIC = b"qantar-backup-1\n"
 MANIFEST = "MANIFEST.json"
@@ -85,7 +86,8 @@ def _snapshot_database(project: Project, folder: Path) -> Path:
             from sqlcipher3 import dbapi2
 
             copy = dbapi2.connect(str(target))
-            copy.execute(f"PRAGMA key = \"x'{project.subkey(DATABASE_PURPOSE).hex()}'\"")
+            for pragma in key_pragmas(project.subkey(DATABASE_PURPOSE)):
+                copy.execute(pragma)
         else:
             import sqlite3
 

@@ -23,6 +23,7 @@ from qantar.project import (
     SETTINGS_FILE,
     Project,
 )
+from qantar.store.engine import CIPHER_SETTINGS, key_pragmas
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def encrypt_project(project: Project) -> EncryptResult:
         before = _digests(plain)
         fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
+        for name, value in CIPHER_SETTINGS:
+            plain.execute(f"PRAGMA cipher_default_{name.removeprefix('cipher_')} = {value}")
         plain.execute(f'ATTACH DATABASE ? AS encrypted KEY "{_key_pragma(key)}"', (str(staged),))
         plain.execute("SELECT sqlcipher_export('encrypted')")
         plain.execute("DETACH DATABASE encrypted")
@@ -112,7 +115,8 @@ def encrypt_project(project: Project) -> EncryptResult:
         plain.close()
     check = dbapi.connect(str(staged))
     try:
-        check.execute(f'PRAGMA key = "{_key_pragma(key)}"')
+        for pragma in key_pragmas(key):
+            check.execute(pragma)
         after = _digests(check)
     finally:
         check.close()

@@ -24,14 +24,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# SQLCipher's settings for every qantar registry (SQLCipher does not store them: a file is
+# opened with the settings it was made with). Larger pages than SQLCipher's 4 KiB and
+# HMAC-SHA-256 halve the cost per byte of encryption on bulk imports; both are as secure.
+CIPHER_SETTINGS = (("cipher_page_size", "16384"), ("cipher_hmac_algorithm", "HMAC_SHA256"))
+
+
+def key_pragmas(raw_key: bytes, schema: str | None = None) -> list[str]:
+    """The statements that open a SQLCipher file with ``raw_key`` and qantar's settings."""
+    prefix = f"{schema}." if schema else ""
+    return [f"PRAGMA {prefix}key = \"x'{raw_key.hex()}'\""] + [
+        f"PRAGMA {prefix}{name} = {value}" for name, value in CIPHER_SETTINGS
+    ]
+
+
 def _sqlcipher_key(raw_key: bytes) -> Any:
     # A raw 256-bit key (x'...'): SQLCipher skips its own PBKDF2, so a connection opens
     # as fast as a plain one; the passphrase's scrypt ran once, in the vault.
-    pragma = f"PRAGMA key = \"x'{raw_key.hex()}'\""
+    pragmas = key_pragmas(raw_key)
 
     def apply(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute(pragma)
+        for pragma in pragmas:
+            cursor.execute(pragma)
+        # Decrypted pages are dear: a larger page cache keeps reads near plaintext speed.
+        cursor.execute("PRAGMA cache_size = -65536")
         cursor.close()
 
     return apply
