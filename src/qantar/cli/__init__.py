@@ -67,27 +67,74 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
-    """Entry point: user errors print one line and exit 2, never a traceback."""
+def _click_error_types() -> tuple[type[Exception], ...]:
+    """click's exception base classes, wherever the installed Typer takes click from.
+
+    Typer up to 0.2x re-exports click's own classes; Typer 0.29 carries a private copy of
+    click whose classes are not click's. Both are found from Typer's public ``BadParameter``
+    (and click's, if click is installed), so a usage error is one line with any Typer.
+    """
+    kinds: list[type[Exception]] = [
+        base
+        for base in typer.BadParameter.__mro__
+        if base.__name__ == "ClickException" and issubclass(base, Exception)
+    ]
     try:
-        # Without standalone mode click returns a command's exit code instead of exiting.
-        code = app(standalone_mode=False)
+        import click
+    except ModuleNotFoundError:
+        pass
+    else:
+        kinds.append(click.ClickException)
+    return tuple(kinds)
+
+
+def _exit_code(exc: BaseException) -> int:
+    code = getattr(exc, "exit_code", 0)
+    return code if isinstance(code, int) else 1
+
+
+def _usage_line(exc: Exception) -> str:
+    """One line for a usage mistake: what was wrong and where to read the usage."""
+    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) if ctx is not None else None
+    if command:
+        return f"usage error: {message} (see `{command} --help`)"
+    return f"usage error: {message} (see `qantar --help`)"
+
+
+def main() -> None:
+    """Entry point: user and usage errors print one line and exit 2, never a traceback."""
+    click_errors = _click_error_types()
+    try:
+        # Without standalone mode click returns a command's exit code instead of exiting,
+        # and hands usage errors to us instead of printing its own multi-line usage.
+        code = app(standalone_mode=False, prog_name="qantar")
         sys.exit(code if isinstance(code, int) else 0)
     except QantarError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted; nothing was changed by the interrupted step", markup=False)
         sys.exit(130)
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
+        sys.exit(_exit_code(exc))
+    except click_errors as exc:
+        if type(exc).__name__ == "Abort":
+            err_console.print("aborted; nothing was changed by the interrupted step", markup=False)
+            sys.exit(130)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # the help asked for by giving nothing
+            sys.exit(_exit_code(exc))
+        if hasattr(exc, "format_message") and _exit_code(exc) == 2:
+            _fail(_usage_line(exc), prefix="")
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(_exit_code(exc))
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+def _fail(message: str, *, prefix: str = "error: ") -> None:
+    line = " ".join(f"{prefix}{message}".split("\n"))
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+    sys.exit(2)
 
 
 __all__ = ["app", "console", "main"]
