@@ -190,6 +190,11 @@ def _score(
     settings = _settings.settings_dict(
         PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs)
     )
+    if len(inputs) == 1:
+        # One list still repeats people: Splink dedupes it, and has no list column to
+        # compare (the repeat rule in clustering still holds every pair to its own score).
+        settings["link_type"] = "dedupe_only"
+        settings.pop("source_dataset_column_name", None)
     n = features.num_rows
     linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
