@@ -22,7 +22,7 @@ from qantar.link import _backend, _features, _settings
 from qantar.link._cluster import Clustering, cluster
 from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
-from qantar.link._impact import consequences, linked_by_model
+from qantar.link._impact import linked_by_model
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
@@ -322,7 +322,6 @@ REVIEW_BAND = (0.01, 0.995)
 class _Outcome:
     clustering: Clustering
     ids: list[str]
-    awaiting: int
     matches: list[tuple[int, int]]
     non_matches: list[tuple[int, int]]
 
@@ -348,7 +347,7 @@ def _cluster(
                 matches.append((key_to_id[ka], key_to_id[kb]))
             elif d.decision == "non-match":
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
-    within, across = _by_component(list(record_keys), pairs, threshold, matches)
+    within, _across = _by_component(list(record_keys), pairs, threshold, matches)
     clustering = cluster(
         list(record_keys),
         within,
@@ -359,29 +358,7 @@ def _cluster(
         **record_traits(engine, nameless),
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
-    person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
-    decided = {(min(a, b), max(a, b)) for a, b in matches + non_matches}
-    awaiting = 0
-    # A pair across components lies between two persons whatever else happens, and its
-    # consequence depends on that pair alone: those go through in slices.
-    for part in (within, *(across[i : i + 500_000] for i in range(0, len(across), 500_000))):
-        awaiting += sum(
-            c.near
-            for c in consequences(
-                [
-                    (a, b, p)
-                    for a, b, p in part
-                    if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]
-                    and a not in nameless
-                    and b not in nameless
-                ],
-                person_of,
-                threshold,
-                matches=matches,
-                decided=decided,
-            )
-        )
-    return _Outcome(clustering, ids, awaiting, matches, non_matches)
+    return _Outcome(clustering, ids, matches, non_matches)
 
 
 def persons_before_review(
@@ -747,7 +724,7 @@ def _run(
     linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
     nameless = {r for r in record_keys if r not in named_ids}
     outcome = _cluster(engine, record_keys, pairs, threshold, linkage, nameless)
-    clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
+    clustering, ids = outcome.clustering, outcome.ids
     matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)
     check = _review_check(pairs, outcome.matches, outcome.non_matches, threshold)
@@ -771,7 +748,7 @@ def _run(
         linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
         persons=len(clustering.clusters),
         weak_clusters=sum(1 for c in clustering.clusters if c.weak),
-        awaiting_review=awaiting,
+        awaiting_review=0,  # counted once persons are stored: _awaiting_review
         decisions_applied=len(matches) + len(non_matches),
         conflicts=len(clustering.conflicts),
         cut_edges=clustering.cut_edges,
@@ -816,6 +793,7 @@ def _run(
                 bulk_insert(conn, link_pairs, PAIR_COLUMNS, batch, json_columns=("explain",))
     result.run_id = int(run_id)
     store_persons(engine, result.run_id, clustering.clusters, ids, record_keys)
+    result.awaiting_review = _awaiting_review(engine)
     timings["store"] = round(time.perf_counter() - t3, 2)
     if truth_ids is not None:
         label = {m: pid for c, pid in zip(clustering.clusters, ids, strict=True) for m in c.members}
@@ -881,6 +859,13 @@ def _review_check(
     return {"decisions": len(matches) + len(non_matches), "scored": scored, "agree": agree}
 
 
+def _awaiting_review(engine: Engine) -> int:
+    # The review queue's own count, so that `link`, `review` and the report agree.
+    from qantar.link._review import awaiting_review
+
+    return awaiting_review(engine)
+
+
 def latest_run_id(engine: Engine) -> int | None:
     from sqlalchemy import func, select
 
@@ -919,7 +904,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         threshold=threshold,
         persons=len(outcome.clustering.clusters),
         weak_clusters=sum(1 for c in outcome.clustering.clusters if c.weak),
-        awaiting_review=outcome.awaiting,
+        awaiting_review=_awaiting_review(engine),
         decisions_applied=len(outcome.matches) + len(outcome.non_matches),
         conflicts=len(outcome.clustering.conflicts),
         cut_edges=outcome.clustering.cut_edges,
