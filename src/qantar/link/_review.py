@@ -396,6 +396,7 @@ def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str,
         out[rid] = {
             "source": r.get("source"),
             "record_id": r.get("source_record_id") or r.get("row_number"),
+            "row": r.get("row_number"),
             "written": {k: r.get(k) for k in SHOWN_FIELDS if r.get(k) not in (None, "")},
             "normalised": {k: f.get(k) for k in NORMALISED_FIELDS if f.get(k) not in (None, "")},
         }
