@@ -86,3 +86,15 @@ def test_rule_4_unexpected_error_prints_no_value(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "KeyError" in err and "QANTAR_DEBUG" in err
     assert marker not in err
+
+
+def test_generated_settings_state_the_true_default_threshold(tmp_path: Path) -> None:
+    """#15.15: qantar.toml said 0.9 while the code's default was 0.2."""
+    import tomllib
+
+    from qantar.link import DEFAULT_THRESHOLD
+
+    Project.init(tmp_path / "case").close()
+    text = (tmp_path / "case" / "qantar.toml").read_text(encoding="utf-8")
+    (line,) = [x for x in text.splitlines() if x.lstrip("# ").startswith("threshold")]
+    assert tomllib.loads(line.lstrip("# "))["threshold"] == DEFAULT_THRESHOLD
