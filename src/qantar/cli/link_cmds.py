@@ -71,7 +71,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
         charts: Annotated[
-            Path | None, typer.Option(help="Write Splink's model charts (HTML) to this folder.")
+            Path | None,
+            typer.Option(
+                help="Write the model's charts (HTML, works offline, no names) to this folder."
+            ),
         ] = None,
         truth: Annotated[
             Path | None,

@@ -818,23 +818,17 @@ def _value_counts(column: pa.ChunkedArray) -> dict[str, int]:
 
 
 def _write_charts(scored: _Scored, out: Path) -> None:
+    """The model's charts: aggregates only (m and u per comparison level, match weights),
+    never a record's values, so no chart carries a name. Vega's JavaScript is inlined from
+    the installed Splink: a chart opened offline loads nothing from a CDN."""
     out.mkdir(parents=True, exist_ok=True)
     linker = scored.linker
-    linker.visualisations.match_weights_chart().save(str(out / "match_weights.html"))
-    linker.visualisations.m_u_parameters_chart().save(str(out / "m_u_parameters.html"))
-    # A waterfall for the pairs nearest an even chance: the ones a reviewer sees first.
-    rows = (
-        scored.con.sql(
-            f"SELECT * FROM {scored.kept} ORDER BY abs(match_probability - 0.5), "
-            "record_id_l, record_id_r LIMIT 10"
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
-    if rows:
-        linker.visualisations.waterfall_chart(rows, filter_nulls=False).save(
-            str(out / "waterfall.html")
-        )
+    charts = {
+        "match_weights.html": linker.visualisations.match_weights_chart(),
+        "m_u_parameters.html": linker.visualisations.m_u_parameters_chart(),
+    }
+    for name, chart in charts.items():
+        chart.save(str(out / name), inline=True)
 
 
 def _review_check(
