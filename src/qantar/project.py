@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +16,16 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from qantar import vault
-from qantar.errors import ProjectNotFoundError, QantarError
+from qantar.errors import ProjectNotFoundError, QantarError, StoreError
 from qantar.store import connect, migrate
+from qantar.store.engine import settings_url
 
 SETTINGS_FILE = "qantar.toml"
 DATABASE_FILE = "qantar.db"
 KEY_DIR = "keys"
+# Everything in a project names people at risk: folders and files are the owner's alone.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 PRIVATE_KEY_FILE = "custody_ed25519.pem"
 PUBLIC_KEY_FILE = "custody_ed25519.pub.pem"
 VAULT_FILE = "vault.json"
@@ -37,9 +42,10 @@ DEFAULT_SETTINGS = """\
 name = "{name}"
 # A SQLAlchemy URL; the embedded default is the SQLite file beside this one.
 # A team server: database = "postgresql+psycopg://user@host/qantar"
+# (never a password here: the driver reads it from ~/.pgpass or PGPASSWORD)
 database = {database}
-# true: the SQLite registry is a SQLCipher database, evidence objects and run files are
-# encrypted with a key behind the passphrase (docs/security.md).
+# true: the SQLite registry is a SQLCipher database and the evidence objects are sealed,
+# with a key behind the passphrase (docs/security.md).
 encrypted = {encrypted}
 
 [import]
@@ -49,7 +55,7 @@ encrypted = {encrypted}
 
 [link]
 # Match probability above which two records are the same person; chosen on synthetic truth.
-# threshold = 0.9
+# threshold = {threshold}
 
 [estimate]
 # strata = ["region"]
@@ -72,6 +78,8 @@ class Project:
     root: Path
     settings: dict[str, Any] = field(default_factory=dict)
     _engine: Engine | None = field(default=None, repr=False)
+    _creating: bool = field(default=False, repr=False)  # only init may start an empty file
+    _url_override: str | None = field(default=None, repr=False)
 
     @classmethod
     def init(
@@ -91,7 +99,7 @@ class Project:
 
         The passphrase (asked for, or ``QANTAR_PASSPHRASE``/``QANTAR_PASSPHRASE_FD``)
         protects the custody signing key in every project, and with ``encrypted`` also the
-        registry (SQLCipher), the evidence objects and the run files.
+        registry (SQLCipher) and the evidence objects.
         """
         root = Path(path).resolve()
         if (root / SETTINGS_FILE).exists():
@@ -105,23 +113,81 @@ class Project:
             passphrase = vault.read_passphrase(
                 purpose="protect the new project's keys", confirm=True
             )
-        root.mkdir(parents=True, exist_ok=True)
-        for sub in ("evidence/objects", "runs"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-        (root / SETTINGS_FILE).write_text(
+        written_url, _ = settings_url(database) if database else (None, False)
+        created: list[Path] = []  # what this call made, removed again if it fails
+        try:
+            project = cls._create(root, name, database, written_url, created, encrypted, passphrase)
+        except BaseException:
+            for made in reversed(created):
+                if made.is_dir() and not made.is_symlink():
+                    shutil.rmtree(made, ignore_errors=True)
+                else:
+                    made.unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def _create(
+        cls,
+        root: Path,
+        name: str | None,
+        database: str | None,
+        written_url: str | None,
+        created: list[Path],
+        encrypted: bool,
+        passphrase: str,
+    ) -> Project:
+        from qantar.link._pipeline import DEFAULT_THRESHOLD
+
+        def private_dir(folder: Path) -> None:
+            if not folder.exists():
+                private_dir(folder.parent)
+                folder.mkdir(mode=PRIVATE_DIR_MODE)
+                created.append(folder)
+            # mkdir's mode is reduced by the umask; chmod states it whatever the umask.
+            if folder.is_relative_to(root):
+                folder.chmod(PRIVATE_DIR_MODE)
+
+        def private_file(file: Path, data: bytes = b"") -> None:
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+            created.append(file)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            file.chmod(PRIVATE_FILE_MODE)
+
+        private_dir(root)
+        for sub in ("evidence", "evidence/objects", "runs"):
+            private_dir(root / sub)
+        private_file(
+            root / SETTINGS_FILE,
             DEFAULT_SETTINGS.format(
                 name=name or root.name,
                 # A JSON string is a valid TOML basic string (same escapes).
-                database=json.dumps(database or f"sqlite:///{DATABASE_FILE}"),
+                database=json.dumps(written_url or f"sqlite:///{DATABASE_FILE}"),
+                threshold=DEFAULT_THRESHOLD,
                 encrypted="true" if encrypted else "false",
-            ),
-            encoding="utf-8",
+            ).encode("utf-8"),
         )
-        data_key = _create_vault(root / KEY_DIR, passphrase)
+        private_dir(root / KEY_DIR)
+        data_key = vault.new_data_key()
+        created.append(root / KEY_DIR / VAULT_FILE)
+        vault.write_envelope(root / KEY_DIR / VAULT_FILE, vault.wrap(data_key, passphrase))
         vault.remember_in_process(root, data_key)
-        _create_custody_key(root / KEY_DIR, vault.subkey(data_key, SIGNING_PURPOSE))
+        _create_custody_key(root / KEY_DIR, created, vault.subkey(data_key, SIGNING_PURPOSE))
         project = cls.open(root)
-        migrate(project.engine)
+        if database:
+            # A password was kept out of qantar.toml; this object may still use it.
+            project._url_override = database
+        else:
+            # SQLite makes its -wal and -shm files with the database file's mode.
+            private_file(root / DATABASE_FILE)
+            for suffix in ("-wal", "-shm", "-journal"):
+                created.append(root / (DATABASE_FILE + suffix))
+            project._creating = True
+        try:
+            migrate(project.engine)
+        finally:
+            project._creating = False
         return project
 
     @classmethod
@@ -151,6 +217,23 @@ class Project:
             # Relative SQLite paths are relative to the project folder, not the shell's.
             url = prefix + str(self.root / url[len(prefix) :])
         return url
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            if not self._creating:
+                self._check_database_file()
+            if self.encrypted:
+                engine = connect(self.database_url, sqlcipher_key=self.subkey(DATABASE_PURPOSE))
+                _check_opens(engine)
+                self._engine = engine
+            else:
+                tls = self.settings.get("project", {}).get("database_tls")
+                self._engine = connect(
+                    self._url_override or self.database_url,
+                    tls=None if tls is None else str(tls),
+                )
+        return self._engine
 
     @property
     def encrypted(self) -> bool:
@@ -187,17 +270,27 @@ class Project:
             return None
         return self.subkey(SIGNING_PURPOSE)
 
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            if self.encrypted:
-                engine = connect(self.database_url, sqlcipher_key=self.subkey(DATABASE_PURPOSE))
-                _check_opens(engine)
-                self._engine = engine
-            else:
-                tls = self.settings.get("project", {}).get("database_tls")
-                self._engine = connect(self.database_url, tls=None if tls is None else str(tls))
-        return self._engine
+    def _check_database_file(self) -> None:
+        """Refuse a SQLite file that vanished or was emptied: SQLite would quietly start a
+        new, empty registry in its place and every command would report nothing lost."""
+        url = self.database_url
+        prefix = "sqlite:///"
+        if not url.startswith(prefix):
+            return
+        path = url[len(prefix) :].split("?", 1)[0]
+        if not path or path == ":memory:":
+            return
+        file = Path(path)
+        if not file.exists():
+            raise StoreError(
+                f"the project's database {file} is missing (deleted or moved?): restore it "
+                "from a backup; only `qantar init` creates a new one"
+            )
+        if file.is_file() and file.stat().st_size == 0:
+            raise StoreError(
+                f"the project's database {file} is empty (0 bytes; cut short by a copy or a "
+                "full disk?): restore it from a backup; only `qantar init` creates a new one"
+            )
 
     def upgrade(self) -> None:
         """Bring the database schema up to date (new features add migrations)."""
@@ -229,19 +322,12 @@ class Project:
             self._engine = None
 
 
-def _create_vault(key_dir: Path, passphrase: str) -> bytes:
-    key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    data_key = vault.new_data_key()
-    vault.write_envelope(key_dir / VAULT_FILE, vault.wrap(data_key, passphrase))
-    return data_key
-
-
 def _check_opens(engine: Engine) -> None:
     """A wrong key or a damaged file fails here, before any command reads or writes."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
-    except DatabaseError:
+    except (DatabaseError, StoreError):
         engine.dispose()
         # No chained exception: the driver's message may carry SQL, never needed here.
         raise QantarError(
@@ -250,18 +336,18 @@ def _check_opens(engine: Engine) -> None:
         ) from None
 
 
-def _create_custody_key(key_dir: Path, password: bytes) -> None:
+def _create_custody_key(key_dir: Path, created: list[Path], password: bytes) -> None:
     """The project's Ed25519 key signs the custody log. It lives outside the database so
     that someone who can edit the database cannot re-sign a forged log, and is encrypted
     under the vault so that a copied disk cannot sign either; keep a copy of the key file
     and the passphrase apart, offline (see docs/evidence.md and docs/security.md)."""
-    key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = Ed25519PrivateKey.generate()
+    private = vault.private_pem(key, password)
     public = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    private_path = key_dir / PRIVATE_KEY_FILE
-    if private_path.exists():
-        raise QantarError(f"{private_path} exists already; nothing was overwritten")
-    vault.write_private_key(private_path, key, password)
-    (key_dir / PUBLIC_KEY_FILE).write_bytes(public)
+    for file, data in ((PRIVATE_KEY_FILE, private), (PUBLIC_KEY_FILE, public)):
+        fd = os.open(key_dir / file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        created.append(key_dir / file)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)

@@ -7,10 +7,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from qantar.errors import QantarError
+from qantar.errors import QantarError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -92,10 +93,84 @@ def with_tls(url: str, accepted: str | None = None) -> str:
     return url
 
 
+# What the database driver said, and what the person is told instead. The driver's own
+# exception carries the SQL and (without hide_parameters) its parameters, which are names,
+# consent notes and phone numbers: none of that may reach a terminal or a log.
+_SQLITE_MESSAGES = (
+    (
+        ("database is locked", "database table is locked"),
+        "the database is locked by another process (another qantar command still writing, "
+        "or a program holding it open); nothing of this step was stored; try again when it "
+        "has finished",
+    ),
+    (
+        ("database or disk is full",),
+        "the disk holding the database is full: nothing of this step was stored; free some "
+        "space and try again",
+    ),
+    (
+        ("disk i/o error",),
+        "the database could not be written (a disk I/O error: a full disk, a file size limit "
+        "or a failing disk): nothing of this step was stored",
+    ),
+    (
+        ("file is not a database", "database disk image is malformed"),
+        "the database file is damaged (not a complete SQLite database, perhaps cut short by a "
+        "copy or a full disk): restore qantar.db from a backup",
+    ),
+    (
+        ("attempt to write a readonly database",),
+        "the database file is read-only for this user: nothing was stored",
+    ),
+    (
+        ("unable to open database file",),
+        "cannot open the database file (its folder is missing or not writable)",
+    ),
+)
+# PostgreSQL's SQLSTATE codes for the same situations.
+_SQLSTATE_MESSAGES = {
+    "55P03": _SQLITE_MESSAGES[0][1],
+    "40P01": "the database broke a deadlock with another qantar process by stopping this "
+    "step: nothing of it was stored; try again",
+    "53100": _SQLITE_MESSAGES[1][1],
+}
+
+
+def plain_database_error(error: BaseException) -> StoreError | None:
+    """A one-line user error for a database failure the person can act on (locked, disk
+    full, damaged file), without the SQL or its parameters; None for any other failure."""
+    orig = getattr(error, "orig", None) or error
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate in _SQLSTATE_MESSAGES:
+        return StoreError(_SQLSTATE_MESSAGES[sqlstate])
+    first_line = str(orig).strip().splitlines()[0].lower() if str(orig).strip() else ""
+    for needles, message in _SQLITE_MESSAGES:
+        if any(needle in first_line for needle in needles):
+            return StoreError(message)
+    return None
+
+
+def _raise_plain(context: ExceptionContext) -> None:
+    # Raising here replaces SQLAlchemy's exception at every caller, library and CLI alike.
+    plain = plain_database_error(context.original_exception)
+    if plain is None and context.connection is None and context.execution_context is None:
+        # No connection was made (server down, wrong host or credentials). The driver's
+        # first line says which, and carries no SQL parameters.
+        said = str(context.original_exception).strip().splitlines()
+        plain = StoreError(
+            f"cannot connect to the database: {said[0] if said else 'no reason given'}"
+        )
+    if plain is not None:
+        raise plain from None
+
+
 def connect(url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = None) -> Engine:
     """An engine for a SQLAlchemy URL (``sqlite:///path/qantar.db`` or ``postgresql+psycopg://``).
 
-    With ``sqlcipher_key`` the SQLite file is a SQLCipher database opened with that key.
+    SQL parameters never appear in an exception or log (they are names), and a locked,
+    full or damaged database raises a one-line :class:`StoreError`. With ``sqlcipher_key``
+    the SQLite file is a SQLCipher database opened with that key; a PostgreSQL server on
+    another host is reached with TLS (:func:`with_tls`).
     """
     url = with_tls(url, tls)
     options: dict[str, Any] = {}
@@ -110,7 +185,7 @@ def connect(url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = N
             ) from exc
         options["module"] = sqlcipher
     try:
-        engine = create_engine(url, **options)
+        engine = create_engine(url, hide_parameters=True, **options)
     except ModuleNotFoundError as exc:
         # The URL names a driver that is an optional extra; say which one to install.
         extra = (
@@ -129,7 +204,30 @@ def connect(url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = N
         if sqlcipher_key is not None:
             event.listen(engine, "connect", _sqlcipher_key(sqlcipher_key), insert=True)
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "handle_error", _raise_plain)
     return engine
+
+
+def settings_url(url: str) -> tuple[str, bool]:
+    """The URL to write into ``qantar.toml`` and whether a password was left out of it: the
+    settings file is copied with the project, so a password goes in ``~/.pgpass`` or
+    ``PGPASSWORD`` instead (docs/postgres.md)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise QantarError(f"not a SQLAlchemy URL: {exc}") from exc
+    if parsed.password is None:
+        return url, False
+    # URL.set(password=None) keeps the password ("not given"); build the URL without it.
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False), True
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -14,7 +14,7 @@ from qantar.vault._envelope import (
     write_envelope,
 )
 from qantar.vault._passphrase import ENV, ENV_FD, read_passphrase
-from qantar.vault._signing import is_protected, load_private_key, write_private_key
+from qantar.vault._signing import is_protected, load_private_key, private_pem, write_private_key
 from qantar.vault._stream import (
     MAGIC,
     SealedReader,
@@ -46,6 +46,7 @@ __all__ = [
     "is_protected",
     "load_private_key",
     "new_data_key",
+    "private_pem",
     "read_envelope",
     "read_passphrase",
     "remember",
