@@ -52,6 +52,8 @@ class VerifyReport:
     events_checked: int = 0
     timestamps_checked: int = 0
     key_id: str | None = None
+    # Whether a clean run was appended as a ``verified`` event (None: not an archive check).
+    recorded: bool | None = None
     keys: list[dict[str, Any]] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -198,7 +200,8 @@ def verify(
     """Re-hash every object and check the custody log, head, key and timestamps.
 
     A clean result is itself recorded as a ``verified`` custody event (``record=False`` to
-    skip); a failing archive is not written to, so nothing can paper over the damage.
+    skip, and skipped when the private key is not here: verifying needs the public key
+    alone); a failing archive is not written to, so nothing can paper over the damage.
     """
     report = VerifyReport()
     objects = project.evidence_dir / "objects"
@@ -256,7 +259,9 @@ def verify(
     _check_head(project, report, log, final)
     warn_unanchored(report, history, _check_tokens(project, report, log, tokens))
 
-    if record and report.ok:
+    # Verifying needs the public key only; whoever holds just that cannot sign the record.
+    report.recorded = bool(record and report.ok and project.private_key_path.exists())
+    if report.recorded:
         record_event(
             project,
             "verified",
