@@ -93,6 +93,11 @@ class Project:
         _create_custody_key(root / KEY_DIR)
         project = cls.open(root)
         migrate(project.engine)
+        # The signed head of the (empty) custody log, kept beside the key: its absence later
+        # means it was removed, so an emptied archive cannot pass for a new one.
+        from qantar.evidence._custody import init_head
+
+        init_head(project)
         return project
 
     @classmethod

@@ -404,6 +404,30 @@ def register(app: typer.Typer) -> None:
             markup=False,
         )
 
+    @evidence.command("seal-facts")
+    def seal_facts_cmd(
+        reason: Annotated[
+            str, typer.Option(help="Why, e.g. 'upgrade; facts checked against the paper log'.")
+        ] = "",
+        fmt: FormatOption = "text",
+    ) -> None:
+        """Once, for an archive made before every item fact was signed: verify everything,
+        then sign the facts of the items that have none (a 'facts-sealed' custody event)."""
+        from qantar.evidence import seal_facts
+
+        as_json = _check_format(fmt)
+        result = seal_facts(open_project(), reason=reason)
+        if as_json:
+            print_json(result.__dict__)
+        elif result.seq is None:
+            console.print("nothing to seal: every item's facts are signed", markup=False)
+        else:
+            console.print(
+                f"custody event {result.seq}: facts of {len(result.items)} item(s) sealed as "
+                "found; from now on every change to them is signed",
+                markup=False,
+            )
+
     @evidence.command("timestamp")
     def timestamp_cmd(
         tsa_url: Annotated[

@@ -172,6 +172,15 @@ def _add_one(
                     f"{third_party['format']} integrity check failed: "
                     + "; ".join(third_party["problems"])
                 )
+        # The record cites its event and is written first, so the event signs it.
+        conn.execute(
+            insert(evidence_collections).values(
+                item_sha256=stored.sha256,
+                recorded_at=added_at,
+                custody_seq=log.next_seq(),
+                **collection,
+            )
+        )
         event = log.append(
             "added" if new else "acquired",
             [stored.sha256],
@@ -179,14 +188,7 @@ def _add_one(
             if new
             else "identical bytes collected again; the stored object was not copied",
             details,
-        )
-        conn.execute(
-            insert(evidence_collections).values(
-                item_sha256=stored.sha256,
-                recorded_at=added_at,
-                custody_seq=event["seq"],
-                **collection,
-            )
+            seal=[stored.sha256],
         )
         if incident is not None:
             _link_incident(conn, log, stored.sha256, incident)
@@ -262,7 +264,13 @@ def _link_incident(conn: Connection, log: CustodyLog, sha256: str, incident: int
             item_sha256=sha256, incident_id=incident, linked_at=now_utc()
         )
     )
-    log.append("linked", [sha256], f"attached to incident {incident}", {"incident": incident})
+    log.append(
+        "linked",
+        [sha256],
+        f"attached to incident {incident}",
+        {"incident": incident},
+        seal=[sha256],
+    )
     return True
 
 
@@ -278,7 +286,7 @@ def _link_person(conn: Connection, log: CustodyLog, sha256: str, person: str) ->
         insert(evidence_persons).values(item_sha256=sha256, person_id=person, linked_at=now_utc())
     )
     # The person id is an opaque linkage id, never a name: it may go in the log.
-    log.append("linked", [sha256], "attached to a person", {"person": person})
+    log.append("linked", [sha256], "attached to a person", {"person": person}, seal=[sha256])
     return True
 
 
@@ -512,12 +520,7 @@ def annotate(
     content = body if isinstance(body, dict) else {"text": body}
     with custody(project, author) as log:
         sha = resolve_item(log.conn, item)
-        event = log.append(
-            "annotated",
-            [sha],
-            f"{kind} claim recorded",
-            {"kind": kind, "claim_sha256": hashlib.sha256(canonical_json(content)).hexdigest()},
-        )
+        when = now_utc()
         result = log.conn.execute(
             insert(claims).values(
                 item_sha256=sha,
@@ -525,9 +528,17 @@ def annotate(
                 body=content,
                 author=log.actor,
                 confidence=confidence,
-                created_at=event["time"],
-                custody_seq=event["seq"],
+                created_at=when,
+                custody_seq=log.next_seq(),
             )
+        )
+        log.append(
+            "annotated",
+            [sha],
+            f"{kind} claim recorded",
+            {"kind": kind, "claim_sha256": hashlib.sha256(canonical_json(content)).hexdigest()},
+            seal=[sha],
+            time=when,
         )
         key = result.inserted_primary_key
         assert key is not None
@@ -557,9 +568,6 @@ def record_consent(
             "recorded_at": now_utc(),
         }
         digest = hashlib.sha256(canonical_json(record)).hexdigest()
-        event = log.append(
-            "consent", [sha], f"consent {status}", {"consent_sha256": digest, "status": status}
-        )
         log.conn.execute(
             insert(consents).values(
                 item_sha256=sha,
@@ -569,8 +577,15 @@ def record_consent(
                 recorded_by=log.actor,
                 recorded_at=record["recorded_at"],
                 record_hash=digest,
-                custody_seq=event["seq"],
+                custody_seq=log.next_seq(),
             )
+        )
+        log.append(
+            "consent",
+            [sha],
+            f"consent {status}",
+            {"consent_sha256": digest, "status": status},
+            seal=[sha],
         )
     return digest
 

@@ -176,12 +176,6 @@ def record_derivative(
             )
             record = {k: UNKNOWN for k in ("collected_by", "source_url", "place", "from_whom")}
             _index(conn, stored.path, stored.sha256, media_type, {"collected_at": UNKNOWN}, now)
-            event = log.append(
-                "added",
-                [parent, stored.sha256],
-                reason,
-                {"parent": parent, "transform": transform},
-            )
             conn.execute(
                 insert(evidence_collections).values(
                     item_sha256=stored.sha256,
@@ -190,8 +184,15 @@ def record_derivative(
                     how=f"{tool_version()} {transform['name']} of {parent}",
                     original_name=f"derived from {parent}",
                     recorded_at=now,
-                    custody_seq=event["seq"],
+                    custody_seq=log.next_seq(),
                     **record,
                 )
+            )
+            log.append(
+                "added",
+                [parent, stored.sha256],
+                reason,
+                {"parent": parent, "transform": transform},
+                seal=[stored.sha256],
             )
     return stored.sha256
