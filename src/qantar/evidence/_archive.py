@@ -25,7 +25,7 @@ from qantar.evidence._common import (
 from qantar.evidence._custody import CustodyLog, custody
 from qantar.evidence._custody import events as all_events
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import check_source, object_path, store_file
+from qantar.evidence._objects import check_source, object_path, private_dir, store_file
 from qantar.evidence._tables import (
     claims,
     consents,
@@ -51,9 +51,8 @@ def tool_version() -> str:
 
 
 def objects_dir(project: Project) -> Path:
-    path = project.evidence_dir / "objects"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    private_dir(project.evidence_dir)
+    return private_dir(project.evidence_dir / "objects")
 
 
 @dataclass

@@ -181,6 +181,7 @@ def write_head(project: Project, key: Ed25519PrivateKey, seq: int, hash_hex: str
 def init_head(project: Project) -> None:
     """The head of an empty log (event 0), signed when the project is made: from then on a
     missing head file means the anchor was removed, never that the archive is new."""
+    os.chmod(head_path(project).parent, PRIVATE_DIR)  # keys/: the key and its anchor
     write_head(project, load_private_key(project), 0, GENESIS)
 
 

@@ -7,8 +7,6 @@ maker notes removed (SP-7). The original keeps everything.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from qantar.evidence._archive import _index, objects_dir, tool_version
 from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
 from qantar.evidence._custody import custody
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import Stored, object_path, store_file
+from qantar.evidence._objects import Stored, new_temp_file, object_path, store_file
 from qantar.evidence._tables import evidence_collections, evidence_items
 from qantar.project import Project
 
@@ -108,9 +106,7 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
             f"({sha[:12]}); leave it out of public exports"
         )
     store = objects_dir(project)
-    fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".derive-")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = new_temp_file(store, "derive")
     try:
         strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy
         removed = strip(object_path(store, sha), parent["media_type"], tmp)

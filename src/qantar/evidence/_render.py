@@ -12,8 +12,6 @@ PDF/A conversion is not done: no well-kept Python converter is installed here.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -23,7 +21,7 @@ from sqlalchemy import select
 
 from qantar.evidence._archive import objects_dir, tool_version
 from qantar.evidence._derive import record_derivative
-from qantar.evidence._objects import object_path, store_file
+from qantar.evidence._objects import new_temp_file, object_path, store_file
 from qantar.evidence._tables import evidence_items
 from qantar.project import Project
 
@@ -164,9 +162,7 @@ def _store(
     actor: str | None,
 ) -> str:
     store = objects_dir(project)
-    fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".render-")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = new_temp_file(store, "render")
     try:
         write(tmp)
         stored = store_file(tmp, store)

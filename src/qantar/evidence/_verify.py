@@ -41,7 +41,7 @@ from qantar.evidence._keys import (
     retired_public_keys,
     rotation_details,
 )
-from qantar.evidence._objects import hash_file, object_path
+from qantar.evidence._objects import TMP_DIR, hash_file, object_path
 from qantar.evidence._tables import consents, evidence_items, timestamp_tokens
 from qantar.evidence._timestamp import check_token, load_roots
 from qantar.project import Project
@@ -247,8 +247,12 @@ def verify(
             )
         if st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             report.warn("object", str(path), "is writable; objects should be read-only")
+        elif st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            report.warn("object", str(path), "is readable by others; chmod 400 it")
     if objects.is_dir():
         for path in objects.rglob("*"):
+            if TMP_DIR in path.relative_to(objects).parts:
+                continue  # temporary files of a write in progress (or a killed one)
             if path.is_file() and path not in known_paths:
                 report.warn("object", str(path), "in the store but not in the archive records")
 
