@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -24,8 +25,16 @@ from qantar.evidence._common import (
 )
 from qantar.evidence._custody import CustodyLog, custody
 from qantar.evidence._custody import events as all_events
+from qantar.evidence._limits import Limits, limits_from, preflight
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import check_source, object_path, private_dir, store_file
+from qantar.evidence._objects import (
+    SNIFF_BYTES,
+    Stored,
+    check_source,
+    object_path,
+    private_dir,
+    store_file,
+)
 from qantar.evidence._tables import (
     claims,
     consents,
@@ -92,8 +101,12 @@ def add(
     sources = [Path(p) for p in paths]
     if not sources:
         raise InputError("no files given")
+    limits = limits_from(project.section("evidence"))
     for source in sources:
         check_source(source)
+    for source in sources:
+        # Before anything is stored: a ZIP or picture too large to open refuses the batch.
+        preflight(source, sniff(_head(source)), limits, file=str(source))
     if incident is not None:
         _require_incident(project, incident)
     results = []
@@ -116,9 +129,18 @@ def add(
                 person=person,
                 actor=actor,
                 on_progress=on_progress,
+                limits=limits,
             )
         )
     return results
+
+
+def _head(source: Path) -> bytes:
+    try:
+        with open(source, "rb") as handle:
+            return handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=str(source)) from exc
 
 
 def _add_one(
@@ -130,9 +152,52 @@ def _add_one(
     person: str | None,
     actor: str | None,
     on_progress: Callable[[int], None] | None,
+    limits: Limits,
 ) -> AddResult:
+    """All or nothing: on any failure after the copy, a new object is removed again."""
     stored = store_file(source, objects_dir(project), on_chunk=on_progress)
+    try:
+        return _record_one(
+            project,
+            source,
+            stored,
+            record=record,
+            incident=incident,
+            person=person,
+            actor=actor,
+            limits=limits,
+        )
+    except BaseException:
+        if stored.created:
+            _remove_orphan(project, stored.sha256, stored.path)
+        raise
+
+
+def _remove_orphan(project: Project, sha256: str, path: Path) -> None:
+    """Remove an object no row names (another add of the same bytes may have committed)."""
+    with project.engine.connect() as conn:
+        held = conn.execute(
+            select(evidence_items.c.sha256).where(evidence_items.c.sha256 == sha256)
+        ).first()
+    if held is None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _record_one(
+    project: Project,
+    source: Path,
+    stored: Stored,
+    *,
+    record: dict[str, Any],
+    incident: int | None,
+    person: str | None,
+    actor: str | None,
+    limits: Limits,
+) -> AddResult:
     media_type = sniff(stored.head)
+    # Again on the stored bytes: the source may have been swapped after the first check.
+    preflight(stored.path, media_type, limits, file=str(source))
     added_at = now_utc()
     with custody(project, actor) as log:
         conn = log.conn
@@ -163,7 +228,7 @@ def _add_one(
             "size": stored.size,
             "media_type": media_type,
         }
-        third_party = _provenance.check(stored.path, media_type)
+        third_party = _provenance.check(stored.path, media_type, limits, file=str(source))
         if third_party is not None:
             details["third_party_proof"] = third_party
             if not third_party["ok"]:

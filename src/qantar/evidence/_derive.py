@@ -17,6 +17,7 @@ from qantar.errors import QantarError
 from qantar.evidence._archive import _index, objects_dir, tool_version
 from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
 from qantar.evidence._custody import custody
+from qantar.evidence._limits import check_picture, limits_from
 from qantar.evidence._mediatype import sniff
 from qantar.evidence._objects import Stored, new_temp_file, object_path, store_file
 from qantar.evidence._tables import evidence_collections, evidence_items
@@ -106,6 +107,10 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
             f"({sha[:12]}); leave it out of public exports"
         )
     store = objects_dir(project)
+    if parent["media_type"] not in _VIDEO_FORMATS:
+        check_picture(
+            object_path(store, sha), limits_from(project.section("evidence")), file=sha[:12]
+        )
     tmp = new_temp_file(store, "derive")
     try:
         strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy

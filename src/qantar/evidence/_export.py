@@ -622,6 +622,17 @@ def verify_bundle(path: str | os.PathLike[str], *, expect_key: str | None = None
         report.fail("bundle", name, f"not a readable ZIP: {exc}")
         return report
     with archive:
+        packed = [i.filename for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED]
+        if packed:
+            # qantar stores every member as is: a compressed one is not ours, and reading
+            # it could expand a few MB into gigabytes (#16.7). Nothing is decompressed.
+            report.fail(
+                "bundle",
+                name,
+                f"{len(packed)} compressed member(s), first {packed[0]}: a qantar bundle "
+                "stores every file uncompressed; not read",
+            )
+            return report
         try:
             _check_contents(report, archive, name, expect_key)
         except Exception as exc:  # hostile input: any parse failure is a finding, not a crash

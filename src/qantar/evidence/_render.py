@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from qantar.evidence._archive import objects_dir, tool_version
 from qantar.evidence._derive import record_derivative
+from qantar.evidence._limits import check_picture, limits_from
 from qantar.evidence._objects import new_temp_file, object_path, store_file
 from qantar.evidence._tables import evidence_items
 from qantar.project import Project
@@ -82,6 +83,8 @@ def renditions(project: Project, sha: str, *, actor: str | None = None) -> list[
     stem = Path(parent["original_name"]).stem
     made: list[str] = []
     try:
+        if status == "png":
+            check_picture(source, limits_from(project.section("evidence")), file=sha[:12])
         pictures = _image(source) if status == "png" else _frames(source)
         for label, write, extra in pictures:
             transform = {"name": RENDITION, "format": "png", **extra, "by": tool_version()}
