@@ -182,6 +182,8 @@ def _remove_orphan(project: Project, sha256: str, path: Path) -> None:
     if held is None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+        with contextlib.suppress(OSError):  # only when empty: other objects may share it
+            path.parent.rmdir()
 
 
 def _record_one(

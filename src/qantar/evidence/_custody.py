@@ -146,9 +146,9 @@ def legacy_head_path(project: Project) -> Path:
     return project.evidence_dir / HEAD_FILE
 
 
-def read_head(project: Project, *, legacy: bool = True) -> Head | None:
+def read_head(project: Project) -> Head | None:
     path = head_path(project)
-    if not path.exists() and legacy:
+    if not path.exists():
         path = legacy_head_path(project)
     if not path.exists():
         return None
