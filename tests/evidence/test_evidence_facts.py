@@ -367,3 +367,20 @@ def test_rule3_seal_refuses_a_damaged_archive(
             is None
         )
     assert sha
+
+
+def test_rule3_consent_flipped_by_sql_is_never_published(
+    forged: tuple[Project, str, int, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attack: a withdrawn consent flipped to given with SQL, then `export --public`
+    published the item. Now the public export refuses and writes nothing."""
+    project, sha, _first, _second = forged
+    with project.engine.begin() as conn:
+        conn.execute(update(consents).where(consents.c.item_sha256 == sha).values(status="given"))
+    out = tmp_path / "public.zip"
+    code, _stdout, err = run_cli(
+        capsys, project, "evidence", "export", "--out", str(out), "--public"
+    )
+    assert code == 2 and "no bundle written" in err and f"item {sha[:12]}" in err
+    assert not out.exists()
+    _no_values([err])
