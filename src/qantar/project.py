@@ -188,6 +188,11 @@ class Project:
             migrate(project.engine)
         finally:
             project._creating = False
+        # The signed head of the (empty) custody log, kept beside the key: its absence later
+        # means it was removed, so an emptied archive cannot pass for a new one.
+        from qantar.evidence._custody import init_head
+
+        init_head(project)
         return project
 
     @classmethod

@@ -5,9 +5,15 @@ STREAM construction of :mod:`qantar.vault`), and its name stays the SHA-256 of t
 plaintext, so custody events and court bundles are the same as in a plaintext project.
 Readers go through :func:`open_object`, :func:`hash_file` or :func:`plain_copy`.
 
-Bytes are streamed once through SHA-256 and SHA-512 into a temporary file in the same
-folder, synced, and linked into place only if no object of that name exists: no code
-path ever opens an existing object for writing (EI-1, EI-2).
+Bytes are streamed once through SHA-256 and SHA-512 into a temporary file, synced, and
+linked into place only if no object of that name exists: no code path ever opens an
+existing object for writing (EI-1, EI-2).
+
+Objects are readable by the owner only (0400) and every folder is 0700 (#16.5): evidence
+names and shows people. Temporary files live in the store's private ``.tmp`` folder (same
+file system, so the link is atomic), named after the process writing them; a failure
+removes its own, and every later store call removes those whose process is gone (a killed
+``evidence add`` leaves a full-size copy otherwise, #16.4).
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from qantar.errors import InputError
 
 CHUNK = 1 << 20
 SNIFF_BYTES = 8192
-READ_ONLY = 0o444
+READ_ONLY = 0o400
+PRIVATE_DIR = 0o700
+TMP_DIR = ".tmp"
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,53 @@ class Stored:
 
 def object_path(objects_dir: Path, sha256: str) -> Path:
     return objects_dir / sha256[:2] / sha256
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and nothing above it) a folder only its owner can enter."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR:
+        os.chmod(path, PRIVATE_DIR)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: not ours to judge
+    return True
+
+
+def sweep_stale_temps(objects_dir: Path) -> int:
+    """Remove temporary files whose writing process no longer runs; returns how many."""
+    folder = objects_dir / TMP_DIR
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for entry in folder.iterdir():
+        pid_text = entry.name.split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            entry.unlink()
+            removed += 1
+    return removed
+
+
+def temp_path(objects_dir: Path, label: str = "add") -> Path:
+    """A fresh name in the store's private temporary folder (not created)."""
+    folder = private_dir(objects_dir / TMP_DIR)
+    return folder / f"{os.getpid()}-{label}-{uuid.uuid4().hex}"
+
+
+def new_temp_file(objects_dir: Path, label: str) -> Path:
+    """An empty 0600 temporary file in the store's private folder."""
+    path = temp_path(objects_dir, label)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def _fsync_dir(path: Path) -> None:
@@ -105,7 +160,9 @@ def store_file(
         raise InputError("cannot be read (permission denied)", file=name) from exc
     except OSError as exc:
         raise InputError(f"cannot be opened: {exc.strerror}", file=name) from exc
-    tmp = objects_dir / f".tmp-{uuid.uuid4().hex}"
+    private_dir(objects_dir)
+    sweep_stale_temps(objects_dir)
+    tmp = temp_path(objects_dir)
     try:
         with os.fdopen(fd, "rb", buffering=0) as src:
             if not _same(before, os.fstat(src.fileno())):
@@ -123,7 +180,7 @@ def store_file(
             raise InputError("the stored copy differs from what was read; disk fault?", file=name)
         os.chmod(tmp, READ_ONLY)
         final = object_path(objects_dir, sha256)
-        final.parent.mkdir(exist_ok=True)
+        private_dir(final.parent)
         try:
             os.link(tmp, final)  # fails if the object exists: never overwrite
             created = True
