@@ -20,6 +20,9 @@ from qantar.accountability import make, read_entities, save_entities, screen
 from qantar.data import read_csv
 from qantar.names import transliterate
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -55,7 +58,7 @@ def main() -> None:
                     )
                     + "\n"
                 )
-        project = Project.init(root / "case")
+        project = Project.init(root / "case", passphrase=BENCH_PASSPHRASE)
         queries = []
         planted = set()
         with listing.open("a", encoding="utf-8") as fh:

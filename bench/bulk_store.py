@@ -32,6 +32,9 @@ from qantar.link._tables import link_runs
 from qantar.store import connect, records
 from qantar.store.bulk import bulk_insert, method
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "store"), str(ROOT / "tests" / "link")]
 
@@ -121,7 +124,7 @@ def main() -> None:
         engine = connect(f"sqlite:///{Path(tmp) / 'pairs.db'}")
         pairs_bench(engine, "sqlite", args.pairs)
         engine.dispose()
-        project = Project.init(Path(tmp) / "lite")
+        project = Project.init(Path(tmp) / "lite", passphrase=BENCH_PASSPHRASE)
         persons_bench(project, "sqlite", args.persons)
         project.close()
         print("PostgreSQL")
@@ -130,8 +133,11 @@ def main() -> None:
                 engine = connect(server.url(server.create_database()))
                 pairs_bench(engine, "postgresql", args.pairs)
                 engine.dispose()
-                project = Project.init(Path(tmp) / "pg", database=server.url(
-                    server.create_database()))  # fmt: skip
+                project = Project.init(
+                    Path(tmp) / "pg",
+                    database=server.url(server.create_database()),
+                    passphrase=BENCH_PASSPHRASE,
+                )
                 persons_bench(project, "postgresql", args.persons)
                 project.close()
         except ServerUnavailable as exc:

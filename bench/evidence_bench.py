@@ -25,7 +25,10 @@ CHILD = r"""
 import json, resource, sys, time
 from qantar import Project
 from qantar.evidence import add
-project = Project.init(sys.argv[1])
+
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+project = Project.init(sys.argv[1], passphrase=BENCH_PASSPHRASE)
 start = time.perf_counter()
 [result] = add(project, [sys.argv[2]], collected_by="bench")
 seconds = time.perf_counter() - start

@@ -39,13 +39,16 @@ from qantar.link._pipeline import _truth_ids
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "link"))
 import link_scenario  # the test helper that writes records like an import
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 
 def _synthetic(root: Path, n: int, seed: int) -> tuple[Project, Path]:
     from qantar.ingest import import_file
     from qantar.synth import ScenarioConfig, generate, write_scenario
 
     paths = write_scenario(generate(ScenarioConfig(n=n), seed=seed), root / "scenario")
-    project = Project.init(root / "case")
+    project = Project.init(root / "case", passphrase=BENCH_PASSPHRASE)
     for name, path in paths.items():
         if name in ("truth", "histories", "population", "scenario"):
             continue
@@ -269,7 +272,7 @@ def febrl4_stock(stock_tables: dict[str, pa.Table], seed: int) -> dict[Any, str]
 def febrl4_bench(seed: int) -> dict[str, Any]:
     sc, stock_tables = febrl4_lists()
     with tempfile.TemporaryDirectory() as tmp:
-        project = Project.init(Path(tmp) / "case")
+        project = Project.init(Path(tmp) / "case", passphrase=BENCH_PASSPHRASE)
         link_scenario.store(project, sc)
         link_scenario.write_truth(sc, Path(tmp) / "truth.csv")
         result = run(project, seed=seed, truth=Path(tmp) / "truth.csv")
@@ -347,7 +350,7 @@ def _prepare_scale(folder: Path, records: int, seed: int) -> None:
     the scenario's Python objects do not count in the link run's memory)."""
     # The five lists capture 1.955 records per person (measured: 932,695 for 476,190).
     persons = int(records / 1.955)
-    project = Project.init(folder / "case")
+    project = Project.init(folder / "case", passphrase=BENCH_PASSPHRASE)
     sc = link_scenario.generate(persons, seed=seed)
     link_scenario.store(project, sc)
     link_scenario.write_truth(sc, folder / "truth.csv")

@@ -30,6 +30,9 @@ from qantar.link._pipeline import DEFAULT_THRESHOLD, STORE_FLOOR
 from qantar.link._tables import link_features, link_pairs, person_records
 from qantar.store.schema import records
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 _RAW = ("surname_raw", "given_raw", "birth_date", "place_id", "place_raw")
 _KEYS = ("surname_key", "given_key", "birth_date", "place_id")
 
@@ -39,7 +42,7 @@ def analyse(seed: int, show: int, only: str = "") -> None:
     stock = {str(k): v for k, v in link_bench.febrl4_stock(stock_tables, seed).items()}
     raw = {(label, r["source_record_id"]): r for label, rows in sc.lists.items() for r in rows}
     with tempfile.TemporaryDirectory() as tmp:
-        project = Project.init(Path(tmp) / "case")
+        project = Project.init(Path(tmp) / "case", passphrase=BENCH_PASSPHRASE)
         link_scenario.store(project, sc)
         link_scenario.write_truth(sc, Path(tmp) / "truth.csv")
         result = run(project, seed=seed, truth=Path(tmp) / "truth.csv")

@@ -18,12 +18,15 @@ from qantar.link import run
 from qantar.publish import collect_report_data, public_persons, publish_memorial, render_report
 from qantar.synth import ScenarioConfig, generate, write_scenario
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        project = Project.init(root / "case")
+        project = Project.init(root / "case", passphrase=BENCH_PASSPHRASE)
         scenario = generate(ScenarioConfig(n=n), seed=7)
         paths = write_scenario(scenario, root / "lists", formats=("csv",))
         t = time.perf_counter()

@@ -23,6 +23,9 @@ from qantar.store import move_project
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "store"))
 from pg_server import cluster  # the test helper that starts a cluster
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,7 +38,7 @@ def main() -> None:
             handle.write("№;ФИО;Дата гибели;Место\n")
             for i in range(args.rows):
                 handle.write(f"{i};Сейтов Арман {i};05.01.2022;Жанаозен\n")
-        project = Project.init(base / "case")
+        project = Project.init(base / "case", passphrase=BENCH_PASSPHRASE)
         started = time.perf_counter()
         import_file(project, csv, source="list", kind="ngo")
         imported = time.perf_counter() - started

@@ -26,6 +26,9 @@ from qantar.synth import generate as scenario
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "store"))
 from pg_server import cluster  # the test suite's throw-away cluster
 
+# Synthetic people only: the bench projects' keys need a passphrase all the same.
+BENCH_PASSPHRASE = "qantar bench"
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -43,7 +46,9 @@ def main() -> None:
 
             def new_project(name: str, label: str = label) -> Project:
                 url = server.url(server.create_database()) if label == "postgresql" else None
-                return Project.init(Path(tmp) / f"{label}-{name}", database=url)
+                return Project.init(
+                    Path(tmp) / f"{label}-{name}", database=url, passphrase=BENCH_PASSPHRASE
+                )
 
             project = new_project("import")
             started = time.perf_counter()

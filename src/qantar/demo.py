@@ -8,6 +8,7 @@ documenter's notebook would call; nothing here is specific to the demo but the d
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class DemoSummary:
     seconds: float
 
 
+DEMO_PASSPHRASE = "qantar demo passphrase"
+
+
 def run_demo(*, out: Path | None, seed: int, console: Console, n: int = 1000) -> DemoSummary:
     from qantar import estimate, ingest, link, publish, synth
 
@@ -66,7 +70,13 @@ def run_demo(*, out: Path | None, seed: int, console: Console, n: int = 1000) ->
         scenario = synth.generate(synth.ScenarioConfig(n=n), seed=seed)
         paths = synth.write_scenario(scenario, data_dir)
 
-        project = Project.init(base / "case", name="demo")
+        # Synthetic people only: the demo's keys are protected by a passphrase printed here,
+        # unless QANTAR_PASSPHRASE gives one.
+        project = Project.init(
+            base / "case",
+            name="demo",
+            passphrase=os.environ.get("QANTAR_PASSPHRASE") or DEMO_PASSPHRASE,
+        )
         settings = project.root / "qantar.toml"
         text = settings.read_text(encoding="utf-8")
         for default, demo in DEMO_SETTINGS.items():

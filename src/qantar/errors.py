@@ -11,6 +11,11 @@ class ProjectNotFoundError(QantarError):
     """No qantar project in the given folder or any folder above it."""
 
 
+class StoreError(QantarError):
+    """The database cannot do what was asked (locked, disk full, damaged, vanished); the
+    message says what happened and never carries the SQL parameters (names)."""
+
+
 class InputError(QantarError):
     """Bad input, located as precisely as we can: file, row, field."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,16 +12,28 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError
 
-from qantar.errors import ProjectNotFoundError, QantarError
+from qantar import vault
+from qantar.errors import ProjectNotFoundError, QantarError, StoreError
 from qantar.store import connect, migrate
+from qantar.store.engine import settings_url
 
 SETTINGS_FILE = "qantar.toml"
 DATABASE_FILE = "qantar.db"
 KEY_DIR = "keys"
+# Everything in a project names people at risk: folders and files are the owner's alone.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 PRIVATE_KEY_FILE = "custody_ed25519.pem"
 PUBLIC_KEY_FILE = "custody_ed25519.pub.pem"
+VAULT_FILE = "vault.json"
+# Purposes of the subkeys drawn from the project's data key (never change them: they
+# are how an existing project's files are opened).
+SIGNING_PURPOSE = "qantar custody signing key"
+DATABASE_PURPOSE = "qantar sqlcipher registry"
+OBJECTS_PURPOSE = "qantar evidence objects"
 
 DEFAULT_SETTINGS = """\
 # qantar project settings. Human decisions live in the database; this file holds the rules.
@@ -29,7 +42,11 @@ DEFAULT_SETTINGS = """\
 name = "{name}"
 # A SQLAlchemy URL; the embedded default is the SQLite file beside this one.
 # A team server: database = "postgresql+psycopg://user@host/qantar"
+# (never a password here: the driver reads it from ~/.pgpass or PGPASSWORD)
 database = {database}
+# true: the SQLite registry is a SQLCipher database and the evidence objects are sealed,
+# with a key behind the passphrase (docs/security.md).
+encrypted = {encrypted}
 
 [import]
 # Extra header names per field, added to the built-in Russian, Kazakh and English ones.
@@ -38,7 +55,7 @@ database = {database}
 
 [link]
 # Match probability above which two records are the same person; chosen on synthetic truth.
-# threshold = 0.9
+# threshold = {threshold}
 
 [estimate]
 # strata = ["region"]
@@ -61,6 +78,8 @@ class Project:
     root: Path
     settings: dict[str, Any] = field(default_factory=dict)
     _engine: Engine | None = field(default=None, repr=False)
+    _creating: bool = field(default=False, repr=False)  # only init may start an empty file
+    _url_override: str | None = field(default=None, repr=False)
 
     @classmethod
     def init(
@@ -69,30 +88,111 @@ class Project:
         *,
         name: str | None = None,
         database: str | None = None,
+        encrypted: bool = False,
+        passphrase: str | None = None,
     ) -> Project:
         """Create a new project folder (refuses to overwrite an existing one).
 
         ``database`` is a SQLAlchemy URL for a team server, e.g.
         ``postgresql+psycopg://user@host/qantar``; by default the registry is the SQLite
         file ``qantar.db`` in the folder. Either way the schema is brought up to date.
+
+        The passphrase (asked for, or ``QANTAR_PASSPHRASE``/``QANTAR_PASSPHRASE_FD``)
+        protects the custody signing key in every project, and with ``encrypted`` also the
+        registry (SQLCipher) and the evidence objects.
         """
         root = Path(path).resolve()
         if (root / SETTINGS_FILE).exists():
             raise QantarError(f"{root} already holds a qantar project ({SETTINGS_FILE} exists)")
-        root.mkdir(parents=True, exist_ok=True)
-        for sub in ("evidence/objects", "runs"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-        (root / SETTINGS_FILE).write_text(
+        if encrypted and database and not database.startswith("sqlite"):
+            raise QantarError(
+                "--encrypted protects the SQLite registry; a database server's data at rest "
+                "is protected by its own disk encryption (docs/security.md)"
+            )
+        if passphrase is None:
+            passphrase = vault.read_passphrase(
+                purpose="protect the new project's keys", confirm=True
+            )
+        written_url, _ = settings_url(database) if database else (None, False)
+        created: list[Path] = []  # what this call made, removed again if it fails
+        try:
+            project = cls._create(root, name, database, written_url, created, encrypted, passphrase)
+        except BaseException:
+            for made in reversed(created):
+                if made.is_dir() and not made.is_symlink():
+                    shutil.rmtree(made, ignore_errors=True)
+                else:
+                    made.unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def _create(
+        cls,
+        root: Path,
+        name: str | None,
+        database: str | None,
+        written_url: str | None,
+        created: list[Path],
+        encrypted: bool,
+        passphrase: str,
+    ) -> Project:
+        from qantar.link._pipeline import DEFAULT_THRESHOLD
+
+        def private_dir(folder: Path) -> None:
+            if not folder.exists():
+                private_dir(folder.parent)
+                folder.mkdir(mode=PRIVATE_DIR_MODE)
+                created.append(folder)
+            # mkdir's mode is reduced by the umask; chmod states it whatever the umask.
+            if folder.is_relative_to(root):
+                folder.chmod(PRIVATE_DIR_MODE)
+
+        def private_file(file: Path, data: bytes = b"") -> None:
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+            created.append(file)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            file.chmod(PRIVATE_FILE_MODE)
+
+        private_dir(root)
+        for sub in ("evidence", "evidence/objects", "runs"):
+            private_dir(root / sub)
+        private_file(
+            root / SETTINGS_FILE,
             DEFAULT_SETTINGS.format(
                 name=name or root.name,
                 # A JSON string is a valid TOML basic string (same escapes).
-                database=json.dumps(database or f"sqlite:///{DATABASE_FILE}"),
-            ),
-            encoding="utf-8",
+                database=json.dumps(written_url or f"sqlite:///{DATABASE_FILE}"),
+                threshold=DEFAULT_THRESHOLD,
+                encrypted="true" if encrypted else "false",
+            ).encode("utf-8"),
         )
-        _create_custody_key(root / KEY_DIR)
+        private_dir(root / KEY_DIR)
+        data_key = vault.new_data_key()
+        created.append(root / KEY_DIR / VAULT_FILE)
+        vault.write_envelope(root / KEY_DIR / VAULT_FILE, vault.wrap(data_key, passphrase))
+        vault.remember_in_process(root, data_key)
+        _create_custody_key(root / KEY_DIR, created, vault.subkey(data_key, SIGNING_PURPOSE))
         project = cls.open(root)
-        migrate(project.engine)
+        if database:
+            # A password was kept out of qantar.toml; this object may still use it.
+            project._url_override = database
+        else:
+            # SQLite makes its -wal and -shm files with the database file's mode.
+            private_file(root / DATABASE_FILE)
+            for suffix in ("-wal", "-shm", "-journal"):
+                created.append(root / (DATABASE_FILE + suffix))
+            project._creating = True
+        try:
+            migrate(project.engine)
+        finally:
+            project._creating = False
+        # The signed head of the (empty) custody log, kept beside the key: its absence later
+        # means it was removed, so an emptied archive cannot pass for a new one.
+        from qantar.evidence._custody import init_head
+
+        init_head(project)
         return project
 
     @classmethod
@@ -126,8 +226,76 @@ class Project:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = connect(self.database_url)
+            if not self._creating:
+                self._check_database_file()
+            if self.encrypted:
+                engine = connect(self.database_url, sqlcipher_key=self.subkey(DATABASE_PURPOSE))
+                _check_opens(engine)
+                self._engine = engine
+            else:
+                tls = self.settings.get("project", {}).get("database_tls")
+                self._engine = connect(
+                    self._url_override or self.database_url,
+                    tls=None if tls is None else str(tls),
+                )
         return self._engine
+
+    @property
+    def encrypted(self) -> bool:
+        return bool(self.settings.get("project", {}).get("encrypted", False))
+
+    @property
+    def vault_path(self) -> Path:
+        return self.root / KEY_DIR / VAULT_FILE
+
+    def data_key(self, passphrase: str | None = None) -> bytes:
+        """The project's data key: remembered (``qantar unlock``), or unwrapped now with the
+        passphrase (asked for when not given)."""
+        known = vault.remembered(self.root)
+        if known is not None:
+            return known
+        if not self.vault_path.is_file():
+            raise QantarError(
+                f"{self.root} has no key file ({KEY_DIR}/{VAULT_FILE}); a project made before "
+                "keys were protected is upgraded with `qantar keys protect`"
+            )
+        envelope = vault.read_envelope(self.vault_path)
+        key = vault.unwrap(
+            envelope, passphrase or vault.read_passphrase(purpose=f"unlock {self.root.name}")
+        )
+        vault.remember_in_process(self.root, key)
+        return key
+
+    def subkey(self, purpose: str) -> bytes:
+        return vault.subkey(self.data_key(), purpose)
+
+    def signing_key_password(self) -> bytes | None:
+        """The password of the signing key's PEM; None for a project made before the vault."""
+        if not self.vault_path.is_file():
+            return None
+        return self.subkey(SIGNING_PURPOSE)
+
+    def _check_database_file(self) -> None:
+        """Refuse a SQLite file that vanished or was emptied: SQLite would quietly start a
+        new, empty registry in its place and every command would report nothing lost."""
+        url = self.database_url
+        prefix = "sqlite:///"
+        if not url.startswith(prefix):
+            return
+        path = url[len(prefix) :].split("?", 1)[0]
+        if not path or path == ":memory:":
+            return
+        file = Path(path)
+        if not file.exists():
+            raise StoreError(
+                f"the project's database {file} is missing (deleted or moved?): restore it "
+                "from a backup; only `qantar init` creates a new one"
+            )
+        if file.is_file() and file.stat().st_size == 0:
+            raise StoreError(
+                f"the project's database {file} is empty (0 bytes; cut short by a copy or a "
+                "full disk?): restore it from a backup; only `qantar init` creates a new one"
+            )
 
     def upgrade(self) -> None:
         """Bring the database schema up to date (new features add migrations)."""
@@ -159,22 +327,32 @@ class Project:
             self._engine = None
 
 
-def _create_custody_key(key_dir: Path) -> None:
+def _check_opens(engine: Engine) -> None:
+    """A wrong key or a damaged file fails here, before any command reads or writes."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+    except (DatabaseError, StoreError):
+        engine.dispose()
+        # No chained exception: the driver's message may carry SQL, never needed here.
+        raise QantarError(
+            "the encrypted registry does not open with this project's key (wrong key file, "
+            "or the database is damaged); nothing was changed"
+        ) from None
+
+
+def _create_custody_key(key_dir: Path, created: list[Path], password: bytes) -> None:
     """The project's Ed25519 key signs the custody log. It lives outside the database so
-    that someone who can edit the database cannot re-sign a forged log; keep a copy of the
-    private key offline (see docs/evidence.md)."""
-    key_dir.mkdir(parents=True, exist_ok=True)
+    that someone who can edit the database cannot re-sign a forged log, and is encrypted
+    under the vault so that a copied disk cannot sign either; keep a copy of the key file
+    and the passphrase apart, offline (see docs/evidence.md and docs/security.md)."""
     key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+    private = vault.private_pem(key, password)
     public = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    private_path = key_dir / PRIVATE_KEY_FILE
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(private)
-    (key_dir / PUBLIC_KEY_FILE).write_bytes(public)
+    for file, data in ((PRIVATE_KEY_FILE, private), (PUBLIC_KEY_FILE, public)):
+        fd = os.open(key_dir / file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        created.append(key_dir / file)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)

@@ -100,3 +100,19 @@ def test_entities_add(project, tmp_path: Path) -> None:
     bad = runner.invoke(app, ["--project", str(root), "entities", "add", "Occupancy",
                               "--prop", f"holder={person}"])  # fmt: skip
     assert bad.exit_code != 0 and "required property 'post'" in str(bad.exception)
+
+
+def test_screen_table_prints_the_caution_for_a_near_miss(scenario, tmp_path: Path) -> None:
+    """#15.15: the table carries the caution the JSON carries, below the threshold too."""
+    listing = tmp_path / "list.json"
+    listing.write_text(
+        json.dumps({"id": "afm-1", "schema": "Person", "datasets": ["kz_afmrk_sanctions"],
+                    "properties": {"name": ["Arman Serikbayev"], "birthDate": ["1985-07-11"]}})
+        + "\n", encoding="utf-8",
+    )  # fmt: skip
+    args = ("screen", "--against", str(listing))
+    rows = json.loads(_run(scenario.project.root, *args, "--format", "json"))
+    assert any(r["dataset_flags"] and not r["match"] for r in rows)
+    table = " ".join(_run(scenario.project.root, *args).split())
+    assert "CAUTION (kz_afmrk_sanctions)" in table
+    assert "Kazakhstan's own financial-monitoring list is NOT a confirmation" in table

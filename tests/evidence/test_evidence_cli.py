@@ -121,3 +121,37 @@ def test_cli_user_errors_are_one_line(
     assert code == 2 and "folder" in err and "Traceback" not in err
     code, _, err = run(capsys, project, "evidence", "show", "zzzz")
     assert code == 2
+
+
+def test_show_prints_who_handed_the_item_over(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """#15.15: `show` printed "from unknown" (the source URL) when --from-whom was given."""
+    f = tmp_path / "statement.txt"
+    f.write_text("a statement")
+    code, out, _ = run(
+        capsys, project, "evidence", "add", str(f), "--from-whom", "a relative", "--format", "json"
+    )
+    sha = json.loads(out)[0]["sha256"]
+    code, out, _ = run(capsys, project, "evidence", "show", sha[:10])
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "handed over by: a relative" in lines
+    assert "source URL: unknown" in lines
+    assert not any(line.startswith("collected by") and "from unknown" in line for line in lines)
+
+
+def test_verify_needs_only_the_public_key(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """#16.3: a verifier holds the public key alone; verify exited 2 without the private key."""
+    f = tmp_path / "a.txt"
+    f.write_text("aaa")
+    run(capsys, project, "evidence", "add", str(f))
+    project.private_key_path.unlink()
+    code, out, err = run(capsys, project, "evidence", "verify", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["ok"] is True and report["recorded"] is False
+    code, out, _ = run(capsys, project, "evidence", "verify")
+    assert code == 0 and "not recorded" in out

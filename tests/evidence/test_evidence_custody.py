@@ -164,7 +164,10 @@ def test_item_inserted_outside_the_log_is_named(
                 added_at="2022-01-05T00:00:00Z",
             )
         )
-    assert _failures(project) == [("object", str(stored.path))]
+    assert _failures(project) == [
+        ("object", str(stored.path)),
+        ("fact", f"item {stored.sha256[:12]}"),
+    ]
 
 
 def test_replaced_public_key_is_caught(archive: tuple[Project, list[str]]) -> None:

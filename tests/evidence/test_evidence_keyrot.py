@@ -54,8 +54,10 @@ def archive(project: Project, tmp_path: Path) -> Project:
 
 
 def _old_private(project: Project, old_id: str) -> Ed25519PrivateKey:
+    # Retired keys stay under the vault, like the key in use.
     key = serialization.load_pem_private_key(
-        (retired_dir(project) / f"{old_id}.private.pem").read_bytes(), password=None
+        (retired_dir(project) / f"{old_id}.private.pem").read_bytes(),
+        password=project.signing_key_password(),
     )
     assert isinstance(key, Ed25519PrivateKey)
     return key

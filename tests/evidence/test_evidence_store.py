@@ -25,6 +25,10 @@ def _store_files(project: Project) -> list[Path]:
     return sorted(p for p in (project.evidence_dir / "objects").rglob("*") if p.is_file())
 
 
+def _temps(objects: Path) -> list[Path]:
+    return sorted((objects / ".tmp").glob("*")) if (objects / ".tmp").is_dir() else []
+
+
 def test_object_is_exact_read_only_copy_named_by_sha256(project: Project, tmp_path: Path) -> None:
     source = tmp_path / "photo.jpg"  # the name lies: the content is text
     source.write_bytes(b"not really a jpeg\n" * 1000)
@@ -76,7 +80,7 @@ def test_no_code_path_overwrites_an_existing_object(project: Project, tmp_path: 
     with pytest.raises(InputError, match="no longer match"):
         store_file(source, project.evidence_dir / "objects")
     assert target.read_text() == "tampered"  # never "repaired" by writing over it
-    assert not [p for p in target.parent.parent.iterdir() if p.name.startswith(".tmp")]
+    assert not _temps(target.parent.parent)
 
 
 def test_collection_record_unknown_never_invented(project: Project, tmp_path: Path) -> None:
@@ -157,7 +161,8 @@ def test_file_changing_while_added_leaves_nothing(project: Project, tmp_path: Pa
     with pytest.raises(InputError, match="changed while being added"):
         store_file(source, project.evidence_dir / "objects", on_chunk=append_once)
     assert _store_files(project) == []
-    assert list(os.scandir(project.evidence_dir / "objects")) == []
+    objects = project.evidence_dir / "objects"
+    assert [e.name for e in os.scandir(objects)] == [".tmp"] and not _temps(objects)
 
 
 @settings(
@@ -173,4 +178,70 @@ def test_store_round_trips_any_bytes(tmp_path: Path, data: bytes) -> None:
     assert stored.path.read_bytes() == data
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
     assert stored.sha512 == hashlib.sha512(data).hexdigest()
-    assert not [p for p in objects.iterdir() if p.name.startswith(".tmp")]
+    assert not _temps(objects)
+
+
+def test_rule5_objects_and_folders_are_private(project: Project, tmp_path: Path) -> None:
+    """#16.5: evidence objects 0400, every evidence folder (and keys/) 0700."""
+    source = tmp_path / "x.txt"
+    source.write_text("a statement")
+    [result] = add(project, [source])
+    objects = project.evidence_dir / "objects"
+    path = object_path(objects, result.sha256)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
+    for folder in (project.evidence_dir, objects, path.parent, objects / ".tmp"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(project.private_key_path.parent.stat().st_mode) == 0o700
+
+
+_SLOW_ADD = """
+import sys, time
+from pathlib import Path
+from qantar import Project
+from qantar.evidence import add
+
+marker = Path(sys.argv[3])
+
+def stall(_n: int) -> None:
+    marker.write_text("copying")
+    time.sleep(60)
+
+add(Project.open(sys.argv[1]), [sys.argv[2]], on_progress=stall)
+"""
+
+
+def test_rule4_killed_add_leaves_a_private_temp_swept_on_next_start(
+    project: Project, tmp_path: Path
+) -> None:
+    """#16.4: a killed `evidence add` left a full-size temp file in the store for good."""
+    import signal
+    import sys
+    import time
+
+    big = tmp_path / "video.bin"
+    big.write_bytes(os.urandom(4 << 20))
+    marker = tmp_path / "started"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_ADD, str(project.root), str(big), str(marker)],
+        env={**os.environ},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, "the add finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    objects = project.evidence_dir / "objects"
+    [left] = _temps(objects)
+    assert stat.S_IMODE(left.stat().st_mode) == 0o600
+    assert stat.S_IMODE(left.parent.stat().st_mode) == 0o700
+    assert list_items(project) == []
+
+    other = tmp_path / "next.txt"
+    other.write_text("the next add")
+    add(project, [other])
+    assert not _temps(objects)
+    assert len(_store_files(project)) == 1

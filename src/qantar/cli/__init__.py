@@ -5,9 +5,12 @@ Each area registers its commands from its own module, so the areas stay apart.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -49,6 +52,7 @@ def _register() -> None:
         names_cmds,
         project_cmds,
         publish_cmds,
+        secure_cmds,
         synth_cmds,
     )
 
@@ -62,32 +66,127 @@ def _register() -> None:
     estimate_cmds.register(app)
     publish_cmds.register(app)
     db_cmds.register(app)
+    secure_cmds.register(app)
 
 
 _register()
 
 
-def main() -> None:
-    """Entry point: user errors print one line and exit 2, never a traceback."""
+def _click_error_types() -> tuple[type[Exception], ...]:
+    """click's exception base classes, wherever the installed Typer takes click from.
+
+    Typer up to 0.2x re-exports click's own classes; Typer 0.29 carries a private copy of
+    click whose classes are not click's. Both are found from Typer's public ``BadParameter``
+    (and click's, if click is installed), so a usage error is one line with any Typer.
+    """
+    kinds: list[type[Exception]] = [
+        base
+        for base in typer.BadParameter.__mro__
+        if base.__name__ == "ClickException" and issubclass(base, Exception)
+    ]
     try:
-        # Without standalone mode click returns a command's exit code instead of exiting.
-        code = app(standalone_mode=False)
+        import click
+    except ModuleNotFoundError:
+        pass
+    else:
+        kinds.append(click.ClickException)
+    return tuple(kinds)
+
+
+def _exit_code(exc: BaseException) -> int:
+    code = getattr(exc, "exit_code", 0)
+    return code if isinstance(code, int) else 1
+
+
+def _usage_line(exc: Exception) -> str:
+    """One line for a usage mistake: what was wrong and where to read the usage."""
+    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", None) if ctx is not None else None
+    if command:
+        return f"usage error: {message} (see `{command} --help`)"
+    return f"usage error: {message} (see `qantar --help`)"
+
+
+def main() -> None:
+    """Entry point: user and usage errors print one line and exit 2, never a traceback."""
+    # Every file and folder a command makes names people at risk: the owner's alone.
+    os.umask(0o077)
+    click_errors = _click_error_types()
+    try:
+        # Without standalone mode click returns a command's exit code instead of exiting,
+        # and hands usage errors to us instead of printing its own multi-line usage.
+        code = app(standalone_mode=False, prog_name="qantar")
         sys.exit(code if isinstance(code, int) else 0)
     except QantarError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted; nothing was changed by the interrupted step", markup=False)
         sys.exit(130)
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
+        sys.exit(_exit_code(exc))
+    except click_errors as exc:
+        if type(exc).__name__ == "Abort":
+            err_console.print("aborted; nothing was changed by the interrupted step", markup=False)
+            sys.exit(130)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # the help asked for by giving nothing
+            sys.exit(_exit_code(exc))
+        if hasattr(exc, "format_message") and _exit_code(exc) == 2:
+            _fail(_usage_line(exc), prefix="")
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(_exit_code(exc))
+    except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            # The file name is left out: it can be an evidence file named after a person.
+            _fail(
+                "the disk is full (or a file size limit was reached): the step stopped "
+                "before it finished; free some space and run it again"
+            )
+        if exc.errno in _FILE_PROBLEMS and exc.filename is not None:
+            # A path the user gave or the project's own: naming the file is what helps.
+            _fail(f"{exc.filename}: {exc.strerror}")
+        _unexpected(exc)
+    except Exception as exc:
+        _unexpected(exc)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_FILE_PROBLEMS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EROFS}
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """A failure qantar did not foresee. Its message can hold values read from the data
+    (a driver's SQL parameters, a name in a KeyError), so only where it happened is
+    printed; QANTAR_DEBUG=1 shows the whole traceback to whoever is debugging."""
+    from sqlalchemy.exc import DBAPIError
+
+    from qantar.store.engine import plain_database_error
+
+    plain = plain_database_error(exc) if isinstance(exc, DBAPIError) else None
+    if plain is not None:
+        _fail(str(plain))
+    if os.environ.get("QANTAR_DEBUG"):
+        raise exc
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = frames[-1] if frames else None
+    place = f"{Path(where.filename).name}:{where.lineno} in {where.name}" if where else "?"
+    kind = type(exc).__name__
+    if isinstance(exc, DBAPIError):
+        kind = f"{kind} ({type(exc.orig).__name__})"
+    _fail(
+        f"unexpected {kind} at {place}; this is a bug in qantar: please report it with the "
+        "command you ran (set QANTAR_DEBUG=1 to see the traceback, which may contain names "
+        "from your data)",
+        prefix="internal error: ",
+        code=1,
+    )
+
+
+def _fail(message: str, *, prefix: str = "error: ", code: int = 2) -> NoReturn:
+    line = " ".join(f"{prefix}{message}".split("\n"))
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+    sys.exit(code)
 
 
 __all__ = ["app", "console", "main"]

@@ -297,7 +297,8 @@ def register(app: typer.Typer) -> None:
                 f"{m.score:.2f}", verdict, "; ".join(m.reasons),
             )  # fmt: skip
         console.print(table)
-        for flag in {f.dataset: f for m in results if m.match for f in m.flags}.values():
+        # Every flagged list in the table gets its caution, near-misses too (as in the JSON).
+        for flag in {f.dataset: f for m in results for f in m.flags}.values():
             console.print(f"CAUTION ({flag.dataset}): {flag.caution}", markup=False)
 
     @app.command("dossier")

@@ -15,6 +15,17 @@ from qantar.errors import InputError
 
 FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
 
+_COLLECTION_LABELS = (
+    ("collected by", "collected_by"),
+    ("collected at", "collected_at"),
+    ("time source", "collected_at_source"),
+    ("handed over by", "from_whom"),
+    ("source URL", "source_url"),
+    ("place", "place"),
+    ("how", "how"),
+    ("original name", "original_name"),
+)
+
 
 def _check_format(fmt: str) -> bool:
     if fmt not in ("text", "json"):
@@ -49,6 +60,11 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
             f"key {report.key_id}",
             markup=False,
         )
+        if report.ok and report.recorded is False:
+            console.print(
+                "this check was not recorded in the custody log (no private key here)",
+                markup=False,
+            )
     if not report.ok:
         # SystemExit, not typer.Exit: qantar.cli.main runs click in non-standalone mode,
         # which turns typer.Exit into a return value that would be lost.
@@ -171,11 +187,10 @@ def register(app: typer.Typer) -> None:
         ):
             console.print(f"{key}: {data[key]}", markup=False)
         for c in data["collections"]:
-            console.print(
-                f"collected by {c['collected_by']} at {c['collected_at']} from {c['source_url']}"
-                f" (place {c['place']}, how {c['how']})",
-                markup=False,
-            )
+            # One labelled line per field: "from" alone read as the person who handed it over.
+            console.print(f"collection record (custody event {c['custody_seq']}):", markup=False)
+            for label, column in _COLLECTION_LABELS:
+                console.print(f"  {label}: {c[column]}", markup=False)
         for md in data["metadata"]:
             console.print(
                 f"metadata ({md['tool']} {md['tool_version']}): {md['summary']}", markup=False
@@ -388,6 +403,30 @@ def register(app: typer.Typer) -> None:
             f"{result.retired_private_key}: destroy it, or archive it offline.",
             markup=False,
         )
+
+    @evidence.command("seal-facts")
+    def seal_facts_cmd(
+        reason: Annotated[
+            str, typer.Option(help="Why, e.g. 'upgrade; facts checked against the paper log'.")
+        ] = "",
+        fmt: FormatOption = "text",
+    ) -> None:
+        """Once, for an archive made before every item fact was signed: verify everything,
+        then sign the facts of the items that have none (a 'facts-sealed' custody event)."""
+        from qantar.evidence import seal_facts
+
+        as_json = _check_format(fmt)
+        result = seal_facts(open_project(), reason=reason)
+        if as_json:
+            print_json(result.__dict__)
+        elif result.seq is None:
+            console.print("nothing to seal: every item's facts are signed", markup=False)
+        else:
+            console.print(
+                f"custody event {result.seq}: facts of {len(result.items)} item(s) sealed as "
+                "found; from now on every change to them is signed",
+                markup=False,
+            )
 
     @evidence.command("timestamp")
     def timestamp_cmd(

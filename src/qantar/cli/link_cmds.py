@@ -10,18 +10,19 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from qantar.cli._common import console, open_project, print_json
 from qantar.errors import InputError, QantarError
 
 
-def _print_result(data: dict[str, Any]) -> None:
+def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
     console.print(
         f"records {data['records']} in {len(data['sources'])} sources · candidate pairs "
         f"{data['candidate_pairs']} · persons {data['persons']} · pairs awaiting review "
         f"{data['awaiting_review']}"
     )
-    if data.get("pairs_per_rule"):
+    if data.get("pairs_per_rule") and verbose:
         rules = Table("blocking rule", "new candidate pairs", title="candidate pairs per rule")
         for r in data["pairs_per_rule"]:
             rules.add_row(r["rule"], str(r["new_pairs"]))
@@ -70,12 +71,21 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
         charts: Annotated[
-            Path | None, typer.Option(help="Write Splink's model charts (HTML) to this folder.")
+            Path | None,
+            typer.Option(
+                help="Write the model's charts (HTML, works offline, no names) to this folder."
+            ),
         ] = None,
         truth: Annotated[
             Path | None,
             typer.Option(help="CSV with source, record_id, person_id: print accuracy."),
         ] = None,
+        verbose: Annotated[
+            bool,
+            typer.Option(
+                "--verbose", "-v", help="Also list the candidate pairs per blocking rule."
+            ),
+        ] = False,
     ) -> None:
         """Link every record into persons (deduplicate within and link across sources)."""
         from qantar.link import run
@@ -99,7 +109,7 @@ def register(app: typer.Typer) -> None:
                 charts=charts,
                 progress=lambda msg: bar.update(task, description=msg),
             )
-        _print_result(result.as_dict())
+        _print_result(result.as_dict(), verbose=verbose)
         if charts is not None:
             console.print(f"charts written to {charts}")
 
@@ -148,26 +158,7 @@ def register(app: typer.Typer) -> None:
             return
         items = queue(project.engine, limit=limit)
         if list_only or fmt == "json" or (not sys.stdin.isatty() and not items):
-            data = [
-                {
-                    "record_key_a": it.record_key_l,
-                    "record_key_b": it.record_key_r,
-                    "match_probability": round(it.match_probability, 4),
-                    "priority": round(it.priority, 4),
-                    "linked_now": it.linked,
-                    "comparisons": it.explain,
-                }
-                for it in items
-            ]
-            if fmt == "json":
-                print_json(data)
-            else:
-                for d in data:
-                    console.print(
-                        f"{d['priority']:8.3f}  p={d['match_probability']:.3f}  "
-                        f"{d['record_key_a']}  ↔  {d['record_key_b']}",
-                        markup=False,
-                    )
+            _print_queue(project, items, fmt)
             return
         if not items:
             console.print("nothing to review: no uncertain pairs left")
@@ -203,6 +194,67 @@ def register(app: typer.Typer) -> None:
             console.print(f"written {out}")
 
     app.add_typer(export_app, name="export")
+
+
+def _names(details: dict[str, Any]) -> str:
+    """A record's name as its list wrote it: one name field, or the parts in order."""
+    written = details["written"]
+    if written.get("name_raw"):
+        return str(written["name_raw"])
+    parts = (written.get(k) for k in ("surname_raw", "given_raw", "patronymic_raw"))
+    return " ".join(str(p) for p in parts if p)
+
+
+def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
+    """The queue without asking: one row per pair, each record by source, row and names."""
+    from qantar.link import record_details
+
+    details = record_details(
+        project.engine, [i for it in items for i in (it.record_id_l, it.record_id_r)]
+    )
+    data = []
+    for it in items:
+        a, b = details[it.record_id_l], details[it.record_id_r]
+        data.append(
+            {
+                "record_key_a": it.record_key_l,
+                "record_key_b": it.record_key_r,
+                "source_a": a["source"],
+                "row_a": a["row"],
+                "names_a": _names(a),
+                "source_b": b["source"],
+                "row_b": b["row"],
+                "names_b": _names(b),
+                "match_probability": round(it.match_probability, 4),
+                "priority": round(it.priority, 4),
+                "linked_now": it.linked,
+                "close_call": it.near,
+                "comparisons": it.explain,
+            }
+        )
+    if fmt == "json":
+        print_json(data)
+        return
+    if not data:
+        console.print("nothing to review: no uncertain pairs left")
+        return
+    table = Table(
+        "#", "match probability", "now", "source", "row", "names", "source", "row", "names",
+        title=f"{len(data)} pairs to review, most consequential first",
+    )  # fmt: skip
+    for n, d in enumerate(data, start=1):
+        # Text cells: a name or source with [brackets] is shown as written, not as markup.
+        table.add_row(
+            str(n),
+            f"{d['match_probability']:.3f}",
+            "same person" if d["linked_now"] else "two persons",
+            *(
+                Text(str(d[key]))
+                for key in ("source_a", "row_a", "names_a", "source_b", "row_b", "names_b")
+            ),
+        )
+    console.print(table)
+    console.print("decide them with `qantar review` (or --export to a spreadsheet)")
 
 
 def _show_pair(project: Any, item: Any, position: int, total: int) -> None:

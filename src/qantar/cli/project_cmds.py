@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from qantar.cli._common import console
+from qantar.cli._common import console, err_console
 from qantar.project import Project
+from qantar.store.engine import settings_url
 
 
 def register(app: typer.Typer) -> None:
@@ -20,12 +21,31 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 help="SQLAlchemy URL of a team database, e.g. "
-                "postgresql+psycopg://user@host/qantar (default: qantar.db in the folder)."
+                "postgresql+psycopg://user@host/qantar (default: qantar.db in the folder). "
+                "A password belongs in ~/.pgpass or PGPASSWORD, not here."
             ),
         ] = None,
+        encrypted: Annotated[
+            bool,
+            typer.Option(
+                "--encrypted",
+                help="Keep the registry in SQLCipher and the evidence encrypted (see "
+                "docs/security.md).",
+            ),
+        ] = False,
     ) -> None:
-        """Create a project folder: qantar.toml, qantar.db, evidence/, runs/ and a signing key."""
-        project = Project.init(path, name=name, database=database)
+        """Create a project folder: qantar.toml, qantar.db, evidence/, runs/ and a signing key
+        protected by a passphrase."""
+        left_out = settings_url(database)[1] if database else False
+        if left_out:
+            err_console.print(
+                "warning: the URL carries a password; it is not written to qantar.toml (which "
+                "travels with the project): from now on the driver reads it from ~/.pgpass "
+                "(mode 600) or PGPASSWORD",
+                markup=False,
+                soft_wrap=True,
+            )
+        project = Project.init(path, name=name, database=database, encrypted=encrypted)
         console.print(f"created project {project.root}")
 
     @app.command("demo")

@@ -23,6 +23,7 @@ from qantar.evidence._export import ExportResult, export, verify_bundle
 from qantar.evidence._keys import KeySpan, RotationResult, rotate_key
 from qantar.evidence._readers import consent_withdrawn_items, custody_log, timestamped_seqs
 from qantar.evidence._replicas import FixityReport, fixity, replicate
+from qantar.evidence._seal import SealResult, seal_facts
 from qantar.evidence._similar import Similar, groups, similar
 from qantar.evidence._timestamp import (
     TimestampRequest,
@@ -41,6 +42,7 @@ __all__ = [
     "KeySpan",
     "Problem",
     "RotationResult",
+    "SealResult",
     "Similar",
     "TimestampRequest",
     "VerifyReport",
@@ -62,6 +64,7 @@ __all__ = [
     "record_event",
     "replicate",
     "rotate_key",
+    "seal_facts",
     "show_item",
     "similar",
     "store_response",

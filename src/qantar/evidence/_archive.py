@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -24,8 +25,17 @@ from qantar.evidence._common import (
 )
 from qantar.evidence._custody import CustodyLog, custody
 from qantar.evidence._custody import events as all_events
+from qantar.evidence._limits import Limits, limits_from, preflight
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import check_source, object_path, store_file
+from qantar.evidence._objects import (
+    SNIFF_BYTES,
+    Stored,
+    check_source,
+    object_path,
+    plain_copy,
+    private_dir,
+    store_file,
+)
 from qantar.evidence._tables import (
     claims,
     consents,
@@ -40,7 +50,7 @@ from qantar.evidence._tables import (
     timestamp_tokens,
 )
 from qantar.model.values import PartialDate
-from qantar.project import Project
+from qantar.project import OBJECTS_PURPOSE, Project
 
 
 def tool_version() -> str:
@@ -51,9 +61,23 @@ def tool_version() -> str:
 
 
 def objects_dir(project: Project) -> Path:
-    path = project.evidence_dir / "objects"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    private_dir(project.evidence_dir)
+    return private_dir(project.evidence_dir / "objects")
+
+
+def objects_key(project: Project) -> bytes | None:
+    """The key that seals the objects of an encrypted project; None in a plaintext one."""
+    return project.subkey(OBJECTS_PURPOSE) if project.encrypted else None
+
+
+def work_dir(project: Project) -> Path:
+    """Where a derivative is written before it is stored: beside the objects, or in an
+    encrypted project a memory-backed folder, so no plaintext reaches the project's disk."""
+    if not project.encrypted:
+        return objects_dir(project)
+    from qantar.link._backend import memory_scratch_root
+
+    return memory_scratch_root()
 
 
 @dataclass
@@ -93,8 +117,12 @@ def add(
     sources = [Path(p) for p in paths]
     if not sources:
         raise InputError("no files given")
+    limits = limits_from(project.section("evidence"))
     for source in sources:
         check_source(source)
+    for source in sources:
+        # Before anything is stored: a ZIP or picture too large to open refuses the batch.
+        preflight(source, sniff(_head(source)), limits, file=str(source))
     if incident is not None:
         _require_incident(project, incident)
     results = []
@@ -117,9 +145,18 @@ def add(
                 person=person,
                 actor=actor,
                 on_progress=on_progress,
+                limits=limits,
             )
         )
     return results
+
+
+def _head(source: Path) -> bytes:
+    try:
+        with open(source, "rb") as handle:
+            return handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=str(source)) from exc
 
 
 def _add_one(
@@ -131,9 +168,59 @@ def _add_one(
     person: str | None,
     actor: str | None,
     on_progress: Callable[[int], None] | None,
+    limits: Limits,
 ) -> AddResult:
-    stored = store_file(source, objects_dir(project), on_chunk=on_progress)
+    """All or nothing: on any failure after the copy, a new object is removed again."""
+    stored = store_file(
+        source, objects_dir(project), on_chunk=on_progress, key=objects_key(project)
+    )
+    try:
+        return _record_one(
+            project,
+            source,
+            stored,
+            record=record,
+            incident=incident,
+            person=person,
+            actor=actor,
+            limits=limits,
+        )
+    except BaseException:
+        if stored.created:
+            _remove_orphan(project, stored.sha256, stored.path)
+        raise
+
+
+def _remove_orphan(project: Project, sha256: str, path: Path) -> None:
+    """Remove an object no row names (another add of the same bytes may have committed)."""
+    with project.engine.connect() as conn:
+        held = conn.execute(
+            select(evidence_items.c.sha256).where(evidence_items.c.sha256 == sha256)
+        ).first()
+    if held is None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        with contextlib.suppress(OSError):  # only when empty: other objects may share it
+            path.parent.rmdir()
+
+
+def _record_one(
+    project: Project,
+    source: Path,
+    stored: Stored,
+    *,
+    record: dict[str, Any],
+    incident: int | None,
+    person: str | None,
+    actor: str | None,
+    limits: Limits,
+) -> AddResult:
     media_type = sniff(stored.head)
+    # Again on the stored bytes: the source may have been swapped after the first check.
+    key = objects_key(project)
+    if key is None or media_type.startswith("image/") or media_type == "application/zip":
+        with plain_copy(stored.path, key) as plain:
+            preflight(plain, media_type, limits, file=str(source))
     added_at = now_utc()
     with custody(project, actor) as log:
         conn = log.conn
@@ -164,7 +251,7 @@ def _add_one(
             "size": stored.size,
             "media_type": media_type,
         }
-        third_party = _provenance.check(stored.path, media_type)
+        third_party = _provenance.check(stored.path, media_type, limits, file=str(source))
         if third_party is not None:
             details["third_party_proof"] = third_party
             if not third_party["ok"]:
@@ -172,6 +259,15 @@ def _add_one(
                     f"{third_party['format']} integrity check failed: "
                     + "; ".join(third_party["problems"])
                 )
+        # The record cites its event and is written first, so the event signs it.
+        conn.execute(
+            insert(evidence_collections).values(
+                item_sha256=stored.sha256,
+                recorded_at=added_at,
+                custody_seq=log.next_seq(),
+                **collection,
+            )
+        )
         event = log.append(
             "added" if new else "acquired",
             [stored.sha256],
@@ -179,14 +275,7 @@ def _add_one(
             if new
             else "identical bytes collected again; the stored object was not copied",
             details,
-        )
-        conn.execute(
-            insert(evidence_collections).values(
-                item_sha256=stored.sha256,
-                recorded_at=added_at,
-                custody_seq=event["seq"],
-                **collection,
-            )
+            seal=[stored.sha256],
         )
         if incident is not None:
             _link_incident(conn, log, stored.sha256, incident)
@@ -262,7 +351,13 @@ def _link_incident(conn: Connection, log: CustodyLog, sha256: str, incident: int
             item_sha256=sha256, incident_id=incident, linked_at=now_utc()
         )
     )
-    log.append("linked", [sha256], f"attached to incident {incident}", {"incident": incident})
+    log.append(
+        "linked",
+        [sha256],
+        f"attached to incident {incident}",
+        {"incident": incident},
+        seal=[sha256],
+    )
     return True
 
 
@@ -278,7 +373,7 @@ def _link_person(conn: Connection, log: CustodyLog, sha256: str, person: str) ->
         insert(evidence_persons).values(item_sha256=sha256, person_id=person, linked_at=now_utc())
     )
     # The person id is an opaque linkage id, never a name: it may go in the log.
-    log.append("linked", [sha256], "attached to a person", {"person": person})
+    log.append("linked", [sha256], "attached to a person", {"person": person}, seal=[sha256])
     return True
 
 
@@ -512,12 +607,7 @@ def annotate(
     content = body if isinstance(body, dict) else {"text": body}
     with custody(project, author) as log:
         sha = resolve_item(log.conn, item)
-        event = log.append(
-            "annotated",
-            [sha],
-            f"{kind} claim recorded",
-            {"kind": kind, "claim_sha256": hashlib.sha256(canonical_json(content)).hexdigest()},
-        )
+        when = now_utc()
         result = log.conn.execute(
             insert(claims).values(
                 item_sha256=sha,
@@ -525,9 +615,17 @@ def annotate(
                 body=content,
                 author=log.actor,
                 confidence=confidence,
-                created_at=event["time"],
-                custody_seq=event["seq"],
+                created_at=when,
+                custody_seq=log.next_seq(),
             )
+        )
+        log.append(
+            "annotated",
+            [sha],
+            f"{kind} claim recorded",
+            {"kind": kind, "claim_sha256": hashlib.sha256(canonical_json(content)).hexdigest()},
+            seal=[sha],
+            time=when,
         )
         key = result.inserted_primary_key
         assert key is not None
@@ -557,9 +655,6 @@ def record_consent(
             "recorded_at": now_utc(),
         }
         digest = hashlib.sha256(canonical_json(record)).hexdigest()
-        event = log.append(
-            "consent", [sha], f"consent {status}", {"consent_sha256": digest, "status": status}
-        )
         log.conn.execute(
             insert(consents).values(
                 item_sha256=sha,
@@ -569,8 +664,15 @@ def record_consent(
                 recorded_by=log.actor,
                 recorded_at=record["recorded_at"],
                 record_hash=digest,
-                custody_seq=event["seq"],
+                custody_seq=log.next_seq(),
             )
+        )
+        log.append(
+            "consent",
+            [sha],
+            f"consent {status}",
+            {"consent_sha256": digest, "status": status},
+            seal=[sha],
         )
     return digest
 

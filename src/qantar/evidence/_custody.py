@@ -2,8 +2,13 @@
 
 An event's hash covers every field (and the previous event's hash); the signature covers
 ``qantar-custody-v1 <event hash>``, so an exported bundle can withhold an unrelated
-event's content and still prove the chain. A signed head file outside the database
-records the last event: deleting events at the end of the log is caught too.
+event's content and still prove the chain. A signed head file outside the database and
+outside ``evidence/`` (``keys/custody_head.json``, written by ``qantar init`` at event 0
+and after every event) records the chain's length and last hash: cutting events off the
+end, emptying the log or rolling the database back to an older copy is caught, even when
+``evidence/`` is deleted with it.
+
+An event that changes an item's facts carries their digests (see ``_facts``).
 """
 
 from __future__ import annotations
@@ -25,11 +30,15 @@ from sqlalchemy import Connection, func, select
 from qantar._actor import default_actor
 from qantar.errors import QantarError
 from qantar.evidence._common import canonical_json, now_utc
+from qantar.evidence._facts import SEALED, current_facts, digests
 from qantar.evidence._tables import custody_events
 from qantar.project import Project
+from qantar.vault import load_private_key as load_protected_key
 
 GENESIS = "0" * 64
 HEAD_FILE = "custody_head.json"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 ACTIONS = (
     "acquired",
     "added",
@@ -48,6 +57,7 @@ ACTIONS = (
     "restored",
     "deleted-from-working-store",
     "key-rotated",
+    SEALED,
 )
 EVENT_FIELDS = (
     "seq",
@@ -65,7 +75,7 @@ EVENT_FIELDS = (
 def load_private_key(project: Project) -> Ed25519PrivateKey:
     path = project.private_key_path
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = load_protected_key(path, project.signing_key_password())
     except FileNotFoundError as exc:
         raise QantarError(
             f"{path}: the custody signing key is missing; restore it from your offline backup "
@@ -128,11 +138,19 @@ class Head:
 
 
 def head_path(project: Project) -> Path:
+    """Beside the key, not in ``evidence/``: deleting the archive folder leaves it behind."""
+    return project.private_key_path.parent / HEAD_FILE
+
+
+def legacy_head_path(project: Project) -> Path:
+    """Where projects made before the head moved to ``keys/`` kept it."""
     return project.evidence_dir / HEAD_FILE
 
 
 def read_head(project: Project) -> Head | None:
     path = head_path(project)
+    if not path.exists():
+        path = legacy_head_path(project)
     if not path.exists():
         return None
     try:
@@ -150,11 +168,22 @@ def write_head(project: Project, key: Ed25519PrivateKey, seq: int, hash_hex: str
         "event_hash": hash_hex,
         "signature": key.sign(head_message(seq, hash_hex)).hex(),
     }
-    with open(tmp, "w", encoding="utf-8") as handle:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+    legacy = legacy_head_path(project)
+    if legacy.exists():
+        legacy.unlink()
+
+
+def init_head(project: Project) -> None:
+    """The head of an empty log (event 0), signed when the project is made: from then on a
+    missing head file means the anchor was removed, never that the archive is new."""
+    os.chmod(head_path(project).parent, PRIVATE_DIR)  # keys/: the key and its anchor
+    write_head(project, load_private_key(project), 0, GENESIS)
 
 
 def _last_event(conn: Connection) -> tuple[int, str] | None:
@@ -179,25 +208,41 @@ class CustodyLog:
         self.last_seq = 0
         self.appended = 0
 
+    def next_seq(self) -> int:
+        """The seq the next append gets: rows that cite their event are written before it,
+        so that the event can sign the facts they add."""
+        last = _last_event(self.conn)
+        return last[0] + 1 if last else 1
+
     def append(
         self,
         action: str,
         items: Sequence[str],
         reason: str,
         details: dict[str, Any] | None = None,
+        *,
+        seal: Sequence[str] = (),
+        time: str | None = None,
     ) -> dict[str, Any]:
+        """Append one signed event; ``seal`` names the items whose facts it changed: their
+        digests, read back from the rows of this transaction, are signed with it."""
         if action not in ACTIONS:
             raise ValueError(f"unknown custody action {action!r}")
         last = _last_event(self.conn)
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        details = dict(details or {})
+        if seal:
+            facts = current_facts(self.conn, seal)
+            details["facts"] = {sha: digests(sha, facts[sha]) for sha in sorted(set(seal))}
+            items = [*items, *seal]
         body = {
             "seq": seq,
-            "time": now_utc(),
+            "time": time or now_utc(),
             "actor": self.actor,
             "action": action,
             "items": sorted(set(items)),
             "reason": reason or "unknown",
-            "details": details or {},
+            "details": details,
             "prev_hash": prev,
             "key_id": self.key_id,
         }
@@ -212,10 +257,18 @@ class CustodyLog:
         return row
 
 
-def _check_head_before_append(project: Project, conn: Connection) -> None:
+def _check_head_before_append(project: Project, conn: Connection, *, sealing: bool) -> None:
     """Refuse to extend a log whose end was cut or rewritten: appending would hide it."""
     head = read_head(project)
     last = _last_event(conn)
+    if not sealing and not head_path(project).exists():
+        # No anchor in keys/: removed, or a project made before facts were signed. Only
+        # `seal-facts` (which verifies everything first) may start one.
+        raise QantarError(
+            f"{head_path(project)} is missing: this archive was made before qantar signed "
+            "every item fact, or the file was removed; run `qantar evidence verify`, then "
+            "`qantar evidence seal-facts` once; nothing was changed"
+        )
     if head is None:
         if last is not None:
             raise QantarError(
@@ -223,12 +276,12 @@ def _check_head_before_append(project: Project, conn: Connection) -> None:
                 "run `qantar evidence verify` and restore the head file from backup"
             )
         return
-    if last is None or last[0] < head.seq:
+    if head.seq > 0 and (last is None or last[0] < head.seq):
         raise QantarError(
             f"the custody log ends before its signed head (event {head.seq}): events were "
             "deleted; run `qantar evidence verify`; nothing was changed"
         )
-    if last[0] == head.seq and last[1] != head.event_hash:
+    if head.seq > 0 and last is not None and last[0] == head.seq and last[1] != head.event_hash:
         raise QantarError(
             f"custody event {head.seq} differs from the signed head; run `qantar evidence "
             "verify`; nothing was changed"
@@ -255,11 +308,13 @@ def _check_current_key(project: Project, conn: Connection, key: Ed25519PrivateKe
 
 
 @contextmanager
-def custody(project: Project, actor: str | None = None) -> Iterator[CustodyLog]:
+def custody(
+    project: Project, actor: str | None = None, *, sealing: bool = False
+) -> Iterator[CustodyLog]:
     """A transaction that may append custody events; the signed head follows on commit."""
     key = load_private_key(project)
     with project.engine.begin() as conn:
-        _check_head_before_append(project, conn)
+        _check_head_before_append(project, conn, sealing=sealing)
         _check_current_key(project, conn, key)
         log = CustodyLog(conn, key, actor or default_actor())
         yield log

@@ -7,8 +7,6 @@ maker notes removed (SP-7). The original keeps everything.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -16,11 +14,12 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from qantar.errors import QantarError
-from qantar.evidence._archive import _index, objects_dir, tool_version
+from qantar.evidence._archive import _index, objects_dir, objects_key, tool_version, work_dir
 from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
 from qantar.evidence._custody import custody
+from qantar.evidence._limits import check_picture, limits_from
 from qantar.evidence._mediatype import sniff
-from qantar.evidence._objects import Stored, object_path, store_file
+from qantar.evidence._objects import Stored, new_temp_file, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_collections, evidence_items
 from qantar.project import Project
 
@@ -108,13 +107,15 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
             f"({sha[:12]}); leave it out of public exports"
         )
     store = objects_dir(project)
-    fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".derive-")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    key = objects_key(project)
+    tmp = new_temp_file(work_dir(project), "derive")
     try:
         strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy
-        removed = strip(object_path(store, sha), parent["media_type"], tmp)
-        stored = store_file(tmp, store)
+        with plain_copy(object_path(store, sha), key) as original:
+            if parent["media_type"] not in _VIDEO_FORMATS:
+                check_picture(original, limits_from(project.section("evidence")), file=sha[:12])
+            removed = strip(original, parent["media_type"], tmp)
+        stored = store_file(tmp, store, key=key)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -176,12 +177,6 @@ def record_derivative(
             )
             record = {k: UNKNOWN for k in ("collected_by", "source_url", "place", "from_whom")}
             _index(conn, stored.path, stored.sha256, media_type, {"collected_at": UNKNOWN}, now)
-            event = log.append(
-                "added",
-                [parent, stored.sha256],
-                reason,
-                {"parent": parent, "transform": transform},
-            )
             conn.execute(
                 insert(evidence_collections).values(
                     item_sha256=stored.sha256,
@@ -190,8 +185,15 @@ def record_derivative(
                     how=f"{tool_version()} {transform['name']} of {parent}",
                     original_name=f"derived from {parent}",
                     recorded_at=now,
-                    custody_seq=event["seq"],
+                    custody_seq=log.next_seq(),
                     **record,
                 )
+            )
+            log.append(
+                "added",
+                [parent, stored.sha256],
+                reason,
+                {"parent": parent, "transform": transform},
+                seal=[stored.sha256],
             )
     return stored.sha256

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from qantar.errors import InputError, QantarError
-from qantar.evidence._archive import consent_withdrawn, objects_dir, tool_version
+from qantar.evidence._archive import consent_withdrawn, objects_dir, objects_key, tool_version
 from qantar.evidence._common import canonical_json, now_utc
 from qantar.evidence._custody import (
     custody,
@@ -31,8 +31,16 @@ from qantar.evidence._custody import (
     verify_signature,
 )
 from qantar.evidence._derive import can_strip, strip_location
+from qantar.evidence._facts import (
+    UNSEALED,
+    current_facts,
+    differences,
+    digests,
+    facts_from,
+    signed_facts,
+)
 from qantar.evidence._keys import ROTATED
-from qantar.evidence._objects import object_path
+from qantar.evidence._objects import object_path, open_object
 from qantar.evidence._render import RenditionError, plan, renditions
 from qantar.evidence._summary import render_html, render_pdf
 from qantar.evidence._tables import (
@@ -42,11 +50,19 @@ from qantar.evidence._tables import (
     evidence_incidents,
     evidence_items,
     evidence_metadata,
+    evidence_persons,
     incidents,
     timestamp_tokens,
 )
 from qantar.evidence._timestamp import check_token, load_roots
-from qantar.evidence._verify import VerifyReport, check_chain, first_key, warn_unanchored
+from qantar.evidence._verify import (
+    VerifyReport,
+    check_chain,
+    check_consent_records,
+    check_facts,
+    first_key,
+    warn_unanchored,
+)
 from qantar.evidence._zipcanon import (
     _Sink,
     canonical_writer,
@@ -108,6 +124,7 @@ def export(
         )
     if not target.parent.is_dir():
         raise InputError("folder does not exist", file=str(target.parent))
+    _require_signed_facts(project)
     with project.engine.connect() as conn:
         query = select(evidence_items.c.sha256, evidence_items.c.media_type)
         if incident is not None:
@@ -172,6 +189,21 @@ def export(
         for chunk in read_chunks(handle):
             digest.update(chunk)
     return ExportResult(target, digest.hexdigest(), selected, withheld, int(export_event["seq"]))
+
+
+def _require_signed_facts(project: Project) -> None:
+    """A bundle must not carry a fact the custody log did not sign (a direct SQL edit)."""
+    report = VerifyReport()
+    with project.engine.connect() as conn:
+        check_facts(report, current_facts(conn), events(conn))
+        check_consent_records(report, [dict(r) for r in conn.execute(select(consents)).mappings()])
+    if not report.ok:
+        first = report.failures[0]
+        raise QantarError(
+            f"{len(report.failures)} evidence fact(s) differ from what the custody log signed "
+            f"(first {first.subject}: {first.message}); run `qantar evidence verify`; "
+            "no bundle written"
+        )
 
 
 def _renditions(
@@ -263,11 +295,20 @@ def _manifest(
                 if not public or r["kind"] == "description"
             ]
             item["consents"] = [
-                {"status": r["status"], "record_sha256": r["record_hash"], "seq": r["custody_seq"]}
+                {
+                    "item": r["item_sha256"],
+                    "status": r["status"],
+                    "record_sha256": r["record_hash"],
+                    "seq": r["custody_seq"],
+                }
                 for r in conn.execute(
                     select(consents).where(consents.c.item_sha256.in_(lineage))
                 ).mappings()
             ]
+            if not public:
+                # The item's own links (``incidents`` above includes its parent's), so that
+                # verify-bundle can recompute every signed fact from the manifest.
+                item["links"] = _own_links(conn, sha)
             if sha in rendered:
                 entry = rendered[sha]
                 item["rendition"] = {
@@ -344,6 +385,25 @@ def _manifest(
         "head": head,
         "timestamps": tokens,
         "tsa_roots": roots,
+    }
+
+
+def _own_links(conn: Any, sha: str) -> dict[str, list[Any]]:
+    return {
+        "incidents": sorted(
+            int(r[0])
+            for r in conn.execute(
+                select(evidence_incidents.c.incident_id).where(
+                    evidence_incidents.c.item_sha256 == sha
+                )
+            )
+        ),
+        "persons": sorted(
+            str(r[0])
+            for r in conn.execute(
+                select(evidence_persons.c.person_id).where(evidence_persons.c.item_sha256 == sha)
+            )
+        ),
     }
 
 
@@ -529,7 +589,7 @@ def _write_bundle(
                     on_item(item["sha256"])
                 source = object_path(store, item["sha256"])
                 blob_digest = hashlib.sha256()
-                with open(source, "rb") as blob:
+                with open_object(source, objects_key(project)) as blob:
 
                     def chunks(blob: Any = blob, digest: Any = blob_digest) -> Any:
                         for chunk in read_chunks(blob):
@@ -562,6 +622,17 @@ def verify_bundle(path: str | os.PathLike[str], *, expect_key: str | None = None
         report.fail("bundle", name, f"not a readable ZIP: {exc}")
         return report
     with archive:
+        packed = [i.filename for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED]
+        if packed:
+            # qantar stores every member as is: a compressed one is not ours, and reading
+            # it could expand a few MB into gigabytes (#16.7). Nothing is decompressed.
+            report.fail(
+                "bundle",
+                name,
+                f"{len(packed)} compressed member(s), first {packed[0]}: a qantar bundle "
+                "stores every file uncompressed; not read",
+            )
+            return report
         try:
             _check_contents(report, archive, name, expect_key)
         except Exception as exc:  # hostile input: any parse failure is a finding, not a crash
@@ -649,6 +720,54 @@ def _check_contents(
     ):
         report.fail("head", "manifest.json", "signed head does not match the last event")
     warn_unanchored(report, history, _check_bundle_tokens(report, archive, manifest))
+    if manifest.get("kind") != "public":
+        _check_bundle_facts(report, manifest)
+
+
+def _manifest_facts(item: dict[str, Any]) -> dict[str, Any]:
+    """An item's facts as its manifest entry shows them (its own rows, not its parent's)."""
+    sha = item["sha256"]
+    links = item.get("links")
+    if not isinstance(links, dict):
+        raise ValueError("the item's own links are missing from the manifest")
+    return facts_from(
+        item,
+        [c for c in item.get("collections", []) if c.get("item_sha256") == sha],
+        [c for c in item.get("claims", []) if c.get("item_sha256") == sha],
+        [
+            (c.get("seq"), c.get("status"), c.get("record_sha256"))
+            for c in item.get("consents", [])
+            if c.get("item") == sha
+        ],
+        links.get("incidents", []),
+        links.get("persons", []),
+        item.get("metadata", []),
+    )
+
+
+def _check_bundle_facts(report: VerifyReport, manifest: dict[str, Any]) -> None:
+    """Every fact the manifest shows must be what the bundle's custody log signed."""
+    log = manifest.get("custody", [])
+    signed = signed_facts(log)
+    # Bundles from before facts were signed carry none: say so, do not fail them.
+    era = bool(signed)
+    for item in manifest.get("items", []):
+        sha = str(item.get("sha256", ""))
+        subject = f"item {sha[:12]}"
+        if sha not in signed:
+            if era:
+                report.fail("fact", subject, UNSEALED)
+            else:
+                report.warn("fact", subject, "no signed facts (bundle from an older qantar)")
+            continue
+        try:
+            shown = digests(sha, _manifest_facts(item))
+        except (ValueError, TypeError, AttributeError) as exc:
+            report.fail("fact", subject, f"manifest entry unreadable: {exc}")
+            continue
+        seq, expected = signed[sha]
+        for line in differences(expected, shown, seq):
+            report.fail("fact", subject, line)
 
 
 def _bundle_first_key(

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from qantar.errors import InputError, QantarError
 from qantar.project import Project
+from qantar.vault._signing import private_pem
 
 ROTATED = "key-rotated"
 RETIRED_DIR = "retired"
@@ -85,12 +86,8 @@ def rotation_details(event: dict[str, Any]) -> tuple[str, str, str, bool]:
         raise QantarError(f"event {event.get('seq')}: rotation event without its key") from exc
 
 
-def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
-    data = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+def _write_private(path: Path, key: Ed25519PrivateKey, password: bytes | None) -> None:
+    data = private_pem(key, password)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -139,7 +136,7 @@ def rotate_key(
     (retired / f"{old_id}.pem").write_text(public_pem(old.public_key()), encoding="ascii")
     # The new private key is on disk before the event naming it is committed, so a crash
     # cannot leave a log whose next key is lost.
-    _write_private(pending, new)
+    _write_private(pending, new, project.signing_key_password())
     with custody(project, actor) as log:
         event = log.append(
             ROTATED,

@@ -21,8 +21,11 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
+
+from qantar.evidence._limits import Limits, read_member
 
 PUBKEY = "pubkey.asc"
 MEDIA_SIGNATURE_MAX = 32 << 20  # pysequoia holds about twice this in memory
@@ -51,7 +54,9 @@ def is_proofmode(names: set[str]) -> bool:
     )
 
 
-def check(archive: zipfile.ZipFile) -> dict[str, Any]:
+def check(
+    archive: zipfile.ZipFile, limits: Limits | None = None, *, file: str = "ZIP"
+) -> dict[str, Any]:
     result: dict[str, Any] = {"format": "proofmode", "ok": False, "media": [], "problems": []}
     problems: list[str] = result["problems"]
     try:
@@ -60,11 +65,16 @@ def check(archive: zipfile.ZipFile) -> dict[str, Any]:
         problems.append("pysequoia is not installed: OpenPGP signatures cannot be checked")
         return result
     members = {_base(n): n for n in archive.namelist() if not n.endswith("/")}
+    bounds = limits or Limits()
+
+    def read(member: str) -> bytes:
+        return read_member(archive, member, bounds, file=file)
+
     if PUBKEY not in members:
         problems.append(f"{PUBKEY}: missing, signatures cannot be checked")
         return result
     try:
-        cert = pysequoia.Cert.from_bytes(archive.read(members[PUBKEY]))
+        cert = pysequoia.Cert.from_bytes(read(members[PUBKEY]))
     except RuntimeError as exc:
         problems.append(f"{PUBKEY}: not an OpenPGP public key ({_first_line(exc)})")
         return result
@@ -75,7 +85,7 @@ def check(archive: zipfile.ZipFile) -> dict[str, Any]:
     proofs = sorted(s + PROOF_JSON if s + PROOF_JSON in members else s + PROOF_CSV for s in shas)
     if not proofs:
         problems.append(f"no *{PROOF_JSON} or *{PROOF_CSV} proof in the bundle")
-    checker = _Checker(archive, members, cert, problems)
+    checker = _Checker(archive, members, cert, problems, read)
     for proof in proofs:
         result["media"].append(checker.media(proof))
     result["ok"] = not problems
@@ -89,23 +99,25 @@ class _Checker:
         members: dict[str, str],
         cert: Any,
         problems: list[str],
+        read: Callable[[str], bytes],
     ) -> None:
         self.archive = archive
         self.members = members
         self.cert = cert
         self.problems = problems
+        self.read = read
 
     def media(self, proof: str) -> dict[str, Any]:
         is_json = proof.endswith(PROOF_JSON)
         sha = proof[: -len(PROOF_JSON if is_json else PROOF_CSV)]
         entry: dict[str, Any] = {"proof": proof, "sha256": sha}
-        proof_bytes = self.archive.read(self.members[proof])
+        proof_bytes = self.read(self.members[proof])
         self._signature(proof, proof_bytes=proof_bytes)
         try:
             meta = json.loads(proof_bytes) if is_json else _csv_proof(proof_bytes)
             declared = str(meta[HASH_FIELD]).lower()
             media_name = PurePosixPath(str(meta["File Path"]).replace("\\", "/")).name
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             self.problems.append(f"{proof}: unreadable proof ({type(exc).__name__}: {exc})")
             return entry
         entry.update({k: meta[f] for f, k in _KEPT_FIELDS.items() if f in meta})
@@ -149,7 +161,7 @@ class _Checker:
             self.problems.append(f"{target}: signature {sig_name} missing")
             return False
         try:
-            sig = pysequoia.Sig.from_bytes(self.archive.read(self.members[sig_name]))
+            sig = pysequoia.Sig.from_bytes(self.read(self.members[sig_name]))
         except RuntimeError as exc:
             self.problems.append(f"{sig_name}: not an OpenPGP signature ({_first_line(exc)})")
             return False
@@ -170,6 +182,7 @@ class _Checker:
         return [self.cert]
 
     def _read(self, name: str) -> bytes:
+        # Media up to MEDIA_SIGNATURE_MAX only (checked by the caller); not an index.
         return self.archive.read(self.members[name])
 
     def _sha256(self, name: str) -> str:

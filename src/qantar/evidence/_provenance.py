@@ -17,30 +17,54 @@ from pathlib import Path
 from typing import Any
 
 from qantar.evidence import _c2pa, _proofmode, _tella
+from qantar.evidence._limits import Limits, check_zip, read_member
 
 
-def check(path: Path, media_type: str) -> dict[str, Any] | None:
+def check(
+    path: Path, media_type: str, limits: Limits | None = None, *, file: str | None = None
+) -> dict[str, Any] | None:
+    """The proof's check, or None; raises LimitExceeded for a ZIP too large to open."""
     if media_type != "application/zip":
         return _c2pa.check(path, media_type)
+    limits = limits or Limits()
+    name = file or str(path)
     try:
         with zipfile.ZipFile(path) as archive:
+            check_zip(archive, limits, file=name)
             names = set(archive.namelist())
             if _proofmode.is_proofmode(names):
-                return _proofmode.check(archive)
+                return _proofmode.check(archive, limits, file=name)
             if "datapackage.json" in names:
-                return _wacz(archive)
+                return _wacz(archive, limits, name)
             if _tella.is_tella(archive):
-                return _tella.check(archive)
+                return _tella.check(archive, limits, file=name)
             return None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return {"format": "zip", "ok": False, "problems": [f"unreadable: {exc}"]}
 
 
-def _wacz(archive: zipfile.ZipFile) -> dict[str, Any]:
+def _resources(package: Any) -> list[dict[str, Any]]:
+    """``resources`` of a WACZ datapackage.json, each with a text ``path`` and ``hash``."""
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise ValueError("not a data package: no list of resources")
+    for n, resource in enumerate(package["resources"], start=1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            raise ValueError(f"resource {n} is not an object with a path")
+        if not isinstance(resource.get("hash", ""), str):
+            raise ValueError(f"resource {n}: hash is not text")
+        size = resource.get("bytes")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+            raise ValueError(f"resource {n}: bytes is not a whole number")
+    return list(package["resources"])
+
+
+def _wacz(archive: zipfile.ZipFile, limits: Limits, file: str) -> dict[str, Any]:
     problems: list[str] = []
     try:
-        package = json.loads(archive.read("datapackage.json"))
-        resources = package["resources"]
+        package = json.loads(read_member(archive, "datapackage.json", limits, file=file))
+        resources = _resources(package)
+    except RecursionError:
+        return {"format": "wacz", "ok": False, "problems": ["datapackage.json: nested too deeply"]}
     except (KeyError, ValueError, TypeError) as exc:
         return {"format": "wacz", "ok": False, "problems": [f"datapackage.json: {exc}"]}
     names = set(archive.namelist())

@@ -12,8 +12,6 @@ PDF/A conversion is not done: no well-kept Python converter is installed here.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -21,9 +19,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qantar.evidence._archive import objects_dir, tool_version
+from qantar.evidence._archive import objects_dir, objects_key, tool_version, work_dir
 from qantar.evidence._derive import record_derivative
-from qantar.evidence._objects import object_path, store_file
+from qantar.evidence._limits import check_picture, limits_from
+from qantar.evidence._objects import new_temp_file, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_items
 from qantar.project import Project
 
@@ -80,14 +79,18 @@ def renditions(project: Project, sha: str, *, actor: str | None = None) -> list[
     status = plan(parent["media_type"])["status"]
     if existing or status in ("open", "none"):
         return existing
-    source = object_path(objects_dir(project), sha)
     stem = Path(parent["original_name"]).stem
     made: list[str] = []
     try:
-        pictures = _image(source) if status == "png" else _frames(source)
-        for label, write, extra in pictures:
-            transform = {"name": RENDITION, "format": "png", **extra, "by": tool_version()}
-            made.append(_store(project, sha, write, transform, f"{stem}.{label}.png", actor=actor))
+        with plain_copy(object_path(objects_dir(project), sha), objects_key(project)) as source:
+            if status == "png":
+                check_picture(source, limits_from(project.section("evidence")), file=sha[:12])
+            pictures = _image(source) if status == "png" else _frames(source)
+            for label, write, extra in pictures:
+                transform = {"name": RENDITION, "format": "png", **extra, "by": tool_version()}
+                made.append(
+                    _store(project, sha, write, transform, f"{stem}.{label}.png", actor=actor)
+                )
     except Exception as exc:  # hostile or broken media: the caller reports it, export goes on
         raise RenditionError(f"cannot render {parent['media_type']}: {exc}") from exc
     return made
@@ -164,12 +167,10 @@ def _store(
     actor: str | None,
 ) -> str:
     store = objects_dir(project)
-    fd, tmp_name = tempfile.mkstemp(dir=store, prefix=".render-")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = new_temp_file(work_dir(project), "render")
     try:
         write(tmp)
-        stored = store_file(tmp, store)
+        stored = store_file(tmp, store, key=objects_key(project))
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

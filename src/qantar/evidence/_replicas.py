@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 
 from qantar.errors import QantarError
-from qantar.evidence._archive import objects_dir
+from qantar.evidence._archive import objects_dir, objects_key
 from qantar.evidence._custody import custody
-from qantar.evidence._objects import hash_file, object_path, store_file
+from qantar.evidence._objects import hash_file, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_items
 from qantar.project import Project
 
@@ -68,12 +68,15 @@ def replicate(
     made = 0
     folders = _targets(project, replicas)
     primary = objects_dir(project)
+    key = objects_key(project)
     copied: list[str] = []
     for folder in folders:
         for item in _items(project):
             if object_path(folder, item["sha256"]).exists():
                 continue
-            stored = store_file(object_path(primary, item["sha256"]), folder)
+            # A replica is as sealed as the primary store: the same key, fresh nonces.
+            with plain_copy(object_path(primary, item["sha256"]), key) as plain:
+                stored = store_file(plain, folder, key=key)
             if stored.sha256 != item["sha256"]:
                 raise QantarError(
                     f"object {item['sha256']} is damaged: run `qantar evidence fixity`"
@@ -91,12 +94,12 @@ def replicate(
     return made
 
 
-def _good(path: Path, item: dict[str, Any]) -> bool:
+def _good(path: Path, item: dict[str, Any], key: bytes | None) -> bool:
     if not path.is_file() or path.is_symlink():
         return False
     try:
-        return hash_file(path) == (item["sha256"], item["sha512"], item["size"])
-    except OSError:
+        return hash_file(path, key) == (item["sha256"], item["sha512"], item["size"])
+    except (OSError, QantarError):  # unreadable, or an encrypted copy that fails its check
         return False
 
 
@@ -112,9 +115,10 @@ def fixity(
     stores = [objects_dir(project), *_targets(project, replicas)]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     restored_items: list[str] = []
+    key = objects_key(project)
     for item in _items(project):
         copies = [object_path(store, item["sha256"]) for store in stores]
-        states = [_good(path, item) for path in copies]
+        states = [_good(path, item, key) for path in copies]
         report.copies_checked += len(copies)
         good = next((p for p, ok in zip(copies, states, strict=True) if ok), None)
         for path, ok in zip(copies, states, strict=True):
@@ -133,7 +137,8 @@ def fixity(
                 aside = store / "quarantine" / f"{item['sha256']}.{stamp}"
                 aside.parent.mkdir(exist_ok=True)
                 os.rename(path, aside)
-            store_file(good, store)
+            with plain_copy(good, key) as plain:
+                store_file(plain, store, key=key)
             report.restored.append({"file": str(path), "from": str(good)})
             restored_items.append(item["sha256"])
     if restored_items:

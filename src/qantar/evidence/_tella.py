@@ -18,6 +18,8 @@ import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
+from qantar.evidence._limits import Limits, read_member
+
 HASH_COLUMNS = ("filehashsha256", "hashsha256", "sha256", "sha256hash", "hash")
 NAME_COLUMNS = ("filename", "name", "filepath", "path")
 # Times only, as for ProofMode: location and device fields stay in the stored ZIP.
@@ -55,7 +57,9 @@ def is_tella(archive: zipfile.ZipFile) -> bool:
     return any(all(_columns(_header(archive, n))) for n in _sheets(archive))
 
 
-def check(archive: zipfile.ZipFile) -> dict[str, Any]:
+def check(
+    archive: zipfile.ZipFile, limits: Limits | None = None, *, file: str = "ZIP"
+) -> dict[str, Any]:
     problems: list[str] = []
     files: list[dict[str, Any]] = []
     members = {
@@ -65,7 +69,8 @@ def check(archive: zipfile.ZipFile) -> dict[str, Any]:
     }
     listed: set[str] = set()
     for sheet in _sheets(archive):
-        text = archive.read(sheet).decode("utf-8-sig", errors="replace")
+        raw = read_member(archive, sheet, limits or Limits(), file=file)
+        text = raw.decode("utf-8-sig", errors="replace")
         reader = csv.DictReader(io.StringIO(text))
         hash_col, name_col = _columns(list(reader.fieldnames or []))
         if hash_col is None or name_col is None:

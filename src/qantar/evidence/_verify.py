@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qantar.evidence._archive import objects_key
 from qantar.evidence._custody import (
     GENESIS,
     event_body,
@@ -25,6 +26,15 @@ from qantar.evidence._custody import (
     signing_message,
     verify_signature,
 )
+from qantar.evidence._facts import (
+    UNSEALED,
+    consent_hash,
+    consent_record,
+    current_facts,
+    differences,
+    digests,
+    signed_facts,
+)
 from qantar.evidence._keys import (
     ROTATED,
     KeySpan,
@@ -32,15 +42,16 @@ from qantar.evidence._keys import (
     retired_public_keys,
     rotation_details,
 )
-from qantar.evidence._objects import hash_file, object_path
-from qantar.evidence._tables import evidence_items, timestamp_tokens
+from qantar.evidence._objects import TMP_DIR, hash_file, object_path
+from qantar.evidence._tables import consents, evidence_items, timestamp_tokens
 from qantar.evidence._timestamp import check_token, load_roots
 from qantar.project import Project
+from qantar.vault import TamperedError
 
 
 @dataclass
 class Problem:
-    kind: str  # object, event, key, head, timestamp, bundle
+    kind: str  # object, event, key, head, timestamp, bundle, fact
     subject: str  # a file path, "event 12", the key path
     message: str
 
@@ -52,6 +63,8 @@ class VerifyReport:
     events_checked: int = 0
     timestamps_checked: int = 0
     key_id: str | None = None
+    # Whether a clean run was appended as a ``verified`` event (None: not an archive check).
+    recorded: bool | None = None
     keys: list[dict[str, Any]] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -198,7 +211,8 @@ def verify(
     """Re-hash every object and check the custody log, head, key and timestamps.
 
     A clean result is itself recorded as a ``verified`` custody event (``record=False`` to
-    skip); a failing archive is not written to, so nothing can paper over the damage.
+    skip, and skipped when the private key is not here: verifying needs the public key
+    alone); a failing archive is not written to, so nothing can paper over the damage.
     """
     report = VerifyReport()
     objects = project.evidence_dir / "objects"
@@ -206,8 +220,11 @@ def verify(
         items = [dict(r) for r in conn.execute(select(evidence_items)).mappings()]
         log = events(conn)
         tokens = [dict(r) for r in conn.execute(select(timestamp_tokens)).mappings()]
+        facts = current_facts(conn)
+        consent_rows = [dict(r) for r in conn.execute(select(consents)).mappings()]
 
     known_paths = set()
+    key = objects_key(project)
     for item in items:
         sha = item["sha256"]
         path = object_path(objects, sha)
@@ -223,9 +240,12 @@ def verify(
             report.fail("object", str(path), "is not a regular file")
             continue
         try:
-            sha256, sha512, size = hash_file(path)
+            sha256, sha512, size = hash_file(path, key)
         except OSError as exc:
             report.fail("object", str(path), f"unreadable: {exc.strerror}")
+            continue
+        except TamperedError:
+            report.fail("object", str(path), "sealed copy altered or damaged (fails its check)")
             continue
         if sha256 != sha or sha512 != item["sha512"] or size != item["size"]:
             report.fail(
@@ -233,8 +253,12 @@ def verify(
             )
         if st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             report.warn("object", str(path), "is writable; objects should be read-only")
+        elif st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            report.warn("object", str(path), "is readable by others; chmod 400 it")
     if objects.is_dir():
         for path in objects.rglob("*"):
+            if TMP_DIR in path.relative_to(objects).parts:
+                continue  # temporary files of a write in progress (or a killed one)
             if path.is_file() and path not in known_paths:
                 report.warn("object", str(path), "in the store but not in the archive records")
 
@@ -253,10 +277,14 @@ def verify(
                 "item has no 'added' custody event (inserted outside the log)",
             )
 
+    check_facts(report, facts, log)
+    check_consent_records(report, consent_rows)
     _check_head(project, report, log, final)
     warn_unanchored(report, history, _check_tokens(project, report, log, tokens))
 
-    if record and report.ok:
+    # Verifying needs the public key only; whoever holds just that cannot sign the record.
+    report.recorded = bool(record and report.ok and project.private_key_path.exists())
+    if report.recorded:
         record_event(
             project,
             "verified",
@@ -269,6 +297,44 @@ def verify(
             },
         )
     return report
+
+
+def check_facts(
+    report: VerifyReport,
+    facts: dict[str, dict[str, Any]],
+    log: list[dict[str, Any]],
+    *,
+    unsealed_is_failure: bool = True,
+) -> None:
+    """Each item's facts against the latest digests the log signed for it; an item the log
+    signed facts for but whose record is gone is named too."""
+    signed = signed_facts(log)
+    for sha in sorted(set(facts) | set(signed)):
+        subject = f"item {sha[:12]}"
+        if sha not in facts:
+            report.fail("fact", subject, "item record missing (the custody log signed its facts)")
+            continue
+        if sha not in signed:
+            if unsealed_is_failure:
+                report.fail("fact", subject, UNSEALED)
+            else:
+                report.warn("fact", subject, UNSEALED)
+            continue
+        seq, expected = signed[sha]
+        for line in differences(expected, digests(sha, facts[sha]), seq):
+            report.fail("fact", subject, line)
+
+
+def check_consent_records(report: VerifyReport, rows: list[dict[str, Any]]) -> None:
+    """A consent's hash binds who recorded it, for whom, its scope and time."""
+    for row in rows:
+        if consent_hash(consent_record(row)) != row["record_hash"]:
+            report.fail(
+                "fact",
+                f"item {str(row['item_sha256'])[:12]}",
+                f"consent {row['custody_seq']} record: changed (person, scope, who or when "
+                "no longer match its hash)",
+            )
 
 
 def first_key(project: Project, report: VerifyReport, log: list[dict[str, Any]]) -> Any:
@@ -325,8 +391,14 @@ def _check_head(
         report.fail("head", path, str(exc))
         return
     if head is None:
-        if log:
-            report.fail("head", path, "missing: the end of the log cannot be checked")
+        # Made by `qantar init`, so missing means removed (with the archive, perhaps), or a
+        # project made before the head moved beside the key.
+        report.fail(
+            "head",
+            path,
+            "missing: the length and end of the log cannot be checked (a project made before "
+            "qantar kept it here: run `qantar evidence seal-facts` once)",
+        )
         return
     if public_key is not None and not verify_signature(
         public_key, head.signature, head_message(head.seq, head.event_hash)
@@ -334,8 +406,16 @@ def _check_head(
         report.fail("head", path, "signature does not verify with the public key")
     by_seq = {int(e["seq"]): e for e in log}
     last = max(by_seq) if by_seq else 0
-    if head.seq not in by_seq:
-        report.fail("event", f"event {head.seq}", "missing: the signed head names it")
+    if head.seq == 0:
+        if head.event_hash != GENESIS:
+            report.fail("head", path, "names event 0 with a hash other than the start of a log")
+    elif head.seq not in by_seq:
+        report.fail(
+            "event",
+            f"event {head.seq}",
+            f"missing: the signed head names it; the log has {len(log)} event(s) "
+            "(events deleted, or the database rolled back to an older copy)",
+        )
     elif by_seq[head.seq]["event_hash"] != head.event_hash:
         report.fail("event", f"event {head.seq}", "differs from the signed head")
     if last > head.seq:

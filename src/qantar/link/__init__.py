@@ -15,7 +15,14 @@ from qantar.link._outputs import (
     project_histories,
 )
 from qantar.link._pipeline import DEFAULT_THRESHOLD, LinkResult, evaluate, recluster, run
-from qantar.link._review import ReviewItem, apply_xlsx, export_xlsx, queue, record_details
+from qantar.link._review import (
+    ReviewItem,
+    apply_xlsx,
+    awaiting_review,
+    export_xlsx,
+    queue,
+    record_details,
+)
 
 __all__ = [
     "DECISIONS",
@@ -25,6 +32,7 @@ __all__ = [
     "LinkResult",
     "ReviewItem",
     "apply_xlsx",
+    "awaiting_review",
     "current_decisions",
     "evaluate",
     "export_xlsx",

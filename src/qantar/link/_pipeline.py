@@ -22,7 +22,7 @@ from qantar.link import _backend, _features, _settings
 from qantar.link._cluster import Clustering, cluster
 from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
-from qantar.link._impact import consequences, linked_by_model
+from qantar.link._impact import linked_by_model
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
@@ -190,6 +190,11 @@ def _score(
     settings = _settings.settings_dict(
         PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs)
     )
+    if len(inputs) == 1:
+        # One list still repeats people: Splink dedupes it, and has no list column to
+        # compare (the repeat rule in clustering still holds every pair to its own score).
+        settings["link_type"] = "dedupe_only"
+        settings.pop("source_dataset_column_name", None)
     n = features.num_rows
     linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
@@ -317,7 +322,6 @@ REVIEW_BAND = (0.01, 0.995)
 class _Outcome:
     clustering: Clustering
     ids: list[str]
-    awaiting: int
     matches: list[tuple[int, int]]
     non_matches: list[tuple[int, int]]
 
@@ -343,7 +347,7 @@ def _cluster(
                 matches.append((key_to_id[ka], key_to_id[kb]))
             elif d.decision == "non-match":
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
-    within, across = _by_component(list(record_keys), pairs, threshold, matches)
+    within, _across = _by_component(list(record_keys), pairs, threshold, matches)
     clustering = cluster(
         list(record_keys),
         within,
@@ -354,29 +358,7 @@ def _cluster(
         **record_traits(engine, nameless),
     )
     ids = assign_ids(engine, clustering.clusters, record_keys)
-    person_of = {rid: str(i) for i, c in enumerate(clustering.clusters) for rid in c.members}
-    decided = {(min(a, b), max(a, b)) for a, b in matches + non_matches}
-    awaiting = 0
-    # A pair across components lies between two persons whatever else happens, and its
-    # consequence depends on that pair alone: those go through in slices.
-    for part in (within, *(across[i : i + 500_000] for i in range(0, len(across), 500_000))):
-        awaiting += sum(
-            c.near
-            for c in consequences(
-                [
-                    (a, b, p)
-                    for a, b, p in part
-                    if REVIEW_BAND[0] <= p <= REVIEW_BAND[1]
-                    and a not in nameless
-                    and b not in nameless
-                ],
-                person_of,
-                threshold,
-                matches=matches,
-                decided=decided,
-            )
-        )
-    return _Outcome(clustering, ids, awaiting, matches, non_matches)
+    return _Outcome(clustering, ids, matches, non_matches)
 
 
 def persons_before_review(
@@ -645,7 +627,9 @@ def run(
         threshold = float(settings.get("threshold", DEFAULT_THRESHOLD))
     if not 0.0 < threshold < 1.0:
         raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
-    with _backend.session(backend, settings, project.runs_dir) as db_api:
+    with _backend.session(
+        backend, settings, project.runs_dir, in_memory=project.encrypted
+    ) as db_api:
         return _run(project, db_api, seed, threshold, truth, charts, say)
 
 
@@ -742,7 +726,7 @@ def _run(
     linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
     nameless = {r for r in record_keys if r not in named_ids}
     outcome = _cluster(engine, record_keys, pairs, threshold, linkage, nameless)
-    clustering, ids, awaiting = outcome.clustering, outcome.ids, outcome.awaiting
+    clustering, ids = outcome.clustering, outcome.ids
     matches, non_matches = outcome.matches, outcome.non_matches
     timings["cluster"] = round(time.perf_counter() - t2, 2)
     check = _review_check(pairs, outcome.matches, outcome.non_matches, threshold)
@@ -766,7 +750,7 @@ def _run(
         linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
         persons=len(clustering.clusters),
         weak_clusters=sum(1 for c in clustering.clusters if c.weak),
-        awaiting_review=awaiting,
+        awaiting_review=0,  # counted once persons are stored: _awaiting_review
         decisions_applied=len(matches) + len(non_matches),
         conflicts=len(clustering.conflicts),
         cut_edges=clustering.cut_edges,
@@ -811,6 +795,7 @@ def _run(
                 bulk_insert(conn, link_pairs, PAIR_COLUMNS, batch, json_columns=("explain",))
     result.run_id = int(run_id)
     store_persons(engine, result.run_id, clustering.clusters, ids, record_keys)
+    result.awaiting_review = _awaiting_review(engine)
     timings["store"] = round(time.perf_counter() - t3, 2)
     if truth_ids is not None:
         label = {m: pid for c, pid in zip(clustering.clusters, ids, strict=True) for m in c.members}
@@ -835,23 +820,17 @@ def _value_counts(column: pa.ChunkedArray) -> dict[str, int]:
 
 
 def _write_charts(scored: _Scored, out: Path) -> None:
+    """The model's charts: aggregates only (m and u per comparison level, match weights),
+    never a record's values, so no chart carries a name. Vega's JavaScript is inlined from
+    the installed Splink: a chart opened offline loads nothing from a CDN."""
     out.mkdir(parents=True, exist_ok=True)
     linker = scored.linker
-    linker.visualisations.match_weights_chart().save(str(out / "match_weights.html"))
-    linker.visualisations.m_u_parameters_chart().save(str(out / "m_u_parameters.html"))
-    # A waterfall for the pairs nearest an even chance: the ones a reviewer sees first.
-    rows = (
-        scored.con.sql(
-            f"SELECT * FROM {scored.kept} ORDER BY abs(match_probability - 0.5), "
-            "record_id_l, record_id_r LIMIT 10"
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
-    if rows:
-        linker.visualisations.waterfall_chart(rows, filter_nulls=False).save(
-            str(out / "waterfall.html")
-        )
+    charts = {
+        "match_weights.html": linker.visualisations.match_weights_chart(),
+        "m_u_parameters.html": linker.visualisations.m_u_parameters_chart(),
+    }
+    for name, chart in charts.items():
+        chart.save(str(out / name), inline=True)
 
 
 def _review_check(
@@ -874,6 +853,13 @@ def _review_check(
             scored += 1
             agree += (p >= threshold) == is_match
     return {"decisions": len(matches) + len(non_matches), "scored": scored, "agree": agree}
+
+
+def _awaiting_review(engine: Engine) -> int:
+    # The review queue's own count, so that `link`, `review` and the report agree.
+    from qantar.link._review import awaiting_review
+
+    return awaiting_review(engine)
 
 
 def latest_run_id(engine: Engine) -> int | None:
@@ -914,7 +900,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         threshold=threshold,
         persons=len(outcome.clustering.clusters),
         weak_clusters=sum(1 for c in outcome.clustering.clusters if c.weak),
-        awaiting_review=outcome.awaiting,
+        awaiting_review=_awaiting_review(engine),
         decisions_applied=len(outcome.matches) + len(outcome.non_matches),
         conflicts=len(outcome.clustering.conflicts),
         cut_edges=outcome.clustering.cut_edges,

@@ -76,6 +76,13 @@ class ReviewItem:
     near: bool = False
 
 
+def awaiting_review(engine: Engine) -> int:
+    """Close calls a reviewer is still asked about: the near-threshold pairs of the review
+    queue, one per question (two persons' strongest pair; none between persons a reviewed
+    non-match keeps apart). `qantar link`, `qantar review` and the report all show this."""
+    return sum(1 for item in queue(engine) if item.near)
+
+
 def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     """Undecided pairs of the latest run whose decision could change the persons, most
     consequential first (see ``qantar.link._impact``)."""
@@ -389,6 +396,7 @@ def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str,
         out[rid] = {
             "source": r.get("source"),
             "record_id": r.get("source_record_id") or r.get("row_number"),
+            "row": r.get("row_number"),
             "written": {k: r.get(k) for k in SHOWN_FIELDS if r.get(k) not in (None, "")},
             "normalised": {k: f.get(k) for k in NORMALISED_FIELDS if f.get(k) not in (None, "")},
         }

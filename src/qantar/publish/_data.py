@@ -170,7 +170,7 @@ def _linkage(project: Project) -> Linkage | None:
         persons=int(n),
         records_linked=int(linked),
         pairs_reviewed=len(link.current_decisions(engine)),
-        pairs_pending=sum(1 for item in link.queue(engine) if item.near),
+        pairs_pending=link.awaiting_review(engine),
         weak_clusters=int(weak),
         run=run,
     )

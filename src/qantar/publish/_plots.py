@@ -8,6 +8,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
@@ -154,6 +155,12 @@ def by_day(data: ReportData) -> Figure | None:
     if data.deaths_undated:
         title += f" ({data.deaths_undated} without a known day not shown)"
     ax.set_title(title)
+    # Whole days only, written as dates: the automatic locator puts ticks at noon when
+    # the days are few ("01-05 12"). At most about a dozen labels, one every few days.
+    span = (max(days) - min(days)).days + 1
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span // 12))))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    ax.set_xlim(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
     fig.autofmt_xdate()
     return fig
 

@@ -30,12 +30,12 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from qantar.errors import QantarError
 from qantar.store.bulk import bulk_insert
-from qantar.store.engine import connect, migrate
+from qantar.store.engine import connect, migrate, settings_url
 from qantar.store.schema import metadata
 
 if TYPE_CHECKING:
@@ -225,28 +225,6 @@ def _copy_tables(
                 f"on the project during the move?): {'; '.join(differ)}"
             )
     return copied
-
-
-def settings_url(url: str) -> tuple[str, bool]:
-    """The URL to write into ``qantar.toml`` and whether a password was left out of it: the
-    settings file is copied with the project, so a password goes in ``~/.pgpass`` or
-    ``PGPASSWORD`` instead (docs/postgres.md)."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise QantarError(f"not a SQLAlchemy URL: {exc}") from exc
-    if parsed.password is None:
-        return url, False
-    # URL.set(password=None) keeps the password ("not given"); build the URL without it.
-    bare = URL.create(
-        parsed.drivername,
-        username=parsed.username,
-        host=parsed.host,
-        port=parsed.port,
-        database=parsed.database,
-        query=parsed.query,
-    )
-    return bare.render_as_string(hide_password=False), True
 
 
 _DATABASE_LINE = re.compile(r"^(\s*)database\s*=.*$")
