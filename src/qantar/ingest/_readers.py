@@ -151,6 +151,7 @@ _RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 _RUSSIAN |= set("ІіЇїЄєҐґЎў")
 _KAZAKH = _RUSSIAN | set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 _ALPHABETS = {"cp1251": _RUSSIAN, "kz1048": _KAZAKH}
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
 
 
 def _plausible_cp1251(text: str, alphabet: set[str] = _RUSSIAN) -> bool:
@@ -162,7 +163,9 @@ def _plausible_cp1251(text: str, alphabet: set[str] = _RUSSIAN) -> bool:
     russian = sum(1 for ch in letters if ch in alphabet)
     if russian < 0.97 * len(letters):
         return False
-    words = [w for w in text.split() if any(ord(c) > 127 and c.isalpha() for c in w)]
+    # Words are runs of letters: a delimiter, a hyphen or a digit ends one, so that the
+    # Latin id and the Cyrillic name of "MOR-00001;Байжанов" are two words, not a mixed one.
+    words = [w for w in _LETTER_RUNS.findall(text) if not w.isascii()]
     mixed = sum(
         1
         for w in words
