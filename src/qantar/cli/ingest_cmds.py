@@ -157,6 +157,12 @@ def register(app: typer.Typer) -> None:
         force: Annotated[
             bool, typer.Option("--force", help="Import a file again even if already imported.")
         ] = False,
+        no_names: Annotated[
+            bool,
+            typer.Option(
+                "--no-names", help="The list has no name column on purpose; import it anyway."
+            ),
+        ] = False,
     ) -> None:
         """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
         in quarantine. Each file is one transaction; an unreadable file stops before writing."""
@@ -196,7 +202,7 @@ def register(app: typer.Typer) -> None:
 
                     result = import_table(
                         project, table, rules, source=source, kind=kind, force=force,
-                        dry_run=dry_run, progress=advance,
+                        dry_run=dry_run, progress=advance, no_names=no_names,
                     )  # fmt: skip
                 results.append(result)
                 if output == "text":

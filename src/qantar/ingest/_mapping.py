@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import InputError
-from qantar.ingest._text import squeeze
+from qantar.ingest._text import fold, squeeze
 
 FIELDS = (
     "source_record_id",
@@ -29,6 +29,8 @@ FIELDS = (
 # Fields that may come from several columns; their values are joined (Город + Область).
 MULTI_FIELDS = {"place": ", ", "notes": " | "}
 IGNORE = "ignore"
+WEAK_NAME = "weak name"  # a built-in header list, never a field name a user can give
+NAME_FIELDS = ("name", "surname", "given")
 _ALIASES = {
     "full_name": "name",
     "fullname": "name",
@@ -59,6 +61,13 @@ _BUILTIN: dict[str, tuple[str, ...]] = {
         "аты жөні", "толық аты-жөні", "тегі, аты, әкесінің аты", "name", "full name",
         "person", "victim", "victim name", "name of victim",
     ),
+    # Headers that name the people of a list without saying "name" ("Погибший": the dead
+    # person). Taken as the full name only when no column is plainly a name (see WEAK_NAMES).
+    WEAK_NAME: (
+        "погибший", "погибшая", "погибшие", "погибший (ая)", "задержанный", "задержанные",
+        "пострадавший", "пострадавшие", "жертва", "жертвы", "умерший", "қаза тапқан",
+        "қаза тапқандар", "марқұм", "deceased", "the deceased", "killed", "detainee",
+    ),
     "surname": ("фамилия", "тегі", "тегi", "surname", "last name", "family name"),
     "given": ("имя", "аты", "есімі", "first name", "given name", "forename"),
     "patronymic": (
@@ -77,7 +86,7 @@ _BUILTIN: dict[str, tuple[str, ...]] = {
         "дата исчезновения", "дата события", "дата происшествия", "күні", "қайтыс болған күні",
         "қаза тапқан күні", "ұсталған күні", "оқиға күні", "date", "date of death",
         "date of detention", "date of arrest", "date of incident", "event date",
-        "incident date", "death date",
+        "incident date", "death date", "когда", "когда погиб", "when",
     ),
     "place": (
         "место", "место гибели", "место смерти", "место задержания", "место события",
@@ -114,6 +123,14 @@ _IMPLIED_EVENT = {
 }
 
 
+_SHORT_PREFIXES = {"фио", "имя", "пол"}
+
+
+def header_words(header: str) -> list[str]:
+    """A header's folded words: ``ФИО погибшего (полностью)`` → ``фио погибшего полностью``."""
+    return fold(header.replace("№", " no ")).split()
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """What one column is taken as: ``field`` (None: kept only in the raw row) and why."""
@@ -139,7 +156,8 @@ class MappingRules:
     """The header names to fields, options and defaults in force for one import."""
 
     names: dict[str, tuple[str, str]]  # squeezed header -> (field or IGNORE, how)
-    prefixes: tuple[tuple[str, str, str], ...]  # (squeezed prefix, field, how), longest first
+    # (words of a known name, field, how), longest first
+    prefixes: tuple[tuple[tuple[str, ...], str, str], ...]
     date_order: str = "dmy"
     defaults: dict[str, str] = field(default_factory=dict)
     source_file: str | None = None
@@ -148,18 +166,23 @@ class MappingRules:
         key = squeeze(header)
         target: tuple[str, str] | None = self.names.get(key)
         if target is None and key:
+            # Whole words only: "ФИО погибшего" begins with the name "ФИО", but the surname
+            # "Поляков" does not begin with "Пол" (sex), nor "Жасырынов" with "Жасы" (age).
+            words = header_words(header)
             for prefix, field_name, how in self.prefixes:
-                if key.startswith(prefix):
+                if tuple(words[: len(prefix)]) == prefix:
                     target = (field_name, how)
                     break
         if target is None or target[0] == IGNORE:
             how = "unknown" if target is None else target[1]
             return ColumnMapping(column, header, None, how)
         field_name, how = target
+        if field_name == WEAK_NAME:
+            field_name, how = "name", f"{how}, as no column is plainly a name"
         implied = None
         if field_name == "event_date":
-            for kind, words in _IMPLIED_EVENT.items():
-                if any(w in key for w in words):
+            for kind, stems in _IMPLIED_EVENT.items():
+                if any(w in key for w in stems):
                     implied = kind
         return ColumnMapping(column, header, field_name, how, implied)
 
@@ -172,8 +195,13 @@ class MappingRules:
         that would take it again are kept only in the raw row (marked ``duplicate``)."""
         taken: set[str] = set()
         out: list[ColumnMapping] = []
+        mapped_all = [self.column(index, header) for index, header in enumerate(headers)]
+        plain_names = any(c.field in NAME_FIELDS and not self._weak(c.header) for c in mapped_all)
         for index, header in enumerate(headers):
-            mapped = self.column(index, header)
+            mapped = mapped_all[index]
+            if plain_names and self._weak(header):
+                # "Погибший" beside "ФИО" is more likely a yes/no column than the name.
+                mapped = ColumnMapping(index, header, None, "unknown")
             name = mapped.field
             if name is not None and name not in MULTI_FIELDS:
                 if name in taken:
@@ -182,6 +210,16 @@ class MappingRules:
                     taken.add(name)
             out.append(mapped)
         return out
+
+    def _weak(self, header: str) -> bool:
+        key = squeeze(header)
+        if key in self.names:
+            return self.names[key][0] == WEAK_NAME
+        words = header_words(header)
+        for prefix, field_name, _ in self.prefixes:
+            if tuple(words[: len(prefix)]) == prefix:
+                return field_name == WEAK_NAME
+        return False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -254,13 +292,20 @@ def build_rules(
             raise InputError(f"[defaults] supports event_type only, not {key!r}", file=where)
     # Prefix matching lets "ФИО погибшего (полностью)" find "ФИО"; the longest known name
     # wins, so "Дата рождения матери" is a birth date, not the event "Дата".
+    # Every spelling of a known name gives its words ("ФИО" and "Ф.И.О." both squeeze to
+    # "фио"); the field is the one that won for that name above.
+    spellings = [h for hs in _BUILTIN.values() for h in hs]
+    for raw in [*(settings_headers or {}).values(), *dict(mapping.get("headers", {})).values()]:
+        spellings += [raw] if isinstance(raw, str) else [str(h) for h in raw]
+    spellings += [str(h) for h in dict(mapping.get("columns", {}))]
+    forms = {(squeeze(h), tuple(header_words(h))) for h in spellings}
     prefixes = sorted(
         (
-            (key, f, how)
-            for key, (f, how) in names.items()
-            if len(key) >= 4 or key in {"фио", "имя", "пол"}
+            (words, *names[key])
+            for key, words in forms
+            if words and key in names and (len(key) >= 4 or key in _SHORT_PREFIXES)
         ),
-        key=lambda item: -len(item[0]),
+        key=lambda item: (-len("".join(item[0])), item[0]),
     )
     return MappingRules(
         names=names,
@@ -268,4 +313,28 @@ def build_rules(
         date_order=date_order,
         defaults=defaults,
         source_file=mapping_name,
+    )
+
+
+def check_columns(
+    columns: Sequence[ColumnMapping], *, file: str, keyed: bool = False, no_names: bool = False
+) -> None:
+    """Refuse a mapping that would import persons without names: ``no_names`` says the list
+    has none on purpose. Header texts are shown only when the row was recognised as a header
+    (some column name is known): an unrecognised first row may be a person's row."""
+    word = "key" if keyed else "column header"
+    if not any(c.field for c in columns):
+        raise InputError(
+            f"no {word} is recognised ({len(columns)} found; not shown, as they may be data); "
+            "name them in a mapping file (--mapping), see docs/import.md",
+            file=file,
+        )
+    if no_names or any(c.field in NAME_FIELDS for c in columns):
+        return
+    seen = ", ".join(repr(c.header[:40]) for c in columns[:12])
+    raise InputError(
+        f"no {word} holds the person's name (found: {seen}); name that column in a mapping "
+        'file ([columns] "Header" = "name") passed with --mapping, or import with --no-names '
+        "if this list has no names on purpose",
+        file=file,
     )

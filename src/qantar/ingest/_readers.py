@@ -58,7 +58,14 @@ class Table(ABC):
 
     @abstractmethod
     def rows(self) -> Iterator[Row]:
-        """The data rows, streamed, each with its row number in the file."""
+        """Every row read, streamed, each with its row number in the file: first the rows
+        above the header (held back, with the reason), then the data rows."""
+
+    def _preamble_rows(self) -> Iterator[Row]:
+        # A row above the header is most likely a title, but it may be a person whose row
+        # came before a header guessed too low: it is held back and listed, never dropped.
+        for number, cells in self.preamble:
+            yield number, cells, ABOVE_HEADER
 
     def close(self) -> None:  # noqa: B027 - most readers hold nothing to release
         """Release the file; a table is closed once its rows are read."""
@@ -70,6 +77,7 @@ class Table(ABC):
         self.close()
 
 
+ABOVE_HEADER = "above the header row: read as a title, not as a person; check it is not data"
 HeaderScore = Callable[[list[str]], int]
 HEADER_SEARCH_ROWS = 20
 
@@ -346,6 +354,7 @@ class CsvTable(Table):
             raise InputError("has a header row but no data rows; nothing to import", file=str(path))
 
     def rows(self) -> Iterator[Row]:
+        yield from self._preamble_rows()
         number = self._header_row
         width = len(self.headers)
         try:
@@ -459,6 +468,7 @@ class SheetTable(Table):
         self.total = len(self._rows) - 1
 
     def rows(self) -> Iterator[Row]:
+        yield from self._preamble_rows()
         width = len(self.headers)
         for index in range(1, len(self._rows)):
             cells = self._rows[index]
