@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 from qantar import Project
 from qantar.cli import app
 from qantar.errors import InputError
-from qantar.ingest import build_rules, import_file, iter_records, registry_summary
+from qantar.ingest import (
+    build_rules,
+    import_file,
+    iter_records,
+    parse_event_type,
+    registry_summary,
+)
 
 
 def test_cp1251_semicolon_list_with_latin_ids_is_read(project: Project, tmp_path: Path) -> None:
@@ -88,3 +94,28 @@ def test_the_dead_column_is_the_name_unless_a_name_column_exists(
     # beside a plain ФИО column, «Погибший» is a yes/no column, not a second name
     rules = build_rules()
     assert [c.field for c in rules.map_headers(["Погибший", "ФИО"])] == [None, "name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("ранен, позже скончался", "killed"), ("Ранен. Позже скончался в больнице", "killed"),
+     ("скончался от ранений", "killed"), ("задержан, избит, умер в ИВС", "killed"),
+     ("пропал без вести, позже найден мёртвым", "killed"),
+     ("жараланып, кейін қайтыс болды", "killed"), ("жараланды, ауруханада көз жұмды", "killed"),
+     ("wounded, later died", "killed"), ("задержан, затем пропал", "disappeared"),
+     ("ранен, затем задержан", "detained"), ("ұсталды, кейін хабарсыз кетті", "disappeared"),
+     ("arrested, then disappeared", "disappeared")],
+)  # fmt: skip
+def test_a_sequence_of_events_is_read_by_its_outcome(text: str, kind: str) -> None:
+    assert parse_event_type(text) == kind
+
+
+def test_wounded_then_died_is_stored_as_killed_with_the_words_kept(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes("ФИО;Статус\r\nАхметов Нурлан;ранен, позже скончался\r\n".encode("cp1251"))
+    result = import_file(project, path, source="s")
+    assert result.fields_quarantined == 0
+    record = next(iter(iter_records(project)))
+    assert (record["event_type"], record["event_type_raw"]) == ("killed", "ранен, позже скончался")

@@ -426,9 +426,11 @@ class SheetTable(Table):
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises several unrelated types
+            # calamine's own message may quote the file's content: name the kind of failure only
             raise InputError(
-                f"cannot read as {kind.upper()} (damaged or truncated?): {exc}", file=str(path)
-            ) from exc
+                f"cannot read as {kind.upper()} (damaged or truncated?; {type(exc).__name__})",
+                file=str(path),
+            ) from None
         names = list(workbook.sheet_names)
         if sheet is None:
             chosen = names[0] if names else None
@@ -443,7 +445,9 @@ class SheetTable(Table):
             start_row = (data.start or (0, 0))[0]
             self._rows = [[cell_text(v) for v in row] for row in data.iter_rows()]
         except Exception as exc:
-            raise InputError(f"cannot read sheet {chosen!r}: {exc}", file=str(path)) from exc
+            raise InputError(
+                f"cannot read sheet {chosen!r} ({type(exc).__name__})", file=str(path)
+            ) from None
         finally:
             workbook.close()
         self.sheet = chosen
