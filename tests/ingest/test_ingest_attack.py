@@ -4,14 +4,22 @@ held back."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from qantar import Project
-from qantar.errors import QantarError
-from qantar.ingest import build_rules, import_file, iter_quarantine, iter_records
+from qantar.errors import InputError, QantarError
+from qantar.ingest import (
+    build_rules,
+    import_file,
+    iter_quarantine,
+    iter_records,
+    registry_summary,
+)
 
 
 def test_rule6_a_surname_is_never_taken_for_a_header(project: Project, tmp_path: Path) -> None:
@@ -117,3 +125,121 @@ def test_rule9_plausible_dates_pass(project: Project, tmp_path: Path) -> None:
         .encode("cp1251")
     )  # fmt: skip
     assert import_file(project, path, source="s").fields_quarantined == 0
+
+
+def _limited(project: Project, **limits: int) -> Project:
+    project.settings.setdefault("import", {}).update(limits)
+    return project
+
+
+def _book(path: Path, cells: dict[str, Any], extra: dict[str, bytes] | None = None) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ФИО", "Дата гибели"])
+    sheet.append(["Ахметов", "05.01.2022"])
+    for ref, value in cells.items():
+        sheet[ref] = value
+    book.save(path)
+    if extra:
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in extra.items():
+                archive.writestr(name, data)
+    return path
+
+
+def _refused(project: Project, path: Path, match: str) -> None:
+    with pytest.raises(InputError, match=match) as info:
+        import_file(project, path, source="s")
+    assert str(path) in str(info.value)
+    assert registry_summary(project).totals["records"] == 0
+
+
+def test_rule7_a_workbook_that_unpacks_to_too_much_is_refused(
+    project: Project, tmp_path: Path
+) -> None:
+    # 64 MB of zeros packs into a few dozen KB: a zip bomb in miniature.
+    path = _book(tmp_path / "bomb.xlsx", {}, {"xl/media/padding.bin": bytes(64 << 20)})
+    assert path.stat().st_size < 200_000
+    _refused(_limited(project, max_decompressed_mb=16), path, "unpacks to more than 16 MB")
+
+
+def test_rule7_a_cell_far_away_is_refused_before_any_grid_is_built(
+    project: Project, tmp_path: Path
+) -> None:
+    # One cell at the last column and row: python-calamine would ask for 512 GiB and abort.
+    _refused(project, _book(tmp_path / "far.xlsx", {"XFD1048576": "x"}), "reaches column 16384")
+    _refused(
+        _limited(project, max_rows=5000), _book(tmp_path / "low.xlsx", {"A7000": "x"}),
+        "reaches row 7000",
+    )  # fmt: skip
+    _refused(
+        _limited(project, max_cells=10_000), _book(tmp_path / "wide.xlsx", {"CV300": "x"}),
+        "300 rows by 100 columns",
+    )  # fmt: skip
+
+
+def test_rule7_cells_without_addresses_are_counted(project: Project, tmp_path: Path) -> None:
+    # A writer may leave out "r" (<c><v>1</v></c>): such cells take the next column.
+    path = _book(tmp_path / "plain.xlsx", {})
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    wide = b'<row r="3">' + b"<c><v>1</v></c>" * 3000 + b"</row></sheetData>"
+    parts[sheet] = re.sub(rb' r="[A-Z]+\d+"', b"", parts[sheet]).replace(b"</sheetData>", wide)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    _refused(project, path, "reaches column 3000")
+
+
+def test_rule7_repeated_ods_cells_are_counted(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "repeated.ods"
+    cell = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    repeat = '<table:table-cell table:number-columns-repeated="16384"'
+    many = cell.replace("<table:table-cell", repeat)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="S">'
+        f"<table:table-row>{cell}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="1048575">{many}</table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    _refused(project, path, "reaches column 16384")
+
+
+def test_rule7_a_sound_workbook_within_the_limits_imports(project: Project, tmp_path: Path) -> None:
+    path = _book(tmp_path / "ok.xlsx", {"C40": "x"})
+    assert import_file(_limited(project, max_rows=100), path, source="s").rows_stored == 2
+
+
+def test_rule7_limits_in_settings_are_checked(project: Project, tmp_path: Path) -> None:
+    path = _book(tmp_path / "a.xlsx", {})
+    with pytest.raises(InputError, match=r"qantar.toml: \[import\] max_rows must be"):
+        import_file(_limited(project, max_rows=0), path, source="s")
+
+
+def test_rule7_deep_json_is_refused_or_held_back(project: Project, tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    path = tmp_path / "deep.json"
+    path.write_text(f'[{{"ФИО": "Ахметов"}}, {deep}]', encoding="utf-8")
+    with pytest.raises(InputError, match="nested more than") as info:
+        import_file(project, path, source="s")
+    assert "row 2" in str(info.value)
+    assert registry_summary(project).totals["records"] == 0
+    medium = "[" * 500 + "]" * 500  # readable, but no list's row
+    path.write_text(f'[{{"ФИО": "Ахметов"}}, {{"ФИО": {medium}}}]', encoding="utf-8")
+    result = import_file(project, path, source="s")
+    assert (result.rows_stored, result.rows_quarantined) == (1, 1)
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text(f'{{"ФИО": "Ким"}}\n{deep}\n{{"ФИО": {medium}}}\n', encoding="utf-8")
+    result = import_file(project, lines, source="t")
+    assert (result.rows_stored, result.rows_quarantined) == (1, 2)
+    assert all("nested more than" in e["reason"] for e in iter_quarantine(project, "t"))

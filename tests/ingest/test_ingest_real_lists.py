@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -119,3 +122,123 @@ def test_wounded_then_died_is_stored_as_killed_with_the_words_kept(
     assert result.fields_quarantined == 0
     record = next(iter(iter_records(project)))
     assert (record["event_type"], record["event_type_raw"]) == ("killed", "ранен, позже скончался")
+
+
+def _workbook(rows: list[list[Any]], *, date1904: bool = False) -> Any:
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    return book
+
+
+@pytest.mark.parametrize(("date1904", "serial"), [(False, 44566), (True, 44566 - 1462)])
+def test_excel_day_numbers_in_a_date_column(
+    project: Project, tmp_path: Path, date1904: bool, serial: int
+) -> None:
+    # A morgue's date column typed as numbers: 44566 is 5 January 2022 (1900 system); a
+    # workbook saved in the 1904 system says so in its own settings.
+    book = _workbook(
+        [["ФИО", "Дата рождения", "Дата смерти"], ["Ахметов", serial - 13000, serial],
+         ["Ким", "12.03.1985", f"{serial}.5"], ["Ли", "1985", dt.date(2022, 1, 5)]],
+        date1904=date1904,
+    )  # fmt: skip
+    path = tmp_path / "morgue.xlsx"
+    book.save(path)
+    result = import_file(project, path, source="morgue")
+    assert result.fields_quarantined == 0
+    dates = [(r["event_date"], r["event_date_precision"]) for r in iter_records(project)]
+    assert dates == [("2022-01-05", "day")] * 3
+    born = dt.date(2022, 1, 5) - dt.timedelta(days=13000)
+    assert next(iter(iter_records(project)))["birth_date"] == born.isoformat()
+
+
+def test_excel_day_numbers_in_a_csv_and_the_1904_option(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "morgue.csv"
+    path.write_bytes("ФИО;Дата смерти;Возраст\r\nАхметов;44566;44\r\n".encode("cp1251"))
+    import_file(project, path, source="a")
+    record = next(iter(iter_records(project)))
+    assert (record["event_date"], record["event_date_raw"], record["age"]) == (
+        "2022-01-05", "44566", 44
+    )  # fmt: skip
+    mapping = tmp_path / "mac.toml"
+    mapping.write_text("[options]\nexcel_date_system = 1904\n", encoding="utf-8")
+    path.write_bytes("ФИО;Дата смерти\r\nАхметов;43104\r\n".encode("cp1251"))
+    import_file(project, path, source="b", mapping=mapping)
+    assert [r["event_date"] for r in iter_records(project, "b")] == ["2022-01-05"]
+
+
+def test_vertically_merged_cells_are_filled_down_and_counted(
+    project: Project, tmp_path: Path
+) -> None:
+    book = _workbook(
+        [["Список погибших", None, None], ["ФИО", "Место гибели", "Дата гибели"],
+         ["Ахметов", "Алматы", "05.01.2022"], ["Ким", None, None], ["Ли", None, "06.01.2022"]]
+    )  # fmt: skip
+    sheet = book.active
+    sheet.merge_cells("A1:C1")  # a title: left alone
+    sheet.merge_cells("B3:B5")
+    sheet.merge_cells("C3:C4")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    result = import_file(project, path, source="s")
+    assert result.notices == [
+        "3 cells of vertically merged ranges were filled down with the value of the range's "
+        "first row"
+    ]
+    got = [(r["name_raw"], r["place_id"], r["event_date"]) for r in iter_records(project)]
+    assert got == [("Ахметов", "almaty", "2022-01-05"), ("Ким", "almaty", "2022-01-05"),
+                   ("Ли", "almaty", "2022-01-06")]  # fmt: skip
+
+
+def _ods(path: Path, rows_xml: str) -> None:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="S">'
+        f"{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )  # fmt: skip
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+
+
+def _cell(text: str, extra: str = "") -> str:
+    return (
+        f'<table:table-cell office:value-type="string"{extra}><text:p>{text}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def test_vertically_merged_cells_in_ods(project: Project, tmp_path: Path) -> None:
+    row = "<table:table-row>{}</table:table-row>".format
+    path = tmp_path / "merged.ods"
+    _ods(
+        path,
+        row(_cell("ФИО") + _cell("Место гибели"))
+        + row(_cell("Ахметов") + _cell("Алматы", ' table:number-rows-spanned="3"'))
+        + row(_cell("Ким") + "<table:covered-table-cell/>")
+        + row(_cell("Ли") + "<table:covered-table-cell/>"),
+    )
+    result = import_file(project, path, source="s")
+    assert result.file_format == "ods" and len(result.notices) == 1
+    assert [r["place_id"] for r in iter_records(project)] == ["almaty"] * 3

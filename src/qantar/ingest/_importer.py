@@ -24,6 +24,7 @@ from qantar.ingest._mapping import (
 )
 from qantar.ingest._normalise import RECORD_FIELDS, Normaliser, Problem, RowRejected
 from qantar.ingest._readers import Table, open_table
+from qantar.ingest._sheets import ReadLimits
 from qantar.model import SOURCE_KINDS
 from qantar.project import Project
 from qantar.store.bulk import bulk_insert, to_json
@@ -63,6 +64,8 @@ class ImportResult:
     problems_preview: list[dict[str, Any]] = field(default_factory=list)
     # Rows above the header (titles), with their row numbers: not data, kept in the batch.
     preamble: list[tuple[int, list[str]]] = field(default_factory=list)
+    # What reading changed in the cells (merged cells filled down): counts, never values.
+    notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +91,7 @@ class ImportResult:
             "preview": self.preview,
             "problems_preview": self.problems_preview,
             "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
+            "notices": self.notices,
         }
 
 
@@ -97,6 +101,12 @@ def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> 
     if isinstance(mapping, str | Path):
         return build_rules(settings_headers, load_mapping_file(mapping), str(mapping))
     return build_rules(settings_headers, mapping, "mapping" if mapping else None)
+
+
+def read_limits(project: Project) -> ReadLimits:
+    """What a spreadsheet may unpack to: ``[import]`` max_decompressed_mb, max_rows,
+    max_columns, max_cells in qantar.toml, else safe defaults."""
+    return ReadLimits.from_settings(project.section("import"))
 
 
 def import_file(
@@ -121,7 +131,8 @@ def import_file(
     when no column holds names, unless ``no_names`` says the list has none on purpose.
     """
     rules = rules_for(project, mapping)
-    with open_table(path, sheet=sheet, header_score=rules.header_score) as table:
+    limits = read_limits(project)
+    with open_table(path, sheet=sheet, header_score=rules.header_score, limits=limits) as table:
         return import_table(
             project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
             progress=progress, no_names=no_names,
@@ -156,7 +167,7 @@ def import_table(
     """``import_file`` for a table already opened (the CLI opens every file before importing
     any, so one unreadable file stops the command before anything is written)."""
     started = time.perf_counter()
-    normaliser = Normaliser(rules, gazetteer())
+    normaliser = Normaliser(rules, gazetteer(), date_epoch=table.date_epoch)
     columns = [] if table.keyed else rules.map_headers(table.headers)
     if not table.keyed:
         check_columns(columns, file=str(table.path), no_names=no_names)
@@ -186,6 +197,7 @@ def import_table(
         dry_run=dry_run,
         forced=force,
         preamble=list(table.preamble),
+        notices=list(table.notices),
     )
     if previous is not None and dry_run:
         result.already_imported = True  # a dry run still shows what the file holds

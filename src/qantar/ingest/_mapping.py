@@ -3,6 +3,7 @@ plus the project's ``[import.headers]`` and a mapping file, which win over the b
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import InputError
+from qantar.ingest._sheets import EXCEL_1900, EXCEL_1904
 from qantar.ingest._text import fold, squeeze
 
 FIELDS = (
@@ -161,6 +163,7 @@ class MappingRules:
     date_order: str = "dmy"
     defaults: dict[str, str] = field(default_factory=dict)
     source_file: str | None = None
+    date_epoch: dt.date | None = None  # [options] excel_date_system, for CSV day numbers
 
     def column(self, column: int | str, header: str) -> ColumnMapping:
         key = squeeze(header)
@@ -224,6 +227,9 @@ class MappingRules:
     def to_dict(self) -> dict[str, Any]:
         return {
             "date_order": self.date_order,
+            "excel_date_system": {EXCEL_1900: 1900, EXCEL_1904: 1904}.get(self.date_epoch)
+            if self.date_epoch
+            else None,
             "defaults": dict(self.defaults),
             "mapping_file": self.source_file,
         }
@@ -286,6 +292,10 @@ def build_rules(
     date_order = str(options.get("date_order", "dmy")).lower()
     if date_order not in ("dmy", "mdy"):
         raise InputError(f"date_order must be 'dmy' or 'mdy', not {date_order!r}", file=where)
+    system = options.get("excel_date_system")
+    if system not in (None, 1900, 1904):
+        raise InputError("excel_date_system must be 1900 or 1904", file=where)
+    epoch = {1900: EXCEL_1900, 1904: EXCEL_1904}.get(system) if system else None
     defaults = {str(k): str(v) for k, v in dict(mapping.get("defaults", {})).items()}
     for key in defaults:
         if key != "event_type":
@@ -313,6 +323,7 @@ def build_rules(
         date_order=date_order,
         defaults=defaults,
         source_file=mapping_name,
+        date_epoch=epoch,
     )
 
 

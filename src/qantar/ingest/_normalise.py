@@ -31,9 +31,11 @@ from qantar.ingest._parse import (
     parse_age,
     parse_date,
     parse_event_type,
+    parse_serial_date,
     parse_sex,
 )
 from qantar.ingest._readers import cell_text
+from qantar.ingest._sheets import EXCEL_1900
 
 RECORD_FIELDS = (
     "source_record_id",
@@ -114,7 +116,12 @@ class Normaliser:
     """Turns rows into record fields under one mapping."""
 
     def __init__(
-        self, rules: MappingRules, gazetteer: Gazetteer, *, today: dt.date | None = None
+        self,
+        rules: MappingRules,
+        gazetteer: Gazetteer,
+        *,
+        today: dt.date | None = None,
+        date_epoch: dt.date | None = None,
     ) -> None:
         self.rules = rules
         self.gazetteer = gazetteer
@@ -125,8 +132,12 @@ class Normaliser:
         self._taken: set[str] = set()
         order = rules.date_order
 
+        # Day numbers in a date column: the mapping file's date system, else the workbook's.
+        epoch = rules.date_epoch or date_epoch or EXCEL_1900
+
         def date(text: str) -> tuple[str, str]:
-            parsed = parse_date(text.strip(), order)
+            cleaned = text.strip()
+            parsed = parse_serial_date(cleaned, epoch) or parse_date(cleaned, order)
             return parsed.iso(), parsed.precision.value
 
         # field -> (parser giving a tuple, record positions of raw text and parsed values)

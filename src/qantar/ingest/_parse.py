@@ -8,6 +8,7 @@ same few dates and words endlessly.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -191,6 +192,19 @@ def parse_date(text: str, order: str = "dmy") -> PartialDate:
             )
         return _make(_year(c), month, day)
     raise ParseProblem(CANNOT_READ_DATE)
+
+
+_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
+
+
+def parse_serial_date(text: str, epoch: dt.date) -> PartialDate | None:
+    """A spreadsheet's day number (44566 is 5 January 2022 in the 1900 system, whose day 0
+    is 30 December 1899; 1904 workbooks count from 1 January 1904), or None for other text.
+    Five digits only: four are a year, and serials below 10000 fall before 1927."""
+    if not _SERIAL.fullmatch(text):
+        return None
+    day = epoch + dt.timedelta(days=int(text[:5]))
+    return PartialDate(day.year, day.month, day.day)
 
 
 # --- ages --------------------------------------------------------------------------------
