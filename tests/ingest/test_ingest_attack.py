@@ -26,6 +26,10 @@ def test_rule6_a_surname_is_never_taken_for_a_header(project: Project, tmp_path:
     rules = build_rules()
     for surname in ("Поляков", "Поляков Иван", "Жасырынов", "Датаев", "Имяшев Ерлан"):
         assert rules.column(0, surname).field is None, surname
+    # whole words, with the endings Kazakh headers carry ("its city", "its region")
+    assert [rules.column(0, h).field for h in ("Қаласы", "Облысы", "Жынысы")] == [
+        "place", "place", "sex"
+    ]  # fmt: skip
     path = tmp_path / "list.csv"
     path.write_bytes(
         ("№;Погибший;Свидетель;Когда\r\n"

@@ -126,6 +126,25 @@ _IMPLIED_EVENT = {
 
 
 _SHORT_PREFIXES = {"фио", "имя", "пол"}
+# Kazakh endings a header word may carry ("Қаласы", "Облысы": its city, its region), folded.
+_KAZAKH_ENDINGS = frozenset(
+    fold(e)
+    for e in ("ы", "і", "сы", "сі", "ның", "нің", "дың", "дің", "тың", "тің", "да", "де",
+              "та", "те", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі")
+)  # fmt: skip
+
+
+def _starts_with(words: Sequence[str], known: tuple[str, ...]) -> bool:
+    """The header's words begin with a known name's words, each whole or with a Kazakh
+    ending: "Қаласы" is "Қала", but "Поляков" is not "Пол" nor "Жасырынов" "Жасы"."""
+    if len(words) < len(known):
+        return False
+    for word, name in zip(words, known, strict=False):
+        if word != name and not (
+            len(name) >= 4 and word.startswith(name) and word[len(name) :] in _KAZAKH_ENDINGS
+        ):
+            return False
+    return True
 
 
 def header_words(header: str) -> list[str]:
@@ -173,7 +192,7 @@ class MappingRules:
             # "Поляков" does not begin with "Пол" (sex), nor "Жасырынов" with "Жасы" (age).
             words = header_words(header)
             for prefix, field_name, how in self.prefixes:
-                if tuple(words[: len(prefix)]) == prefix:
+                if _starts_with(words, prefix):
                     target = (field_name, how)
                     break
         if target is None or target[0] == IGNORE:
@@ -220,7 +239,7 @@ class MappingRules:
             return self.names[key][0] == WEAK_NAME
         words = header_words(header)
         for prefix, field_name, _ in self.prefixes:
-            if tuple(words[: len(prefix)]) == prefix:
+            if _starts_with(words, prefix):
                 return field_name == WEAK_NAME
         return False
 
