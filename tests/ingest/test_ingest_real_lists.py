@@ -97,6 +97,11 @@ def test_the_dead_column_is_the_name_unless_a_name_column_exists(
     # beside a plain ФИО column, «Погибший» is a yes/no column, not a second name
     rules = build_rules()
     assert [c.field for c in rules.map_headers(["Погибший", "ФИО"])] == [None, "name"]
+    # JSON keys arrive one by one, so there «Погибший» is mapped only by hand
+    path = tmp_path / "list.json"
+    path.write_text('[{"Погибший": "да", "ФИО": "Ким Ольга"}]', encoding="utf-8")
+    import_file(project, path, source="json")
+    assert [r["name_raw"] for r in iter_records(project, "json")] == ["Ким Ольга"]
 
 
 @pytest.mark.parametrize(

@@ -218,10 +218,12 @@ class MappingRules:
         taken: set[str] = set()
         out: list[ColumnMapping] = []
         mapped_all = [self.column(index, header) for index, header in enumerate(headers)]
-        plain_names = any(c.field in NAME_FIELDS and not self._weak(c.header) for c in mapped_all)
+        plain_names = any(
+            c.field in NAME_FIELDS and not self.is_weak_name(c.header) for c in mapped_all
+        )
         for index, header in enumerate(headers):
             mapped = mapped_all[index]
-            if plain_names and self._weak(header):
+            if plain_names and self.is_weak_name(header):
                 # "Погибший" beside "ФИО" is more likely a yes/no column than the name.
                 mapped = ColumnMapping(index, header, None, "unknown")
             name = mapped.field
@@ -233,7 +235,9 @@ class MappingRules:
             out.append(mapped)
         return out
 
-    def _weak(self, header: str) -> bool:
+    def is_weak_name(self, header: str) -> bool:
+        """A header such as "Погибший" that names the people of a list without saying
+        "name": the name column only when no column is plainly one."""
         key = squeeze(header)
         if key in self.names:
             return self.names[key][0] == WEAK_NAME

@@ -222,6 +222,10 @@ class Normaliser:
         found = self._keys.get(key)
         if found is None:
             found = self.rules.column(key, key)
+            if found.field and self.rules.is_weak_name(key):
+                # Keys arrive one by one: "Погибший" (perhaps a yes/no) cannot wait to learn
+                # whether a plain "ФИО" follows, so in JSON it is mapped only by hand.
+                found = ColumnMapping(key, key, None, "unknown")
             name = found.field
             if name is not None and name not in MULTI_FIELDS:
                 if name in self._taken:
