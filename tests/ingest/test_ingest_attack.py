@@ -247,3 +247,31 @@ def test_rule7_deep_json_is_refused_or_held_back(project: Project, tmp_path: Pat
     result = import_file(project, lines, source="t")
     assert (result.rows_stored, result.rows_quarantined) == (1, 2)
     assert all("nested more than" in e["reason"] for e in iter_quarantine(project, "t"))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 36])
+def test_rule7_a_damaged_workbook_is_refused_in_one_line(
+    project: Project, tmp_path: Path, seed: int
+) -> None:
+    # Bytes flipped inside the packed sheet: a broken deflate stream, a bad CRC, garbled XML.
+    import random
+
+    path = _book(tmp_path / "list.xlsx", {f"A{n}": f"Ахметов {n}" for n in range(3, 400)})
+    data = bytearray(path.read_bytes())
+    rng = random.Random(seed)
+    for at in rng.sample(range(200, len(data) - 400), 8):
+        data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+    try:
+        import_file(project, path, source="s")
+    except InputError as refused:
+        assert "\n" not in str(refused) and str(path) in str(refused)
+
+
+def test_rule7_a_zip_of_an_unknown_version_is_refused(project: Project, tmp_path: Path) -> None:
+    path = _book(tmp_path / "list.xlsx", {})
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first member's central directory record
+    data[entry + 6 : entry + 8] = (235).to_bytes(2, "little")  # "needs zip version 23.5"
+    path.write_bytes(bytes(data))
+    _refused(project, path, "cannot read as XLSX")

@@ -753,5 +753,5 @@ def _zip_is_ods(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return "content.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):
+        return False  # read as XLSX, whose reader then says it is damaged

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -61,7 +62,6 @@ class WorkbookFacts:
     merges: list[Merge] | None = None  # ODS only: calamine reports none for ODS
     rows: int = 0
     columns: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def inspect_workbook(path: Path, kind: str, sheet: str | None, limits: ReadLimits) -> WorkbookFacts:
@@ -75,10 +75,13 @@ def inspect_workbook(path: Path, kind: str, sheet: str | None, limits: ReadLimit
         with zipfile.ZipFile(path) as archive:
             _check_sizes(archive, limits, name)
             if kind == "xlsx":
-                _inspect_xlsx(archive, sheet, facts, limits, name)
+                _inspect_xlsx(archive, sheet, facts)
             else:
                 _inspect_ods(archive, sheet, facts, limits, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ElementTree.ParseError) as exc:
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ElementTree.ParseError, zlib.error,
+        ValueError, OSError, NotImplementedError,
+    ) as exc:  # fmt: skip
         raise InputError(
             f"cannot read as {kind.upper()} (damaged or truncated?; {type(exc).__name__})",
             file=name,
@@ -151,10 +154,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _inspect_xlsx(
-    archive: zipfile.ZipFile, sheet: str | None, facts: WorkbookFacts, limits: ReadLimits,
-    name: str,
-) -> None:  # fmt: skip
+def _inspect_xlsx(archive: zipfile.ZipFile, sheet: str | None, facts: WorkbookFacts) -> None:
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         return  # not a workbook: python-calamine says so
