@@ -53,6 +53,7 @@ def test_a_list_whose_name_column_is_not_known_is_refused_not_nameless(
     # the headers it saw and how to map them; never a cell
     assert "holds the person's name" in message and "'Кто'" in message
     assert "--mapping" in message and "--no-names" in message
+    assert '[columns] "Кто" = "name"' in message  # the line to write, for this list
     assert "Досжанов" not in message
     assert registry_summary(project).totals["records"] == 0
     # the way out the message names works

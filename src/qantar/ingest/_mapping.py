@@ -366,9 +366,10 @@ def check_columns(
     if no_names or any(c.field in NAME_FIELDS for c in columns):
         return
     seen = ", ".join(repr(c.header[:40]) for c in columns[:12])
+    example = next((c.header[:40] for c in columns if c.field is None), "Header").replace('"', "")
     raise InputError(
         f"no {word} holds the person's name (found: {seen}); name that column in a mapping "
-        'file ([columns] "Header" = "name") passed with --mapping, or import with --no-names '
-        "if this list has no names on purpose",
+        f'file ([columns] "{example}" = "name") passed with --mapping, or import with '
+        "--no-names if this list has no names on purpose",
         file=file,
     )
