@@ -294,8 +294,12 @@ def test_title_lines_above_the_header(project: Project, tmp_path: Path) -> None:
     result = import_file(project, path, source="titled")
     assert result.headers == ["№", "ФИО", "Дата гибели", "Место"]
     assert [n for n, _ in result.preamble] == [1, 2]
-    assert (result.rows_read, result.rows_stored) == (1, 1)
+    # the title lines are held back and listed, never silently dropped
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (3, 1, 2)
     assert next(iter_records(project, "titled"))["row_number"] == 5
+    held = [e for e in iter_quarantine(project, "titled")]
+    assert [e["row_number"] for e in held] == [1, 2]
+    assert all("above the header" in e["reason"] for e in held)
     with project.engine.connect() as conn:
         kept = conn.execute(select(import_batches.c.mapping)).scalar_one()["preamble"]
     assert kept[0]["cells"][0] == "Список погибших в январских событиях 2022 года"
@@ -306,7 +310,7 @@ def test_title_lines_above_the_header(project: Project, tmp_path: Path) -> None:
     )
     result = import_file(project, csv_path, source="titled csv")
     assert result.headers == HEADER.strip().split(";")
-    assert (result.rows_read, result.rows_stored, [n for n, _ in result.preamble]) == (1, 1, [1, 2])
+    assert (result.rows_read, result.rows_stored, [n for n, _ in result.preamble]) == (3, 1, [1, 2])
     assert next(iter_records(project, "titled csv"))["row_number"] == 6
 
 
@@ -315,5 +319,5 @@ def test_json_with_no_known_key(
 ) -> None:
     path = tmp_path / "odd.jsonl"
     path.write_text('{"a": 1, "b": "x"}\n{"a": 2}\n', encoding="utf-8")
-    refused(project, path, "no key is recognised \\('a', 'b'\\)")
+    refused(project, path, "no key is recognised \\(2 found; not shown")
     assert snapshot(project) == stored

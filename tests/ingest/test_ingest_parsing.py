@@ -129,7 +129,11 @@ def test_event_types(text: str, kind: str) -> None:
     assert parse_event_type(text) == kind
 
 
-@pytest.mark.parametrize("text", ["ранен, позже скончался", "не задержан", "пытался бежать", "?"])
+@pytest.mark.parametrize(
+    "text",
+    ["не задержан", "пытался бежать", "?", "задержан, избит и ранен", "ранен, возможно погиб",
+     "убит или ранен", "задержан после ранения", "ранен, но не погиб"],
+)  # fmt: skip
 def test_event_types_are_not_guessed(text: str) -> None:
     with pytest.raises(ParseProblem):
         parse_event_type(text)

@@ -25,6 +25,7 @@ from qantar.ingest import (
     iter_records,
     list_batches,
     open_table,
+    read_limits,
     registry_summary,
     rules_for,
 )
@@ -157,6 +158,12 @@ def register(app: typer.Typer) -> None:
         force: Annotated[
             bool, typer.Option("--force", help="Import a file again even if already imported.")
         ] = False,
+        no_names: Annotated[
+            bool,
+            typer.Option(
+                "--no-names", help="The list has no name column on purpose; import it anyway."
+            ),
+        ] = False,
     ) -> None:
         """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
         in quarantine. Each file is one transaction; an unreadable file stops before writing."""
@@ -165,11 +172,14 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
         project = open_project()
         rules = rules_for(project, mapping)
+        limits = read_limits(project)
         results = []
         with ExitStack() as stack:
             # Open (and so check) every file before importing any of them.
             tables = [
-                stack.enter_context(open_table(f, sheet=sheet, header_score=rules.header_score))
+                stack.enter_context(
+                    open_table(f, sheet=sheet, header_score=rules.header_score, limits=limits)
+                )
                 for f in files
             ]
             for table in tables:
@@ -196,13 +206,15 @@ def register(app: typer.Typer) -> None:
 
                     result = import_table(
                         project, table, rules, source=source, kind=kind, force=force,
-                        dry_run=dry_run, progress=advance,
+                        dry_run=dry_run, progress=advance, no_names=no_names,
                     )  # fmt: skip
                 results.append(result)
                 if output == "text":
                     if dry_run:
                         _print_dry_run(result)
                     _print_result(result)
+                    for notice in result.notices:
+                        console.print(f"note: {notice}", markup=False, soft_wrap=True)
         if output == "json":
             print_json([r.to_dict() for r in results])
 

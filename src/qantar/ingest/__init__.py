@@ -6,7 +6,13 @@ parse what can be parsed, quarantine what cannot, and say so.
 """
 
 from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, place_key
-from qantar.ingest._importer import ImportResult, import_file, import_table, rules_for
+from qantar.ingest._importer import (
+    ImportResult,
+    import_file,
+    import_table,
+    read_limits,
+    rules_for,
+)
 from qantar.ingest._mapping import FIELDS, ColumnMapping, MappingRules, build_rules
 from qantar.ingest._parse import ParseProblem, parse_age, parse_date, parse_event_type, parse_sex
 from qantar.ingest._readers import Table, open_table
@@ -19,6 +25,7 @@ from qantar.ingest._registry import (
     list_batches,
     registry_summary,
 )
+from qantar.ingest._sheets import ReadLimits
 
 __all__ = [
     "FIELDS",
@@ -29,6 +36,7 @@ __all__ = [
     "MappingRules",
     "ParseProblem",
     "Place",
+    "ReadLimits",
     "RegistrySummary",
     "SourceSummary",
     "Table",
@@ -45,6 +53,7 @@ __all__ = [
     "parse_event_type",
     "parse_sex",
     "place_key",
+    "read_limits",
     "registry_summary",
     "rules_for",
 ]

@@ -19,10 +19,12 @@ from qantar.ingest._mapping import (
     ColumnMapping,
     MappingRules,
     build_rules,
+    check_columns,
     load_mapping_file,
 )
 from qantar.ingest._normalise import RECORD_FIELDS, Normaliser, Problem, RowRejected
 from qantar.ingest._readers import Table, open_table
+from qantar.ingest._sheets import ReadLimits
 from qantar.model import SOURCE_KINDS
 from qantar.project import Project
 from qantar.store.bulk import bulk_insert, to_json
@@ -62,6 +64,8 @@ class ImportResult:
     problems_preview: list[dict[str, Any]] = field(default_factory=list)
     # Rows above the header (titles), with their row numbers: not data, kept in the batch.
     preamble: list[tuple[int, list[str]]] = field(default_factory=list)
+    # What reading changed in the cells (merged cells filled down): counts, never values.
+    notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,7 @@ class ImportResult:
             "preview": self.preview,
             "problems_preview": self.problems_preview,
             "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
+            "notices": self.notices,
         }
 
 
@@ -96,6 +101,12 @@ def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> 
     if isinstance(mapping, str | Path):
         return build_rules(settings_headers, load_mapping_file(mapping), str(mapping))
     return build_rules(settings_headers, mapping, "mapping" if mapping else None)
+
+
+def read_limits(project: Project) -> ReadLimits:
+    """What a spreadsheet may unpack to: ``[import]`` max_decompressed_mb, max_rows,
+    max_columns, max_cells in qantar.toml, else safe defaults."""
+    return ReadLimits.from_settings(project.section("import"))
 
 
 def import_file(
@@ -109,19 +120,22 @@ def import_file(
     force: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    no_names: bool = False,
 ) -> ImportResult:
     """Import one file as one batch of ``source``, in one transaction.
 
     ``kind`` is the source's kind (official, ngo, media, family, hospital, morgue, other),
     needed when the source is new. ``mapping`` is a mapping file path or its parsed content.
     The same file (same SHA-256) imported again into the same source adds nothing unless
-    ``force``. Raises ``InputError`` (and writes nothing) when the file cannot be read.
+    ``force``. Raises ``InputError`` (and writes nothing) when the file cannot be read, or
+    when no column holds names, unless ``no_names`` says the list has none on purpose.
     """
     rules = rules_for(project, mapping)
-    with open_table(path, sheet=sheet, header_score=rules.header_score) as table:
+    limits = read_limits(project)
+    with open_table(path, sheet=sheet, header_score=rules.header_score, limits=limits) as table:
         return import_table(
             project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
-            progress=progress,
+            progress=progress, no_names=no_names,
         )  # fmt: skip
 
 
@@ -148,19 +162,15 @@ def import_table(
     force: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    no_names: bool = False,
 ) -> ImportResult:
     """``import_file`` for a table already opened (the CLI opens every file before importing
     any, so one unreadable file stops the command before anything is written)."""
     started = time.perf_counter()
-    normaliser = Normaliser(rules, gazetteer())
+    normaliser = Normaliser(rules, gazetteer(), date_epoch=table.date_epoch)
     columns = [] if table.keyed else rules.map_headers(table.headers)
-    if columns and not any(c.field for c in columns):
-        raise InputError(
-            "no column header is recognised ("
-            + ", ".join(repr(h) for h in table.headers[:8])
-            + "); name the columns in a mapping file (--mapping), see docs/import.md",
-            file=str(table.path),
-        )
+    if not table.keyed:
+        check_columns(columns, file=str(table.path), no_names=no_names)
     engine = project.engine
     with engine.connect() as conn:
         source_id, source_kind = _check_source(conn, source, kind)
@@ -187,6 +197,7 @@ def import_table(
         dry_run=dry_run,
         forced=force,
         preamble=list(table.preamble),
+        notices=list(table.notices),
     )
     if previous is not None and dry_run:
         result.already_imported = True  # a dry run still shows what the file holds
@@ -200,11 +211,11 @@ def import_table(
         return result
     if dry_run:
         _run(table, columns, normaliser, result, progress, _discard)
-        _settle_columns(table, normaliser, result)
+        _settle_columns(table, normaliser, result, no_names)
     else:
         with engine.begin() as conn:
             _write(conn, table, rules, normaliser, columns, result, source_id, source_kind, force,
-                   progress)  # fmt: skip
+                   progress, no_names)  # fmt: skip
     result.seconds = time.perf_counter() - started
     return result
 
@@ -285,6 +296,7 @@ def _write(
     kind: str,
     force: bool,
     progress: Progress | None,
+    no_names: bool = False,
 ) -> None:
     now = datetime.now(UTC)
     if source_id is None:
@@ -323,7 +335,7 @@ def _write(
         # On any failure (Ctrl-C too) the background writer stops before the transaction
         # rolls back; on success this waits for its last chunk.
         writer.close()
-    _settle_columns(table, normaliser, result)
+    _settle_columns(table, normaliser, result, no_names)
     conn.execute(
         update(import_batches)
         .where(import_batches.c.id == batch_id)
@@ -341,19 +353,15 @@ def _write(
     )
 
 
-def _settle_columns(table: Table, normaliser: Normaliser, result: ImportResult) -> None:
+def _settle_columns(
+    table: Table, normaliser: Normaliser, result: ImportResult, no_names: bool = False
+) -> None:
     """JSON objects reveal their keys as they are read: the mapping is known at the end
     (and a file none of whose keys is recognised is refused then, inside the transaction)."""
     if table.keyed:
         result.columns = normaliser.discovered
         result.headers = [str(c.column) for c in result.columns]
-        if not any(c.field for c in result.columns):
-            raise InputError(
-                "no key is recognised ("
-                + ", ".join(repr(h) for h in result.headers[:8])
-                + "); name them in a mapping file (--mapping), see docs/import.md",
-                file=str(table.path),
-            )
+        check_columns(result.columns, file=str(table.path), keyed=True, no_names=no_names)
 
 
 class _Writer:

@@ -3,6 +3,7 @@ plus the project's ``[import.headers]`` and a mapping file, which win over the b
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import InputError
-from qantar.ingest._text import squeeze
+from qantar.ingest._sheets import EXCEL_1900, EXCEL_1904
+from qantar.ingest._text import fold, squeeze
 
 FIELDS = (
     "source_record_id",
@@ -29,6 +31,8 @@ FIELDS = (
 # Fields that may come from several columns; their values are joined (Город + Область).
 MULTI_FIELDS = {"place": ", ", "notes": " | "}
 IGNORE = "ignore"
+WEAK_NAME = "weak name"  # a built-in header list, never a field name a user can give
+NAME_FIELDS = ("name", "surname", "given")
 _ALIASES = {
     "full_name": "name",
     "fullname": "name",
@@ -59,6 +63,13 @@ _BUILTIN: dict[str, tuple[str, ...]] = {
         "аты жөні", "толық аты-жөні", "тегі, аты, әкесінің аты", "name", "full name",
         "person", "victim", "victim name", "name of victim",
     ),
+    # Headers that name the people of a list without saying "name" ("Погибший": the dead
+    # person). Taken as the full name only when no column is plainly a name (see WEAK_NAMES).
+    WEAK_NAME: (
+        "погибший", "погибшая", "погибшие", "погибший (ая)", "задержанный", "задержанные",
+        "пострадавший", "пострадавшие", "жертва", "жертвы", "умерший", "қаза тапқан",
+        "қаза тапқандар", "марқұм", "deceased", "the deceased", "killed", "detainee",
+    ),
     "surname": ("фамилия", "тегі", "тегi", "surname", "last name", "family name"),
     "given": ("имя", "аты", "есімі", "first name", "given name", "forename"),
     "patronymic": (
@@ -77,7 +88,7 @@ _BUILTIN: dict[str, tuple[str, ...]] = {
         "дата исчезновения", "дата события", "дата происшествия", "күні", "қайтыс болған күні",
         "қаза тапқан күні", "ұсталған күні", "оқиға күні", "date", "date of death",
         "date of detention", "date of arrest", "date of incident", "event date",
-        "incident date", "death date",
+        "incident date", "death date", "когда", "когда погиб", "when",
     ),
     "place": (
         "место", "место гибели", "место смерти", "место задержания", "место события",
@@ -114,6 +125,33 @@ _IMPLIED_EVENT = {
 }
 
 
+_SHORT_PREFIXES = {"фио", "имя", "пол"}
+# Kazakh endings a header word may carry ("Қаласы", "Облысы": its city, its region), folded.
+_KAZAKH_ENDINGS = frozenset(
+    fold(e)
+    for e in ("ы", "і", "сы", "сі", "ның", "нің", "дың", "дің", "тың", "тің", "да", "де",
+              "та", "те", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі")
+)  # fmt: skip
+
+
+def _starts_with(words: Sequence[str], known: tuple[str, ...]) -> bool:
+    """The header's words begin with a known name's words, each whole or with a Kazakh
+    ending: "Қаласы" is "Қала", but "Поляков" is not "Пол" nor "Жасырынов" "Жасы"."""
+    if len(words) < len(known):
+        return False
+    for word, name in zip(words, known, strict=False):
+        if word != name and not (
+            len(name) >= 4 and word.startswith(name) and word[len(name) :] in _KAZAKH_ENDINGS
+        ):
+            return False
+    return True
+
+
+def header_words(header: str) -> list[str]:
+    """A header's folded words: ``ФИО погибшего (полностью)`` → ``фио погибшего полностью``."""
+    return fold(header.replace("№", " no ")).split()
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """What one column is taken as: ``field`` (None: kept only in the raw row) and why."""
@@ -139,27 +177,34 @@ class MappingRules:
     """The header names to fields, options and defaults in force for one import."""
 
     names: dict[str, tuple[str, str]]  # squeezed header -> (field or IGNORE, how)
-    prefixes: tuple[tuple[str, str, str], ...]  # (squeezed prefix, field, how), longest first
+    # (words of a known name, field, how), longest first
+    prefixes: tuple[tuple[tuple[str, ...], str, str], ...]
     date_order: str = "dmy"
     defaults: dict[str, str] = field(default_factory=dict)
     source_file: str | None = None
+    date_epoch: dt.date | None = None  # [options] excel_date_system, for CSV day numbers
 
     def column(self, column: int | str, header: str) -> ColumnMapping:
         key = squeeze(header)
         target: tuple[str, str] | None = self.names.get(key)
         if target is None and key:
+            # Whole words only: "ФИО погибшего" begins with the name "ФИО", but the surname
+            # "Поляков" does not begin with "Пол" (sex), nor "Жасырынов" with "Жасы" (age).
+            words = header_words(header)
             for prefix, field_name, how in self.prefixes:
-                if key.startswith(prefix):
+                if _starts_with(words, prefix):
                     target = (field_name, how)
                     break
         if target is None or target[0] == IGNORE:
             how = "unknown" if target is None else target[1]
             return ColumnMapping(column, header, None, how)
         field_name, how = target
+        if field_name == WEAK_NAME:
+            field_name, how = "name", f"{how}, as no column is plainly a name"
         implied = None
         if field_name == "event_date":
-            for kind, words in _IMPLIED_EVENT.items():
-                if any(w in key for w in words):
+            for kind, stems in _IMPLIED_EVENT.items():
+                if any(w in key for w in stems):
                     implied = kind
         return ColumnMapping(column, header, field_name, how, implied)
 
@@ -172,8 +217,15 @@ class MappingRules:
         that would take it again are kept only in the raw row (marked ``duplicate``)."""
         taken: set[str] = set()
         out: list[ColumnMapping] = []
+        mapped_all = [self.column(index, header) for index, header in enumerate(headers)]
+        plain_names = any(
+            c.field in NAME_FIELDS and not self.is_weak_name(c.header) for c in mapped_all
+        )
         for index, header in enumerate(headers):
-            mapped = self.column(index, header)
+            mapped = mapped_all[index]
+            if plain_names and self.is_weak_name(header):
+                # "Погибший" beside "ФИО" is more likely a yes/no column than the name.
+                mapped = ColumnMapping(index, header, None, "unknown")
             name = mapped.field
             if name is not None and name not in MULTI_FIELDS:
                 if name in taken:
@@ -183,9 +235,24 @@ class MappingRules:
             out.append(mapped)
         return out
 
+    def is_weak_name(self, header: str) -> bool:
+        """A header such as "Погибший" that names the people of a list without saying
+        "name": the name column only when no column is plainly one."""
+        key = squeeze(header)
+        if key in self.names:
+            return self.names[key][0] == WEAK_NAME
+        words = header_words(header)
+        for prefix, field_name, _ in self.prefixes:
+            if _starts_with(words, prefix):
+                return field_name == WEAK_NAME
+        return False
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "date_order": self.date_order,
+            "excel_date_system": {EXCEL_1900: 1900, EXCEL_1904: 1904}.get(self.date_epoch)
+            if self.date_epoch
+            else None,
             "defaults": dict(self.defaults),
             "mapping_file": self.source_file,
         }
@@ -248,19 +315,30 @@ def build_rules(
     date_order = str(options.get("date_order", "dmy")).lower()
     if date_order not in ("dmy", "mdy"):
         raise InputError(f"date_order must be 'dmy' or 'mdy', not {date_order!r}", file=where)
+    system = options.get("excel_date_system")
+    if system not in (None, 1900, 1904):
+        raise InputError("excel_date_system must be 1900 or 1904", file=where)
+    epoch = {1900: EXCEL_1900, 1904: EXCEL_1904}.get(system) if system else None
     defaults = {str(k): str(v) for k, v in dict(mapping.get("defaults", {})).items()}
     for key in defaults:
         if key != "event_type":
             raise InputError(f"[defaults] supports event_type only, not {key!r}", file=where)
     # Prefix matching lets "ФИО погибшего (полностью)" find "ФИО"; the longest known name
     # wins, so "Дата рождения матери" is a birth date, not the event "Дата".
+    # Every spelling of a known name gives its words ("ФИО" and "Ф.И.О." both squeeze to
+    # "фио"); the field is the one that won for that name above.
+    spellings = [h for hs in _BUILTIN.values() for h in hs]
+    for raw in [*(settings_headers or {}).values(), *dict(mapping.get("headers", {})).values()]:
+        spellings += [raw] if isinstance(raw, str) else [str(h) for h in raw]
+    spellings += [str(h) for h in dict(mapping.get("columns", {}))]
+    forms = {(squeeze(h), tuple(header_words(h))) for h in spellings}
     prefixes = sorted(
         (
-            (key, f, how)
-            for key, (f, how) in names.items()
-            if len(key) >= 4 or key in {"фио", "имя", "пол"}
+            (words, *names[key])
+            for key, words in forms
+            if words and key in names and (len(key) >= 4 or key in _SHORT_PREFIXES)
         ),
-        key=lambda item: -len(item[0]),
+        key=lambda item: (-len("".join(item[0])), item[0]),
     )
     return MappingRules(
         names=names,
@@ -268,4 +346,30 @@ def build_rules(
         date_order=date_order,
         defaults=defaults,
         source_file=mapping_name,
+        date_epoch=epoch,
+    )
+
+
+def check_columns(
+    columns: Sequence[ColumnMapping], *, file: str, keyed: bool = False, no_names: bool = False
+) -> None:
+    """Refuse a mapping that would import persons without names: ``no_names`` says the list
+    has none on purpose. Header texts are shown only when the row was recognised as a header
+    (some column name is known): an unrecognised first row may be a person's row."""
+    word = "key" if keyed else "column header"
+    if not any(c.field for c in columns):
+        raise InputError(
+            f"no {word} is recognised ({len(columns)} found; not shown, as they may be data); "
+            "name them in a mapping file (--mapping), see docs/import.md",
+            file=file,
+        )
+    if no_names or any(c.field in NAME_FIELDS for c in columns):
+        return
+    seen = ", ".join(repr(c.header[:40]) for c in columns[:12])
+    example = next((c.header[:40] for c in columns if c.field is None), "Header").replace('"', "")
+    raise InputError(
+        f"no {word} holds the person's name (found: {seen}); name that column in a mapping "
+        f'file ([columns] "{example}" = "name") passed with --mapping, or import with '
+        "--no-names if this list has no names on purpose",
+        file=file,
     )

@@ -6,7 +6,10 @@ What quarantines a whole row (no record is made; the raw row is kept):
   - the row is blank, or has values only in columns that are not mapped.
 What keeps the row and quarantines one field (the record is made, the field's raw text is
 kept in ``*_raw`` and its parsed value left empty, and a quarantine entry says why):
-  - a date, age, sex or event type that cannot be read.
+  - a date, age, sex or event type that cannot be read;
+  - a date that cannot be true: a birth or an event after today, a birth after the event
+    (the birth date is the one left empty: lists copy the event's date from their scope,
+    while a birth year is where a typo lands).
 A place the gazetteer does not know is not a problem: villages are missing from it; the raw
 text is kept and ``place_id`` stays empty.
 
@@ -16,6 +19,7 @@ and the per-import caches of parsed values.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +31,11 @@ from qantar.ingest._parse import (
     parse_age,
     parse_date,
     parse_event_type,
+    parse_serial_date,
     parse_sex,
 )
 from qantar.ingest._readers import cell_text
+from qantar.ingest._sheets import EXCEL_1900
 
 RECORD_FIELDS = (
     "source_record_id",
@@ -71,6 +77,15 @@ class Problem:
     reason: str
 
 
+def _first_day(iso: str) -> str:
+    return {4: iso + "-01-01", 7: iso + "-01"}.get(len(iso), iso)
+
+
+def _last_day(iso: str) -> str:
+    # "-31" bounds every month as a string: no real date of the month compares above it
+    return {4: iso + "-12-31", 7: iso + "-31"}.get(len(iso), iso)
+
+
 class RowRejected(Exception):
     """The whole row goes to quarantine."""
 
@@ -100,16 +115,29 @@ def _compute(cache: dict[str, Any], parse: Callable[[str], tuple[Any, ...]], tex
 class Normaliser:
     """Turns rows into record fields under one mapping."""
 
-    def __init__(self, rules: MappingRules, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self,
+        rules: MappingRules,
+        gazetteer: Gazetteer,
+        *,
+        today: dt.date | None = None,
+        date_epoch: dt.date | None = None,
+    ) -> None:
         self.rules = rules
         self.gazetteer = gazetteer
+        # A day of grace: a list made in Almaty (UTC+5) is a day ahead of UTC in the evening.
+        self._latest = ((today or dt.date.today()) + dt.timedelta(days=1)).isoformat()
         self._keys: dict[str, ColumnMapping] = {}
         self._key_index: dict[str, int] = {}
         self._taken: set[str] = set()
         order = rules.date_order
 
+        # Day numbers in a date column: the mapping file's date system, else the workbook's.
+        epoch = rules.date_epoch or date_epoch or EXCEL_1900
+
         def date(text: str) -> tuple[str, str]:
-            parsed = parse_date(text.strip(), order)
+            cleaned = text.strip()
+            parsed = parse_serial_date(cleaned, epoch) or parse_date(cleaned, order)
             return parsed.iso(), parsed.precision.value
 
         # field -> (parser giving a tuple, record positions of raw text and parsed values)
@@ -165,16 +193,39 @@ class Normaliser:
         self._implied_index = event_date[0][0] if event_date and event_date[0][2] else None
         self._implied = event_date[0][2] if event_date else None
         self._has_event_type = "event_type" in by_field
+        self._date_headers: dict[str, str] = {
+            f: by_field[f][0][1] for f in ("birth_date", "event_date") if f in by_field
+        }
         self._default_event = self.rules.defaults.get("event_type")
         self._places = [(i, h) for i, h, _ in by_field.get("place", [])]
         self._notes = [(i, h) for i, h, _ in by_field.get("notes", [])]
         self._width = 1 + max((i for cols in by_field.values() for i, _, _ in cols), default=-1)
+
+    def _check_dates(self, out: list[Any], problems: list[Problem]) -> None:
+        """Empty a parsed date that cannot be true, with a problem naming the field. ISO
+        strings compare as dates; a partial date is judged by its earliest and latest day."""
+        for name in ("birth_date", "event_date"):
+            iso = out[_AT[name]]
+            if iso is not None and _first_day(iso) > self._latest:
+                self._reject(out, problems, name, "after today")
+        birth, event = out[_AT["birth_date"]], out[_AT["event_date"]]
+        if birth is not None and event is not None and _first_day(birth) > _last_day(event):
+            self._reject(out, problems, "birth_date", "after the event date")
+
+    def _reject(self, out: list[Any], problems: list[Problem], name: str, why: str) -> None:
+        out[_AT[name]] = out[_AT[f"{name}_precision"]] = None
+        header = self._date_headers.get(name)
+        problems.append(Problem(header, out[_AT[f"{name}_raw"]], f"{name}: {why}"))
 
     # JSON objects name their columns per row; map each new key once, in order of discovery.
     def key_mapping(self, key: str) -> ColumnMapping:
         found = self._keys.get(key)
         if found is None:
             found = self.rules.column(key, key)
+            if found.field and self.rules.is_weak_name(key):
+                # Keys arrive one by one: "Погибший" (perhaps a yes/no) cannot wait to learn
+                # whether a plain "ФИО" follows, so in JSON it is mapped only by hand.
+                found = ColumnMapping(key, key, None, "unknown")
             name = found.field
             if name is not None and name not in MULTI_FIELDS:
                 if name in self._taken:
@@ -226,6 +277,8 @@ class Normaliser:
                 problems.append(Problem(header, value, f"{name}: {parsed}"))
             else:
                 out[value_ats[0] : value_ats[0] + len(parsed)] = parsed
+        if out[_AT["birth_date"]] is not None or out[_AT["event_date"]] is not None:
+            self._check_dates(out, problems)
         if out[_AT["event_type_raw"]] is None:
             # No status given: the date column's name may say what happened ("Дата гибели"),
             # else the mapping file's default for the whole list.

@@ -1,11 +1,14 @@
 """Parsing cell text into typed values: dates with precision, ages, sex, event types.
 
 Each parser returns the value or raises ``ParseProblem`` with a reason a documenter can act
-on. Parsers are pure and cached: real lists repeat the same few dates and words endlessly.
+on. A reason never repeats the cell's text: the quarantine keeps the value beside it, and a
+reason may end up in a message or a log. Parsers are pure and cached: real lists repeat the
+same few dates and words endlessly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -86,6 +89,7 @@ _TIME = re.compile(r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d
 _TOKENS = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _NOISE = {fold(w) for w in _NOISE}
 MIN_YEAR, MAX_YEAR = 1880, 2100
+CANNOT_READ_DATE = "cannot read it as a date"
 
 
 def _month_of(word: str) -> int | None:
@@ -116,9 +120,9 @@ def _year(token: str) -> int:
         # Two-digit years: 22 is 2022, 85 is 1985 (birth years in these lists reach back).
         value += 2000 if value <= 29 else 1900
     elif len(token) != 4:
-        raise ParseProblem(f"{token!r} is not a year")
+        raise ParseProblem("a year has 2 or 4 digits")
     if not MIN_YEAR <= value <= MAX_YEAR:
-        raise ParseProblem(f"year {value} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise ParseProblem(f"the year is outside {MIN_YEAR}-{MAX_YEAR}")
     return value
 
 
@@ -147,7 +151,7 @@ def parse_date(text: str, order: str = "dmy") -> PartialDate:
             continue
         month = _month_of(token)
         if month is None or month_word is not None:
-            raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+            raise ParseProblem(CANNOT_READ_DATE)
         month_word = month
     if month_word is not None:
         years = [n for n in numbers if len(n) == 4]
@@ -156,7 +160,7 @@ def parse_date(text: str, order: str = "dmy") -> PartialDate:
             if len(numbers) == 2 and not years and len(days) == 2:
                 # "5 января 22": day then a two-digit year
                 return _make(_year(numbers[1]), month_word, int(numbers[0]))
-            raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+            raise ParseProblem(CANNOT_READ_DATE)
         return _make(_year(years[0]), month_word, int(days[0]) if days else None)
     if len(numbers) == 1:
         if len(numbers[0]) == 4:
@@ -165,29 +169,42 @@ def parse_date(text: str, order: str = "dmy") -> PartialDate:
             # 20220105, as some exports write dates
             n = numbers[0]
             return _make(_year(n[:4]), int(n[4:6]), int(n[6:]))
-        raise ParseProblem(f"{text.strip()!r} is a number, not a date")
+        raise ParseProblem("a number, not a date")
     if len(numbers) == 2:
         first, second = numbers
         if len(first) == 4 and len(second) <= 2:
             return _make(_year(first), int(second), None)
         if len(second) == 4 and len(first) <= 2:
             return _make(_year(second), int(first), None)
-        raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+        raise ParseProblem(CANNOT_READ_DATE)
     if len(numbers) == 3:
         a, b, c = numbers
         if len(a) == 4:
             return _make(_year(a), int(b), int(c))
         if len(c) not in (2, 4) or len(a) > 2 or len(b) > 2:
-            raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+            raise ParseProblem(CANNOT_READ_DATE)
         day, month = (int(a), int(b)) if order == "dmy" else (int(b), int(a))
         if not 1 <= month <= 12:
             hint = "mdy" if order == "dmy" else "dmy"
             raise ParseProblem(
-                f"{text.strip()!r}: month {month} does not exist (dates read as {order}; "
-                f"if this list writes them as {hint}, set date_order = {hint!r} in a mapping file)"
+                f"month {month} does not exist (dates read as {order}; if this list writes "
+                f"them as {hint}, set date_order = {hint!r} in a mapping file)"
             )
         return _make(_year(c), month, day)
-    raise ParseProblem(f"cannot read {text.strip()!r} as a date")
+    raise ParseProblem(CANNOT_READ_DATE)
+
+
+_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
+
+
+def parse_serial_date(text: str, epoch: dt.date) -> PartialDate | None:
+    """A spreadsheet's day number (44566 is 5 January 2022 in the 1900 system, whose day 0
+    is 30 December 1899; 1904 workbooks count from 1 January 1904), or None for other text.
+    Five digits only: four are a year, and serials below 10000 fall before 1927."""
+    if not _SERIAL.fullmatch(text):
+        return None
+    day = epoch + dt.timedelta(days=int(text[:5]))
+    return PartialDate(day.year, day.month, day.day)
 
 
 # --- ages --------------------------------------------------------------------------------
@@ -207,10 +224,10 @@ def parse_age(text: str) -> int:
     cleaned = text.strip()
     match = _AGE.match(cleaned)
     if not match:
-        raise ParseProblem(f"cannot read {text.strip()!r} as an age in years")
+        raise ParseProblem("cannot read it as an age in years")
     age = int(match.group(1))
     if age > MAX_AGE:
-        raise ParseProblem(f"age {age} is over {MAX_AGE}")
+        raise ParseProblem(f"an age over {MAX_AGE}")
     return age
 
 
@@ -234,9 +251,7 @@ def parse_sex(text: str) -> Sex:
     key = fold(text)
     if key in _SEX_WORDS:
         return _SEX_WORDS[key]
-    raise ParseProblem(
-        f"{text.strip()!r} is not a sex value this importer knows (М/Ж, Ер/Әйел, M/F)"
-    )
+    raise ParseProblem("not a sex value this importer knows (М/Ж, Ер/Әйел, M/F)")
 
 
 # --- event types -------------------------------------------------------------------------
@@ -263,41 +278,90 @@ _EVENT_STEMS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _EVENT_PHRASES: dict[str, tuple[str, ...]] = {
-    "killed": ("каза тап", "кайтыс бол", "окка ушт", "shot dead"),
+    "killed": ("каза тап", "кайтыс бол", "окка ушт", "коз жумд", "shot dead", "found dead"),
     "disappeared": ("без вести", "iz tuzsiz", "из тузсиз"),
     "tortured": ("подвергся пыт", "подверглась пыт"),
 }
 _NEGATIONS = {"не", "нет", "not", "no", "жок", "емес"}
+# Words that put events in time order: "ранен, позже скончался", "жараланып, кейін қайтыс
+# болды", "arrested, then disappeared".
+_SEQUENCE = {
+    "позже", "затем", "потом", "впоследствии", "позднее", "после чего", "кейін", "кейіннен",
+    "соңынан", "содан", "артынан", "later", "then", "subsequently", "afterwards",
+}  # fmt: skip
+# "после"/"after" name the earlier event second ("задержан после ранения"): the order of the
+# words is not the order of events, so without a death no outcome is picked.
+_REVERSED = {"после", "after", "following"}
+# Words that make a sequence a guess ("ранен, возможно погиб"): not read as one.
+_UNCERTAIN = {
+    "или", "либо", "возможно", "предположительно", "вероятно", "может", "видимо",
+    "немесе", "мүмкін", "бәлкім", "шамасы", "or", "possibly", "probably", "maybe", "perhaps",
+    "presumably", "allegedly", "unconfirmed",
+}  # fmt: skip
 # The tables above are written as people spell; lookups compare folded text (й → и, қ → к).
 _EVENT_STEMS = {k: tuple(fold(s) for s in v) for k, v in _EVENT_STEMS.items()}
 _EVENT_PHRASES = {k: tuple(fold(s) for s in v) for k, v in _EVENT_PHRASES.items()}
+_SEQUENCE = {fold(w) for w in _SEQUENCE}
+_REVERSED = {fold(w) for w in _REVERSED}
+_UNCERTAIN = {fold(w) for w in _UNCERTAIN}
+_THEN = fold("после чего")
+_WORD = re.compile(r"\S+")
+
+
+def _mentions(key: str) -> list[tuple[int, str]]:
+    """Each event type the folded text names, with where it is first named."""
+    first: dict[str, int] = {}
+    for kind, phrases in _EVENT_PHRASES.items():
+        for phrase in phrases:
+            at = key.find(phrase)
+            if at >= 0:
+                first[kind] = min(first.get(kind, at), at)
+    for match in _WORD.finditer(key):
+        for kind, stems in _EVENT_STEMS.items():
+            if match.group().startswith(stems):
+                first[kind] = min(first.get(kind, match.start()), match.start())
+    return sorted((at, kind) for kind, at in first.items())
+
+
+def _has(key: str, words: list[str], markers: set[str]) -> bool:
+    return any(m in words if " " not in m else m in key for m in markers)
 
 
 @lru_cache(maxsize=4096)
 def parse_event_type(text: str) -> str:
-    """One of killed, detained, injured, disappeared, tortured, from ru/kk/en words."""
+    """One of killed, detained, injured, disappeared, tortured, from ru/kk/en words.
+
+    A sequence of events is read by its final outcome, the raw text being kept beside it:
+    death ends any sequence ("ранен, позже скончался", "скончался от ранений" are killed),
+    and without a death, words such as "затем"/"кейін"/"then" make the last event named the
+    outcome ("задержан, затем пропал" is disappeared). Not guessed at: a negation ("не
+    задержан"), an uncertain sequence ("ранен, возможно погиб"), and several types with no
+    order ("задержан, избит и ранен").
+    """
     key = fold(text)
-    words = key.split()
     if key in {"killed", "detained", "injured", "disappeared", "tortured"}:
         return key
-    found: set[str] = set()
-    for kind, phrases in _EVENT_PHRASES.items():
-        if any(phrase in key for phrase in phrases):
-            found.add(kind)
-    for word in words:
-        for kind, stems in _EVENT_STEMS.items():
-            if any(word.startswith(stem) for stem in stems):
-                found.add(kind)
-    if not found:
+    words = key.split()
+    mentions = _mentions(key)
+    if not mentions:
         raise ParseProblem(
-            f"{text.strip()!r} is not an event type this importer knows "
+            "not an event type this importer knows "
             "(killed, detained, injured, disappeared, tortured)"
         )
     if any(word in _NEGATIONS for word in words):
-        raise ParseProblem(f"{text.strip()!r} contains a negation; not guessing its event type")
-    if len(found) > 1:
-        raise ParseProblem(
-            f"{text.strip()!r} names more than one event type ({', '.join(sorted(found))}); "
-            "a record holds one"
-        )
-    return found.pop()
+        raise ParseProblem("contains a negation; not guessing its event type")
+    kinds = [kind for _, kind in mentions]
+    if len(kinds) == 1:
+        return kinds[0]
+    named = ", ".join(sorted(kinds))
+    if "?" in text or _has(key, words, _UNCERTAIN):
+        raise ParseProblem(f"names events ({named}) with a doubt; not guessing the outcome")
+    if "killed" in kinds:
+        return "killed"
+    unordered = key.replace(_THEN, " ")  # "после чего" (after which) keeps the order
+    if _has(key, words, _SEQUENCE) and not _has(unordered, unordered.split(), _REVERSED):
+        return kinds[-1]
+    raise ParseProblem(
+        f"names more than one event type ({named}) and not which came last; a record holds "
+        "one (write the outcome, or a sequence such as 'ранен, затем задержан')"
+    )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qantar.errors import InputError
+from qantar.ingest._sheets import ReadLimits, inspect_workbook
 
 CHUNK = 1 << 20
 # A 10 MB cell (a pasted testimony) is data, not an attack on the csv module's default limit.
@@ -55,10 +56,21 @@ class Table(ABC):
         self.preamble: list[tuple[int, list[str]]] = []
         self.total = max(size, 1)
         self.position = 0
+        # Day 0 of serial dates (44566 is 5 January 2022), when the file says (XLSX, ODS).
+        self.date_epoch: dt.date | None = None
+        # What reading did to the cells, for the import result: counts, never values.
+        self.notices: list[str] = []
 
     @abstractmethod
     def rows(self) -> Iterator[Row]:
-        """The data rows, streamed, each with its row number in the file."""
+        """Every row read, streamed, each with its row number in the file: first the rows
+        above the header (held back, with the reason), then the data rows."""
+
+    def _preamble_rows(self) -> Iterator[Row]:
+        # A row above the header is most likely a title, but it may be a person whose row
+        # came before a header guessed too low: it is held back and listed, never dropped.
+        for number, cells in self.preamble:
+            yield number, cells, ABOVE_HEADER
 
     def close(self) -> None:  # noqa: B027 - most readers hold nothing to release
         """Release the file; a table is closed once its rows are read."""
@@ -70,6 +82,7 @@ class Table(ABC):
         self.close()
 
 
+ABOVE_HEADER = "above the header row: read as a title, not as a person; check it is not data"
 HeaderScore = Callable[[list[str]], int]
 HEADER_SEARCH_ROWS = 20
 
@@ -151,6 +164,7 @@ _RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 _RUSSIAN |= set("ІіЇїЄєҐґЎў")
 _KAZAKH = _RUSSIAN | set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 _ALPHABETS = {"cp1251": _RUSSIAN, "kz1048": _KAZAKH}
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
 
 
 def _plausible_cp1251(text: str, alphabet: set[str] = _RUSSIAN) -> bool:
@@ -162,7 +176,9 @@ def _plausible_cp1251(text: str, alphabet: set[str] = _RUSSIAN) -> bool:
     russian = sum(1 for ch in letters if ch in alphabet)
     if russian < 0.97 * len(letters):
         return False
-    words = [w for w in text.split() if any(ord(c) > 127 and c.isalpha() for c in w)]
+    # Words are runs of letters: a delimiter, a hyphen or a digit ends one, so that the
+    # Latin id and the Cyrillic name of "MOR-00001;Байжанов" are two words, not a mixed one.
+    words = [w for w in _LETTER_RUNS.findall(text) if not w.isascii()]
     mixed = sum(
         1
         for w in words
@@ -343,6 +359,7 @@ class CsvTable(Table):
             raise InputError("has a header row but no data rows; nothing to import", file=str(path))
 
     def rows(self) -> Iterator[Row]:
+        yield from self._preamble_rows()
         number = self._header_row
         width = len(self.headers)
         try:
@@ -406,17 +423,22 @@ class SheetTable(Table):
         sheet: str | None,
         kind: str,
         score: HeaderScore | None = None,
+        limits: ReadLimits | None = None,
     ) -> None:
         super().__init__(path, size, sha256)
         from python_calamine import CalamineWorkbook
 
         self.file_format = kind
+        facts = inspect_workbook(path, kind, sheet, limits or ReadLimits())
+        self.date_epoch = facts.epoch
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises several unrelated types
+            # calamine's own message may quote the file's content: name the kind of failure only
             raise InputError(
-                f"cannot read as {kind.upper()} (damaged or truncated?): {exc}", file=str(path)
-            ) from exc
+                f"cannot read as {kind.upper()} (damaged or truncated?; {type(exc).__name__})",
+                file=str(path),
+            ) from None
         names = list(workbook.sheet_names)
         if sheet is None:
             chosen = names[0] if names else None
@@ -428,10 +450,13 @@ class SheetTable(Table):
             raise InputError("the workbook has no sheets", file=str(path))
         try:
             data = workbook.get_sheet_by_name(chosen)
-            start_row = (data.start or (0, 0))[0]
+            start_row, start_column = data.start or (0, 0)
             self._rows = [[cell_text(v) for v in row] for row in data.iter_rows()]
+            merges = facts.merges if facts.merges is not None else data.merged_cell_ranges
         except Exception as exc:
-            raise InputError(f"cannot read sheet {chosen!r}: {exc}", file=str(path)) from exc
+            raise InputError(
+                f"cannot read sheet {chosen!r} ({type(exc).__name__})", file=str(path)
+            ) from None
         finally:
             workbook.close()
         self.sheet = chosen
@@ -445,6 +470,7 @@ class SheetTable(Table):
         self.preamble = [
             (start_row + i + 1, row) for i, row in enumerate(self._rows[:at]) if any(row)
         ]
+        self._fill_merged_down(merges or [], start_row, start_column, at)
         del self._rows[:at]
         self.headers = self._rows[0]
         self._first_number = start_row + at + 1
@@ -455,7 +481,32 @@ class SheetTable(Table):
             )
         self.total = len(self._rows) - 1
 
+    def _fill_merged_down(
+        self, merges: list[tuple[tuple[int, int], tuple[int, int]]], top: int, left: int,
+        header: int,
+    ) -> None:  # fmt: skip
+        """A merged cell holds its value once, in its first row; the rows below it in the
+        merge belong to it too (one place for three people killed there), so the value is
+        copied down. Merges that begin in or above the header are titles: left as they are."""
+        filled = 0
+        for (first_row, column), (last_row, _) in merges:
+            first, last, column = first_row - top, last_row - top, column - left
+            if first <= header or last <= first or column < 0 or first >= len(self._rows):
+                continue
+            value = self._rows[first][column] if column < len(self._rows[first]) else ""
+            for index in range(first + 1, min(last, len(self._rows) - 1) + 1):
+                row = self._rows[index]
+                if column < len(row) and not row[column]:
+                    row[column] = value
+                    filled += 1
+        if filled:
+            self.notices.append(
+                f"{filled} cells of vertically merged ranges were filled down with the value "
+                "of the range's first row"
+            )
+
     def rows(self) -> Iterator[Row]:
+        yield from self._preamble_rows()
         width = len(self.headers)
         for index in range(1, len(self._rows)):
             cells = self._rows[index]
@@ -496,6 +547,12 @@ class JsonLinesTable(Table):
                 except json.JSONDecodeError as exc:
                     yield number, [text], f"not valid JSON: {exc.msg} (column {exc.colno})"
                     continue
+                except RecursionError:
+                    yield number, [text], TOO_DEEP
+                    continue
+                if _too_deep(value):
+                    yield number, [text], TOO_DEEP
+                    continue
                 if not isinstance(value, dict):
                     yield number, value, "not a JSON object ({...})"
                     continue
@@ -513,6 +570,23 @@ def _peek_lines(path: Path, encoding: str) -> list[str]:
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# A row is an object of cells, perhaps holding a list or two; a thousand levels deep it is an
+# attack on the parser's recursion (a RecursionError, or a crash in the JSON encoder later).
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
+TOO_DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep: not a list's row"
 MAX_JSON_ELEMENT = 256 * 2**20
 
 
@@ -589,6 +663,9 @@ class JsonTable(Table):
                     continue
                 try:
                     value, end = decoder.raw_decode(self._buffer, pos)
+                except RecursionError:
+                    # where the element ends is unknown, so the rest cannot be read either
+                    raise InputError(TOO_DEEP, file=name, row=number + 1) from None
                 except json.JSONDecodeError as exc:
                     # Most likely an element cut at the end of the buffer: read on, within
                     # reason (a 10 MB testimony is fine; 256 MiB of broken JSON is not).
@@ -602,10 +679,12 @@ class JsonTable(Table):
                 if end == len(self._buffer) and not self._eof and self._fill(pos):
                     pos = 0
                     continue
-                pos = end
+                raw, pos = self._buffer[pos:end], end
                 need_comma = True
                 number += 1
-                if not isinstance(value, dict):
+                if _too_deep(value):
+                    yield number, [raw], TOO_DEEP
+                elif not isinstance(value, dict):
                     yield number, value, "not a JSON object ({...})"
                 else:
                     yield number, value, None
@@ -620,14 +699,18 @@ class JsonTable(Table):
 
 
 def open_table(
-    path: str | Path, *, sheet: str | None = None, header_score: HeaderScore | None = None
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    header_score: HeaderScore | None = None,
+    limits: ReadLimits | None = None,
 ) -> Table:
     """Open a CSV/TSV, XLSX/XLS/ODS, JSON or JSON Lines file, checking it can be read.
 
     The format comes from the file's first bytes where they are unambiguous (a spreadsheet
     saved with a .csv name is still read as a spreadsheet), else from its extension.
     ``header_score`` counts the recognised column names in a row; with it, the header is
-    found below title lines.
+    found below title lines. ``limits`` bound what a spreadsheet may unpack to.
     """
     file = Path(path)
     name = str(path)
@@ -651,9 +734,9 @@ def open_table(
             kind = "xls"
         elif magic == "zip" and suffix not in (".ods",):
             kind = "ods" if _zip_is_ods(file) else "xlsx"
-        return SheetTable(file, size, sha256, sheet, kind, header_score)
+        return SheetTable(file, size, sha256, sheet, kind, header_score, limits)
     if magic == "ole":
-        return SheetTable(file, size, sha256, sheet, "xls", header_score)
+        return SheetTable(file, size, sha256, sheet, "xls", header_score, limits)
     if sheet is not None:
         raise InputError("--sheet applies to spreadsheets only", file=name)
     encoding = detect_encoding(file)
@@ -670,5 +753,5 @@ def _zip_is_ods(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return "content.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):
+        return False  # read as XLSX, whose reader then says it is damaged
