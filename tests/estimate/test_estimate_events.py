@@ -73,9 +73,7 @@ def test_the_killed_estimate_covers_the_killed_and_holds_no_detainee(
     assert everyone.estimate == result.estimate
     # No person counted as killed is, in truth, only ever a detainee.
     true_event = _true_event_of_records(project, lists)
-    killed = {
-        pid for pid, p in person_events(project).items() if p.captured_by("killed")
-    }
+    killed = {pid for pid, p in person_events(project).items() if p.captured_by("killed")}
     detainees_counted = [
         pid
         for pid, p in person_events(project).items()

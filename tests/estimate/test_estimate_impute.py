@@ -53,9 +53,7 @@ def test_donors_share_the_capture_pattern_when_enough_are_known() -> None:
 def test_too_few_donors_fall_back_to_everyone() -> None:
     rows = [[1, 0, 0]] * (MIN_DONORS - 1) + [[0, 1, 1]] * 10 + [[1, 0, 0]]
     region: list[str | None] = ["x"] * (MIN_DONORS - 1) + ["y"] * 10 + [None]
-    drawn = {
-        c[-1] for c in impute_values(_captures(rows, region), "region", replicates=40, seed=2)
-    }
+    drawn = {c[-1] for c in impute_values(_captures(rows, region), "region", replicates=40, seed=2)}
     assert drawn == {"x", "y"}
 
 
@@ -110,9 +108,7 @@ def _population(seed: int, n: int = 600) -> tuple[PersonCaptures, dict[str, int]
     rows = (rng.random((n, 3)) < p).astype(np.uint8)
     seen = rows.any(axis=1)
     truth = {r: int((region == r).sum()) for r in ("north", "south")}
-    values: list[str | None] = [
-        None if rng.random() < 0.2 else str(r) for r in region[seen]
-    ]
+    values: list[str | None] = [None if rng.random() < 0.2 else str(r) for r in region[seen]]
     return (
         PersonCaptures(
             ("a", "b", "c"),
@@ -125,9 +121,7 @@ def _population(seed: int, n: int = 600) -> tuple[PersonCaptures, dict[str, int]
 
 def test_missing_regions_are_imputed_not_an_unknown_stratum() -> None:
     captures, truth = _population(1)
-    result = estimate_captures(
-        captures, method="loglinear", strata="region", seed=1, imputations=4
-    )
+    result = estimate_captures(captures, method="loglinear", strata="region", seed=1, imputations=4)
     assert set(result.strata) == {"north", "south"}
     spread = result.diagnostics["imputation"]["strata"]
     missing = sum(1 for v in captures.fields["region"] if v is None)

@@ -61,6 +61,23 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
             f"chains {diag.get('chains')}, R-hat {diag.get('rhat') or float('nan'):.3f}, "
             f"ESS bulk {diag.get('ess_bulk') or 0:.0f}"
         )
+    imputed = diag.get("imputation") or {}
+    for name, moved in (imputed.get("strata") or {}).items():
+        console.print(
+            "imputed {field}, stratum {name}: documented {known} with a known value, "
+            "{low}-{high} after imputation; estimate {est_low:,.0f}-{est_high:,.0f} across "
+            "{m} imputations".format(
+                field=imputed.get("field"),
+                name=name,
+                known=moved["documented_known"],
+                low=moved["documented_min"],
+                high=moved["documented_max"],
+                est_low=moved["estimate_min"],
+                est_high=moved["estimate_max"],
+                m=imputed.get("imputations"),
+            ),
+            markup=False,
+        )
     warnings = list(data["warnings"])
     for other in data.get("methods", []):
         warnings += [f"{other['method']}: {w}" for w in other["warnings"]]
