@@ -220,6 +220,12 @@ def _choose_run(
     return None, "latest"
 
 
+def report_estimate_run(project: Project, wanted: str | Path | None = None) -> Path | None:
+    """The folder of the estimate run the report shows (None when there is none): what
+    any other output quoting "the report's estimate" (the dossier) should read."""
+    return _choose_run(project, estimate_runs(project), wanted)[0]
+
+
 def _experiment(result: dict[str, Any]) -> bool:
     settings = result.get("settings", {})
     return bool(settings.get("drop") or settings.get("merge"))
