@@ -99,3 +99,11 @@ def test_diagnostics_print_words_not_python(case: Project, tmp_path: Path) -> No
     html = render_report(data, tmp_path / "r.html").html.read_text(encoding="utf-8")
     assert not re.search(r"\[&#39;|\['", html)
     assert "lcmcr, loglinear" in html
+
+
+def test_the_dossier_quotes_the_reports_run(case: Project) -> None:
+    from qantar.accountability._dossier import _estimate
+
+    runs = _runs(case)
+    quoted = _estimate(case)
+    assert quoted is not None and quoted["run"] == runs["killed"].name
