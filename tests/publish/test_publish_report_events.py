@@ -28,9 +28,11 @@ def _given() -> list[Given]:
         on = [name for i, name in enumerate(LISTS) if (k * (i + 2)) % 5 < 3]
         if kind == "detained":
             on = [n for n in on if n != "c"] or ["a"]
+        # Every seventh person's lists say nowhere where it happened.
+        place = None if k % 7 == 0 else ("almaty" if k % 3 else "shymkent")
         for name in on or ["a", "b"]:
             out.append(Given(f"P{k:06d}", name, surname=f"S{k}", given="G", event_type=kind,
-                             event_date=f"2022-01-0{4 + k % 5}"))  # fmt: skip
+                             event_date=f"2022-01-0{4 + k % 5}", place_id=place))  # fmt: skip
     return out
 
 
@@ -107,3 +109,14 @@ def test_the_dossier_quotes_the_reports_run(case: Project) -> None:
     runs = _runs(case)
     quoted = _estimate(case)
     assert quoted is not None and quoted["run"] == runs["killed"].name
+
+
+def test_the_imputation_is_shown_per_stratum(case: Project, tmp_path: Path) -> None:
+    result, _ = estimate_project(case, method="loglinear", strata="region", imputations=3, seed=2)
+    info = result.diagnostics["imputation"]
+    assert info["persons_missing"] == 8  # persons 7, 14, ... 56 of the 60 killed
+    data = collect_report_data(case)
+    html = render_report(data, tmp_path / "r.html").html.read_text(encoding="utf-8")
+    assert "Missing values, imputed" in html
+    assert "imputed 3 times" in html
+    assert "--strata region --imputations 3" in html
