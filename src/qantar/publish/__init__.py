@@ -46,4 +46,5 @@ __all__ = [
     "record_consent",
     "render_html",
     "render_report",
+    "report_estimate_run",
 ]
