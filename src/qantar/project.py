@@ -59,6 +59,15 @@ encrypted = {encrypted}
 
 [estimate]
 # strata = ["region"]
+# Whom to count (killed, died_in_custody, disappeared, detained, tortured, injured).
+# event_type = "killed"
+# Missing stratum values are imputed this many times (0: an "unknown" stratum instead).
+# imputations = 5
+
+[events]
+# A list's event type for its records that name none (default: the type all its typed
+# records agree on, if they do).
+# list_defaults = {{morgue = "killed"}}
 
 [report]
 # The official figure to show beside the estimate.

@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -11,6 +12,7 @@ from qantar import Project
 from qantar.cli import main
 from qantar.errors import QantarError
 from qantar.estimate import estimate_project, read_histories_csv
+from qantar.model.histories import PersonCaptures
 
 KOSOVO = Path(__file__).parents[2] / "src/qantar/data/mse/kosovo.csv"
 
@@ -98,9 +100,6 @@ def test_bad_file_exits_2_with_one_line(
 def test_project_without_linkage_says_link_first(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import qantar.link
-
-    monkeypatch.delattr(qantar.link, "project_histories", raising=False)
     assert run_cli(monkeypatch, "--project", str(project.root), "estimate") == 2
     assert "link first" in capsys.readouterr().err
     with pytest.raises(QantarError, match="link first"):
@@ -137,11 +136,13 @@ def test_project_path_uses_linked_histories_and_saves_a_run(
 
     asked: list[str | None] = []
 
-    def project_histories(p: Project, strata: str | None = None) -> object:
-        asked.append(strata)
-        return read_histories_csv(KOSOVO)
+    def project_captures(p: Project, event_type: str | None = None) -> object:
+        asked.append(event_type)
+        h = read_histories_csv(KOSOVO)
+        rows = np.repeat(h.patterns, h.counts, axis=0)
+        return PersonCaptures(h.lists, rows, {"region": [None] * len(rows)})
 
-    monkeypatch.setattr(qantar.link, "project_histories", project_histories, raising=False)
+    monkeypatch.setattr(qantar.link, "project_captures", project_captures, raising=False)
     code = run_cli(
         monkeypatch,
         "--project",
@@ -158,8 +159,10 @@ def test_project_path_uses_linked_histories_and_saves_a_run(
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert asked == [None]
+    assert asked == ["killed"]
     assert data["lists"] == ["EXH", "ABA+HRW", "OSCE"]
+    assert data["settings"]["event_type"] == "killed"
+    assert data["settings"]["merge"] == ["ABA+HRW"]
     saved = Path(data["saved_to"])
     assert saved.parent == project.runs_dir.resolve()
     assert (saved / "result.json").exists() and (saved / "posterior.svg").exists()

@@ -74,7 +74,8 @@ def test_report_numbers_equal_estimate_and_status(case: Project, tmp_path: Path)
         (s["name"], s["records"], s["rows_read"]) for s in status["sources"]
     ]
     assert data.official is not None and data.official.value == 238
-    assert data.linkage is not None and data.linkage.persons == estimate["observed"]
+    assert data.events is not None and data.events["by_type"]["killed"] == estimate["observed"]
+    assert data.run is not None and data.run.event_type == "killed"
     assert sum(data.overlap.counts) == estimate["observed"] if data.overlap else False
     result = render_report(data, tmp_path / "report.html", pdf=tmp_path / "report.pdf")
     html = result.html.read_text(encoding="utf-8")

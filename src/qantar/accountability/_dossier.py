@@ -229,20 +229,14 @@ def _evidence_block(
 
 
 def _estimate(project: Project) -> dict[str, Any] | None:
-    """The estimate the report shows: ``[report] estimate_run`` if set, else the latest saved
-    run in runs/ (as ``qantar.publish.collect_report_data`` chooses it), so that a dossier
-    and the public report never quote different numbers."""
-    chosen = project.section("report").get("estimate_run")
-    if chosen:
-        folder = Path(str(chosen))
-        folder = folder if folder.is_absolute() else project.root / folder
-        if not (folder / "result.json").is_file():
-            raise QantarError(f"{folder}: no result.json: name a folder of runs/ in [report]")
-    else:
-        found = [p.parent for p in project.runs_dir.glob("estimate-*/result.json")]
-        if not found:
-            return None
-        folder = max(found, key=lambda p: ((p / "result.json").stat().st_mtime_ns, p.name))
+    """The estimate the report shows (``qantar.publish.report_estimate_run``: ``[report]
+    estimate_run`` if set, else the latest run of the killed with every list), so that a
+    dossier and the public report never quote different numbers."""
+    from qantar.publish import report_estimate_run
+
+    folder = report_estimate_run(project)
+    if folder is None:
+        return None
     result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     if result.get("estimate") is None:
         return None

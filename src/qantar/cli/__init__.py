@@ -46,6 +46,7 @@ def _register() -> None:
         accountability_cmds,
         db_cmds,
         estimate_cmds,
+        events_cmds,
         evidence_cmds,
         ingest_cmds,
         link_cmds,
@@ -64,6 +65,7 @@ def _register() -> None:
     accountability_cmds.register(app)
     link_cmds.register(app)
     estimate_cmds.register(app)
+    events_cmds.register(app)
     publish_cmds.register(app)
     db_cmds.register(app)
     secure_cmds.register(app)

@@ -28,7 +28,14 @@ def _fmt(value: float | None) -> str:
 
 
 def _print(data: dict[str, Any], folder: Path | None) -> None:
-    table = Table(title=f"Estimated total ({', '.join(data['lists'])})")
+    event_type = data.get("settings", {}).get("event_type")
+    lists = ", ".join(data["lists"])
+    title = (
+        f"Estimated total, event type {event_type} (lists: {lists})"
+        if event_type
+        else f"Estimated total (lists: {lists})"
+    )
+    table = Table(title=title)
     for column in ("method", "stratum", "documented", "estimate", "95% interval"):
         table.add_column(column)
     for res in [data, *data.get("methods", [])]:
@@ -53,6 +60,23 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
         console.print(
             f"chains {diag.get('chains')}, R-hat {diag.get('rhat') or float('nan'):.3f}, "
             f"ESS bulk {diag.get('ess_bulk') or 0:.0f}"
+        )
+    imputed = diag.get("imputation") or {}
+    for name, moved in (imputed.get("strata") or {}).items():
+        console.print(
+            "imputed {field}, stratum {name}: documented {known} with a known value, "
+            "{low}-{high} after imputation; estimate {est_low:,.0f}-{est_high:,.0f} across "
+            "{m} imputations".format(
+                field=imputed.get("field"),
+                name=name,
+                known=moved["documented_known"],
+                low=moved["documented_min"],
+                high=moved["documented_max"],
+                est_low=moved["estimate_min"],
+                est_high=moved["estimate_max"],
+                m=imputed.get("imputations"),
+            ),
+            markup=False,
         )
     warnings = list(data["warnings"])
     for other in data.get("methods", []):
@@ -81,6 +105,20 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
         ] = None,
         seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+        event_type: Annotated[
+            str | None,
+            typer.Option(
+                help="Whom to count: killed (default), died_in_custody, detained, tortured, "
+                "disappeared or injured; a list counts a person only if it said so."
+            ),
+        ] = None,
+        imputations: Annotated[
+            int | None,
+            typer.Option(
+                help="Imputations of missing stratum values (default 5, [estimate] "
+                "imputations; 0 keeps an 'unknown' stratum)."
+            ),
+        ] = None,
         iterations: Annotated[
             int, typer.Option(help="LCMCR sweeps per chain after burn-in.")
         ] = 100_000,
@@ -109,25 +147,30 @@ def register(app: typer.Typer) -> None:
             options["burnin"] = min(10_000, iterations)
         folder: Path | None = None
         if histories is not None:
+            from qantar.estimate._project import skipped_methods
+
             data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
             with err_console.status("estimating...", spinner="dots"):
                 result = estimate(
                     data, method=method, strata=strata is not None, seed=seed, **options
                 )
+            result.warnings = skipped_methods(method, len(data.lists)) + result.warnings
             if out is not None:
                 write_run(result, out)
                 folder = out
         else:
             project = open_project()
-            from qantar.estimate._project import _linked_histories
-
-            def provider(p: Any, strata: str | None = None) -> Any:
-                # The strata default comes from qantar.toml, resolved by estimate_project.
-                return _prepare(_linked_histories(p, strata), drop or [], merge or [])
-
             with err_console.status("estimating...", spinner="dots"):
                 result, folder = estimate_project(
-                    project, method=method, strata=strata, seed=seed, provider=provider, **options
+                    project,
+                    method=method,
+                    strata=strata,
+                    event_type=event_type,
+                    seed=seed,
+                    imputations=imputations,
+                    drop=drop or [],
+                    merge=merge or [],
+                    **options,
                 )
         payload = result.to_dict()
         if folder is not None:

@@ -24,7 +24,12 @@ def register(app: typer.Typer) -> None:
         pdf: Annotated[Path | None, typer.Option(help="Also write a PDF (WeasyPrint).")] = None,
         estimate_run: Annotated[
             str | None,
-            typer.Option(help="Folder of runs/ to report (default: the latest estimate run)."),
+            typer.Option(
+                "--estimate",
+                "--estimate-run",
+                help="Estimate run to report: a folder name of runs/ (default: the latest "
+                "run of the killed; the report says which).",
+            ),
         ] = None,
         output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     ) -> None:
@@ -44,16 +49,23 @@ def register(app: typer.Typer) -> None:
                     **result.as_dict(),
                     "estimate": headline if est else None,
                     "estimate_run": data.estimate_run,
+                    "event_type": data.run.event_type if data.run else None,
+                    "documented_by_event_type": (data.events or {}).get("by_type"),
                     "official_figure": data.official.value if data.official else None,
                     "warnings": data.warnings,
                 }
             )
             return
         console.print(f"report: {result.html}", markup=False)
-        if est:
+        if est and data.run is not None:
             console.print(
-                f"documented {headline['observed']}, estimated {headline['estimate']} "
-                f"(95% interval {headline['lower']}-{headline['upper']}, {headline['method']})",
+                "estimate run {folder} ({how}), event type {kind}: documented {observed}, "
+                "estimated {estimate} (95% interval {lower}-{upper}, {method})".format(
+                    folder=data.run.folder,
+                    how=data.run.chosen,
+                    kind=data.run.event_type or "all persons",
+                    **headline,
+                ),
                 markup=False,
             )
         if result.pdf:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from qantar.errors import InputError
-from qantar.model.histories import Histories
+from qantar.model.histories import Histories, PersonCaptures
 
 COUNT_COLUMN = "count"
 
@@ -182,3 +182,40 @@ def _rebuild(histories: Histories, lists: list[str], patterns: np.ndarray) -> Hi
         else None
     )
     return Histories.from_rows(lists, rows, strata)
+
+
+def select_lists(
+    captures: PersonCaptures, drop: Sequence[str] = (), merge: Sequence[str] = ()
+) -> PersonCaptures:
+    """Per-person captures with lists merged (each spec ``A+B``) and dropped, persons left
+    on no list removed: what :func:`merge_lists` and :func:`drop_lists` do to histories."""
+    lists = list(captures.lists)
+    columns = {name: captures.rows[:, i] for i, name in enumerate(lists)}
+    for spec in merge:
+        names = [n.strip() for n in spec.split("+") if n.strip()]
+        if len(names) < 2:
+            raise InputError("merging needs at least two list names, e.g. A+B")
+        for name in names:
+            if name not in columns:
+                raise InputError(f"no list named {name!r}; the lists are {', '.join(lists)}")
+        merged = np.max(np.stack([columns.pop(n) for n in names], axis=1), axis=1)
+        position = min(lists.index(n) for n in names)
+        new_name = "+".join(names)
+        lists = [n for n in lists if n not in names]
+        lists.insert(position, new_name)
+        columns[new_name] = merged
+    for name in drop:
+        if name not in columns:
+            raise InputError(f"no list named {name!r}; the lists are {', '.join(lists)}")
+        del columns[name]
+        lists.remove(name)
+    if not lists:
+        raise InputError("every list was dropped: nothing to estimate from")
+    rows = np.stack([columns[n] for n in lists], axis=1).astype(np.uint8)
+    keep = np.asarray(rows.any(axis=1), dtype=bool)
+    kept: list[bool] = [bool(k) for k in keep.tolist()]
+    fields = {
+        name: [v for v, k in zip(values, kept, strict=True) if k]
+        for name, values in captures.fields.items()
+    }
+    return PersonCaptures(tuple(lists), rows[keep], fields)

@@ -3,16 +3,29 @@
 ``run`` links every record of a project with Splink (DuckDB by default) over features
 prepared once per record; reviewers' decisions (``record_decision``, the review queue)
 are kept by stable record identity and honoured by every later run; ``project_histories``
-gives the capture histories that estimation needs.
+gives the capture histories that estimation needs, per event type (``person_events``
+decides what happened to each person across their records; conflicts wait for a person).
 """
 
 from qantar.link._decisions import DECISIONS, current_decisions, record_decision
+from qantar.link._events import (
+    DEATH_TYPES,
+    EventSummary,
+    PersonEvents,
+    decide_event_types,
+    event_conflicts,
+    event_summary,
+    list_defaults,
+    person_events,
+)
 from qantar.link._outputs import (
     PERSON_COLUMNS,
     STRATA,
     person_table,
     persons_csv,
+    project_captures,
     project_histories,
+    strata_field,
 )
 from qantar.link._pipeline import DEFAULT_THRESHOLD, LinkResult, evaluate, recluster, run
 from qantar.link._review import (
@@ -25,23 +38,33 @@ from qantar.link._review import (
 )
 
 __all__ = [
+    "DEATH_TYPES",
     "DECISIONS",
     "DEFAULT_THRESHOLD",
     "PERSON_COLUMNS",
     "STRATA",
+    "EventSummary",
     "LinkResult",
+    "PersonEvents",
     "ReviewItem",
     "apply_xlsx",
     "awaiting_review",
     "current_decisions",
+    "decide_event_types",
     "evaluate",
+    "event_conflicts",
+    "event_summary",
     "export_xlsx",
+    "list_defaults",
+    "person_events",
     "person_table",
     "persons_csv",
+    "project_captures",
     "project_histories",
     "queue",
     "recluster",
     "record_decision",
     "record_details",
     "run",
+    "strata_field",
 ]

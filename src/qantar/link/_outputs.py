@@ -8,11 +8,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, select
 
 from qantar.errors import QantarError
 from qantar.link._tables import link_features, person_records, persons
 from qantar.model import Histories
+from qantar.model.histories import PersonCaptures
 from qantar.project import Project
 from qantar.store.schema import records, sources
 
@@ -125,39 +127,70 @@ def _age_group(birth_year: int | None, event_date: str | None) -> str:
     return "60+"
 
 
-def project_histories(project: Project, strata: str | None = None) -> Histories:
-    """Capture histories of the linked persons: which sources listed each person.
+def project_captures(project: Project, event_type: str | None = None) -> PersonCaptures:
+    """One row per linked person: which sources listed them and their stratum fields.
 
-    ``strata`` groups persons by ``region``, ``sex``, ``date`` (event day), ``age_group``
-    or ``place``; a person's stratum is the most common value among their records
-    (``unknown`` when none says).
-    """
-    strata = _STRATA_ALIASES.get(strata, strata) if strata is not None else None
-    if strata is not None and strata not in STRATA:
-        raise QantarError(f"unknown stratum {strata!r}: use one of {', '.join(STRATA)}")
+    With ``event_type`` only the persons some list documented as that type are kept, each
+    captured only by the lists that documented them so (``qantar.link.person_events``):
+    a detainee on the NGO's list is not a killed person that the NGO's list captured.
+    Each stratum field holds the most common value among the person's records, None where
+    none says."""
     engine = project.engine
     with engine.connect() as conn:
         lists = tuple(sorted(conn.execute(select(sources.c.name)).scalars()))
     rows = _rows(engine)
     if not rows:
-        raise QantarError("no persons yet: run `qantar link` first")
+        raise QantarError("link first: no linked persons yet (`qantar link`)")
+    captured: dict[str, tuple[str, ...]] | None = None
+    if event_type is not None:
+        from qantar.link._events import check_event_type, person_events
+
+        check_event_type(event_type)
+        captured = {pid: p.captured_by(event_type) for pid, p in person_events(project).items()}
     index = {name: i for i, name in enumerate(lists)}
     by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_person[r["person_id"]].append(r)
     matrix = []
-    labels: list[str] = []
-    for _pid, members in sorted(by_person.items()):
+    fields: dict[str, list[str | None]] = {name: [] for name in STRATA}
+    for pid, members in sorted(by_person.items()):
         row = [0] * len(lists)
-        for m in members:
-            row[index[m["source"]]] = 1
+        on = captured.get(pid, ()) if captured is not None else [m["source"] for m in members]
+        if not on:
+            continue
+        for source in on:
+            row[index[source]] = 1
         matrix.append(row)
-        if strata is not None:
-            labels.append(_stratum(strata, members))
-    return Histories.from_rows(lists, matrix, labels if strata is not None else None)
+        for name in STRATA:
+            fields[name].append(_stratum(name, members))
+    return PersonCaptures(lists, np.asarray(matrix, dtype=np.uint8).reshape(-1, len(lists)), fields)
 
 
-def _stratum(strata: str, members: list[dict[str, Any]]) -> str:
+def strata_field(strata: str | None) -> str | None:
+    """The canonical name of a stratum field (``age`` is ``age_group``...), checked."""
+    if strata is None:
+        return None
+    strata = _STRATA_ALIASES.get(strata, strata)
+    if strata not in STRATA:
+        raise QantarError(f"unknown stratum {strata!r}: use one of {', '.join(STRATA)}")
+    return strata
+
+
+def project_histories(
+    project: Project, strata: str | None = None, event_type: str | None = None
+) -> Histories:
+    """Capture histories of the linked persons: which sources listed each person.
+
+    ``strata`` groups persons by ``region``, ``sex``, ``date`` (event day), ``age_group``
+    or ``place``; a person's stratum is the most common value among their records
+    (``unknown`` when none says). ``event_type`` keeps the persons documented as that type,
+    captured by the lists that said so (see :func:`project_captures`); None keeps everyone.
+    """
+    strata = strata_field(strata)
+    return project_captures(project, event_type).histories(strata)
+
+
+def _stratum(strata: str, members: list[dict[str, Any]]) -> str | None:
     if strata == "region":
         value = _most_common(m["region_id"] for m in members)
     elif strata == "place":
@@ -170,4 +203,6 @@ def _stratum(strata: str, members: list[dict[str, Any]]) -> str:
         by = _most_common(m["birth_year"] for m in members)
         ev = min((m["event_date"] for m in members if m["event_date"]), default=None)
         value = _age_group(by, ev)
-    return str(value) if value else "unknown"
+        if value == "unknown":
+            return None
+    return str(value) if value else None

@@ -82,3 +82,36 @@ class Histories:
             return self
         rows = np.repeat(self.patterns, self.counts, axis=0)
         return Histories.from_rows(self.lists, rows)
+
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class PersonCaptures:
+    """One row per documented person: the lists that captured them and, per stratum field
+    (``region``, ``sex``...), their value or None where no record says. What imputation of
+    missing strata needs and what :class:`Histories` forgets."""
+
+    lists: tuple[str, ...]
+    rows: npt.NDArray[np.uint8]
+    fields: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.rows.ndim != 2 or self.rows.shape[1] != len(self.lists):
+            raise ValueError("rows must be a (persons, number of lists) array")
+        for name, values in self.fields.items():
+            if len(values) != self.rows.shape[0]:
+                raise ValueError(f"one {name} value per person")
+
+    @property
+    def persons(self) -> int:
+        return int(self.rows.shape[0])
+
+    def histories(self, stratum: str | None = None, values: list[str] | None = None) -> Histories:
+        """Aggregated histories, by ``stratum`` when given: its values (or ``values``, e.g.
+        imputed ones), a missing value becoming the ``unknown`` stratum."""
+        if stratum is None:
+            return Histories.from_rows(self.lists, self.rows)
+        labels = values if values is not None else self.fields[stratum]
+        return Histories.from_rows(self.lists, self.rows, [v or UNKNOWN for v in labels])

@@ -20,7 +20,7 @@ class Sex(StrEnum):
 
 
 SOURCE_KINDS = ("official", "ngo", "media", "family", "hospital", "morgue", "other")
-EVENT_TYPES = ("killed", "detained", "injured", "disappeared", "tortured")
+EVENT_TYPES = ("killed", "detained", "injured", "disappeared", "tortured", "died_in_custody")
 
 
 @dataclass(frozen=True, order=True)

@@ -20,7 +20,7 @@ from qantar.publish._consent import (
     publication_status,
     record_consent,
 )
-from qantar.publish._data import ReportData, collect_report_data
+from qantar.publish._data import ReportData, collect_report_data, report_estimate_run
 from qantar.publish._memorial import MemorialResult, publish_memorial
 from qantar.publish._public import PublicPerson, public_persons
 from qantar.publish._report import ReportResult, render_html, render_report
@@ -46,4 +46,5 @@ __all__ = [
     "record_consent",
     "render_html",
     "render_report",
+    "report_estimate_run",
 ]

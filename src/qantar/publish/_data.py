@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,26 @@ class InputFile:
 
 
 @dataclass
+class EstimateRun:
+    """Which estimate run a report shows, said in the report: never silently the latest."""
+
+    folder: str
+    method: str
+    lists: list[str]
+    event_type: str | None  # None: a run from before estimates were per event type
+    strata_field: str | None
+    created_at: str
+    dropped: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    chosen: str = "latest"  # "latest", "--estimate" or "[report] estimate_run"
+    command: str = ""  # the `qantar estimate` command that re-runs it
+
+    @property
+    def experiment(self) -> bool:
+        return bool(self.dropped or self.merged)
+
+
+@dataclass
 class ReportData:
     title: str
     generated_at: str
@@ -87,6 +108,9 @@ class ReportData:
     deaths_by_place: list[tuple[str, int]]
     deaths_total: int
     version: str = __version__
+    run: EstimateRun | None = None
+    events: dict[str, Any] | None = None  # qantar.link.event_summary(...).to_dict()
+    by_event_type: dict[str, dict[str, Any]] = field(default_factory=dict)  # type -> run
     settings: dict[str, Any] = field(default_factory=dict)
     seeds: dict[str, Any] = field(default_factory=dict)
     input_files: list[InputFile] = field(default_factory=list)
@@ -124,6 +148,87 @@ def estimate_runs(project: Project) -> list[Path]:
 def _load(folder: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     return data
+
+
+def _event_type(result: dict[str, Any]) -> str | None:
+    value = result.get("settings", {}).get("event_type")
+    return str(value) if value else None
+
+
+def rerun_command(settings: dict[str, Any]) -> str:
+    """The `qantar estimate` command that repeats a run, from the settings it saved."""
+    parts = ["qantar", "estimate", "--method", str(settings.get("method", "lcmcr"))]
+    if settings.get("event_type"):
+        parts += ["--event-type", str(settings["event_type"])]
+    if settings.get("strata_field"):
+        parts += ["--strata", str(settings["strata_field"])]
+        if settings.get("imputations") is not None:
+            parts += ["--imputations", str(settings["imputations"])]
+    for name in settings.get("merge") or []:
+        parts += ["--merge", str(name)]
+    for name in settings.get("drop") or []:
+        parts += ["--drop", str(name)]
+    for key, flag in (("iterations", "--iterations"), ("chains", "--chains")):
+        if settings.get(key) is not None:
+            parts += [flag, str(settings[key])]
+    parts += ["--seed", str(settings.get("seed", 0))]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def _run_info(folder: Path, result: dict[str, Any], chosen: str) -> EstimateRun:
+    settings = result.get("settings", {})
+    written = dt.datetime.fromtimestamp((folder / "result.json").stat().st_mtime, dt.UTC)
+    return EstimateRun(
+        folder=folder.name,
+        method=str(result.get("method", "")),
+        lists=[str(x) for x in result.get("lists", [])],
+        event_type=_event_type(result),
+        strata_field=settings.get("strata_field"),
+        created_at=written.strftime("%Y-%m-%d %H:%M UTC"),
+        dropped=[str(x) for x in settings.get("drop") or []],
+        merged=[str(x) for x in settings.get("merge") or []],
+        chosen=chosen,
+        command=rerun_command(settings),
+    )
+
+
+def _choose_run(
+    project: Project, runs: list[Path], wanted: str | Path | None
+) -> tuple[Path | None, str]:
+    """The run named by ``--estimate`` or ``[report] estimate_run``, else the latest run
+    of the killed (the toll) with every list, else with lists dropped or merged, else the
+    latest run of any kind."""
+    configured = project.section("report").get("estimate_run")
+    chosen = wanted or configured
+    if chosen:
+        folder = Path(chosen)
+        if not folder.is_absolute():
+            by_name = project.runs_dir / folder
+            folder = by_name if by_name.is_dir() else project.root / folder
+        if not (folder / "result.json").is_file():
+            names = ", ".join(p.name for p in runs[-5:]) or "none yet"
+            raise QantarError(
+                f"{folder.name}: no estimate run of that name in runs/ (latest: {names})"
+            )
+        return folder, ("--estimate" if wanted else "[report] estimate_run")
+    loaded = [(r, _load(r)) for r in runs]
+    killed = [(r, d) for r, d in loaded if _event_type(d) in ("killed", None)]
+    complete = [r for r, d in killed if not _experiment(d)]
+    for found in (complete, [r for r, _ in killed], runs):
+        if found:
+            return found[-1], "latest"
+    return None, "latest"
+
+
+def report_estimate_run(project: Project, wanted: str | Path | None = None) -> Path | None:
+    """The folder of the estimate run the report shows (None when there is none): what
+    any other output quoting "the report's estimate" (the dossier) should read."""
+    return _choose_run(project, estimate_runs(project), wanted)[0]
+
+
+def _experiment(result: dict[str, Any]) -> bool:
+    settings = result.get("settings", {})
+    return bool(settings.get("drop") or settings.get("merge"))
 
 
 def _sources(project: Project) -> tuple[list[SourceRow], dict[str, int]]:
@@ -200,8 +305,9 @@ def _official(project: Project) -> OfficialFigure | None:
 def collect_report_data(project: Project, *, estimate_run: str | Path | None = None) -> ReportData:
     """Gather every number and table the report shows.
 
-    The estimate is the latest saved run in runs/ (what `qantar estimate` printed last), or
-    ``estimate_run`` / ``[report] estimate_run`` when given."""
+    The estimate is ``estimate_run`` (a folder of runs/, by name or path), else
+    ``[report] estimate_run``, else the latest run of the killed; the report says which.
+    Deaths by day and place count persons documented as killed or died in custody."""
     from qantar import link
     from qantar.ingest import list_batches
 
@@ -211,37 +317,64 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     linkage = _linkage(project)
     warnings: list[str] = []
     runs = estimate_runs(project)
-    chosen = estimate_run or project.section("report").get("estimate_run")
+    run_folder, how = _choose_run(project, runs, estimate_run)
     estimate: dict[str, Any] | None = None
-    run_folder: Path | None = None
-    if chosen:
-        run_folder = Path(chosen)
-        if not run_folder.is_absolute():
-            run_folder = project.root / run_folder
-        if not (run_folder / "result.json").is_file():
-            raise QantarError(f"{run_folder}: no result.json: name a folder of runs/")
-    elif runs:
-        run_folder = runs[-1]
+    run_info: EstimateRun | None = None
     if run_folder is not None:
         estimate = _load(run_folder)
+        run_info = _run_info(run_folder, estimate, how)
+        if run_info.event_type is None:
+            warnings.append(
+                "this estimate run predates estimates per event type: it counted every "
+                "linked person whatever their lists said happened (detained, disappeared...); "
+                "run `qantar estimate` again"
+            )
+        if run_info.experiment:
+            warnings.append(
+                "the estimate shown comes from a run with lists dropped or merged "
+                f"({', '.join(run_info.dropped + run_info.merged)}); name another with "
+                "`qantar report --estimate RUN` if that was an experiment"
+            )
     else:
         warnings.append("no estimate yet: run `qantar estimate` to estimate the true toll")
+    event_type = run_info.event_type if run_info is not None else None
+    same_type = [r for r in runs if _event_type(_load(r)) == event_type]
     strata_estimate = None
     if estimate is not None and estimate.get("strata"):
         strata_estimate = estimate
     else:
-        with_strata = [r for r in runs if _load(r).get("strata")]
+        with_strata = [r for r in same_type if _load(r).get("strata")]
         if with_strata:
             strata_estimate = _load(with_strata[-1])
+    by_event_type: dict[str, dict[str, Any]] = {}
+    for folder in runs:
+        result = _load(folder)
+        kind = _event_type(result)
+        if kind is not None and not _experiment(result):
+            by_event_type[kind] = {**result, "folder": folder.name}
     overlap = None
+    events: dict[str, Any] | None = None
     if linkage is not None:
-        hist = link.project_histories(project)
+        summary = link.event_summary(project)
+        events = summary.to_dict()
+        hist = link.project_histories(project, event_type=event_type or "killed")
         overlap = Overlap(
             list(hist.lists),
             [[int(x) for x in row] for row in hist.patterns],
             [int(c) for c in hist.counts],
         )
-        facts = [f for f in person_facts(project) if f.in_memorial]
+        died = {
+            pid
+            for pid, p in link.person_events(project).items()
+            if set(p.types) & set(link.DEATH_TYPES)
+        }
+        facts = [f for f in person_facts(project) if f.person_id in died]
+        if summary.conflicts:
+            warnings.append(
+                f"{summary.conflicts} persons' lists disagree on what happened to them "
+                "(e.g. killed and detained): `qantar events --conflicts` lists them for a "
+                "decision"
+            )
     else:
         warnings.append("records are not linked yet: run `qantar link`")
         facts = []
@@ -253,10 +386,20 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
             f"{linkage.pairs_pending} close calls await review: the person count may "
             "still change (`qantar review`)"
         )
-    if estimate is not None and linkage is not None and estimate.get("observed") != linkage.persons:
+    now = (
+        (events or {}).get("by_type", {}).get(event_type)
+        if event_type
+        else (linkage.persons if linkage else None)
+    )
+    if (
+        estimate is not None
+        and now is not None
+        and estimate.get("observed") != now
+        and not (run_info is not None and run_info.experiment)
+    ):
         warnings.append(
             f"the estimate run saw {estimate.get('observed')} documented persons, linkage now "
-            f"has {linkage.persons}: if lists or links changed since, run `qantar estimate` again"
+            f"has {now}: if lists or links changed since, run `qantar estimate` again"
         )
     seeds: dict[str, Any] = {}
     if linkage is not None and linkage.run:
@@ -279,6 +422,9 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         linkage=linkage,
         estimate=estimate,
         estimate_run=run_folder.name if run_folder is not None else None,
+        run=run_info,
+        events=events,
+        by_event_type=by_event_type,
         strata_estimate=strata_estimate,
         official=_official(project),
         overlap=overlap,

@@ -20,7 +20,7 @@ from qantar.project import Project
 from qantar.store.schema import metadata, records, sources
 
 LATIN_SCHEME = "icao"  # as in passports: the Latin spelling most readers will search for
-MEMORIAL_EVENT_TYPES = ("killed",)
+MEMORIAL_EVENT_TYPES = ("killed", "died_in_custody")  # the deaths (qantar.link.DEATH_TYPES)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def headline(data: ReportData) -> Figure | None:
         at = max(v, float(hi)) if yi == y[-1] and hi is not None else v
         ax.text(at, yi, f"  {v:,.0f}", va="center", fontsize=9)
     ax.set_yticks(y, labels)
-    ax.set_xlabel("persons killed")
+    kind = data.run.event_type if data.run is not None else "killed"
+    ax.set_xlabel("persons killed" if kind in ("killed", None) else f"persons ({kind})")
     ax.set_xlim(0, max([*values, float(hi or 0)]) * 1.18)
     ax.set_title("The toll: documented, official and estimated (95% interval)")
     return fig

@@ -21,6 +21,7 @@ SECTIONS = (
     ("sources", "Sources"),
     ("linkage", "Linkage"),
     ("estimate", "The true toll"),
+    ("event-types", "What happened: persons per event type"),
     ("strata", "Estimates by stratum"),
     ("overlap", "Overlap of the lists"),
     ("by-day", "Deaths by day"),
@@ -66,6 +67,27 @@ DIAGNOSTIC_WORDS = {
     "ess_tail": "effective number of independent draws for the interval ends",
     "chains": "independent sampling chains",
     "draws_per_chain": "draws kept per chain",
+    "methods": "methods run",
+    "strata": "strata estimated",
+    "imputations": "imputations of missing stratum values, combined",
+}
+# Whole labels, one per type, so that each can be translated as it stands.
+EVENT_LABELS = {
+    "killed": "killed",
+    "died_in_custody": "died in custody",
+    "disappeared": "disappeared",
+    "detained": "detained",
+    "tortured": "tortured",
+    "injured": "injured",
+}
+HEADLINES = {
+    "killed": "estimated true toll: persons killed",
+    "died_in_custody": "estimated persons who died in custody",
+    "disappeared": "estimated persons disappeared",
+    "detained": "estimated persons detained",
+    "tortured": "estimated persons tortured",
+    "injured": "estimated persons injured",
+    None: "estimated total, every event type together",
 }
 
 
@@ -111,6 +133,25 @@ def _all_warnings(data: ReportData) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def diagnostic_rows(est: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The diagnostics as words and formatted values: lists joined, nested tables (the
+    imputation's spread, shown in its own table) left out."""
+    rows: list[tuple[str, str]] = []
+    for key, value in ((est or {}).get("diagnostics") or {}).items():
+        if isinstance(value, dict):
+            continue
+        joined = isinstance(value, list | tuple)
+        text = ", ".join(str(v) for v in value) if joined else _fmt(value)
+        rows.append((DIAGNOSTIC_WORDS.get(key, key), text))
+    return rows
+
+
+def imputation_rows(est: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Per stratum, how far imputing missing values moved it between imputations."""
+    info = ((est or {}).get("diagnostics") or {}).get("imputation") or {}
+    return [{"stratum": name, **values} for name, values in (info.get("strata") or {}).items()]
+
+
 def render_html(data: ReportData, images: dict[str, str]) -> str:
     """The report as one HTML string; ``images`` maps plot names to base64 PNG."""
     est = data.estimate
@@ -128,6 +169,10 @@ def render_html(data: ReportData, images: dict[str, str]) -> str:
             diagnostic_words=DIAGNOSTIC_WORDS,
             warnings=_all_warnings(data),
             stratum_label=stratum_label,
+            diagnostics=diagnostic_rows(est),
+            imputation=imputation_rows(data.strata_estimate),
+            event_labels=EVENT_LABELS,
+            headline=HEADLINES.get(data.run.event_type if data.run else "killed", ""),
         )
     )
 
