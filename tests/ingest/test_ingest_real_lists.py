@@ -108,7 +108,7 @@ def test_the_dead_column_is_the_name_unless_a_name_column_exists(
 @pytest.mark.parametrize(
     ("text", "kind"),
     [("ранен, позже скончался", "killed"), ("Ранен. Позже скончался в больнице", "killed"),
-     ("скончался от ранений", "killed"), ("задержан, избит, умер в ИВС", "killed"),
+     ("скончался от ранений", "killed"), ("задержан, избит, умер в ИВС", "died_in_custody"),
      ("пропал без вести, позже найден мёртвым", "killed"),
      ("жараланып, кейін қайтыс болды", "killed"), ("жараланды, ауруханада көз жұмды", "killed"),
      ("wounded, later died", "killed"), ("задержан, затем пропал", "disappeared"),
@@ -248,3 +248,27 @@ def test_vertically_merged_cells_in_ods(project: Project, tmp_path: Path) -> Non
     result = import_file(project, path, source="s")
     assert result.file_format == "ods" and len(result.notices) == 1
     assert [r["place_id"] for r in iter_records(project)] == ["almaty"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "умер в СИЗО",
+        "задержан, позже скончался в ИВС",
+        "скончался под стражей",
+        "қамауда қайтыс болды",
+        "died in custody",
+        "died_in_custody",
+    ],
+)
+def test_a_death_in_custody_is_its_own_event_type(text: str) -> None:
+    from qantar.ingest import parse_event_type
+
+    assert parse_event_type(text) == "died_in_custody"
+
+
+def test_a_death_without_custody_stays_killed() -> None:
+    from qantar.ingest import parse_event_type
+
+    assert parse_event_type("ранен, позже скончался в больнице") == "killed"
+    assert parse_event_type("задержан, затем отпущен") == "detained"

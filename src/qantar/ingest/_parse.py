@@ -282,6 +282,13 @@ _EVENT_PHRASES: dict[str, tuple[str, ...]] = {
     "disappeared": ("без вести", "iz tuzsiz", "из тузсиз"),
     "tortured": ("подвергся пыт", "подверглась пыт"),
 }
+# A death named together with custody is its own type, died in custody: "умер в СИЗО",
+# "задержан, позже скончался в ИВС", "қамауда қайтыс болды", "died in custody".
+_CUSTODY_DEATH = (
+    "в сизо", "в ивс", "под стражей", "в изолятор", "в заключени", "в спецприемник",
+    "в камере", "в отделе полиции", "камауда", "тергеу изолятор", "in custody",
+    "in detention", "in police custody", "in prison",
+)  # fmt: skip
 _NEGATIONS = {"не", "нет", "not", "no", "жок", "емес"}
 # Words that put events in time order: "ранен, позже скончался", "жараланып, кейін қайтыс
 # болды", "arrested, then disappeared".
@@ -304,6 +311,7 @@ _EVENT_PHRASES = {k: tuple(fold(s) for s in v) for k, v in _EVENT_PHRASES.items(
 _SEQUENCE = {fold(w) for w in _SEQUENCE}
 _REVERSED = {fold(w) for w in _REVERSED}
 _UNCERTAIN = {fold(w) for w in _UNCERTAIN}
+_CUSTODY_DEATH = tuple(fold(p) for p in _CUSTODY_DEATH)
 _THEN = fold("после чего")
 _WORD = re.compile(r"\S+")
 
@@ -329,7 +337,8 @@ def _has(key: str, words: list[str], markers: set[str]) -> bool:
 
 @lru_cache(maxsize=4096)
 def parse_event_type(text: str) -> str:
-    """One of killed, detained, injured, disappeared, tortured, from ru/kk/en words.
+    """One of killed, died_in_custody, detained, injured, disappeared, tortured, from
+    ru/kk/en words.
 
     A sequence of events is read by its final outcome, the raw text being kept beside it:
     death ends any sequence ("ранен, позже скончался", "скончался от ранений" are killed),
@@ -339,7 +348,7 @@ def parse_event_type(text: str) -> str:
     order ("задержан, избит и ранен").
     """
     key = fold(text)
-    if key in {"killed", "detained", "injured", "disappeared", "tortured"}:
+    if key in {"killed", "detained", "injured", "disappeared", "tortured", "died_in_custody"}:
         return key
     words = key.split()
     mentions = _mentions(key)
@@ -351,6 +360,10 @@ def parse_event_type(text: str) -> str:
     if any(word in _NEGATIONS for word in words):
         raise ParseProblem("contains a negation; not guessing its event type")
     kinds = [kind for _, kind in mentions]
+    if "killed" in kinds and any(place in key for place in _CUSTODY_DEATH):
+        if "?" in text or _has(key, words, _UNCERTAIN):
+            raise ParseProblem("names a death in custody with a doubt; not guessing")
+        return "died_in_custody"
     if len(kinds) == 1:
         return kinds[0]
     named = ", ".join(sorted(kinds))
