@@ -65,6 +65,8 @@ OPTIONAL_PACKAGES = {
 def missing_extra(exc: ImportError) -> QantarError | None:
     """A one-line error naming the extra to install for a missing optional package, or
     None when the missing module is not one of qantar's optional packages."""
+    if not isinstance(exc, ModuleNotFoundError):
+        return None  # installed, but broken or too old: not a missing extra
     name = (exc.name or "").split(".")[0]
     extra = OPTIONAL_PACKAGES.get(name)
     if extra is None:
