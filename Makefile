@@ -4,21 +4,27 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test lint typecheck unit bench clean
+# What the documented commands need: evidence metadata and hashes, PDF reports and dossiers.
+EXTRAS ?= evidence,pdf
+
+.PHONY: install demo test lint typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e .
+	$(PIP) install -q -e '.[$(EXTRAS)]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e '.[dev]'
 	touch $@ $(VENV)/.demo-installed
 
-demo: $(VENV)/.demo-installed
+install: $(VENV)/.demo-installed
+	@echo "qantar is installed in $(VENV): run '. $(VENV)/bin/activate' to put qantar on PATH"
+
+demo: install
 	$(BIN)/qantar demo
 
 lint: $(VENV)/.dev-installed

@@ -40,3 +40,38 @@ class InputError(QantarError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+# Optional packages and the extra that installs each (pyproject.toml). Imported where they
+# are needed, so a default install runs everything else.
+OPTIONAL_PACKAGES = {
+    "weasyprint": "pdf",
+    "pypdf": "evidence",
+    "pdqhash": "evidence",
+    "av": "evidence",
+    "rfc3161_client": "evidence",
+    "pysequoia": "evidence",
+    "c2pa": "evidence",
+    "fastapi": "web",
+    "uvicorn": "web",
+    "multipart": "web",
+    "argon2": "web",
+    "itsdangerous": "web",
+    "psycopg": "postgres",
+    "pyspark": "spark",
+}
+
+
+def missing_extra(exc: ImportError) -> QantarError | None:
+    """A one-line error naming the extra to install for a missing optional package, or
+    None when the missing module is not one of qantar's optional packages."""
+    if not isinstance(exc, ModuleNotFoundError):
+        return None  # installed, but broken or too old: not a missing extra
+    name = (exc.name or "").split(".")[0]
+    extra = OPTIONAL_PACKAGES.get(name)
+    if extra is None:
+        return None
+    return QantarError(
+        f"this step needs the optional package {name!r}, which is not installed: "
+        f"pip install 'qantar[{extra}]' (or `make install` in a clone)"
+    )

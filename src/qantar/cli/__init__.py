@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from qantar.cli._common import console, err_console, state
-from qantar.errors import QantarError
+from qantar.errors import QantarError, missing_extra
 
 app = typer.Typer(
     name="qantar",
@@ -138,12 +138,23 @@ def main() -> None:
             _fail(_usage_line(exc), prefix="")
         exc.show()  # type: ignore[attr-defined]
         sys.exit(_exit_code(exc))
+    except ImportError as exc:
+        extra = missing_extra(exc)
+        if extra is not None:
+            _fail(str(extra))
+        _unexpected(exc)
     except OSError as exc:
         if exc.errno in _DISK_FULL:
             # The file name is left out: it can be an evidence file named after a person.
             _fail(
                 "the disk is full (or a file size limit was reached): the step stopped "
                 "before it finished; free some space and run it again"
+            )
+        if "cannot load library" in str(exc):
+            # WeasyPrint is installed but the system's Pango, which it draws with, is not.
+            _fail(
+                "PDF output needs Pango, a system library WeasyPrint draws with (Debian/Ubuntu: "
+                "apt install libpango-1.0-0 libpangoft2-1.0-0; see the README, Installing)"
             )
         if exc.errno in _FILE_PROBLEMS and exc.filename is not None:
             # A path the user gave or the project's own: naming the file is what helps.

@@ -197,14 +197,15 @@ def _copy_tables(
             if progress:
                 progress(table.name, 0, total)
             for chunk in _chunks(src, table, as_text):
-                done += bulk_insert(
-                    dst,
-                    table,
-                    names,
-                    [convert(row) for row in chunk],
-                    json_columns=json_columns,
-                    encoded_json=as_text,
-                )
+                rows = [convert(row) for row in chunk]
+                if dst.dialect.name == "postgresql":
+                    _refuse_nul(table, names, rows)
+                try:
+                    done += bulk_insert(
+                        dst, table, names, rows, json_columns=json_columns, encoded_json=as_text
+                    )
+                except Exception as exc:
+                    raise _refused_row(exc, table, names, rows) from None
                 if progress:
                     progress(table.name, done, total)
             copied[table.name] = done
@@ -225,6 +226,59 @@ def _copy_tables(
                 f"on the project during the move?): {'; '.join(differ)}"
             )
     return copied
+
+
+def _row_label(table: Table, names: Sequence[str], row: Sequence[Any]) -> str:
+    keys = [c.name for c in table.primary_key.columns]
+    return ", ".join(f"{k} {row[names.index(k)]}" for k in keys) or "a row"
+
+
+def _refuse_nul(table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL cannot store the NUL character in any text, which SQLite can: say where
+    it is (the row is the source's) rather than let the server quote the value."""
+    for row in rows:
+        for name, value in zip(names, row, strict=True):
+            if isinstance(value, str) and "\x00" in value:
+                raise QantarError(
+                    f"table {table.name}, {_row_label(table, names, row)}, column {name}: holds "
+                    "a NUL character, which PostgreSQL cannot store; nothing was copied (remove "
+                    "it from that row of the project's database, then move again)"
+                )
+
+
+_COPY_CONTEXT = re.compile(r"COPY \S+, line (\d+)(?:, column (\w+))?")
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+
+
+def _refused_row(
+    exc: Exception, table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> Exception:
+    """The server's refusal of a copied row, told without the row's values: PostgreSQL
+    quotes the offending value in its message, its DETAIL and its CONTEXT."""
+    from sqlalchemy.exc import DBAPIError
+
+    from qantar.store.engine import plain_database_error
+
+    plain = plain_database_error(exc)
+    if plain is not None:
+        return plain
+    error = exc.orig if isinstance(exc, DBAPIError) else exc
+    diag = getattr(error, "diag", None)
+    if diag is None and not isinstance(exc, DBAPIError):
+        return exc  # not the database's refusal: a bug, reported as such
+    primary = str(getattr(diag, "message_primary", None) or str(error).splitlines()[0])
+    where = ""
+    found = _COPY_CONTEXT.search(str(getattr(diag, "context", "") or ""))
+    if found:
+        line = int(found.group(1))
+        if 1 <= line <= len(rows):
+            where = f", {_row_label(table, names, rows[line - 1])}"
+        if found.group(2):
+            where += f", column {found.group(2)}"
+    return QantarError(
+        f"the target database refused table {table.name}{where}: "
+        f"{_QUOTED.sub('(value left out)', primary)}; nothing was copied"
+    )
 
 
 _DATABASE_LINE = re.compile(r"^(\s*)database\s*=.*$")
