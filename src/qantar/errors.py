@@ -59,6 +59,8 @@ OPTIONAL_PACKAGES = {
     "itsdangerous": "web",
     "psycopg": "postgres",
     "pyspark": "spark",
+    "sqlcipher3": "secure",
+    "pyrage": "secure",
 }
 
 

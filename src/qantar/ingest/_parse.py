@@ -284,7 +284,7 @@ _EVENT_PHRASES: dict[str, tuple[str, ...]] = {
 }
 # A death named together with custody is its own type, died in custody: "умер в СИЗО",
 # "задержан, позже скончался в ИВС", "қамауда қайтыс болды", "died in custody".
-_CUSTODY_DEATH = (
+_CUSTODY_DEATH: tuple[str, ...] = (
     "в сизо", "в ивс", "под стражей", "в изолятор", "в заключени", "в спецприемник",
     "в камере", "в отделе полиции", "камауда", "тергеу изолятор", "in custody",
     "in detention", "in police custody", "in prison",
