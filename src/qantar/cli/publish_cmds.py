@@ -82,6 +82,13 @@ def register(app: typer.Typer) -> None:
             f"({result.initials_only} by initials only), {result.not_shown} not shown",
             markup=False,
         )
+        if result.nameless:
+            console.print(f"{result.nameless} persons left out: no list gives a name", markup=False)
+        if result.texts_left_out:
+            console.print(
+                f"{result.texts_left_out} texts left out: they may name a withheld person",
+                markup=False,
+            )
 
     @app.command("consent")
     def consent(

@@ -19,7 +19,7 @@ from typing import Any
 from qantar.model.cells import clean_text
 from qantar.names import SCHEMES, is_placeholder, name_key, transliterate
 from qantar.project import Project
-from qantar.publish._consent import explain_statuses
+from qantar.publish._consent import StatusExplained, explain_statuses
 from qantar.publish._persons import LATIN_SCHEME, PersonFacts, person_facts, place_label
 
 
@@ -271,6 +271,7 @@ class PublicView:
     persons: list[PublicPerson]
     guard: TextGuard
     withheld: int
+    statuses: dict[str, StatusExplained] = field(default_factory=dict)
 
     @property
     def texts_left_out(self) -> int:
@@ -281,7 +282,8 @@ def public_view(project: Project) -> PublicView:
     """Every person who may be shown, already redacted (withheld persons are absent), and
     the guard every public text goes through."""
     facts = person_facts(project)
-    statuses = {pid: s.status for pid, s in explain_statuses(project, facts).items()}
+    explained = explain_statuses(project, facts)
+    statuses = {pid: s.status for pid, s in explained.items()}
     guard = guard_for(facts, statuses)
     out = []
     for f in facts:
@@ -306,7 +308,7 @@ def public_view(project: Project) -> PublicView:
             )
         )  # fmt: skip
     withheld = sum(1 for s in statuses.values() if s == "withhold")
-    return PublicView(out, guard, withheld)
+    return PublicView(out, guard, withheld, explained)
 
 
 def public_persons(project: Project) -> list[PublicPerson]:
