@@ -130,7 +130,7 @@ def test_cli_consent_and_publish(project: Project, tmp_path: Path) -> None:
     runner = CliRunner()
     base = ["--project", str(project.root)]
     done = runner.invoke(app, [*base, "consent", "P1", "--status", "withhold", "--by", "R",
-                               "--note", "family asked", "--format", "json"])  # fmt: skip
+                               "--note", "family asked", "--format", "json", "--yes"])  # fmt: skip
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)[0]["status"] == "withhold"
     listed = runner.invoke(app, [*base, "consent", "--list", "--format", "json"])
