@@ -279,3 +279,20 @@ def test_consent_shows_names_asks_to_confirm_and_finds_by_name(project: Project)
     scripted = runner.invoke(app, [*base, "consent", "P2", "--status", "withhold", "--by", "R",
                                    "--format", "json"])  # fmt: skip
     assert scripted.exit_code != 0  # json cannot ask: --yes says the names were checked
+
+
+def test_upgrade_keeps_decisions_and_adds_spelling_choices(project: Project) -> None:
+    """A project made before migration 0006_public_name_choices upgrades without loss."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from qantar.store.engine import alembic_config, migrate
+
+    store(project, [Given("P1", "Family", "Сапаров", "Ерлан", kind="family")])
+    record_consent(project, "P1", "withhold", by="liaison")
+    command.downgrade(alembic_config(project.engine), "0006_public_name_choices@-1")
+    assert "name_choices" not in inspect(project.engine).get_table_names()
+    migrate(project.engine)
+    assert "name_choices" in inspect(project.engine).get_table_names()
+    assert [d.status for d in consent_decisions(project)] == ["withhold"]
+    assert choose_spelling(project, "P1", "Family#1", by="liaison").spelling_chosen
