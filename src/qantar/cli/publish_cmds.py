@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
                     )
                 _print_card(card)
                 if not typer.confirm(f"Record '{status}' for {person}?", default=False):
-                    raise InputError("nothing recorded")
+                    raise InputError("not confirmed: nothing recorded")
             record_consent(project, person, status, by=by, note=note)
         if person is not None and not list_all:
             explained = [person_card(project, person).status]
