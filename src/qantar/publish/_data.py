@@ -329,3 +329,14 @@ def _guard_texts(data: ReportData, project: Project) -> None:
     if data.official is not None:
         data.official.source = public_label(guard, data.official.source, "(left out)", "source")
     data.settings = public_data(guard, data.settings, "settings")
+    # Warnings can quote a list's name: through the guard, whole or not at all.
+    left_out = "(a warning left out: it may name a person whose name is withheld)"
+    data.warnings = [public_label(guard, w, left_out, "warning") for w in data.warnings]
+    parts = [data.estimate, data.strata_estimate]
+    for est in (e for e in parts if e is not None):
+        parts += [m for m in est.get("methods", []) if isinstance(m, dict)]
+        parts += [p for p in (est.get("strata") or {}).values() if isinstance(p, dict)]
+    for part in (p for p in parts if p is not None and isinstance(p.get("warnings"), list)):
+        part["warnings"] = [
+            public_label(guard, str(w), left_out, "warning") for w in part["warnings"]
+        ]
