@@ -76,6 +76,20 @@ def test_rule2_guard_blanks_initials_only_names_and_strips_bidi() -> None:
     assert guard.texts_left_out == 0
 
 
+def test_rule2_short_words_of_a_list_are_not_names(project: Project) -> None:
+    from qantar.publish import public_view
+
+    store(project, [
+        Given("P1", "A", name="Ахметов Ерлан из Жанаозена", age=30),
+        Given("P2", "A", "Сапаров", "Бекзат", age=40),
+    ])  # fmt: skip
+    record_consent(project, "P1", "withhold", by="R")
+    guard = public_view(project).guard
+    assert public_text(guard, "приехал из Алматы") == "приехал из Алматы"
+    assert public_text(guard, "вместе с Ахметовым") is None
+    assert public_text(guard, "жители Жанаозена") is None
+
+
 # --- rule 8: files safe to open ----------------------------------------------------------
 
 _FORMULAS = ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)", '=HYPERLINK("http://x")',

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from qantar.names import parse
 from qantar.project import Project
 from qantar.publish import PublicPerson
-from qantar.publish._public import TextGuard, public_view
+from qantar.publish._public import TextGuard, public_view, words_of
 from qantar.store.schema import metadata, records
 
 WITHHELD = "name withheld"
@@ -99,7 +100,11 @@ def withhold_names_of_records(project: Project, view: VictimPublication, ids: li
     with project.engine.connect() as conn:
         for row in conn.execute(query):
             for text in row:
-                view.guard.withheld.add(text)
+                if text:
+                    parsed = parse(str(text))
+                    for part in (parsed.surname, parsed.given, parsed.patronymic):
+                        view.guard.withheld.add(part, min_len=2 if len(words_of(part)) == 1 else 4)
+                    view.guard.withheld.add(text, min_len=4)
 
 
 def _both(cyrillic: str, latin: str) -> str:

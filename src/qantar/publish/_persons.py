@@ -64,6 +64,8 @@ class PersonFacts:
     name_chosen: bool = False
     # Every record's spelling: (record key, source, source kind, name as written).
     recorded_names: tuple[tuple[str, str, str, str], ...] = ()
+    # Every name part any record parses to (private: what redaction must catch).
+    name_words: tuple[str, ...] = ()
 
     @property
     def named(self) -> bool:
@@ -352,6 +354,9 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
                 name_from=name_from,
                 name_chosen=chosen,
                 recorded_names=tuple(a.recorded),
+                name_words=tuple(
+                    sorted({x for p in a.parsed for x in (p.surname, p.given, p.patronymic) if x})
+                ),
             )
         )
     return out

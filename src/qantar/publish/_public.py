@@ -95,9 +95,9 @@ class NameStems:
     long_stems: set[str] = field(default_factory=set)
     short_stems: set[str] = field(default_factory=set)
 
-    def add(self, text: str | None) -> None:
+    def add(self, text: str | None, min_len: int = 2) -> None:
         for word in words_of(text):
-            if len(word) < 2 or is_placeholder(word):
+            if len(word) < min_len or is_placeholder(word):
                 continue
             forms = {word, *(transliterate(word, s) for s in SCHEMES)}
             for form in forms:
@@ -129,9 +129,16 @@ class NameStems:
         return any(self.matches(w) for w in words_of(text))
 
 
-def name_parts(facts: PersonFacts) -> list[str | None]:
-    """Every spelling of a person's name qantar holds (private: for redaction only)."""
-    return [facts.surname, facts.given, facts.patronymic, facts.latin_written, *facts.spellings]
+def add_names(stems: NameStems, facts: PersonFacts) -> None:
+    """Every spelling of a person's name qantar holds (private: for redaction only): each
+    part any record parses to, and the longer words of each name as a list wrote it (a
+    list's "Ахметов из Жанаозена" must not make every "из" a name)."""
+    for part in (facts.surname, facts.given, facts.patronymic, *facts.name_words):
+        # A short word counts when it is a whole part (Ли, Ким), not inside a longer one.
+        stems.add(part, min_len=2 if len(words_of(part)) == 1 else 4)
+    stems.add(facts.latin_written, min_len=4)
+    for spelling in facts.spellings:
+        stems.add(spelling, min_len=4)
 
 
 # --- text --------------------------------------------------------------------------------
@@ -256,11 +263,9 @@ def guard_for(facts: Iterable[PersonFacts], statuses: dict[str, str]) -> TextGua
     for f in facts:
         status = statuses.get(f.person_id, "withhold")
         if status == "withhold":
-            for part in name_parts(f):
-                guard.withheld.add(part)
+            add_names(guard.withheld, f)
         elif status == "initials-only":
-            for part in name_parts(f):
-                guard.initials.add(part)
+            add_names(guard.initials, f)
     return guard
 
 
