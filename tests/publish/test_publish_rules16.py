@@ -186,6 +186,12 @@ def test_rule1_split_keeps_the_most_restrictive_status_until_decided_again(
     pending = pending_consent(project)
     assert [(p.person_id, p.status) for p in pending] == [("P1", "withhold"), ("P2", "withhold")]
     assert pending[0].earlier[0].status == "publish"
+    listed = CliRunner().invoke(
+        app, ["--project", str(project.root), "consent", "--pending", "--format", "json"]
+    )
+    assert [p["person_id"] for p in json.loads(listed.stdout)] == ["P1", "P2"]
+    text = CliRunner().invoke(app, ["--project", str(project.root), "consent", "--pending"])
+    assert text.exit_code == 0 and "P2" in text.stdout
     # Deciding again for the adult settles him only; the minor stays withheld and pending.
     record_consent(project, "P1", "publish", by="liaison")
     statuses = explain_statuses(project)
