@@ -34,6 +34,8 @@ class Given:
     event_type: str | None = "killed"
     notes: str | None = None
     sex: str = "M"
+    cells: dict[str, Any] | None = None  # the raw row as the list had it (header -> text)
+    kind: str = "ngo"  # the kind of the source (the first record of a source sets it)
 
 
 def store(project: Project, given: list[Given]) -> None:
@@ -44,9 +46,12 @@ def store(project: Project, given: list[Given]) -> None:
     with project.engine.begin() as conn:
         source_ids: dict[str, int] = {}
         batch_ids: dict[str, int] = {}
-        for name in sorted({g.source for g in given}):
+        kinds: dict[str, str] = {}
+        for g in given:
+            kinds.setdefault(g.source, g.kind)
+        for name in sorted(kinds):
             sid = conn.execute(
-                insert(sources).values(name=name, kind="ngo", created_at=now)
+                insert(sources).values(name=name, kind=kinds[name], created_at=now)
             ).inserted_primary_key[0]
             source_ids[name] = sid
             batch_ids[name] = conn.execute(
@@ -86,7 +91,7 @@ def store(project: Project, given: list[Given]) -> None:
                 )
             )
         for i, g in enumerate(given, start=1):
-            cells: dict[str, Any] = {"n": i}
+            cells: dict[str, Any] = g.cells if g.cells is not None else {"n": i}
             raw_id = conn.execute(
                 insert(raw_rows).values(batch_id=batch_ids[g.source], row_number=i, cells=cells)
             ).inserted_primary_key[0]

@@ -24,11 +24,9 @@ from qantar.accountability._command import CommandGraph, source_of, who_was_resp
 from qantar.accountability._common import date_within, now_utc
 from qantar.accountability._entities import load_entities
 from qantar.accountability._publication import (
-    hidden_words,
-    scrub,
     victim_display,
     victim_publication,
-    victim_records,
+    withhold_names_of_records,
 )
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
 from qantar.accountability._responsibility import contrary_information, responsibilities
@@ -37,6 +35,7 @@ from qantar.data import read_csv
 from qantar.errors import QantarError
 from qantar.names import latin, parse
 from qantar.project import Project
+from qantar.publish._public import public_label, public_text
 
 DOSSIER_FORMAT = "qantar-dossier-1"
 # Custody failures that put every item's history in doubt, not just one object.
@@ -357,7 +356,7 @@ def build_dossier(
     initials_only = 0
     redaction_reasons: Counter[str] = Counter()
     view = victim_publication(project)
-    not_published: list[int] = []
+    unplaced: list[int] = []
     excluded_shas: list[str] = []
     all_cited: dict[str, dict[str, Any]] = {}
     for incident_id in dict.fromkeys(int(lk["incident_id"]) for lk in links):
@@ -380,7 +379,8 @@ def build_dossier(
                 if shown.withheld:
                     withheld += 1
                 if shown.status != "publish":
-                    not_published.extend(victim_records(view, v["record_id"], v["person_id"]))
+                    if shown.withheld and v["record_id"] is not None:
+                        unplaced.append(int(v["record_id"]))
                     initials_only += not shown.withheld
                     redaction_reasons[shown.reason] += 1
                 categories[v["category"] or "unspecified"] += 1
@@ -454,15 +454,30 @@ def build_dossier(
             }
         )
 
-    # Free text written by documenters can name a victim ("X was shot at the square"): the
-    # words of every name this dossier does not publish are blanked in it, in any spelling.
-    hidden = hidden_words(project, not_published)
+    # Free text written by documenters can name a victim ("X was shot at the square"): it
+    # goes through the publication guard, which leaves out a text that names a withheld
+    # person in any form and blanks the words of names shown by initials only.
+    withhold_names_of_records(project, view, unplaced)
+    guard = view.guard
     for b in blocks:
-        b["description"] = scrub(b["description"], hidden)
+        b["place"] = public_text(guard, b["place"], "incident place")
+        b["description"] = public_label(
+            guard,
+            b["description"],
+            "(description left out: it may name a person whose name is withheld)",
+            "incident description",
+        )
         for r in b["roles"]:
-            r["note"] = scrub(r["note"], hidden)
+            r["source"] = public_label(guard, r["source"], "(source left out)", "role source")
+            r["note"] = public_text(guard, r["note"], "role note")
+        for u in b["units_present"]:
+            u["source"] = public_label(guard, u["source"], "(source left out)", "role source")
         for c in b["evidence"]:
-            c["original_name"] = scrub(c["original_name"], hidden)
+            c["original_name"] = public_label(
+                guard, c["original_name"], f"{c['sha256'][:12]} (name left out)", "file name"
+            )
+            c["source_url"] = public_label(guard, c["source_url"], "(left out)", "source url")
+            c["collected_by"] = public_label(guard, c["collected_by"], "(left out)", "collector")
     in_scope = [a for b in blocks for a in b["abuses"] if a["status"] == COVERED]
     relatives, assets = _relations(graph, target.id, items)
     listings: list[dict[str, Any]] = []
@@ -478,9 +493,10 @@ def build_dossier(
     official = _official_version()
     contrary = [
         {
-            **{k: r[k] for k in ("source", "incident_id", "subject_id")},
-            "statement": scrub(r["statement"], hidden),
-            "response": scrub(r["response"], hidden),
+            **{k: r[k] for k in ("incident_id", "subject_id")},
+            "source": public_label(guard, r["source"], "(source left out)", "contrary source"),
+            "statement": public_text(guard, r["statement"], "contrary information"),
+            "response": public_text(guard, r["response"], "contrary information"),
         }
         for r in contrary_information(
             project, subject=target.id, incidents=[b["id"] for b in blocks]
@@ -535,7 +551,7 @@ def build_dossier(
         "appropriateness": {
             "heading": reg.appropriateness_heading,
             "prompts": list(reg.appropriateness_prompts),
-            "text": arguments.get(reg.key),
+            "text": public_text(guard, arguments.get(reg.key), "argument"),
         },
         "statement_of_reasons": _statement(identity, posts, blocks, reg),
         "scale": {
@@ -548,6 +564,7 @@ def build_dossier(
             "initials_only_victim_names": initials_only,
             "withheld_reasons": dict(sorted(redaction_reasons.items())),
             "evidence_not_cited": len(set(excluded_shas)),
+            "texts_left_out": guard.texts_left_out,
             "evidence_not_cited_reason": (
                 "did not verify (object re-hash or custody chain failed) or consent withdrawn"
                 if excluded_shas

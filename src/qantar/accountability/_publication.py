@@ -11,15 +11,15 @@ record not linked to any person yet has no status, so its name is withheld until
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from qantar.names import SCHEMES, to_cyrillic, transliterate
+from qantar.names import parse
 from qantar.project import Project
-from qantar.publish import PublicPerson, explain_statuses, public_persons
+from qantar.publish import PublicPerson
+from qantar.publish._public import TextGuard, public_view, words_of
 from qantar.store.schema import metadata, records
 
 WITHHELD = "name withheld"
@@ -43,6 +43,8 @@ class VictimPublication:
     origins: dict[str, str]  # person id -> decision / rule / default
     person_of_record: dict[int, str]  # registry record id -> active linked person id
     records_of_person: dict[str, list[int]] = field(default_factory=dict)
+    # Every free text of a dossier goes through it (``qantar.publish.public_text``).
+    guard: TextGuard = field(default_factory=TextGuard)
 
 
 def _person_of_record(project: Project) -> dict[int, str]:
@@ -67,11 +69,13 @@ def victim_publication(project: Project) -> VictimPublication:
     by_person: dict[str, list[int]] = defaultdict(list)
     for record_id, person_id in links.items():
         by_person[person_id].append(record_id)
+    view = public_view(project)
     return VictimPublication(
-        shown={p.person_id: p for p in public_persons(project)},
-        origins={pid: s.origin for pid, s in explain_statuses(project).items()},
+        shown={p.person_id: p for p in view.persons},
+        origins={pid: s.origin for pid, s in view.statuses.items()},
         person_of_record=links,
         records_of_person=dict(by_person),
+        guard=view.guard,
     )
 
 
@@ -85,35 +89,22 @@ def victim_records(
     return [record_id] if record_id is not None else []
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-SCRUBBED = "[…]"
-
-
-def hidden_words(project: Project, record_ids: list[int]) -> frozenset[str]:
-    """Every word (three letters or more) of the names these records hold, casefolded, in
-    Cyrillic and in every Latin scheme of ``qantar.names``."""
-    if not record_ids:
-        return frozenset()
+def withhold_names_of_records(project: Project, view: VictimPublication, ids: list[int]) -> None:
+    """Add the names these records hold to the words no dossier text may carry (victims
+    cited by a record no linked person holds yet have no publication status)."""
+    if not ids:
+        return
     query = select(
         records.c.name_raw, records.c.surname_raw, records.c.given_raw, records.c.patronymic_raw
-    ).where(records.c.id.in_(record_ids))
+    ).where(records.c.id.in_(sorted(set(ids))))
     with project.engine.connect() as conn:
-        texts = [t for row in conn.execute(query) for t in row if t]
-    out: set[str] = set()
-    for word in {w for t in texts for w in _WORD.findall(t) if len(w) >= 3}:
-        cyrillic = to_cyrillic(word) or word
-        forms = {word, cyrillic}
-        for scheme in SCHEMES:
-            forms |= {transliterate(word, scheme), transliterate(cyrillic, scheme)}
-        out |= {w.casefold() for f in forms for w in _WORD.findall(f) if len(w) >= 3}
-    return frozenset(out)
-
-
-def scrub(text: str | None, hidden: frozenset[str]) -> str | None:
-    """Free text with every word of a name that is not published blanked out."""
-    if not text or not hidden:
-        return text
-    return _WORD.sub(lambda m: SCRUBBED if m.group(0).casefold() in hidden else m.group(0), text)
+        for row in conn.execute(query):
+            for text in row:
+                if text:
+                    parsed = parse(str(text))
+                    for part in (parsed.surname, parsed.given, parsed.patronymic):
+                        view.guard.withheld.add(part, min_len=2 if len(words_of(part)) == 1 else 4)
+                    view.guard.withheld.add(text, min_len=4)
 
 
 def _both(cyrillic: str, latin: str) -> str:

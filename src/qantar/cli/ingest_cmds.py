@@ -30,6 +30,7 @@ from qantar.ingest import (
     rules_for,
 )
 from qantar.model import SOURCE_KINDS
+from qantar.model.cells import safe_row
 
 PROGRESS_FROM_BYTES = 2 << 20
 
@@ -308,7 +309,8 @@ def register(app: typer.Typer) -> None:
         elif output == "csv":
             writer = csv.DictWriter(sys.stdout, fieldnames=RECORD_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            # Names and notes are as the lists wrote them: a cell must not run as a formula.
+            writer.writerows(safe_row(row) for row in rows)
         else:
             # A compact view; csv and json give every raw and parsed field.
             table = RichTable()

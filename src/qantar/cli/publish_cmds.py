@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from qantar.cli._common import console, open_project, print_json
 from qantar.errors import InputError
@@ -94,6 +95,13 @@ def register(app: typer.Typer) -> None:
             f"({result.initials_only} by initials only), {result.not_shown} not shown",
             markup=False,
         )
+        if result.nameless:
+            console.print(f"{result.nameless} persons left out: no list gives a name", markup=False)
+        if result.texts_left_out:
+            console.print(
+                f"{result.texts_left_out} texts left out: they may name a withheld person",
+                markup=False,
+            )
 
     @app.command("consent")
     def consent(
@@ -105,28 +113,86 @@ def register(app: typer.Typer) -> None:
         ] = None,
         by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
         note: Annotated[str | None, typer.Option(help="Why (recorded; never published).")] = None,
+        yes: Annotated[
+            bool, typer.Option("--yes", help="Do not ask to confirm (for scripts).")
+        ] = False,
+        find: Annotated[
+            str | None,
+            typer.Option("--find", help="List persons whose names match, in any script."),
+        ] = None,
+        pending: Annotated[
+            bool,
+            typer.Option(
+                "--pending", help="Persons whose decisions a split or merge has disturbed."
+            ),
+        ] = False,
         list_all: Annotated[
             bool, typer.Option("--list", help="Show every person's status and its origin.")
         ] = False,
         output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     ) -> None:
-        """Record who decided what may be published of a person, or show statuses."""
-        from qantar.publish import explain_status, explain_statuses, record_consent
+        """Record who decided what may be published of a person (after seeing the names the
+        lists recorded), find a person by name, or show statuses."""
+        from qantar.publish import (
+            explain_statuses,
+            find_persons,
+            pending_consent,
+            person_card,
+            record_consent,
+        )
 
         _check_format(output_format)
         project = open_project()
+        if find is not None:
+            cards = find_persons(project, find)
+            if output_format == "json":
+                print_json([c.as_dict() for c in cards])
+                return
+            if not cards:
+                console.print("no person matches", markup=False)
+                return
+            for card in cards:
+                _print_card(card)
+            return
+        if pending:
+            items = pending_consent(project)
+            if output_format == "json":
+                print_json([p.as_dict() for p in items])
+                return
+            table = Table(title="Decisions to take again (linkage changed these persons)")
+            for column in ("person", "applies now", "earlier decisions"):
+                table.add_column(column)
+            for p in items:
+                earlier = "; ".join(
+                    f"{d.status} for {d.person_id} by {d.decided_by}" for d in p.earlier
+                )
+                table.add_row(p.person_id, p.status, earlier)
+            console.print(table)
+            return
         if status is not None:
             if person is None:
                 raise InputError("name the person: qantar consent PERSON --status ... --by NAME")
             if by is None:
                 raise InputError("say who decided: --by NAME")
+            card = person_card(project, person)
+            if not yes:
+                if output_format == "json":
+                    raise InputError(
+                        "--format json cannot ask to confirm: check the names first "
+                        "(`qantar consent PERSON`), then add --yes"
+                    )
+                _print_card(card)
+                if not typer.confirm(f"Record '{status}' for {person}?", default=False):
+                    raise InputError("not confirmed: nothing recorded")
             record_consent(project, person, status, by=by, note=note)
         if person is not None and not list_all:
-            explained = [explain_status(project, person)]
+            explained = [person_card(project, person).status]
         elif list_all:
             explained = list(explain_statuses(project).values())
         else:
-            raise InputError("give a PERSON (with --status to decide) or --list")
+            raise InputError(
+                "give a PERSON (with --status to decide), --find NAME, --pending or --list"
+            )
         if output_format == "json":
             print_json([e.as_dict() for e in explained])
             return
@@ -136,3 +202,48 @@ def register(app: typer.Typer) -> None:
         for e in explained:
             table.add_row(e.person_id, e.status, e.origin, e.reason)
         console.print(table)
+
+    @app.command("spelling")
+    def spelling(
+        person: Annotated[str, typer.Argument(help="Person id.")],
+        use: Annotated[
+            str | None, typer.Option("--use", help="Record key whose spelling to publish.")
+        ] = None,
+        by: Annotated[str | None, typer.Option(help="Who chose (recorded).")] = None,
+        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    ) -> None:
+        """The spellings of a person's name the lists recorded, and which one is published;
+        `--use RECORD_KEY --by NAME` chooses one (default: the source closest to the family)."""
+        from qantar.publish import choose_spelling, person_card
+
+        _check_format(output_format)
+        project = open_project()
+        if use is not None:
+            if by is None:
+                raise InputError("say who chose: --by NAME")
+            card = choose_spelling(project, person, use, by=by)
+        else:
+            card = person_card(project, person)
+        if output_format == "json":
+            print_json(card.as_dict())
+            return
+        _print_card(card)
+
+
+def _print_card(card: Any) -> None:
+    """A person as the lists recorded them: every name, its source, which one is shown."""
+    title = f"{card.person_id}: {card.status.status} ({card.status.origin})"
+    table = Table(title=title)
+    for column in ("record", "source", "kind", "name as recorded", "shown", "list says"):
+        table.add_column(column, overflow="fold")
+    for n in card.names:
+        # Text cells: a name with brackets is not Rich markup.
+        table.add_row(
+            Text(n.record_key),
+            Text(n.source),
+            Text(n.source_kind),
+            Text(n.name),
+            "yes" if n.shown else "",
+            "do not publish" if n.says_withhold else "",
+        )
+    console.print(table)

@@ -148,11 +148,14 @@ def export(
 
     withheld: list[dict[str, str]] = []
     selected: list[str] = []
+    only_withheld = _only_withheld_persons(project, [sha for sha, _ in chosen]) if public else set()
     for sha, media_type in chosen:
         if not public:
             selected.append(sha)
         elif sha in withdrawn:
             withheld.append({"item": sha, "reason": "consent withdrawn"})
+        elif sha in only_withheld:
+            withheld.append({"item": sha, "reason": "shows only persons whose names are withheld"})
         elif media_type == "text/plain":
             selected.append(sha)  # no embedded metadata to leak
         elif not can_strip(media_type):
@@ -177,6 +180,8 @@ def export(
             },
         )
     manifest = _manifest(project, selected, incident, public, withheld, rendered)
+    if public:
+        _public_texts(project, manifest)
     tmp = target.with_name(f".{target.name}.part")
     try:
         _write_bundle(project, tmp, manifest, pdf=pdf, on_item=on_item)
@@ -204,6 +209,58 @@ def _require_signed_facts(project: Project) -> None:
             f"(first {first.subject}: {first.message}); run `qantar evidence verify`; "
             "no bundle written"
         )
+
+
+def _only_withheld_persons(project: Project, shas: list[str]) -> set[str]:
+    """Items attached to persons, none of whom may be shown: a person whose publication
+    status is withhold, or an id no active person has any more (re-linked since), whose
+    status nobody can tell."""
+    from qantar.publish._public import public_persons
+
+    with project.engine.connect() as conn:
+        rows = conn.execute(
+            select(evidence_persons.c.item_sha256, evidence_persons.c.person_id).where(
+                evidence_persons.c.item_sha256.in_(shas)
+            )
+        ).all()
+    if not rows:
+        return set()
+    shown = {p.person_id for p in public_persons(project)}
+    attached: dict[str, set[str]] = {}
+    for sha, person in rows:
+        attached.setdefault(sha, set()).add(person)
+    return {sha for sha, people in attached.items() if not people & shown}
+
+
+def _public_texts(project: Project, manifest: dict[str, Any]) -> None:
+    """Every text of a public bundle through the publication guard (``qantar.publish``):
+    a text naming a withheld person in any form is left out, names shown by initials only
+    are blanked, bidirectional controls removed."""
+    from qantar.publish._public import project_guard, public_data, public_label, public_text
+
+    guard = project_guard(project)
+    left_out = "(left out: it may name a person whose name is withheld)"
+    manifest["project"] = public_label(guard, manifest["project"], "(project)", "project")
+    for row in manifest["incidents"]:
+        row["description"] = public_label(guard, row["description"], left_out, "incident")
+        for key in ("place_raw", "date_raw"):
+            row[key] = public_text(guard, row[key], "incident")
+    for item in manifest["items"]:
+        item["transform"] = public_data(guard, item.get("transform"), "item")
+        for c in item["collections"]:
+            c["how"] = public_label(guard, c["how"], "(left out)", "collection")
+        for m in item["metadata"]:
+            m["summary"] = public_data(guard, m["summary"], "metadata")
+            m["flags"] = public_data(guard, m["flags"], "metadata")
+        kept = []
+        for claim in item["claims"]:
+            before = guard.texts_left_out
+            body = public_data(guard, claim["body"], "claim")
+            author = public_text(guard, claim.get("author"), "claim")
+            if guard.texts_left_out == before:  # a claim is shown whole or not at all
+                kept.append({**claim, "body": body, "author": author})
+        item["claims"] = kept
+    manifest["texts_left_out"] = guard.texts_left_out
 
 
 def _renditions(

@@ -155,11 +155,15 @@ def _source_id(project: Project, name: str) -> int:
     return int(found)
 
 
-RECORD_COLUMNS = ("record_id", "source", "batch_id", "row_number", *RECORD_FIELDS)
+RECORD_COLUMNS = ("record_id", "source", "batch_id", "row_number", *RECORD_FIELDS, "person_id")
 
 
 def iter_records(project: Project, source: str | None = None) -> Iterator[dict[str, Any]]:
-    """Stored records (raw and parsed fields side by side), in import order."""
+    """Stored records (raw and parsed fields side by side), in import order, each with the
+    linked person it belongs to now (None before `qantar link`)."""
+    # The link area owns person_records; importing its tables defines them on the metadata.
+    from qantar.link._tables import person_records
+
     query = (
         select(
             records.c.id.label("record_id"),
@@ -167,8 +171,10 @@ def iter_records(project: Project, source: str | None = None) -> Iterator[dict[s
             records.c.batch_id,
             records.c.row_number,
             *(records.c[name] for name in RECORD_FIELDS),
+            person_records.c.person_id,
         )
         .join(sources, sources.c.id == records.c.source_id)
+        .outerjoin(person_records, person_records.c.record_id == records.c.id)
         .order_by(records.c.id)
     )
     if source is not None:

@@ -6,7 +6,6 @@ inside the engine, and the review screen shows exactly what was compared.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -109,18 +108,9 @@ def _diminutives() -> dict[str, str]:
     return out
 
 
-# Words lists put where a name is unknown (an unidentified body): not a name.
-_PLACEHOLDER = re.compile(
-    r"неизвест|неопозн|не\s*установл|белгісіз|unknown|unidentified|^\W*(н/д|n/a|нет|-+)\W*$",
-    re.IGNORECASE,
-)
-
-
 def _parsed(row: dict[str, Any]) -> names.ParsedName:
     """Separate columns when the list has them, else the one name field."""
-    if any(
-        _PLACEHOLDER.search(str(row.get(k) or "")) for k in ("name_raw", "surname_raw", "given_raw")
-    ):
+    if any(names.is_placeholder(row.get(k)) for k in ("name_raw", "surname_raw", "given_raw")):
         return names.parse("")
     if row.get("surname_raw") or row.get("given_raw"):
         parsed = names.parse_parts(

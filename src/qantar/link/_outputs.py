@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from qantar.errors import QantarError
 from qantar.link._tables import link_features, person_records, persons
 from qantar.model import Histories
+from qantar.model.cells import safe_cell
 from qantar.model.histories import PersonCaptures
 from qantar.project import Project
 from qantar.store.schema import records, sources
@@ -31,6 +32,7 @@ PERSON_COLUMNS = (
     "place_id",
     "region_id",
     "weak_cluster",
+    "name_recorded",  # the record's name as its list wrote it: check before a consent
 )
 STRATA = ("region", "sex", "date", "age_group", "place")
 _STRATA_ALIASES = {"age": "age_group", "event_date": "date", "oblast": "region"}
@@ -53,6 +55,10 @@ def _rows(engine: Engine) -> list[dict[str, Any]]:
             sources.c.name.label("source"),
             records.c.source_record_id,
             records.c.row_number,
+            records.c.name_raw,
+            records.c.surname_raw,
+            records.c.given_raw,
+            records.c.patronymic_raw,
             link_features,
             persons.c.weak,
         )
@@ -103,17 +109,26 @@ def person_table(project: Project) -> list[dict[str, Any]]:
                     for k in c
                 },
                 "weak_cluster": bool(r["weak"]),
+                "name_recorded": _recorded(r),
             }
         )
     return out
 
 
+def _recorded(row: dict[str, Any]) -> str:
+    parts = [row["surname_raw"], row["given_raw"], row["patronymic_raw"]]
+    if any(parts):
+        return " ".join(str(p).strip() for p in parts if p and str(p).strip())
+    return str(row["name_raw"] or "").strip()
+
+
 def persons_csv(project: Project) -> str:
+    """``person_table`` as CSV, every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(PERSON_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in person_table(project):
-        writer.writerow({k: "" if row[k] is None else row[k] for k in PERSON_COLUMNS})
+        writer.writerow({k: "" if row[k] is None else safe_cell(row[k]) for k in PERSON_COLUMNS})
     return buffer.getvalue()
 
 

@@ -32,6 +32,7 @@ from qantar.names._keys import (
     surname_family_key,
 )
 from qantar.names._parse import ParsedName, infer_sex, parse, parse_parts
+from qantar.names._placeholder import PLACEHOLDER_WORDS, is_placeholder
 from qantar.names._translit import SCHEMES, russify, script_of, to_cyrillic, transliterate
 
 
@@ -127,6 +128,7 @@ def latin(parsed: ParsedName, scheme: str = "icao") -> str:
 
 __all__ = [
     "LEVELS",
+    "PLACEHOLDER_WORDS",
     "SCHEMES",
     "NameComparison",
     "NameKeys",
@@ -136,6 +138,7 @@ __all__ = [
     "compare",
     "given_name_frequency",
     "infer_sex",
+    "is_placeholder",
     "keys",
     "latin",
     "name_columns",

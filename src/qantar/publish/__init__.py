@@ -6,23 +6,37 @@
     publish_memorial(project, "site/")           # index.html, memorial.csv, memorial.json
 
 Publication status per person (``publish``, ``initials-only``, ``withhold``) comes from an
-explicit consent decision (``record_consent``), else the rules in qantar.toml ``[publish]``,
-else the conservative default ``initials-only``. ``public_persons`` is the only door to
-person data for public outputs: withheld persons are absent, the rest already redacted.
+explicit consent decision (``record_consent``) made for exactly the person's records, else
+what the lists say ("не публиковать"), else the rules in qantar.toml ``[publish]``, else the
+conservative default ``initials-only``. When linkage splits or merges a person a decision
+was made for, the most restrictive status involved applies until someone decides again
+(``pending_consent``). ``public_persons`` is the only door to person data for public
+outputs (withheld persons absent, the rest already redacted) and ``public_text`` the only
+door for free text.
 """
 
 from qantar.publish._consent import (
     ConsentDecision,
+    PendingConsent,
     StatusExplained,
     consent_decisions,
     explain_status,
     explain_statuses,
+    pending_consent,
     publication_status,
     record_consent,
 )
 from qantar.publish._data import ReportData, collect_report_data, report_estimate_run
+from qantar.publish._lookup import PersonCard, choose_spelling, find_persons, person_card
 from qantar.publish._memorial import MemorialResult, publish_memorial
-from qantar.publish._public import PublicPerson, public_persons
+from qantar.publish._public import (
+    PublicPerson,
+    PublicView,
+    TextGuard,
+    public_persons,
+    public_text,
+    public_view,
+)
 from qantar.publish._report import ReportResult, render_html, render_report
 from qantar.publish._rules import DEFAULT_STATUS, STATUSES, load_rules
 
@@ -31,16 +45,26 @@ __all__ = [
     "STATUSES",
     "ConsentDecision",
     "MemorialResult",
+    "PendingConsent",
+    "PersonCard",
     "PublicPerson",
+    "PublicView",
     "ReportData",
     "ReportResult",
     "StatusExplained",
+    "TextGuard",
+    "choose_spelling",
     "collect_report_data",
     "consent_decisions",
     "explain_status",
     "explain_statuses",
+    "find_persons",
     "load_rules",
+    "pending_consent",
+    "person_card",
     "public_persons",
+    "public_text",
+    "public_view",
     "publication_status",
     "publish_memorial",
     "record_consent",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,49 +106,180 @@ def consent_decisions(project: Project) -> list[ConsentDecision]:
     ]
 
 
-def _applicable(
-    facts: PersonFacts,
-    latest_by_origin: dict[str, ConsentDecision],
-    by_key: dict[str, set[str]],
-) -> list[ConsentDecision]:
-    """Decisions that concern this person: made for its id, or for a person (under an older
-    id) that shared one of its records. Latest per original person."""
-    origins = {facts.person_id} & set(latest_by_origin)
-    for key in facts.record_keys:
-        origins |= by_key.get(key, set())
-    return [latest_by_origin[o] for o in sorted(origins)]
+CHANGED = "changed"
+CHANGED_REASON = (
+    "linkage changed the person a decision was made for (split, merged or new records): "
+    "the most restrictive status of the decisions, lists and rules involved applies until "
+    "someone decides again (`qantar consent --pending`)"
+)
+
+
+def _latest_by_key(decisions: list[ConsentDecision]) -> dict[str, ConsentDecision]:
+    """Record key -> the latest decision made for a person holding that record."""
+    out: dict[str, ConsentDecision] = {}
+    for d in decisions:  # oldest first: later decisions replace earlier ones
+        for key in d.record_keys:
+            out[key] = d
+    return out
+
+
+def _facts_of_keys(project: Project, keys: set[str]) -> list[PersonFacts]:
+    """The current persons holding any of ``keys``."""
+    from qantar.publish._persons import _link_tables
+
+    _, person_records = _link_tables()
+    with project.engine.connect() as conn:
+        pids = set(
+            conn.execute(
+                select(person_records.c.person_id).where(
+                    person_records.c.record_key.in_(sorted(keys))
+                )
+            ).scalars()
+        )
+    return person_facts(project, only=sorted(pids)) if pids else []
 
 
 def explain_statuses(
     project: Project, facts: list[PersonFacts] | None = None
 ) -> dict[str, StatusExplained]:
-    """The status of every person with its origin: an explicit decision overrides the rules;
-    if a re-link merged persons with different decisions, the most restrictive stands."""
+    """The status of every person (of ``facts``) with its origin.
+
+    - ``decision``: the latest decision for each of the person's records is one and the same,
+      made for exactly these records. It overrides rules and what the lists say.
+    - ``changed``: decisions were made, but linkage has since split, merged or grown the
+      person. The most restrictive status of every record involved (the person's and those
+      the decisions covered) applies until someone decides again: a decision is never moved
+      silently to someone else.
+    - ``list``: no decision, and a list says "do not publish" for one of the records.
+    - ``rule`` / ``default``: the rules of qantar.toml [publish], else the default.
+    """
     if facts is None:
         facts = person_facts(project)
     rules = load_rules(project.section("publish"))
-    decisions = consent_decisions(project)
-    latest_by_origin: dict[str, ConsentDecision] = {}
-    for d in decisions:
-        latest_by_origin[d.person_id] = d
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for d in latest_by_origin.values():
-        for key in d.record_keys:
-            by_key[key].add(d.person_id)
+    latest = _latest_by_key(consent_decisions(project))
+    known = {f.person_id: f for f in facts}
     out: dict[str, StatusExplained] = {}
+    rule_cache: dict[str, tuple[str, str]] = {}
+
+    def by_rules(f: PersonFacts) -> tuple[str, str]:
+        if f.person_id not in rule_cache:
+            rule_cache[f.person_id] = rules.apply(f.rule_facts())
+        return rule_cache[f.person_id]
+
+    changed: list[PersonFacts] = []
     for f in facts:
-        found = _applicable(f, latest_by_origin, by_key)
-        if found:
-            status = most_restrictive([d.status for d in found])
-            d = max((d for d in found if d.status == status), key=lambda d: d.id)
-            reason = f"decision by {d.decided_by}" + (f": {d.note}" if d.note else "")
+        keys = set(f.record_keys)
+        found = {latest[k].id: latest[k] for k in keys if k in latest}
+        if not found:
+            if f.listed_withhold:
+                out[f.person_id] = StatusExplained(
+                    f.person_id,
+                    "withhold",
+                    "list",
+                    f"a list says not to publish ({len(f.listed_withhold)} record(s))",
+                )
+                continue
+            status, reason = by_rules(f)
+            origin = "default" if reason.startswith("no rule") else "rule"
+            out[f.person_id] = StatusExplained(f.person_id, status, origin, reason)
+            continue
+        only = next(iter(found.values()))
+        if len(found) == 1 and set(only.record_keys) == keys:
+            reason = f"decision by {only.decided_by}" + (f": {only.note}" if only.note else "")
             out[f.person_id] = StatusExplained(
-                f.person_id, status, "decision", reason, d.decided_by, d.decided_at
+                f.person_id, only.status, "decision", reason, only.decided_by, only.decided_at
             )
             continue
-        status, reason = rules.apply(f.rule_facts())
-        origin = "default" if reason.startswith("no rule") else "rule"
-        out[f.person_id] = StatusExplained(f.person_id, status, origin, reason)
+        changed.append(f)
+    if changed:
+        involved = set()
+        for f in changed:
+            involved |= set(f.record_keys)
+            for k in f.record_keys:
+                if k in latest:
+                    involved |= set(latest[k].record_keys)
+        holders = {k: f for f in facts for k in f.record_keys}
+        missing = {k for k in involved if k not in holders}
+        for other in _facts_of_keys(project, missing) if missing else []:
+            known.setdefault(other.person_id, other)
+            for k in other.record_keys:
+                holders[k] = other
+        for f in changed:
+            keys = set(f.record_keys)
+            for k in f.record_keys:
+                if k in latest:
+                    keys |= set(latest[k].record_keys)
+            statuses: list[str] = []
+            for k in keys:
+                holder = holders.get(k)
+                if k in latest:
+                    statuses.append(latest[k].status)
+                elif holder is not None:
+                    statuses.append(by_rules(holder)[0])
+                if holder is not None and k in holder.listed_withhold:
+                    statuses.append("withhold")
+            decided = max((latest[k] for k in f.record_keys if k in latest), key=lambda d: d.id)
+            out[f.person_id] = StatusExplained(
+                f.person_id,
+                most_restrictive(statuses),
+                CHANGED,
+                CHANGED_REASON,
+                decided.decided_by,
+                decided.decided_at,
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class PendingConsent:
+    """A person whose decisions linkage has disturbed: what applies now and what was decided."""
+
+    person_id: str
+    status: str  # what applies until someone decides again
+    record_keys: tuple[str, ...]
+    earlier: tuple[ConsentDecision, ...]  # the decisions involved, oldest first
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "status": self.status,
+            "records": len(self.record_keys),
+            "earlier": [
+                {
+                    "decision": d.id,
+                    "person_id": d.person_id,
+                    "status": d.status,
+                    "records": len(d.record_keys),
+                    "records_still_with_this_person": len(
+                        set(d.record_keys) & set(self.record_keys)
+                    ),
+                    "decided_by": d.decided_by,
+                    "decided_at": d.decided_at.isoformat(),
+                }
+                for d in self.earlier
+            ],
+        }
+
+
+def pending_consent(project: Project) -> list[PendingConsent]:
+    """Persons whose consent decisions were split, merged or grown by linkage, for the
+    liaison: each keeps the most restrictive status involved until someone decides again."""
+    facts = person_facts(project)
+    statuses = explain_statuses(project, facts)
+    latest = _latest_by_key(consent_decisions(project))
+    out = []
+    for f in facts:
+        if statuses[f.person_id].origin != CHANGED:
+            continue
+        earlier = {latest[k].id: latest[k] for k in f.record_keys if k in latest}
+        out.append(
+            PendingConsent(
+                f.person_id,
+                statuses[f.person_id].status,
+                f.record_keys,
+                tuple(earlier[i] for i in sorted(earlier)),
+            )
+        )
     return out
 
 

@@ -117,8 +117,15 @@ class ReportData:
     warnings: list[str] = field(default_factory=list)
 
 
+# Settings sections the report prints (a method section for reproduction); any other
+# section ([accountability] submitter contacts, [evidence] paths, sections added later) is
+# not printed, so that a new secret cannot slip into the report by default.
+_PRINTED_SECTIONS = ("project", "import", "link", "estimate", "report", "publish")
+
+
 def _redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Settings for the public: passwords in database URLs blanked."""
+    """Settings for the public: only the method sections, passwords in database URLs
+    blanked."""
 
     def clean(value: Any) -> Any:
         if isinstance(value, dict):
@@ -129,7 +136,7 @@ def _redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
             return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", value)
         return value
 
-    out = clean(settings)
+    out = {k: v for k, v in clean(settings).items() if k in _PRINTED_SECTIONS}
     if isinstance(out.get("project"), dict) and "database" in out["project"]:
         # A local path can name the documenter's account; a server URL, its host.
         out["project"] = {**out["project"], "database": "(not printed)"}
@@ -414,7 +421,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     title = str(project.section("report").get("title", "")) or (
         f"Deaths in January 2022: {project.section('project').get('name', project.root.name)}"
     )
-    return ReportData(
+    data = ReportData(
         title=title,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sources=sources,
@@ -437,3 +444,45 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         input_files=inputs,
         warnings=warnings,
     )
+    if linkage is not None:
+        _guard_texts(data, project)
+    return data
+
+
+def _guard_texts(data: ReportData, project: Project) -> None:
+    """Every text of the report a person wrote (titles, list names, settings) through the
+    public text guard: a list named after a withheld person is shown by its number."""
+    from qantar.publish._public import project_guard, public_data, public_label
+
+    guard = project_guard(project)
+    names: dict[str, str] = {}
+    for i, s in enumerate(data.sources, start=1):
+        names[s.name] = public_label(guard, s.name, f"list {i}", "source")
+
+    def name(text: str) -> str:
+        return names.get(text) or public_label(guard, text, "list", "source")
+
+    data.title = public_label(guard, data.title, "Deaths in January 2022", "title")
+    for s in data.sources:
+        s.name = name(s.name)
+    for f in data.input_files:
+        f.source = name(f.source)
+    if data.overlap is not None:
+        data.overlap.lists = [name(x) for x in data.overlap.lists]
+    for est in (data.estimate, data.strata_estimate):
+        if est is not None and isinstance(est.get("lists"), list):
+            est["lists"] = [name(str(x)) for x in est["lists"]]
+    if data.official is not None:
+        data.official.source = public_label(guard, data.official.source, "(left out)", "source")
+    data.settings = public_data(guard, data.settings, "settings")
+    # Warnings can quote a list's name: through the guard, whole or not at all.
+    left_out = "(a warning left out: it may name a person whose name is withheld)"
+    data.warnings = [public_label(guard, w, left_out, "warning") for w in data.warnings]
+    parts = [data.estimate, data.strata_estimate]
+    for est in (e for e in parts if e is not None):
+        parts += [m for m in est.get("methods", []) if isinstance(m, dict)]
+        parts += [p for p in (est.get("strata") or {}).values() if isinstance(p, dict)]
+    for part in (p for p in parts if p is not None and isinstance(p.get("warnings"), list)):
+        part["warnings"] = [
+            public_label(guard, str(w), left_out, "warning") for w in part["warnings"]
+        ]

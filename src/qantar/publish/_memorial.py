@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
+from qantar.model.cells import safe_cell
 from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
 from qantar.publish._persons import person_facts
-from qantar.publish._public import PublicPerson, public_persons
+from qantar.publish._public import PublicPerson, public_label, public_view
 from qantar.publish._render import environment
 
 CSV_COLUMNS = (
@@ -46,7 +47,9 @@ class MemorialResult:
     files: tuple[Path, ...]
     shown: int
     initials_only: int
-    not_shown: int
+    not_shown: int  # withheld by a decision, a list or the rules
+    nameless: int = 0  # no list gives a name (only "неизвестный" or nothing): not a row
+    texts_left_out: int = 0  # free texts that mention a withheld person
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +58,8 @@ class MemorialResult:
             "shown": self.shown,
             "initials_only": self.initials_only,
             "not_shown": self.not_shown,
+            "nameless": self.nameless,
+            "texts_left_out": self.texts_left_out,
         }
 
 
@@ -88,13 +93,14 @@ def _row(p: PublicPerson) -> dict[str, Any]:
 
 
 def memorial_csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV, every cell safe to open in a spreadsheet (no formula runs)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
         flat = {k: row[k] for k in CSV_COLUMNS}
         flat["sources"] = " | ".join(row["sources"])
-        writer.writerow({k: "" if v is None else v for k, v in flat.items()})
+        writer.writerow({k: "" if v is None else safe_cell(v) for k, v in flat.items()})
     return buffer.getvalue()
 
 
@@ -105,16 +111,20 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
         raise QantarError("no persons yet: run `qantar link` before `qantar publish`")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    everyone = public_persons(project)
+    view = public_view(project)
     total_memorial = sum(1 for f in facts if f.in_memorial)
-    shown = [p for p in everyone if p.memorial]
+    # A person no list could name is counted, not shown as an empty row.
+    nameless = sum(1 for p in view.persons if p.memorial and not p.named)
+    shown = [p for p in view.persons if p.memorial and p.named]
     # Full names first in Cyrillic order, then those shown by initials only.
     shown.sort(key=lambda p: (p.status != "publish", p.name_cyrillic.casefold(), p.person_id))
     rows = [_row(p) for p in shown]
     initials = sum(1 for p in shown if p.status == "initials-only")
-    not_shown = total_memorial - len(shown)
+    not_shown = total_memorial - len(shown) - nameless
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = str(project.section("publish").get("title", DEFAULT_TITLE))
+    title = public_label(
+        view.guard, str(project.section("publish").get("title", DEFAULT_TITLE)), DEFAULT_TITLE
+    )
     keyed = [{**r, "key": search_key(p)} for r, p in zip(rows, shown, strict=True)]
     html = (
         environment()
@@ -125,13 +135,21 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
             shown=len(shown),
             initials=initials,
             not_shown=not_shown,
+            nameless=nameless,
+            texts_left_out=view.texts_left_out,
             generated=generated,
         )
     )
     payload = {
         "title": title,
         "generated": generated,
-        "counts": {"shown": len(shown), "initials_only": initials, "not_shown": not_shown},
+        "counts": {
+            "shown": len(shown),
+            "initials_only": initials,
+            "not_shown": not_shown,
+            "nameless": nameless,
+            "texts_left_out": view.texts_left_out,
+        },
         "columns": list(CSV_COLUMNS),
         "persons": rows,
     }
@@ -148,4 +166,6 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
             handle.write(text)
         os.replace(tmp, out_dir / name)
         paths.append(out_dir / name)
-    return MemorialResult(out_dir, tuple(paths), len(shown), initials, not_shown)
+    return MemorialResult(
+        out_dir, tuple(paths), len(shown), initials, not_shown, nameless, view.texts_left_out
+    )

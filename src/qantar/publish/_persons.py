@@ -15,12 +15,26 @@ from sqlalchemy import Table, select
 
 from qantar.data import read_csv
 from qantar.errors import QantarError
-from qantar.names import ParsedName, parse, parse_parts, script_of, to_cyrillic, transliterate
+from qantar.names import (
+    ParsedName,
+    is_placeholder,
+    parse,
+    parse_parts,
+    script_of,
+    to_cyrillic,
+    transliterate,
+)
 from qantar.project import Project
-from qantar.store.schema import metadata, records, sources
+from qantar.publish._listed import cells_by_header, chosen_text, says_withhold
+from qantar.store.schema import import_batches, metadata, raw_rows, records, sources
 
 LATIN_SCHEME = "icao"  # as in passports: the Latin spelling most readers will search for
 MEMORIAL_EVENT_TYPES = ("killed", "died_in_custody")  # the deaths (qantar.link.DEATH_TYPES)
+# Whose spelling of a name is shown when nobody chose one: the source closest to the
+# family first. A family writes the name as the family does (Kazakh letters included);
+# an NGO usually copies it from the family; the press from either; hospitals, morgues and
+# official lists write what a clerk typed from a Russified document.
+SPELLING_ORDER = ("family", "ngo", "media", "hospital", "morgue", "official", "other")
 
 
 @dataclass(frozen=True)
@@ -39,8 +53,23 @@ class PersonFacts:
     place_id: str | None
     region_id: str | None
     event_types: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # private: rules may test them, the public never sees them
     sources: tuple[str, ...]
+    # Text of the columns made public on purpose ([publish] circumstances_columns).
+    public_notes: tuple[str, ...] = ()
+    # Records whose list says "do not publish" (a consent column, or those words anywhere).
+    listed_withhold: tuple[str, ...] = ()
+    # The record whose spelling is shown, and whether someone chose it (else the default).
+    name_from: str | None = None
+    name_chosen: bool = False
+    # Every record's spelling: (record key, source, source kind, name as written).
+    recorded_names: tuple[tuple[str, str, str, str], ...] = ()
+    # Every name part any record parses to (private: what redaction must catch).
+    name_words: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        return bool(self.surname or self.given)
 
     @property
     def name_cyrillic(self) -> str:
@@ -76,6 +105,10 @@ class PersonFacts:
 class _Acc:
     keys: list[str] = field(default_factory=list)
     parsed: list[ParsedName] = field(default_factory=list)
+    named: list[tuple[str, str, ParsedName]] = field(default_factory=list)  # key, kind, name
+    recorded: list[tuple[str, str, str, str]] = field(default_factory=list)
+    public_notes: list[str] = field(default_factory=list)
+    listed_withhold: list[str] = field(default_factory=list)
     ages: list[int] = field(default_factory=list)
     sexes: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
@@ -92,6 +125,9 @@ def _link_tables() -> tuple[Table, Table]:
 
 
 def _parsed(row: Any) -> ParsedName | None:
+    # "неизвестный" is not a name: shown as "Н." it would read as someone's initial.
+    if any(is_placeholder(t) for t in (row.name_raw, row.surname_raw, row.given_raw)):
+        return None
     if row.surname_raw or row.given_raw or row.patronymic_raw:
         p = parse_parts(row.surname_raw, row.given_raw, row.patronymic_raw)
     elif row.name_raw:
@@ -120,41 +156,61 @@ def _common(values: Iterable[Any]) -> Any:
     return min(v for v, n in counts.items() if n == best)
 
 
-def _best_name(parsed: list[ParsedName]) -> tuple[str | None, str | None, str | None, str | None]:
-    """Surname, given name, patronymic in Cyrillic, and a Latin spelling if a list had one.
+def _kind_rank(kind: str) -> int:
+    return SPELLING_ORDER.index(kind) if kind in SPELLING_ORDER else len(SPELLING_ORDER)
 
-    The fullest Cyrillic spelling wins (most parts, then most frequent); a person only
-    ever written in Latin letters gets a Cyrillic form by ``to_cyrillic``."""
-    if not parsed:
-        return None, None, None, None
 
-    def parts(p: ParsedName) -> tuple[str | None, str | None, str | None]:
-        return p.surname, p.given, p.patronymic
+def _parts(p: ParsedName) -> tuple[str | None, str | None, str | None]:
+    return p.surname, p.given, p.patronymic
 
-    def fullness(p: ParsedName) -> int:
-        return sum(1 for x in parts(p) if x)
 
-    cyr = [p for p in parsed if p.script == "cyrillic"]
+def _fullness(p: ParsedName) -> int:
+    return sum(1 for x in _parts(p) if x)
+
+
+def _best_name(
+    named: list[tuple[str, str, ParsedName]], choices: dict[str, int]
+) -> tuple[str | None, str | None, str | None, str | None, str | None, bool]:
+    """Surname, given name, patronymic in Cyrillic, a Latin spelling if a list had one, the
+    record whose spelling is shown and whether someone chose it.
+
+    A chosen spelling (``choose_spelling``) wins; else the source closest to the family
+    (``SPELLING_ORDER``) among Cyrillic spellings (Latin ones only when no list wrote the
+    name in Cyrillic), then the fullest and most frequent. A
+    person only ever written in Latin letters gets a Cyrillic form by ``to_cyrillic``."""
+    if not named:
+        return None, None, None, None, None, False
+    parsed = [p for _, _, p in named]
     lat = [p for p in parsed if p.script == "latin"]
     latin_written = None
     if lat:
-        top = max(fullness(p) for p in lat)
-        best_lat = _common(" ".join(x for x in parts(p) if x) for p in lat if fullness(p) == top)
-        latin_written = best_lat
-    if cyr:
-        top = max(fullness(p) for p in cyr)
-        choice = Counter(parts(p) for p in cyr if fullness(p) == top).most_common()
-        best = max(n for _, n in choice)
-        s, g, pa = min((c for c, n in choice if n == best), key=lambda t: tuple(x or "" for x in t))
-        return s, g, pa, latin_written
-    top = max(fullness(p) for p in lat)
-    s0, g0, p0 = next(parts(p) for p in lat if fullness(p) == top)
-    return (
-        to_cyrillic(s0) if s0 else None,
-        to_cyrillic(g0) if g0 else None,
-        to_cyrillic(p0) if p0 else None,
-        latin_written,
-    )
+        top = max(_fullness(p) for p in lat)
+        latin_written = _common(
+            " ".join(x for x in _parts(p) if x) for p in lat if _fullness(p) == top
+        )
+    chosen = [(choices[k], k, p) for k, _, p in named if k in choices]
+    if chosen:
+        _, key, best = max(chosen, key=lambda t: t[0])
+    else:
+        counts = Counter(_parts(p) for p in parsed)
+
+        def rank(item: tuple[str, str, ParsedName]) -> tuple[Any, ...]:
+            key, kind, p = item
+            return (
+                p.script != "cyrillic",
+                _kind_rank(kind),
+                -_fullness(p),
+                -counts[_parts(p)],
+                tuple(x or "" for x in _parts(p)),
+                key,
+            )
+
+        key, _, best = min(named, key=rank)
+    s, g, pa = _parts(best)
+    if best.script != "cyrillic":
+        latin_written = " ".join(x for x in (s, g, pa) if x) or latin_written
+        s, g, pa = (to_cyrillic(x) if x else None for x in (s, g, pa))
+    return s, g, pa, latin_written, key, bool(chosen)
 
 
 def region_of(place_id: str | None) -> str | None:
@@ -180,6 +236,34 @@ def place_label(place_id: str | None) -> str | None:
     return place_id
 
 
+def _written(row: Any) -> str:
+    """A record's name as its list wrote it (the parts joined when the list had columns)."""
+    parts = [row.surname_raw, row.given_raw, row.patronymic_raw]
+    if any(parts):
+        return " ".join(str(x).strip() for x in parts if x and str(x).strip())
+    return str(row.name_raw or "").strip()
+
+
+def _choices(project: Project, keys: Iterable[str]) -> dict[str, int]:
+    """Record key -> id of the latest spelling choice naming it."""
+    from qantar.publish._tables import name_choices
+
+    wanted = set(keys)
+    with project.engine.connect() as conn:
+        rows = conn.execute(select(name_choices.c.record_key, name_choices.c.id)).all()
+    return {k: int(i) for k, i in rows if k in wanted}
+
+
+def _headers(project: Project, batch_ids: Iterable[int]) -> dict[int, list[Any]]:
+    with project.engine.connect() as conn:
+        rows = conn.execute(
+            select(import_batches.c.id, import_batches.c.headers).where(
+                import_batches.c.id.in_(sorted(set(batch_ids)))
+            )
+        ).all()
+    return {int(i): list(h or []) for i, h in rows}
+
+
 def person_facts(project: Project, only: Iterable[str] | None = None) -> list[PersonFacts]:
     """One entry per active linked person (or those of ``only``), sorted by person id."""
     persons, person_records = _link_tables()
@@ -188,10 +272,13 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
             person_records.c.person_id,
             person_records.c.record_key,
             sources.c.name.label("source"),
+            sources.c.kind.label("source_kind"),
+            raw_rows.c.cells.label("raw_cells"),
             records,
         )
         .join(records, records.c.id == person_records.c.record_id)
         .join(sources, sources.c.id == records.c.source_id)
+        .join(raw_rows, raw_rows.c.id == records.c.raw_row_id)
         .join(persons, persons.c.person_id == person_records.c.person_id)
         .where(persons.c.active.is_(True))
         .order_by(person_records.c.person_id, records.c.id)
@@ -203,13 +290,25 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
             rows = conn.execute(query).all()
     except Exception as exc:  # the link tables may not exist on a project never linked
         raise QantarError("no persons yet: run `qantar link` first") from exc
+    headers = _headers(project, (row.batch_id for row in rows))
+    choices = _choices(project, (row.record_key for row in rows))
+    public_columns = circumstances_columns(project)
     acc: dict[str, _Acc] = defaultdict(_Acc)
     for row in rows:
         a = acc[row.person_id]
         a.keys.append(row.record_key)
+        written = _written(row)
+        if written:
+            a.recorded.append((row.record_key, row.source, row.source_kind, written))
         p = _parsed(row)
         if p is not None:
             a.parsed.append(p)
+            a.named.append((row.record_key, row.source_kind, p))
+        raw = cells_by_header(row.raw_cells, headers.get(row.batch_id, []))
+        if says_withhold(raw):
+            a.listed_withhold.append(row.record_key)
+        if public_columns:
+            a.public_notes.extend(chosen_text(raw, public_columns))
         age = _age(row)
         if age is not None:
             a.ages.append(age)
@@ -227,7 +326,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
     out = []
     for pid in sorted(acc):
         a = acc[pid]
-        surname, given, patronymic, latin = _best_name(a.parsed)
+        surname, given, patronymic, latin, name_from, chosen = _best_name(a.named, choices)
         day_dates = [d for d in a.dates if len(d) == 10]
         place = _common(a.places)
         out.append(
@@ -238,7 +337,9 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
                 given=given,
                 patronymic=patronymic,
                 latin_written=latin,
-                spellings=tuple(sorted({p.original for p in a.parsed})),
+                spellings=tuple(
+                    sorted({p.original for p in a.parsed} | {r[3] for r in a.recorded})
+                ),
                 sex=_common(a.sexes) or "U",
                 age=_common(a.ages),
                 youngest_age=min(a.ages) if a.ages else None,
@@ -248,9 +349,30 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
                 event_types=tuple(sorted(a.events)),
                 notes=tuple(dict.fromkeys(a.notes)),
                 sources=tuple(sorted(a.sources)),
+                public_notes=tuple(dict.fromkeys(a.public_notes)),
+                listed_withhold=tuple(sorted(set(a.listed_withhold))),
+                name_from=name_from,
+                name_chosen=chosen,
+                recorded_names=tuple(a.recorded),
+                name_words=tuple(
+                    sorted({x for p in a.parsed for x in (p.surname, p.given, p.patronymic) if x})
+                ),
             )
         )
     return out
+
+
+def circumstances_columns(project: Project) -> tuple[str, ...]:
+    """``[publish] circumstances_columns``: the list columns whose text is published as
+    circumstances. None by default: free text can name relatives, phones, addresses."""
+    value = project.section("publish").get("circumstances_columns", [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise QantarError(
+            "qantar.toml [publish] circumstances_columns: give a list of column headers"
+        )
+    return tuple(v for v in value if v.strip())
 
 
 __all__ = ["PersonFacts", "person_facts", "place_label", "region_of", "script_of"]

@@ -23,3 +23,17 @@ publication_decisions = Table(
     Column("note", Text),
     Index("ix_publication_decisions_person", "person_id"),
 )
+
+# Which list's spelling of a person's name is published (a person's own spelling, chosen by
+# someone who knows the family). Keyed by the stable record key of the chosen spelling, so
+# that the choice follows that record through re-links; appended, never updated.
+name_choices = Table(
+    "name_choices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_key", Text, nullable=False),
+    Column("person_id", String(20), nullable=False),
+    Column("decided_by", String(200), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index("ix_name_choices_record", "record_key"),
+)
