@@ -6,6 +6,7 @@ parse what can be parsed, quarantine what cannot, and say so.
 """
 
 from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, place_key
+from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._importer import ImportResult, import_file, import_table, rules_for
 from qantar.ingest._mapping import FIELDS, ColumnMapping, MappingRules, build_rules
 from qantar.ingest._parse import ParseProblem, parse_age, parse_date, parse_event_type, parse_sex
@@ -32,6 +33,7 @@ __all__ = [
     "RegistrySummary",
     "SourceSummary",
     "Table",
+    "assign_record_keys",
     "build_rules",
     "gazetteer",
     "import_file",
@@ -46,5 +48,6 @@ __all__ = [
     "parse_sex",
     "place_key",
     "registry_summary",
+    "row_hash",
     "rules_for",
 ]

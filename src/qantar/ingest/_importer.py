@@ -12,9 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
+from qantar._actor import default_actor
 from qantar.errors import InputError
 from qantar.ingest._gazetteer import gazetteer
+from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._mapping import (
     ColumnMapping,
     MappingRules,
@@ -109,6 +114,7 @@ def import_file(
     force: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    by: str | None = None,
 ) -> ImportResult:
     """Import one file as one batch of ``source``, in one transaction.
 
@@ -121,7 +127,7 @@ def import_file(
     with open_table(path, sheet=sheet, header_score=rules.header_score) as table:
         return import_table(
             project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
-            progress=progress,
+            progress=progress, by=by,
         )  # fmt: skip
 
 
@@ -148,6 +154,7 @@ def import_table(
     force: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    by: str | None = None,
 ) -> ImportResult:
     """``import_file`` for a table already opened (the CLI opens every file before importing
     any, so one unreadable file stops the command before anything is written)."""
@@ -170,6 +177,7 @@ def import_table(
                 select(import_batches).where(
                     import_batches.c.source_id == source_id,
                     import_batches.c.sha256 == table.sha256,
+                    import_batches.c.retracted_at.is_(None),
                 )
             ).first()
     result = ImportResult(
@@ -203,8 +211,8 @@ def import_table(
         _settle_columns(table, normaliser, result)
     else:
         with engine.begin() as conn:
-            _write(conn, table, rules, normaliser, columns, result, source_id, source_kind, force,
-                   progress)  # fmt: skip
+            _write(conn, table, rules, normaliser, columns, result, kind, force,
+                   by or default_actor(), progress)  # fmt: skip
     result.seconds = time.perf_counter() - started
     return result
 
@@ -274,6 +282,27 @@ def _discard(number: int, cells: Any, fields: list[Any] | None, problems: list[P
     """The sink of a dry run."""
 
 
+def _source_for(conn: Connection, name: str, kind: str | None, now: datetime) -> tuple[int, str]:
+    """The source's id and kind, creating it if it is new. Two imports may create the same
+    new source at once: the insert does nothing when the name exists by then, and both
+    imports then read the one row (SQLite's and PostgreSQL's ``ON CONFLICT DO NOTHING``; a
+    savepoint elsewhere)."""
+    values = {"name": name, "kind": kind or "other", "created_at": now}
+    if conn.dialect.name in ("sqlite", "postgresql"):
+        dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+        conn.execute(dialect_insert(sources).values(**values).on_conflict_do_nothing())
+    else:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(sources).values(**values))
+        except IntegrityError:
+            pass  # created meanwhile by another import
+    row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).one()
+    if kind is not None and kind != row.kind:
+        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+    return int(row.id), str(row.kind)
+
+
 def _write(
     conn: Connection,
     table: Table,
@@ -281,18 +310,13 @@ def _write(
     normaliser: Normaliser,
     columns: list[ColumnMapping],
     result: ImportResult,
-    source_id: int | None,
-    kind: str,
+    kind: str | None,
     force: bool,
+    by: str,
     progress: Progress | None,
 ) -> None:
     now = datetime.now(UTC)
-    if source_id is None:
-        source_id = int(
-            conn.execute(
-                insert(sources).values(name=result.source, kind=kind, created_at=now)
-            ).inserted_primary_key[0]  # type: ignore[index]
-        )
+    source_id, result.kind = _source_for(conn, result.source, kind, now)
     batch_id = int(
         conn.execute(
             insert(import_batches).values(
@@ -311,6 +335,7 @@ def _write(
                 rows_quarantined=0,
                 forced=force,
                 imported_at=now,
+                imported_by=by,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
     )
@@ -324,6 +349,7 @@ def _write(
         # rolls back; on success this waits for its last chunk.
         writer.close()
     _settle_columns(table, normaliser, result)
+    assign_record_keys(conn, batch_id)
     conn.execute(
         update(import_batches)
         .where(import_batches.c.id == batch_id)
@@ -373,7 +399,9 @@ class _Writer:
     """
 
     _RAW_NAMES = ("id", "batch_id", "row_number", "cells")
-    _RECORD_NAMES = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
+    _RECORD_NAMES = (
+        "raw_row_id", "batch_id", "source_id", "row_number", "row_hash", *RECORD_FIELDS
+    )  # fmt: skip
     _QUARANTINE_NAMES = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
 
     def __init__(self, conn: Connection, batch_id: int, source_id: int) -> None:
@@ -431,7 +459,9 @@ class _Writer:
         self.next_id += 1
         self.raw.append((raw_id, self.batch_id, number, to_json(cells)))
         if fields is not None:
-            self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+            self.records.append(
+                (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields)
+            )
         for p in problems:
             self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         if len(self.raw) >= CHUNK_ROWS:
@@ -469,7 +499,9 @@ class _Writer:
             if copy:
                 raw.append((raw_id, self.batch_id, number, to_json(cells)))
             if fields is not None:
-                self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+                self.records.append(
+                    (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields)
+                )
             for p in problems:
                 self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         self._insert(raw, self.records, self.quarantine)
