@@ -18,6 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from qantar._actor import default_actor
 from qantar.errors import InputError
+from qantar.ingest._duplicates import (
+    Overlap,
+    overlaps_of_batch,
+    overlaps_of_hashes,
+    refuse_share,
+    verdict,
+)
 from qantar.ingest._gazetteer import gazetteer
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._mapping import (
@@ -67,6 +74,9 @@ class ImportResult:
     problems_preview: list[dict[str, Any]] = field(default_factory=list)
     # Rows above the header (titles), with their row numbers: not data, kept in the batch.
     preamble: list[tuple[int, list[str]]] = field(default_factory=list)
+    # Earlier batches holding many of these rows (the same list imported twice?).
+    overlaps: list[Overlap] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +102,8 @@ class ImportResult:
             "preview": self.preview,
             "problems_preview": self.problems_preview,
             "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
+            "overlaps": [o.to_dict() for o in self.overlaps],
+            "warnings": self.warnings,
         }
 
 
@@ -206,13 +218,38 @@ def import_table(
         result.rows_quarantined = int(previous.rows_quarantined)
         result.columns = [ColumnMapping(**c) for c in previous.mapping.get("columns", [])]
         return result
+    refuse_at = refuse_share(project.section("import"))
     if dry_run:
-        _run(table, columns, normaliser, result, progress, _discard)
+        hashes: set[str] = set()
+
+        def collect(number: int, cells: Any, fields: list[Any] | None, _p: list[Problem]) -> None:
+            if fields is not None:
+                hashes.add(row_hash(fields))
+
+        _run(table, columns, normaliser, result, progress, collect)
         _settle_columns(table, normaliser, result)
+        with engine.connect() as conn:
+            result.overlaps = overlaps_of_hashes(conn, hashes)
+        refusal, result.warnings = verdict(result.overlaps, refuse_at)
+        if refusal is not None:
+            result.warnings.insert(0, refusal)
     else:
         with engine.begin() as conn:
             _write(conn, table, rules, normaliser, columns, result, kind, force,
                    by or default_actor(), progress)  # fmt: skip
+            result.overlaps = overlaps_of_batch(conn, result.batch_id or 0)
+            refusal, result.warnings = verdict(result.overlaps, refuse_at)
+            if refusal is not None and not force:
+                # Raised inside the transaction: nothing of this import is kept.
+                raise InputError(refusal, file=str(table.path))
+            if refusal is not None:
+                top = result.overlaps[0]
+                result.warnings.insert(
+                    0,
+                    f"--force: {top.shared} of this list's {top.rows} rows were already in batch "
+                    f"{top.batch_id} of source {top.source!r}; they are stored again as new "
+                    "records with keys of their own",
+                )
     result.seconds = time.perf_counter() - started
     return result
 
@@ -276,10 +313,6 @@ def _run(
         raise InputError("holds no data rows; nothing to import", file=str(table.path))
     if progress is not None:
         progress(table.total, table.total)
-
-
-def _discard(number: int, cells: Any, fields: list[Any] | None, problems: list[Problem]) -> None:
-    """The sink of a dry run."""
 
 
 def _source_for(conn: Connection, name: str, kind: str | None, now: datetime) -> tuple[int, str]:
