@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from qantar import Project
-from qantar.ingest import import_file
+from qantar.errors import InputError
+from qantar.ingest import (
+    import_file,
+    iter_records,
+    list_batches,
+    registry_summary,
+    retract_batch,
+)
 from qantar.link import record_decision, run
 from qantar.link._tables import person_records
 from qantar.publish import public_persons, publication_status, record_consent
-from qantar.store import connect, migrate, records
+from qantar.store import connect, migrate, raw_rows, records
 from qantar.store.engine import alembic_config
 
 HEADER = "№,Фамилия,Имя,Пол,Дата рождения,Дата гибели,Место гибели,Статус\n"
@@ -201,3 +209,62 @@ def test_upgrade_stores_the_keys_records_have_today(tmp_path: Path) -> None:
     }
     assert all(h and len(h) == 16 for h in hashes)
     engine.dispose()
+
+
+def test_undo_takes_a_batch_back_and_keeps_decisions_aside(
+    project: Project, tmp_path: Path
+) -> None:
+    hotline(project, tmp_path)
+    path = numbered(tmp_path / "a.csv", FIRST)
+    batch = import_file(project, path, source="morgue", kind="morgue").batch_id
+    assert batch is not None
+    keys = keys_by_record(project)
+    first, second = record_ids(project, "Касымов")
+    record_decision(project.engine, keys[first], keys[second], "non-match", reviewer="al")
+    run(project, seed=1)
+    seriknov = person_of(project, record_ids(project, "Сериков")[0])
+    record_consent(project, seriknov, "withhold", by="liaison")
+    with project.engine.connect() as conn:
+        raw_before = conn.execute(select(func.count()).select_from(raw_rows)).scalar_one()
+
+    with pytest.raises(InputError, match="--reason"):
+        retract_batch(project, batch, reason=" ")
+    with pytest.raises(InputError, match="no batch 99"):
+        retract_batch(project, 99, reason="typo")
+    done = retract_batch(project, batch, reason="wrong mapping", by="Dana")
+    assert (done.records, done.by, done.reclustered) == (len(FIRST), "Dana", True)
+    assert [(d["record_key_a"], d["record_key_b"]) for d in done.review_decisions] == [
+        tuple(sorted((keys[first], keys[second])))
+    ]
+    assert [(d["person_id"], d["status"]) for d in done.consent_decisions] == [
+        (seriknov, "withhold")
+    ]
+    with pytest.raises(InputError, match="already taken back"):
+        retract_batch(project, batch, reason="again")
+
+    # Out of every reader: records, counts, persons (clustered again now), the public.
+    assert {r["source"] for r in iter_records(project)} == {"hotline"}
+    morgue = {s.name: s for s in registry_summary(project).sources}["morgue"]
+    assert (morgue.records, morgue.batches, morgue.batches_retracted) == (0, 0, 1)
+    with project.engine.connect() as conn:
+        linked = set(conn.execute(select(person_records.c.record_id)).scalars())
+        assert conn.execute(select(func.count()).select_from(raw_rows)).scalar_one() == raw_before
+    assert linked.isdisjoint({rid for rid in keys if keys[rid].startswith("morgue|")})
+    hotline_persons = {person_of(project, rid) for rid in keys if keys[rid].startswith("hotline|")}
+    assert {p.person_id for p in public_persons(project)} == hotline_persons
+    (listed,) = [b for b in list_batches(project) if b["batch_id"] == batch]
+    assert (listed["state"], listed["retracted_by"], listed["retraction_reason"]) == (
+        "retracted", "Dana", "wrong mapping",
+    )  # fmt: skip
+
+    # Imported again: not refused as a duplicate, the same keys, the decisions apply again.
+    again = import_file(project, path, source="morgue")
+    assert not again.already_imported and again.rows_stored == len(FIRST)
+    assert sorted(keys_by_record(project).values()) == sorted(
+        [*keys.values(), *(keys[r] for r in keys if keys[r].startswith("morgue|"))]
+    )
+    run(project, seed=1)
+    (new_first, new_second) = record_ids(project, "Касымов")[2:]
+    assert person_of(project, new_first) != person_of(project, new_second)
+    back = person_of(project, record_ids(project, "Сериков")[1])
+    assert publication_status(project, back) == "withhold"

@@ -20,6 +20,7 @@ from qantar.ingest._registry import (
     list_batches,
     registry_summary,
 )
+from qantar.ingest._retract import Retraction, retract_batch
 
 __all__ = [
     "FIELDS",
@@ -31,6 +32,7 @@ __all__ = [
     "ParseProblem",
     "Place",
     "RegistrySummary",
+    "Retraction",
     "SourceSummary",
     "Table",
     "assign_record_keys",
@@ -48,6 +50,7 @@ __all__ = [
     "parse_sex",
     "place_key",
     "registry_summary",
+    "retract_batch",
     "row_hash",
     "rules_for",
 ]

@@ -7,6 +7,7 @@ gives the capture histories that estimation needs.
 """
 
 from qantar.link._decisions import DECISIONS, current_decisions, record_decision
+from qantar.link._features import forget as forget_records
 from qantar.link._outputs import (
     PERSON_COLUMNS,
     STRATA,
@@ -28,6 +29,7 @@ __all__ = [
     "current_decisions",
     "evaluate",
     "export_xlsx",
+    "forget_records",
     "person_table",
     "persons_csv",
     "project_histories",

@@ -7,20 +7,20 @@ inside the engine, and the review screen shows exactly what was compared.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from qantar import names
 from qantar.data import read_csv
 from qantar.ingest import assign_record_keys
 from qantar.ingest import place_key as gazetteer_place_key
-from qantar.link._tables import link_features
+from qantar.link._tables import link_features, link_pairs
 from qantar.store.schema import LIVE, records, sources
 
 FEATURE_VERSION = 10
@@ -306,6 +306,25 @@ def refresh(engine: Engine) -> int:
             chunk = gone[start : start + 500]
             conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
     return computed
+
+
+def forget(conn: Connection, record_ids: Sequence[int]) -> int:
+    """Drop the features and scored pairs of records that left the registry (a retracted
+    batch), so that clustering the stored pairs again (``recluster``) leaves them out at
+    once instead of at the next run. Returns how many scored pairs went."""
+    pairs = 0
+    for start in range(0, len(record_ids), 500):
+        chunk = list(record_ids[start : start + 500])
+        pairs += int(
+            conn.execute(
+                delete(link_pairs).where(
+                    link_pairs.c.record_id_l.in_(chunk) | link_pairs.c.record_id_r.in_(chunk)
+                )
+            ).rowcount
+            or 0
+        )
+        conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
+    return pairs
 
 
 # Derived when features are loaded, not stored: the place as written, as a comparison key
