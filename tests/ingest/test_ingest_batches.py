@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 import time
@@ -13,9 +14,11 @@ from typing import Any
 import openpyxl
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from qantar import Project
-from qantar.errors import InputError
+from qantar.cli import app
+from qantar.errors import InputError, QantarError
 from qantar.ingest import import_file
 from qantar.store import import_batches, raw_rows, records, sources
 
@@ -142,3 +145,35 @@ def test_duplicate_share_is_a_checked_setting(project: Project, tmp_path: Path) 
     project.settings["import"] = {"duplicate_share": "high"}
     with pytest.raises(InputError, match="duplicate_share"):
         import_file(project, write(tmp_path / "x.csv", PEOPLE[:1]), source="x")
+
+
+def test_cli_batches_and_undo(project: Project, tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = str(project.root)
+
+    def cli(*args: str, refused: bool = False) -> str:
+        """The output, or the message of the error `qantar` prints in one line (exit 2)."""
+        result = runner.invoke(app, ["--project", root, *args])
+        if refused:
+            assert isinstance(result.exception, QantarError), result.output
+            return str(result.exception)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    path = write(tmp_path / "list.csv", PEOPLE)
+    cli("import", str(path), "--source", "hotline", "--by", "Aigul")
+    resaved = write(tmp_path / "list-crlf.csv", PEOPLE, newline="\r\n")
+    assert "batch 1 of source 'hotline'" in cli(
+        "import", str(resaved), "-s", "hotline", refused=True
+    )
+    listed = json.loads(cli("batches", "--format", "json"))
+    assert [(b["batch_id"], b["imported_by"], b["state"]) for b in listed] == [(1, "Aigul", "live")]
+    assert "--reason" in cli("import", "--undo", "1", refused=True)
+    out = cli("import", "--undo", "1", "--reason", "saved twice", "--by", "Dana")
+    assert "10 records left the registry" in " ".join(out.split())
+    table = " ".join(cli("batches").split())
+    assert "Dana" in table and "twice" in table  # the table wraps its cells
+    assert json.loads(cli("status", "--format", "json"))["totals"]["records"] == 0
+    # Taken back, the list may come in again (a re-save included).
+    cli("import", str(resaved), "--source", "hotline")
+    assert json.loads(cli("status", "--format", "json"))["totals"]["records"] == len(PEOPLE)
