@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from hashlib import blake2b
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -39,18 +40,20 @@ from qantar.ingest._normalise import RECORD_FIELDS
 from qantar.store.schema import LIVE, import_batches, records, sources
 
 _AT = {name: i for i, name in enumerate(RECORD_FIELDS)}
-# Text as the list wrote it, compared with spaces collapsed.
-_TEXT = tuple(
-    _AT[name]
-    for name in (
-        "source_record_id", "name_raw", "surname_raw", "given_raw", "patronymic_raw",
-        "place_raw", "notes",
+# Text as the list wrote it.
+_TEXT = itemgetter(
+    *(
+        _AT[name]
+        for name in (
+            "source_record_id", "name_raw", "surname_raw", "given_raw", "patronymic_raw",
+            "place_raw", "notes",
+        )
     )
 )  # fmt: skip
 # Fields read from text: the value read when there is one (a date typed as text in a CSV and
 # stored as a date in an XLSX read the same), else the text as written.
 _READ = tuple(
-    (_AT[raw], tuple(_AT[v] for v in values))
+    (_AT[raw], _AT[values[0]], itemgetter(*(_AT[v] for v in values)))
     for raw, values in (
         ("sex_raw", ("sex",)),
         ("birth_date_raw", ("birth_date", "birth_date_precision")),
@@ -61,22 +64,15 @@ _READ = tuple(
 )
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
-
-
 def row_hash(fields: Sequence[Any]) -> str:
     """A hash of one record's mapped values (``RECORD_FIELDS`` order), independent of the
     file's bytes, column order, line endings and spreadsheet format: two saves of one list
-    give the same hashes row by row."""
-    parts = [_text(fields[i]) for i in _TEXT]
-    for raw, values in _READ:
-        read = [fields[i] for i in values]
-        if read[0] is None or read[0] == "U":
-            parts.append(_text(fields[raw]))
-        else:
-            parts.append("=" + "/".join("" if v is None else str(v) for v in read))
-    return blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+    give the same hashes row by row. Runs once per imported row, so it is kept lean."""
+    parts: list[Any] = list(_TEXT(fields))
+    for raw, first, read in _READ:
+        value = fields[first]
+        parts.append(fields[raw] if value is None or value == "U" else read(fields))
+    return blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def assign_record_keys(conn: Connection, batch_id: int | None = None) -> int:
