@@ -312,7 +312,8 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
                 str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
-                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else ""),
+                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else "")
+                + (" (taken back)" if b["state"] == "retracted" else ""),
             )  # fmt: skip
         console.print(table)
 
