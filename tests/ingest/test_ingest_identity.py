@@ -18,7 +18,7 @@ from qantar.ingest import (
     registry_summary,
     retract_batch,
 )
-from qantar.link import record_decision, run
+from qantar.link import project_histories, record_decision, run
 from qantar.link._tables import person_records
 from qantar.publish import public_persons, publication_status, record_consent
 from qantar.store import connect, migrate, raw_rows, records
@@ -252,6 +252,7 @@ def test_undo_takes_a_batch_back_and_keeps_decisions_aside(
     assert linked.isdisjoint({rid for rid in keys if keys[rid].startswith("morgue|")})
     hotline_persons = {person_of(project, rid) for rid in keys if keys[rid].startswith("hotline|")}
     assert {p.person_id for p in public_persons(project)} == hotline_persons
+    assert project_histories(project).lists == ("hotline",)  # the estimate's input
     (listed,) = [b for b in list_batches(project) if b["batch_id"] == batch]
     assert (listed["state"], listed["retracted_by"], listed["retraction_reason"]) == (
         "retracted", "Dana", "wrong mapping",

@@ -8,13 +8,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, exists, select
 
 from qantar.errors import QantarError
 from qantar.link._tables import link_features, person_records, persons
 from qantar.model import Histories
 from qantar.project import Project
-from qantar.store.schema import records, sources
+from qantar.store.schema import LIVE, records, sources
 
 PERSON_COLUMNS = (
     "person_id",
@@ -137,7 +137,17 @@ def project_histories(project: Project, strata: str | None = None) -> Histories:
         raise QantarError(f"unknown stratum {strata!r}: use one of {', '.join(STRATA)}")
     engine = project.engine
     with engine.connect() as conn:
-        lists = tuple(sorted(conn.execute(select(sources.c.name)).scalars()))
+        # Lists with records in the registry: a source whose batches were all taken back
+        # (`qantar import --undo`) is no list of the estimate.
+        lists = tuple(
+            sorted(
+                conn.execute(
+                    select(sources.c.name).where(
+                        exists().where(records.c.source_id == sources.c.id, LIVE)
+                    )
+                ).scalars()
+            )
+        )
     rows = _rows(engine)
     if not rows:
         raise QantarError("no persons yet: run `qantar link` first")
