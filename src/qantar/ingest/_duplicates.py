@@ -72,6 +72,13 @@ def refuse_share(settings: dict[str, Any]) -> float:
 
 def overlaps_of_batch(conn: Connection, batch_id: int) -> list[Overlap]:
     """Earlier live batches sharing rows with ``batch_id`` (already written, not committed)."""
+    others = conn.execute(
+        select(import_batches.c.id)
+        .where(import_batches.c.id != batch_id, import_batches.c.retracted_at.is_(None))
+        .limit(1)
+    ).first()
+    if others is None:  # the first list of a project: no join over its rows
+        return []
     new, old = records.alias("new"), records.alias("old")
     query = (
         select(old.c.batch_id, func.count(distinct(new.c.row_hash)))
@@ -80,6 +87,8 @@ def overlaps_of_batch(conn: Connection, batch_id: int) -> list[Overlap]:
         .group_by(old.c.batch_id)
     )
     shared = {int(b): int(n) for b, n in conn.execute(query)}
+    if not shared:
+        return []
     return _overlaps(conn, shared, _distinct_rows(conn, batch_id))
 
 
