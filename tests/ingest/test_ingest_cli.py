@@ -54,7 +54,7 @@ def test_import_json_and_registry_commands(files: tuple[Path, Path]) -> None:
     assert status["totals"]["records"] == 2
     assert status["sources"][0] == {
         "name": "hotline", "kind": "ngo", "batches": 1, "rows_read": 3, "records": 2,
-        "rows_quarantined": 1, "fields_quarantined": 1,
+        "rows_quarantined": 1, "fields_quarantined": 1, "batches_retracted": 0,
     }  # fmt: skip
     assert "hotline" in run(root, "status")
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from qantar import Project
+from qantar.errors import InputError
 from qantar.ingest import (
     gazetteer,
     import_file,
@@ -147,8 +148,12 @@ def test_same_file_again_adds_nothing_unless_forced(project: Project, tmp_path: 
     again = import_file(project, path, source="a")
     assert again.already_imported and again.batch_id == first.batch_id
     assert counts(project) == before
-    other_source = import_file(project, path, source="b", kind="family")
-    assert not other_source.already_imported
+    # The same rows under a second source name: refused (one list-maker counted twice).
+    with pytest.raises(InputError, match="same list"):
+        import_file(project, path, source="b", kind="family")
+    assert counts(project) == before
+    other_source = import_file(project, path, source="b", kind="family", force=True)
+    assert not other_source.already_imported and other_source.warnings
     forced = import_file(project, path, source="a", force=True)
     assert forced.forced and forced.batch_id not in (first.batch_id, other_source.batch_id)
     assert counts(project)["records"] == 3 * len(RU_ROWS)
@@ -329,7 +334,8 @@ def test_json_array_and_json_lines(project: Project, tmp_path: Path) -> None:
     lines.insert(1, "{broken json")
     jsonl = tmp_path / "list.jsonl"
     jsonl.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
-    result = import_file(project, jsonl, source="jsonl")
+    # The same two people as the JSON list: found by their rows, so forced in here.
+    result = import_file(project, jsonl, source="jsonl", force=True)
     assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (3, 2, 1)
     assert stored_cells(project, result.batch_id) == [objects[0], ["{broken json"], objects[1]]
     reasons = [q["reason"] for q in iter_quarantine(project, "jsonl")]

@@ -17,7 +17,6 @@ import random
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
@@ -174,12 +173,6 @@ def test_property_withheld_never_published_across_imports_links_and_consents(
     run_steps(steps, EASY_FILES, force=False)
 
 
-@pytest.mark.xfail(
-    reason="a second file into the same source numbered from 1 re-keys records and --force "
-    "gives duplicate keys (issue 16 rule 1, first and third bullets): fixed by stable record "
-    "keys on branch identity; remove this mark after that merge",
-    strict=False,
-)
 @settings(
     max_examples=10,
     deadline=None,

@@ -20,6 +20,7 @@ from qantar.errors import InputError
 from qantar.ingest import (
     RECORD_COLUMNS,
     ImportResult,
+    Retraction,
     import_table,
     iter_quarantine,
     iter_records,
@@ -27,6 +28,7 @@ from qantar.ingest import (
     open_table,
     read_limits,
     registry_summary,
+    retract_batch,
     rules_for,
 )
 from qantar.model import SOURCE_KINDS
@@ -75,6 +77,42 @@ def _print_result(result: ImportResult) -> None:
         soft_wrap=True,
         markup=False,
     )
+    for warning in result.warnings:
+        console.print(f"warning: {warning}", soft_wrap=True, markup=False)
+
+
+def _print_retraction(done: Retraction) -> None:
+    console.print(
+        f"batch {done.batch_id} ({done.file_name}, source {done.source!r}) taken back by "
+        f"{done.by}: {done.records} records left the registry; its raw rows are kept.",
+        soft_wrap=True,
+        markup=False,
+    )
+    if done.reclustered:
+        console.print("Persons were clustered again without them.", soft_wrap=True)
+    else:
+        console.print("No link run yet: `qantar link` will not see them.", soft_wrap=True)
+    if done.review_decisions or done.consent_decisions:
+        console.print(
+            f"Kept aside (not deleted; they apply again if these rows are imported again): "
+            f"{len(done.review_decisions)} review decisions, "
+            f"{len(done.consent_decisions)} consent decisions.",
+            soft_wrap=True,
+        )
+    for d in done.consent_decisions:
+        console.print(
+            f"  consent {d['id']}: person {d['person_id']} {d['status']} (by {d['decided_by']}"
+            f"), {d['records_taken_back']} of its {d['records']} records taken back",
+            soft_wrap=True,
+            markup=False,
+        )
+    for d in done.review_decisions:
+        console.print(
+            f"  review: {d['record_key_a']} / {d['record_key_b']}: {d['decision']} "
+            f"(by {d['reviewer']})",
+            soft_wrap=True,
+            markup=False,
+        )
 
 
 def _print_dry_run(result: ImportResult) -> None:
@@ -134,9 +172,12 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         files: Annotated[
-            list[Path], typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files.")
-        ],
-        source: Annotated[str, typer.Option("--source", "-s", help="Name of the list's source.")],
+            list[Path] | None,
+            typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files."),
+        ] = None,
+        source: Annotated[
+            str | None, typer.Option("--source", "-s", help="Name of the list's source.")
+        ] = None,
         kind: Annotated[
             str | None,
             typer.Option(
@@ -157,7 +198,12 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         force: Annotated[
-            bool, typer.Option("--force", help="Import a file again even if already imported.")
+            bool,
+            typer.Option(
+                "--force",
+                help="Import a file again even if already imported, or though its rows are "
+                "mostly in an earlier batch.",
+            ),
         ] = False,
         no_names: Annotated[
             bool,
@@ -165,10 +211,40 @@ def register(app: typer.Typer) -> None:
                 "--no-names", help="The list has no name column on purpose; import it anyway."
             ),
         ] = False,
+        undo: Annotated[
+            int | None,
+            typer.Option(
+                "--undo",
+                metavar="BATCH",
+                help="Take batch BATCH back (see `qantar batches`): its records leave the "
+                "registry, its raw rows and the decisions on them are kept.",
+            ),
+        ] = None,
+        reason: Annotated[
+            str | None, typer.Option(help="Why the batch is taken back (with --undo).")
+        ] = None,
+        by: Annotated[
+            str | None,
+            typer.Option(help="Who imports or takes back (default: QANTAR_ACTOR or login)."),
+        ] = None,
     ) -> None:
         """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
-        in quarantine. Each file is one transaction; an unreadable file stops before writing."""
+        in quarantine. Each file is one transaction; an unreadable file stops before writing.
+        With --undo BATCH --reason TEXT, take an earlier import back instead."""
         _check_format(output, ("text", "json"))
+        if undo is not None:
+            if files:
+                raise InputError("--undo takes a batch number, not files: import them apart")
+            done = retract_batch(open_project(), undo, reason=reason or "", by=by)
+            if output == "json":
+                print_json(done.to_dict())
+            else:
+                _print_retraction(done)
+            return
+        if not files:
+            raise InputError("name the files to import (or --undo BATCH)")
+        if source is None:
+            raise InputError("say which source the list comes from: --source NAME")
         if kind is not None and kind not in SOURCE_KINDS:
             raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
         project = open_project()
@@ -207,7 +283,7 @@ def register(app: typer.Typer) -> None:
 
                     result = import_table(
                         project, table, rules, source=source, kind=kind, force=force,
-                        dry_run=dry_run, progress=advance, no_names=no_names,
+                        dry_run=dry_run, progress=advance, no_names=no_names, by=by,
                     )  # fmt: skip
                 results.append(result)
                 if output == "text":
@@ -249,7 +325,43 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
                 str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
-                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else ""),
+                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else "")
+                + (" (taken back)" if b["state"] == "retracted" else ""),
+            )  # fmt: skip
+        console.print(table)
+
+    @app.command("batches")
+    def batches_(
+        source: Annotated[
+            str | None, typer.Option("--source", "-s", help="Only this source.")
+        ] = None,
+        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    ) -> None:
+        """Every import batch: source, file, rows, who imported it and when, and whether it
+        was taken back (`qantar import --undo BATCH`)."""
+        _check_format(output, ("text", "json"))
+        batches = list_batches(open_project(), source)
+        if output == "json":
+            print_json(batches)
+            return
+        if not batches:
+            console.print("no batches yet: import a list with `qantar import FILE --source NAME`")
+            return
+        table = RichTable()
+        for column in ("batch", "source", "file", "rows", "by", "imported", "state"):
+            table.add_column(column, overflow="fold")
+        for b in batches:
+            if b["state"] == "live":
+                state = "forced" if b["forced"] else "live"
+            else:
+                state = (
+                    f"taken back {(b['retracted_at'] or '')[:10]} by {b['retracted_by']}: "
+                    f"{b['retraction_reason']}"
+                )
+            table.add_row(
+                str(b["batch_id"]), b["source"], b["file_name"],
+                f"{b['rows_stored']} of {b['rows_read']}", b["imported_by"] or "",
+                (b["imported_at"] or "")[:16].replace("T", " "), state,
             )  # fmt: skip
         console.print(table)
 

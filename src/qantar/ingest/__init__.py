@@ -6,6 +6,7 @@ parse what can be parsed, quarantine what cannot, and say so.
 """
 
 from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, place_key
+from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._importer import (
     ImportResult,
     import_file,
@@ -25,6 +26,7 @@ from qantar.ingest._registry import (
     list_batches,
     registry_summary,
 )
+from qantar.ingest._retract import Retraction, retract_batch
 from qantar.ingest._sheets import ReadLimits
 
 __all__ = [
@@ -38,8 +40,10 @@ __all__ = [
     "Place",
     "ReadLimits",
     "RegistrySummary",
+    "Retraction",
     "SourceSummary",
     "Table",
+    "assign_record_keys",
     "build_rules",
     "gazetteer",
     "import_file",
@@ -55,5 +59,7 @@ __all__ = [
     "place_key",
     "read_limits",
     "registry_summary",
+    "retract_batch",
+    "row_hash",
     "rules_for",
 ]

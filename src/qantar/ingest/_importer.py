@@ -12,9 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
+from qantar._actor import default_actor
 from qantar.errors import InputError
+from qantar.ingest._duplicates import (
+    Overlap,
+    overlaps_of_batch,
+    overlaps_of_hashes,
+    refuse_share,
+    verdict,
+)
 from qantar.ingest._gazetteer import gazetteer
+from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._mapping import (
     ColumnMapping,
     MappingRules,
@@ -66,6 +78,9 @@ class ImportResult:
     preamble: list[tuple[int, list[str]]] = field(default_factory=list)
     # What reading changed in the cells (merged cells filled down): counts, never values.
     notices: list[str] = field(default_factory=list)
+    # Earlier batches holding many of these rows (the same list imported twice?).
+    overlaps: list[Overlap] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +107,8 @@ class ImportResult:
             "problems_preview": self.problems_preview,
             "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
             "notices": self.notices,
+            "overlaps": [o.to_dict() for o in self.overlaps],
+            "warnings": self.warnings,
         }
 
 
@@ -121,6 +138,7 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     no_names: bool = False,
+    by: str | None = None,
 ) -> ImportResult:
     """Import one file as one batch of ``source``, in one transaction.
 
@@ -135,7 +153,7 @@ def import_file(
     with open_table(path, sheet=sheet, header_score=rules.header_score, limits=limits) as table:
         return import_table(
             project, table, rules, source=source, kind=kind, force=force, dry_run=dry_run,
-            progress=progress, no_names=no_names,
+            progress=progress, no_names=no_names, by=by,
         )  # fmt: skip
 
 
@@ -163,6 +181,7 @@ def import_table(
     dry_run: bool = False,
     progress: Progress | None = None,
     no_names: bool = False,
+    by: str | None = None,
 ) -> ImportResult:
     """``import_file`` for a table already opened (the CLI opens every file before importing
     any, so one unreadable file stops the command before anything is written)."""
@@ -180,6 +199,7 @@ def import_table(
                 select(import_batches).where(
                     import_batches.c.source_id == source_id,
                     import_batches.c.sha256 == table.sha256,
+                    import_batches.c.retracted_at.is_(None),
                 )
             ).first()
     result = ImportResult(
@@ -209,13 +229,38 @@ def import_table(
         result.rows_quarantined = int(previous.rows_quarantined)
         result.columns = [ColumnMapping(**c) for c in previous.mapping.get("columns", [])]
         return result
+    refuse_at = refuse_share(project.section("import"))
     if dry_run:
-        _run(table, columns, normaliser, result, progress, _discard)
+        hashes: set[str] = set()
+
+        def collect(number: int, cells: Any, fields: list[Any] | None, _p: list[Problem]) -> None:
+            if fields is not None:
+                hashes.add(row_hash(fields))
+
+        _run(table, columns, normaliser, result, progress, collect)
         _settle_columns(table, normaliser, result, no_names)
+        with engine.connect() as conn:
+            result.overlaps = overlaps_of_hashes(conn, hashes)
+        refusal, result.warnings = verdict(result.overlaps, refuse_at)
+        if refusal is not None:
+            result.warnings.insert(0, refusal)
     else:
         with engine.begin() as conn:
-            _write(conn, table, rules, normaliser, columns, result, source_id, source_kind, force,
-                   progress, no_names)  # fmt: skip
+            _write(conn, table, rules, normaliser, columns, result, kind, force,
+                   by or default_actor(), progress, no_names)  # fmt: skip
+            result.overlaps = overlaps_of_batch(conn, result.batch_id or 0)
+            refusal, result.warnings = verdict(result.overlaps, refuse_at)
+            if refusal is not None and not force:
+                # Raised inside the transaction: nothing of this import is kept.
+                raise InputError(refusal, file=str(table.path))
+            if refusal is not None:
+                top = result.overlaps[0]
+                result.warnings.insert(
+                    0,
+                    f"--force: {top.shared} of this list's {top.rows} rows were already in batch "
+                    f"{top.batch_id} of source {top.source!r}; they are stored again as new "
+                    "records with keys of their own",
+                )
     result.seconds = time.perf_counter() - started
     return result
 
@@ -281,8 +326,25 @@ def _run(
         progress(table.total, table.total)
 
 
-def _discard(number: int, cells: Any, fields: list[Any] | None, problems: list[Problem]) -> None:
-    """The sink of a dry run."""
+def _source_for(conn: Connection, name: str, kind: str | None, now: datetime) -> tuple[int, str]:
+    """The source's id and kind, creating it if it is new. Two imports may create the same
+    new source at once: the insert does nothing when the name exists by then, and both
+    imports then read the one row (SQLite's and PostgreSQL's ``ON CONFLICT DO NOTHING``; a
+    savepoint elsewhere)."""
+    values = {"name": name, "kind": kind or "other", "created_at": now}
+    if conn.dialect.name in ("sqlite", "postgresql"):
+        dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+        conn.execute(dialect_insert(sources).values(**values).on_conflict_do_nothing())
+    else:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(sources).values(**values))
+        except IntegrityError:
+            pass  # created meanwhile by another import
+    row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).one()
+    if kind is not None and kind != row.kind:
+        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+    return int(row.id), str(row.kind)
 
 
 def _write(
@@ -292,19 +354,14 @@ def _write(
     normaliser: Normaliser,
     columns: list[ColumnMapping],
     result: ImportResult,
-    source_id: int | None,
-    kind: str,
+    kind: str | None,
     force: bool,
+    by: str,
     progress: Progress | None,
     no_names: bool = False,
 ) -> None:
     now = datetime.now(UTC)
-    if source_id is None:
-        source_id = int(
-            conn.execute(
-                insert(sources).values(name=result.source, kind=kind, created_at=now)
-            ).inserted_primary_key[0]  # type: ignore[index]
-        )
+    source_id, result.kind = _source_for(conn, result.source, kind, now)
     batch_id = int(
         conn.execute(
             insert(import_batches).values(
@@ -323,6 +380,7 @@ def _write(
                 rows_quarantined=0,
                 forced=force,
                 imported_at=now,
+                imported_by=by,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
     )
@@ -336,6 +394,7 @@ def _write(
         # rolls back; on success this waits for its last chunk.
         writer.close()
     _settle_columns(table, normaliser, result, no_names)
+    assign_record_keys(conn, batch_id)
     conn.execute(
         update(import_batches)
         .where(import_batches.c.id == batch_id)
@@ -381,7 +440,9 @@ class _Writer:
     """
 
     _RAW_NAMES = ("id", "batch_id", "row_number", "cells")
-    _RECORD_NAMES = ("raw_row_id", "batch_id", "source_id", "row_number", *RECORD_FIELDS)
+    _RECORD_NAMES = (
+        "raw_row_id", "batch_id", "source_id", "row_number", "row_hash", *RECORD_FIELDS
+    )  # fmt: skip
     _QUARANTINE_NAMES = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
 
     def __init__(self, conn: Connection, batch_id: int, source_id: int) -> None:
@@ -439,7 +500,9 @@ class _Writer:
         self.next_id += 1
         self.raw.append((raw_id, self.batch_id, number, to_json(cells)))
         if fields is not None:
-            self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+            self.records.append(
+                (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields)
+            )
         for p in problems:
             self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         if len(self.raw) >= CHUNK_ROWS:
@@ -477,7 +540,9 @@ class _Writer:
             if copy:
                 raw.append((raw_id, self.batch_id, number, to_json(cells)))
             if fields is not None:
-                self.records.append((raw_id, self.batch_id, self.source_id, number, *fields))
+                self.records.append(
+                    (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields)
+                )
             for p in problems:
                 self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         self._insert(raw, self.records, self.quarantine)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, select
 from qantar.errors import InputError
 from qantar.ingest._normalise import RECORD_FIELDS
 from qantar.project import Project
-from qantar.store.schema import import_batches, quarantine, raw_rows, records, sources
+from qantar.store.schema import LIVE, import_batches, quarantine, raw_rows, records, sources
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class SourceSummary:
     records: int
     rows_quarantined: int
     fields_quarantined: int
+    # Batches taken back (``qantar import --undo``): not counted above.
+    batches_retracted: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -77,12 +79,21 @@ def registry_summary(project: Project) -> RegistrySummary:
                     func.count().label("batches"),
                     func.sum(import_batches.c.rows_read).label("rows_read"),
                     func.sum(import_batches.c.rows_quarantined).label("rows_quarantined"),
-                ).group_by(import_batches.c.source_id)
+                )
+                .where(import_batches.c.retracted_at.is_(None))
+                .group_by(import_batches.c.source_id)
             )
         }
+        retracted_counts: dict[int, int] = dict(
+            conn.execute(
+                select(import_batches.c.source_id, func.count())
+                .where(import_batches.c.retracted_at.is_not(None))
+                .group_by(import_batches.c.source_id)
+            ).all()
+        )
         record_counts: dict[int, int] = dict(
             conn.execute(
-                select(records.c.source_id, func.count()).group_by(records.c.source_id)
+                select(records.c.source_id, func.count()).where(LIVE).group_by(records.c.source_id)
             ).all()
         )
         # A field problem is a quarantine entry whose row still has a record.
@@ -94,6 +105,7 @@ def registry_summary(project: Project) -> RegistrySummary:
                         import_batches, quarantine.c.batch_id == import_batches.c.id
                     ).join(records, records.c.raw_row_id == quarantine.c.raw_row_id)
                 )
+                .where(LIVE)
                 .group_by(import_batches.c.source_id)
             ).all()
         )
@@ -109,13 +121,15 @@ def registry_summary(project: Project) -> RegistrySummary:
                     records=int(record_counts.get(s.id, 0)),
                     rows_quarantined=int(b.rows_quarantined or 0) if b else 0,
                     fields_quarantined=int(field_counts.get(s.id, 0)),
+                    batches_retracted=int(retracted_counts.get(s.id, 0)),
                 )
             )
     return RegistrySummary(out)
 
 
 def list_batches(project: Project, source: str | None = None) -> list[dict[str, Any]]:
-    """Every import batch (newest last), with its file, hash, counts and mapping."""
+    """Every import batch (newest last), with its file, hash, counts, mapping, who imported
+    it, and whether it was taken back (by whom, when, why)."""
     query = (
         select(import_batches, sources.c.name.label("source"), sources.c.kind)
         .join(sources, sources.c.id == import_batches.c.source_id)
@@ -141,6 +155,11 @@ def list_batches(project: Project, source: str | None = None) -> list[dict[str, 
                 "rows_quarantined": r.rows_quarantined,
                 "forced": r.forced,
                 "imported_at": r.imported_at.isoformat() if r.imported_at else None,
+                "imported_by": r.imported_by,
+                "state": "live" if r.retracted_at is None else "retracted",
+                "retracted_at": r.retracted_at.isoformat() if r.retracted_at else None,
+                "retracted_by": r.retracted_by,
+                "retraction_reason": r.retraction_reason,
                 "mapping": r.mapping,
             }
             for r in conn.execute(query)
@@ -155,18 +174,28 @@ def _source_id(project: Project, name: str) -> int:
     return int(found)
 
 
-RECORD_COLUMNS = ("record_id", "source", "batch_id", "row_number", *RECORD_FIELDS, "person_id")
+RECORD_COLUMNS = (
+    "record_id",
+    "record_key",
+    "source",
+    "batch_id",
+    "row_number",
+    *RECORD_FIELDS,
+    "person_id",
+)
 
 
 def iter_records(project: Project, source: str | None = None) -> Iterator[dict[str, Any]]:
-    """Stored records (raw and parsed fields side by side), in import order, each with the
-    linked person it belongs to now (None before `qantar link`)."""
+    """Records in the registry (raw and parsed fields side by side, and the key decisions
+    refer to them by), in import order, each with the linked person it belongs to now (None
+    before `qantar link`); records of retracted batches are left out."""
     # The link area owns person_records; importing its tables defines them on the metadata.
     from qantar.link._tables import person_records
 
     query = (
         select(
             records.c.id.label("record_id"),
+            records.c.record_key,
             sources.c.name.label("source"),
             records.c.batch_id,
             records.c.row_number,
@@ -175,6 +204,7 @@ def iter_records(project: Project, source: str | None = None) -> Iterator[dict[s
         )
         .join(sources, sources.c.id == records.c.source_id)
         .outerjoin(person_records, person_records.c.record_id == records.c.id)
+        .where(LIVE)
         .order_by(records.c.id)
     )
     if source is not None:
@@ -204,6 +234,7 @@ def iter_quarantine(project: Project, source: str | None = None) -> Iterator[dic
         .join(sources, sources.c.id == import_batches.c.source_id)
         .outerjoin(raw_rows, raw_rows.c.id == quarantine.c.raw_row_id)
         .outerjoin(records, and_(records.c.raw_row_id == quarantine.c.raw_row_id))
+        .where(import_batches.c.retracted_at.is_(None))
         .order_by(quarantine.c.id)
     )
     if source is not None:

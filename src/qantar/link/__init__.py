@@ -18,6 +18,7 @@ from qantar.link._events import (
     list_defaults,
     person_events,
 )
+from qantar.link._features import forget as forget_records
 from qantar.link._outputs import (
     PERSON_COLUMNS,
     STRATA,
@@ -55,6 +56,7 @@ __all__ = [
     "event_conflicts",
     "event_summary",
     "export_xlsx",
+    "forget_records",
     "list_defaults",
     "person_events",
     "person_table",

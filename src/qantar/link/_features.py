@@ -6,20 +6,21 @@ inside the engine, and the review screen shows exactly what was compared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from qantar import names
 from qantar.data import read_csv
+from qantar.ingest import assign_record_keys
 from qantar.ingest import place_key as gazetteer_place_key
-from qantar.link._tables import link_features
-from qantar.store.schema import import_batches, records, sources
+from qantar.link._tables import link_features, link_pairs
+from qantar.store.schema import LIVE, records, sources
 
 FEATURE_VERSION = 10
 
@@ -213,26 +214,20 @@ class RecordRow:
 
 
 def iter_records(engine: Engine) -> Iterator[RecordRow]:
-    """Every record with its stable key: source name plus the source's own record id
-    (when unique within the source), else the import file's SHA-256 and row number.
+    """Every record in the registry (retracted batches left out) with the key it was given
+    when it was stored (``qantar.ingest.assign_record_keys``; never recomputed here: a
+    decision made about a record must find it again after any later import).
 
     Rows are streamed: a project of a million records never sits in memory at once.
     """
+    with engine.begin() as conn:
+        assign_record_keys(conn)  # records written by other means than an import
     base = (
-        select(records, sources.c.name.label("source"), import_batches.c.sha256)
+        select(records, sources.c.name.label("source"))
         .join(sources, sources.c.id == records.c.source_id)
-        .join(import_batches, import_batches.c.id == records.c.batch_id)
+        .where(LIVE)
         .order_by(records.c.id)
     )
-    repeated = (
-        select(sources.c.name, records.c.source_record_id)
-        .join(sources, sources.c.id == records.c.source_id)
-        .where(records.c.source_record_id.is_not(None), records.c.source_record_id != "")
-        .group_by(sources.c.name, records.c.source_record_id)
-        .having(func.count() > 1)
-    )
-    with engine.connect() as conn:
-        shared = {(s, str(i)) for s, i in conn.execute(repeated)}
     last = 0
     while True:
         # One short read per batch, by id: no read transaction stays open while the
@@ -244,12 +239,7 @@ def iter_records(engine: Engine) -> Iterator[RecordRow]:
         last = batch[-1]["id"]
         for mapping in batch:
             r = dict(mapping)
-            srid = r["source_record_id"]
-            if srid and (r["source"], str(srid)) not in shared:
-                key = f"{r['source']}|id:{srid}"
-            else:
-                key = f"{r['source']}|row:{r['sha256'][:16]}:{r['row_number']}"
-            yield RecordRow(r["id"], key, r["source"], r)
+            yield RecordRow(r["id"], r["record_key"], r["source"], r)
 
 
 _BATCH = 20_000
@@ -306,6 +296,25 @@ def refresh(engine: Engine) -> int:
             chunk = gone[start : start + 500]
             conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
     return computed
+
+
+def forget(conn: Connection, record_ids: Sequence[int]) -> int:
+    """Drop the features and scored pairs of records that left the registry (a retracted
+    batch), so that clustering the stored pairs again (``recluster``) leaves them out at
+    once instead of at the next run. Returns how many scored pairs went."""
+    pairs = 0
+    for start in range(0, len(record_ids), 500):
+        chunk = list(record_ids[start : start + 500])
+        pairs += int(
+            conn.execute(
+                delete(link_pairs).where(
+                    link_pairs.c.record_id_l.in_(chunk) | link_pairs.c.record_id_r.in_(chunk)
+                )
+            ).rowcount
+            or 0
+        )
+        conn.execute(delete(link_features).where(link_features.c.record_id.in_(chunk)))
+    return pairs
 
 
 # Derived when features are loaded, not stored: the place as written, as a comparison key

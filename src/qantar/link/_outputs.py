@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, exists, select
 
 from qantar.errors import QantarError
 from qantar.link._tables import link_features, person_records, persons
@@ -17,7 +17,7 @@ from qantar.model import Histories
 from qantar.model.cells import safe_cell
 from qantar.model.histories import PersonCaptures
 from qantar.project import Project
-from qantar.store.schema import records, sources
+from qantar.store.schema import LIVE, records, sources
 
 PERSON_COLUMNS = (
     "person_id",
@@ -152,7 +152,17 @@ def project_captures(project: Project, event_type: str | None = None) -> PersonC
     none says."""
     engine = project.engine
     with engine.connect() as conn:
-        lists = tuple(sorted(conn.execute(select(sources.c.name)).scalars()))
+        # Lists with records in the registry: a source whose batches were all taken back
+        # (`qantar import --undo`) is no list of the estimate.
+        lists = tuple(
+            sorted(
+                conn.execute(
+                    select(sources.c.name).where(
+                        exists().where(records.c.source_id == sources.c.id, LIVE)
+                    )
+                ).scalars()
+            )
+        )
     rows = _rows(engine)
     if not rows:
         raise QantarError("link first: no linked persons yet (`qantar link`)")

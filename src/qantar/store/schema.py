@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -52,6 +53,12 @@ import_batches = Table(
     Column("rows_quarantined", Integer, nullable=False, default=0),
     Column("forced", Boolean, nullable=False, default=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_by", String(200)),
+    # A retracted batch (``qantar import --undo``): its records leave the registry, its raw
+    # rows stay; who took it back, when and why.
+    Column("retracted_at", DateTime(timezone=True)),
+    Column("retracted_by", String(200)),
+    Column("retraction_reason", Text),
     Index("ix_import_batches_sha256", "sha256"),
 )
 
@@ -94,7 +101,27 @@ records = Table(
     Column("place_raw", Text),
     Column("place_id", String(40)),
     Column("notes", Text),
+    # The record's identity, assigned once when it is stored and never recomputed: review
+    # decisions and consent refer to it (see qantar.ingest._identity).
+    Column("record_key", Text),
+    # A hash of the row's mapped values: the same list saved again is found by its rows.
+    Column("row_hash", String(16)),
+    # True once its batch is retracted: no reader of the registry sees it any more.
+    Column("retracted", Boolean, nullable=False, default=False),
     Index("ix_records_source", "source_id"),
+    Index("ix_records_batch", "batch_id"),
+    Index("ix_records_row_hash", "row_hash"),
+)
+
+LIVE = records.c.retracted == false()
+"""Records in the registry (not retracted); the condition of the unique key index."""
+
+Index(
+    "ux_records_live_key",
+    records.c.record_key,
+    unique=True,
+    sqlite_where=LIVE,
+    postgresql_where=LIVE,
 )
 
 quarantine = Table(
