@@ -242,9 +242,14 @@ def register(app: typer.Typer) -> None:
                 _print_retraction(done)
             return
         if not files:
-            raise InputError("name the files to import (or --undo BATCH)")
+            # Usage mistakes, said as such (FILES and --source are optional only for --undo).
+            raise typer.BadParameter(
+                "name the files to import (or --undo BATCH)", param_hint="FILES"
+            )
         if source is None:
-            raise InputError("say which source the list comes from: --source NAME")
+            raise typer.BadParameter(
+                "say which source the list comes from (--source NAME)", param_hint="'--source'"
+            )
         if kind is not None and kind not in SOURCE_KINDS:
             raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
         project = open_project()
