@@ -42,6 +42,8 @@ database = {database}
 
 [estimate]
 # strata = ["region"]
+# The headline method (lcmcr, loglinear, dga or chapman): fix it before looking at numbers.
+# headline_method = "lcmcr"
 
 [report]
 # The official figure to show beside the estimate.

@@ -118,6 +118,7 @@ def test_project_run_saves_draws_and_plots(project: Project) -> None:
         burnin=200,
         samples=200,
         chains=2,
+        until_converged=False,
     )
     assert folder is not None and folder.parent == project.runs_dir
     table = pq.read_table(folder / "draws.parquet").to_pydict()

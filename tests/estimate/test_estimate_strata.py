@@ -6,7 +6,13 @@ from estimate_sim import simulate
 from qantar.estimate import estimate
 from qantar.model.histories import Histories
 
-SMALL = {"iterations": 4_000, "burnin": 500, "samples": 200, "chains": 2}
+SMALL = {
+    "iterations": 4_000,
+    "burnin": 500,
+    "samples": 200,
+    "chains": 2,
+    "until_converged": False,
+}
 
 
 def test_strata_total_sums_posterior_draws() -> None:

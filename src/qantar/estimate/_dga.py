@@ -26,6 +26,7 @@ from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
 
 Graph = tuple[tuple[frozenset[int], ...], tuple[frozenset[int], ...]]
+MAX_DGA_LISTS = 5
 
 
 def _is_chordal(n: int, edges: frozenset[tuple[int, int]]) -> bool:
@@ -178,8 +179,11 @@ def dga(
     weight (3 to 5 lists). ``delta`` defaults to 1/2^L as in dga. ``seed`` only drives the
     posterior draws kept for strata totals; the estimate and interval are exact."""
     n_lists = len(histories.lists)
-    if not 3 <= n_lists <= 5:
-        raise ValueError("dga works with 3 to 5 lists; merge or drop lists first")
+    if not 3 <= n_lists <= MAX_DGA_LISTS:
+        raise ValueError(
+            "dga works with 3 to 5 lists; merge or drop lists first, or pool the smallest "
+            "(pool_smallest_lists)"
+        )
     n0, post, graph_weights = posterior_grid(
         histories, delta=delta, grid=_support(histories, delta)
     )
@@ -221,4 +225,38 @@ def dga(
     )
 
 
-__all__ = ["all_patterns", "decomposable_graphs", "dga", "posterior_grid"]
+def smallest_lists(histories: Histories, keep: int = MAX_DGA_LISTS) -> list[str]:
+    """The lists to pool so that ``keep`` remain: the smallest by persons documented
+    (ties broken by order), as many as needed, at least two."""
+    n_lists = len(histories.lists)
+    if n_lists <= keep:
+        return []
+    sizes = (histories.patterns.astype(np.int64) * histories.counts[:, None]).sum(axis=0)
+    order = sorted(range(n_lists), key=lambda j: (int(sizes[j]), j))
+    chosen = sorted(order[: n_lists - keep + 1])
+    return [histories.lists[j] for j in chosen]
+
+
+def pool_smallest_lists(
+    histories: Histories, keep: int = MAX_DGA_LISTS
+) -> tuple[Histories, list[str]]:
+    """The standard remedy when there are more lists than dga's graphs cover: pool the
+    smallest lists into one (a person is on it if on any of them), so that ``keep``
+    lists remain. Returns the pooled histories and the names pooled (empty if none)."""
+    from qantar.estimate._inputs import merge_lists
+
+    names = smallest_lists(histories, keep)
+    if not names:
+        return histories, []
+    return merge_lists(histories, names), names
+
+
+__all__ = [
+    "MAX_DGA_LISTS",
+    "all_patterns",
+    "decomposable_graphs",
+    "dga",
+    "pool_smallest_lists",
+    "posterior_grid",
+    "smallest_lists",
+]

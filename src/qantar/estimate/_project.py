@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
-from qantar.estimate._api import estimate
+from qantar.estimate._api import HEADLINE_METHOD, estimate
 from qantar.estimate._outputs import write_run
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
@@ -43,12 +43,15 @@ def estimate_project(
     histories: Histories | None = None,
     provider: HistoriesProvider | None = None,
     save: bool = True,
+    sensitivity: bool = False,
     **options: Any,
 ) -> tuple[Estimate, Path | None]:
     """Estimate from the project's linked persons (``qantar.link.project_histories``),
     or from ``histories`` / ``provider(project, strata=...)`` when given, and save the
     result, settings, posterior draws (Parquet) and plots into a new folder of runs/.
-    ``strata`` defaults to the first of ``[estimate] strata`` in qantar.toml."""
+    ``strata`` defaults to the first of ``[estimate] strata`` in qantar.toml; the
+    headline method of ``all`` and of the sensitivity table is ``[estimate]
+    headline_method`` (default lcmcr)."""
     settings = project.section("estimate")
     if strata is None and settings.get("strata"):
         configured = settings["strata"]
@@ -59,9 +62,19 @@ def estimate_project(
         histories = (
             provider(project, strata=strata) if provider else _linked_histories(project, strata)
         )
+    headline = str(settings.get("headline_method", HEADLINE_METHOD))
     result = estimate(
-        histories, method=method, strata=strata is not None or None, seed=seed, **options
+        histories,
+        method=method,
+        strata=strata is not None or None,
+        seed=seed,
+        headline=headline,
+        **options,
     )
+    if sensitivity:
+        from qantar.estimate._sensitivity import sensitivity as sensitivity_table
+
+        result.sensitivity = sensitivity_table(histories, seed=seed, headline=headline, **options)
     result.settings = {**result.settings, "strata_field": strata, "method": method}
     if not save:
         return result, None
