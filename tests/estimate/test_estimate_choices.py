@@ -174,6 +174,7 @@ def test_cli_tuning_options_reach_the_methods(
         "0.5",
         "--criterion",
         "BIC",
+        "--average-models",
         "--delta",
         "0.5",
         "--format",
@@ -189,6 +190,7 @@ def test_cli_tuning_options_reach_the_methods(
     assert data["diagnostics"]["draws_per_chain"] == 150
     by_method = {m["method"]: m for m in data["methods"]}
     assert by_method["loglinear"]["settings"]["criterion"] == "BIC"
+    assert by_method["loglinear"]["settings"]["average"] is True
     assert by_method["dga"]["settings"]["delta"] == 0.5
 
 

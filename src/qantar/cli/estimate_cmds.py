@@ -157,6 +157,14 @@ def register(app: typer.Typer) -> None:
         criterion: Annotated[
             str | None, typer.Option(help="Log-linear: AIC (default) or BIC.")
         ] = None,
+        average_models: Annotated[
+            bool,
+            typer.Option(
+                "--average-models",
+                help="Log-linear: report the average over models by their AIC/BIC weights "
+                "instead of the selected model.",
+            ),
+        ] = False,
         delta: Annotated[
             float | None,
             typer.Option(help="dga: prior persons per cell of the full table (1/2^lists)."),
@@ -212,6 +220,8 @@ def register(app: typer.Typer) -> None:
         options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         if fixed:
             options["until_converged"] = False
+        if average_models:
+            options["average"] = True
         if criterion is not None and criterion.upper() not in ("AIC", "BIC"):
             raise InputError("--criterion is AIC or BIC")
         options["pool_smallest"] = pool_smallest

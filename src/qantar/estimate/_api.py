@@ -37,7 +37,7 @@ LCMCR_OPTIONS = (
     "label_moves",
     "threads",
 )
-LOGLINEAR_OPTIONS = ("model", "criterion")
+LOGLINEAR_OPTIONS = ("model", "criterion", "average")
 DGA_OPTIONS = ("delta",)
 OPTIONS = (*LCMCR_OPTIONS, *LOGLINEAR_OPTIONS, *DGA_OPTIONS)
 
