@@ -7,12 +7,9 @@ from typing import Any
 import numpy as np
 
 from qantar.errors import InputError
-from qantar.estimate._chapman import chapman
-from qantar.estimate._dga import MAX_DGA_LISTS, dga, pool_smallest_lists, smallest_lists
 from qantar.estimate._diagnostics import chain_diagnostics, method_disagreement
 from qantar.estimate._inputs import check_histories
-from qantar.estimate._lcmcr import lcmcr
-from qantar.estimate._loglinear import loglinear
+from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
 
@@ -47,13 +44,23 @@ def _pick(options: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _one(method: str, histories: Histories, seed: int, options: dict[str, Any]) -> Estimate:
+    # Each method is imported when used: numba (LCMCR) and scipy (the others) cost a
+    # second or more to import, which a log-linear run should not pay for LCMCR.
     if method == "lcmcr":
+        from qantar.estimate._lcmcr import lcmcr
+
         return lcmcr(histories, seed=seed, **_pick(options, LCMCR_OPTIONS))
     if method == "loglinear":
+        from qantar.estimate._loglinear import loglinear
+
         return loglinear(histories, **_pick(options, LOGLINEAR_OPTIONS))
     if method == "dga":
+        from qantar.estimate._dga import dga
+
         return dga(histories, seed=seed, **_pick(options, DGA_OPTIONS))
     if method == "chapman":
+        from qantar.estimate._chapman import chapman
+
         return chapman(histories)
     raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 

@@ -23,12 +23,22 @@ MEDIAN_SPREAD_LEVEL = 0.001
 DISAGREEMENT_SHARE = 0.10
 
 
+def _arviz() -> Any:
+    """arviz, told not to use numba: its numba paths compile anew in every process (about
+    5 s of CPU before the first R-hat), where numpy takes milliseconds on these arrays."""
+    import arviz as az
+
+    az.Numba.disable_numba()
+    return az
+
+
 def median_spread(draws: npt.NDArray[np.float64]) -> dict[str, Any]:
     """How far apart the chains' medians are: in posterior standard deviations, as a share
     of the pooled median, and whether Monte Carlo error explains it (each chain's median
     has a standard error from its own effective sample size, arviz ``mcse``)."""
-    import arviz as az
     from scipy import stats
+
+    az = _arviz()
 
     chains = draws.shape[0]
     medians = np.median(draws, axis=1)
@@ -59,8 +69,7 @@ def chain_diagnostics(draws: npt.NDArray[np.float64]) -> tuple[dict[str, Any], l
     spread of the chains' medians."""
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        import arviz as az
-
+        az = _arviz()
         data = az.convert_to_dataset(np.asarray(draws, dtype=np.float64)[:, :, None])
         rhat = float(az.rhat(data)["x"].values[0]) if draws.shape[0] > 1 else float("nan")
         ess_bulk = float(az.ess(data, method="bulk")["x"].values[0])

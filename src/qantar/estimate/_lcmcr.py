@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -17,12 +17,10 @@ from qantar.estimate._diagnostics import (
     converged,
     data_warnings,
 )
-from qantar.estimate._lcmcr_kernel import advance_chains, start_state
+from qantar.estimate._lcmcr_kernel import advance_chain, start_state
 from qantar.estimate._predictive import predictive_check
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
-
-_MAX_THREADS: int = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
 
 # R's lcmCR as HRDAG runs it (K = 10; its default priors), and the sampling schedule of
 # the reference runs: 10,000 burn-in sweeps, then rounds of 1,000 draws thinned by 100.
@@ -87,6 +85,7 @@ def _advance(
     samples: int,
     thinning: int,
     label_moves: bool,
+    threads: int,
 ) -> None:
     chains = seeds.shape[0]
     n_patterns = histories.patterns.shape[0]
@@ -97,26 +96,33 @@ def _advance(
         "rep": np.zeros((chains, samples, n_patterns + 2)),
         "fit": np.zeros((chains, samples, 2)),
     }
-    advance_chains(
-        histories.patterns,
-        histories.counts,
-        a_alpha,
-        b_alpha,
-        burnin,
-        samples,
-        thinning,
-        seeds,
-        label_moves,
-        state.lam,
-        state.v,
-        state.alpha,
-        out["n"],
-        out["alpha"],
-        out["classes"],
-        out["rep"],
-        out["fit"],
-        state.moves,
-    )
+
+    def run(c: int) -> None:
+        state.moves[c] += advance_chain(
+            histories.patterns,
+            histories.counts,
+            a_alpha,
+            b_alpha,
+            burnin,
+            samples,
+            thinning,
+            int(seeds[c]),
+            label_moves,
+            state.lam[c],
+            state.v[c],
+            state.alpha[c : c + 1],
+            out["n"][c],
+            out["alpha"][c],
+            out["classes"][c],
+            out["rep"][c],
+            out["fit"][c],
+        )
+
+    # The kernel releases the GIL, so these threads run chains at once, one per core.
+    # Each chain seeds its thread's generator and runs to its end on that thread, so
+    # the draws do not depend on the number of threads or on scheduling.
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, chains))) as pool:
+        list(pool.map(run, range(chains)))
     for name, values in out.items():
         state.parts.setdefault(name, []).append(values)
 
@@ -180,33 +186,29 @@ def lcmcr(
     counts = np.ascontiguousarray(histories.counts, dtype=np.int64)
     data = Histories(histories.lists, patterns, counts)
     state = _start(data, seed, chains, n_classes)
-    wanted = threads or min(chains, os.cpu_count() or 1, _MAX_THREADS)
-    previous = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(wanted, _MAX_THREADS)))
+    workers = threads or min(chains, os.cpu_count() or 1)
     rounds = 0
     size = samples
-    try:
-        while True:
-            _advance(
-                data,
-                state,
-                seeds=chain_seeds(seed, chains, stream=rounds),
-                a_alpha=a_alpha,
-                b_alpha=b_alpha,
-                burnin=burnin if rounds == 0 else 0,
-                samples=size,
-                thinning=thinning,
-                label_moves=label_moves,
-            )
-            rounds += 1
-            draws = state.kept("n")
-            diagnostics, warnings = chain_diagnostics(draws)
-            kept = draws.shape[1]
-            if not until_converged or converged(diagnostics) or kept >= max_samples:
-                break
-            size = _next_round(diagnostics, kept, samples, max_samples)
-    finally:
-        numba.set_num_threads(previous)
+    while True:
+        _advance(
+            data,
+            state,
+            seeds=chain_seeds(seed, chains, stream=rounds),
+            a_alpha=a_alpha,
+            b_alpha=b_alpha,
+            burnin=burnin if rounds == 0 else 0,
+            samples=size,
+            thinning=thinning,
+            label_moves=label_moves,
+            threads=workers,
+        )
+        rounds += 1
+        draws = state.kept("n")
+        diagnostics, warnings = chain_diagnostics(draws)
+        kept = draws.shape[1]
+        if not until_converged or converged(diagnostics) or kept >= max_samples:
+            break
+        size = _next_round(diagnostics, kept, samples, max_samples)
     alphas = state.kept("alpha")
     classes = state.kept("classes")
     diagnostics["alpha_median"] = float(np.median(alphas))

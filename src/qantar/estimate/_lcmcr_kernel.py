@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit, prange
+from numba import njit
 
 _TINY = 1e-300
 _FEW = 6
@@ -277,7 +277,7 @@ def _replicate(
     fit[1] = replicate
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def advance_chain(
     patterns: npt.NDArray[np.uint8],
     counts: npt.NDArray[np.int64],
@@ -420,49 +420,3 @@ def advance_chain(
             saved += 1
     alpha_box[0] = alpha
     return moves
-
-
-@njit(cache=True, parallel=True)
-def advance_chains(
-    patterns: npt.NDArray[np.uint8],
-    counts: npt.NDArray[np.int64],
-    a_alpha: float,
-    b_alpha: float,
-    burnin: int,
-    samples: int,
-    thinning: int,
-    seeds: npt.NDArray[np.int64],
-    label_moves: bool,
-    lam: npt.NDArray[np.float64],
-    v: npt.NDArray[np.float64],
-    alpha: npt.NDArray[np.float64],
-    out_n: npt.NDArray[np.float64],
-    out_alpha: npt.NDArray[np.float64],
-    out_classes: npt.NDArray[np.float64],
-    out_rep: npt.NDArray[np.float64],
-    out_fit: npt.NDArray[np.float64],
-    moves: npt.NDArray[np.int64],
-) -> None:
-    """Chains in parallel threads (one per core; a chain is never split). Each chain seeds
-    its thread's generator before it starts and runs to its end on that thread, so results
-    do not depend on scheduling or on the number of threads."""
-    for c in prange(seeds.shape[0]):
-        moves[c] += advance_chain(
-            patterns,
-            counts,
-            a_alpha,
-            b_alpha,
-            burnin,
-            samples,
-            thinning,
-            seeds[c],
-            label_moves,
-            lam[c],
-            v[c],
-            alpha[c : c + 1],
-            out_n[c],
-            out_alpha[c],
-            out_classes[c],
-            out_rep[c],
-            out_fit[c],
-        )
