@@ -198,8 +198,7 @@ def register(app: typer.Typer) -> None:
         output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
         """Estimate the true total (documented + undocumented) by multiple systems estimation."""
-        from qantar.estimate import estimate, read_histories_csv, write_run
-        from qantar.estimate._project import estimate_project
+        from qantar.estimate import estimate, read_histories_csv
 
         if output_format not in ("table", "json"):
             raise InputError("--format is table or json")
@@ -227,19 +226,23 @@ def register(app: typer.Typer) -> None:
         options["pool_smallest"] = pool_smallest
         folder: Path | None = None
         if histories is not None:
-            from qantar.estimate import sensitivity as sensitivity_table
-
             data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
             with err_console.status("estimating...", spinner="dots"):
                 result = estimate(
                     data, method=method, strata=strata is not None, seed=seed, **options
                 )
                 if sensitivity:
+                    from qantar.estimate import sensitivity as sensitivity_table
+
                     result.sensitivity = sensitivity_table(data, seed=seed, **options)
             if out is not None:
+                from qantar.estimate import write_run
+
                 write_run(result, out)
                 folder = out
         else:
+            from qantar.estimate._project import estimate_project
+
             project = open_project()
             from qantar.estimate._project import _linked_histories
 
