@@ -160,3 +160,12 @@ def test_unknown_options_are_refused() -> None:
 
     with pytest.raises(InputError, match="unknown estimation options: n_clases"):
         estimate(independent(), method="lcmcr", seed=1, n_clases=5)
+
+
+def test_one_chain_stops_on_effective_draws() -> None:
+    """One chain has no R-hat: it stops when its effective draws reach the target
+    instead of running to the cap."""
+    result = lcmcr(independent(), seed=2, burnin=500, samples=300, thinning=5, chains=1)
+    assert result.diagnostics["converged"] is None
+    assert result.diagnostics["ess_bulk"] >= ESS_TARGET
+    assert result.diagnostics["draws_per_chain"] < 20_000

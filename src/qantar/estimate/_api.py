@@ -100,9 +100,16 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
     diagnostics: dict[str, Any] = {"strata": len(parts)}
     draws = None
     if all(p.draws is not None for p in results):
-        shapes = {p.draws.shape for p in results if p.draws is not None}
-        if len(shapes) == 1:
-            draws = np.sum([p.draws for p in results if p.draws is not None], axis=0)
+        grids = [np.atleast_2d(p.draws) for p in results if p.draws is not None]
+        if len({g.shape[0] for g in grids}) == 1:
+            # Strata sampled until each converged keep different numbers of draws: take
+            # the same number, evenly spaced, from each (any subset of a stratum's draws
+            # is a sample of its posterior, and strata are independent).
+            keep = min(g.shape[1] for g in grids)
+            draws = np.sum(
+                [g[:, np.linspace(0, g.shape[1] - 1, keep).round().astype(int)] for g in grids],
+                axis=0,
+            )
     if draws is not None:
         estimate = float(np.median(draws))
         lower, upper = (float(q) for q in np.quantile(draws, [0.025, 0.975]))

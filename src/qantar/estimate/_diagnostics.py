@@ -107,9 +107,13 @@ def chain_diagnostics(draws: npt.NDArray[np.float64]) -> tuple[dict[str, Any], l
 
 def converged(diagnostics: dict[str, Any]) -> bool:
     """The stopping rule: R-hat <= RHAT_LIMIT, bulk ESS >= ESS_TARGET and the chains'
-    medians within MEDIAN_SPREAD_SD posterior standard deviations of each other."""
+    medians within MEDIAN_SPREAD_SD posterior standard deviations of each other (one
+    chain: bulk ESS alone)."""
     rhat = diagnostics.get("rhat")
     ess = diagnostics.get("ess_bulk") or 0.0
+    if diagnostics.get("chains", 2) < 2:
+        # One chain has no R-hat: its effective draws are all there is to check.
+        return bool(ess >= ESS_TARGET)
     return bool(
         rhat is not None
         and np.isfinite(rhat)
