@@ -216,8 +216,8 @@ def lcmcr(
     diagnostics["rounds"] = rounds
     diagnostics["sweeps_per_chain"] = burnin + kept * thinning
     diagnostics["label_moves_accepted"] = int(state.moves.sum())
-    diagnostics["converged"] = converged(diagnostics) if chains > 1 else None
-    if until_converged and chains > 1 and not diagnostics["converged"]:
+    diagnostics["converged"] = converged(diagnostics)
+    if until_converged and not diagnostics["converged"]:
         warnings.append(
             f"the chains had not converged when the cap of {max_samples:,} draws per chain "
             "was reached: raise max_samples (--max-draws) or check the warnings above"
