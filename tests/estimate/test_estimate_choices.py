@@ -128,6 +128,8 @@ def test_six_lists_name_the_remedy_and_pool_when_asked() -> None:
     assert any("pool the smallest lists (E, F)" in w for w in without.warnings)
     with pytest.raises(InputError, match="pool the smallest lists"):
         estimate(h, method="dga", seed=1)
+    with pytest.raises(InputError, match="headline method dga does not run on these 6 lists"):
+        sensitivity(h, seed=1, headline="dga", **FAST)
     pooled_run = estimate(h, method="all", seed=1, pool_smallest=True, **FAST)
     dga_result = pooled_run.others[-1]
     assert dga_result.method == "dga"

@@ -96,6 +96,12 @@ def sensitivity(
         **options,
     )
     by_method = {r.method: r for r in [side, *side.others]}
+    if headline not in by_method:
+        raise InputError(
+            f"the headline method {headline} does not run on these {n_lists} lists "
+            f"(methods run: {', '.join(by_method)}); fix [estimate] headline_method in "
+            "qantar.toml, or pool lists (--pool-smallest) for dga"
+        )
     for result in [side, *side.others]:
         rows.append(_row("methods", result.method, result, headline=result.method == headline))
     lcmcr_options = _pick(options, LCMCR_OPTIONS)
