@@ -62,7 +62,7 @@ def one_chain(h: Histories, *, burnin: int, samples: int, thinning: int, seed: i
     rep = np.zeros((samples, len(h.counts) + 2))
     fit = np.zeros((samples, 2))
     advance_chain(
-        h.patterns, h.counts, 0.25, 0.25, burnin, samples, thinning, seed, True,
+        h.patterns, h.counts, 0.25, 0.25, burnin, samples, thinning, seed, True, 1,
         lam, v, alpha, out[0], out[1], out[2], rep, fit,
     )  # fmt: skip
     return float(out[2].mean())

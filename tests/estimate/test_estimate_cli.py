@@ -187,3 +187,11 @@ def test_a_loglinear_run_does_not_import_the_sampler_or_plots() -> None:
         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_impossible_sampler_settings_exit_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(monkeypatch, "estimate", "--histories", str(KOSOVO), "--chains", "0") == 2
+    err = capsys.readouterr().err
+    assert "chains >= 1" in err and "Traceback" not in err

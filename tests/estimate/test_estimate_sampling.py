@@ -102,6 +102,9 @@ def test_label_moves_leave_the_posterior_unchanged() -> None:
     without = lcmcr(h, seed=6, until_converged=False, label_moves=False, **opts)
     assert with_moves.diagnostics["label_moves_accepted"] > 1_000
     assert without.diagnostics["label_moves_accepted"] == 0
+    # Replicates for the predictive check: every second draw of 1,500 (at most 1,000
+    # per chain and round), so memory stays bounded with many lists.
+    assert with_moves.diagnostics["predictive_check"]["draws_checked"] == 2 * 750
     for q in (0.1, 0.5, 0.9):
         a = np.quantile(with_moves.draws, q)
         b = np.quantile(without.draws, q)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qantar.errors import InputError
 from qantar.estimate._diagnostics import (
     ESS_TARGET,
     chain_diagnostics,
@@ -33,6 +34,8 @@ THINNING = 100
 CHAINS = 4
 # The cap on kept draws per chain when sampling until converged: 2,000,000 sweeps.
 MAX_SAMPLES = 20_000
+# Predictive replicates kept per chain and round, at most.
+CHECKS_PER_ROUND = 1_000
 
 
 def chain_seeds(seed: int, chains: int, stream: int = 0) -> npt.NDArray[np.int64]:
@@ -89,12 +92,16 @@ def _advance(
 ) -> None:
     chains = seeds.shape[0]
     n_patterns = histories.patterns.shape[0]
+    # The predictive check needs a few thousand replicates, not one per draw: with many
+    # lists (up to 2^L - 1 patterns each) that would not fit in memory.
+    check_every = max(1, math.ceil(samples / CHECKS_PER_ROUND))
+    checks = math.ceil(samples / check_every)
     out = {
         "n": np.zeros((chains, samples)),
         "alpha": np.zeros((chains, samples)),
         "classes": np.zeros((chains, samples)),
-        "rep": np.zeros((chains, samples, n_patterns + 2)),
-        "fit": np.zeros((chains, samples, 2)),
+        "rep": np.zeros((chains, checks, n_patterns + 2)),
+        "fit": np.zeros((chains, checks, 2)),
     }
 
     def run(c: int) -> None:
@@ -108,6 +115,7 @@ def _advance(
             thinning,
             int(seeds[c]),
             label_moves,
+            check_every,
             state.lam[c],
             state.v[c],
             state.alpha[c : c + 1],
@@ -176,11 +184,11 @@ def lcmcr(
         thinning = max(1, iterations // max(samples, 1))
     thinning = THINNING if thinning is None else thinning
     if chains < 1 or samples < 1 or thinning < 1 or burnin < 0 or n_classes < 1:
-        raise ValueError(
-            "need chains >= 1, samples >= 1, thinning >= 1, burnin >= 0 and n_classes >= 1"
+        raise InputError(
+            "LCMCR needs chains >= 1, draws >= 1, thinning >= 1, burn-in >= 0 and classes >= 1"
         )
     if a_alpha <= 0 or b_alpha <= 0:
-        raise ValueError("the Gamma prior on alpha needs a_alpha > 0 and b_alpha > 0")
+        raise InputError("the Gamma prior on alpha needs a_alpha > 0 and b_alpha > 0")
     max_samples = max(max_samples, samples)
     patterns = np.ascontiguousarray(histories.patterns, dtype=np.uint8)
     counts = np.ascontiguousarray(histories.counts, dtype=np.int64)

@@ -288,6 +288,7 @@ def advance_chain(
     thinning: int,
     seed: int,
     label_moves: bool,
+    check_every: int,
     lam: npt.NDArray[np.float64],
     v: npt.NDArray[np.float64],
     alpha_box: npt.NDArray[np.float64],
@@ -299,8 +300,9 @@ def advance_chain(
 ) -> int:
     """Continue one chain from its state (``lam``, ``v``, ``alpha_box[0]``, updated in
     place) for ``burnin`` sweeps and then ``samples`` kept draws thinned by ``thinning``;
-    writes N, alpha, occupied classes and the predictive replicate of each kept draw.
-    Returns the number of accepted label moves."""
+    writes N, alpha and occupied classes of each kept draw and the predictive replicate
+    of every ``check_every``-th (``out_rep``/``out_fit`` hold ceil(samples / check_every)
+    rows). Returns the number of accepted label moves."""
     np.random.seed(seed)
     n_patterns, n_lists = patterns.shape
     n_obs = 0
@@ -401,22 +403,23 @@ def advance_chain(
                 if m[k] > 0:
                     occupied += 1
             out_classes[saved] = occupied
-            for j in range(n_lists):
-                for k in range(K):
-                    lam_c[j, k] = min(max(lam[j, k], _TINY), 1.0 - 1e-16)
-                    one_m[j, k] = 1.0 - lam_c[j, k]
-            _replicate(
-                patterns,
-                counts,
-                single_seen,
-                lam_c,
-                one_m,
-                pi,
-                total,
-                q,
-                out_rep[saved],
-                out_fit[saved],
-            )
+            if saved % check_every == 0:
+                for j in range(n_lists):
+                    for k in range(K):
+                        lam_c[j, k] = min(max(lam[j, k], _TINY), 1.0 - 1e-16)
+                        one_m[j, k] = 1.0 - lam_c[j, k]
+                _replicate(
+                    patterns,
+                    counts,
+                    single_seen,
+                    lam_c,
+                    one_m,
+                    pi,
+                    total,
+                    q,
+                    out_rep[saved // check_every],
+                    out_fit[saved // check_every],
+                )
             saved += 1
     alpha_box[0] = alpha
     return moves
