@@ -198,6 +198,7 @@ def main() -> None:
                         burnin=args.iterations // 4,
                         samples=500,
                         chains=args.chains,
+                        until_converged=False,
                     )
                 )
             if "loglinear" in methods:

@@ -77,7 +77,13 @@ def cross_check() -> None:
     plain = person_gibbs(rows, n_classes=10, iterations=60_000, burnin=5_000, seed=1)
     took = time.perf_counter() - started
     kernel = lcmcr(
-        sim.histories, seed=2, iterations=200_000, burnin=5_000, samples=20_000, chains=2
+        sim.histories,
+        seed=2,
+        iterations=200_000,
+        burnin=5_000,
+        samples=20_000,
+        chains=2,
+        until_converged=False,
     )
     draws = kernel.draws.reshape(-1) if kernel.draws is not None else np.zeros(1)
     print(f"1. same data: N = {sim.n}, observed {sim.observed}; quantiles {qs}")
@@ -119,6 +125,7 @@ def well_specified(replicates: int, iterations: int, rng: np.random.Generator) -
             burnin=iterations // 2,
             samples=500,
             chains=1,
+            until_converged=False,
         )
         hits.append(res.lower <= n <= res.upper)
         bias.append(res.estimate / n - 1)
@@ -152,6 +159,7 @@ def three_classes(replicates: int, rng: np.random.Generator) -> None:
                     samples=500,
                     chains=2,
                     n_classes=k,
+                    until_converged=False,
                 )
                 hits.append(res.lower <= n <= res.upper)
                 bias.append(res.estimate / n - 1)

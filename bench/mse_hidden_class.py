@@ -99,7 +99,14 @@ def main() -> None:
     for n in (3_500, 20_000, 100_000):
         covered, bias, width = 0, [], []
         for r, (_, histories) in enumerate(data(n)):
-            e = lcmcr(histories, seed=r + 1, iterations=args.iterations, burnin=5_000, chains=2)
+            e = lcmcr(
+                histories,
+                seed=r + 1,
+                iterations=args.iterations,
+                burnin=5_000,
+                chains=2,
+                until_converged=False,
+            )
             covered += e.lower <= n <= e.upper
             bias.append(e.estimate / n - 1)
             width.append((e.upper - e.lower) / n)
@@ -125,6 +132,7 @@ def main() -> None:
                 n_classes=k,
                 a_alpha=a,
                 b_alpha=b,
+                until_converged=False,
             )
             covered += e.lower <= 3_500 <= e.upper
             bias.append(e.estimate / 3_500 - 1)
@@ -140,7 +148,14 @@ def main() -> None:
             conditional_mle(patterns.astype(float), counts.astype(float), k, starts=4) / 100_000
             for k in (1, 2, 3, 4)
         ]
-        e = lcmcr(histories, seed=r + 1, iterations=args.iterations, burnin=5_000, chains=2)
+        e = lcmcr(
+            histories,
+            seed=r + 1,
+            iterations=args.iterations,
+            burnin=5_000,
+            chains=2,
+            until_converged=False,
+        )
         row = " | ".join(f"{c:.3f}" for c in cells)
         print(f"| {r + 1} | {row} | {e.estimate / 100_000:.3f} |", flush=True)
     print(f"\n{time.perf_counter() - started:.0f} s")

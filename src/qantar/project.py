@@ -63,6 +63,8 @@ encrypted = {encrypted}
 # event_type = "killed"
 # Missing stratum values are imputed this many times (0: an "unknown" stratum instead).
 # imputations = 5
+# The headline method (lcmcr, loglinear, dga or chapman): fix it before looking at numbers.
+# headline_method = "lcmcr"
 
 [events]
 # A list's event type for its records that name none (default: the type all its typed

@@ -117,6 +117,7 @@ def test_project_run_saves_draws_and_plots(project: Project) -> None:
         burnin=200,
         samples=200,
         chains=2,
+        until_converged=False,
     )
     assert folder is not None and folder.parent == project.runs_dir
     table = pq.read_table(folder / "draws.parquet").to_pydict()
@@ -166,3 +167,34 @@ def test_project_path_uses_linked_histories_and_saves_a_run(
     saved = Path(data["saved_to"])
     assert saved.parent == project.runs_dir.resolve()
     assert (saved / "result.json").exists() and (saved / "posterior.svg").exists()
+
+
+def test_a_loglinear_run_does_not_import_the_sampler_or_plots() -> None:
+    """Start-up: numba (the LCMCR kernel), arviz and matplotlib cost seconds to import and
+    a log-linear estimate from the CLI needs none of them."""
+    import subprocess
+
+    probe = (
+        "import sys\n"
+        "from qantar.cli import main\n"
+        f"sys.argv = ['qantar', 'estimate', '--histories', {str(KOSOVO)!r}, "
+        "'--method', 'loglinear']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('numba', 'arviz', 'matplotlib') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_impossible_sampler_settings_exit_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(monkeypatch, "estimate", "--histories", str(KOSOVO), "--chains", "0") == 2
+    err = capsys.readouterr().err
+    assert "chains >= 1" in err and "Traceback" not in err

@@ -15,12 +15,20 @@ KOSOVO = Path(__file__).parents[2] / "src/qantar/data/mse/kosovo.csv"
 R_MEDIANS = (10464, 10352, 10340)
 R_INTERVALS = ((9163, 14620), (8881, 13355), (9057, 13516))
 
-SMALL = {"iterations": 20_000, "burnin": 2_000, "samples": 500, "chains": 2}
+SMALL = {
+    "iterations": 20_000,
+    "burnin": 10_000,
+    "samples": 500,
+    "chains": 2,
+    "until_converged": False,
+}
 
 
 @pytest.fixture(scope="module")
 def kosovo_run() -> object:
-    return lcmcr(read_histories_csv(KOSOVO), seed=11, **SMALL)
+    # Sampled until converged (or 6,000 draws per chain): short fixed runs on Kosovo
+    # wander into the posterior's long lower tail and disagree by chance.
+    return lcmcr(read_histories_csv(KOSOVO), seed=11, chains=2, thinning=50, max_samples=6_000)
 
 
 def test_kosovo_median_near_r(kosovo_run: object) -> None:
@@ -42,15 +50,25 @@ def test_kosovo_interval_overlaps_r_by_most_of_its_width(kosovo_run: object) -> 
 def test_diagnostics_from_several_chains(kosovo_run: object) -> None:
     diag = kosovo_run.diagnostics
     assert diag["chains"] == 2
-    assert diag["draws_per_chain"] == 500
-    assert 0.95 < diag["rhat"] < 1.2
-    assert diag["ess_bulk"] > 20
-    assert kosovo_run.draws.shape == (2, 500)
+    assert diag["draws_per_chain"] >= 1_000
+    assert 0.99 < diag["rhat"] < 1.05
+    # Kosovo mixes slowly: either the stopping rule was met or the cap stopped it and
+    # the warnings say so.
+    assert diag["converged"] or any("cap of 6,000" in w for w in kosovo_run.warnings)
+    assert diag["ess_bulk"] > 300
+    assert kosovo_run.draws.shape == (2, diag["draws_per_chain"])
+    assert len(diag["chain_medians"]) == 2
 
 
 def test_same_seed_same_draws_whatever_the_threads() -> None:
     h = read_histories_csv(KOSOVO)
-    opts = {"iterations": 2_000, "burnin": 200, "samples": 200, "chains": 3}
+    opts = {
+        "iterations": 2_000,
+        "burnin": 200,
+        "samples": 200,
+        "chains": 3,
+        "until_converged": False,
+    }
     a = lcmcr(h, seed=5, threads=1, **opts)
     b = lcmcr(h, seed=5, threads=2, **opts)
     c = lcmcr(h, seed=6, threads=2, **opts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qantar.errors import InputError
@@ -79,3 +80,33 @@ def test_chapman_needs_two_lists_or_a_pair() -> None:
     with pytest.raises(InputError, match="two lists"):
         chapman(h)
     assert chapman(h, pair=("EXH", "OSCE")).lists == ("EXH", "OSCE")
+
+
+def test_model_averaging_over_aic_weights() -> None:
+    """Independent lists: M0, Mt and the heterogeneity models fit about equally, so no
+    model deserves all the weight and the selected model's interval understates the
+    uncertainty; the averaged interval spans the competing models."""
+    rng = np.random.default_rng(6)
+    rows = (rng.random((1500, 3)) < np.array([0.3, 0.32, 0.28])).astype(np.uint8)
+    h = Histories.from_rows(["A", "B", "C"], rows)
+    family = ["M0", "Mt", "Mth Chao", "Mth Darroch"]
+    result = loglinear(h, models=family)
+    averaged = result.diagnostics["averaged"]
+    weights = averaged["weights"]
+    assert sum(w["weight"] for w in weights) == pytest.approx(1.0, abs=1e-3)
+    assert weights[0]["weight"] < 0.9
+    estimates = [w["estimate"] for w in weights]
+    assert min(estimates) <= averaged["estimate"] <= max(estimates)
+    assert min(w["lower"] for w in weights) <= averaged["lower"] <= result.lower + 1
+    assert averaged["upper"] <= max(w["upper"] for w in weights)
+    assert averaged["upper"] - averaged["lower"] >= result.upper - result.lower - 1
+    assert any("ignores the uncertainty of selecting it" in w for w in result.warnings)
+    both = loglinear(h, models=family, average=True)
+    assert both.estimate == pytest.approx(averaged["estimate"])
+    assert (both.lower, both.upper) == (
+        pytest.approx(averaged["lower"]),
+        pytest.approx(averaged["upper"]),
+    )
+    assert both.diagnostics["selected"]["estimate"] == pytest.approx(result.estimate)
+    # A named model is not selected, so nothing is averaged.
+    assert "averaged" not in loglinear(h, model="Mt").diagnostics

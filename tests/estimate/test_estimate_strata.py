@@ -6,7 +6,13 @@ from estimate_sim import simulate
 from qantar.estimate import estimate
 from qantar.model.histories import Histories
 
-SMALL = {"iterations": 4_000, "burnin": 500, "samples": 200, "chains": 2}
+SMALL = {
+    "iterations": 4_000,
+    "burnin": 500,
+    "samples": 200,
+    "chains": 2,
+    "until_converged": False,
+}
 
 
 def test_strata_total_sums_posterior_draws() -> None:
@@ -60,3 +66,22 @@ def test_small_strata_are_pooled_with_a_warning() -> None:
     pooled = result.strata["other (pooled)"]
     assert pooled.estimate == pooled.observed == 15
     assert result.estimate == sum(p.estimate for p in result.strata.values())
+
+
+def test_strata_that_converged_at_different_lengths_still_sum_draws() -> None:
+    """Sampled until converged, strata keep different numbers of draws per chain; the
+    total still adds draws (evenly spaced, the same number from each), not intervals."""
+    from qantar.estimate._api import _sum_strata
+    from qantar.estimate._result import Estimate
+
+    h = simulate(600, 3, heterogeneity=0.0, dependence=0.0, seed=5, strata=2)
+    short = np.arange(2 * 100, dtype=float).reshape(2, 100)
+    long = np.ones((2, 300))
+    parts = {
+        "s0": Estimate("lcmcr", h.lists, 300, 50.0, 0.0, 199.0, draws=short),
+        "s1": Estimate("lcmcr", h.lists, 300, 1.0, 1.0, 1.0, draws=long),
+    }
+    total = _sum_strata("lcmcr", h, parts)
+    assert total.draws is not None and total.draws.shape == (2, 100)
+    np.testing.assert_array_equal(total.draws, short + 1.0)
+    assert not any("quadrature" in w for w in total.warnings)

@@ -59,7 +59,8 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
     if "rhat" in diag:
         console.print(
             f"chains {diag.get('chains')}, R-hat {diag.get('rhat') or float('nan'):.3f}, "
-            f"ESS bulk {diag.get('ess_bulk') or 0:.0f}"
+            f"ESS bulk {diag.get('ess_bulk') or 0:.0f}, "
+            f"{diag.get('draws_per_chain') or 0:,} draws per chain"
         )
     imputed = diag.get("imputation") or {}
     for name, moved in (imputed.get("strata") or {}).items():
@@ -78,13 +79,42 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
             ),
             markup=False,
         )
+    if "predictive_check" in diag:
+        check = diag["predictive_check"]
+        console.print(
+            f"posterior predictive check: p = {check['p_value']:.2f}, one-list share "
+            f"{check['one_list_share']:.1%} (replicates {check['one_list_share_replicates'][0]:.1%}"
+            f"-{check['one_list_share_replicates'][1]:.1%})"
+        )
+    if data.get("sensitivity"):
+        _print_sensitivity(data["sensitivity"])
     warnings = list(data["warnings"])
     for other in data.get("methods", []):
         warnings += [f"{other['method']}: {w}" for w in other["warnings"]]
+    if data.get("sensitivity"):
+        warnings += [f"sensitivity: {w}" for w in data["sensitivity"]["warnings"]]
     for warning in dict.fromkeys(warnings):
         console.print(f"warning: {warning}", markup=False)
     if folder is not None:
         console.print(f"saved to {folder}", markup=False)
+
+
+def _print_sensitivity(table_data: dict[str, Any]) -> None:
+    head = table_data["headline"]
+    table = Table(title=f"Sensitivity (headline: {head['method']}, fixed in qantar.toml)")
+    for column in ("analysis", "choice", "estimate", "95% interval"):
+        table.add_column(column)
+    for row in table_data["rows"]:
+        if "error" in row:
+            table.add_row(row["analysis"], row["label"], "-", row["error"])
+            continue
+        table.add_row(
+            row["analysis"],
+            row["label"] + (" (headline)" if row.get("headline") else ""),
+            _fmt(row["estimate"]),
+            f"{_fmt(row['lower'])} - {_fmt(row['upper'])}",
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
@@ -119,10 +149,79 @@ def register(app: typer.Typer) -> None:
                 "imputations; 0 keeps an 'unknown' stratum)."
             ),
         ] = None,
+        classes: Annotated[
+            int | None, typer.Option("--classes", help="LCMCR: latent classes K (R: 10).")
+        ] = None,
+        a_alpha: Annotated[
+            float | None,
+            typer.Option("--a-alpha", help="LCMCR: shape of the Gamma prior on alpha (0.25)."),
+        ] = None,
+        b_alpha: Annotated[
+            float | None,
+            typer.Option("--b-alpha", help="LCMCR: rate of the Gamma prior on alpha (0.25)."),
+        ] = None,
+        burnin: Annotated[
+            int | None, typer.Option(help="LCMCR: burn-in sweeps per chain (10,000).")
+        ] = None,
+        draws: Annotated[
+            int | None,
+            typer.Option(help="LCMCR: draws kept per chain in the first round (1,000)."),
+        ] = None,
+        thinning: Annotated[
+            int | None, typer.Option(help="LCMCR: sweeps per kept draw (100).")
+        ] = None,
         iterations: Annotated[
-            int, typer.Option(help="LCMCR sweeps per chain after burn-in.")
-        ] = 100_000,
-        chains: Annotated[int, typer.Option(help="LCMCR chains, run in parallel.")] = 4,
+            int | None,
+            typer.Option(help="LCMCR: sweeps per chain after burn-in (sets the thinning)."),
+        ] = None,
+        chains: Annotated[
+            int | None, typer.Option(help="LCMCR: chains, run in parallel (4).")
+        ] = None,
+        max_draws: Annotated[
+            int | None,
+            typer.Option(
+                "--max-draws",
+                help="LCMCR: cap on kept draws per chain while sampling until converged (20,000).",
+            ),
+        ] = None,
+        fixed: Annotated[
+            bool,
+            typer.Option(
+                "--fixed",
+                help="LCMCR: keep exactly --draws per chain instead of sampling until "
+                "R-hat <= 1.01 and ESS >= 1,000.",
+            ),
+        ] = False,
+        criterion: Annotated[
+            str | None, typer.Option(help="Log-linear: AIC (default) or BIC.")
+        ] = None,
+        average_models: Annotated[
+            bool,
+            typer.Option(
+                "--average-models",
+                help="Log-linear: report the average over models by their AIC/BIC weights "
+                "instead of the selected model.",
+            ),
+        ] = False,
+        delta: Annotated[
+            float | None,
+            typer.Option(help="dga: prior persons per cell of the full table (1/2^lists)."),
+        ] = None,
+        pool_smallest: Annotated[
+            bool,
+            typer.Option(
+                "--pool-smallest",
+                help="dga with six or more lists: pool the smallest lists into one.",
+            ),
+        ] = False,
+        sensitivity: Annotated[
+            bool,
+            typer.Option(
+                "--sensitivity",
+                help="Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
+                "two priors on alpha, each list left out, the best log-linear models.",
+            ),
+        ] = False,
         drop: Annotated[
             list[str] | None, typer.Option("--drop", help="Drop a list by name (repeatable).")
         ] = None,
@@ -137,14 +236,32 @@ def register(app: typer.Typer) -> None:
         output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
         """Estimate the true total (documented + undocumented) by multiple systems estimation."""
-        from qantar.estimate import estimate, estimate_project, read_histories_csv, write_run
+        from qantar.estimate import estimate, read_histories_csv
 
         if output_format not in ("table", "json"):
             raise InputError("--format is table or json")
-        options: dict[str, Any] = {"iterations": iterations, "chains": chains}
-        if iterations < 1_000:
-            options["samples"] = max(1, iterations)
-            options["burnin"] = min(10_000, iterations)
+        given = {
+            "n_classes": classes,
+            "a_alpha": a_alpha,
+            "b_alpha": b_alpha,
+            "burnin": burnin,
+            "samples": draws,
+            "thinning": thinning,
+            "iterations": iterations,
+            "chains": chains,
+            "max_samples": max_draws,
+            "criterion": criterion,
+            "delta": delta,
+        }
+        # Only what the user set: every default lives in the library.
+        options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        if fixed:
+            options["until_converged"] = False
+        if average_models:
+            options["average"] = True
+        if criterion is not None and criterion.upper() not in ("AIC", "BIC"):
+            raise InputError("--criterion is AIC or BIC")
+        options["pool_smallest"] = pool_smallest
         folder: Path | None = None
         if histories is not None:
             from qantar.estimate._project import skipped_methods
@@ -154,11 +271,19 @@ def register(app: typer.Typer) -> None:
                 result = estimate(
                     data, method=method, strata=strata is not None, seed=seed, **options
                 )
+                if sensitivity:
+                    from qantar.estimate import sensitivity as sensitivity_table
+
+                    result.sensitivity = sensitivity_table(data, seed=seed, **options)
             result.warnings = skipped_methods(method, len(data.lists)) + result.warnings
             if out is not None:
+                from qantar.estimate import write_run
+
                 write_run(result, out)
                 folder = out
         else:
+            from qantar.estimate._project import estimate_project
+
             project = open_project()
             with err_console.status("estimating...", spinner="dots"):
                 result, folder = estimate_project(
@@ -170,6 +295,7 @@ def register(app: typer.Typer) -> None:
                     imputations=imputations,
                     drop=drop or [],
                     merge=merge or [],
+                    sensitivity=sensitivity,
                     **options,
                 )
         payload = result.to_dict()

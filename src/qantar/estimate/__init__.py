@@ -4,24 +4,70 @@
     histories = read_histories_csv("kosovo.csv")
     result = estimate(histories, method="lcmcr", seed=1)
     result.estimate, result.lower, result.upper, result.warnings
+    table = sensitivity(histories, seed=1)   # every method, K, priors, lists left out
 
 Methods: ``lcmcr`` (Bayesian latent classes, Manrique-Vallier 2016), ``loglinear``
 (Rcapture-style models with AIC/BIC and profile intervals), ``dga`` (decomposable
 graphical models averaged, Madigan and York 1997), ``chapman`` (two lists).
 """
 
-from qantar.estimate._api import METHODS, estimate
-from qantar.estimate._chapman import chapman
-from qantar.estimate._dga import dga
-from qantar.estimate._inputs import check_histories, drop_lists, merge_lists, read_histories_csv
-from qantar.estimate._lcmcr import lcmcr
-from qantar.estimate._loglinear import loglinear
-from qantar.estimate._outputs import draws_table, write_run
-from qantar.estimate._project import estimate_project
-from qantar.estimate._result import Estimate
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Names are imported on first use (PEP 562): the CLI and a log-linear run should not pay
+# for numba, scipy or pyarrow they do not need.
+_WHERE = {
+    "HEADLINE_METHOD": "_api",
+    "METHODS": "_api",
+    "OPTIONS": "_api",
+    "estimate": "_api",
+    "chapman": "_chapman",
+    "dga": "_dga",
+    "pool_smallest_lists": "_pooling",
+    "check_histories": "_inputs",
+    "drop_lists": "_inputs",
+    "merge_lists": "_inputs",
+    "read_histories_csv": "_inputs",
+    "lcmcr": "_lcmcr",
+    "loglinear": "_loglinear",
+    "draws_table": "_outputs",
+    "write_run": "_outputs",
+    "estimate_project": "_project",
+    "Estimate": "_result",
+    "sensitivity": "_sensitivity",
+}
+
+if TYPE_CHECKING:
+    from qantar.estimate._api import HEADLINE_METHOD, METHODS, OPTIONS, estimate
+    from qantar.estimate._chapman import chapman
+    from qantar.estimate._dga import dga
+    from qantar.estimate._inputs import (
+        check_histories,
+        drop_lists,
+        merge_lists,
+        read_histories_csv,
+    )
+    from qantar.estimate._lcmcr import lcmcr
+    from qantar.estimate._loglinear import loglinear
+    from qantar.estimate._outputs import draws_table, write_run
+    from qantar.estimate._pooling import pool_smallest_lists
+    from qantar.estimate._project import estimate_project
+    from qantar.estimate._result import Estimate
+    from qantar.estimate._sensitivity import sensitivity
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'qantar.estimate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"qantar.estimate.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
+    "HEADLINE_METHOD",
     "METHODS",
+    "OPTIONS",
     "Estimate",
     "chapman",
     "check_histories",
@@ -33,6 +79,8 @@ __all__ = [
     "lcmcr",
     "loglinear",
     "merge_lists",
+    "pool_smallest_lists",
     "read_histories_csv",
+    "sensitivity",
     "write_run",
 ]

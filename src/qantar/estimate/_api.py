@@ -7,30 +7,60 @@ from typing import Any
 import numpy as np
 
 from qantar.errors import InputError
-from qantar.estimate._chapman import chapman
-from qantar.estimate._dga import dga
 from qantar.estimate._diagnostics import chain_diagnostics, method_disagreement
 from qantar.estimate._inputs import check_histories
-from qantar.estimate._lcmcr import lcmcr
-from qantar.estimate._loglinear import loglinear
+from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
 
 METHODS = ("lcmcr", "loglinear", "dga", "chapman", "all")
+# The method whose result is the headline, unless qantar.toml ([estimate]
+# headline_method) fixes another before anyone looks at the numbers.
+HEADLINE_METHOD = "lcmcr"
+
+
+# The options each method takes; every default lives in the method's own signature.
+LCMCR_OPTIONS = (
+    "burnin",
+    "samples",
+    "thinning",
+    "iterations",
+    "chains",
+    "n_classes",
+    "a_alpha",
+    "b_alpha",
+    "until_converged",
+    "max_samples",
+    "label_moves",
+    "threads",
+)
+LOGLINEAR_OPTIONS = ("model", "criterion", "average")
+DGA_OPTIONS = ("delta",)
+OPTIONS = (*LCMCR_OPTIONS, *LOGLINEAR_OPTIONS, *DGA_OPTIONS)
+
+
+def _pick(options: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: options[k] for k in keys if k in options and options[k] is not None}
 
 
 def _one(method: str, histories: Histories, seed: int, options: dict[str, Any]) -> Estimate:
+    # Each method is imported when used: numba (LCMCR) and scipy (the others) cost a
+    # second or more to import, which a log-linear run should not pay for LCMCR.
     if method == "lcmcr":
-        wanted = ("iterations", "burnin", "samples", "chains", "n_classes", "threads")
-        return lcmcr(histories, seed=seed, **{k: options[k] for k in wanted if k in options})
+        from qantar.estimate._lcmcr import lcmcr
+
+        return lcmcr(histories, seed=seed, **_pick(options, LCMCR_OPTIONS))
     if method == "loglinear":
-        keys = ("model", "criterion")
-        return loglinear(histories, **{k: options[k] for k in keys if k in options})
+        from qantar.estimate._loglinear import loglinear
+
+        return loglinear(histories, **_pick(options, LOGLINEAR_OPTIONS))
     if method == "dga":
-        return dga(
-            histories, seed=seed, **({"delta": options["delta"]} if "delta" in options else {})
-        )
+        from qantar.estimate._dga import dga
+
+        return dga(histories, seed=seed, **_pick(options, DGA_OPTIONS))
     if method == "chapman":
+        from qantar.estimate._chapman import chapman
+
         return chapman(histories)
     raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
@@ -39,9 +69,9 @@ def _methods_for(method: str, n_lists: int) -> list[str]:
     if method != "all":
         if method not in METHODS:
             raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-        if method == "dga" and not 3 <= n_lists <= 5:
+        if method == "dga" and n_lists < 3:
             raise InputError(
-                f"dga works with 3 to 5 lists; there are {n_lists}: merge or drop lists"
+                f"dga works with 3 to 5 lists; there are {n_lists}: use chapman or loglinear"
             )
         if method == "lcmcr" and n_lists < 3:
             raise InputError(
@@ -70,9 +100,16 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
     diagnostics: dict[str, Any] = {"strata": len(parts)}
     draws = None
     if all(p.draws is not None for p in results):
-        shapes = {p.draws.shape for p in results if p.draws is not None}
-        if len(shapes) == 1:
-            draws = np.sum([p.draws for p in results if p.draws is not None], axis=0)
+        grids = [np.atleast_2d(p.draws) for p in results if p.draws is not None]
+        if len({g.shape[0] for g in grids}) == 1:
+            # Strata sampled until each converged keep different numbers of draws: take
+            # the same number, evenly spaced, from each (any subset of a stratum's draws
+            # is a sample of its posterior, and strata are independent).
+            keep = min(g.shape[1] for g in grids)
+            draws = np.sum(
+                [g[:, np.linspace(0, g.shape[1] - 1, keep).round().astype(int)] for g in grids],
+                axis=0,
+            )
     if draws is not None:
         estimate = float(np.median(draws))
         lower, upper = (float(q) for q in np.quantile(draws, [0.025, 0.975]))
@@ -197,27 +234,87 @@ def _run(
     return total
 
 
+def _dga_lists(histories: Histories, pool_smallest: bool) -> tuple[Histories | None, str | None]:
+    """The histories dga runs on and a warning: at six or more lists the smallest are
+    pooled into one when asked, otherwise dga is left out and the remedy named."""
+    n_lists = len(histories.lists)
+    if n_lists <= MAX_DGA_LISTS:
+        return histories, None
+    smallest = smallest_lists(histories)
+    if not pool_smallest:
+        return None, (
+            f"dga covers 3 to {MAX_DGA_LISTS} lists and there are {n_lists}, so it was not "
+            f"run; to include it, pool the smallest lists ({', '.join(smallest)}) into one "
+            "with --pool-smallest (pool_smallest=True)"
+        )
+    pooled, names = pool_smallest_lists(histories)
+    return pooled, (
+        f"dga covers 3 to {MAX_DGA_LISTS} lists: the {len(names)} smallest "
+        f"({', '.join(names)}) were pooled into one list for it"
+    )
+
+
 def estimate(
     histories: Histories,
     *,
     method: str = "lcmcr",
     strata: bool | None = None,
     seed: int = 0,
+    headline: str = HEADLINE_METHOD,
+    pool_smallest: bool = False,
     **options: Any,
 ) -> Estimate:
     """Estimate the total number of persons with ``method`` (lcmcr, loglinear, dga,
     chapman, or ``all``). With strata (``strata`` None or True and histories that carry
     them) each stratum is estimated alone and the total sums them. With ``all`` the
-    first method's result is returned with the others in ``.others`` and a warning when
-    they disagree. Extra options (iterations, chains, model, delta...) go to the methods.
+    ``headline`` method's result (fixed in qantar.toml before looking; LCMCR by default)
+    is returned with the others in ``.others`` and a warning when they disagree. dga
+    covers 3 to 5 lists; with more, ``pool_smallest`` pools the smallest lists into one
+    for it. Options (``OPTIONS``: burnin, samples, thinning, n_classes, a_alpha,
+    b_alpha, criterion, delta...) go to the methods that take them.
     """
     check_histories(histories)
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise InputError(f"unknown estimation options: {', '.join(unknown)}")
     by_stratum = histories.strata is not None and strata is not False
-    methods = _methods_for(method, len(histories.lists))
-    results = [_run(m, histories, seed, by_stratum, options) for m in methods]
+    n_lists = len(histories.lists)
+    methods = _methods_for(method, n_lists)
+    notes: list[str] = []
+    dga_histories: Histories | None = histories
+    if "dga" in methods or (method == "all" and n_lists > MAX_DGA_LISTS):
+        dga_histories, note = _dga_lists(histories, pool_smallest)
+        if note:
+            notes.append(note)
+        if dga_histories is None and method == "dga":
+            raise InputError(notes[-1])
+        if dga_histories is not None and "dga" not in methods:
+            methods.append("dga")
+    if method == "all" and headline in methods:
+        methods.remove(headline)
+        methods.insert(0, headline)
+    results = [
+        _run(
+            m,
+            dga_histories if m == "dga" and dga_histories else histories,
+            seed,
+            by_stratum,
+            options,
+        )
+        for m in methods
+    ]
+    for res in results:
+        if res.method == "dga" and notes:
+            res.warnings.insert(0, notes[-1])
     primary = results[0]
     if method == "all":
         primary.others = results[1:]
         primary.warnings = primary.warnings + method_disagreement(results)
-        primary.diagnostics = {**primary.diagnostics, "methods": [r.method for r in results]}
+        if dga_histories is None and notes:
+            primary.warnings.append(notes[-1])
+        primary.diagnostics = {
+            **primary.diagnostics,
+            "methods": [r.method for r in results],
+            "headline": primary.method,
+        }
     return primary

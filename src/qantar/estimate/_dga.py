@@ -22,6 +22,7 @@ from scipy import special
 
 from qantar.estimate._diagnostics import data_warnings
 from qantar.estimate._loglinear import all_patterns, cell_counts
+from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
 
@@ -178,8 +179,11 @@ def dga(
     weight (3 to 5 lists). ``delta`` defaults to 1/2^L as in dga. ``seed`` only drives the
     posterior draws kept for strata totals; the estimate and interval are exact."""
     n_lists = len(histories.lists)
-    if not 3 <= n_lists <= 5:
-        raise ValueError("dga works with 3 to 5 lists; merge or drop lists first")
+    if not 3 <= n_lists <= MAX_DGA_LISTS:
+        raise ValueError(
+            "dga works with 3 to 5 lists; merge or drop lists first, or pool the smallest "
+            "(pool_smallest_lists)"
+        )
     n0, post, graph_weights = posterior_grid(
         histories, delta=delta, grid=_support(histories, delta)
     )
@@ -221,4 +225,12 @@ def dga(
     )
 
 
-__all__ = ["all_patterns", "decomposable_graphs", "dga", "posterior_grid"]
+__all__ = [
+    "MAX_DGA_LISTS",
+    "all_patterns",
+    "decomposable_graphs",
+    "dga",
+    "pool_smallest_lists",
+    "posterior_grid",
+    "smallest_lists",
+]

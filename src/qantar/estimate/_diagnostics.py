@@ -10,20 +10,71 @@ import numpy.typing as npt
 
 from qantar.model.histories import Histories
 
-RHAT_LIMIT = 1.05
-ESS_MIN = 400
+# One set of thresholds for the sampler's stopping rule, its warnings and the report.
+RHAT_LIMIT = 1.01
+ESS_TARGET = 1_000
+# Chains whose medians lie further apart than this many posterior standard deviations,
+# by more than their Monte Carlo error explains (chi-square test at this level), settled
+# in different places (for instance two orderings of the latent classes).
+MEDIAN_SPREAD_SD = 0.15
+MEDIAN_SPREAD_LEVEL = 0.001
+# Methods whose point estimates differ by more than this share of the smaller one are
+# said to disagree even when their intervals overlap.
+DISAGREEMENT_SHARE = 0.10
+
+
+def _arviz() -> Any:
+    """arviz, told not to use numba: its numba paths compile anew in every process (about
+    5 s of CPU before the first R-hat), where numpy takes milliseconds on these arrays."""
+    import arviz as az
+
+    az.Numba.disable_numba()
+    return az
+
+
+def median_spread(draws: npt.NDArray[np.float64]) -> dict[str, Any]:
+    """How far apart the chains' medians are: in posterior standard deviations, as a share
+    of the pooled median, and whether Monte Carlo error explains it (each chain's median
+    has a standard error from its own effective sample size, arviz ``mcse``)."""
+    from scipy import stats
+
+    az = _arviz()
+
+    chains = draws.shape[0]
+    medians = np.median(draws, axis=1)
+    sd = float(np.std(draws))
+    pooled = float(np.median(draws))
+    spread = float(medians.max() - medians.min())
+    errors = np.array(
+        [float(az.mcse(np.asarray(chain, dtype=np.float64), method="median")) for chain in draws]
+    )
+    errors = np.maximum(errors, 1e-12)
+    weights = 1.0 / errors**2
+    centre = float((weights * medians).sum() / weights.sum())
+    statistic = float((((medians - centre) / errors) ** 2).sum())
+    p_value = float(stats.chi2.sf(statistic, chains - 1))
+    in_sd = spread / sd if sd > 0 else 0.0
+    return {
+        "chain_medians": [float(m) for m in medians],
+        "median_spread_sd": in_sd,
+        "median_spread_share": spread / pooled if pooled else 0.0,
+        "median_spread_p": p_value,
+        "chains_apart": bool(in_sd > MEDIAN_SPREAD_SD and p_value < MEDIAN_SPREAD_LEVEL),
+        "chains_agree": bool(in_sd <= MEDIAN_SPREAD_SD),
+    }
 
 
 def chain_diagnostics(draws: npt.NDArray[np.float64]) -> tuple[dict[str, Any], list[str]]:
-    """R-hat and effective sample size (arviz) of draws shaped (chains, draws)."""
+    """R-hat and effective sample size (arviz) of draws shaped (chains, draws), and the
+    spread of the chains' medians."""
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        import arviz as az
-
+        az = _arviz()
         data = az.convert_to_dataset(np.asarray(draws, dtype=np.float64)[:, :, None])
         rhat = float(az.rhat(data)["x"].values[0]) if draws.shape[0] > 1 else float("nan")
         ess_bulk = float(az.ess(data, method="bulk")["x"].values[0])
         ess_tail = float(az.ess(data, method="tail")["x"].values[0])
+        spread = median_spread(draws) if draws.shape[0] > 1 else {}
     found: list[str] = []
     if draws.shape[0] < 2:
         found.append("only one chain was run, so convergence (R-hat) could not be checked")
@@ -32,10 +83,17 @@ def chain_diagnostics(draws: npt.NDArray[np.float64]) -> tuple[dict[str, Any], l
             f"the chains disagree (R-hat {rhat:.3f} > {RHAT_LIMIT}): run more iterations "
             "before relying on this number"
         )
-    if ess_bulk < ESS_MIN or ess_tail < ESS_MIN:
+    if spread.get("chains_apart"):
+        found.append(
+            "the chains settled in different places (their medians are "
+            f"{spread['median_spread_sd']:.2f} posterior standard deviations apart, more "
+            "than sampling error explains): the sampler may be stuck in different labellings "
+            "of the latent classes; run longer or with more chains before relying on this"
+        )
+    if ess_bulk < ESS_TARGET or ess_tail < ESS_TARGET:
         found.append(
             f"few effective draws (bulk {ess_bulk:.0f}, tail {ess_tail:.0f}; want "
-            f"{ESS_MIN}+): the interval ends are imprecise, run more iterations"
+            f"{ESS_TARGET}+): the interval ends are imprecise, run more iterations"
         )
     return {
         "chains": int(draws.shape[0]),
@@ -43,7 +101,26 @@ def chain_diagnostics(draws: npt.NDArray[np.float64]) -> tuple[dict[str, Any], l
         "rhat": rhat,
         "ess_bulk": ess_bulk,
         "ess_tail": ess_tail,
+        **spread,
     }, found
+
+
+def converged(diagnostics: dict[str, Any]) -> bool:
+    """The stopping rule: R-hat <= RHAT_LIMIT, bulk ESS >= ESS_TARGET and the chains'
+    medians within MEDIAN_SPREAD_SD posterior standard deviations of each other (one
+    chain: bulk ESS alone)."""
+    rhat = diagnostics.get("rhat")
+    ess = diagnostics.get("ess_bulk") or 0.0
+    if diagnostics.get("chains", 2) < 2:
+        # One chain has no R-hat: its effective draws are all there is to check.
+        return bool(ess >= ESS_TARGET)
+    return bool(
+        rhat is not None
+        and np.isfinite(rhat)
+        and rhat <= RHAT_LIMIT
+        and ess >= ESS_TARGET
+        and diagnostics.get("chains_agree", True)
+    )
 
 
 def data_warnings(histories: Histories) -> list[str]:
@@ -84,7 +161,8 @@ def data_warnings(histories: Histories) -> list[str]:
 
 
 def method_disagreement(results: list[Any]) -> list[str]:
-    """A warning when methods' estimates sit outside each other's intervals."""
+    """A warning when methods' estimates sit outside each other's intervals, or when their
+    point estimates differ by more than DISAGREEMENT_SHARE of the smaller one."""
     found: list[str] = []
     for i, a in enumerate(results):
         for b in results[i + 1 :]:
@@ -95,5 +173,14 @@ def method_disagreement(results: list[Any]) -> list[str]:
                     f"{a.method} ({a.estimate:,.0f}) and {b.method} ({b.estimate:,.0f}) "
                     "disagree beyond their intervals: the estimate depends on modelling "
                     "choices; report the range and the reasons"
+                )
+                continue
+            low, high = sorted((a.estimate, b.estimate))
+            if low > 0 and (high - low) / low > DISAGREEMENT_SHARE:
+                found.append(
+                    f"{a.method} ({a.estimate:,.0f}) and {b.method} ({b.estimate:,.0f}) "
+                    f"differ by {(high - low) / low:.0%}, more than "
+                    f"{DISAGREEMENT_SHARE:.0%}, though their intervals overlap: the estimate "
+                    "depends on modelling choices; report the range and the reasons"
                 )
     return found

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +33,9 @@ from qantar.model.histories import Histories
 
 HETEROGENEITY = ("Chao", "Darroch", "Poisson2")
 _CHI2_95 = 3.841458820694124
+# Models averaged: the heaviest by weight (the rest carry almost nothing and each costs
+# a profile interval).
+AVERAGE_MODELS = 8
 
 
 @dataclass
@@ -231,29 +235,120 @@ def candidate_models(n_lists: int) -> list[str]:
     return models
 
 
+def _split_normal_cdf(x: float, centre: float, below: float, above: float) -> float:
+    scale = below if x < centre else above
+    return float(special.ndtr((x - centre) / max(scale, 1e-12)))
+
+
+def model_average(
+    histories: Histories,
+    fits: list[LoglinearFit],
+    scores: list[float],
+    *,
+    max_models: int = AVERAGE_MODELS,
+) -> dict[str, Any]:
+    """Average over models by their information-criterion weights (Burnham and Anderson:
+    w ∝ exp(-Δ/2)). The point is the weighted mean; the interval is the model-averaged
+    tail-area interval of Turek and Fletcher (2012): the N whose weighted tail areas are
+    2.5% and 97.5%, each model's sampling distribution of log(N - n) taken as a split
+    normal through its profile interval. Models beyond the ``max_models`` heaviest are
+    dropped and the weights renormalised (they carry almost nothing)."""
+    best = min(scores)
+    raw = np.exp(-(np.asarray(scores) - best) / 2.0)
+    order = np.argsort(-raw)[:max_models]
+    order = order[raw[order] / raw.sum() >= 1e-4]
+    weights = raw[order] / raw[order].sum()
+    n = float(histories.observed)
+    parts = []
+    for index, weight in zip(order, weights, strict=True):
+        fit = fits[int(index)]
+        lower, upper = profile_interval(histories, fit, fit.name)
+        parts.append((fit, float(weight), lower, upper))
+    estimate = float(sum(w * f.estimate for f, w, _, _ in parts))
+    unbounded = any(not math.isfinite(u) for _, _, _, u in parts)
+    curves = []
+    for fit, weight, lower, upper in parts:
+        centre = math.log(max(fit.estimate - n, 1e-9))
+        below = (centre - math.log(max(lower - n, 1e-9))) / 1.959964
+        above = (
+            (math.log(max(upper - n, 1e-9)) - centre) / 1.959964 if math.isfinite(upper) else 50.0
+        )
+        curves.append((weight, centre, below, above))
+
+    def tail(x: float) -> float:
+        return sum(w * _split_normal_cdf(x, c, b, a) for w, c, b, a in curves)
+
+    lo_x = min(c - 12 * max(b, 1e-3) for _, c, b, _ in curves)
+    hi_x = max(c + 12 * max(a, 1e-3) for _, c, _, a in curves)
+    lower_avg = n + math.exp(optimize.brentq(lambda x: tail(x) - 0.025, lo_x, hi_x))
+    upper_avg = (
+        math.inf
+        if unbounded
+        else n + math.exp(optimize.brentq(lambda x: tail(x) - 0.975, lo_x, hi_x))
+    )
+    return {
+        "estimate": estimate,
+        "lower": max(lower_avg, n),
+        "upper": upper_avg,
+        "weights": [
+            {
+                "model": f.name,
+                "weight": round(w, 4),
+                "estimate": round(f.estimate, 1),
+                "lower": round(lo, 1),
+                "upper": round(up, 1) if math.isfinite(up) else None,
+            }
+            for f, w, lo, up in parts
+        ],
+    }
+
+
 def loglinear(
     histories: Histories,
     *,
     model: str | None = None,
     criterion: str = "AIC",
     models: list[str] | None = None,
+    average: bool = False,
 ) -> Estimate:
     """Fit log-linear models and report the one chosen by AIC (or BIC), or the named
     ``model`` ("M0", "Mt", "Mth Chao", "Mth Darroch", "Mth Poisson2", "Mt+1:2,3:4").
 
-    The result's diagnostics list every fitted model with its estimate, AIC and BIC.
+    The result's diagnostics list every fitted model with its estimate, AIC and BIC. A
+    selected model's interval ignores the uncertainty of selecting it, so the
+    diagnostics also carry the estimate and interval averaged over models by their
+    weights (``averaged``, see ``model_average``); with ``average`` those are the result.
     """
+    criterion = criterion.upper()
+    if criterion not in ("AIC", "BIC"):
+        raise ValueError("criterion is AIC or BIC")
     cells, _ = cell_counts(histories)
     names = [model] if model else (models or candidate_models(len(histories.lists)))
     fits = [fit_model(histories, m) for m in names]
     n_cells = len(cells)
     usable = [f for f in fits if f.converged and f.n_params < n_cells] or fits
-    if criterion.upper() == "BIC":
-        chosen = min(usable, key=lambda f: f.bic(n_cells))
-    else:
-        chosen = min(usable, key=lambda f: f.aic)
+
+    def score(f: LoglinearFit) -> float:
+        return f.bic(n_cells) if criterion == "BIC" else f.aic
+
+    chosen = min(usable, key=score)
     lower, upper = profile_interval(histories, chosen, chosen.name)
+    selected = {"estimate": chosen.estimate, "lower": lower, "upper": upper}
     warnings = data_warnings(histories)
+    averaged: dict[str, Any] | None = None
+    point = chosen.estimate
+    if model is None and len(usable) > 1:
+        averaged = model_average(histories, usable, [score(f) for f in usable])
+        top = averaged["weights"][0]["weight"]
+        if average:
+            point, lower, upper = averaged["estimate"], averaged["lower"], averaged["upper"]
+        elif top < 0.9:
+            warnings.append(
+                f"the interval is that of the model {criterion} selected ({chosen.name}, "
+                f"weight {top:.0%}) and ignores the uncertainty of selecting it; averaged "
+                f"over models by their weights: {averaged['estimate']:,.0f} "
+                f"({averaged['lower']:,.0f}-{averaged['upper']:,.0f})"
+            )
     if chosen.name == "Mth Chao":
         warnings.append(
             "Chao's model gives a lower bound: the true number is likely higher than this"
@@ -274,14 +369,18 @@ def loglinear(
         }
         for f in sorted(fits, key=lambda f: f.aic)
     ]
+    diagnostics: dict[str, Any] = {"model": chosen.name, "criterion": criterion, "models": table}
+    if averaged is not None:
+        diagnostics["averaged"] = averaged
+        diagnostics["selected"] = selected
     return Estimate(
         method="loglinear",
         lists=histories.lists,
         observed=histories.observed,
-        estimate=chosen.estimate,
+        estimate=point,
         lower=lower,
         upper=upper,
-        diagnostics={"model": chosen.name, "criterion": criterion.upper(), "models": table},
+        diagnostics=diagnostics,
         warnings=warnings,
-        settings={"model": model, "criterion": criterion.upper()},
+        settings={"model": model, "criterion": criterion, "average": average},
     )

@@ -54,8 +54,15 @@ def draws_table(result: Estimate) -> pa.Table:
 
 
 def write_run(result: Estimate, folder: Path) -> dict[str, Path]:
-    """Write result.json, draws.parquet and the plots into ``folder``; return the paths."""
-    from qantar.estimate._plots import plot_posteriors, plot_strata
+    """Write result.json, draws.parquet and the plots (posterior, trace and
+    autocorrelation per method with chains, strata, sensitivity) into ``folder``; return
+    the paths."""
+    from qantar.estimate._plots import (
+        plot_posteriors,
+        plot_sensitivity,
+        plot_strata,
+        plot_trace,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
@@ -68,6 +75,9 @@ def write_run(result: Estimate, folder: Path) -> dict[str, Path]:
         paths["draws"] = folder / "draws.parquet"
         pq.write_table(table, paths["draws"])
     paths.update(plot_posteriors(result, folder))
+    paths.update(plot_trace(result, folder))
+    if result.sensitivity is not None:
+        paths.update(plot_sensitivity(result.sensitivity, folder))
     if result.strata:
         paths.update(plot_strata(result, folder))
     return paths

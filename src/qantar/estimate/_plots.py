@@ -67,3 +67,58 @@ def plot_strata(result: Estimate, folder: Path) -> dict[str, Path]:
     ax.set_title(f"Estimates by stratum ({result.method})")
     ax.legend(fontsize=8)
     return _save(fig, folder, "strata")
+
+
+def _autocorrelation(chain: np.ndarray, lags: int) -> np.ndarray:
+    centred = chain - chain.mean()
+    scale = float(centred @ centred)
+    if scale == 0.0:
+        return np.zeros(lags + 1)
+    return np.array(
+        [float(centred[: len(centred) - k] @ centred[k:]) / scale for k in range(lags + 1)]
+    )
+
+
+def plot_trace(result: Estimate, folder: Path) -> dict[str, Path]:
+    """Trace of the total per chain (kept draws, in order) and each chain's
+    autocorrelation by lag, for every method with several chains of draws."""
+    out: dict[str, Path] = {}
+    for res in [result, *result.others]:
+        if res.draws is None or np.atleast_2d(res.draws).shape[0] < 2:
+            continue
+        draws = np.atleast_2d(res.draws)
+        fig, (trace, acf) = plt.subplots(1, 2, figsize=(10, 3.5), width_ratios=(2, 1))
+        for c, chain in enumerate(draws):
+            trace.plot(chain, linewidth=0.4, alpha=0.8, label=f"chain {c + 1}")
+        trace.set_xlabel("kept draw")
+        trace.set_ylabel("total")
+        trace.set_title(f"Trace ({res.method})")
+        trace.legend(fontsize=7, ncols=min(4, draws.shape[0]))
+        lags = int(min(100, draws.shape[1] // 4))
+        for c, chain in enumerate(draws):
+            acf.plot(_autocorrelation(chain, lags), linewidth=1, label=f"chain {c + 1}")
+        acf.axhline(0, color="black", linewidth=0.5)
+        acf.set_xlabel("lag (kept draws)")
+        acf.set_ylabel("autocorrelation")
+        acf.set_title("Autocorrelation")
+        out.update(_save(fig, folder, f"trace-{res.method}"))
+    return out
+
+
+def plot_sensitivity(sensitivity: dict[str, object], folder: Path) -> dict[str, Path]:
+    """Each sensitivity row's estimate and 95% interval, the headline's interval shaded."""
+    rows = [r for r in sensitivity["rows"] if isinstance(r, dict) and "error" not in r]  # type: ignore[attr-defined]
+    head = sensitivity["headline"]
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(rows) + 1.5))
+    y = np.arange(len(rows))[::-1]
+    est = np.array([r["estimate"] for r in rows], dtype=float)
+    lo = np.array([r["lower"] for r in rows], dtype=float)
+    hi = np.array([r["upper"] for r in rows], dtype=float)
+    hi_shown = np.where(np.isfinite(hi), hi, np.nanmax(np.where(np.isfinite(hi), hi, est)) * 1.2)
+    ax.axvspan(head["lower"], head["upper"], color="0.9", label="headline interval")  # type: ignore[index]
+    ax.errorbar(est, y, xerr=[est - lo, hi_shown - est], fmt="o", capsize=3)
+    ax.set_yticks(y, [f"{r['analysis']}: {r['label']}" for r in rows], fontsize=7)
+    ax.set_xlabel("estimated total (95% interval)")
+    ax.set_title("Sensitivity of the estimate")
+    ax.legend(fontsize=8)
+    return _save(fig, folder, "sensitivity")

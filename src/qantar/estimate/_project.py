@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from qantar.errors import InputError, QantarError
-from qantar.estimate._api import MIN_STRATUM_PERSONS, estimate
+from qantar.estimate._api import HEADLINE_METHOD, MIN_STRATUM_PERSONS, estimate
 from qantar.estimate._impute import combine, imputation_spread, impute_values
 from qantar.estimate._inputs import select_lists
 from qantar.estimate._outputs import write_run
@@ -155,6 +155,7 @@ def estimate_project(
     histories: Histories | None = None,
     provider: HistoriesProvider | None = None,
     save: bool = True,
+    sensitivity: bool = False,
     **options: Any,
 ) -> tuple[Estimate, Path | None]:
     """Estimate how many persons suffered ``event_type`` (default ``killed``, or
@@ -167,7 +168,9 @@ def estimate_project(
     (``[estimate] imputations``, default 5; 0 keeps an ``unknown`` stratum). ``drop`` and
     ``merge`` (lists joined by ``+``) shape the lists first. ``histories`` or
     ``provider(project, strata=...)`` replace the linked persons (no event type, no
-    imputation)."""
+    imputation). The headline method of ``all`` and of the sensitivity table
+    (``sensitivity``) is ``[estimate] headline_method`` (default lcmcr), fixed before
+    looking at any number."""
     settings = project.section("estimate")
     if strata is None and settings.get("strata"):
         configured = settings["strata"]
@@ -179,13 +182,21 @@ def estimate_project(
     if imputations < 0:
         raise InputError("imputations cannot be negative (0 keeps an 'unknown' stratum)")
     warnings: list[str] = []
+    headline = str(settings.get("headline_method", HEADLINE_METHOD))
+    whole: Histories
     if histories is not None or provider is not None:
         data = histories if histories is not None else provider(project, strata=strata)  # type: ignore[misc]
         result = estimate(
-            data, method=method, strata=strata is not None or None, seed=seed, **options
+            data,
+            method=method,
+            strata=strata is not None or None,
+            seed=seed,
+            headline=headline,
+            **options,
         )
         event_type = None
         n_lists = len(data.lists)
+        whole = data
     else:
         link = _link()
         event_type = event_type or str(settings.get("event_type", DEFAULT_EVENT_TYPE))
@@ -199,18 +210,25 @@ def estimate_project(
                 strata=strata,
                 seed=seed,
                 imputations=imputations,
+                headline=headline,
                 **options,
             )
         except InputError as exc:
             raise InputError(f"estimating {event_type}: {exc}") from exc
         warnings += _event_warnings(project, event_type)
         n_lists = len(captures.lists)
+        whole = captures.histories()
+    if sensitivity:
+        from qantar.estimate._sensitivity import sensitivity as sensitivity_table
+
+        result.sensitivity = sensitivity_table(whole, seed=seed, headline=headline, **options)
     result.warnings = skipped_methods(method, n_lists) + warnings + result.warnings
     result.settings = {
         **result.settings,
         "event_type": event_type,
         "strata_field": strata,
         "method": method,
+        "headline_method": headline,
         "seed": seed,
         "imputations": imputations if strata and event_type else 0,
         "drop": list(drop),

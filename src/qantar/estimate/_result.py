@@ -31,6 +31,7 @@ class Estimate:
     settings: dict[str, Any] = field(default_factory=dict)
     draws: npt.NDArray[np.float64] | None = field(default=None, repr=False)
     others: list[Estimate] = field(default_factory=list)
+    sensitivity: dict[str, Any] | None = None
 
     @property
     def missed(self) -> float:
@@ -54,6 +55,8 @@ class Estimate:
         }
         if self.others:
             out["methods"] = [o.to_dict() for o in self.others]
+        if self.sensitivity is not None:
+            out["sensitivity"] = _plain(self.sensitivity)
         return out
 
 

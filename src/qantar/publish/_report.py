@@ -12,6 +12,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 
 from qantar.errors import QantarError
+from qantar.estimate._diagnostics import RHAT_LIMIT
 from qantar.publish._data import ReportData
 from qantar.publish._plots import all_plots, stratum_label
 from qantar.publish._render import environment
@@ -62,7 +63,7 @@ ASSUMPTIONS = (
 )
 DIAGNOSTIC_WORDS = {
     "rhat": "R-hat: agreement between independent chains (near 1.00 is good; "
-    "above 1.01 is a warning)",
+    f"above {RHAT_LIMIT} is a warning)",
     "ess_bulk": "effective number of independent draws for the middle of the estimate",
     "ess_tail": "effective number of independent draws for the interval ends",
     "chains": "independent sampling chains",
