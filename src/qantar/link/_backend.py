@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -137,6 +138,10 @@ def spark_session(spark: dict[str, Any], local_dir: Path | None = None) -> tuple
         options["spark.driver.memory"] = str(spark["driver_memory"])
     if spark.get("executor_memory"):
         options["spark.executor.memory"] = str(spark["executor_memory"])
+    if str(spark.get("master", "local")).startswith("local"):
+        # Python workers on this machine run this Python (pyarrow and all), not the first
+        # python3 on PATH.
+        options["spark.pyspark.python"] = sys.executable
     if local_dir is not None:
         options["spark.local.dir"] = str(local_dir)
         options["spark.sql.warehouse.dir"] = str(local_dir / "warehouse")
