@@ -126,6 +126,13 @@ def test_records_reach_spark_as_parquet_in_a_private_folder_removed_after(
         assert got.column("n").to_pylist() == [2]
     assert not list(runs.iterdir())
     assert not [v for v in spark.catalog.listTables() if v.name.startswith("qantar_")]
+    # A work folder of one's own (a cluster's shared storage): the run's part goes too.
+    shared = tmp_path / "shared"
+    settings = {"backend": "spark", "spark": {**SPARK, "work_dir": str(shared)}}
+    with _backend.session("spark", settings, runs) as backend:
+        backend.register(table, "qantar_src_0", "src0")
+        assert list(shared.glob("qantar-*/inputs/qantar_src_0/*.parquet"))
+    assert shared.is_dir() and not list(shared.iterdir())
 
 
 def _pairs() -> pa.Table:
