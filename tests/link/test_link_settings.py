@@ -143,8 +143,7 @@ def _list_level(lists: int, left: str, right: str) -> str:
         if sql == "ELSE":
             return str(level["label_for_charts"])
         got = con.execute(
-            f"SELECT {sql} FROM (SELECT ?::VARCHAR AS source_dataset_l, "
-            "?::VARCHAR AS source_dataset_r)",
+            f"SELECT {sql} FROM (SELECT ?::VARCHAR AS list_key_l, ?::VARCHAR AS list_key_r)",
             [left, right],
         ).fetchone()
         if got is not None and got[0]:

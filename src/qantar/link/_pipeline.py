@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Engine, delete, insert
 
 from qantar.errors import QantarError
-from qantar.link import _backend, _features, _settings
+from qantar.link import _backend, _dialect, _features, _settings
 from qantar.link._cluster import Clustering, cluster
 from qantar.link._decisions import current_decisions
 from qantar.link._evaluate import measures, read_truth
@@ -83,7 +83,7 @@ class _Scored:
     blocking_recall_named: float | None
     model: dict[str, Any]
     linker: Any
-    con: Any  # the DuckDB connection holding the kept predictions
+    con: Any  # the DuckDB connection on this machine holding the kept predictions
     kept: str  # their table, all Splink columns (for storing explanations and charts)
     comparisons: dict[str, dict[int, str]]
 
@@ -102,10 +102,16 @@ CHUNK_RECORDS = 200_000
 
 
 def _source_tables(features: pa.Table) -> list[pa.Table]:
-    """One Arrow table per source, in order of first appearance."""
+    """One Arrow table per source, in order of first appearance, each with its list's
+    name (``_settings.source_name``) for the list comparison."""
     source = features.column("source")
     keep = features.drop_columns(["source", "record_key"])
-    return [keep.filter(pc.equal(source, s)) for s in pc.unique(source).to_pylist()]
+    out = []
+    for i, s in enumerate(pc.unique(source).to_pylist()):
+        table = keep.filter(pc.equal(source, s))
+        name = pa.array([_settings.source_name(i)] * table.num_rows, pa.string())
+        out.append(table.append_column(_settings.LIST_COLUMN, name))
+    return out
 
 
 def _labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
@@ -167,7 +173,7 @@ def _score(
     features: pa.Table,
     *,
     seed: int,
-    db_api: Any,
+    backend: _backend.Backend,
     truth_ids: dict[int, str] | None,
     named: set[int],
     progress: Progress,
@@ -178,9 +184,7 @@ def _score(
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     inputs = [
-        db_api.register(
-            table, table_name=f"qantar_src_{i}", dataset_display_name=_settings.source_name(i)
-        )
+        backend.register(table, f"qantar_src_{i}", _settings.source_name(i))
         for i, table in enumerate(_source_tables(features))
     ]
 
@@ -188,7 +192,7 @@ def _score(
         return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
 
     settings = _settings.settings_dict(
-        PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs)
+        PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs), backend=backend.name
     )
     if len(inputs) == 1:
         # One list still repeats people: Splink dedupes it, and has no list column to
@@ -199,21 +203,27 @@ def _score(
     linker = _train(relink(settings), n, seed, progress, relink)
     model = _floor_m(linker.misc.save_model_to_json())
     linker = relink(model)
-    con = db_api.duckdb_con
+    con = backend.local
     chunks = max(1, math.ceil(n / CHUNK_RECORDS))
     counts: Counter[str] = Counter()
     kept_parts: list[Any] = []
     if truth_ids is not None:
         _true_pairs(con, truth_ids, named)
+        backend.put(
+            pa.table({"record_id": list(truth_ids), "person": list(truth_ids.values())}),
+            "qantar_truth_ids",
+        )
     for part in range(1, chunks + 1):
         progress(f"blocking: chunk {part} of {chunks}")
         blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(
             left_chunk=(1, 1), right_chunk=(part, chunks)
         )
-        rel = blocked.as_duckdbpyrelation()
-        counts.update({str(k): int(v) for k, v in rel.aggregate("match_key, count(*)").fetchall()})
+        per_key = backend.to_arrow(
+            f"SELECT match_key, count(*) AS n FROM {blocked.physical_name} GROUP BY match_key"
+        )
+        counts.update({str(k): int(v) for k, v in zip(*per_key.to_pydict().values(), strict=True)})
         if truth_ids is not None:
-            _mark_found(con, rel)
+            _mark_found(con, backend.to_arrow(_found_sql(backend.name, blocked.physical_name)))
         progress(f"scoring: chunk {part} of {chunks}")
         kept_parts.append(
             linker.inference.predict_chunk(
@@ -225,10 +235,7 @@ def _score(
         )
         blocked.drop_table_from_database_and_remove_from_cache()
     kept = "qantar_kept"
-    con.execute(
-        f"CREATE TABLE {kept} AS "
-        + " UNION ALL ".join(f"SELECT * FROM {p.physical_name}" for p in kept_parts)
-    )
+    backend.gather(kept_parts, kept)
     for p in kept_parts:
         p.drop_table_from_database_and_remove_from_cache()
     rules = settings["blocking_rules_to_generate_predictions"]
@@ -258,8 +265,17 @@ def _score(
     )
 
 
-# A candidate pair's record id from Splink's blocked-pair join key ("source-__-id").
-_ID_SQL = "CAST(split_part(CAST(join_key_{0} AS VARCHAR), '-__-', -1) AS BIGINT)"
+def _found_sql(backend: str, blocked: str) -> str:
+    """The true pairs among a chunk's candidate pairs (``blocked``), found on the engine
+    that blocked them: only these few come back to this machine."""
+    d = _dialect.dialect(backend)
+    x, y = d.record_id("join_key_l"), d.record_id("join_key_r")
+    return f"""
+        SELECT least(c.x, c.y) AS a, greatest(c.x, c.y) AS b
+        FROM (SELECT {x} AS x, {y} AS y FROM {blocked}) c
+        JOIN qantar_truth_ids t1 ON t1.record_id = c.x
+        JOIN qantar_truth_ids t2 ON t2.record_id = c.y AND t1.person = t2.person
+    """
 
 
 def _explained_pairs(
@@ -558,15 +574,14 @@ def _true_pairs(con: Any, truth_ids: dict[int, str], named: set[int]) -> None:
     con.unregister("qantar_truth")
 
 
-def _mark_found(con: Any, blocked: Any) -> None:
-    """Mark the true pairs among one chunk's candidate pairs."""
-    pairs = blocked.select(f"{_ID_SQL.format('l')} AS x, {_ID_SQL.format('r')} AS y")
-    con.register("qantar_chunk", pairs)
+def _mark_found(con: Any, found: pa.Table) -> None:
+    """Mark the true pairs one chunk's blocking found (``found``: columns a < b)."""
+    con.register("qantar_chunk", found)
     con.execute(
         """
         UPDATE qantar_true_pairs SET found = true
         FROM qantar_chunk c
-        WHERE qantar_true_pairs.a = least(c.x, c.y) AND qantar_true_pairs.b = greatest(c.x, c.y)
+        WHERE qantar_true_pairs.a = c.a AND qantar_true_pairs.b = c.b
         """
     )
     con.unregister("qantar_chunk")
@@ -629,13 +644,13 @@ def run(
         raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
     with _backend.session(
         backend, settings, project.runs_dir, in_memory=project.encrypted
-    ) as db_api:
-        return _run(project, db_api, seed, threshold, truth, charts, say)
+    ) as engine:
+        return _run(project, engine, seed, threshold, truth, charts, say)
 
 
 def _run(
     project: Project,
-    db_api: Any,
+    link_backend: _backend.Backend,
     seed: int,
     threshold: float,
     truth: Path | None,
@@ -711,7 +726,7 @@ def _run(
         scored = _score(
             usable,
             seed=seed,
-            db_api=db_api,
+            backend=link_backend,
             truth_ids=truth_ids,
             named=named_ids,
             progress=say,

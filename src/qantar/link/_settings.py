@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 from splink import block_on
 
-JW = "jaro_winkler_similarity"
+from qantar.link._dialect import DUCKDB, Dialect, dialect
 
 
 def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def _else() -> dict[str, Any]:
     return {"sql_condition": "ELSE", "label_for_charts": "different"}
 
 
-def _name_comparison() -> dict[str, Any]:
+def _name_comparison(d: Dialect) -> dict[str, Any]:
     s_eq = "surname_key_l = surname_key_r"
     g_eq = "given_key_l = given_key_r"
     swap = "surname_key_l = given_key_r AND given_key_l = surname_key_r"
@@ -37,7 +37,10 @@ def _name_comparison() -> dict[str, Any]:
     # Slips in the lists fall inside a word; a different first letter (Бегалиев,
     # Ергалиев) is a different name however high Jaro-Winkler scores it.
     def jw(a: str, b: str) -> str:
-        return f"({JW}({a}_l, {b}_r) >= 0.9 AND substr({a}_l, 1, 1) = substr({b}_r, 1, 1))"
+        return (
+            f"({d.jaro_winkler(f'{a}_l', f'{b}_r')} >= 0.9 "
+            f"AND substr({a}_l, 1, 1) = substr({b}_r, 1, 1))"
+        )
 
     straight = f"{jw('surname_key', 'surname_key')} AND {jw('given_key', 'given_key')}"
     crossed = f"{jw('surname_key', 'given_key')} AND {jw('given_key', 'surname_key')}"
@@ -54,8 +57,8 @@ def _name_comparison() -> dict[str, Any]:
     )
     same_first = "substr(surname_key_l, 1, 1) = substr(surname_key_r, 1, 1)"
     loose = (
-        f"{JW}(surname_key_l, surname_key_r) >= 0.88 AND {JW}(given_key_l, given_key_r) >= 0.8 "
-        f"AND {same_first}"
+        f"{d.jaro_winkler('surname_key_l', 'surname_key_r')} >= 0.88 "
+        f"AND {d.jaro_winkler('given_key_l', 'given_key_r')} >= 0.8 AND {same_first}"
     )
     return {
         "output_column_name": "name",
@@ -82,11 +85,13 @@ def _name_comparison() -> dict[str, Any]:
                 tf_adjustment_weight=1.0,
             ),
             _level(
-                f"({JW}(surname_key_l, surname_key_r) >= 0.88 AND {initial}) OR {swap_initial}",
+                f"({d.jaro_winkler('surname_key_l', 'surname_key_r')} >= 0.88 AND {initial}) "
+                f"OR {swap_initial}",
                 "surname near or swapped, initial compatible",
             ),
             _level(
-                f"{g_eq} AND {JW}(surname_key_l, surname_key_r) >= 0.8 AND {same_first}",
+                f"{g_eq} AND {d.jaro_winkler('surname_key_l', 'surname_key_r')} >= 0.8 "
+                f"AND {same_first}",
                 "same given, surname near",
             ),
             _level(loose, "names near (Jaro-Winkler >= 0.8)"),
@@ -103,7 +108,7 @@ def _name_comparison() -> dict[str, Any]:
     }
 
 
-def _patronymic_comparison() -> dict[str, Any]:
+def _patronymic_comparison(d: Dialect) -> dict[str, Any]:
     # A list that does not record patronymics says nothing: the null level is neutral.
     return {
         "output_column_name": "patronymic",
@@ -111,7 +116,10 @@ def _patronymic_comparison() -> dict[str, Any]:
         "comparison_levels": [
             _null("patronymic_initial_l IS NULL OR patronymic_initial_r IS NULL"),
             _level("patronymic_key_l = patronymic_key_r", "same father's name"),
-            _level(f"{JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "father's name close"),
+            _level(
+                f"{d.jaro_winkler('patronymic_key_l', 'patronymic_key_r')} >= 0.88",
+                "father's name close",
+            ),
             _level(
                 "(patronymic_key_l IS NULL OR patronymic_key_r IS NULL "
                 "OR length(patronymic_key_l) = 1 OR length(patronymic_key_r) = 1) "
@@ -123,13 +131,17 @@ def _patronymic_comparison() -> dict[str, Any]:
     }
 
 
-_DATE_SLIP = (
-    "damerau_levenshtein(birth_date_l, birth_date_r) <= 1 "
-    "OR abs(date_diff('day', TRY_CAST(birth_date_l AS DATE), TRY_CAST(birth_date_r AS DATE))) "
-    "<= 1 OR (substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
-    "AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
-    "AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2))"
-)
+def _date_slip(d: Dialect) -> str:
+    return (
+        f"{d.damerau_levenshtein('birth_date_l', 'birth_date_r')} <= 1 "
+        f"OR {d.days_apart('birth_date_l', 'birth_date_r', lenient=True)} <= 1 "
+        "OR (substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
+        "AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
+        "AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2))"
+    )
+
+
+_DATE_SLIP = _date_slip(DUCKDB)
 
 
 def _round_age(side: str) -> str:
@@ -143,7 +155,7 @@ def _round_age(side: str) -> str:
     return f"(birth_year_from_age_{side} AND {age} % 5 = 0)"
 
 
-def _birth_comparison() -> dict[str, Any]:
+def _birth_comparison(d: Dialect) -> dict[str, Any]:
     diff = "abs(birth_year_l - birth_year_r)"
     # Ages given by relatives and hotlines are approximate: a birth year derived from an
     # age gets its own, wider level so EM can learn how loose such ages are.
@@ -155,7 +167,7 @@ def _birth_comparison() -> dict[str, Any]:
             _null("birth_year_l IS NULL OR birth_year_r IS NULL"),
             _level("birth_date_l = birth_date_r", "same birth date"),
             # Hand-typed dates slip: one digit, a day off, day and month swapped.
-            _level(_DATE_SLIP, "birth date one slip apart"),
+            _level(_date_slip(d), "birth date one slip apart"),
             _level(f"{diff} = 0", "same birth year"),
             # An age is often one year off (a birthday near the event, a guess); a birth
             # year written in a list seldom is.
@@ -171,8 +183,8 @@ def _birth_comparison() -> dict[str, Any]:
     }
 
 
-def _event_comparison() -> dict[str, Any]:
-    days = "abs(date_diff('day', CAST(event_date_l AS DATE), CAST(event_date_r AS DATE)))"
+def _event_comparison(d: Dialect) -> dict[str, Any]:
+    days = d.days_apart("event_date_l", "event_date_r")
     return {
         "output_column_name": "event_date",
         "comparison_description": "date of the event",
@@ -186,7 +198,7 @@ def _event_comparison() -> dict[str, Any]:
     }
 
 
-def _place_comparison() -> dict[str, Any]:
+def _place_comparison(d: Dialect) -> dict[str, Any]:
     both_ids = "place_id_l IS NOT NULL AND place_id_r IS NOT NULL"
     both_written = "place_key_l IS NOT NULL AND place_key_r IS NOT NULL"
     return {
@@ -212,7 +224,7 @@ def _place_comparison() -> dict[str, Any]:
             # Where both ids are known they settle it: the texts of two places in one
             # region look alike ("Алматинская обл., г. Есик", "... г. Талгар").
             _level(
-                f"NOT ({both_ids}) AND {JW}(place_key_l, place_key_r) >= 0.9",
+                f"NOT ({both_ids}) AND {d.jaro_winkler('place_key_l', 'place_key_r')} >= 0.9",
                 "place as written close",
             ),
             _level("region_id_l = region_id_r", "same region"),
@@ -246,12 +258,12 @@ def _list_comparison(lists: int) -> dict[str, Any]:
     different rates (a ministry's list almost never, a hotline's often): EM learns each
     list's rate, so two namesakes on an official list are kept apart while two hotline
     calls about one person are not."""
-    same = "source_dataset_l = source_dataset_r"
+    same = f"{LIST_COLUMN}_l = {LIST_COLUMN}_r"
     if lists > LIST_LEVELS_UP_TO:
         levels = [_level(same, "same list")]
     else:
         levels = [
-            _level(f"{same} AND source_dataset_l = '{source_name(i)}'", f"both from list {i + 1}")
+            _level(f"{same} AND {LIST_COLUMN}_l = '{source_name(i)}'", f"both from list {i + 1}")
             for i in range(lists)
         ]
     return {
@@ -262,8 +274,14 @@ def _list_comparison(lists: int) -> dict[str, Any]:
 
 
 def source_name(i: int) -> str:
-    """The name Splink gives the i-th list's records (``source_dataset``)."""
+    """The name Splink gives the i-th list's records (``source_dataset``), also in
+    their column ``LIST_COLUMN``."""
     return f"src{i}"
+
+
+# The list comparison reads its own copy of ``source_dataset``: Splink selects that
+# column for itself too, and Spark refuses the two same-named columns DuckDB lets pass.
+LIST_COLUMN = "list_key"
 
 
 # Starting m probabilities per level (non-null levels, in order), from a model trained on
@@ -279,14 +297,16 @@ PRIOR_M: dict[str, tuple[float, ...]] = {
 }
 
 
-def comparisons(lists: int = 1) -> list[dict[str, Any]]:
-    """The comparisons, with a list comparison when there are two lists or more."""
+def comparisons(lists: int = 1, backend: str = "duckdb") -> list[dict[str, Any]]:
+    """The comparisons, with a list comparison when there are two lists or more, in the
+    SQL of ``backend``."""
+    d = dialect(backend)
     out = [
-        _name_comparison(),
-        _patronymic_comparison(),
-        _birth_comparison(),
-        _event_comparison(),
-        _place_comparison(),
+        _name_comparison(d),
+        _patronymic_comparison(d),
+        _birth_comparison(d),
+        _event_comparison(d),
+        _place_comparison(d),
         _sex_comparison(),
     ]
     for comp in out:
@@ -325,7 +345,9 @@ def _birth_years_within_1(base: str) -> list[str]:
     ]
 
 
-def blocking_rules(*, nameless: bool = True, broad: bool = True) -> list[Any]:
+def blocking_rules(
+    *, nameless: bool = True, broad: bool = True, backend: str = "duckdb"
+) -> list[Any]:
     """Rules whose union keeps pair recall above 99.5% on synthetic truth (see docs/link.md).
 
     ``nameless=False`` leaves out the rules for records without a name (see
@@ -337,7 +359,8 @@ def blocking_rules(*, nameless: bool = True, broad: bool = True) -> list[Any]:
     by a date or by one side being an initial: at a million records the unnarrowed
     rules gave about a billion candidate pairs (bench/README.md, Linkage, Scale). Each
     narrowing is written as equality joins (several rules where it is an OR), so that
-    the database never forms the broad pairs only to throw them away.
+    the database never forms the broad pairs only to throw them away. The rules are in
+    the SQL of ``backend`` where it differs (the day after an event).
     """
     surname_initial = "l.surname_key = r.surname_key AND l.given_initial = r.given_initial"
     prefix_initial = (
@@ -403,7 +426,7 @@ def blocking_rules(*, nameless: bool = True, broad: bool = True) -> list[Any]:
     if nameless:
         rules += [
             f"{_nameless_side(side)} AND l.place_id = r.place_id AND {day} AND {_FITS}"
-            for day in _DAYS
+            for day in _days(dialect(backend))
             for side in ("l", "r")
         ]
     return rules
@@ -474,11 +497,14 @@ def _nameless_side(side: str) -> str:
     return f"({side}.surname_key IS NULL AND {side}.given_key IS NULL)"
 
 
-_DAYS = (
-    "l.event_date = r.event_date",
-    "l.event_date = strftime(CAST(r.event_date AS DATE) + INTERVAL 1 DAY, '%Y-%m-%d')",
-    "r.event_date = strftime(CAST(l.event_date AS DATE) + INTERVAL 1 DAY, '%Y-%m-%d')",
-)
+def _days(d: Dialect) -> tuple[str, ...]:
+    return (
+        "l.event_date = r.event_date",
+        f"l.event_date = {d.next_day('r.event_date')}",
+        f"r.event_date = {d.next_day('l.event_date')}",
+    )
+
+
 _FITS = (
     "(l.sex = r.sex OR l.sex = 'U' OR r.sex = 'U') "
     "AND (l.birth_year IS NULL OR r.birth_year IS NULL OR abs(l.birth_year - r.birth_year) <= 10)"
@@ -502,17 +528,23 @@ def deterministic_rules() -> list[str | Any]:
 
 
 def settings_dict(
-    prior: float = 1e-4, *, nameless: bool = True, broad: bool = True, lists: int = 1
+    prior: float = 1e-4,
+    *,
+    nameless: bool = True,
+    broad: bool = True,
+    lists: int = 1,
+    backend: str = "duckdb",
 ) -> dict[str, Any]:
+    """Splink settings in the SQL of ``backend`` (see ``qantar.link._dialect``)."""
     return {
         "link_type": "link_and_dedupe",
         "unique_id_column_name": "record_id",
         "source_dataset_column_name": "source_dataset",
         "probability_two_random_records_match": prior,
-        "comparisons": comparisons(lists),
+        "comparisons": comparisons(lists, backend),
         "blocking_rules_to_generate_predictions": [
-            r if isinstance(r, str) else r.get_blocking_rule("duckdb").blocking_rule_sql
-            for r in blocking_rules(nameless=nameless, broad=broad)
+            r if isinstance(r, str) else r.get_blocking_rule(backend).blocking_rule_sql
+            for r in blocking_rules(nameless=nameless, broad=broad, backend=backend)
         ],
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
