@@ -23,9 +23,9 @@ _HOLD_SCRATCH = f"""
 import sys, time
 from pathlib import Path
 from qantar.link._backend import session
-with session("duckdb", {{}}, Path(sys.argv[1])) as api:
-    api.duckdb_con.execute("CREATE TABLE names AS SELECT '{MARKER}' AS surname")
-    api.duckdb_con.execute("CHECKPOINT")
+with session("duckdb", {{}}, Path(sys.argv[1])) as backend:
+    backend.local.execute("CREATE TABLE names AS SELECT '{MARKER}' AS surname")
+    backend.local.execute("CHECKPOINT")
     print("ready", flush=True)
     time.sleep(120)
 """
