@@ -58,7 +58,7 @@ def _regions() -> dict[str, str]:
             out[row["id"]] = row["id"]
         else:
             # Almaty, Astana and Shymkent belong to no region: each is its own.
-            out[row["id"]] = row.get("region_id_jan2022") or row.get("region_id") or row["id"]
+            out[row["id"]] = row.get("period_region_id") or row.get("region_id") or row["id"]
     return out
 
 

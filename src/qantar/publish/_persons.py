@@ -211,7 +211,7 @@ def region_of(place_id: str | None) -> str | None:
                 return place_id
             # Almaty, Astana and Shymkent are cities of republican significance: regions of
             # their own, with no region above them.
-            return row["region_id_jan2022"] or row["region_id"] or place_id
+            return row["period_region_id"] or row["region_id"] or place_id
     return None
 
 
