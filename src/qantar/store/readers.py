@@ -1,9 +1,9 @@
-"""Typed readers and writers of the shared tables, for every area.
+"""Typed readers of the shared tables, for every area, and the stored name parse.
 
 Areas do not name the shared tables: they ask here. A record comes back with its name as
 parsed when it was stored and its dates as ``PartialDate``; linked persons and the
-record-to-person links come back as plain values. Where speed needs a query over the shared
-tables (linkage input), a function here returns the rows.
+record-to-person links come back as plain values. (The persons' writer is
+``qantar.store.persons``.)
 """
 
 from __future__ import annotations
@@ -109,14 +109,17 @@ def fill_parsed_names(conn: Connection, batch_id: int | None = None) -> int:
         values = [
             {
                 "_id": row[0],
-                **dict(zip(PARSED_NAME_COLUMNS, parsed_name_values(*row[1:]), strict=True)),
+                **{
+                    f"p_{c}": v
+                    for c, v in zip(PARSED_NAME_COLUMNS, parsed_name_values(*row[1:]), strict=True)
+                },
             }
             for row in rows
         ]
         conn.execute(
             update(records)
             .where(records.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in PARSED_NAME_COLUMNS}),
+            .values({c: bindparam(f"p_{c}") for c in PARSED_NAME_COLUMNS}),
             values,
         )
         done += len(rows)
