@@ -159,7 +159,7 @@ def test_gazetteer_places_by_id_and_unknown_names() -> None:
     g = gazetteer()
     taldykorgan = g.place("taldykorgan")
     assert taldykorgan.kind == "city"
-    assert taldykorgan.region_id_jan2022 == "reg-almaty"
+    assert taldykorgan.period_region_id == "reg-almaty"
     assert taldykorgan.lat is not None and taldykorgan.lon is not None
     assert "Талды-Курган" in taldykorgan.names
     assert g.lookup("Москва") is None

@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qantar.link._features import compute, skeleton
+from qantar.store.readers import with_parsed_name
 
 
 def _f(**row: Any) -> dict[str, Any]:
-    return compute(row)
+    return compute(with_parsed_name(row))
 
 
 def test_cross_script_records_share_keys() -> None:

@@ -341,13 +341,7 @@ def build_dossier(
     unit_links = [lk for lk in responsibilities(project) if lk["actor_id"] in graph.units]
 
     report = evidence.verify(project, record=False)
-    objects = project.evidence_dir / "objects"
-    failing = {
-        sha
-        for sha in {str(i["sha256"]) for i in evidence.list_items(project)}
-        if any(p.kind == "object" and p.subject == str(objects / sha[:2] / sha)
-               for p in report.failures)
-    }  # fmt: skip
+    failing = report.failed_items()
     all_doubtful = any(p.kind in _GLOBAL_FAILURES for p in report.failures)
 
     blocks: list[dict[str, Any]] = []

@@ -20,7 +20,8 @@ from qantar.names import parse
 from qantar.project import Project
 from qantar.publish import PublicPerson
 from qantar.publish._public import TextGuard, public_view, words_of
-from qantar.store.schema import metadata, records
+from qantar.store.readers import person_of_record
+from qantar.store.schema import records
 
 WITHHELD = "name withheld"
 NOT_LINKED = "withheld: the record is not linked to any person yet (run `qantar link`)"
@@ -47,23 +48,9 @@ class VictimPublication:
     guard: TextGuard = field(default_factory=TextGuard)
 
 
-def _person_of_record(project: Project) -> dict[int, str]:
-    import qantar.link  # noqa: F401  (defines the link tables on the shared metadata)
-
-    persons = metadata.tables["persons"]
-    person_records = metadata.tables["person_records"]
-    query = (
-        select(person_records.c.record_id, person_records.c.person_id)
-        .join(persons, persons.c.person_id == person_records.c.person_id)
-        .where(persons.c.active.is_(True))
-    )
-    with project.engine.connect() as conn:
-        return {int(r[0]): str(r[1]) for r in conn.execute(query)}
-
-
 def victim_publication(project: Project) -> VictimPublication:
     """Read the publish area's statuses and the record-to-person links once."""
-    links = _person_of_record(project)
+    links = person_of_record(project)
     if not links:
         return VictimPublication({}, {}, {})
     by_person: dict[str, list[int]] = defaultdict(list)

@@ -22,8 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-import qantar.evidence  # noqa: F401  (registers incidents and evidence_items on metadata)
-from qantar.store.schema import metadata
+from qantar.store.schema import incidents, metadata, records
 
 entities = Table(
     "acc_entities",
@@ -43,7 +42,7 @@ responsibility = Table(
     Column("id", Integer, primary_key=True),
     # A Person or an Organization/PublicBody (a unit) in acc_entities.
     Column("actor_id", String(255), ForeignKey("acc_entities.id"), nullable=False),
-    Column("incident_id", Integer, ForeignKey("incidents.id"), nullable=False),
+    Column("incident_id", Integer, ForeignKey(incidents.c.id), nullable=False),
     Column("role", String(20), nullable=False),
     # Abuse categories the link alleges (extrajudicial_killing, torture, ...).
     Column("abuses", JSON, nullable=False),
@@ -69,7 +68,7 @@ responsibility_victims = Table(
     Column("id", Integer, primary_key=True),
     Column("responsibility_id", Integer, ForeignKey("acc_responsibility.id"), nullable=False),
     # A registry record, or an opaque linkage person id (persons may be rebuilt: no FK).
-    Column("record_id", Integer, ForeignKey("records.id")),
+    Column("record_id", Integer, ForeignKey(records.c.id)),
     Column("person_id", String(80)),
     Column("category", String(40)),
 )
@@ -80,7 +79,7 @@ contrary = Table(
     Column("id", Integer, primary_key=True),
     # About a target (entity), an incident, or the events as a whole (both empty).
     Column("subject_id", String(255), ForeignKey("acc_entities.id")),
-    Column("incident_id", Integer, ForeignKey("incidents.id")),
+    Column("incident_id", Integer, ForeignKey(incidents.c.id)),
     Column("statement", Text, nullable=False),
     Column("source", Text, nullable=False),
     Column("response", Text),

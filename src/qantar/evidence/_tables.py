@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from qantar.store.schema import incidents as incidents
 from qantar.store.schema import metadata
 
 evidence_items = Table(
@@ -75,25 +76,11 @@ custody_events = Table(
     Column("key_id", String(64), nullable=False),
 )
 
-incidents = Table(
-    "incidents",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("date", String(10)),
-    Column("date_precision", String(5)),
-    Column("date_raw", Text),
-    Column("place_raw", Text),
-    Column("place_id", String(40)),
-    Column("description", Text, nullable=False),
-    Column("type", String(40), nullable=False),
-    Column("created_at", String(32), nullable=False),
-)
-
 evidence_incidents = Table(
     "evidence_incidents",
     metadata,
     Column("item_sha256", String(64), ForeignKey("evidence_items.sha256"), nullable=False),
-    Column("incident_id", Integer, ForeignKey("incidents.id"), nullable=False),
+    Column("incident_id", Integer, ForeignKey(incidents.c.id), nullable=False),
     Column("linked_at", String(32), nullable=False),
     UniqueConstraint("item_sha256", "incident_id"),
 )

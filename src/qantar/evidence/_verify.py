@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -78,6 +80,23 @@ class VerifyReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def failed_items(self) -> set[str]:
+        """The SHA-256 of every archive item whose object failed its check (missing,
+        unreadable, altered): what a caller must not cite as verified."""
+        out = set()
+        for p in self.failures:
+            path = Path(p.subject)
+            if (
+                p.kind == "object"
+                and _SHA256.fullmatch(path.name)
+                and path.parent.name == path.name[:2]
+            ):
+                out.add(path.name)
+        return out
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def check_chain(

@@ -52,8 +52,9 @@ _PARTS = re.compile(r"[,;/()]+")
 
 @dataclass(frozen=True)
 class Place:
-    """One place in the gazetteer. ``region_id_jan2022`` is the region at the time of the
-    January 2022 events (Taldykorgan → ``reg-almaty``); ``region_id`` the region today."""
+    """One place in the gazetteer. ``period_region_id`` is the region during the case's
+    period (for the shipped Kazakhstan gazetteer, January 2022: Taldykorgan →
+    ``reg-almaty``); ``region_id`` the region today."""
 
     id: str
     kind: str
@@ -62,7 +63,7 @@ class Place:
     name_en: str
     names: tuple[str, ...]
     region_id: str | None
-    region_id_jan2022: str | None
+    period_region_id: str | None
     lat: float | None
     lon: float | None
 
@@ -104,7 +105,7 @@ class Gazetteer:
                 name_en=row["name_en"],
                 names=tuple(dict.fromkeys([*primary, *translit, *variants])),
                 region_id=row.get("region_id") or (row["id"] if row["kind"] == "region" else None),
-                region_id_jan2022=row.get("region_id_jan2022") or None,
+                period_region_id=row.get("period_region_id") or None,
                 lat=_float(row.get("lat", "")),
                 lon=_float(row.get("lon", "")),
             )

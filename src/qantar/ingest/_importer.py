@@ -41,6 +41,7 @@ from qantar.model import SOURCE_KINDS
 from qantar.project import Project
 from qantar.store.bulk import bulk_insert, to_json
 from qantar.store.bulk import method as bulk_method
+from qantar.store.readers import NAME_FIELDS, PARSED_NAME_COLUMNS, parsed_name_values
 from qantar.store.schema import import_batches, quarantine, raw_rows, records, sources
 
 Progress = Callable[[int, int], None]
@@ -423,6 +424,14 @@ def _settle_columns(
         check_columns(result.columns, file=str(table.path), keyed=True, no_names=no_names)
 
 
+_NAME_AT = tuple(RECORD_FIELDS.index(f) for f in NAME_FIELDS)
+
+
+def _parsed_name(fields: list[Any]) -> tuple[Any, ...]:
+    """The name parsed once, as the record is stored: every area reads this parse."""
+    return parsed_name_values(*(fields[i] for i in _NAME_AT))
+
+
 class _Writer:
     """Bulk inserts in chunks, through ``qantar.store.bulk.bulk_insert``.
 
@@ -441,7 +450,8 @@ class _Writer:
 
     _RAW_NAMES = ("id", "batch_id", "row_number", "cells")
     _RECORD_NAMES = (
-        "raw_row_id", "batch_id", "source_id", "row_number", "row_hash", *RECORD_FIELDS
+        "raw_row_id", "batch_id", "source_id", "row_number", "row_hash", *RECORD_FIELDS,
+        *PARSED_NAME_COLUMNS,
     )  # fmt: skip
     _QUARANTINE_NAMES = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
 
@@ -501,8 +511,9 @@ class _Writer:
         self.raw.append((raw_id, self.batch_id, number, to_json(cells)))
         if fields is not None:
             self.records.append(
-                (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields)
-            )
+                (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields,
+                 *_parsed_name(fields))
+            )  # fmt: skip
         for p in problems:
             self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         if len(self.raw) >= CHUNK_ROWS:
@@ -541,8 +552,9 @@ class _Writer:
                 raw.append((raw_id, self.batch_id, number, to_json(cells)))
             if fields is not None:
                 self.records.append(
-                    (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields)
-                )
+                    (raw_id, self.batch_id, self.source_id, number, row_hash(fields), *fields,
+                     *_parsed_name(fields))
+                )  # fmt: skip
             for p in problems:
                 self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
         self._insert(raw, self.records, self.quarantine)

@@ -11,7 +11,15 @@ from sqlalchemy import and_, func, select
 from qantar.errors import InputError
 from qantar.ingest._normalise import RECORD_FIELDS
 from qantar.project import Project
-from qantar.store.schema import LIVE, import_batches, quarantine, raw_rows, records, sources
+from qantar.store.schema import (
+    LIVE,
+    import_batches,
+    person_records,
+    quarantine,
+    raw_rows,
+    records,
+    sources,
+)
 
 
 @dataclass(frozen=True)
@@ -189,9 +197,6 @@ def iter_records(project: Project, source: str | None = None) -> Iterator[dict[s
     """Records in the registry (raw and parsed fields side by side, and the key decisions
     refer to them by), in import order, each with the linked person it belongs to now (None
     before `qantar link`); records of retracted batches are left out."""
-    # The link area owns person_records; importing its tables defines them on the metadata.
-    from qantar.link._tables import person_records
-
     query = (
         select(
             records.c.id.label("record_id"),

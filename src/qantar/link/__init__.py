@@ -28,7 +28,14 @@ from qantar.link._outputs import (
     project_histories,
     strata_field,
 )
-from qantar.link._pipeline import DEFAULT_THRESHOLD, LinkResult, evaluate, recluster, run
+from qantar.link._pipeline import (
+    DEFAULT_THRESHOLD,
+    LinkResult,
+    evaluate,
+    last_run,
+    recluster,
+    run,
+)
 from qantar.link._review import (
     ReviewItem,
     apply_xlsx,
@@ -57,6 +64,7 @@ __all__ = [
     "event_summary",
     "export_xlsx",
     "forget_records",
+    "last_run",
     "list_defaults",
     "person_events",
     "person_table",

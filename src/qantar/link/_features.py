@@ -20,6 +20,7 @@ from qantar.data import read_csv
 from qantar.ingest import assign_record_keys
 from qantar.ingest import place_key as gazetteer_place_key
 from qantar.link._tables import link_features, link_pairs
+from qantar.store.readers import fill_parsed_names
 from qantar.store.schema import LIVE, records, sources
 
 FEATURE_VERSION = 10
@@ -57,7 +58,7 @@ def _regions() -> dict[str, str]:
             out[row["id"]] = row["id"]
         else:
             # Almaty, Astana and Shymkent belong to no region: each is its own.
-            out[row["id"]] = row.get("region_id_jan2022") or row.get("region_id") or row["id"]
+            out[row["id"]] = row.get("period_region_id") or row.get("region_id") or row["id"]
     return out
 
 
@@ -109,35 +110,23 @@ def _diminutives() -> dict[str, str]:
     return out
 
 
-def _parsed(row: dict[str, Any]) -> names.ParsedName:
-    """Separate columns when the list has them, else the one name field."""
-    if any(names.is_placeholder(row.get(k)) for k in ("name_raw", "surname_raw", "given_raw")):
-        return names.parse("")
-    if row.get("surname_raw") or row.get("given_raw"):
-        parsed = names.parse_parts(
-            row.get("surname_raw"), row.get("given_raw"), row.get("patronymic_raw")
-        )
-        if not parsed.patronymic and row.get("name_raw"):
-            whole = names.parse(row["name_raw"])
-            if whole.patronymic:
-                parsed = names.parse_parts(parsed.surname, parsed.given, whole.patronymic)
-        return parsed
-    return names.parse(row.get("name_raw") or "")
-
-
 @lru_cache(maxsize=1 << 14)
 def _name_features(
-    name_raw: str | None, surname_raw: str | None, given_raw: str | None, patronymic_raw: str | None
+    surname: str | None,
+    given: str | None,
+    patronymic: str | None,
+    given_initial: str | None,
+    patronymic_initial: str | None,
 ) -> tuple[tuple[str, str | None], ...]:
-    """Everything derived from a record's name fields. Lists repeat names (a common
-    surname and given name, the same person in several lists), so parsing is cached."""
-    parsed = _parsed(
-        {
-            "name_raw": name_raw,
-            "surname_raw": surname_raw,
-            "given_raw": given_raw,
-            "patronymic_raw": patronymic_raw,
-        }
+    """Everything derived from a record's name as parsed when it was stored
+    (``qantar.store.readers``). Lists repeat names, so the keys are cached."""
+    parsed = names.ParsedName(
+        original="",
+        surname=surname,
+        given=given,
+        patronymic=patronymic,
+        given_initial=given_initial,
+        patronymic_initial=patronymic_initial,
     )
     k = names.keys(parsed)
     # Sex is compared on its own, so the surname key folds Ахметова into Ахметов.
@@ -160,7 +149,6 @@ def _name_features(
         ("surname_sk", _none(skeleton(s_key))),
         ("given_sk", _none(skeleton(g_key))),
         ("full_key", _none(f"{s_key} {g_key}") if s_key and g_key else None),
-        ("parsed_sex", parsed.sex),
     )
 
 
@@ -168,11 +156,11 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     """Features of one record (a row of ``records`` joined with its source name)."""
     out: dict[str, Any] = dict(
         _name_features(
-            row.get("name_raw"), row.get("surname_raw"), row.get("given_raw"),
-            row.get("patronymic_raw"),
+            row.get("name_surname"), row.get("name_given"), row.get("name_patronymic"),
+            row.get("name_given_initial"), row.get("name_patronymic_initial"),
         )
     )  # fmt: skip
-    parsed_sex = out.pop("parsed_sex")
+    parsed_sex = row.get("name_sex")
     sex = row.get("sex") or "U"
     if sex not in ("M", "F"):
         sex = parsed_sex if parsed_sex in ("M", "F") else "U"
@@ -221,7 +209,9 @@ def iter_records(engine: Engine) -> Iterator[RecordRow]:
     Rows are streamed: a project of a million records never sits in memory at once.
     """
     with engine.begin() as conn:
-        assign_record_keys(conn)  # records written by other means than an import
+        # Records written by other means than an import: their keys and parsed names.
+        assign_record_keys(conn)
+        fill_parsed_names(conn)
     base = (
         select(records, sources.c.name.label("source"))
         .join(sources, sources.c.id == records.c.source_id)

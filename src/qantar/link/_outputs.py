@@ -17,6 +17,7 @@ from qantar.model import Histories
 from qantar.model.cells import safe_cell
 from qantar.model.histories import PersonCaptures
 from qantar.project import Project
+from qantar.store.readers import written_name
 from qantar.store.schema import LIVE, records, sources
 
 PERSON_COLUMNS = (
@@ -109,17 +110,10 @@ def person_table(project: Project) -> list[dict[str, Any]]:
                     for k in c
                 },
                 "weak_cluster": bool(r["weak"]),
-                "name_recorded": _recorded(r),
+                "name_recorded": written_name(r),
             }
         )
     return out
-
-
-def _recorded(row: dict[str, Any]) -> str:
-    parts = [row["surname_raw"], row["given_raw"], row["patronymic_raw"]]
-    if any(parts):
-        return " ".join(str(p).strip() for p in parts if p and str(p).strip())
-    return str(row["name_raw"] or "").strip()
 
 
 def persons_csv(project: Project) -> str:

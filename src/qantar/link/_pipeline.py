@@ -885,6 +885,23 @@ def latest_run_id(engine: Engine) -> int | None:
     return int(value) if value is not None else None
 
 
+def last_run(engine: Engine) -> dict[str, Any] | None:
+    """The latest link run's id, seed, threshold, backend and time (None before any)."""
+    from sqlalchemy import select
+
+    with engine.connect() as conn:
+        row = conn.execute(select(link_runs).order_by(link_runs.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return {
+        "run_id": row.id,
+        "seed": row.seed,
+        "threshold": row.threshold,
+        "backend": row.backend,
+        "created_at": str(row.created_at),
+    }
+
+
 def recluster(project: Project, *, threshold: float | None = None) -> LinkResult:
     """Cluster the latest run's scored pairs again with the decisions now in force.
 

@@ -22,12 +22,14 @@ from sqlalchemy import (
     Text,
 )
 
-from qantar.store.schema import metadata
+from qantar.store.schema import metadata, records
+from qantar.store.schema import person_records as person_records
+from qantar.store.schema import persons as persons
 
 link_features = Table(
     "link_features",
     metadata,
-    Column("record_id", Integer, ForeignKey("records.id"), primary_key=True),
+    Column("record_id", Integer, ForeignKey(records.c.id), primary_key=True),
     Column("record_key", Text, nullable=False),
     # Bumped when the way features are computed changes, so stale rows are recomputed.
     Column("version", Integer, nullable=False),
@@ -73,8 +75,8 @@ link_pairs = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
-    Column("record_id_l", Integer, ForeignKey("records.id"), nullable=False),
-    Column("record_id_r", Integer, ForeignKey("records.id"), nullable=False),
+    Column("record_id_l", Integer, ForeignKey(records.c.id), nullable=False),
+    Column("record_id_r", Integer, ForeignKey(records.c.id), nullable=False),
     Column("match_probability", Float, nullable=False),
     Column("match_weight", Float, nullable=False),
     # Per comparison: level label and its match weight, so a score explains itself.
@@ -94,25 +96,4 @@ review_decisions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
     Index("ix_review_decisions_pair", "record_key_a", "record_key_b"),
-)
-
-persons = Table(
-    "persons",
-    metadata,
-    Column("person_id", String(20), primary_key=True),
-    Column("first_run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
-    Column("last_run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("weak", Boolean, nullable=False),
-    Column("density", Float, nullable=False),
-    Column("active", Boolean, nullable=False),
-)
-
-person_records = Table(
-    "person_records",
-    metadata,
-    Column("record_key", Text, primary_key=True),
-    Column("person_id", String(20), ForeignKey("persons.person_id"), nullable=False),
-    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
-    Index("ix_person_records_person", "person_id"),
 )

@@ -33,6 +33,7 @@ from qantar.names._keys import (
 )
 from qantar.names._parse import ParsedName, infer_sex, parse, parse_parts
 from qantar.names._placeholder import PLACEHOLDER_WORDS, is_placeholder
+from qantar.names._record import UNNAMED, parse_record
 from qantar.names._translit import SCHEMES, russify, script_of, to_cyrillic, transliterate
 
 
@@ -130,6 +131,7 @@ __all__ = [
     "LEVELS",
     "PLACEHOLDER_WORDS",
     "SCHEMES",
+    "UNNAMED",
     "NameComparison",
     "NameKeys",
     "ParsedName",
@@ -145,6 +147,7 @@ __all__ = [
     "name_key",
     "parse",
     "parse_parts",
+    "parse_record",
     "patronymic_key",
     "phonetic_key",
     "russify",

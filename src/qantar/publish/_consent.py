@@ -125,17 +125,9 @@ def _latest_by_key(decisions: list[ConsentDecision]) -> dict[str, ConsentDecisio
 
 def _facts_of_keys(project: Project, keys: set[str]) -> list[PersonFacts]:
     """The current persons holding any of ``keys``."""
-    from qantar.publish._persons import _link_tables
+    from qantar.store.readers import persons_holding
 
-    _, person_records = _link_tables()
-    with project.engine.connect() as conn:
-        pids = set(
-            conn.execute(
-                select(person_records.c.person_id).where(
-                    person_records.c.record_key.in_(sorted(keys))
-                )
-            ).scalars()
-        )
+    pids = persons_holding(project, sorted(keys))
     return person_facts(project, only=sorted(pids)) if pids else []
 
 

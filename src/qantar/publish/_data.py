@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from qantar import __version__
 from qantar.errors import QantarError
 from qantar.project import Project
 from qantar.publish._persons import person_facts, place_label
-from qantar.store.schema import metadata
+from qantar.store.readers import read_persons, records_linked
 
 
 @dataclass
@@ -252,32 +250,12 @@ def _sources(project: Project) -> tuple[list[SourceRow], dict[str, int]]:
 def _linkage(project: Project) -> Linkage | None:
     from qantar import link
 
-    persons = metadata.tables["persons"]
-    person_records = metadata.tables["person_records"]
-    runs = metadata.tables["link_runs"]
     engine = project.engine
-    with engine.connect() as conn:
-        n = conn.execute(
-            select(func.count()).select_from(persons).where(persons.c.active.is_(True))
-        ).scalar_one()
-        if not n:
-            return None
-        weak = conn.execute(
-            select(func.count())
-            .select_from(persons)
-            .where(persons.c.active.is_(True), persons.c.weak.is_(True))
-        ).scalar_one()
-        linked = conn.execute(select(func.count()).select_from(person_records)).scalar_one()
-        last = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(1)).first()
-    run = {}
-    if last is not None:
-        run = {
-            "run_id": last.id,
-            "seed": last.seed,
-            "threshold": last.threshold,
-            "backend": last.backend,
-            "created_at": str(last.created_at),
-        }
+    active = read_persons(engine)
+    if not active:
+        return None
+    n, weak, linked = len(active), sum(p.weak for p in active), records_linked(engine)
+    run = link.last_run(engine) or {}
     return Linkage(
         persons=int(n),
         records_linked=int(linked),

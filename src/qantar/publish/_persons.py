@@ -11,22 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 
 from qantar.data import read_csv
 from qantar.errors import QantarError
-from qantar.names import (
-    ParsedName,
-    is_placeholder,
-    parse,
-    parse_parts,
-    script_of,
-    to_cyrillic,
-    transliterate,
-)
+from qantar.names import ParsedName, script_of, to_cyrillic, transliterate
 from qantar.project import Project
 from qantar.publish._listed import cells_by_header, chosen_text, says_withhold
-from qantar.store.schema import import_batches, metadata, raw_rows, records, sources
+from qantar.store.readers import fill_parsed_names, stored_name, written_name
+from qantar.store.schema import (
+    import_batches,
+    person_records,
+    persons,
+    raw_rows,
+    records,
+    sources,
+)
 
 LATIN_SCHEME = "icao"  # as in passports: the Latin spelling most readers will search for
 MEMORIAL_EVENT_TYPES = ("killed", "died_in_custody")  # the deaths (qantar.link.DEATH_TYPES)
@@ -118,22 +118,10 @@ class _Acc:
     sources: set[str] = field(default_factory=set)
 
 
-def _link_tables() -> tuple[Table, Table]:
-    import qantar.link  # noqa: F401  (defines the link tables on the shared metadata)
-
-    return metadata.tables["persons"], metadata.tables["person_records"]
-
-
 def _parsed(row: Any) -> ParsedName | None:
-    # "неизвестный" is not a name: shown as "Н." it would read as someone's initial.
-    if any(is_placeholder(t) for t in (row.name_raw, row.surname_raw, row.given_raw)):
-        return None
-    if row.surname_raw or row.given_raw or row.patronymic_raw:
-        p = parse_parts(row.surname_raw, row.given_raw, row.patronymic_raw)
-    elif row.name_raw:
-        p = parse(row.name_raw)
-    else:
-        return None
+    """The name parsed when the record was stored, the same parse linkage compared; a
+    placeholder («неизвестный») parsed to nothing, never to an initial «Н.»."""
+    p = stored_name(row)
     return p if (p.surname or p.given) else None
 
 
@@ -223,7 +211,7 @@ def region_of(place_id: str | None) -> str | None:
                 return place_id
             # Almaty, Astana and Shymkent are cities of republican significance: regions of
             # their own, with no region above them.
-            return row["region_id_jan2022"] or row["region_id"] or place_id
+            return row["period_region_id"] or row["region_id"] or place_id
     return None
 
 
@@ -234,14 +222,6 @@ def place_label(place_id: str | None) -> str | None:
         if row["id"] == place_id:
             return row["name_en"] or row["name_ru"]
     return place_id
-
-
-def _written(row: Any) -> str:
-    """A record's name as its list wrote it (the parts joined when the list had columns)."""
-    parts = [row.surname_raw, row.given_raw, row.patronymic_raw]
-    if any(parts):
-        return " ".join(str(x).strip() for x in parts if x and str(x).strip())
-    return str(row.name_raw or "").strip()
 
 
 def _choices(project: Project, keys: Iterable[str]) -> dict[str, int]:
@@ -266,7 +246,6 @@ def _headers(project: Project, batch_ids: Iterable[int]) -> dict[int, list[Any]]
 
 def person_facts(project: Project, only: Iterable[str] | None = None) -> list[PersonFacts]:
     """One entry per active linked person (or those of ``only``), sorted by person id."""
-    persons, person_records = _link_tables()
     query = (
         select(
             person_records.c.person_id,
@@ -286,7 +265,8 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
     if only is not None:
         query = query.where(person_records.c.person_id.in_(list(only)))
     try:
-        with project.engine.connect() as conn:
+        with project.engine.begin() as conn:
+            fill_parsed_names(conn)  # records written by other means than an import
             rows = conn.execute(query).all()
     except Exception as exc:  # the link tables may not exist on a project never linked
         raise QantarError("no persons yet: run `qantar link` first") from exc
@@ -297,7 +277,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
     for row in rows:
         a = acc[row.person_id]
         a.keys.append(row.record_key)
-        written = _written(row)
+        written = written_name(row)
         if written:
             a.recorded.append((row.record_key, row.source, row.source_kind, written))
         p = _parsed(row)

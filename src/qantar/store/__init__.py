@@ -1,4 +1,6 @@
-"""The store: one SQLAlchemy engine per project, schema managed by Alembic migrations."""
+"""The store: one SQLAlchemy engine per project, schema managed by Alembic migrations; it
+owns the tables areas share (``schema``), their readers (``readers``) and the persons' writer
+(``persons``)."""
 
 from qantar.store.bulk import bulk_insert
 from qantar.store.engine import connect, migrate

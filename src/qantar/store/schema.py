@@ -1,8 +1,14 @@
-"""The tables, as SQLAlchemy Core: bulk inserts of raw rows stay fast and explicit.
+"""The shared tables, as SQLAlchemy Core: bulk inserts of raw rows stay fast and explicit.
 
-Raw rows are never edited; records are derived from them and can be rebuilt. Later
-features (persons, link decisions, evidence, officials) add their tables through their
-own Alembic migrations and define their tables in their own modules on this metadata.
+The store owns every table more than one area reads: the registry (sources, import
+batches, raw rows, records, quarantine), the linked persons (``persons``,
+``person_records``, written by ``qantar.link``) and ``incidents`` (written by
+``qantar.evidence``). Areas read them through ``qantar.store`` (the readers in
+``qantar.store.readers``), never by a table's name. Tables private to one area (link's
+pairs and decisions, evidence's items and custody, publish's consent...) are defined in
+that area's ``_tables`` module on this metadata, and only that area reads them.
+
+Raw rows are never edited; records are derived from them and can be rebuilt.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -101,6 +108,17 @@ records = Table(
     Column("place_raw", Text),
     Column("place_id", String(40)),
     Column("notes", Text),
+    # The name as parsed when the record was stored (qantar.names.parse_record), read by
+    # linkage and publication alike; ``name_parsed`` is the parse's version, NULL until
+    # parsed (qantar.store.readers.fill_parsed_names).
+    Column("name_surname", Text),
+    Column("name_given", Text),
+    Column("name_patronymic", Text),
+    Column("name_given_initial", String(4)),
+    Column("name_patronymic_initial", String(4)),
+    Column("name_sex", String(1)),
+    Column("name_script", String(20)),
+    Column("name_parsed", Integer),
     # The record's identity, assigned once when it is stored and never recomputed: review
     # decisions and consent refer to it (see qantar.ingest._identity).
     Column("record_key", Text),
@@ -134,4 +152,45 @@ quarantine = Table(
     Column("column", Text),
     Column("value", Text),
     Column("reason", Text, nullable=False),
+)
+
+
+# The linked persons of the latest link run. Written by qantar.link only (its runs are
+# private to it, hence the foreign keys by name); read by publish, accountability and
+# ingest through the readers in qantar.store.readers.
+persons = Table(
+    "persons",
+    metadata,
+    Column("person_id", String(20), primary_key=True),
+    Column("first_run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
+    Column("last_run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("weak", Boolean, nullable=False),
+    Column("density", Float, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+person_records = Table(
+    "person_records",
+    metadata,
+    Column("record_key", Text, primary_key=True),
+    Column("person_id", String(20), ForeignKey("persons.person_id"), nullable=False),
+    Column("record_id", Integer, ForeignKey("records.id"), nullable=False),
+    Index("ix_person_records_person", "person_id"),
+)
+
+
+# Incidents: written by qantar.evidence (``add_incident``), cited by accountability.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("date", String(10)),
+    Column("date_precision", String(5)),
+    Column("date_raw", Text),
+    Column("place_raw", Text),
+    Column("place_id", String(40)),
+    Column("description", Text, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("created_at", String(32), nullable=False),
 )

@@ -74,7 +74,7 @@ def place_names() -> dict[str, PlaceNames]:
             ru=r["name_ru"],
             kk=r["name_kk"],
             en=r["name_en"],
-            region_ru=regions.get(r["region_id_jan2022"] or r["region_id"], ""),
+            region_ru=regions.get(r["period_region_id"] or r["region_id"], ""),
             ru_variants=tuple(dict.fromkeys(ru_v)),
             en_variants=tuple(dict.fromkeys(en_v)),
         )
