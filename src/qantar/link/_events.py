@@ -24,6 +24,7 @@ from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, ins
 
 from qantar.errors import InputError, QantarError
 from qantar.link._tables import person_records, persons
+from qantar.model.dicts import jsonable
 from qantar.model.values import EVENT_TYPES
 from qantar.project import Project
 from qantar.store.schema import metadata, records, sources
@@ -117,14 +118,16 @@ class EventSummary:
     list_defaults: dict[str, str | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "persons": self.persons,
-            "by_type": dict(self.by_type),
-            "untyped": self.untyped,
-            "conflicts": self.conflicts,
-            "deaths": self.deaths,
-            "list_defaults": dict(self.list_defaults),
-        }
+        return jsonable(
+            {
+                "persons": self.persons,
+                "by_type": dict(self.by_type),
+                "untyped": self.untyped,
+                "conflicts": self.conflicts,
+                "deaths": self.deaths,
+                "list_defaults": dict(self.list_defaults),
+            }
+        )
 
 
 def check_event_type(value: str) -> str:
