@@ -70,7 +70,7 @@ def review_with_truth(
     ids = _truth_ids(project, truth, list(iter_records(project.engine)))
     done = 0
     while done < n:
-        items = queue(project.engine, limit=min(batch, n - done))
+        items = queue(project, limit=min(batch, n - done))
         if not items:
             break
         for it in items:
@@ -80,7 +80,7 @@ def review_with_truth(
             if on_decision is not None:
                 on_decision(it, same)
             record_decision(
-                project.engine,
+                project,
                 it.record_key_l,
                 it.record_key_r,
                 "match" if same else "non-match",

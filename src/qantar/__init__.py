@@ -1,8 +1,10 @@
 """qantar: from scattered lists of victims to facts that cannot be denied.
 
 The public face is small: ``from qantar import Project`` opens a documentation project
-folder; each pipeline package (``qantar.names``, ``qantar.ingest``, ``qantar.estimate``...)
-exposes its own few functions.
+folder, and its areas do the work: ``project.sources``, ``project.link``,
+``project.review``, ``project.estimate``, ``project.evidence``, ``project.publish``,
+``project.accountability`` (docs/library.md). Each pipeline package (``qantar.ingest``,
+``qantar.link``...) also exposes its few functions, each taking the project.
 """
 
 from qantar.errors import InputError, ProjectNotFoundError, QantarError

@@ -6,9 +6,10 @@ import json
 import os
 import shutil
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,6 +20,16 @@ from qantar import vault
 from qantar.errors import ProjectNotFoundError, QantarError, StoreError
 from qantar.store import connect, migrate
 from qantar.store.engine import settings_url
+
+if TYPE_CHECKING:
+    from qantar.accountability._facade import Accountability
+    from qantar.estimate._facade import Estimates
+    from qantar.evidence._facade import Evidence
+    from qantar.ingest._facade import Sources
+    from qantar.link._facade import Link, Review
+    from qantar.publish._facade import Publish
+
+_Area = TypeVar("_Area")
 
 SETTINGS_FILE = "qantar.toml"
 DATABASE_FILE = "qantar.db"
@@ -91,6 +102,7 @@ class Project:
     _engine: Engine | None = field(default=None, repr=False)
     _creating: bool = field(default=False, repr=False)  # only init may start an empty file
     _url_override: str | None = field(default=None, repr=False)
+    _areas: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def init(
@@ -336,6 +348,57 @@ class Project:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+    # --- the areas, in the manner of Splink's ``linker.training``: ``project.link.run()``.
+    # Each is built on first use (imported here: the areas import this module).
+
+    @property
+    def sources(self) -> Sources:
+        from qantar.ingest._facade import Sources
+
+        return self._area("sources", Sources)
+
+    @property
+    def link(self) -> Link:
+        from qantar.link._facade import Link
+
+        return self._area("link", Link)
+
+    @property
+    def review(self) -> Review:
+        from qantar.link._facade import Review
+
+        return self._area("review", Review)
+
+    @property
+    def estimate(self) -> Estimates:
+        from qantar.estimate._facade import Estimates
+
+        return self._area("estimate", Estimates)
+
+    @property
+    def evidence(self) -> Evidence:
+        from qantar.evidence._facade import Evidence
+
+        return self._area("evidence", Evidence)
+
+    @property
+    def publish(self) -> Publish:
+        from qantar.publish._facade import Publish
+
+        return self._area("publish", Publish)
+
+    @property
+    def accountability(self) -> Accountability:
+        from qantar.accountability._facade import Accountability
+
+        return self._area("accountability", Accountability)
+
+    def _area(self, name: str, kind: Callable[[Project], _Area]) -> _Area:
+        found = self._areas.get(name)
+        if found is None:
+            found = self._areas[name] = kind(self)
+        return found
 
 
 def _check_opens(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 import qantar.evidence as evidence
 from qantar.accountability import add_contrary
 from qantar.accountability._dossier import build_dossier, write_dossier
-from qantar.publish import record_consent
+from qantar.publish import decide_publication
 
 
 def _pdf_text(path: Path) -> str:
@@ -24,7 +24,7 @@ def test_dossier_cites_only_verified_evidence_and_withholds_victims(
     scenario, tmp_path: Path, tamper
 ) -> None:
     project = scenario.project
-    record_consent(
+    decide_publication(
         project, scenario.victim_person, "publish", by="tester", note="family consent 2023-02-01"
     )
     tamper(project, scenario.bad_item)
@@ -130,7 +130,7 @@ def test_flagged_listing_goes_to_contrary_information(scenario, tmp_path: Path) 
 def test_withdrawn_consent_and_written_hashes(scenario, tmp_path: Path) -> None:
     import hashlib
 
-    evidence.record_consent(
+    evidence.record_item_consent(
         scenario.project, scenario.good_item, status="withdrawn", scope="all publication"
     )
     result = write_dossier(scenario.project, scenario.ids["official"], "eu-ghr", tmp_path / "x.pdf")

@@ -19,7 +19,7 @@ from qantar.accountability import Victim, link_responsibility
 from qantar.accountability._dossier import write_dossier
 from qantar.link._tables import person_records, persons
 from qantar.names import SCHEMES, to_cyrillic, transliterate
-from qantar.publish import public_persons, record_consent
+from qantar.publish import decide_publication, public_persons
 from qantar.store.schema import records
 
 _WORD = re.compile(r"\w+")
@@ -95,9 +95,9 @@ def test_synthetic_dossier_withholds_and_cites_only_what_verifies(
             break
     assert len(chosen) == 3
     (withheld, withheld_words), (initials, initials_words), (published, published_words) = chosen
-    record_consent(project, withheld, "withhold", by="tester", note="family asked")
-    record_consent(project, initials, "initials-only", by="tester")
-    record_consent(project, published, "publish", by="tester", note="family consent")
+    decide_publication(project, withheld, "withhold", by="tester", note="family asked")
+    decide_publication(project, initials, "initials-only", by="tester")
+    decide_publication(project, published, "publish", by="tester", note="family consent")
 
     (tmp_path / "scenario").mkdir()
     sc = make_scenario(project, tmp_path / "scenario")

@@ -21,7 +21,7 @@ from qantar.evidence import (
     annotate,
     build_request,
     export,
-    record_consent,
+    record_item_consent,
     store_response,
     verify,
     verify_bundle,
@@ -213,7 +213,7 @@ def test_public_export_strips_location_and_honours_consent(
     populated: tuple[Project, int, list[str]], tmp_path: Path
 ) -> None:
     project, incident, shas = populated
-    record_consent(project, shas[1], status="withdrawn", scope="publication", person="P-9")
+    record_item_consent(project, shas[1], status="withdrawn", scope="publication", person="P-9")
     result = export(project, tmp_path / "public.zip", incident=incident, public=True)
     assert shas[1] not in result.items and shas[0] not in result.items
     assert {w["item"] for w in result.withheld} == {shas[1]}

@@ -24,7 +24,7 @@ from qantar.evidence import (
     add_incident,
     annotate,
     export,
-    record_consent,
+    record_item_consent,
     seal_facts,
     verify,
     verify_bundle,
@@ -78,7 +78,7 @@ def forged(project: Project, tmp_path: Path) -> tuple[Project, str, int, int]:
         person="P-000142",
     )
     annotate(project, result.sha256, kind="description", body=CLAIM)
-    record_consent(project, result.sha256, status="withdrawn", scope="publication")
+    record_item_consent(project, result.sha256, status="withdrawn", scope="publication")
     assert verify(project, record=False).ok
     return project, result.sha256, first, second
 
@@ -270,7 +270,7 @@ def test_rule3_database_rolled_back_to_an_older_copy_fails(
     database = project.root / "qantar.db"
     project.close()
     shutil.copy2(database, tmp_path / "old.db")
-    record_consent(project, sha, status="given", scope="publication")
+    record_item_consent(project, sha, status="given", scope="publication")
     project.close()
     shutil.copy2(tmp_path / "old.db", database)
     report = verify(project, record=False)

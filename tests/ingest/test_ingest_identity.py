@@ -20,7 +20,7 @@ from qantar.ingest import (
 )
 from qantar.link import project_histories, record_decision, run
 from qantar.link._tables import person_records
-from qantar.publish import public_persons, publication_status, record_consent
+from qantar.publish import decide_publication, public_persons, publication_status
 from qantar.store import connect, migrate, raw_rows, records
 from qantar.store.engine import alembic_config
 
@@ -90,7 +90,7 @@ def test_rule_1_second_file_numbered_from_1_keeps_keys_and_withhold(
     run(project, seed=1)
     ahmetov = record_ids(project, "Ахметов")[1]  # the morgue's record
     withheld = person_of(project, ahmetov)
-    record_consent(project, withheld, "withhold", by="liaison", note="family asked")
+    decide_publication(project, withheld, "withhold", by="liaison", note="family asked")
 
     import_file(project, numbered(tmp_path / "b.csv", SECOND), source="morgue")
     after = keys_by_record(project)
@@ -108,7 +108,7 @@ def test_rule_1_review_decision_survives_a_second_file(project: Project, tmp_pat
     import_file(project, numbered(tmp_path / "a.csv", FIRST), source="morgue", kind="morgue")
     first, second = record_ids(project, "Касымов")
     keys = keys_by_record(project)
-    record_decision(project.engine, keys[first], keys[second], "non-match", reviewer="al")
+    record_decision(project, keys[first], keys[second], "non-match", reviewer="al")
     run(project, seed=1)
     assert person_of(project, first) != person_of(project, second)
 
@@ -220,10 +220,10 @@ def test_undo_takes_a_batch_back_and_keeps_decisions_aside(
     assert batch is not None
     keys = keys_by_record(project)
     first, second = record_ids(project, "Касымов")
-    record_decision(project.engine, keys[first], keys[second], "non-match", reviewer="al")
+    record_decision(project, keys[first], keys[second], "non-match", reviewer="al")
     run(project, seed=1)
     seriknov = person_of(project, record_ids(project, "Сериков")[0])
-    record_consent(project, seriknov, "withhold", by="liaison")
+    decide_publication(project, seriknov, "withhold", by="liaison")
     with project.engine.connect() as conn:
         raw_before = conn.execute(select(func.count()).select_from(raw_rows)).scalar_one()
 

@@ -49,7 +49,7 @@ def test_rerun_updates_existing_persons_to_the_same_persons(project: Project) ->
         for p in sorted(before)
         if before[p]["size"] >= 2
     )
-    record_decision(project.engine, keys[0], keys[1], "non-match", reviewer="tester")
+    record_decision(project, keys[0], keys[1], "non-match", reviewer="tester")
     recluster(project)
     split = _persons(project)
     now = _members(project)

@@ -54,9 +54,9 @@ def test_decisions_survive_rerun_and_sixth_list(project: Project) -> None:
     together = next(keys for keys in by_person.values() if len(keys) >= 2)
     apart = sorted(by_person.values(), key=len)
     lone_a, lone_b = apart[0][0], apart[1][0]
-    record_decision(project.engine, together[0], together[1], "non-match", reviewer="tester")
-    record_decision(project.engine, lone_a, lone_b, "match", reviewer="tester", note="same person")
-    record_decision(project.engine, lone_a, together[0], "unsure", reviewer="tester")
+    record_decision(project, together[0], together[1], "non-match", reviewer="tester")
+    record_decision(project, lone_a, lone_b, "match", reviewer="tester", note="same person")
+    record_decision(project, lone_a, together[0], "unsure", reviewer="tester")
 
     def check() -> dict[str, str]:
         now = _person_of(project)
@@ -73,7 +73,7 @@ def test_decisions_survive_rerun_and_sixth_list(project: Project) -> None:
     after = check()
     assert result.decisions_applied == 2
     assert result.review_check is not None and result.review_check["decisions"] == 2
-    assert len(current_decisions(project.engine)) == 3
+    assert len(current_decisions(project)) == 3
     # Most persons keep their id after a sixth list arrives.
     kept = sum(1 for key, pid in person.items() if after.get(key) == pid)
     assert kept / len(person) > 0.9

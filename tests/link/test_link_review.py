@@ -38,7 +38,7 @@ def linked(project: Project, tmp_path: Path) -> Project:
 
 
 def test_queue_is_ordered_by_expected_change(linked: Project) -> None:
-    items = queue(linked.engine)
+    items = queue(linked)
     assert items, "a five-list scenario always leaves some uncertain pairs"
     priorities = [i.priority for i in items]
     # Most consequential first, one pair per person; that person's other pairs follow,
@@ -59,7 +59,7 @@ def test_queue_is_ordered_by_expected_change(linked: Project) -> None:
 def test_awaiting_review_is_the_close_calls_of_the_queue(linked: Project) -> None:
     # `qantar link` and the report must print the same "awaiting review" figure.
     result = recluster(linked)
-    close_calls = [item for item in queue(linked.engine) if item.near]
+    close_calls = [item for item in queue(linked) if item.near]
     assert close_calls, "a five-list scenario leaves some close calls"
     assert len(close_calls) == result.awaiting_review
     assert all(REVIEW_BAND[0] <= item.match_probability <= REVIEW_BAND[1] for item in close_calls)
@@ -67,7 +67,7 @@ def test_awaiting_review_is_the_close_calls_of_the_queue(linked: Project) -> Non
 
 def test_workbook_round_trip(linked: Project, tmp_path: Path) -> None:
     path = tmp_path / "pairs.xlsx"
-    n = export_xlsx(linked.engine, path, limit=5)
+    n = export_xlsx(linked, path, limit=5)
     assert n >= 1
     wb = load_workbook(path)
     ws = wb["pairs"]
@@ -79,29 +79,29 @@ def test_workbook_round_trip(linked: Project, tmp_path: Path) -> None:
     if n >= 2:
         ws.cell(row=3, column=col["decision"], value="m")
     wb.save(path)
-    counts = apply_xlsx(linked.engine, path, reviewer="bob")
+    counts = apply_xlsx(linked, path, reviewer="bob")
     assert counts["non-match"] == 1
-    decisions = current_decisions(linked.engine)
+    decisions = current_decisions(linked)
     assert any(d.reviewer == "alice" and d.note == "different fathers" for d in decisions.values())
     if n >= 2:
         assert any(d.reviewer == "bob" and d.decision == "match" for d in decisions.values())
     # Decided pairs leave the queue.
-    assert len(queue(linked.engine)) == len(queue(linked.engine, limit=None))
-    keys = {(i.record_key_l, i.record_key_r) for i in queue(linked.engine)}
+    assert len(queue(linked)) == len(queue(linked, limit=None))
+    keys = {(i.record_key_l, i.record_key_r) for i in queue(linked)}
     assert not keys & set(decisions)
 
 
 def test_workbook_with_a_bad_decision_applies_nothing(linked: Project, tmp_path: Path) -> None:
     path = tmp_path / "pairs.xlsx"
-    export_xlsx(linked.engine, path, limit=3)
+    export_xlsx(linked, path, limit=3)
     wb = load_workbook(path)
     ws = wb["pairs"]
     header = [c.value for c in ws[1]]
     ws.cell(row=2, column=header.index("decision") + 1, value="perhaps")
     wb.save(path)
     with pytest.raises(InputError, match="row 2"):
-        apply_xlsx(linked.engine, path, reviewer="bob")
-    assert current_decisions(linked.engine) == {}
+        apply_xlsx(linked, path, reviewer="bob")
+    assert current_decisions(linked) == {}
 
 
 def test_histories_count_every_person_once(linked: Project) -> None:
@@ -183,9 +183,7 @@ def test_nameless_record_is_offered_with_the_one_person_it_fits(project: Project
     ]  # fmt: skip
     ls.store(project, sc)
     run(project, seed=1)
-    offered = [
-        it for it in queue(project.engine) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)
-    ]
+    offered = [it for it in queue(project) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)]
     assert len(offered) == 1
     other = (
         offered[0].record_key_r
@@ -193,16 +191,14 @@ def test_nameless_record_is_offered_with_the_one_person_it_fits(project: Project
         else (offered[0].record_key_l)
     )
     assert other in ("official|id:o1", "ngo|id:n1")
-    record_decision(project.engine, offered[0].record_key_l, offered[0].record_key_r, "match",
+    record_decision(project, offered[0].record_key_l, offered[0].record_key_r, "match",
                     reviewer="alice")  # fmt: skip
     recluster(project)
     with project.engine.connect() as conn:
         rows = conn.execute(select(person_records.c.record_id, person_records.c.person_id))
         label = dict(rows.all())
     assert len(set(label.values())) == 2  # Оспанов with the body, and Ким
-    assert not [
-        it for it in queue(project.engine) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)
-    ]
+    assert not [it for it in queue(project) if "morgue|id:m1" in (it.record_key_l, it.record_key_r)]
 
 
 def test_a_person_ruled_out_for_a_nameless_record_passes_its_chance_on(project: Project) -> None:
@@ -228,7 +224,7 @@ def test_a_person_ruled_out_for_a_nameless_record_passes_its_chance_on(project: 
 
     def offered() -> dict[str, float]:
         out = {}
-        for it in queue(project.engine):
+        for it in queue(project):
             keys = {it.record_key_l, it.record_key_r}
             if "morgue|id:m1" in keys:
                 (other,) = keys - {"morgue|id:m1"}
@@ -238,7 +234,7 @@ def test_a_person_ruled_out_for_a_nameless_record_passes_its_chance_on(project: 
     first = offered()
     assert set(first) == {"official|id:o1", "official|id:o2"}
     assert all(abs(p - NAMELESS_PRIOR / 2) < 1e-9 for p in first.values())
-    record_decision(project.engine, "morgue|id:m1", "official|id:o2", "non-match", reviewer="al")
+    record_decision(project, "morgue|id:m1", "official|id:o2", "non-match", reviewer="al")
     recluster(project)
     assert offered() == {"official|id:o1": NAMELESS_PRIOR}
 

@@ -90,7 +90,7 @@ def test_spark_links_the_records_duckdb_links_into_the_same_persons(
     # put differently; with those decisions both backends give the same persons.
     ids = _truth_ids(project, truth, list(iter_records(project.engine)))
     keys = {r.record_id: r.record_key for r in iter_records(project.engine)}
-    decide = {(it.record_id_l, it.record_id_r) for it in queue(project.engine, limit=15)}
+    decide = {(it.record_id_l, it.record_id_r) for it in queue(project, limit=15)}
     decide |= {
         (a, b)
         for a in by_spark
@@ -100,9 +100,7 @@ def test_spark_links_the_records_duckdb_links_into_the_same_persons(
     assert decide
     for a, b in sorted(decide):
         same = ids.get(a) is not None and ids.get(a) == ids.get(b)
-        record_decision(
-            project.engine, keys[a], keys[b], "match" if same else "non-match", reviewer="t"
-        )
+        record_decision(project, keys[a], keys[b], "match" if same else "non-match", reviewer="t")
     recluster(project)  # the Spark run's pairs, with the decisions
     reviewed_on_spark = _persons(project)
     _use(project, "duckdb")

@@ -14,11 +14,11 @@ from qantar.cli import app
 from qantar.errors import InputError
 from qantar.publish import (
     consent_decisions,
+    decide_publication,
     explain_status,
     load_rules,
     public_persons,
     publication_status,
-    record_consent,
 )
 
 
@@ -38,9 +38,9 @@ def test_default_rules_and_decisions(project: Project) -> None:
     _people(project)
     assert publication_status(project, "P1") == "initials-only"  # the conservative default
     assert explain_status(project, "P2").reason.startswith("rule: age < 18")
-    record_consent(project, "P1", "publish", by="A. Reviewer", note="family agreed")
+    decide_publication(project, "P1", "publish", by="A. Reviewer", note="family agreed")
     assert publication_status(project, "P1") == "publish"
-    record_consent(project, "P2", "withhold", by="A. Reviewer")
+    decide_publication(project, "P2", "withhold", by="A. Reviewer")
     assert publication_status(project, "P2") == "withhold"
     shown = {p.person_id: p for p in public_persons(project)}
     assert "P2" not in shown
@@ -55,7 +55,7 @@ def test_default_rules_and_decisions(project: Project) -> None:
 
 def test_decisions_survive_reopening_and_new_ids(project: Project) -> None:
     _people(project)
-    record_consent(project, "P1", "withhold", by="X")
+    decide_publication(project, "P1", "withhold", by="X")
     again = Project.open(project.root)
     assert publication_status(again, "P1") == "withhold"
     # A re-link that gives P1's records a new id keeps the decision through the records.
@@ -118,11 +118,11 @@ def test_bad_rules_are_clear_errors(rules: list[dict[str, str]]) -> None:
 def test_bad_consent_is_clear_error(project: Project) -> None:
     _people(project)
     with pytest.raises(InputError, match="no person"):
-        record_consent(project, "P404", "publish", by="X")
+        decide_publication(project, "P404", "publish", by="X")
     with pytest.raises(InputError, match="not one of"):
-        record_consent(project, "P1", "maybe", by="X")
+        decide_publication(project, "P1", "maybe", by="X")
     with pytest.raises(InputError, match="who decided"):
-        record_consent(project, "P1", "publish", by=" ")
+        decide_publication(project, "P1", "publish", by=" ")
 
 
 def test_cli_consent_and_publish(project: Project, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from qantar.accountability import Victim, link_responsibility, make, save_entiti
 from qantar.accountability._dossier import write_dossier
 from qantar.link._features import refresh
 from qantar.names import SCHEMES, transliterate
-from qantar.publish import collect_report_data, publish_memorial, record_consent, render_report
+from qantar.publish import collect_report_data, decide_publication, publish_memorial, render_report
 
 _SYLLABLES = ("бар", "кул", "жан", "тос", "мир", "зах", "пел", "гур", "шин", "рот", "вук",
               "дем", "лиз", "фон", "хат", "цеп", "юль", "щар", "быт", "ёнк")  # fmt: skip
@@ -118,10 +118,10 @@ def build(project: Project, tmp: Path, n: dict[str, str] | None) -> Outputs:
                       "contact_email": "kontaktov.svyaznoi@example.org",
                       "contact_phone": "+7 701 000 11 22"},
     }  # fmt: skip
-    record_consent(project, "P1", "publish", by="liaison")
+    decide_publication(project, "P1", "publish", by="liaison")
     if n is not None:
-        record_consent(project, "P2", "withhold", by="liaison", note="family asked")
-        record_consent(project, "P4", "initials-only", by="liaison")
+        decide_publication(project, "P2", "withhold", by="liaison", note="family asked")
+        decide_publication(project, "P4", "initials-only", by="liaison")
     texts: dict[str, str] = {}
     # Evidence and a dossier: an incident, a claim, a file named after the withheld person.
     official = make("Person", name="Сериков Арман Нурланович", nationality="kz")

@@ -18,7 +18,7 @@ from publish_fixtures import Given, store
 
 from qantar import Project
 from qantar.names import SCHEMES, transliterate
-from qantar.publish import STATUSES, publish_memorial, record_consent
+from qantar.publish import STATUSES, decide_publication, publish_memorial
 from qantar.publish._memorial import fold
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,8 +35,8 @@ def test_memorial_site_csv_json(project: Project, tmp_path: Path) -> None:
             Given("P4", "A", "Қасымов", "Ержан", age=40),
         ],
     )
-    record_consent(project, "P1", "publish", by="R")
-    record_consent(project, "P4", "withhold", by="R", note="family asked")
+    decide_publication(project, "P1", "publish", by="R")
+    decide_publication(project, "P4", "withhold", by="R", note="family asked")
     result = publish_memorial(project, tmp_path / "site")
     assert (result.shown, result.initials_only, result.not_shown) == (2, 1, 1)
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
@@ -140,7 +140,7 @@ def test_no_withheld_name_leaks(
         store(project, given_rows)
         for i, _ in enumerate(people):
             if statuses[i] != default:
-                record_consent(project, f"P{i}", statuses[i], by="test")
+                decide_publication(project, f"P{i}", statuses[i], by="test")
         out = Path(tmp) / "out"
         publish_memorial(project, out)
         texts = {}
@@ -167,7 +167,7 @@ def test_search_in_headless_chromium(project: Project, tmp_path: Path) -> None:
         Given("P3", "A", "Қасымов", "Ержан", age=40),
     ])  # fmt: skip
     for pid in ("P1", "P2", "P3"):
-        record_consent(project, pid, "publish", by="R")
+        decide_publication(project, pid, "publish", by="R")
     publish_memorial(project, tmp_path / "site")
     page = (tmp_path / "site" / "index.html").resolve().as_uri()
     searches = [("Абдикадыров", {"P1"}), ("abdiqadyrov", {"P1"}), ("ов", {"P1", "P3"}),

@@ -28,7 +28,7 @@ from qantar.link._cluster import Cluster
 from qantar.link._features import iter_records
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_runs, person_records
-from qantar.publish import public_persons, record_consent
+from qantar.publish import decide_publication, public_persons
 from qantar.store.schema import records
 
 # Lists as people keep them. "Сапаров Ерлан" appears in two lists, one of which says not to
@@ -153,7 +153,7 @@ def run_steps(steps: list[tuple[object, ...]], files: tuple[str, ...], force: bo
                     if not current:
                         continue
                     pid = sorted(current)[int(step[1]) % len(current)]  # type: ignore[call-overload]
-                    record_consent(project, pid, str(step[2]), by="liaison")
+                    decide_publication(project, pid, str(step[2]), by="liaison")
                     model.decide(current[pid], str(step[2]))
                 current = _persons(project)
                 for p in public_persons(project) if current else []:

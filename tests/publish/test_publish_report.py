@@ -22,9 +22,9 @@ from qantar.ingest import import_file
 from qantar.link import run
 from qantar.publish import (
     collect_report_data,
+    decide_publication,
     publication_status,
     publish_memorial,
-    record_consent,
     render_report,
 )
 from qantar.publish._persons import person_facts
@@ -118,9 +118,9 @@ def test_publish_on_scenario_hides_withheld(case: Project, tmp_path: Path) -> No
     facts = [f for f in person_facts(case) if f.in_memorial and f.surname and f.given]
     withheld = facts[0]
     shared = {f.surname for f in facts[1:]} | {f.given for f in facts[1:]}
-    record_consent(case, withheld.person_id, "withhold", by="test", note="family asked")
+    decide_publication(case, withheld.person_id, "withhold", by="test", note="family asked")
     for f in facts[1:6]:
-        record_consent(case, f.person_id, "publish", by="test")
+        decide_publication(case, f.person_id, "publish", by="test")
     out = tmp_path / "site"
     result = publish_memorial(case, out)
     assert result.not_shown >= 1 and result.shown >= 5

@@ -20,12 +20,12 @@ from qantar.model.cells import safe_cell
 from qantar.publish import (
     choose_spelling,
     consent_decisions,
+    decide_publication,
     explain_statuses,
     find_persons,
     pending_consent,
     public_persons,
     publish_memorial,
-    record_consent,
 )
 from qantar.publish._public import TextGuard, public_text
 
@@ -83,7 +83,7 @@ def test_rule2_short_words_of_a_list_are_not_names(project: Project) -> None:
         Given("P1", "A", name="Ахметов Ерлан из Жанаозена", age=30),
         Given("P2", "A", "Сапаров", "Бекзат", age=40),
     ])  # fmt: skip
-    record_consent(project, "P1", "withhold", by="R")
+    decide_publication(project, "P1", "withhold", by="R")
     guard = public_view(project).guard
     assert public_text(guard, "приехал из Алматы") == "приехал из Алматы"
     assert public_text(guard, "вместе с Ахметовым") is None
@@ -109,7 +109,7 @@ def test_rule8_public_and_export_csv_safe_to_open(project: Project, tmp_path: Pa
         Given("P2", "+1+1", name='=HYPERLINK("http://x","Сапаров")', age=30),
     ])  # fmt: skip
     refresh(project.engine)
-    record_consent(project, "P1", "publish", by="R")
+    decide_publication(project, "P1", "publish", by="R")
     publish_memorial(project, tmp_path / "site")
     rows = list(csv.DictReader((tmp_path / "site" / "memorial.csv").open(encoding="utf-8")))
     assert rows[0]["sources"].startswith("'=")
@@ -173,7 +173,7 @@ def test_rule1_split_keeps_the_most_restrictive_status_until_decided_again(
 ) -> None:
     _merged_adult_and_minor(project)
     # Someone decided "publish" for the wrongly merged person (the warning was on screen).
-    record_consent(project, "P1", "publish", by="liaison")
+    decide_publication(project, "P1", "publish", by="liaison")
     assert explain_statuses(project)["P1"].status == "publish"
     _relink(project, {"P1": ["Family list#1"], "P2": ["Hotline#2"]})
     statuses = explain_statuses(project)
@@ -193,7 +193,7 @@ def test_rule1_split_keeps_the_most_restrictive_status_until_decided_again(
     text = CliRunner().invoke(app, ["--project", str(project.root), "consent", "--pending"])
     assert text.exit_code == 0 and "P2" in text.stdout
     # Deciding again for the adult settles him only; the minor stays withheld and pending.
-    record_consent(project, "P1", "publish", by="liaison")
+    decide_publication(project, "P1", "publish", by="liaison")
     statuses = explain_statuses(project)
     assert (statuses["P1"].status, statuses["P1"].origin) == ("publish", "decision")
     assert statuses["P2"].status == "withhold"
@@ -208,9 +208,9 @@ def test_rule1_merge_and_new_records_take_the_most_restrictive(project: Project)
         Given("P3", "C", "Досанов", "Талгат", age=50),
         Given("P4", "D", "Досанов", "Талгат", age=50),
     ])  # fmt: skip
-    record_consent(project, "P1", "publish", by="R")
-    record_consent(project, "P2", "withhold", by="R")
-    record_consent(project, "P3", "publish", by="R")
+    decide_publication(project, "P1", "publish", by="R")
+    decide_publication(project, "P2", "withhold", by="R")
+    decide_publication(project, "P3", "publish", by="R")
     _relink(project, {"P1": ["A#1", "B#2"], "P3": ["C#3", "D#4"]})
     statuses = explain_statuses(project)
     assert (statuses["P1"].status, statuses["P1"].origin) == ("withhold", "changed")
@@ -253,7 +253,7 @@ def test_memorial_placeholders_nameless_free_text_and_family_spelling(
         Given("P3", "Official", name="Белгісіз", kind="official"),
     ])  # fmt: skip
     for pid in ("P1", "P2", "P3"):
-        record_consent(project, pid, "publish", by="liaison")
+        decide_publication(project, pid, "publish", by="liaison")
     result = publish_memorial(project, tmp_path / "site")
     data = json.loads((tmp_path / "site" / "memorial.json").read_text(encoding="utf-8"))
     assert [p["name_cyrillic"] for p in data["persons"]] == ["Жақсылықов Қайрат"]
@@ -309,7 +309,7 @@ def test_upgrade_keeps_decisions_and_adds_spelling_choices(project: Project) -> 
     from qantar.store.engine import alembic_config, migrate
 
     store(project, [Given("P1", "Family", "Сапаров", "Ерлан", kind="family")])
-    record_consent(project, "P1", "withhold", by="liaison")
+    decide_publication(project, "P1", "withhold", by="liaison")
     command.downgrade(alembic_config(project.engine), "0006_public_name_choices@-1")
     assert "name_choices" not in inspect(project.engine).get_table_names()
     migrate(project.engine)

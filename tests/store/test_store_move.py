@@ -27,7 +27,7 @@ from qantar.evidence import add, verify
 from qantar.ingest import import_file
 from qantar.link import record_decision, run
 from qantar.link._tables import person_records
-from qantar.publish import public_persons, record_consent
+from qantar.publish import decide_publication, public_persons
 from qantar.store import records
 from qantar.store.move import (
     copy_database,
@@ -54,9 +54,9 @@ def _sqlite_project(root: Path, lists: Path) -> Project:
         ):
             by_person.setdefault(person, []).append(key)
     pair = sorted(next(keys for keys in by_person.values() if len(keys) >= 2))
-    record_decision(project.engine, pair[0], pair[1], "non-match", reviewer="reviewer")
+    record_decision(project, pair[0], pair[1], "non-match", reviewer="reviewer")
     person = sorted(p.person_id for p in public_persons(project))[0]
-    record_consent(project, person, "publish", by="editor")
+    decide_publication(project, person, "publish", by="editor")
     note = root.parent / "показания.txt"
     note.write_text("показания свидетеля\n", encoding="utf-8")
     add(project, [note], collected_by="researcher", place="Алматы")
@@ -130,7 +130,7 @@ def test_move_copies_every_table_and_switches(
     for name in ("sources", "import_batches", "raw_rows", "records"):
         assert len(after[name]) == len(before[name]) + 1
         assert max(r[0] for r in after[name]) == max(r[0] for r in before[name]) + 1
-    record_decision(moved.engine, "a", "b", "match", reviewer="reviewer")
+    record_decision(moved, "a", "b", "match", reviewer="reviewer")
     filled_target = _content(moved.engine)
     moved.close()
 
@@ -254,7 +254,7 @@ def test_rows_added_during_the_move_are_refused(
 
     def meddle(table: str, done: int, total: int) -> None:
         if table == trigger and done == 0:
-            record_decision(lite.engine, "x", "y", "match", reviewer="reviewer")
+            record_decision(lite, "x", "y", "match", reviewer="reviewer")
 
     with pytest.raises(QantarError, match=r"row counts differ.*review_decisions"):
         copy_database(lite.engine, pg_url, progress=meddle)

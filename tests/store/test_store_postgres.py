@@ -27,7 +27,7 @@ from qantar.evidence._tables import custody_events
 from qantar.ingest import import_file, iter_quarantine, iter_records, registry_summary
 from qantar.link import current_decisions, person_table, project_histories, record_decision, run
 from qantar.link._tables import link_pairs, person_records
-from qantar.publish import public_persons, publish_memorial, record_consent
+from qantar.publish import decide_publication, public_persons, publish_memorial
 from qantar.store import import_batches, quarantine, raw_rows, records, sources
 from qantar.store.engine import alembic_config
 from qantar.synth import ScenarioConfig, generate, write_scenario
@@ -264,8 +264,8 @@ def test_link_review_estimate_publish_same_as_sqlite(
 
     # A reviewer splits a linked pair; the decision outlives a fresh run.
     together = next(sorted(keys) for keys in _partition(pg) if len(keys) >= 2)
-    record_decision(pg.engine, together[0], together[1], "non-match", reviewer="reviewer")
-    assert len(current_decisions(pg.engine)) == 1
+    record_decision(pg, together[0], together[1], "non-match", reviewer="reviewer")
+    assert len(current_decisions(pg)) == 1
     rerun = run(pg, seed=3)
     assert rerun.decisions_applied == 1
     assert not any({together[0], together[1]} <= keys for keys in _partition(pg))
@@ -283,8 +283,8 @@ def test_link_review_estimate_publish_same_as_sqlite(
     people = sorted(p.person_id for p in public_persons(pg))
     assert len(people) >= 2
     shown, hidden = people[0], people[1]
-    record_consent(pg, shown, "publish", by="editor")
-    record_consent(pg, hidden, "withhold", by="editor", note="family asked")
+    decide_publication(pg, shown, "publish", by="editor")
+    decide_publication(pg, hidden, "withhold", by="editor", note="family asked")
     site = publish_memorial(pg, tmp_path / "site")
     data = json.loads((tmp_path / "site" / "memorial.json").read_text(encoding="utf-8"))
     ids = {p["person_id"] for p in data["persons"]}

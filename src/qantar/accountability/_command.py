@@ -23,6 +23,7 @@ from followthemoney import ValueEntity
 from qantar.accountability._common import date_within, place_key
 from qantar.accountability._entities import load_entities
 from qantar.errors import QantarError
+from qantar.model.dicts import jsonable
 from qantar.names import name_key
 from qantar.project import Project
 
@@ -53,13 +54,15 @@ class Source:
     explicit: bool = False  # someone recorded the confidence; else it is the default
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "entity_id": self.entity_id,
-            "url": self.url,
-            "publisher": self.publisher,
-            "summary": self.summary,
-            "confidence": self.confidence,
-        }
+        return jsonable(
+            {
+                "entity_id": self.entity_id,
+                "url": self.url,
+                "publisher": self.publisher,
+                "summary": self.summary,
+                "confidence": self.confidence,
+            }
+        )
 
 
 def source_of(entity: ValueEntity) -> Source:
@@ -100,16 +103,18 @@ class ChainLink:
     source: Source
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "unit": self.unit,
-            "parent_id": self.parent_id,
-            "parent": self.parent,
-            "start": self.start,
-            "end": self.end,
-            "kind": self.kind,
-            "source": self.source.to_dict(),
-        }
+        return jsonable(
+            {
+                "unit_id": self.unit_id,
+                "unit": self.unit,
+                "parent_id": self.parent_id,
+                "parent": self.parent,
+                "start": self.start,
+                "end": self.end,
+                "kind": self.kind,
+                "source": self.source.to_dict(),
+            }
+        )
 
 
 @dataclass
@@ -134,21 +139,23 @@ class Responsible:
         return min(recorded) if recorded else DEFAULT_CONFIDENCE
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "person_id": self.person_id,
-            "person": self.person,
-            "post_id": self.post_id,
-            "post": self.post,
-            "unit_id": self.unit_id,
-            "unit": self.unit,
-            "level": self.level,
-            "command": self.command,
-            "start": self.start,
-            "end": self.end,
-            "confidence": self.confidence,
-            "sources": [s.to_dict() for s in self.sources],
-            "caveats": self.caveats,
-        }
+        return jsonable(
+            {
+                "person_id": self.person_id,
+                "person": self.person,
+                "post_id": self.post_id,
+                "post": self.post,
+                "unit_id": self.unit_id,
+                "unit": self.unit,
+                "level": self.level,
+                "command": self.command,
+                "start": self.start,
+                "end": self.end,
+                "confidence": self.confidence,
+                "sources": [s.to_dict() for s in self.sources],
+                "caveats": self.caveats,
+            }
+        )
 
 
 @dataclass
@@ -160,13 +167,15 @@ class Deployment:
     source: Source
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "place": self.place,
-            "start": self.start,
-            "end": self.end,
-            "source": self.source.to_dict(),
-        }
+        return jsonable(
+            {
+                "unit_id": self.unit_id,
+                "place": self.place,
+                "start": self.start,
+                "end": self.end,
+                "source": self.source.to_dict(),
+            }
+        )
 
 
 @dataclass
@@ -181,16 +190,18 @@ class CommandAnswer:
     caveats: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
-            "unit": self.unit,
-            "date": self.date,
-            "place": self.place,
-            "chain": [c.to_dict() for c in self.chain],
-            "responsible": [r.to_dict() for r in self.responsible],
-            "deployments": [d.to_dict() for d in self.deployments],
-            "caveats": self.caveats,
-        }
+        return jsonable(
+            {
+                "unit_id": self.unit_id,
+                "unit": self.unit,
+                "date": self.date,
+                "place": self.place,
+                "chain": [c.to_dict() for c in self.chain],
+                "responsible": [r.to_dict() for r in self.responsible],
+                "deployments": [d.to_dict() for d in self.deployments],
+                "caveats": self.caveats,
+            }
+        )
 
 
 class CommandGraph:

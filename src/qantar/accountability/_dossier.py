@@ -33,6 +33,7 @@ from qantar.accountability._responsibility import contrary_information, responsi
 from qantar.accountability._screening import DEFAULT_THRESHOLD, screen
 from qantar.data import read_csv
 from qantar.errors import QantarError
+from qantar.model.dicts import fields_dict
 from qantar.names import latin, parse
 from qantar.project import Project
 from qantar.publish._public import public_label, public_text
@@ -630,7 +631,7 @@ class DossierResult:
     excluded_evidence: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return fields_dict(self)
 
 
 def write_dossier(

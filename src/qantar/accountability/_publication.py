@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from qantar.model import PublicationStatus
 from qantar.names import parse
 from qantar.project import Project
 from qantar.publish import PublicPerson
@@ -110,7 +111,7 @@ def victim_display(
     if person_id is None:
         person_id = view.person_of_record.get(record_id) if record_id is not None else None
         if person_id is None:
-            return VictimDisplay(placeholder, True, "withhold", NOT_LINKED)
+            return VictimDisplay(placeholder, True, PublicationStatus.WITHHOLD, NOT_LINKED)
     if person_id not in view.origins:
         return VictimDisplay(placeholder, True, "withhold", UNKNOWN_PERSON)
     origin = view.origins[person_id]

@@ -22,6 +22,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from qantar.accountability._entities import load_entities, read_entities
 from qantar.errors import InputError
+from qantar.model.dicts import jsonable
 from qantar.names import compare, name_key
 from qantar.project import Project
 
@@ -56,12 +57,14 @@ class DatasetFlag:
     caution: str
 
     def to_dict(self) -> dict[str, str]:
-        return {
-            "dataset": self.dataset,
-            "flag": self.flag,
-            "title": self.title,
-            "caution": self.caution,
-        }
+        return jsonable(
+            {
+                "dataset": self.dataset,
+                "flag": self.flag,
+                "title": self.title,
+                "caution": self.caution,
+            }
+        )
 
 
 def dataset_flags(project: Project | None = None) -> dict[str, DatasetFlag]:
@@ -111,20 +114,22 @@ class ScreenMatch:
         return "possible listing of the same person: check the list's own entry before citing"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "query_id": self.query_id,
-            "query_name": self.query_name,
-            "match_id": self.match_id,
-            "match_name": self.match_name,
-            "score": round(self.score, 4),
-            "match": self.match,
-            "reasons": self.reasons,
-            "dataset": self.datasets[0] if self.datasets else None,
-            "datasets": self.datasets,
-            "dataset_flags": [f.to_dict() for f in self.flags],
-            "confirms_listing": self.confirms_listing,
-            "interpretation": self.interpretation,
-        }
+        return jsonable(
+            {
+                "query_id": self.query_id,
+                "query_name": self.query_name,
+                "match_id": self.match_id,
+                "match_name": self.match_name,
+                "score": round(self.score, 4),
+                "match": self.match,
+                "reasons": self.reasons,
+                "dataset": self.datasets[0] if self.datasets else None,
+                "datasets": self.datasets,
+                "dataset_flags": [f.to_dict() for f in self.flags],
+                "confirms_listing": self.confirms_listing,
+                "interpretation": self.interpretation,
+            }
+        )
 
 
 def _person_names(entity: ValueEntity) -> list[str]:

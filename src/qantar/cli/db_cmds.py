@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         finally:
             project.close()
         if output == "json":
-            print_json(result.as_dict())
+            print_json(result.to_dict())
             return
         table = Table("table", "rows", box=None)
         for name, rows in sorted(result.rows.items()):

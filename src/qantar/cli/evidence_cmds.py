@@ -339,9 +339,11 @@ def register(app: typer.Typer) -> None:
         person: Annotated[str | None, typer.Option(help="Person id.")] = None,
     ) -> None:
         """Record consent given or withdrawn; public exports honour it."""
-        from qantar.evidence import record_consent
+        from qantar.evidence import record_item_consent
 
-        digest = record_consent(open_project(), item, status=status, scope=scope, person=person)
+        digest = record_item_consent(
+            open_project(), item, status=status, scope=scope, person=person
+        )
         console.print(f"consent {status} recorded ({digest[:12]})", markup=False)
 
     @evidence.command("record")

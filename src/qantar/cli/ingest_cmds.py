@@ -31,7 +31,7 @@ from qantar.ingest import (
     retract_batch,
     rules_for,
 )
-from qantar.model import SOURCE_KINDS
+from qantar.model import SourceKind, parse_enum
 from qantar.model.cells import safe_row
 
 PROGRESS_FROM_BYTES = 2 << 20
@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[
             str | None,
             typer.Option(
-                help=f"Kind of source, for a new one: {'|'.join(SOURCE_KINDS)} (default other)."
+                help=f"Kind of source, for a new one: {'|'.join(SourceKind)} (default other)."
             ),
         ] = None,
         mapping: Annotated[
@@ -250,8 +250,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(
                 "say which source the list comes from (--source NAME)", param_hint="'--source'"
             )
-        if kind is not None and kind not in SOURCE_KINDS:
-            raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
+        if kind is not None:
+            parse_enum(SourceKind, kind, field="kind")
         project = open_project()
         rules = rules_for(project, mapping)
         limits = read_limits(project)

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from qantar.cli._common import console, open_project, print_json
 from qantar.errors import InputError, QantarError
+from qantar.model import Decision
 
 
 def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
@@ -94,7 +95,7 @@ def register(app: typer.Typer) -> None:
         project = open_project()
         if fmt == "json":
             result = run(project, seed=seed, threshold=threshold, truth=truth, charts=charts)
-            print_json(result.as_dict())
+            print_json(result.to_dict())
             return
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -109,7 +110,7 @@ def register(app: typer.Typer) -> None:
                 charts=charts,
                 progress=lambda msg: bar.update(task, description=msg),
             )
-        _print_result(result.as_dict(), verbose=verbose)
+        _print_result(result.to_dict(), verbose=verbose)
         if charts is not None:
             console.print(f"charts written to {charts}")
 
@@ -138,14 +139,14 @@ def register(app: typer.Typer) -> None:
             raise InputError("use --export or --apply, not both")
         project = open_project()
         if export is not None:
-            n = export_xlsx(project.engine, export, limit=limit)
+            n = export_xlsx(project, export, limit=limit)
             if fmt == "json":
                 print_json({"exported": n, "file": str(export)})
             else:
                 console.print(f"{n} pairs written to {export}")
             return
         if apply is not None:
-            counts = apply_xlsx(project.engine, apply, reviewer=reviewer)
+            counts = apply_xlsx(project, apply, reviewer=reviewer)
             result = recluster(project)
             if fmt == "json":
                 print_json({"applied": counts, "persons": result.persons})
@@ -156,7 +157,7 @@ def register(app: typer.Typer) -> None:
                     + f" · persons now {result.persons}"
                 )
             return
-        items = queue(project.engine, limit=limit)
+        items = queue(project, limit=limit)
         if list_only or fmt == "json" or (not sys.stdin.isatty() and not items):
             _print_queue(project, items, fmt)
             return
@@ -209,9 +210,7 @@ def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
     """The queue without asking: one row per pair, each record by source, row and names."""
     from qantar.link import record_details
 
-    details = record_details(
-        project.engine, [i for it in items for i in (it.record_id_l, it.record_id_r)]
-    )
+    details = record_details(project, [i for it in items for i in (it.record_id_l, it.record_id_r)])
     data = []
     for it in items:
         a, b = details[it.record_id_l], details[it.record_id_r]
@@ -260,7 +259,7 @@ def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
 def _show_pair(project: Any, item: Any, position: int, total: int) -> None:
     from qantar.link import record_details
 
-    details = record_details(project.engine, [item.record_id_l, item.record_id_r])
+    details = record_details(project, [item.record_id_l, item.record_id_r])
     a, b = details[item.record_id_l], details[item.record_id_r]
     table = Table(
         "",
@@ -281,9 +280,9 @@ def _show_pair(project: Any, item: Any, position: int, total: int) -> None:
 
 
 def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
-    from qantar.link._review import decide
+    from qantar.link import decide
 
-    choices = {"m": "match", "n": "non-match", "u": "unsure"}
+    choices = {"m": Decision.MATCH, "n": Decision.NON_MATCH, "u": Decision.UNSURE}
     decided = 0
     for position, item in enumerate(items, start=1):
         _show_pair(project, item, position, len(items))
@@ -296,7 +295,7 @@ def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
             key, _, note = answer.partition(" ")
             key = key.lower()
             if key in choices:
-                decide(project.engine, item, choices[key], reviewer=reviewer, note=note or None)
+                decide(project, item, choices[key], reviewer=reviewer, note=note or None)
                 decided += 1
                 break
             if key in ("s", ""):

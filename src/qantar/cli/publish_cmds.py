@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         if output_format == "json":
             print_json(
                 {
-                    **result.as_dict(),
+                    **result.to_dict(),
                     "estimate": headline if est else None,
                     "estimate_run": data.estimate_run,
                     "event_type": data.run.event_type if data.run else None,
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         with console.status("writing the memorial list...", spinner="dots"):
             result = publish_memorial(project, out)
         if output_format == "json":
-            print_json(result.as_dict())
+            print_json(result.to_dict())
             return
         console.print(
             f"memorial list: {result.out / 'index.html'} — {result.shown} shown "
@@ -134,11 +134,11 @@ def register(app: typer.Typer) -> None:
         """Record who decided what may be published of a person (after seeing the names the
         lists recorded), find a person by name, or show statuses."""
         from qantar.publish import (
+            decide_publication,
             explain_statuses,
             find_persons,
             pending_consent,
             person_card,
-            record_consent,
         )
 
         _check_format(output_format)
@@ -146,7 +146,7 @@ def register(app: typer.Typer) -> None:
         if find is not None:
             cards = find_persons(project, find)
             if output_format == "json":
-                print_json([c.as_dict() for c in cards])
+                print_json([c.to_dict() for c in cards])
                 return
             if not cards:
                 console.print("no person matches", markup=False)
@@ -157,7 +157,7 @@ def register(app: typer.Typer) -> None:
         if pending:
             items = pending_consent(project)
             if output_format == "json":
-                print_json([p.as_dict() for p in items])
+                print_json([p.to_dict() for p in items])
                 return
             table = Table(title="Decisions to take again (linkage changed these persons)")
             for column in ("person", "applies now", "earlier decisions"):
@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
                 _print_card(card)
                 if not typer.confirm(f"Record '{status}' for {person}?", default=False):
                     raise InputError("not confirmed: nothing recorded")
-            record_consent(project, person, status, by=by, note=note)
+            decide_publication(project, person, status, by=by, note=note)
         if person is not None and not list_all:
             explained = [person_card(project, person).status]
         elif list_all:
@@ -194,7 +194,7 @@ def register(app: typer.Typer) -> None:
                 "give a PERSON (with --status to decide), --find NAME, --pending or --list"
             )
         if output_format == "json":
-            print_json([e.as_dict() for e in explained])
+            print_json([e.to_dict() for e in explained])
             return
         table = Table(title="Publication status")
         for column in ("person", "status", "from", "why"):
@@ -225,7 +225,7 @@ def register(app: typer.Typer) -> None:
         else:
             card = person_card(project, person)
         if output_format == "json":
-            print_json(card.as_dict())
+            print_json(card.to_dict())
             return
         _print_card(card)
 

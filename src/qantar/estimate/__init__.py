@@ -33,6 +33,8 @@ _WHERE = {
     "draws_table": "_outputs",
     "write_run": "_outputs",
     "estimate_project": "_project",
+    "EstimateRun": "_facade",
+    "saved_runs": "_facade",
     "Estimate": "_result",
     "sensitivity": "_sensitivity",
 }
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from qantar.estimate._api import HEADLINE_METHOD, METHODS, OPTIONS, estimate
     from qantar.estimate._chapman import chapman
     from qantar.estimate._dga import dga
+    from qantar.estimate._facade import EstimateRun, saved_runs
     from qantar.estimate._inputs import (
         check_histories,
         drop_lists,
@@ -69,6 +72,7 @@ __all__ = [
     "METHODS",
     "OPTIONS",
     "Estimate",
+    "EstimateRun",
     "chapman",
     "check_histories",
     "dga",
@@ -81,6 +85,7 @@ __all__ = [
     "merge_lists",
     "pool_smallest_lists",
     "read_histories_csv",
+    "saved_runs",
     "sensitivity",
     "write_run",
 ]

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qantar.model.dicts import jsonable
+
 
 @dataclass
 class Estimate:
@@ -57,7 +59,7 @@ class Estimate:
             out["methods"] = [o.to_dict() for o in self.others]
         if self.sensitivity is not None:
             out["sensitivity"] = _plain(self.sensitivity)
-        return out
+        return jsonable(out)
 
 
 def _num(value: float) -> float | None:

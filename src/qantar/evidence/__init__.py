@@ -14,7 +14,7 @@ from qantar.evidence._archive import (
     items_for_incident,
     list_incidents,
     list_items,
-    record_consent,
+    record_item_consent,
     show_item,
 )
 from qantar.evidence._custody import ACTIONS, record_event
@@ -60,8 +60,8 @@ __all__ = [
     "items_for_incident",
     "list_incidents",
     "list_items",
-    "record_consent",
     "record_event",
+    "record_item_consent",
     "replicate",
     "rotate_key",
     "seal_facts",

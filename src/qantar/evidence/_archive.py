@@ -49,6 +49,7 @@ from qantar.evidence._tables import (
     perceptual_hashes,
     timestamp_tokens,
 )
+from qantar.model import ConsentStatus, CustodyAction, parse_enum
 from qantar.model.values import PartialDate
 from qantar.project import OBJECTS_PURPOSE, Project
 
@@ -269,7 +270,7 @@ def _record_one(
             )
         )
         event = log.append(
-            "added" if new else "acquired",
+            CustodyAction.ADDED if new else CustodyAction.ACQUIRED,
             [stored.sha256],
             "new item added to the archive"
             if new
@@ -352,7 +353,7 @@ def _link_incident(conn: Connection, log: CustodyLog, sha256: str, incident: int
         )
     )
     log.append(
-        "linked",
+        CustodyAction.LINKED,
         [sha256],
         f"attached to incident {incident}",
         {"incident": incident},
@@ -373,7 +374,9 @@ def _link_person(conn: Connection, log: CustodyLog, sha256: str, person: str) ->
         insert(evidence_persons).values(item_sha256=sha256, person_id=person, linked_at=now_utc())
     )
     # The person id is an opaque linkage id, never a name: it may go in the log.
-    log.append("linked", [sha256], "attached to a person", {"person": person}, seal=[sha256])
+    log.append(
+        CustodyAction.LINKED, [sha256], "attached to a person", {"person": person}, seal=[sha256]
+    )
     return True
 
 
@@ -587,7 +590,7 @@ def show_item(project: Project, item: str, *, actor: str | None = None) -> dict[
                 select(evidence_items.c.sha256).where(evidence_items.c.parent_sha256 == sha)
             )
         ]
-        log.append("viewed", [sha], "item shown")
+        log.append(CustodyAction.VIEWED, [sha], "item shown")
         data["custody"] = [e for e in all_events(conn) if sha in e["items"]]
     return data
 
@@ -620,7 +623,7 @@ def annotate(
             )
         )
         log.append(
-            "annotated",
+            CustodyAction.ANNOTATED,
             [sha],
             f"{kind} claim recorded",
             {"kind": kind, "claim_sha256": hashlib.sha256(canonical_json(content)).hexdigest()},
@@ -632,18 +635,17 @@ def annotate(
         return int(key[0])
 
 
-def record_consent(
+def record_item_consent(
     project: Project,
     item: str,
     *,
-    status: str,
+    status: ConsentStatus | str,
     scope: str,
     person: str | None = None,
     recorded_by: str | None = None,
 ) -> str:
     """Consent given or withdrawn for publishing an item (EI-18); hashed into the log."""
-    if status not in ("given", "withdrawn"):
-        raise InputError("consent status is 'given' or 'withdrawn'", field="status")
+    status = parse_enum(ConsentStatus, status, field="status").value
     with custody(project, recorded_by) as log:
         sha = resolve_item(log.conn, item)
         record = {
@@ -668,7 +670,7 @@ def record_consent(
             )
         )
         log.append(
-            "consent",
+            CustodyAction.CONSENT,
             [sha],
             f"consent {status}",
             {"consent_sha256": digest, "status": status},

@@ -30,8 +30,9 @@ from sqlalchemy import Connection, func, select
 from qantar._actor import default_actor
 from qantar.errors import QantarError
 from qantar.evidence._common import canonical_json, now_utc
-from qantar.evidence._facts import SEALED, current_facts, digests
+from qantar.evidence._facts import current_facts, digests
 from qantar.evidence._tables import custody_events
+from qantar.model import CustodyAction, parse_enum
 from qantar.project import Project
 from qantar.vault import load_private_key as load_protected_key
 
@@ -39,26 +40,7 @@ GENESIS = "0" * 64
 HEAD_FILE = "custody_head.json"
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
-ACTIONS = (
-    "acquired",
-    "added",
-    "viewed",
-    "exported",
-    "transferred",
-    "verified",
-    "annotated",
-    "redacted",
-    "derived",
-    "published",
-    "linked",
-    "consent",
-    "timestamped",
-    "replicated",
-    "restored",
-    "deleted-from-working-store",
-    "key-rotated",
-    SEALED,
-)
+ACTIONS = tuple(action.value for action in CustodyAction)
 EVENT_FIELDS = (
     "seq",
     "time",
@@ -216,7 +198,7 @@ class CustodyLog:
 
     def append(
         self,
-        action: str,
+        action: CustodyAction | str,
         items: Sequence[str],
         reason: str,
         details: dict[str, Any] | None = None,
@@ -226,8 +208,7 @@ class CustodyLog:
     ) -> dict[str, Any]:
         """Append one signed event; ``seal`` names the items whose facts it changed: their
         digests, read back from the rows of this transaction, are signed with it."""
-        if action not in ACTIONS:
-            raise ValueError(f"unknown custody action {action!r}")
+        action = parse_enum(CustodyAction, action, field="action").value
         last = _last_event(self.conn)
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         details = dict(details or {})
@@ -292,7 +273,7 @@ def _check_current_key(project: Project, conn: Connection, key: Ed25519PrivateKe
     """Refuse to sign with a key the log has retired (e.g. a rotation cut off half-way)."""
     row = conn.execute(
         select(custody_events.c.seq, custody_events.c.details)
-        .where(custody_events.c.action == "key-rotated")
+        .where(custody_events.c.action == CustodyAction.KEY_ROTATED)
         .order_by(custody_events.c.seq.desc())
         .limit(1)
     ).first()
@@ -327,7 +308,7 @@ def custody(
 
 def record_event(
     project: Project,
-    action: str,
+    action: CustodyAction | str,
     items: Sequence[str],
     reason: str,
     *,

@@ -21,6 +21,7 @@ from qantar.evidence._limits import check_picture, limits_from
 from qantar.evidence._mediatype import sniff
 from qantar.evidence._objects import Stored, new_temp_file, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_collections, evidence_items
+from qantar.model import CustodyAction
 from qantar.project import Project
 
 STRIP = "strip-location"
@@ -190,7 +191,7 @@ def record_derivative(
                 )
             )
             log.append(
-                "added",
+                CustodyAction.ADDED,
                 [parent, stored.sha256],
                 reason,
                 {"parent": parent, "transform": transform},

@@ -70,6 +70,7 @@ from qantar.evidence._zipcanon import (
     read_chunks,
     write_member,
 )
+from qantar.model import CustodyAction
 from qantar.project import Project
 
 FORMAT = "qantar-evidence-bundle/1"
@@ -169,7 +170,7 @@ def export(
 
     with custody(project, actor) as log:
         export_event = log.append(
-            "published" if public else "exported",
+            CustodyAction.PUBLISHED if public else CustodyAction.EXPORTED,
             selected + extra,
             f"{'public' if public else 'court'} bundle {target.name}",
             {

@@ -32,8 +32,9 @@ from qantar.evidence._tables import (
     evidence_metadata,
     evidence_persons,
 )
+from qantar.model import CustodyAction
 
-SEALED = "facts-sealed"
+SEALED = CustodyAction.FACTS_SEALED
 ITEM_FIELDS = ("sha512", "size", "media_type", "original_name", "added_at", "parent_sha256")
 COLLECTION_FIELDS = (
     "collected_by",

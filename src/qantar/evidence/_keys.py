@@ -14,7 +14,7 @@ or taking it offline is a human decision (see docs/evidence.md).
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from qantar.errors import InputError, QantarError
+from qantar.model import CustodyAction
+from qantar.model.dicts import fields_dict
 from qantar.project import Project
 from qantar.vault._signing import private_pem
 
-ROTATED = "key-rotated"
+ROTATED = CustodyAction.KEY_ROTATED
 RETIRED_DIR = "retired"
 PENDING_SUFFIX = ".pending"
 
@@ -41,7 +43,7 @@ class KeySpan:
     compromised: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return fields_dict(self)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from qantar.evidence._archive import objects_dir, objects_key
 from qantar.evidence._custody import custody
 from qantar.evidence._objects import hash_file, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_items
+from qantar.model import CustodyAction
+from qantar.model.dicts import fields_dict
 from qantar.project import Project
 
 
@@ -33,7 +35,7 @@ class FixityReport:
     unrecoverable: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return fields_dict(self)
 
 
 def configured_replicas(project: Project) -> list[Path]:
@@ -86,7 +88,7 @@ def replicate(
     if copied:
         with custody(project, actor) as log:
             log.append(
-                "replicated",
+                CustodyAction.REPLICATED,
                 copied,
                 f"{made} cop(ies) written to {len(folders)} replica folder(s)",
                 {"replicas": [str(f) for f in folders]},
@@ -144,7 +146,7 @@ def fixity(
     if restored_items:
         with custody(project, actor) as log:
             log.append(
-                "restored",
+                CustodyAction.RESTORED,
                 restored_items,
                 f"{len(report.restored)} damaged or missing cop(ies) restored from good copies",
                 {"restored": report.restored},

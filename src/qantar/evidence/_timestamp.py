@@ -22,6 +22,7 @@ from qantar.errors import QantarError
 from qantar.evidence._common import now_utc
 from qantar.evidence._custody import custody, signing_message
 from qantar.evidence._tables import custody_events, timestamp_tokens
+from qantar.model import CustodyAction
 from qantar.project import Project
 
 ROOTS_DIR = "tsa_roots"
@@ -163,7 +164,7 @@ def store_response(
             )
         )
         log.append(
-            "timestamped",
+            CustodyAction.TIMESTAMPED,
             [],
             f"RFC 3161 token from {tsa} over custody event {request.seq}",
             {"seq": request.seq, "event_hash": request.event_hash, "gen_time": gen_time},

@@ -6,7 +6,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ from qantar.evidence._keys import (
 from qantar.evidence._objects import TMP_DIR, hash_file, object_path
 from qantar.evidence._tables import consents, evidence_items, timestamp_tokens
 from qantar.evidence._timestamp import check_token, load_roots
+from qantar.model import CustodyAction
+from qantar.model.dicts import fields_dict
 from qantar.project import Project
 from qantar.vault import TamperedError
 
@@ -79,7 +81,7 @@ class VerifyReport:
         self.warnings.append(Problem(kind, subject, message))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return fields_dict(self)
 
     def failed_items(self) -> set[str]:
         """The SHA-256 of every archive item whose object failed its check (missing,
@@ -306,7 +308,7 @@ def verify(
     if report.recorded:
         record_event(
             project,
-            "verified",
+            CustodyAction.VERIFIED,
             [],
             "archive verified clean",
             details={

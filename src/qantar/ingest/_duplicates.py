@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, distinct, false, func, select
 
 from qantar.errors import InputError
+from qantar.model.dicts import jsonable
 from qantar.store.schema import LIVE, import_batches, records, sources
 
 DEFAULT_REFUSE_SHARE = 0.9
@@ -50,15 +51,17 @@ class Overlap:
         return self.shared == self.rows == self.earlier_rows
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "batch_id": self.batch_id,
-            "source": self.source,
-            "imported_at": self.imported_at.isoformat() if self.imported_at else None,
-            "shared_rows": self.shared,
-            "rows": self.rows,
-            "earlier_rows": self.earlier_rows,
-            "same_list": self.same_list,
-        }
+        return jsonable(
+            {
+                "batch_id": self.batch_id,
+                "source": self.source,
+                "imported_at": self.imported_at.isoformat() if self.imported_at else None,
+                "shared_rows": self.shared,
+                "rows": self.rows,
+                "earlier_rows": self.earlier_rows,
+                "same_list": self.same_list,
+            }
+        )
 
 
 def refuse_share(settings: dict[str, Any]) -> float:

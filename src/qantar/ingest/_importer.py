@@ -37,7 +37,8 @@ from qantar.ingest._mapping import (
 from qantar.ingest._normalise import RECORD_FIELDS, Normaliser, Problem, RowRejected
 from qantar.ingest._readers import Table, open_table
 from qantar.ingest._sheets import ReadLimits
-from qantar.model import SOURCE_KINDS
+from qantar.model import SourceKind, parse_enum
+from qantar.model.dicts import jsonable
 from qantar.project import Project
 from qantar.store.bulk import bulk_insert, to_json
 from qantar.store.bulk import method as bulk_method
@@ -84,33 +85,35 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "source": self.source,
-            "kind": self.kind,
-            "sha256": self.sha256,
-            "size": self.size,
-            "format": self.file_format,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "sheet": self.sheet,
-            "batch_id": self.batch_id,
-            "already_imported": self.already_imported,
-            "dry_run": self.dry_run,
-            "forced": self.forced,
-            "rows_read": self.rows_read,
-            "rows_stored": self.rows_stored,
-            "rows_quarantined": self.rows_quarantined,
-            "fields_quarantined": self.fields_quarantined,
-            "seconds": round(self.seconds, 3),
-            "mapping": [c.to_dict() for c in self.columns],
-            "preview": self.preview,
-            "problems_preview": self.problems_preview,
-            "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
-            "notices": self.notices,
-            "overlaps": [o.to_dict() for o in self.overlaps],
-            "warnings": self.warnings,
-        }
+        return jsonable(
+            {
+                "file": self.file,
+                "source": self.source,
+                "kind": self.kind,
+                "sha256": self.sha256,
+                "size": self.size,
+                "format": self.file_format,
+                "encoding": self.encoding,
+                "delimiter": self.delimiter,
+                "sheet": self.sheet,
+                "batch_id": self.batch_id,
+                "already_imported": self.already_imported,
+                "dry_run": self.dry_run,
+                "forced": self.forced,
+                "rows_read": self.rows_read,
+                "rows_stored": self.rows_stored,
+                "rows_quarantined": self.rows_quarantined,
+                "fields_quarantined": self.fields_quarantined,
+                "seconds": round(self.seconds, 3),
+                "mapping": [c.to_dict() for c in self.columns],
+                "preview": self.preview,
+                "problems_preview": self.problems_preview,
+                "preamble": [{"row": n, "cells": cells} for n, cells in self.preamble],
+                "notices": self.notices,
+                "overlaps": [o.to_dict() for o in self.overlaps],
+                "warnings": self.warnings,
+            }
+        )
 
 
 def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> MappingRules:
@@ -132,7 +135,7 @@ def import_file(
     path: str | Path,
     *,
     source: str,
-    kind: str | None = None,
+    kind: SourceKind | str | None = None,
     mapping: str | Path | dict[str, Any] | None = None,
     sheet: str | None = None,
     force: bool = False,
@@ -149,6 +152,7 @@ def import_file(
     ``force``. Raises ``InputError`` (and writes nothing) when the file cannot be read, or
     when no column holds names, unless ``no_names`` says the list has none on purpose.
     """
+    kind = _checked_kind(kind)  # a typo in the kind fails before the file is read
     rules = rules_for(project, mapping)
     limits = read_limits(project)
     with open_table(path, sheet=sheet, header_score=rules.header_score, limits=limits) as table:
@@ -158,14 +162,16 @@ def import_file(
         )  # fmt: skip
 
 
+def _checked_kind(kind: SourceKind | str | None) -> str | None:
+    return None if kind is None else parse_enum(SourceKind, kind, field="kind").value
+
+
 def _check_source(conn: Connection, name: str, kind: str | None) -> tuple[int | None, str]:
     if not name.strip():
         raise InputError("a source needs a name (--source)")
-    if kind is not None and kind not in SOURCE_KINDS:
-        raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
     row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).first()
     if row is None:
-        return None, kind or "other"
+        return None, kind or SourceKind.OTHER.value
     if kind is not None and kind != row.kind:
         raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
     return int(row.id), str(row.kind)
@@ -177,7 +183,7 @@ def import_table(
     rules: MappingRules,
     *,
     source: str,
-    kind: str | None = None,
+    kind: SourceKind | str | None = None,
     force: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -187,6 +193,7 @@ def import_table(
     """``import_file`` for a table already opened (the CLI opens every file before importing
     any, so one unreadable file stops the command before anything is written)."""
     started = time.perf_counter()
+    kind = _checked_kind(kind)
     normaliser = Normaliser(rules, gazetteer(), date_epoch=table.date_epoch)
     columns = [] if table.keyed else rules.map_headers(table.headers)
     if not table.keyed:
@@ -332,7 +339,7 @@ def _source_for(conn: Connection, name: str, kind: str | None, now: datetime) ->
     new source at once: the insert does nothing when the name exists by then, and both
     imports then read the one row (SQLite's and PostgreSQL's ``ON CONFLICT DO NOTHING``; a
     savepoint elsewhere)."""
-    values = {"name": name, "kind": kind or "other", "created_at": now}
+    values = {"name": name, "kind": kind or SourceKind.OTHER.value, "created_at": now}
     if conn.dialect.name in ("sqlite", "postgresql"):
         dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
         conn.execute(dialect_insert(sources).values(**values).on_conflict_do_nothing())

@@ -13,6 +13,7 @@ from typing import Any
 from qantar.errors import InputError
 from qantar.ingest._sheets import EXCEL_1900, EXCEL_1904
 from qantar.ingest._text import fold, squeeze
+from qantar.model.dicts import jsonable
 
 FIELDS = (
     "source_record_id",
@@ -163,13 +164,15 @@ class ColumnMapping:
     implied_event_type: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "column": self.column,
-            "header": self.header,
-            "field": self.field,
-            "how": self.how,
-            "implied_event_type": self.implied_event_type,
-        }
+        return jsonable(
+            {
+                "column": self.column,
+                "header": self.header,
+                "field": self.field,
+                "how": self.how,
+                "implied_event_type": self.implied_event_type,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -248,14 +251,16 @@ class MappingRules:
         return False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "date_order": self.date_order,
-            "excel_date_system": {EXCEL_1900: 1900, EXCEL_1904: 1904}.get(self.date_epoch)
-            if self.date_epoch
-            else None,
-            "defaults": dict(self.defaults),
-            "mapping_file": self.source_file,
-        }
+        return jsonable(
+            {
+                "date_order": self.date_order,
+                "excel_date_system": {EXCEL_1900: 1900, EXCEL_1904: 1904}.get(self.date_epoch)
+                if self.date_epoch
+                else None,
+                "defaults": dict(self.defaults),
+                "mapping_file": self.source_file,
+            }
+        )
 
 
 def _field_name(value: object, where: str) -> str:

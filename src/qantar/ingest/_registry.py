@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 
 from qantar.errors import InputError
 from qantar.ingest._normalise import RECORD_FIELDS
+from qantar.model.dicts import fields_dict, jsonable
 from qantar.project import Project
 from qantar.store.schema import (
     LIVE,
@@ -35,7 +36,7 @@ class SourceSummary:
     batches_retracted: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ class RegistrySummary:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "sources": [s.to_dict() for s in self.sources],
-            "by_kind": self.by_kind,
-            "totals": self.totals,
-        }
+        return jsonable(
+            {
+                "sources": [s.to_dict() for s in self.sources],
+                "by_kind": self.by_kind,
+                "totals": self.totals,
+            }
+        )
 
 
 def registry_summary(project: Project) -> RegistrySummary:

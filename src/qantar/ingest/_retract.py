@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from qantar._actor import default_actor
 from qantar.errors import InputError, QantarError
+from qantar.model.dicts import jsonable
 from qantar.project import Project
 from qantar.store.schema import import_batches, records, sources
 
@@ -40,18 +41,20 @@ class Retraction:
     consent_decisions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "batch_id": self.batch_id,
-            "source": self.source,
-            "file_name": self.file_name,
-            "records": self.records,
-            "by": self.by,
-            "reason": self.reason,
-            "retracted_at": self.retracted_at.isoformat(),
-            "reclustered": self.reclustered,
-            "review_decisions_kept_aside": self.review_decisions,
-            "consent_decisions_kept_aside": self.consent_decisions,
-        }
+        return jsonable(
+            {
+                "batch_id": self.batch_id,
+                "source": self.source,
+                "file_name": self.file_name,
+                "records": self.records,
+                "by": self.by,
+                "reason": self.reason,
+                "retracted_at": self.retracted_at.isoformat(),
+                "reclustered": self.reclustered,
+                "review_decisions_kept_aside": self.review_decisions,
+                "consent_decisions_kept_aside": self.consent_decisions,
+            }
+        )
 
 
 def retract_batch(
@@ -106,7 +109,7 @@ def retract_batch(
             "reviewer": d.reviewer,
             "decided_at": d.decided_at.isoformat(),
         }
-        for d in current_decisions(engine).values()
+        for d in current_decisions(project).values()
         if d.record_key_a in keys or d.record_key_b in keys
     ]
     consent = [

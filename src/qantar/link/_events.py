@@ -24,6 +24,8 @@ from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, ins
 
 from qantar.errors import InputError, QantarError
 from qantar.link._tables import person_records, persons
+from qantar.model import EventType, parse_enum
+from qantar.model.dicts import jsonable
 from qantar.model.values import EVENT_TYPES
 from qantar.project import Project
 from qantar.store.schema import metadata, records, sources
@@ -117,20 +119,20 @@ class EventSummary:
     list_defaults: dict[str, str | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "persons": self.persons,
-            "by_type": dict(self.by_type),
-            "untyped": self.untyped,
-            "conflicts": self.conflicts,
-            "deaths": self.deaths,
-            "list_defaults": dict(self.list_defaults),
-        }
+        return jsonable(
+            {
+                "persons": self.persons,
+                "by_type": dict(self.by_type),
+                "untyped": self.untyped,
+                "conflicts": self.conflicts,
+                "deaths": self.deaths,
+                "list_defaults": dict(self.list_defaults),
+            }
+        )
 
 
-def check_event_type(value: str) -> str:
-    if value not in EVENT_TYPES:
-        raise InputError(f"unknown event type {value!r}: use one of {', '.join(EVENT_TYPES)}")
-    return value
+def check_event_type(value: EventType | str) -> str:
+    return parse_enum(EventType, value, field="event_type").value
 
 
 def list_defaults(project: Project) -> dict[str, str | None]:

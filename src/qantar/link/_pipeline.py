@@ -9,7 +9,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,13 @@ from sqlalchemy import Engine, delete, insert
 from qantar.errors import QantarError
 from qantar.link import _backend, _dialect, _features, _settings
 from qantar.link._cluster import Clustering, cluster
-from qantar.link._decisions import current_decisions
+from qantar.link._decisions import _current_decisions
 from qantar.link._evaluate import measures, read_truth
 from qantar.link._impact import linked_by_model
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
+from qantar.model import Decision
+from qantar.model.dicts import fields_dict
 from qantar.project import Project
 from qantar.store.bulk import bulk_insert
 
@@ -70,8 +72,8 @@ class LinkResult:
     review_check: dict[str, int] | None = None
     held_apart: int = 0  # strong links refused by the linkage or repeat rule (no chaining)
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        return fields_dict(self)
 
 
 @dataclass
@@ -357,11 +359,11 @@ def _cluster(
         nameless = nameless_records(engine)
     matches: list[tuple[int, int]] = []
     non_matches: list[tuple[int, int]] = []
-    for (ka, kb), d in current_decisions(engine).items():
+    for (ka, kb), d in _current_decisions(engine).items():
         if ka in key_to_id and kb in key_to_id:
-            if d.decision == "match":
+            if d.decision == Decision.MATCH:
                 matches.append((key_to_id[ka], key_to_id[kb]))
-            elif d.decision == "non-match":
+            elif d.decision == Decision.NON_MATCH:
                 non_matches.append((key_to_id[ka], key_to_id[kb]))
     within, _across = _by_component(list(record_keys), pairs, threshold, matches)
     clustering = cluster(
@@ -819,11 +821,11 @@ def _run(
         _write_charts(scored, charts)
     with engine.begin() as conn:
         conn.execute(
-            link_runs.update().where(link_runs.c.id == run_id).values(summary=result.as_dict())
+            link_runs.update().where(link_runs.c.id == run_id).values(summary=result.to_dict())
         )
     if scored is not None:
         (run_dir / "summary.json").write_text(
-            json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8"
+            json.dumps(result.to_dict(), indent=1, default=str), encoding="utf-8"
         )
     return result
 
@@ -872,9 +874,9 @@ def _review_check(
 
 def _awaiting_review(engine: Engine) -> int:
     # The review queue's own count, so that `link`, `review` and the report agree.
-    from qantar.link._review import awaiting_review
+    from qantar.link._review import _awaiting_review as count
 
-    return awaiting_review(engine)
+    return count(engine)
 
 
 def latest_run_id(engine: Engine) -> int | None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from qantar.errors import InputError, QantarError
-from qantar.link._decisions import DECISIONS, current_decisions, pair_key, record_decision
+from qantar.link._decisions import DECISIONS, _current_decisions, _record_decision, pair_key
 from qantar.link._impact import calibration, consequences
 from qantar.link._pipeline import (
     DEFAULT_LINKAGE,
@@ -28,6 +28,8 @@ from qantar.link._pipeline import (
     persons_before_review,
 )
 from qantar.link._tables import link_features, link_pairs, link_runs, person_records
+from qantar.model import Decision
+from qantar.project import Project
 from qantar.store.schema import records, sources
 
 SHOWN_FIELDS = (
@@ -76,17 +78,17 @@ class ReviewItem:
     near: bool = False
 
 
-def awaiting_review(engine: Engine) -> int:
+def _awaiting_review(engine: Engine) -> int:
     """Close calls a reviewer is still asked about: the near-threshold pairs of the review
     queue, one per question (two persons' strongest pair; none between persons a reviewed
     non-match keeps apart). `qantar link`, `qantar review` and the report all show this."""
-    return sum(1 for item in queue(engine) if item.near)
+    return sum(1 for item in _queue(engine) if item.near)
 
 
-def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
+def _queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     """Undecided pairs of the latest run whose decision could change the persons, most
     consequential first (see ``qantar.link._impact``)."""
-    in_force = current_decisions(engine)
+    in_force = _current_decisions(engine)
     decided = set(in_force)
     run_id = latest_run_id(engine)
     with engine.connect() as conn:
@@ -126,9 +128,9 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
             continue
         ia, ib = id_of[ka], id_of[kb]
         decided_ids.add((min(ia, ib), max(ia, ib)))
-        if d.decision == "match":
+        if d.decision == Decision.MATCH:
             matches.append((ia, ib))
-        elif d.decision == "non-match":
+        elif d.decision == Decision.NON_MATCH:
             qa, qb = person_of.get(ia), person_of.get(ib)
             if qa is not None and qb is not None and qa != qb:
                 apart.add((min(qa, qb), max(qa, qb)))
@@ -149,7 +151,7 @@ def queue(engine: Engine, *, limit: int | None = None) -> list[ReviewItem]:
     outcomes = [
         (
             scores[ab],
-            in_force[pair_key(keys[ab[0]], keys[ab[1]])].decision == "match",
+            in_force[pair_key(keys[ab[0]], keys[ab[1]])].decision == Decision.MATCH,
             ab[0] in before and before.get(ab[0]) == before.get(ab[1]),
         )
         for ab in decided_ids
@@ -372,7 +374,7 @@ def _day_after_share(source: str, members: dict[str, list[Any]]) -> tuple[float,
     return same, after
 
 
-def record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+def _record_details(engine: Engine, record_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Each record as written (raw fields) and as compared (features)."""
     with engine.connect() as conn:
         raw = {
@@ -428,12 +430,12 @@ def _fmt(d: dict[str, Any]) -> str:
     return "; ".join(f"{k}={v}" for k, v in d.items())
 
 
-def export_xlsx(engine: Engine, path: Path, *, limit: int | None = None) -> int:
+def _export_xlsx(engine: Engine, path: Path, *, limit: int | None = None) -> int:
     """Write the review queue to a workbook a team can fill offline; returns the rows."""
     from openpyxl import Workbook
 
-    items = queue(engine, limit=limit)
-    details = record_details(
+    items = _queue(engine, limit=limit)
+    details = _record_details(
         engine, sorted({i.record_id_l for i in items} | {i.record_id_r for i in items})
     )
     wb = Workbook()
@@ -476,21 +478,21 @@ def export_xlsx(engine: Engine, path: Path, *, limit: int | None = None) -> int:
 
 
 _ALIASES = {
-    "match": "match",
-    "m": "match",
-    "yes": "match",
-    "non-match": "non-match",
-    "nonmatch": "non-match",
-    "non match": "non-match",
-    "n": "non-match",
-    "no": "non-match",
-    "unsure": "unsure",
-    "u": "unsure",
-    "?": "unsure",
+    "match": Decision.MATCH,
+    "m": Decision.MATCH,
+    "yes": Decision.MATCH,
+    "non-match": Decision.NON_MATCH,
+    "nonmatch": Decision.NON_MATCH,
+    "non match": Decision.NON_MATCH,
+    "n": Decision.NON_MATCH,
+    "no": Decision.NON_MATCH,
+    "unsure": Decision.UNSURE,
+    "u": Decision.UNSURE,
+    "?": Decision.UNSURE,
 }
 
 
-def apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> dict[str, int]:
+def _apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> dict[str, int]:
     """Store every decision filled in an exported workbook; returns counts by decision."""
     from python_calamine import CalamineWorkbook
 
@@ -511,7 +513,7 @@ def apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> di
     col = {h: i for i, h in enumerate(header)}
     known_keys = _known_keys(engine)
     counts: Counter[str] = Counter()
-    pending: list[tuple[str, str, str, str, str | None]] = []
+    pending: list[tuple[str, str, Decision, str, str | None]] = []
     for n, row in enumerate(sheet[1:], start=2):
         cell = str(row[col["decision"]] or "").strip().lower()
         if not cell:
@@ -544,9 +546,9 @@ def apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> di
         note = str(row[col["note"]]).strip() if "note" in col and row[col["note"]] else None
         pending.append((ka, kb, decision, who, note))
     # Validate the whole file first, so a mistake on row 80 does not leave half applied.
-    for ka, kb, decision, who, note in pending:
-        record_decision(engine, ka, kb, decision, reviewer=who, note=note)
-        counts[decision] += 1
+    for ka, kb, decided, who, note in pending:
+        _record_decision(engine, ka, kb, decided, reviewer=who, note=note)
+        counts[decided.value] += 1
     return dict(counts)
 
 
@@ -555,11 +557,58 @@ def _known_keys(engine: Engine) -> set[str]:
         return set(conn.execute(select(link_features.c.record_key)).scalars())
 
 
-def decide(
-    engine: Engine, item: ReviewItem, decision: str, *, reviewer: str, note: str | None = None
+def _decide(
+    engine: Engine,
+    item: ReviewItem,
+    decision: Decision | str,
+    *,
+    reviewer: str,
+    note: str | None = None,
 ) -> None:
     if not item.record_key_l or not item.record_key_r:
         raise QantarError("this pair has no stable record keys; run `qantar link` again")
-    record_decision(
+    _record_decision(
         engine, item.record_key_l, item.record_key_r, decision, reviewer=reviewer, note=note
     )
+
+
+# The project-level doors of this module (the functions above work on an engine, for the
+# link pipeline's own use).
+
+
+def awaiting_review(project: Project) -> int:
+    """Close calls a reviewer is still asked about (see ``_awaiting_review``)."""
+    return _awaiting_review(project.engine)
+
+
+def queue(project: Project, *, limit: int | None = None) -> list[ReviewItem]:
+    """Undecided pairs of the latest run whose decision could change the persons, most
+    consequential first."""
+    return _queue(project.engine, limit=limit)
+
+
+def record_details(project: Project, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each record as written (raw fields) and as compared (features)."""
+    return _record_details(project.engine, record_ids)
+
+
+def export_xlsx(project: Project, path: Path, *, limit: int | None = None) -> int:
+    """Write the review queue to a workbook a team can fill offline; returns the rows."""
+    return _export_xlsx(project.engine, path, limit=limit)
+
+
+def apply_xlsx(project: Project, path: Path, *, reviewer: str | None = None) -> dict[str, int]:
+    """Store every decision filled in an exported workbook; returns counts by decision."""
+    return _apply_xlsx(project.engine, path, reviewer=reviewer)
+
+
+def decide(
+    project: Project,
+    item: ReviewItem,
+    decision: Decision | str,
+    *,
+    reviewer: str,
+    note: str | None = None,
+) -> None:
+    """Store a reviewer's decision on a pair the queue offered."""
+    _decide(project.engine, item, decision, reviewer=reviewer, note=note)

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from qantar.model.enums import EventType, SourceKind
+
 
 class Precision(StrEnum):
     DAY = "day"
@@ -19,8 +21,8 @@ class Sex(StrEnum):
     UNKNOWN = "U"
 
 
-SOURCE_KINDS = ("official", "ngo", "media", "family", "hospital", "morgue", "other")
-EVENT_TYPES = ("killed", "detained", "injured", "disappeared", "tortured", "died_in_custody")
+SOURCE_KINDS = tuple(kind.value for kind in SourceKind)
+EVENT_TYPES = tuple(kind.value for kind in EventType)
 
 
 @dataclass(frozen=True, order=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qantar.errors import QantarError
+from qantar.model.dicts import jsonable
 from qantar.project import DATABASE_FILE, DATABASE_PURPOSE, KEY_DIR, SETTINGS_FILE, Project
 from qantar.store.engine import key_pragmas
 
@@ -43,12 +44,14 @@ class BackupResult:
     recipients: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": str(self.path),
-            "files": self.files,
-            "bytes": self.bytes,
-            "recipients": self.recipients,
-        }
+        return jsonable(
+            {
+                "path": str(self.path),
+                "files": self.files,
+                "bytes": self.bytes,
+                "recipients": self.recipients,
+            }
+        )
 
 
 @dataclass
@@ -59,7 +62,7 @@ class RestoreResult:
     manifest: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"root": str(self.root), "files": self.files, "bytes": self.bytes}
+        return jsonable({"root": str(self.root), "files": self.files, "bytes": self.bytes})
 
 
 def _pyrage() -> Any:

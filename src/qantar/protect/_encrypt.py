@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
+from qantar.model.dicts import jsonable
 from qantar.project import (
     DATABASE_FILE,
     DATABASE_PURPOSE,
@@ -34,12 +35,14 @@ class EncryptResult:
     objects: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "database": str(self.database),
-            "tables": self.tables,
-            "rows": self.rows,
-            "objects": self.objects,
-        }
+        return jsonable(
+            {
+                "database": str(self.database),
+                "tables": self.tables,
+                "rows": self.rows,
+                "objects": self.objects,
+            }
+        )
 
 
 def _sqlcipher() -> Any:

@@ -6,7 +6,7 @@
     publish_memorial(project, "site/")           # index.html, memorial.csv, memorial.json
 
 Publication status per person (``publish``, ``initials-only``, ``withhold``) comes from an
-explicit consent decision (``record_consent``) made for exactly the person's records, else
+explicit consent decision (``decide_publication``) made for exactly the person's records, else
 what the lists say ("не публиковать"), else the rules in qantar.toml ``[publish]``, else the
 conservative default ``initials-only``. When linkage splits or merges a person a decision
 was made for, the most restrictive status involved applies until someone decides again
@@ -20,11 +20,11 @@ from qantar.publish._consent import (
     PendingConsent,
     StatusExplained,
     consent_decisions,
+    decide_publication,
     explain_status,
     explain_statuses,
     pending_consent,
     publication_status,
-    record_consent,
 )
 from qantar.publish._data import ReportData, collect_report_data, report_estimate_run
 from qantar.publish._lookup import PersonCard, choose_spelling, find_persons, person_card
@@ -56,6 +56,7 @@ __all__ = [
     "choose_spelling",
     "collect_report_data",
     "consent_decisions",
+    "decide_publication",
     "explain_status",
     "explain_statuses",
     "find_persons",
@@ -67,7 +68,6 @@ __all__ = [
     "public_view",
     "publication_status",
     "publish_memorial",
-    "record_consent",
     "render_html",
     "render_report",
     "report_estimate_run",

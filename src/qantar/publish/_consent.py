@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from qantar.errors import InputError, QantarError
+from qantar.model import PublicationStatus
+from qantar.model.dicts import jsonable
 from qantar.project import Project
 from qantar.publish._persons import PersonFacts, person_facts
 from qantar.publish._rules import check_status, load_rules, most_restrictive
@@ -37,28 +39,31 @@ class StatusExplained:
     decided_by: str | None = None
     decided_at: dt.datetime | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "person_id": self.person_id,
-            "status": self.status,
-            "origin": self.origin,
-            "reason": self.reason,
-            "decided_by": self.decided_by,
-            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "person_id": self.person_id,
+                "status": self.status,
+                "origin": self.origin,
+                "reason": self.reason,
+                "decided_by": self.decided_by,
+                "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            }
+        )
 
 
-def record_consent(
+def decide_publication(
     project: Project,
     person_id: str,
-    status: str,
+    status: PublicationStatus | str,
     *,
     by: str,
     note: str | None = None,
     facts: list[PersonFacts] | None = None,
 ) -> ConsentDecision:
-    """Store an explicit publication decision for a person (appended; the latest counts)."""
-    check_status(status)
+    """Store an explicit publication decision for a person (a family's consent, or its
+    refusal; appended, the latest counts)."""
+    status = check_status(status)
     if not by or not by.strip():
         raise InputError("say who decided: --by NAME")
     if facts is None:
@@ -166,7 +171,7 @@ def explain_statuses(
             if f.listed_withhold:
                 out[f.person_id] = StatusExplained(
                     f.person_id,
-                    "withhold",
+                    PublicationStatus.WITHHOLD,
                     "list",
                     f"a list says not to publish ({len(f.listed_withhold)} record(s))",
                 )
@@ -209,7 +214,7 @@ def explain_statuses(
                 elif holder is not None:
                     statuses.append(by_rules(holder)[0])
                 if holder is not None and k in holder.listed_withhold:
-                    statuses.append("withhold")
+                    statuses.append(PublicationStatus.WITHHOLD)
             decided = max((latest[k] for k in f.record_keys if k in latest), key=lambda d: d.id)
             out[f.person_id] = StatusExplained(
                 f.person_id,
@@ -231,26 +236,28 @@ class PendingConsent:
     record_keys: tuple[str, ...]
     earlier: tuple[ConsentDecision, ...]  # the decisions involved, oldest first
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "person_id": self.person_id,
-            "status": self.status,
-            "records": len(self.record_keys),
-            "earlier": [
-                {
-                    "decision": d.id,
-                    "person_id": d.person_id,
-                    "status": d.status,
-                    "records": len(d.record_keys),
-                    "records_still_with_this_person": len(
-                        set(d.record_keys) & set(self.record_keys)
-                    ),
-                    "decided_by": d.decided_by,
-                    "decided_at": d.decided_at.isoformat(),
-                }
-                for d in self.earlier
-            ],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "person_id": self.person_id,
+                "status": self.status,
+                "records": len(self.record_keys),
+                "earlier": [
+                    {
+                        "decision": d.id,
+                        "person_id": d.person_id,
+                        "status": d.status,
+                        "records": len(d.record_keys),
+                        "records_still_with_this_person": len(
+                            set(d.record_keys) & set(self.record_keys)
+                        ),
+                        "decided_by": d.decided_by,
+                        "decided_at": d.decided_at.isoformat(),
+                    }
+                    for d in self.earlier
+                ],
+            }
+        )
 
 
 def pending_consent(project: Project) -> list[PendingConsent]:

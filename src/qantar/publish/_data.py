@@ -145,9 +145,10 @@ def _redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def estimate_runs(project: Project) -> list[Path]:
-    """Saved estimate runs, oldest first (by the time their result was written)."""
-    found = [p.parent for p in project.runs_dir.glob("estimate-*/result.json")]
-    return sorted(found, key=lambda p: ((p / "result.json").stat().st_mtime_ns, p.name))
+    """Saved estimate runs, oldest first (the estimate area's own list)."""
+    from qantar.estimate import saved_runs
+
+    return saved_runs(project)
 
 
 def _load(folder: Path) -> dict[str, Any]:
@@ -259,8 +260,8 @@ def _linkage(project: Project) -> Linkage | None:
     return Linkage(
         persons=int(n),
         records_linked=int(linked),
-        pairs_reviewed=len(link.current_decisions(engine)),
-        pairs_pending=link.awaiting_review(engine),
+        pairs_reviewed=len(link.current_decisions(project)),
+        pairs_pending=link.awaiting_review(project),
         weak_clusters=int(weak),
         run=run,
     )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from qantar.errors import InputError
+from qantar.model.dicts import fields_dict, jsonable
 from qantar.names import compare, is_placeholder, name_key
 from qantar.project import Project
 from qantar.publish._consent import StatusExplained, explain_statuses
@@ -31,8 +32,8 @@ class RecordedName:
     shown: bool  # this record's spelling is the one published
     says_withhold: bool  # the list says "do not publish"
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    def to_dict(self) -> dict[str, Any]:
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,17 @@ class PersonCard:
     spelling_chosen: bool
     score: float | None = None  # when found by name
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "person_id": self.person_id,
-            "names": [n.as_dict() for n in self.names],
-            "sources": list(self.sources),
-            "status": self.status.as_dict(),
-            "spelling_chosen": self.spelling_chosen,
-            "score": self.score,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "person_id": self.person_id,
+                "names": [n.to_dict() for n in self.names],
+                "sources": list(self.sources),
+                "status": self.status.to_dict(),
+                "spelling_chosen": self.spelling_chosen,
+                "score": self.score,
+            }
+        )
 
 
 def _card(f: PersonFacts, status: StatusExplained, score: float | None = None) -> PersonCard:

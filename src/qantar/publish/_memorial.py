@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
+from qantar.model import PublicationStatus
 from qantar.model.cells import safe_cell
+from qantar.model.dicts import jsonable
 from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
 from qantar.publish._persons import person_facts
@@ -51,16 +53,18 @@ class MemorialResult:
     nameless: int = 0  # no list gives a name (only "неизвестный" or nothing): not a row
     texts_left_out: int = 0  # free texts that mention a withheld person
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "out": str(self.out),
-            "files": [str(p) for p in self.files],
-            "shown": self.shown,
-            "initials_only": self.initials_only,
-            "not_shown": self.not_shown,
-            "nameless": self.nameless,
-            "texts_left_out": self.texts_left_out,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "out": str(self.out),
+                "files": [str(p) for p in self.files],
+                "shown": self.shown,
+                "initials_only": self.initials_only,
+                "not_shown": self.not_shown,
+                "nameless": self.nameless,
+                "texts_left_out": self.texts_left_out,
+            }
+        )
 
 
 def fold(text: str) -> str:
@@ -117,9 +121,15 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
     nameless = sum(1 for p in view.persons if p.memorial and not p.named)
     shown = [p for p in view.persons if p.memorial and p.named]
     # Full names first in Cyrillic order, then those shown by initials only.
-    shown.sort(key=lambda p: (p.status != "publish", p.name_cyrillic.casefold(), p.person_id))
+    shown.sort(
+        key=lambda p: (
+            p.status != PublicationStatus.PUBLISH,
+            p.name_cyrillic.casefold(),
+            p.person_id,
+        )
+    )
     rows = [_row(p) for p in shown]
-    initials = sum(1 for p in shown if p.status == "initials-only")
+    initials = sum(1 for p in shown if p.status == PublicationStatus.INITIALS_ONLY)
     not_shown = total_memorial - len(shown) - nameless
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     title = public_label(

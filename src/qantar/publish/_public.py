@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qantar.model import PublicationStatus
 from qantar.model.cells import clean_text
+from qantar.model.dicts import jsonable
 from qantar.names import SCHEMES, is_placeholder, name_key, transliterate
 from qantar.project import Project
 from qantar.publish._consent import StatusExplained, explain_statuses
@@ -45,10 +47,10 @@ class PublicPerson:
     def named(self) -> bool:
         return bool(self.name_cyrillic or self.name_latin)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["sources"] = list(self.sources)
-        return out
+        return jsonable(out)
 
 
 # --- names in any form -------------------------------------------------------------------
@@ -225,10 +227,10 @@ def _initials(*parts: str | None) -> str:
 
 def redact(facts: PersonFacts, status: str) -> PublicPerson | None:
     """The public form of a person under ``status``; None when withheld."""
-    if status == "withhold":
+    if status == PublicationStatus.WITHHOLD:
         return None
     region = place_label(facts.region_id)
-    if status == "initials-only":
+    if status == PublicationStatus.INITIALS_ONLY:
         cyr = _initials(facts.surname, facts.given)
         return PublicPerson(
             person_id=facts.person_id,
@@ -261,10 +263,10 @@ def redact(facts: PersonFacts, status: str) -> PublicPerson | None:
 def guard_for(facts: Iterable[PersonFacts], statuses: dict[str, str]) -> TextGuard:
     guard = TextGuard()
     for f in facts:
-        status = statuses.get(f.person_id, "withhold")
-        if status == "withhold":
+        status = statuses.get(f.person_id, PublicationStatus.WITHHOLD)
+        if status == PublicationStatus.WITHHOLD:
             add_names(guard.withheld, f)
-        elif status == "initials-only":
+        elif status == PublicationStatus.INITIALS_ONLY:
             add_names(guard.initials, f)
     return guard
 
@@ -312,7 +314,7 @@ def public_view(project: Project) -> PublicView:
                 memorial=shown.memorial,
             )
         )  # fmt: skip
-    withheld = sum(1 for s in statuses.values() if s == "withhold")
+    withheld = sum(1 for s in statuses.values() if s == PublicationStatus.WITHHOLD)
     return PublicView(out, guard, withheld, explained)
 
 

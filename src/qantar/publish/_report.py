@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 
 from qantar.errors import QantarError
 from qantar.estimate._diagnostics import RHAT_LIMIT
+from qantar.model.dicts import jsonable
 from qantar.publish._data import ReportData
 from qantar.publish._plots import all_plots, stratum_label
 from qantar.publish._render import environment
@@ -98,12 +99,14 @@ class ReportResult:
     pdf: Path | None
     plots: tuple[Path, ...]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "html": str(self.html),
-            "pdf": str(self.pdf) if self.pdf else None,
-            "plots": [str(p) for p in self.plots],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "html": str(self.html),
+                "pdf": str(self.pdf) if self.pdf else None,
+                "plots": [str(p) for p in self.plots],
+            }
+        )
 
 
 def _png(fig: Any) -> bytes:

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from qantar.errors import InputError
+from qantar.model import PublicationStatus
 
-STATUSES = ("publish", "initials-only", "withhold")
+STATUSES = tuple(status.value for status in PublicationStatus)
 # The conservative default: no full name is shown without a rule or decision that says so,
 # yet the person is still remembered (initials, date, region) on the memorial.
-DEFAULT_STATUS = "initials-only"
+DEFAULT_STATUS = PublicationStatus.INITIALS_ONLY
 FIELDS = (
     "age",
     "sex",
@@ -61,10 +62,10 @@ def most_restrictive(statuses: list[str]) -> str:
     return max(statuses, key=restrictiveness)
 
 
-def check_status(status: str, where: str = "status") -> str:
+def check_status(status: str, where: str = "status") -> PublicationStatus:
     if status not in STATUSES:
         raise InputError(f"{where}: {status!r} is not one of {', '.join(STATUSES)}")
-    return status
+    return PublicationStatus(status)
 
 
 def _value(text: str, where: str) -> Any:
@@ -174,7 +175,9 @@ def load_rules(settings: Mapping[str, Any]) -> Rules:
     default = check_status(str(settings.get("default", DEFAULT_STATUS)), f"{where} default")
     rules: list[Rule] = []
     if settings.get("withhold_minors_full_name", True):
-        rules.append(Rule((Condition("age", "<", 18),), "initials-only", "age < 18 (minor)"))
+        rules.append(
+            Rule((Condition("age", "<", 18),), PublicationStatus.INITIALS_ONLY, "age < 18 (minor)")
+        )
     raw = settings.get("rules", [])
     if not isinstance(raw, list):
         raise InputError(f"{where}: rules must be a list of [[publish.rules]] tables")

@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from qantar.errors import QantarError
+from qantar.model.dicts import jsonable
 from qantar.store.bulk import bulk_insert
 from qantar.store.engine import connect, migrate, settings_url
 from qantar.store.schema import metadata
@@ -339,16 +340,18 @@ class MoveResult:
     password_left_out: bool
     previous_database: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "switched": self.switched,
-            "password_left_out": self.password_left_out,
-            "previous_database": self.previous_database,
-            "tables": len(self.rows),
-            "rows_total": sum(self.rows.values()),
-            "rows": self.rows,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "target": self.target,
+                "switched": self.switched,
+                "password_left_out": self.password_left_out,
+                "previous_database": self.previous_database,
+                "tables": len(self.rows),
+                "rows_total": sum(self.rows.values()),
+                "rows": self.rows,
+            }
+        )
 
 
 def move_project(

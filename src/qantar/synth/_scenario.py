@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qantar.model import Histories
+from qantar.model.dicts import jsonable
 from qantar.synth._capture import capture_matrix, logit
 from qantar.synth._lists import DEFAULT_LISTS, LIST_SPECS, Corruption, ListSpec, Renderer
 from qantar.synth._people import Person, PopulationSettings, make_population
@@ -57,7 +58,7 @@ class ScenarioConfig:
     def specs(self) -> list[ListSpec]:
         return [LIST_SPECS[name] for name in self.lists]
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["lists"] = list(self.lists)
         data["dependence_groups"] = [list(g) for g in self.dependence_groups]
@@ -74,7 +75,7 @@ class ScenarioConfig:
             }
             for s in self.specs()
         }
-        return data
+        return jsonable(data)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def write_scenario(
         "detainees": len(scenario.persons) - scenario.n_killed,
         "observed_persons": observed,
         "observed_killed": scenario.histories("killed").observed,
-        "settings": scenario.config.as_dict(),
+        "settings": scenario.config.to_dict(),
         "formats": list(formats),
         "lists": info,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from qantar.errors import QantarError
+from qantar.model.dicts import fields_dict
 
 FORMAT = "qantar-vault-1"
 KEY_BYTES = 32
@@ -48,7 +49,7 @@ class Envelope:
     wrapped: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return fields_dict(self)
 
 
 def _b64(data: bytes) -> str:
