@@ -13,9 +13,11 @@ from qantar.accountability._command import (
     Responsible,
     who_was_responsible,
 )
+from qantar.accountability._dossier import DossierResult, write_dossier
 from qantar.accountability._entities import (
     ExportResult,
     ImportResult,
+    entity_to_dict,
     export_entities,
     get_entity,
     import_entities,
@@ -60,6 +62,7 @@ __all__ = [
     "CommandAnswer",
     "CommandGraph",
     "DatasetFlag",
+    "DossierResult",
     "ExportResult",
     "ImportResult",
     "Responsible",
@@ -72,6 +75,7 @@ __all__ = [
     "compare_person_names",
     "contrary_information",
     "dataset_flags",
+    "entity_to_dict",
     "export_entities",
     "get_entity",
     "import_entities",
@@ -88,4 +92,5 @@ __all__ = [
     "victim_display",
     "victim_publication",
     "who_was_responsible",
+    "write_dossier",
 ]

@@ -99,8 +99,7 @@ def add_cmd(
     """Add one entity by hand (values are cleaned by FtM)."""
     from followthemoney import model
 
-    from qantar.accountability import make, save_entity, validate_entity
-    from qantar.accountability._entities import entity_to_dict
+    from qantar.accountability import entity_to_dict, make, save_entity, validate_entity
 
     _check_format(fmt)
     if model.get(schema) is None:
@@ -314,7 +313,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = "table",
     ) -> None:
         """A sanctions submission dossier (PDF + HTML) for one person under one regime."""
-        from qantar.accountability._dossier import write_dossier
+        from qantar.accountability import write_dossier
 
         _check_format(fmt)
         with console.status("building the dossier", spinner="dots"):

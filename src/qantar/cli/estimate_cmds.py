@@ -264,7 +264,7 @@ def register(app: typer.Typer) -> None:
         options["pool_smallest"] = pool_smallest
         folder: Path | None = None
         if histories is not None:
-            from qantar.estimate._project import skipped_methods
+            from qantar.estimate import skipped_methods
 
             data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
             with err_console.status("estimating...", spinner="dots"):
@@ -282,7 +282,7 @@ def register(app: typer.Typer) -> None:
                 write_run(result, out)
                 folder = out
         else:
-            from qantar.estimate._project import estimate_project
+            from qantar.estimate import estimate_project
 
             project = open_project()
             with err_console.status("estimating...", spinner="dots"):

@@ -347,22 +347,15 @@ def register(app: typer.Typer) -> None:
     @evidence.command("record")
     def record_cmd(
         items: Annotated[list[str], typer.Argument(help="Item ids.")],
-        action: Annotated[str, typer.Option(help="transferred, viewed, ...")],
+        action: Annotated[
+            str, typer.Option(help="acquired, viewed, transferred or deleted-from-working-store.")
+        ],
         reason: Annotated[str, typer.Option(help="Why, to whom.")],
     ) -> None:
         """Record a custody action done outside qantar (e.g. a hand-over)."""
-        from qantar.evidence import record_event
-        from qantar.evidence._common import resolve_item
+        from qantar.evidence import record_by_hand
 
-        project = open_project()
-        with project.engine.connect() as conn:
-            shas = [resolve_item(conn, i) for i in items]
-        if action not in ("transferred", "viewed", "acquired", "deleted-from-working-store"):
-            raise InputError(
-                f"--action {action!r}: use transferred, viewed, acquired or "
-                "deleted-from-working-store (others are recorded automatically)"
-            )
-        event = record_event(project, action, shas, reason)
+        event = record_by_hand(open_project(), action, items, reason)
         console.print(f"custody event {event['seq']} recorded", markup=False)
 
     @evidence.command("rotate-key")

@@ -281,7 +281,7 @@ def _show_pair(project: Any, item: Any, position: int, total: int) -> None:
 
 
 def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
-    from qantar.link._review import decide
+    from qantar.link import decide
 
     choices = {"m": "match", "n": "non-match", "u": "unsure"}
     decided = 0

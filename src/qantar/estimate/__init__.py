@@ -33,6 +33,7 @@ _WHERE = {
     "draws_table": "_outputs",
     "write_run": "_outputs",
     "estimate_project": "_project",
+    "skipped_methods": "_project",
     "Estimate": "_result",
     "sensitivity": "_sensitivity",
 }
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from qantar.estimate._loglinear import loglinear
     from qantar.estimate._outputs import draws_table, write_run
     from qantar.estimate._pooling import pool_smallest_lists
-    from qantar.estimate._project import estimate_project
+    from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate
     from qantar.estimate._sensitivity import sensitivity
 
@@ -82,5 +83,6 @@ __all__ = [
     "pool_smallest_lists",
     "read_histories_csv",
     "sensitivity",
+    "skipped_methods",
     "write_run",
 ]
