@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,15 +21,13 @@ from qantar.ingest import (
     RECORD_COLUMNS,
     ImportResult,
     Retraction,
-    import_table,
+    Table,
+    import_files,
     iter_quarantine,
     iter_records,
     list_batches,
-    open_table,
-    read_limits,
     registry_summary,
     retract_batch,
-    rules_for,
 )
 from qantar.model import SOURCE_KINDS
 from qantar.model.cells import safe_row
@@ -250,53 +248,37 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(
                 "say which source the list comes from (--source NAME)", param_hint="'--source'"
             )
-        if kind is not None and kind not in SOURCE_KINDS:
-            raise InputError(f"unknown kind {kind!r}; use one of {', '.join(SOURCE_KINDS)}")
         project = open_project()
-        rules = rules_for(project, mapping)
-        limits = read_limits(project)
-        results = []
-        with ExitStack() as stack:
-            # Open (and so check) every file before importing any of them.
-            tables = [
-                stack.enter_context(
-                    open_table(f, sheet=sheet, header_score=rules.header_score, limits=limits)
-                )
-                for f in files
-            ]
-            for table in tables:
-                show = (
-                    console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"
-                )
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    DownloadColumn()
-                    if table.file_format in ("csv", "json", "jsonl")
-                    else TextColumn(""),
-                    TimeRemainingColumn(),
-                    console=console,
-                    transient=True,
-                    disable=not show,
-                ) as bar:
-                    task = bar.add_task(f"importing {table.path.name}", total=table.total)
 
-                    def advance(
-                        done: int, total: int, task: Any = task, bar: Progress = bar
-                    ) -> None:
-                        bar.update(task, completed=done, total=total)
+        @contextmanager
+        def bar_for(table: Table) -> Iterator[Callable[[int, int], None]]:
+            show = console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn()
+                if table.file_format in ("csv", "json", "jsonl")
+                else TextColumn(""),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+                disable=not show,
+            ) as bar:
+                task = bar.add_task(f"importing {table.path.name}", total=table.total)
+                yield lambda done, total: bar.update(task, completed=done, total=total)
 
-                    result = import_table(
-                        project, table, rules, source=source, kind=kind, force=force,
-                        dry_run=dry_run, progress=advance, no_names=no_names, by=by,
-                    )  # fmt: skip
-                results.append(result)
-                if output == "text":
-                    if dry_run:
-                        _print_dry_run(result)
-                    _print_result(result)
-                    for notice in result.notices:
-                        console.print(f"note: {notice}", markup=False, soft_wrap=True)
+        def said(result: ImportResult) -> None:
+            if output == "text":
+                if dry_run:
+                    _print_dry_run(result)
+                _print_result(result)
+                for notice in result.notices:
+                    console.print(f"note: {notice}", markup=False, soft_wrap=True)
+
+        results = import_files(
+            project, files, source=source, kind=kind, mapping=mapping, sheet=sheet, force=force,
+            dry_run=dry_run, no_names=no_names, by=by, progress_for=bar_for, on_result=said,
+        )  # fmt: skip
         if output == "json":
             print_json([r.to_dict() for r in results])
 

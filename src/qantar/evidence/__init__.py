@@ -36,11 +36,11 @@ from qantar.evidence._verify import Problem, VerifyReport, verify
 
 __all__ = [
     "ACTIONS",
+    "MANUAL_ACTIONS",
     "AddResult",
     "ExportResult",
     "FixityReport",
     "KeySpan",
-    "MANUAL_ACTIONS",
     "Problem",
     "RotationResult",
     "SealResult",
