@@ -58,9 +58,12 @@ def test_cli_scenario_and_histories(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "sc"
     res = runner.invoke(
-        app, ["synth", str(out), "--n", "80", "--seed", "3", "--lists", "3", "--format", "csv"]
-    )
+        app,
+        ["synth", str(out), "--n", "80", "--seed", "3", "--lists", "3", "--file-format", "csv",
+         "--format", "json"],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["N"] == 80
     assert sorted(p.name for p in out.glob("*.csv")) == [
         "histories.csv", "ngo.csv", "official.csv", "population.csv", "press.csv", "truth.csv"
     ]  # fmt: skip
@@ -86,7 +89,7 @@ def test_cli_user_errors_exit_2(tmp_path: Path) -> None:
 
     src = Path(__file__).resolve().parents[2] / "src"
     for args in (
-        ["synth", str(tmp_path / "a"), "--format", "pdf"],
+        ["synth", str(tmp_path / "a"), "--file-format", "pdf"],
         ["synth", str(tmp_path / "b"), "--lists", "9"],
         ["synth", "histories", str(tmp_path / "h.csv"), "--strata", "a=x"],
     ):
