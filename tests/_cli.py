@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import qantar
 from qantar import Project
 from qantar.cli import main
+from qantar.cli._common import console, err_console
 
 SRC = Path(qantar.__file__).resolve().parents[1]
 
@@ -45,15 +46,19 @@ def run_cli(
     *args: str,
     input: str | None = None,
     env: Mapping[str, str | None] | None = None,
+    width: int | None = None,
 ) -> CliResult:
     """``qantar [--project ROOT] ARGS`` in this process; ``project`` None runs without
-    --project (from the current folder)."""
+    --project (from the current folder). ``width`` is the terminal's, in columns."""
     old_argv = sys.argv
+    old_widths = [c._width for c in (console, err_console)]
     old_umask = os.umask(0o077)  # read it back: main() narrows it for the whole process
     os.umask(old_umask)
     code = 0
     with CliRunner().isolation(input=input, env=env) as streams:
         sys.argv = ["qantar", *_argv(project, args)]
+        if width is not None:
+            console.width = err_console.width = width
         try:
             main()
         except SystemExit as exc:
@@ -61,6 +66,7 @@ def run_cli(
         finally:
             sys.argv = old_argv
             os.umask(old_umask)
+            console._width, err_console._width = old_widths
             sys.stdout.flush()
             sys.stderr.flush()
             out, err = streams[0].getvalue(), streams[1].getvalue()

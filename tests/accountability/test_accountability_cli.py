@@ -6,15 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from qantar.cli import app
-
-runner = CliRunner()
+from _cli import run_cli
 
 
 def _run(project_root: Path, *args: str) -> str:
-    result = runner.invoke(app, ["--project", str(project_root), *args])
+    result = run_cli(project_root, *args)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -97,9 +93,8 @@ def test_entities_add(project, tmp_path: Path) -> None:
              "2022-01-06", "--format", "json")
     )  # fmt: skip
     assert [r["person_id"] for r in who["responsible"]] == [person]
-    bad = runner.invoke(app, ["--project", str(root), "entities", "add", "Occupancy",
-                              "--prop", f"holder={person}"])  # fmt: skip
-    assert bad.exit_code != 0 and "required property 'post'" in str(bad.exception)
+    bad = run_cli(root, "entities", "add", "Occupancy", "--prop", f"holder={person}")  # fmt: skip
+    assert bad.exit_code != 0 and "required property 'post'" in bad.stderr
 
 
 def test_screen_table_prints_the_caution_for_a_near_miss(scenario, tmp_path: Path) -> None:

@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from _cli import run_cli
 
 import qantar
 from qantar import Project
-from qantar.cli import app
 
-runner = CliRunner()
 LIST = (
     "№;ФИО;Пол;Дата гибели;Место гибели;Статус\r\n"
     "1;Ахметов Нурлан;М;05.01.2022;г. Алматы;погиб\r\n"
@@ -33,7 +31,7 @@ def files(project: Project, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def run(root: Path, *args: str) -> str:
-    result = runner.invoke(app, ["--project", str(root), *args], catch_exceptions=False)
+    result = run_cli(root, *args)
     assert result.exit_code == 0, result.output
     return result.output
 
