@@ -9,7 +9,7 @@ from pathlib import Path
 
 import link_scenario as ls
 import pytest
-from _cli import run_cli
+from _cli import run_cli, run_cli_process
 from openpyxl import load_workbook
 
 from qantar import Project
@@ -147,16 +147,8 @@ def test_cli_link_review_export(project: Project, tmp_path: Path) -> None:
 
 
 def test_cli_no_records_exits_2(project: Project) -> None:
-    import subprocess
-    import sys
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "qantar", "--project", str(project.root), "link"],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-    )
-    assert proc.returncode == 2
+    proc = run_cli_process(project, "link")
+    assert proc.exit_code == 2
     assert "no records to link" in proc.stderr
     assert "Traceback" not in proc.stderr
 
