@@ -17,6 +17,7 @@ from qantar.accountability._dossier import DossierResult, write_dossier
 from qantar.accountability._entities import (
     ExportResult,
     ImportResult,
+    add_entity,
     entity_to_dict,
     export_entities,
     get_entity,
@@ -72,6 +73,7 @@ __all__ = [
     "VictimPublication",
     "abuses_for_incident_type",
     "add_contrary",
+    "add_entity",
     "compare_person_names",
     "contrary_information",
     "dataset_flags",

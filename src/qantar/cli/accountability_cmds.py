@@ -92,34 +92,21 @@ def add_cmd(
     fmt: OutputFormat = "text",
 ) -> None:
     """Add one entity by hand (values are cleaned by FtM)."""
-    from followthemoney import model
-
-    from qantar.accountability import entity_to_dict, make, save_entity, validate_entity
+    from qantar.accountability import add_entity, entity_to_dict
 
     only_formats(fmt, "text", "json")
-    if model.get(schema) is None:
-        raise InputError(f"{schema!r} is not an FtM schema", field="schema")
     values: dict[str, list[str]] = {}
-    for item in prop:
+    for number, item in enumerate(prop, start=1):
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"--prop {item!r} is not property=value", field="prop")
-        if model[schema].get(name.strip()) is None:
-            raise InputError(f"{schema} has no property {name.strip()!r}", field="prop")
+            # The value is left out: it can be a person's name.
+            raise InputError(f"--prop number {number} is not property=value", field="prop")
         values.setdefault(name.strip(), []).append(value.strip())
-    entity = make(schema, id=entity_id, **values)
-    if confidence is not None:
-        if not 0.0 <= confidence <= 1.0:
-            raise InputError("confidence must be between 0 and 1", field="confidence")
-        entity.context["qantar_confidence"] = confidence
-    problems = validate_entity(entity_to_dict(entity))
-    if problems:
-        raise InputError("; ".join(problems), field="prop")
-    saved = save_entity(open_project(), entity)
+    entity = add_entity(open_project(), schema, values, entity_id=entity_id, confidence=confidence)
     if fmt == "json":
         print_json(entity_to_dict(entity))
     else:
-        console.print(saved, markup=False)
+        console.print(entity.id, markup=False)
 
 
 @entities_app.command("list")
