@@ -1,20 +1,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from qantar.cli import app
-
-runner = CliRunner()
+from _cli import run_cli, run_cli_process
 
 
 def _run(project_root: Path, *args: str) -> str:
-    result = runner.invoke(app, ["--project", str(project_root), *args])
+    result = run_cli(project_root, *args)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -68,13 +61,11 @@ def test_dossier_cli_and_user_error(scenario, tmp_path: Path) -> None:
     # One victim record is not linked (withheld); the linked one has the default status,
     # initials only, so no victim's full name is printed.
     assert data["withheld_victims"] == 1
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
-    bad = subprocess.run(
-        [sys.executable, "-m", "qantar", "--project", str(scenario.project.root), "dossier",
-         scenario.ids["official"], "--regime", "ca-magnitsky", "--out", str(out)],
-        capture_output=True, text=True, env=env, check=False,
+    bad = run_cli_process(
+        scenario.project, "dossier", scenario.ids["official"], "--regime", "ca-magnitsky",
+        "--out", str(out),
     )  # fmt: skip
-    assert bad.returncode == 2 and "regime" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.exit_code == 2 and "regime" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_entities_add(project, tmp_path: Path) -> None:
@@ -97,9 +88,8 @@ def test_entities_add(project, tmp_path: Path) -> None:
              "2022-01-06", "--format", "json")
     )  # fmt: skip
     assert [r["person_id"] for r in who["responsible"]] == [person]
-    bad = runner.invoke(app, ["--project", str(root), "entities", "add", "Occupancy",
-                              "--prop", f"holder={person}"])  # fmt: skip
-    assert bad.exit_code != 0 and "required property 'post'" in str(bad.exception)
+    bad = run_cli(root, "entities", "add", "Occupancy", "--prop", f"holder={person}")  # fmt: skip
+    assert bad.exit_code != 0 and "required property 'post'" in bad.stderr
 
 
 def test_screen_table_prints_the_caution_for_a_near_miss(scenario, tmp_path: Path) -> None:

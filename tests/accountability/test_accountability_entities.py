@@ -121,3 +121,25 @@ def test_validate_entity_names_problems() -> None:
         "required property 'post' missing",
     ]
     assert validate_entity({"id": "a", "schema": "Nope"})[0].startswith("unknown schema")
+
+
+def test_add_entity_checks_schema_properties_and_confidence_before_storing(
+    project: Project,
+) -> None:
+    from qantar.accountability import add_entity, load_entities
+    from qantar.errors import InputError
+
+    for schema, props, confidence, says in (
+        ("Persn", {"name": ["Тестов Тест"]}, None, "not an FtM schema"),
+        ("Person", {"nmae": ["Тестов Тест"]}, None, "has no property 'nmae'"),
+        ("Person", {"name": ["Тестов Тест"]}, 1.5, "between 0 and 1"),
+        ("Occupancy", {"holder": ["someone"]}, None, "post"),
+    ):
+        with pytest.raises(InputError, match=says) as refused:
+            add_entity(project, schema, props, confidence=confidence)
+        assert "Тестов" not in str(refused.value)
+    assert load_entities(project) == []
+    person = add_entity(project, "Person", {"name": ["Тестов Тест"]}, confidence=0.7)
+    [stored] = load_entities(project)
+    assert stored.id == person.id and stored.get("name") == ["Тестов Тест"]
+    assert stored.context.get("qantar_confidence") == 0.7

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli_process
 
 import qantar.cli as cli
 from qantar import Project, QantarError
@@ -36,13 +35,9 @@ def test_rule_5_init_makes_everything_owner_only(tmp_path: Path) -> None:
 
 
 def test_rule_5_cli_files_made_later_are_private(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
     case = tmp_path / "case"
-    done = subprocess.run(
-        [sys.executable, "-m", "qantar", "init", str(case)],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    done = run_cli_process(None, "init", str(case))
+    assert done.exit_code == 0, done.stderr
     listing = tmp_path / "list.csv"
     listing.write_text("№;ФИО\n1;Ахметов Нурлан\n", encoding="utf-8")
     out = tmp_path / "records.csv"
@@ -50,11 +45,8 @@ def test_rule_5_cli_files_made_later_are_private(tmp_path: Path) -> None:
         ("import", str(listing), "--source", "s"),
         ("records", "--format", "csv"),
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "qantar", "-p", str(case), *args],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        done = run_cli_process(case, *args)
+        assert done.exit_code == 0, done.stderr
     out.write_text(done.stdout)
     for path in [case, *case.rglob("*")]:
         assert mode(path) & 0o077 == 0, path

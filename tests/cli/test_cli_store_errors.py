@@ -14,29 +14,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from _cli import SRC, run_cli_process
 from sqlalchemy import insert
 
 from qantar import Project
 from qantar.errors import StoreError
 from qantar.publish._tables import publication_decisions
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 MARKER = "Канареечкин"
 PHONE = "+7 701 555 0199"
 DECIDER = "Жасырынова Айгерим"
-
-
-def run_qantar(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "qantar", *args],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "200", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @contextmanager
@@ -86,8 +73,8 @@ def test_rule_4_locked_database_in_the_cli_is_one_line(project: Project, tmp_pat
     root = project.root
     project.close()
     with write_lock(root / "qantar.db"):
-        done = run_qantar("-p", str(root), "import", str(listing), "--source", "s", cwd=tmp_path)
-    assert done.returncode == 2, done.stderr
+        done = run_cli_process(root, "import", str(listing), "--source", "s", cwd=tmp_path)
+    assert done.exit_code == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "locked" in lines[0], done.stderr
     for secret in (MARKER, PHONE):
@@ -100,8 +87,8 @@ def test_rule_6_deleted_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="missing"):
         Project.open(tmp_path / "case").upgrade()
     assert not (tmp_path / "case" / "qantar.db").exists()  # not recreated empty
-    done = run_qantar("-p", str(tmp_path / "case"), "status", cwd=tmp_path)
-    assert done.returncode == 2
+    done = run_cli_process(tmp_path / "case", "status", cwd=tmp_path)
+    assert done.exit_code == 2
     assert "missing" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "case" / "qantar.db").exists()
 
@@ -121,8 +108,8 @@ def test_rule_6_half_truncated_database_is_a_clear_message(tmp_path: Path) -> No
     db.write_bytes(data[: len(data) // 2])
     with pytest.raises(StoreError, match="damaged"):
         Project.open(tmp_path / "case").upgrade()
-    done = run_qantar("-p", str(tmp_path / "case"), "status", cwd=tmp_path)
-    assert done.returncode == 2
+    done = run_cli_process(tmp_path / "case", "status", cwd=tmp_path)
+    assert done.exit_code == 2
     assert done.stderr.startswith("error: the database file is damaged"), done.stderr
     assert "Traceback" not in done.stderr
 

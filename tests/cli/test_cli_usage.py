@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli_process
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def run_qantar(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "80"}
-    return subprocess.run(
-        [sys.executable, "-m", "qantar", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -37,9 +23,9 @@ def run_qantar(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_usage_mistake_is_one_line_and_exit_2(
     tmp_path: Path, args: tuple[str, ...], says: str
 ) -> None:
-    done = run_qantar(*args, cwd=tmp_path)
+    done = run_cli_process(None, *args, cwd=tmp_path, env={"COLUMNS": "80"})
     lines = done.stderr.strip().splitlines()
-    assert done.returncode == 2, done.stderr
+    assert done.exit_code == 2, done.stderr
     assert len(lines) == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert lines[0].startswith("usage error: ")
@@ -48,7 +34,7 @@ def test_usage_mistake_is_one_line_and_exit_2(
 
 
 def test_user_error_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    done = run_qantar("status", cwd=tmp_path)
-    assert done.returncode == 2
+    done = run_cli_process(None, "status", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert done.exit_code == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert done.stderr.startswith("error: no qantar project")

@@ -4,14 +4,13 @@ and the CLI's tuning options."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _cli import run_cli
 
 from qantar import Project
-from qantar.cli import main
 from qantar.errors import InputError
 from qantar.estimate import (
     estimate,
@@ -139,15 +138,6 @@ def test_six_lists_name_the_remedy_and_pool_when_asked() -> None:
     assert pooled_run.lists == h.lists
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["qantar", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def write_histories(path: Path, h: Histories) -> Path:
     lines = [",".join([*h.lists, "count"])]
     for row, count in zip(h.patterns.tolist(), h.counts.tolist(), strict=True):
@@ -161,8 +151,8 @@ def test_cli_tuning_options_reach_the_methods(
 ) -> None:
     csv = write_histories(tmp_path / "h.csv", hidden_class())
     fast = ["--burnin", "500", "--draws", "150", "--thinning", "4", "--chains", "2", "--fixed"]
-    code = run_cli(
-        monkeypatch,
+    code, out, _ = run_cli(
+        None,
         "estimate",
         "--histories",
         str(csv),
@@ -184,7 +174,7 @@ def test_cli_tuning_options_reach_the_methods(
         *fast,
     )
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(out)
     settings = data["settings"]
     assert (settings["n_classes"], settings["a_alpha"], settings["b_alpha"]) == (6, 2.0, 0.5)
     assert (settings["burnin"], settings["samples"], settings["thinning"]) == (500, 150, 4)
@@ -201,8 +191,8 @@ def test_cli_sensitivity_and_pooling(
 ) -> None:
     csv = write_histories(tmp_path / "six.csv", six_lists())
     fast = ["--burnin", "500", "--draws", "100", "--thinning", "3", "--chains", "2", "--fixed"]
-    code = run_cli(
-        monkeypatch,
+    code, out, _ = run_cli(
+        None,
         "estimate",
         "--histories",
         str(csv),
@@ -213,10 +203,10 @@ def test_cli_sensitivity_and_pooling(
         "json",
     )
     assert code == 0
-    assert json.loads(capsys.readouterr().out)["lists"] == ["A", "B", "C", "D", "E+F"]
+    assert json.loads(out)["lists"] == ["A", "B", "C", "D", "E+F"]
     out = tmp_path / "run"
-    code = run_cli(
-        monkeypatch,
+    code, printed, _ = run_cli(
+        None,
         "estimate",
         "--histories",
         str(write_histories(tmp_path / "four.csv", hidden_class())),
@@ -226,7 +216,6 @@ def test_cli_sensitivity_and_pooling(
         *fast,
     )
     assert code == 0
-    printed = capsys.readouterr().out
     assert "Sensitivity" in printed and "without L1" in printed
     saved = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert {r["analysis"] for r in saved["sensitivity"]["rows"]} == {

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from _cli import run_cli
 
 from qantar import Project
-from qantar.cli import main
 from qantar.errors import QantarError
 from qantar.estimate import estimate_project, read_histories_csv
 from qantar.model.histories import PersonCaptures
@@ -17,18 +17,9 @@ from qantar.model.histories import PersonCaptures
 KOSOVO = Path(__file__).parents[2] / "src/qantar/data/mse/kosovo.csv"
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["qantar", *args])
-    try:
-        main()
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def test_json_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code = run_cli(
-        monkeypatch,
+    code, out, _ = run_cli(
+        None,
         "estimate",
         "--histories",
         str(KOSOVO),
@@ -38,7 +29,7 @@ def test_json_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
         "json",
     )
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(out)
     for key in (
         "method",
         "lists",
@@ -57,8 +48,8 @@ def test_json_output(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
 def test_merge_and_drop_options(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = run_cli(
-        monkeypatch,
+    code, out, _ = run_cli(
+        None,
         "estimate",
         "--histories",
         str(KOSOVO),
@@ -70,9 +61,9 @@ def test_merge_and_drop_options(
         "json",
     )
     assert code == 0
-    assert json.loads(capsys.readouterr().out)["lists"] == ["EXH", "ABA+HRW", "OSCE"]
-    code = run_cli(
-        monkeypatch,
+    assert json.loads(out)["lists"] == ["EXH", "ABA+HRW", "OSCE"]
+    code, out, _ = run_cli(
+        None,
         "estimate",
         "--histories",
         str(KOSOVO),
@@ -84,7 +75,7 @@ def test_merge_and_drop_options(
         "json",
     )
     assert code == 0
-    assert json.loads(capsys.readouterr().out)["lists"] == ["EXH", "ABA", "OSCE"]
+    assert json.loads(out)["lists"] == ["EXH", "ABA", "OSCE"]
 
 
 def test_bad_file_exits_2_with_one_line(
@@ -92,16 +83,16 @@ def test_bad_file_exits_2_with_one_line(
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("A,B,C,count\n1,2,0,4\n", encoding="utf-8")
-    assert run_cli(monkeypatch, "estimate", "--histories", str(bad)) == 2
-    err = capsys.readouterr().err
+    code, _, err = run_cli(None, "estimate", "--histories", str(bad))
+    assert code == 2
     assert "0 or 1" in err and "Traceback" not in err
 
 
 def test_project_without_linkage_says_link_first(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli(monkeypatch, "--project", str(project.root), "estimate") == 2
-    assert "link first" in capsys.readouterr().err
+    code, _, err = run_cli(project, "estimate")
+    assert code == 2 and "link first" in err
     with pytest.raises(QantarError, match="link first"):
         estimate_project(project)
 
@@ -144,8 +135,8 @@ def test_project_path_uses_linked_histories_and_saves_a_run(
         return PersonCaptures(h.lists, rows, {"region": [None] * len(rows)})
 
     monkeypatch.setattr(qantar.link, "project_captures", project_captures, raising=False)
-    code = run_cli(
-        monkeypatch,
+    code, out, _ = run_cli(
+        None,
         "--project",
         str(project.root),
         "estimate",
@@ -159,7 +150,7 @@ def test_project_path_uses_linked_histories_and_saves_a_run(
         "json",
     )
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(out)
     assert asked == ["killed"]
     assert data["lists"] == ["EXH", "ABA+HRW", "OSCE"]
     assert data["settings"]["event_type"] == "killed"
@@ -195,6 +186,6 @@ def test_a_loglinear_run_does_not_import_the_sampler_or_plots() -> None:
 def test_impossible_sampler_settings_exit_2_with_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli(monkeypatch, "estimate", "--histories", str(KOSOVO), "--chains", "0") == 2
-    err = capsys.readouterr().err
+    code, _, err = run_cli(None, "estimate", "--histories", str(KOSOVO), "--chains", "0")
+    assert code == 2
     assert "chains >= 1" in err and "Traceback" not in err

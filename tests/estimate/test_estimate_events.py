@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from qantar import Project
-from qantar.cli import app
 from qantar.errors import InputError
 from qantar.estimate import estimate_project
 from qantar.ingest import import_file
@@ -108,15 +107,20 @@ def test_detained_is_estimated_apart_or_said_too_few(case: tuple[Project, Path])
 
 def test_cli_estimate_carries_the_event_type(case: tuple[Project, Path]) -> None:
     project, _ = case
-    result = CliRunner().invoke(
-        app,
-        ["--project", str(project.root), "estimate", "--method", "loglinear",
-         "--event-type", "killed", "--format", "json"],
-    )  # fmt: skip
+    result = run_cli(
+        project.root,
+        "estimate",
+        "--method",
+        "loglinear",
+        "--event-type",
+        "killed",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["settings"]["event_type"] == "killed"
     assert payload["lower"] <= N_KILLED <= payload["upper"]
-    listed = CliRunner().invoke(app, ["--project", str(project.root), "events"])
+    listed = run_cli(project.root, "events")
     assert listed.exit_code == 0, listed.output
     assert "detained" in listed.stdout

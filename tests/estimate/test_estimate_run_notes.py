@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _cli import run_cli
 
-from qantar.cli import main
 from qantar.estimate._project import skipped_methods
 
 
@@ -31,14 +30,11 @@ def test_method_all_at_six_lists_says_dga_was_not_run(
         writer = csv.writer(handle)
         writer.writerow([*"ABCDEF", "count"])
         writer.writerows([*r, 1] for r in rows if r.any())
-    monkeypatch.setattr(
-        sys, "argv", ["qantar", "estimate", "--histories", str(path), "--method", "all",
-                      "--iterations", "300", "--chains", "2", "--format", "json"],
+    code, out, _ = run_cli(
+        None, "estimate", "--histories", str(path), "--method", "all", "--iterations", "300",
+        "--chains", "2", "--format", "json",
     )  # fmt: skip
-    try:
-        main()
-    except SystemExit as exc:
-        assert not exc.code
-    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    data = json.loads(out)
     assert [m["method"] for m in data.get("methods", [])] == ["loglinear"]
     assert any("dga was not run" in w for w in data["warnings"])

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from evidence_cli import run_cli as run
+from _cli import run_cli as run
 
 from qantar import Project
 from qantar.evidence._objects import object_path
@@ -17,7 +17,6 @@ def test_cli_round_trip(
     project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(
-        capsys,
         project,
         "incident",
         "add",
@@ -37,7 +36,6 @@ def test_cli_round_trip(
     f = tmp_path / "video-note.txt"
     f.write_text("witness account reference W-3")
     code, out, _ = run(
-        capsys,
         project,
         "evidence",
         "add",
@@ -62,34 +60,34 @@ def test_cli_round_trip(
     sha = added["sha256"]
     assert added["new"] is True
 
-    code, out, _ = run(capsys, project, "evidence", "add", str(f), "--format", "json")
+    code, out, _ = run(project, "evidence", "add", str(f), "--format", "json")
     assert json.loads(out)[0]["new"] is False
 
-    code, out, _ = run(capsys, project, "evidence", "list", "--format", "json")
+    code, out, _ = run(project, "evidence", "list", "--format", "json")
     [item] = json.loads(out)
     assert item["collected_by"] == "Team A" and item["source_url"] == "https://example.org/post/1"
 
-    code, out, _ = run(capsys, project, "evidence", "show", sha[:10], "--format", "json")
+    code, out, _ = run(project, "evidence", "show", sha[:10], "--format", "json")
     shown = json.loads(out)
     assert shown["incidents"] == [incident] and shown["persons"] == ["person-42"]
     actions = [e["action"] for e in shown["custody"]]
     assert actions[:2] == ["added", "linked"] and "acquired" in actions
 
-    code, out, _ = run(capsys, project, "evidence", "similar", sha[:10], "--format", "json")
+    code, out, _ = run(project, "evidence", "similar", sha[:10], "--format", "json")
     assert code == 0 and json.loads(out) == []
 
-    code, out, _ = run(capsys, project, "incident", "list", "--format", "json")
+    code, out, _ = run(project, "incident", "list", "--format", "json")
     assert json.loads(out)[0]["items"] == 1
 
-    code, out, _ = run(capsys, project, "evidence", "verify", "--format", "json")
+    code, out, _ = run(project, "evidence", "verify", "--format", "json")
     assert code == 0 and json.loads(out)["ok"] is True
 
     bundle = tmp_path / "bundle.zip"
     code, out, _ = run(
-        capsys, project, "evidence", "export", "--out", str(bundle), "--incident", str(incident)
+        project, "evidence", "export", "--out", str(bundle), "--incident", str(incident)
     )
     assert code == 0 and bundle.exists()
-    code, out, _ = run(capsys, project, "evidence", "verify-bundle", str(bundle))
+    code, out, _ = run(project, "evidence", "verify-bundle", str(bundle))
     assert code == 0 and "OK" in out
 
 
@@ -98,28 +96,28 @@ def test_cli_verify_names_failures_and_exits_nonzero(
 ) -> None:
     f = tmp_path / "a.txt"
     f.write_text("aaa")
-    run(capsys, project, "evidence", "add", str(f))
+    run(project, "evidence", "add", str(f))
     from qantar.evidence import list_items
 
     sha = list_items(project)[0]["sha256"]
     path = object_path(project.evidence_dir / "objects", sha)
     os.chmod(path, 0o644)
     path.write_text("aab")
-    code, out, _ = run(capsys, project, "evidence", "verify", "--format", "json")
+    code, out, _ = run(project, "evidence", "verify", "--format", "json")
     assert code == 1
     report = json.loads(out)
     assert report["ok"] is False
     assert report["failures"][0]["subject"] == str(path)
-    code, out, _ = run(capsys, project, "evidence", "verify")
+    code, out, _ = run(project, "evidence", "verify")
     assert code == 1 and str(path) in out.replace("\n", "")
 
 
 def test_cli_user_errors_are_one_line(
     project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, project, "evidence", "add", str(tmp_path))
+    code, _, err = run(project, "evidence", "add", str(tmp_path))
     assert code == 2 and "folder" in err and "Traceback" not in err
-    code, _, err = run(capsys, project, "evidence", "show", "zzzz")
+    code, _, err = run(project, "evidence", "show", "zzzz")
     assert code == 2
 
 
@@ -130,10 +128,10 @@ def test_show_prints_who_handed_the_item_over(
     f = tmp_path / "statement.txt"
     f.write_text("a statement")
     code, out, _ = run(
-        capsys, project, "evidence", "add", str(f), "--from-whom", "a relative", "--format", "json"
+        project, "evidence", "add", str(f), "--from-whom", "a relative", "--format", "json"
     )
     sha = json.loads(out)[0]["sha256"]
-    code, out, _ = run(capsys, project, "evidence", "show", sha[:10])
+    code, out, _ = run(project, "evidence", "show", sha[:10])
     assert code == 0
     lines = [line.strip() for line in out.splitlines()]
     assert "handed over by: a relative" in lines
@@ -147,11 +145,11 @@ def test_verify_needs_only_the_public_key(
     """#16.3: a verifier holds the public key alone; verify exited 2 without the private key."""
     f = tmp_path / "a.txt"
     f.write_text("aaa")
-    run(capsys, project, "evidence", "add", str(f))
+    run(project, "evidence", "add", str(f))
     project.private_key_path.unlink()
-    code, out, err = run(capsys, project, "evidence", "verify", "--format", "json")
+    code, out, err = run(project, "evidence", "verify", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
     assert report["ok"] is True and report["recorded"] is False
-    code, out, _ = run(capsys, project, "evidence", "verify")
+    code, out, _ = run(project, "evidence", "verify")
     assert code == 0 and "not recorded" in out

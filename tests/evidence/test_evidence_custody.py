@@ -234,3 +234,23 @@ def test_any_single_field_change_is_named(archive: tuple[Project, list[str]]) ->
         assert f"event {index + 1}" in {p.subject for p in report.failures}
 
     check()
+
+
+def test_a_person_records_only_actions_done_outside_qantar(
+    archive: tuple[Project, list[str]],
+) -> None:
+    from qantar.errors import InputError
+    from qantar.evidence import MANUAL_ACTIONS, record_by_hand
+
+    project, shas = archive
+    with project.engine.connect() as conn:
+        before = len(events(conn))
+    with pytest.raises(InputError, match="'verified' cannot be recorded by hand"):
+        record_by_hand(project, "verified", [shas[0][:8]], "checked it myself")
+    with project.engine.connect() as conn:
+        assert len(events(conn)) == before  # nothing written for a refused action
+    assert "transferred" in MANUAL_ACTIONS
+    event = record_by_hand(project, "transferred", [shas[0][:8], shas[1]], "to the lawyer")
+    assert event["action"] == "transferred"
+    assert event["items"] == sorted([shas[0], shas[1]])
+    assert verify(project, record=False).ok

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from evidence_cli import run_cli
+from _cli import run_cli
 from sqlalchemy import Connection, delete, insert, select, update
 
 from qantar import Project
@@ -337,7 +337,7 @@ def test_rule3_old_project_is_sealed_once_then_verifies(
     with pytest.raises(QantarError, match="seal-facts"):
         add(project, [f])
 
-    code, out, err = run_cli(capsys, project, "evidence", "seal-facts", "--format", "json")
+    code, out, err = run_cli(project, "evidence", "seal-facts", "--format", "json")
     assert code == 0, err
     sealed = json.loads(out)
     assert sealed["items"] == [sha]
@@ -378,9 +378,7 @@ def test_rule3_consent_flipped_by_sql_is_never_published(
     with project.engine.begin() as conn:
         conn.execute(update(consents).where(consents.c.item_sha256 == sha).values(status="given"))
     out = tmp_path / "public.zip"
-    code, _stdout, err = run_cli(
-        capsys, project, "evidence", "export", "--out", str(out), "--public"
-    )
+    code, _stdout, err = run_cli(project, "evidence", "export", "--out", str(out), "--public")
     assert code == 2 and "no bundle written" in err and f"item {sha[:12]}" in err
     assert not out.exists()
     _no_values([err])

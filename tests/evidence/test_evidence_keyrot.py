@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _cli import run_cli
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from evidence_cli import run_cli
 from sqlalchemy import delete, insert
 
 from qantar import Project
@@ -305,7 +305,7 @@ def test_cli_rotate_key(archive: Project, capsys: pytest.CaptureFixture[str]) ->
     project = archive
 
     def run(*args: str) -> tuple[int, str]:
-        code, out, _ = run_cli(capsys, project, *args)
+        code, out, _ = run_cli(project, *args)
         return code, out
 
     code, out = run("evidence", "rotate-key", "--reason", "staff left", "--format", "json")

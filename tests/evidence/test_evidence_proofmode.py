@@ -177,15 +177,15 @@ def test_missing_public_key_fails(project: Project, tmp_path: Path, device: Any)
 def test_cli_show_prints_the_proof_result(
     project: Project, tmp_path: Path, device: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from test_evidence_cli import run
+    from _cli import run_cli as run
 
     edited = PHOTO.replace(b"\x10\x11\x12", b"\x10\x00\x12", 1)
     code, out, _ = run(
-        capsys, project, "evidence", "add", str(bundle(tmp_path / "p.zip", device, media=edited))
+        project, "evidence", "add", str(bundle(tmp_path / "p.zip", device, media=edited))
     )
     assert code == 0 and "flag: proofmode integrity check failed" in out
     sha = hashlib.sha256(PHOTO).hexdigest()
-    code, out, _ = run(capsys, project, "evidence", "show", out.split()[0])
+    code, out, _ = run(project, "evidence", "show", out.split()[0])
     assert code == 0
     assert "third-party proof (proofmode): FAILED" in out
     assert f"{MEDIA}: SHA-256 differs from {sha}.proof.json" in out

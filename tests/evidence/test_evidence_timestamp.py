@@ -84,12 +84,12 @@ def test_items_for_incident_carry_custody_summary(
 def test_offline_request_and_response_through_the_cli(
     archived: Project, tsa: LocalTSA, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evidence_cli import run_cli
+    from _cli import run_cli
 
     printed: list[str] = []
 
     def run(*args: str) -> int:
-        code, out, _ = run_cli(capsys, archived, "evidence", "timestamp", *args)
+        code, out, _ = run_cli(archived, "evidence", "timestamp", *args)
         printed.append(out)
         return code
 

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from _cli import run_cli, run_cli_process
 
-import qantar
 from qantar import Project
-from qantar.cli import app
 
-runner = CliRunner()
 LIST = (
     "№;ФИО;Пол;Дата гибели;Место гибели;Статус\r\n"
     "1;Ахметов Нурлан;М;05.01.2022;г. Алматы;погиб\r\n"
@@ -33,7 +27,7 @@ def files(project: Project, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def run(root: Path, *args: str) -> str:
-    result = runner.invoke(app, ["--project", str(root), *args], catch_exceptions=False)
+    result = run_cli(root, *args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -82,28 +76,19 @@ def test_dry_run_shows_mapping_and_writes_nothing(files: tuple[Path, Path]) -> N
     assert json.loads(run(root, "status", "--format", "json"))["totals"]["sources"] == 0
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    src = str(Path(qantar.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "qantar", *args], cwd=cwd, env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
-
-
 def test_unreadable_file_exits_2_and_writes_nothing(files: tuple[Path, Path]) -> None:
     root, path = files
     binary = path.parent / "photo.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    done = _cli("import", str(path), str(binary), "--source", "s", cwd=root)
-    assert done.returncode == 2
+    done = run_cli_process(None, "import", str(path), str(binary), "--source", "s", cwd=root)
+    assert done.exit_code == 2
     assert done.stderr.startswith("error: ") and "photo.csv" in done.stderr
     assert "Traceback" not in done.stderr
     # the good file named first was not imported either: files are all checked first
-    status = _cli("status", "--format", "json", cwd=root)
+    status = run_cli_process(None, "status", "--format", "json", cwd=root)
     assert json.loads(status.stdout)["totals"]["records"] == 0
 
 
 def test_commands_outside_a_project_say_so(tmp_path: Path) -> None:
-    done = _cli("status", cwd=tmp_path)
-    assert done.returncode == 2 and "qantar init" in done.stderr
+    done = run_cli_process(None, "status", cwd=tmp_path)
+    assert done.exit_code == 2 and "qantar init" in done.stderr

@@ -454,3 +454,30 @@ def test_json_larger_than_the_read_chunk(project: Project, tmp_path: Path) -> No
     result = import_file(project, path, source="big json")
     assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (12_000, 11_999, 1)
     assert stored_cells(project, result.batch_id) == objects
+
+
+def test_import_files_checks_every_file_before_importing_any(
+    project: Project, tmp_path: Path
+) -> None:
+    from qantar.ingest import import_files
+
+    good = tmp_path / "good.csv"
+    good.write_text("ФИО;Пол\nАхметов Нурлан;М\n", encoding="utf-8")
+    broken = tmp_path / "photo.csv"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(InputError, match=r"photo\.csv"):
+        import_files(project, [good, broken], source="hotline")
+    assert registry_summary(project).totals["records"] == 0  # the good file waited too
+    with pytest.raises(InputError, match="unknown kind"):
+        import_files(project, [good], source="hotline", kind="rumour")
+    assert registry_summary(project).totals["records"] == 0
+
+    second = tmp_path / "second.csv"
+    second.write_text("ФИО;Пол\nКим Ольга;Ж\nЛи Анна;Ж\n", encoding="utf-8")
+    heard: list[int] = []
+    results = import_files(
+        project, [good, second], source="hotline", kind="ngo",
+        on_result=lambda r: heard.append(r.rows_stored),
+    )  # fmt: skip
+    assert [r.rows_stored for r in results] == heard == [1, 2]
+    assert registry_summary(project).totals["records"] == 3

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from _cli import run_cli
 
 from qantar import Project
-from qantar.cli import app
 from qantar.errors import InputError
 from qantar.ingest import (
     build_rules,
@@ -78,10 +77,10 @@ def test_a_list_without_names_on_purpose_is_imported_when_asked(
 def test_cli_no_names_flag(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "counts.csv"
     path.write_bytes(("Когда;Нас. пункт\r\n05.01.2022;Алматы\r\n").encode("cp1251"))
-    args = ["--project", str(project.root), "import", str(path), "--source", "s"]
-    with pytest.raises(InputError, match="--no-names"):
-        CliRunner().invoke(app, args, catch_exceptions=False)
-    done = CliRunner().invoke(app, [*args, "--no-names"], catch_exceptions=False)
+    args = ["import", str(path), "--source", "s"]
+    refused = run_cli(project, *args)
+    assert refused.exit_code == 2 and "--no-names" in refused.stderr
+    done = run_cli(project, *args, "--no-names")
     assert done.exit_code == 0, done.output
     assert registry_summary(project).totals["records"] == 1
 

@@ -5,28 +5,25 @@ from __future__ import annotations
 import json
 
 import link_scenario as ls
-from typer.testing import CliRunner
+from _cli import run_cli
 
 from qantar import Project
-from qantar.cli import app
-
-runner = CliRunner()
 
 
 def test_link_rules_only_with_verbose_and_review_list_is_readable(project: Project) -> None:
     sc = ls.generate(120, seed=11, dup_rate=0.08)
     ls.store(project, sc)
     base = ["--project", str(project.root)]
-    plain = runner.invoke(app, [*base, "link", "--seed", "3"], terminal_width=200)
+    plain = run_cli(None, *base, "link", "--seed", "3", width=200)
     assert plain.exit_code == 0, plain.output
     assert "blocking rule" not in plain.stdout and "l.surname_key" not in plain.stdout
-    verbose = runner.invoke(app, [*base, "link", "--seed", "3", "--verbose"], terminal_width=400)
+    verbose = run_cli(None, *base, "link", "--seed", "3", "--verbose", width=400)
     assert verbose.exit_code == 0, verbose.output
     assert "blocking rule" in verbose.stdout and "l." in verbose.stdout
 
-    listed = runner.invoke(app, [*base, "review", "--list"], terminal_width=300)
+    listed = run_cli(None, *base, "review", "--list", width=300)
     assert listed.exit_code == 0, listed.output
-    data = json.loads(runner.invoke(app, [*base, "review", "--list", "--format", "json"]).stdout)
+    data = json.loads(run_cli(None, *base, "review", "--list", "--format", "json").stdout)
     assert data
     header = next(line for line in listed.stdout.splitlines() if "names" in line)
     for column in ("#", "source", "row", "names"):

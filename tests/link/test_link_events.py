@@ -7,11 +7,10 @@ from collections.abc import Iterator
 
 import link_scenario as ls
 import pytest
+from _cli import run_cli
 from sqlalchemy import select, update
-from typer.testing import CliRunner
 
 from qantar import Project
-from qantar.cli import app
 from qantar.errors import InputError, QantarError
 from qantar.link import (
     decide_event_types,
@@ -175,15 +174,12 @@ def test_summary_and_cli_listing(linked: Project) -> None:
     assert summary.conflicts == 1
     assert summary.by_type["detained"] == 1
     assert summary.by_type["killed"] == summary.persons
-    runner = CliRunner()
-    listed = runner.invoke(app, ["--project", str(linked.root), "events", "--conflicts"])
+    listed = run_cli(linked.root, "events", "--conflicts")
     assert listed.exit_code == 0, listed.output
     assert pid in listed.stdout and "detained" in listed.stdout
-    decided = runner.invoke(
-        app,
-        ["--project", str(linked.root), "events", "--decide", pid, "--type", "killed",
-         "--by", "Reviewer C"],
-    )  # fmt: skip
+    decided = run_cli(
+        linked.root, "events", "--decide", pid, "--type", "killed", "--by", "Reviewer C"
+    )
     assert decided.exit_code == 0, decided.output
     assert not event_conflicts(linked)
 

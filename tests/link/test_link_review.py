@@ -9,11 +9,10 @@ from pathlib import Path
 
 import link_scenario as ls
 import pytest
+from _cli import run_cli, run_cli_process
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from qantar import Project
-from qantar.cli import app
 from qantar.errors import InputError
 from qantar.link import (
     PERSON_COLUMNS,
@@ -120,20 +119,26 @@ def test_cli_link_review_export(project: Project, tmp_path: Path) -> None:
     sc = ls.generate(60, seed=8)
     ls.store(project, sc)
     ls.write_truth(sc, tmp_path / "truth.csv")
-    runner = CliRunner()
     base = ["--project", str(project.root)]
-    out = runner.invoke(
-        app,
-        [*base, "link", "--seed", "5", "--format", "json", "--truth", str(tmp_path / "truth.csv")],
+    out = run_cli(
+        None,
+        *base,
+        "link",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+        "--truth",
+        str(tmp_path / "truth.csv"),
     )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["truth"]["f1"] > 0.8 and data["persons"] > 0
     assert data["pairs_per_rule"]
-    out = runner.invoke(app, [*base, "review", "--list", "--format", "json"])
+    out = run_cli(None, *base, "review", "--list", "--format", "json")
     assert out.exit_code == 0, out.output
     assert isinstance(json.loads(out.stdout), list)
-    out = runner.invoke(app, [*base, "export", "persons", "--format", "csv"])
+    out = run_cli(None, *base, "export", "persons", "--format", "csv")
     assert out.exit_code == 0, out.output
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert tuple(rows[0]) == PERSON_COLUMNS
@@ -142,16 +147,8 @@ def test_cli_link_review_export(project: Project, tmp_path: Path) -> None:
 
 
 def test_cli_no_records_exits_2(project: Project) -> None:
-    import subprocess
-    import sys
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "qantar", "--project", str(project.root), "link"],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-    )
-    assert proc.returncode == 2
+    proc = run_cli_process(project, "link")
+    assert proc.exit_code == 2
     assert "no records to link" in proc.stderr
     assert "Traceback" not in proc.stderr
 

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 from publish_fixtures import Given, store
-from typer.testing import CliRunner
 
 from qantar import Project
-from qantar.cli import app
 from qantar.errors import InputError
 from qantar.publish import (
     consent_decisions,
@@ -127,22 +126,34 @@ def test_bad_consent_is_clear_error(project: Project) -> None:
 
 def test_cli_consent_and_publish(project: Project, tmp_path: Path) -> None:
     _people(project)
-    runner = CliRunner()
     base = ["--project", str(project.root)]
-    done = runner.invoke(app, [*base, "consent", "P1", "--status", "withhold", "--by", "R",
-                               "--note", "family asked", "--format", "json", "--yes"])  # fmt: skip
+    done = run_cli(
+        None,
+        *base,
+        "consent",
+        "P1",
+        "--status",
+        "withhold",
+        "--by",
+        "R",
+        "--note",
+        "family asked",
+        "--format",
+        "json",
+        "--yes",
+    )
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)[0]["status"] == "withhold"
-    listed = runner.invoke(app, [*base, "consent", "--list", "--format", "json"])
+    listed = run_cli(None, *base, "consent", "--list", "--format", "json")
     statuses = {e["person_id"]: (e["status"], e["origin"]) for e in json.loads(listed.stdout)}
     assert statuses == {"P1": ("withhold", "decision"), "P2": ("initials-only", "rule"),
                         "P3": ("initials-only", "default")}  # fmt: skip
     site = str(tmp_path / "site")
-    out = runner.invoke(app, [*base, "publish", "--out", site, "--format", "json"])
+    out = run_cli(None, *base, "publish", "--out", site, "--format", "json")
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["not_shown"] == 1
     assert "Ахметов" not in (tmp_path / "site" / "memorial.json").read_text(encoding="utf-8")
-    bad = runner.invoke(app, [*base, "consent", "P1", "--status", "publish"])
+    bad = run_cli(None, *base, "consent", "P1", "--status", "publish")
     assert bad.exit_code != 0
 
 

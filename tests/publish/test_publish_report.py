@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from _cli import run_cli
 
 from qantar import Project
-from qantar.cli import app
 from qantar.ingest import import_file
 from qantar.link import run
 from qantar.publish import (
@@ -35,7 +34,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _cli(project: Project, *args: str) -> str:
-    result = CliRunner().invoke(app, ["--project", str(project.root), *args])
+    result = run_cli(project.root, *args)
     assert result.exit_code == 0, result.output
     return result.stdout
 

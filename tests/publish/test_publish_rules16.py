@@ -8,12 +8,11 @@ import io
 import json
 from pathlib import Path
 
+from _cli import run_cli
 from publish_fixtures import Given, store
 from sqlalchemy import delete, insert, select, update
-from typer.testing import CliRunner
 
 from qantar import Project
-from qantar.cli import app
 from qantar.link._features import refresh
 from qantar.link._tables import person_records, persons
 from qantar.model.cells import safe_cell
@@ -113,11 +112,10 @@ def test_rule8_public_and_export_csv_safe_to_open(project: Project, tmp_path: Pa
     publish_memorial(project, tmp_path / "site")
     rows = list(csv.DictReader((tmp_path / "site" / "memorial.csv").open(encoding="utf-8")))
     assert rows[0]["sources"].startswith("'=")
-    runner = CliRunner()
     base = ["--project", str(project.root)]
-    persons_out = runner.invoke(app, [*base, "export", "persons"])
+    persons_out = run_cli(None, *base, "export", "persons")
     assert persons_out.exit_code == 0, persons_out.output
-    records_out = runner.invoke(app, [*base, "records", "--format", "csv"])
+    records_out = run_cli(None, *base, "records", "--format", "csv")
     assert records_out.exit_code == 0, records_out.output
     for text in (persons_out.stdout, records_out.stdout):
         for row in csv.DictReader(io.StringIO(text)):
@@ -186,11 +184,9 @@ def test_rule1_split_keeps_the_most_restrictive_status_until_decided_again(
     pending = pending_consent(project)
     assert [(p.person_id, p.status) for p in pending] == [("P1", "withhold"), ("P2", "withhold")]
     assert pending[0].earlier[0].status == "publish"
-    listed = CliRunner().invoke(
-        app, ["--project", str(project.root), "consent", "--pending", "--format", "json"]
-    )
+    listed = run_cli(project.root, "consent", "--pending", "--format", "json")
     assert [p["person_id"] for p in json.loads(listed.stdout)] == ["P1", "P2"]
-    text = CliRunner().invoke(app, ["--project", str(project.root), "consent", "--pending"])
+    text = run_cli(project.root, "consent", "--pending")
     assert text.exit_code == 0 and "P2" in text.stdout
     # Deciding again for the adult settles him only; the minor stays withheld and pending.
     decide_publication(project, "P1", "publish", by="liaison")
@@ -280,24 +276,22 @@ def test_consent_shows_names_asks_to_confirm_and_finds_by_name(project: Project)
         Given("P1", "Press", name="Zhaksylykov Kairat", kind="media"),
         Given("P2", "Family", "Сапаров", "Ерлан", kind="family"),
     ])  # fmt: skip
-    runner = CliRunner()
     base = ["--project", str(project.root)]
-    refused = runner.invoke(app, [*base, "consent", "P1", "--status", "publish", "--by", "R"],
-                            input="n\n")  # fmt: skip
-    assert refused.exit_code != 0 and "nothing recorded" in str(refused.exception)
+    refused = run_cli(None, *base, "consent", "P1", "--status", "publish", "--by", "R", input="n\n")
+    assert refused.exit_code != 0 and "nothing recorded" in refused.stderr
     for shown in ("Жақсылықов Қайрат", "Zhaksylykov Kairat", "Family", "Press"):
         assert shown in refused.output
     assert consent_decisions(project) == []
-    done = runner.invoke(app, [*base, "consent", "P1", "--status", "publish", "--by", "R"],
-                         input="y\n")  # fmt: skip
+    done = run_cli(None, *base, "consent", "P1", "--status", "publish", "--by", "R", input="y\n")
     assert done.exit_code == 0, done.output
     assert [d.status for d in consent_decisions(project)] == ["publish"]
     assert [c.person_id for c in find_persons(project, "Zhaksylykov")] == ["P1"]
     assert [c.person_id for c in find_persons(project, "Жаксылыков")] == ["P1"]
-    found = runner.invoke(app, [*base, "consent", "--find", "Zhaksylykov", "--format", "json"])
+    found = run_cli(None, *base, "consent", "--find", "Zhaksylykov", "--format", "json")
     assert [c["person_id"] for c in json.loads(found.stdout)] == ["P1"]
-    scripted = runner.invoke(app, [*base, "consent", "P2", "--status", "withhold", "--by", "R",
-                                   "--format", "json"])  # fmt: skip
+    scripted = run_cli(
+        None, *base, "consent", "P2", "--status", "withhold", "--by", "R", "--format", "json"
+    )
     assert scripted.exit_code != 0  # json cannot ask: --yes says the names were checked
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
+from _cli import run_cli_process
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy.engine import make_url
 
@@ -38,13 +36,10 @@ def test_rule_5_init_keeps_a_password_out_of_the_settings(
 
 
 def test_rule_5_cli_init_warns_about_a_password(tmp_path: Path, pg_url: str) -> None:  # noqa: F811
-    done = subprocess.run(
-        [sys.executable, "-m", "qantar", "init", str(tmp_path / "case"),
-         "--database", _with_password(pg_url)],
-        env={**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "200"},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    done = run_cli_process(
+        None, "init", str(tmp_path / "case"), "--database", _with_password(pg_url)
+    )
+    assert done.exit_code == 0, done.stderr
     assert "PGPASSWORD" in done.stderr
     assert "s3cret" not in done.stderr + done.stdout
     assert "s3cret" not in (tmp_path / "case" / "qantar.toml").read_text(encoding="utf-8")

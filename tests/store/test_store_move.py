@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _cli import run_cli_process
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 
-import qantar
 from qantar import Project
 from qantar.accountability import make, save_entity
 from qantar.errors import QantarError
@@ -206,20 +203,12 @@ def test_cli_db_move(
     pg_url: str,  # noqa: F811
 ) -> None:
     lite.close()
-    src = str(Path(qantar.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    base = [sys.executable, "-m", "qantar", "--project", str(lite.root), "db", "move"]
+    base = ["db", "move"]
     # The server trusts its socket, so a password in the URL is ignored by it: the test is
     # that qantar.toml does not keep it.
     with_password = pg_url.replace("postgres@", "postgres:s3cret@")
-    done = subprocess.run(
-        [*base, "--to", with_password, "--switch", "--format", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_cli_process(lite.root, *base, "--to", with_password, "--switch", "--format", "json")
+    assert done.exit_code == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["switched"] is True and report["password_left_out"] is True
     assert report["rows"]["records"] > 0
@@ -232,10 +221,8 @@ def test_cli_db_move(
     assert stored == report["rows"]["records"]
     moved.close()
     # Moving again (the project is now on the server, the target not empty): one line, exit 2.
-    refused = subprocess.run(
-        [*base, "--to", pg_url], env=env, capture_output=True, text=True, check=False
-    )
-    assert refused.returncode == 2
+    refused = run_cli_process(lite.root, *base, "--to", pg_url)
+    assert refused.exit_code == 2
     assert refused.stderr.startswith("error: ") and "Traceback" not in refused.stderr
 
 

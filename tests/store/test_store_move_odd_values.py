@@ -3,12 +3,10 @@ are carried by `db move` or refused naming table, row and column, never the valu
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli_process
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy import create_engine, text
 
@@ -97,12 +95,8 @@ def test_rule_4_failed_cli_move_prints_no_name(
     _set(project, "raw_rows", "cells", f'["1", "{MARKER} Нурлан", ')
     root = project.root
     project.close()
-    done = subprocess.run(
-        [sys.executable, "-m", "qantar", "-p", str(root), "db", "move", "--to", pg_url],
-        env={**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "300"},
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 2, done.stderr
+    done = run_cli_process(root, "db", "move", "--to", pg_url, env={"COLUMNS": "300"})
+    assert done.exit_code == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "raw_rows" in done.stderr and MARKER not in done.stderr + done.stdout
 

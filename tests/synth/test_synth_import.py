@@ -8,10 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from _cli import run_cli
 
 from qantar import Project
-from qantar.cli import app
 from qantar.ingest import import_file, iter_quarantine, iter_records
 from qantar.synth import ScenarioConfig, generate, write_scenario
 
@@ -55,22 +54,47 @@ def test_lists_import_without_quarantine(
 
 
 def test_cli_scenario_and_histories(tmp_path: Path) -> None:
-    runner = CliRunner()
     out = tmp_path / "sc"
-    res = runner.invoke(
-        app, ["synth", str(out), "--n", "80", "--seed", "3", "--lists", "3", "--format", "csv"]
+    res = run_cli(
+        None,
+        "synth",
+        str(out),
+        "--n",
+        "80",
+        "--seed",
+        "3",
+        "--lists",
+        "3",
+        "--file-format",
+        "csv",
+        "--format",
+        "json",
     )
     assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["N"] == 80
     assert sorted(p.name for p in out.glob("*.csv")) == [
         "histories.csv", "ngo.csv", "official.csv", "population.csv", "press.csv", "truth.csv"
     ]  # fmt: skip
     assert json.loads((out / "scenario.json").read_text(encoding="utf-8"))["N"] == 80
     hist = tmp_path / "h.csv"
-    res = runner.invoke(
-        app,
-        ["synth", "histories", str(hist), "--n", "500", "--lists", "3", "--strata",
-         "almaty=0.7,regions=0.3", "--heterogeneity", "0.5", "--seed", "4", "--format", "json"],
-    )  # fmt: skip
+    res = run_cli(
+        None,
+        "synth",
+        "histories",
+        str(hist),
+        "--n",
+        "500",
+        "--lists",
+        "3",
+        "--strata",
+        "almaty=0.7,regions=0.3",
+        "--heterogeneity",
+        "0.5",
+        "--seed",
+        "4",
+        "--format",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     info = json.loads(res.output)
     assert info["N"] == 500 and info["n_by_stratum"] == {"almaty": 350, "regions": 150}
@@ -86,7 +110,7 @@ def test_cli_user_errors_exit_2(tmp_path: Path) -> None:
 
     src = Path(__file__).resolve().parents[2] / "src"
     for args in (
-        ["synth", str(tmp_path / "a"), "--format", "pdf"],
+        ["synth", str(tmp_path / "a"), "--file-format", "pdf"],
         ["synth", str(tmp_path / "b"), "--lists", "9"],
         ["synth", "histories", str(tmp_path / "h.csv"), "--strata", "a=x"],
     ):

@@ -13,9 +13,12 @@ from qantar.accountability._command import (
     Responsible,
     who_was_responsible,
 )
+from qantar.accountability._dossier import DossierResult, write_dossier
 from qantar.accountability._entities import (
     ExportResult,
     ImportResult,
+    add_entity,
+    entity_to_dict,
     export_entities,
     get_entity,
     import_entities,
@@ -60,6 +63,7 @@ __all__ = [
     "CommandAnswer",
     "CommandGraph",
     "DatasetFlag",
+    "DossierResult",
     "ExportResult",
     "ImportResult",
     "Responsible",
@@ -69,9 +73,11 @@ __all__ = [
     "VictimPublication",
     "abuses_for_incident_type",
     "add_contrary",
+    "add_entity",
     "compare_person_names",
     "contrary_information",
     "dataset_flags",
+    "entity_to_dict",
     "export_entities",
     "get_entity",
     "import_entities",
@@ -88,4 +94,5 @@ __all__ = [
     "victim_display",
     "victim_publication",
     "who_was_responsible",
+    "write_dossier",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +181,34 @@ def save_entity(project: Project, entity: ValueEntity) -> str:
     save_entities(project, [entity])
     assert entity.id is not None
     return entity.id
+
+
+def add_entity(
+    project: Project,
+    schema: str,
+    properties: Mapping[str, Sequence[str]],
+    *,
+    entity_id: str | None = None,
+    confidence: float | None = None,
+) -> ValueEntity:
+    """Add one entity a person describes by hand: the schema and every property must be
+    FtM's, ``confidence`` (of this claim) lies between 0 and 1, and the entity must pass
+    FtM's validation; nothing is stored otherwise."""
+    if model.get(schema) is None:
+        raise InputError(f"{schema!r} is not an FtM schema", field="schema")
+    for name in properties:
+        if model[schema].get(name) is None:
+            raise InputError(f"{schema} has no property {name!r}", field="prop")
+    entity = make(schema, id=entity_id, **{name: list(v) for name, v in properties.items()})
+    if confidence is not None:
+        if not 0.0 <= confidence <= 1.0:
+            raise InputError("confidence must be between 0 and 1", field="confidence")
+        entity.context["qantar_confidence"] = confidence
+    problems = validate_entity(entity_to_dict(entity))
+    if problems:
+        raise InputError("; ".join(problems), field="prop")
+    save_entity(project, entity)
+    return entity
 
 
 def load_entities(

@@ -1,6 +1,6 @@
 """The Typer app: parses arguments, calls the library, prints with Rich. Nothing else.
 
-Each area registers its commands from its own module, so the areas stay apart.
+Each area's commands live in its own module (``link_cmds.app`` ...), so the areas stay apart.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ def _root(
     state.project_path = project
 
 
-def _register() -> None:
-    # Imported here so that each module can import `app` helpers without cycles.
+def _add_areas() -> None:
+    # Imported here, after `app` exists, so that no area module imports this package half-made.
     from qantar.cli import (
         accountability_cmds,
         db_cmds,
@@ -57,21 +57,26 @@ def _register() -> None:
         synth_cmds,
     )
 
-    project_cmds.register(app)
-    ingest_cmds.register(app)
-    names_cmds.register(app)
-    synth_cmds.register(app)
-    evidence_cmds.register(app)
-    accountability_cmds.register(app)
-    link_cmds.register(app)
-    estimate_cmds.register(app)
-    events_cmds.register(app)
-    publish_cmds.register(app)
-    db_cmds.register(app)
-    secure_cmds.register(app)
+    # Each area module defines `app`, a Typer of its commands (and its groups); an unnamed
+    # add_typer puts them on the root, in this order in `qantar --help`.
+    for area in (
+        project_cmds,
+        ingest_cmds,
+        names_cmds,
+        synth_cmds,
+        evidence_cmds,
+        accountability_cmds,
+        link_cmds,
+        estimate_cmds,
+        events_cmds,
+        publish_cmds,
+        db_cmds,
+        secure_cmds,
+    ):
+        app.add_typer(area.app)
 
 
-_register()
+_add_areas()
 
 
 def _click_error_types() -> tuple[type[Exception], ...]:

@@ -1,14 +1,16 @@
-"""What every command shares: the consoles and the project chosen by --project."""
+"""What every command shares: the consoles, the project chosen by --project, --format."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 
+from qantar.errors import InputError
 from qantar.project import Project
 
 console = Console(highlight=False)
@@ -33,3 +35,35 @@ def open_project() -> Project:
 def print_json(data: Any) -> None:
     """Machine-readable output: plain JSON on stdout, nothing else."""
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+OUTPUT_FORMATS = ("text", "json", "csv")
+# Before every command spoke of text, some called it "table": scripts that say so still work.
+_FORMAT_ALIASES = {"table": "text"}
+
+
+def _known_format(value: str) -> str:
+    value = _FORMAT_ALIASES.get(value, value)
+    if value not in OUTPUT_FORMATS:
+        raise typer.BadParameter(f"use {', '.join(OUTPUT_FORMATS)}", param_hint="'--format'")
+    return value
+
+
+# The one output option: text for a person (the default), json for a program, csv for rows.
+OutputFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="text|json|csv",
+        help="Output: text (default), json, or csv where the command lists rows.",
+        callback=_known_format,
+    ),
+]
+
+
+def only_formats(value: str, *allowed: str) -> str:
+    """``value`` if this command writes it; csv is for commands that list rows."""
+    value = _known_format(value)
+    if value not in allowed:
+        raise InputError(f"--format {value}: this command writes {' or '.join(allowed)}")
+    return value

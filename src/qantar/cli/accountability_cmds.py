@@ -10,8 +10,10 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from qantar.cli._common import console, open_project, print_json
+from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
 from qantar.errors import InputError
+
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 entities_app = typer.Typer(
     help="The register of officials, units, posts, relations and assets (FollowTheMoney).",
@@ -22,28 +24,21 @@ acc_app = typer.Typer(
     no_args_is_help=True,
 )
 
-Fmt = Annotated[str, typer.Option("--format", help="table or json")]
-
 
 def _row(table: Table, *values: str) -> None:
     """Cells as plain text: a name or URL with [brackets] is not Rich markup."""
     table.add_row(*(Text(v) for v in values))
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise InputError(f"--format is table or json, not {fmt!r}")
-
-
 @entities_app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="FtM JSON lines (e.g. from OpenSanctions, Aleph).")],
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Read FtM entities into the register (an entity with a known id is replaced)."""
     from qantar.accountability import import_entities
 
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     project = open_project()
     with Progress(
         TextColumn("importing entities"), BarColumn(), TextColumn("{task.completed}"),
@@ -69,12 +64,12 @@ def export_cmd(
     strict: Annotated[
         bool, typer.Option(help="Refuse to write when an entity does not validate.")
     ] = True,
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Write the register as FtM JSON lines, validated with followthemoney's model."""
     from qantar.accountability import export_entities
 
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     result = export_entities(open_project(), out, strict=strict)
     if fmt == "json":
         print_json(result.__dict__)
@@ -94,49 +89,35 @@ def add_cmd(
         float | None, typer.Option(help="Confidence of this claim, 0 to 1.")
     ] = None,
     entity_id: Annotated[str | None, typer.Option("--id", help="Id (default: random).")] = None,
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Add one entity by hand (values are cleaned by FtM)."""
-    from followthemoney import model
+    from qantar.accountability import add_entity, entity_to_dict
 
-    from qantar.accountability import make, save_entity, validate_entity
-    from qantar.accountability._entities import entity_to_dict
-
-    _check_format(fmt)
-    if model.get(schema) is None:
-        raise InputError(f"{schema!r} is not an FtM schema", field="schema")
+    only_formats(fmt, "text", "json")
     values: dict[str, list[str]] = {}
-    for item in prop:
+    for number, item in enumerate(prop, start=1):
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"--prop {item!r} is not property=value", field="prop")
-        if model[schema].get(name.strip()) is None:
-            raise InputError(f"{schema} has no property {name.strip()!r}", field="prop")
+            # The value is left out: it can be a person's name.
+            raise InputError(f"--prop number {number} is not property=value", field="prop")
         values.setdefault(name.strip(), []).append(value.strip())
-    entity = make(schema, id=entity_id, **values)
-    if confidence is not None:
-        if not 0.0 <= confidence <= 1.0:
-            raise InputError("confidence must be between 0 and 1", field="confidence")
-        entity.context["qantar_confidence"] = confidence
-    problems = validate_entity(entity_to_dict(entity))
-    if problems:
-        raise InputError("; ".join(problems), field="prop")
-    saved = save_entity(open_project(), entity)
+    entity = add_entity(open_project(), schema, values, entity_id=entity_id, confidence=confidence)
     if fmt == "json":
         print_json(entity_to_dict(entity))
     else:
-        console.print(saved, markup=False)
+        console.print(entity.id, markup=False)
 
 
 @entities_app.command("list")
 def list_cmd(
     schema: Annotated[str | None, typer.Option(help="Only this FtM schema.")] = None,
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """The register's entities: id, schema, caption."""
     from qantar.accountability import load_entities
 
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     items = load_entities(open_project(), [schema] if schema else None)
     rows = [{"id": e.id, "schema": e.schema.name, "caption": e.caption} for e in items]
     if fmt == "json":
@@ -153,12 +134,12 @@ def who_cmd(
     unit: Annotated[str, typer.Option("--unit", help="Unit id or name (any script).")],
     date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD")],
     place: Annotated[str | None, typer.Option("--place", help="Place name (any script).")] = None,
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Who was responsible for a unit (and up its chain of command) in a place on a date."""
     from qantar.accountability import who_was_responsible
 
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     answer = who_was_responsible(open_project(), unit, date, place=place)
     if fmt == "json":
         print_json(answer.to_dict())
@@ -204,12 +185,12 @@ def link_cmd(
     abuse: Annotated[
         list[str] | None, typer.Option("--abuse", help="Abuse category (default: from type).")
     ] = None,
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Tie an official or a unit to an incident, with evidence and victims."""
     from qantar.accountability import Victim, link_responsibility
 
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     victims = [Victim(record_id=r, category=category) for r in victim_record or []]
     victims += [Victim(person_id=p, category=category) for p in victim_person or []]
     link_id = link_responsibility(
@@ -225,12 +206,12 @@ def link_cmd(
 @acc_app.command("links")
 def links_cmd(
     actor: Annotated[str | None, typer.Option(help="Only this entity id.")] = None,
-    fmt: Fmt = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Responsibility links with their evidence and victim references (ids only)."""
     from qantar.accountability import responsibilities
 
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     rows = responsibilities(open_project(), actor)
     if fmt == "json":
         print_json(rows)
@@ -262,74 +243,75 @@ def contrary_cmd(
     console.print(f"contrary information {cid} recorded")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(entities_app, name="entities")
-    app.add_typer(acc_app, name="accountability")
+app.add_typer(entities_app, name="entities")
+app.add_typer(acc_app, name="accountability")
 
-    @app.command("screen")
-    def screen_cmd(
-        against: Annotated[Path, typer.Option("--against", help="FtM JSON lines list.")],
-        threshold: Annotated[float, typer.Option(help="Score for match = true.")] = 0.8,
-        dataset: Annotated[
-            str | None, typer.Option(help="List name when entities carry no 'datasets'.")
-        ] = None,
-        only_matches: Annotated[bool, typer.Option(help="Leave out near-misses.")] = False,
-        fmt: Fmt = "table",
-    ) -> None:
-        """Screen the register's persons and units against a sanctions or PEP list."""
-        from qantar.accountability import screen
 
-        _check_format(fmt)
-        results = screen(open_project(), against, threshold=threshold, dataset=dataset)
-        if only_matches:
-            results = [m for m in results if m.match]
-        if fmt == "json":
-            print_json([m.to_dict() for m in results])
-            return
-        table = Table("query", "match", "list", "score", "match?", "reasons")
-        for m in results:
-            verdict = "yes" if m.match else "no"
-            if m.match and m.flags and not m.confirms_listing:
-                verdict = "yes, NOT a confirmation"
-            _row(
-            table,
-                m.query_name, f"{m.match_name} ({m.match_id})", ", ".join(m.datasets),
-                f"{m.score:.2f}", verdict, "; ".join(m.reasons),
-            )  # fmt: skip
-        console.print(table)
-        # Every flagged list in the table gets its caution, near-misses too (as in the JSON).
-        for flag in {f.dataset: f for m in results for f in m.flags}.values():
-            console.print(f"CAUTION ({flag.dataset}): {flag.caution}", markup=False)
+@app.command("screen")
+def screen_cmd(
+    against: Annotated[Path, typer.Option("--against", help="FtM JSON lines list.")],
+    threshold: Annotated[float, typer.Option(help="Score for match = true.")] = 0.8,
+    dataset: Annotated[
+        str | None, typer.Option(help="List name when entities carry no 'datasets'.")
+    ] = None,
+    only_matches: Annotated[bool, typer.Option(help="Leave out near-misses.")] = False,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Screen the register's persons and units against a sanctions or PEP list."""
+    from qantar.accountability import screen
 
-    @app.command("dossier")
-    def dossier_cmd(
-        person: Annotated[str, typer.Argument(help="Entity id or name of the target.")],
-        regime: Annotated[str, typer.Option(help="us-gloMag, uk-ghr or eu-ghr")],
-        out: Annotated[Path, typer.Option("--out", help="PDF to write (HTML is kept beside).")],
-        against: Annotated[
-            Path | None, typer.Option(help="Screen the target against this FtM list too.")
-        ] = None,
-        threshold: Annotated[float, typer.Option(help="Screening threshold.")] = 0.8,
-        version: Annotated[str, typer.Option(help="Dossier version.")] = "1",
-        fmt: Fmt = "table",
-    ) -> None:
-        """A sanctions submission dossier (PDF + HTML) for one person under one regime."""
-        from qantar.accountability._dossier import write_dossier
+    only_formats(fmt, "text", "json")
+    results = screen(open_project(), against, threshold=threshold, dataset=dataset)
+    if only_matches:
+        results = [m for m in results if m.match]
+    if fmt == "json":
+        print_json([m.to_dict() for m in results])
+        return
+    table = Table("query", "match", "list", "score", "match?", "reasons")
+    for m in results:
+        verdict = "yes" if m.match else "no"
+        if m.match and m.flags and not m.confirms_listing:
+            verdict = "yes, NOT a confirmation"
+        _row(
+        table,
+            m.query_name, f"{m.match_name} ({m.match_id})", ", ".join(m.datasets),
+            f"{m.score:.2f}", verdict, "; ".join(m.reasons),
+        )  # fmt: skip
+    console.print(table)
+    # Every flagged list in the table gets its caution, near-misses too (as in the JSON).
+    for flag in {f.dataset: f for m in results for f in m.flags}.values():
+        console.print(f"CAUTION ({flag.dataset}): {flag.caution}", markup=False)
 
-        _check_format(fmt)
-        with console.status("building the dossier", spinner="dots"):
-            result = write_dossier(
-                open_project(), person, regime, out, against=against, threshold=threshold,
-                version=version,
-            )  # fmt: skip
-        if fmt == "json":
-            print_json(result.to_dict())
-            return
-        console.print(f"wrote {result.pdf} and {result.html}", markup=False)
-        console.print(f"dossier data SHA-256 {result.dossier_sha256}")
-        console.print(f"PDF SHA-256 {result.pdf_sha256}")
-        console.print(
-            f"cited {result.cited_items} verified evidence item(s); "
-            f"{len(result.excluded_evidence)} not cited (did not verify); "
-            f"{result.withheld_victims} victim name(s) withheld"
-        )
+
+@app.command("dossier")
+def dossier_cmd(
+    person: Annotated[str, typer.Argument(help="Entity id or name of the target.")],
+    regime: Annotated[str, typer.Option(help="us-gloMag, uk-ghr or eu-ghr")],
+    out: Annotated[Path, typer.Option("--out", help="PDF to write (HTML is kept beside).")],
+    against: Annotated[
+        Path | None, typer.Option(help="Screen the target against this FtM list too.")
+    ] = None,
+    threshold: Annotated[float, typer.Option(help="Screening threshold.")] = 0.8,
+    version: Annotated[str, typer.Option(help="Dossier version.")] = "1",
+    fmt: OutputFormat = "text",
+) -> None:
+    """A sanctions submission dossier (PDF + HTML) for one person under one regime."""
+    from qantar.accountability import write_dossier
+
+    only_formats(fmt, "text", "json")
+    with console.status("building the dossier", spinner="dots"):
+        result = write_dossier(
+            open_project(), person, regime, out, against=against, threshold=threshold,
+            version=version,
+        )  # fmt: skip
+    if fmt == "json":
+        print_json(result.to_dict())
+        return
+    console.print(f"wrote {result.pdf} and {result.html}", markup=False)
+    console.print(f"dossier data SHA-256 {result.dossier_sha256}")
+    console.print(f"PDF SHA-256 {result.pdf_sha256}")
+    console.print(
+        f"cited {result.cited_items} verified evidence item(s); "
+        f"{len(result.excluded_evidence)} not cited (did not verify); "
+        f"{result.withheld_victims} victim name(s) withheld"
+    )

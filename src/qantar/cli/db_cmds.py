@@ -8,77 +8,84 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from qantar.cli._common import console, err_console, open_project, print_json
-from qantar.errors import InputError
+from qantar.cli._common import (
+    OutputFormat,
+    console,
+    err_console,
+    only_formats,
+    open_project,
+    print_json,
+)
+
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
-def register(app: typer.Typer) -> None:
-    db = typer.Typer(help="The project's database.", no_args_is_help=True)
-    app.add_typer(db, name="db")
+db = typer.Typer(help="The project's database.", no_args_is_help=True)
+app.add_typer(db, name="db")
 
-    @db.command("move")
-    def move(
-        to: Annotated[
-            str,
-            typer.Option(
-                "--to",
-                help="SQLAlchemy URL of an empty database, e.g. "
-                "postgresql+psycopg://qantar@db.example.org/qantar (a password belongs in "
-                "~/.pgpass or PGPASSWORD, not here).",
-            ),
-        ],
-        switch: Annotated[
-            bool,
-            typer.Option(
-                "--switch/--no-switch",
-                help="Point qantar.toml at the new database after the copy (the old SQLite "
-                "file is kept as a backup either way).",
-            ),
-        ] = False,
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    ) -> None:
-        """Copy every table into an empty database (ids kept, one transaction) and check
-        the row counts."""
-        from qantar.store.move import move_project
 
-        if output not in ("text", "json"):
-            raise InputError(f"--format must be one of text, json, not {output!r}")
-        project = open_project()
-        try:
-            with Progress(
-                TextColumn("{task.description:<24}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=err_console,
-                transient=True,
-                disable=output == "json" or not err_console.is_terminal,
-            ) as bar:
-                tasks: dict[str, TaskID] = {}
+@db.command("move")
+def move(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="SQLAlchemy URL of an empty database, e.g. "
+            "postgresql+psycopg://qantar@db.example.org/qantar (a password belongs in "
+            "~/.pgpass or PGPASSWORD, not here).",
+        ),
+    ],
+    switch: Annotated[
+        bool,
+        typer.Option(
+            "--switch/--no-switch",
+            help="Point qantar.toml at the new database after the copy (the old SQLite "
+            "file is kept as a backup either way).",
+        ),
+    ] = False,
+    output: OutputFormat = "text",
+) -> None:
+    """Copy every table into an empty database (ids kept, one transaction) and check
+    the row counts."""
+    from qantar.store.move import move_project
 
-                def progress(table: str, done: int, total: int) -> None:
-                    if table not in tasks:
-                        tasks[table] = bar.add_task(table, total=total)
-                    bar.update(tasks[table], completed=done)
+    only_formats(output, "text", "json")
+    project = open_project()
+    try:
+        with Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err_console,
+            transient=True,
+            disable=output == "json" or not err_console.is_terminal,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
 
-                result = move_project(project, to, switch=switch, progress=progress)
-        finally:
-            project.close()
-        if output == "json":
-            print_json(result.to_dict())
-            return
-        table = Table("table", "rows", box=None)
-        for name, rows in sorted(result.rows.items()):
-            table.add_row(name, f"{rows:,}")
-        console.print(table)
-        console.print(f"copied {sum(result.rows.values()):,} rows into {result.target}")
-        if result.password_left_out:
-            console.print(
-                "the password was not written to qantar.toml: put it in ~/.pgpass or PGPASSWORD"
-            )
-        if result.switched:
-            console.print(
-                f"qantar.toml now names the new database; {result.previous_database} "
-                "is kept as it was (the backup of the moment before the move)"
-            )
-        else:
-            console.print("qantar.toml is unchanged: run with --switch, or edit its database line")
+            def progress(table: str, done: int, total: int) -> None:
+                if table not in tasks:
+                    tasks[table] = bar.add_task(table, total=total)
+                bar.update(tasks[table], completed=done)
+
+            result = move_project(project, to, switch=switch, progress=progress)
+    finally:
+        project.close()
+    if output == "json":
+        print_json(result.to_dict())
+        return
+    table = Table("table", "rows", box=None)
+    for name, rows in sorted(result.rows.items()):
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    console.print(f"copied {sum(result.rows.values()):,} rows into {result.target}")
+    if result.password_left_out:
+        console.print(
+            "the password was not written to qantar.toml: put it in ~/.pgpass or PGPASSWORD"
+        )
+    if result.switched:
+        console.print(
+            f"qantar.toml now names the new database; {result.previous_database} "
+            "is kept as it was (the backup of the moment before the move)"
+        )
+    else:
+        console.print("qantar.toml is unchanged: run with --switch, or edit its database line")

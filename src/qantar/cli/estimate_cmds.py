@@ -8,8 +8,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qantar.cli._common import console, err_console, open_project, print_json
+from qantar.cli._common import (
+    OutputFormat,
+    console,
+    err_console,
+    only_formats,
+    open_project,
+    print_json,
+)
 from qantar.errors import InputError
+
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
 def _prepare(histories: Any, drop: list[str], merge: list[str]) -> Any:
@@ -117,191 +126,179 @@ def _print_sensitivity(table_data: dict[str, Any]) -> None:
     console.print(table)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("estimate")
-    def estimate_cmd(
-        histories: Annotated[
-            Path | None,
-            typer.Option(
-                "--histories",
-                help="CSV with one 0/1 column per list and a count column "
-                "(default: the linked persons of the project).",
-            ),
-        ] = None,
-        method: Annotated[
-            str, typer.Option(help="lcmcr, loglinear, dga, chapman or all.")
-        ] = "lcmcr",
-        strata: Annotated[
-            str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
-        ] = None,
-        seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
-        event_type: Annotated[
-            str | None,
-            typer.Option(
-                help="Whom to count: killed (default), died_in_custody, detained, tortured, "
-                "disappeared or injured; a list counts a person only if it said so."
-            ),
-        ] = None,
-        imputations: Annotated[
-            int | None,
-            typer.Option(
-                help="Imputations of missing stratum values (default 5, [estimate] "
-                "imputations; 0 keeps an 'unknown' stratum)."
-            ),
-        ] = None,
-        classes: Annotated[
-            int | None, typer.Option("--classes", help="LCMCR: latent classes K (R: 10).")
-        ] = None,
-        a_alpha: Annotated[
-            float | None,
-            typer.Option("--a-alpha", help="LCMCR: shape of the Gamma prior on alpha (0.25)."),
-        ] = None,
-        b_alpha: Annotated[
-            float | None,
-            typer.Option("--b-alpha", help="LCMCR: rate of the Gamma prior on alpha (0.25)."),
-        ] = None,
-        burnin: Annotated[
-            int | None, typer.Option(help="LCMCR: burn-in sweeps per chain (10,000).")
-        ] = None,
-        draws: Annotated[
-            int | None,
-            typer.Option(help="LCMCR: draws kept per chain in the first round (1,000)."),
-        ] = None,
-        thinning: Annotated[
-            int | None, typer.Option(help="LCMCR: sweeps per kept draw (100).")
-        ] = None,
-        iterations: Annotated[
-            int | None,
-            typer.Option(help="LCMCR: sweeps per chain after burn-in (sets the thinning)."),
-        ] = None,
-        chains: Annotated[
-            int | None, typer.Option(help="LCMCR: chains, run in parallel (4).")
-        ] = None,
-        max_draws: Annotated[
-            int | None,
-            typer.Option(
-                "--max-draws",
-                help="LCMCR: cap on kept draws per chain while sampling until converged (20,000).",
-            ),
-        ] = None,
-        fixed: Annotated[
-            bool,
-            typer.Option(
-                "--fixed",
-                help="LCMCR: keep exactly --draws per chain instead of sampling until "
-                "R-hat <= 1.01 and ESS >= 1,000.",
-            ),
-        ] = False,
-        criterion: Annotated[
-            str | None, typer.Option(help="Log-linear: AIC (default) or BIC.")
-        ] = None,
-        average_models: Annotated[
-            bool,
-            typer.Option(
-                "--average-models",
-                help="Log-linear: report the average over models by their AIC/BIC weights "
-                "instead of the selected model.",
-            ),
-        ] = False,
-        delta: Annotated[
-            float | None,
-            typer.Option(help="dga: prior persons per cell of the full table (1/2^lists)."),
-        ] = None,
-        pool_smallest: Annotated[
-            bool,
-            typer.Option(
-                "--pool-smallest",
-                help="dga with six or more lists: pool the smallest lists into one.",
-            ),
-        ] = False,
-        sensitivity: Annotated[
-            bool,
-            typer.Option(
-                "--sensitivity",
-                help="Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
-                "two priors on alpha, each list left out, the best log-linear models.",
-            ),
-        ] = False,
-        drop: Annotated[
-            list[str] | None, typer.Option("--drop", help="Drop a list by name (repeatable).")
-        ] = None,
-        merge: Annotated[
-            list[str] | None,
-            typer.Option("--merge", help="Merge lists into one, e.g. A+B (repeatable)."),
-        ] = None,
-        out: Annotated[
-            Path | None,
-            typer.Option(help="With --histories: also write draws, result and plots here."),
-        ] = None,
-        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    ) -> None:
-        """Estimate the true total (documented + undocumented) by multiple systems estimation."""
-        from qantar.estimate import estimate, read_histories_csv
+@app.command("estimate")
+def estimate_cmd(
+    histories: Annotated[
+        Path | None,
+        typer.Option(
+            "--histories",
+            help="CSV with one 0/1 column per list and a count column "
+            "(default: the linked persons of the project).",
+        ),
+    ] = None,
+    method: Annotated[str, typer.Option(help="lcmcr, loglinear, dga, chapman or all.")] = "lcmcr",
+    strata: Annotated[
+        str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+    event_type: Annotated[
+        str | None,
+        typer.Option(
+            help="Whom to count: killed (default), died_in_custody, detained, tortured, "
+            "disappeared or injured; a list counts a person only if it said so."
+        ),
+    ] = None,
+    imputations: Annotated[
+        int | None,
+        typer.Option(
+            help="Imputations of missing stratum values (default 5, [estimate] "
+            "imputations; 0 keeps an 'unknown' stratum)."
+        ),
+    ] = None,
+    classes: Annotated[
+        int | None, typer.Option("--classes", help="LCMCR: latent classes K (R: 10).")
+    ] = None,
+    a_alpha: Annotated[
+        float | None,
+        typer.Option("--a-alpha", help="LCMCR: shape of the Gamma prior on alpha (0.25)."),
+    ] = None,
+    b_alpha: Annotated[
+        float | None,
+        typer.Option("--b-alpha", help="LCMCR: rate of the Gamma prior on alpha (0.25)."),
+    ] = None,
+    burnin: Annotated[
+        int | None, typer.Option(help="LCMCR: burn-in sweeps per chain (10,000).")
+    ] = None,
+    draws: Annotated[
+        int | None,
+        typer.Option(help="LCMCR: draws kept per chain in the first round (1,000)."),
+    ] = None,
+    thinning: Annotated[int | None, typer.Option(help="LCMCR: sweeps per kept draw (100).")] = None,
+    iterations: Annotated[
+        int | None,
+        typer.Option(help="LCMCR: sweeps per chain after burn-in (sets the thinning)."),
+    ] = None,
+    chains: Annotated[int | None, typer.Option(help="LCMCR: chains, run in parallel (4).")] = None,
+    max_draws: Annotated[
+        int | None,
+        typer.Option(
+            "--max-draws",
+            help="LCMCR: cap on kept draws per chain while sampling until converged (20,000).",
+        ),
+    ] = None,
+    fixed: Annotated[
+        bool,
+        typer.Option(
+            "--fixed",
+            help="LCMCR: keep exactly --draws per chain instead of sampling until "
+            "R-hat <= 1.01 and ESS >= 1,000.",
+        ),
+    ] = False,
+    criterion: Annotated[str | None, typer.Option(help="Log-linear: AIC (default) or BIC.")] = None,
+    average_models: Annotated[
+        bool,
+        typer.Option(
+            "--average-models",
+            help="Log-linear: report the average over models by their AIC/BIC weights "
+            "instead of the selected model.",
+        ),
+    ] = False,
+    delta: Annotated[
+        float | None,
+        typer.Option(help="dga: prior persons per cell of the full table (1/2^lists)."),
+    ] = None,
+    pool_smallest: Annotated[
+        bool,
+        typer.Option(
+            "--pool-smallest",
+            help="dga with six or more lists: pool the smallest lists into one.",
+        ),
+    ] = False,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
+            "two priors on alpha, each list left out, the best log-linear models.",
+        ),
+    ] = False,
+    drop: Annotated[
+        list[str] | None, typer.Option("--drop", help="Drop a list by name (repeatable).")
+    ] = None,
+    merge: Annotated[
+        list[str] | None,
+        typer.Option("--merge", help="Merge lists into one, e.g. A+B (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="With --histories: also write draws, result and plots here."),
+    ] = None,
+    output_format: OutputFormat = "text",
+) -> None:
+    """Estimate the true total (documented + undocumented) by multiple systems estimation."""
+    from qantar.estimate import estimate, read_histories_csv
 
-        if output_format not in ("table", "json"):
-            raise InputError("--format is table or json")
-        given = {
-            "n_classes": classes,
-            "a_alpha": a_alpha,
-            "b_alpha": b_alpha,
-            "burnin": burnin,
-            "samples": draws,
-            "thinning": thinning,
-            "iterations": iterations,
-            "chains": chains,
-            "max_samples": max_draws,
-            "criterion": criterion,
-            "delta": delta,
-        }
-        # Only what the user set: every default lives in the library.
-        options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
-        if fixed:
-            options["until_converged"] = False
-        if average_models:
-            options["average"] = True
-        if criterion is not None and criterion.upper() not in ("AIC", "BIC"):
-            raise InputError("--criterion is AIC or BIC")
-        options["pool_smallest"] = pool_smallest
-        folder: Path | None = None
-        if histories is not None:
-            from qantar.estimate._project import skipped_methods
+    only_formats(output_format, "text", "json")
+    given = {
+        "n_classes": classes,
+        "a_alpha": a_alpha,
+        "b_alpha": b_alpha,
+        "burnin": burnin,
+        "samples": draws,
+        "thinning": thinning,
+        "iterations": iterations,
+        "chains": chains,
+        "max_samples": max_draws,
+        "criterion": criterion,
+        "delta": delta,
+    }
+    # Only what the user set: every default lives in the library.
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if fixed:
+        options["until_converged"] = False
+    if average_models:
+        options["average"] = True
+    if criterion is not None and criterion.upper() not in ("AIC", "BIC"):
+        raise InputError("--criterion is AIC or BIC")
+    options["pool_smallest"] = pool_smallest
+    folder: Path | None = None
+    if histories is not None:
+        from qantar.estimate import skipped_methods
 
-            data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
-            with err_console.status("estimating...", spinner="dots"):
-                result = estimate(
-                    data, method=method, strata=strata is not None, seed=seed, **options
-                )
-                if sensitivity:
-                    from qantar.estimate import sensitivity as sensitivity_table
+        data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
+        with err_console.status("estimating...", spinner="dots"):
+            result = estimate(data, method=method, strata=strata is not None, seed=seed, **options)
+            if sensitivity:
+                from qantar.estimate import sensitivity as sensitivity_table
 
-                    result.sensitivity = sensitivity_table(data, seed=seed, **options)
-            result.warnings = skipped_methods(method, len(data.lists)) + result.warnings
-            if out is not None:
-                from qantar.estimate import write_run
+                result.sensitivity = sensitivity_table(data, seed=seed, **options)
+        result.warnings = skipped_methods(method, len(data.lists)) + result.warnings
+        if out is not None:
+            from qantar.estimate import write_run
 
-                write_run(result, out)
-                folder = out
-        else:
-            from qantar.estimate._project import estimate_project
+            write_run(result, out)
+            folder = out
+    else:
+        from qantar.estimate import estimate_project
 
-            project = open_project()
-            with err_console.status("estimating...", spinner="dots"):
-                result, folder = estimate_project(
-                    project,
-                    method=method,
-                    strata=strata,
-                    event_type=event_type,
-                    seed=seed,
-                    imputations=imputations,
-                    drop=drop or [],
-                    merge=merge or [],
-                    sensitivity=sensitivity,
-                    **options,
-                )
-        payload = result.to_dict()
-        if folder is not None:
-            payload["saved_to"] = str(folder)
-        if output_format == "json":
-            print_json(payload)
-        else:
-            _print(payload, folder)
+        project = open_project()
+        with err_console.status("estimating...", spinner="dots"):
+            result, folder = estimate_project(
+                project,
+                method=method,
+                strata=strata,
+                event_type=event_type,
+                seed=seed,
+                imputations=imputations,
+                drop=drop or [],
+                merge=merge or [],
+                sensitivity=sensitivity,
+                **options,
+            )
+    payload = result.to_dict()
+    if folder is not None:
+        payload["saved_to"] = str(folder)
+    if output_format == "json":
+        print_json(payload)
+    else:
+        _print(payload, folder)

@@ -7,120 +7,120 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qantar.cli._common import console, open_project, print_json
+from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
 from qantar.errors import InputError
 
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
-def register(app: typer.Typer) -> None:
-    @app.command("events")
-    def events(
-        conflicts: Annotated[
-            bool,
-            typer.Option(
-                "--conflicts",
-                help="List persons whose lists name outcomes that exclude each other.",
-            ),
-        ] = False,
-        decide: Annotated[
-            str | None,
-            typer.Option(help="Person id to decide for (with --type and --by)."),
-        ] = None,
-        event_type: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--type",
-                help="An event type that holds for the person (repeatable: detained and "
-                "killed may both be true).",
-            ),
-        ] = None,
-        by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
-        note: Annotated[str | None, typer.Option(help="Why (recorded).")] = None,
-        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    ) -> None:
-        """Documented persons per event type; with --conflicts, those awaiting a decision."""
-        from qantar.link import decide_event_types, event_conflicts, event_summary
 
-        if output_format not in ("text", "json"):
-            raise InputError("--format is text or json")
-        project = open_project()
-        if decide is not None:
-            if by is None:
-                raise InputError("say who decided: --by NAME")
-            decision = decide_event_types(project, decide, event_type or [], by=by, note=note)
-            if output_format == "text":
-                console.print(
-                    "recorded: {person} is {types} ({n} records), decided by {by}".format(
-                        person=decide,
-                        types=", ".join(decision.event_types),
-                        n=len(decision.record_keys),
-                        by=decision.decided_by,
-                    ),
-                    markup=False,
-                )
-            else:
-                print_json(
-                    {
-                        "person_id": decide,
-                        "event_types": list(decision.event_types),
-                        "record_keys": list(decision.record_keys),
-                        "decided_by": decision.decided_by,
-                    }
-                )
-            return
-        if conflicts:
-            found = event_conflicts(project)
-            if output_format == "json":
-                print_json(
-                    [
-                        {
-                            "person_id": p.person_id,
-                            "conflicts": [list(c) for c in p.conflicts],
-                            "records": [
-                                {
-                                    "record_key": r.record_key,
-                                    "source": r.source,
-                                    "stated": r.stated,
-                                    "counts_as": list(r.types),
-                                }
-                                for r in p.records
-                            ],
-                        }
-                        for p in found
-                    ]
-                )
-                return
-            table = Table(title=f"Event types in conflict: {len(found)} persons")
-            for column in ("person", "conflict", "source", "record", "says"):
-                table.add_column(column)
-            for p in found:
-                for k, r in enumerate(p.records):
-                    table.add_row(
-                        p.person_id if k == 0 else "",
-                        "; ".join(" vs ".join(c) for c in p.conflicts) if k == 0 else "",
-                        r.source,
-                        r.record_key,
-                        ", ".join(r.types) or "-",
-                    )
-            console.print(table)
-            if found:
-                console.print(
-                    "decide with: qantar events --decide PERSON --type TYPE --by NAME",
-                    markup=False,
-                )
-            return
-        summary = event_summary(project)
+@app.command("events")
+def events(
+    conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--conflicts",
+            help="List persons whose lists name outcomes that exclude each other.",
+        ),
+    ] = False,
+    decide: Annotated[
+        str | None,
+        typer.Option(help="Person id to decide for (with --type and --by)."),
+    ] = None,
+    event_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="An event type that holds for the person (repeatable: detained and "
+            "killed may both be true).",
+        ),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why (recorded).")] = None,
+    output_format: OutputFormat = "text",
+) -> None:
+    """Documented persons per event type; with --conflicts, those awaiting a decision."""
+    from qantar.link import decide_event_types, event_conflicts, event_summary
+
+    only_formats(output_format, "text", "json")
+    project = open_project()
+    if decide is not None:
+        if by is None:
+            raise InputError("say who decided: --by NAME")
+        decision = decide_event_types(project, decide, event_type or [], by=by, note=note)
+        if output_format == "text":
+            console.print(
+                "recorded: {person} is {types} ({n} records), decided by {by}".format(
+                    person=decide,
+                    types=", ".join(decision.event_types),
+                    n=len(decision.record_keys),
+                    by=decision.decided_by,
+                ),
+                markup=False,
+            )
+        else:
+            print_json(
+                {
+                    "person_id": decide,
+                    "event_types": list(decision.event_types),
+                    "record_keys": list(decision.record_keys),
+                    "decided_by": decision.decided_by,
+                }
+            )
+        return
+    if conflicts:
+        found = event_conflicts(project)
         if output_format == "json":
-            print_json(summary.to_dict())
+            print_json(
+                [
+                    {
+                        "person_id": p.person_id,
+                        "conflicts": [list(c) for c in p.conflicts],
+                        "records": [
+                            {
+                                "record_key": r.record_key,
+                                "source": r.source,
+                                "stated": r.stated,
+                                "counts_as": list(r.types),
+                            }
+                            for r in p.records
+                        ],
+                    }
+                    for p in found
+                ]
+            )
             return
-        table = Table(title=f"Documented persons per event type ({summary.persons} persons)")
-        table.add_column("event type")
-        table.add_column("persons", justify="right")
-        for name, n in summary.by_type.items():
-            table.add_row(name, f"{n:,}")
-        table.add_row("none stated", f"{summary.untyped:,}")
+        table = Table(title=f"Event types in conflict: {len(found)} persons")
+        for column in ("person", "conflict", "source", "record", "says"):
+            table.add_column(column)
+        for p in found:
+            for k, r in enumerate(p.records):
+                table.add_row(
+                    p.person_id if k == 0 else "",
+                    "; ".join(" vs ".join(c) for c in p.conflicts) if k == 0 else "",
+                    r.source,
+                    r.record_key,
+                    ", ".join(r.types) or "-",
+                )
         console.print(table)
-        console.print(
-            f"deaths (killed or died in custody): {summary.deaths:,}; "
-            f"conflicts awaiting a decision: {summary.conflicts:,}",
-            markup=False,
-        )
+        if found:
+            console.print(
+                "decide with: qantar events --decide PERSON --type TYPE --by NAME",
+                markup=False,
+            )
+        return
+    summary = event_summary(project)
+    if output_format == "json":
+        print_json(summary.to_dict())
+        return
+    table = Table(title=f"Documented persons per event type ({summary.persons} persons)")
+    table.add_column("event type")
+    table.add_column("persons", justify="right")
+    for name, n in summary.by_type.items():
+        table.add_row(name, f"{n:,}")
+    table.add_row("none stated", f"{summary.untyped:,}")
+    console.print(table)
+    console.print(
+        f"deaths (killed or died in custody): {summary.deaths:,}; "
+        f"conflicts awaiting a decision: {summary.conflicts:,}",
+        markup=False,
+    )

@@ -10,10 +10,18 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from qantar.cli._common import console, err_console, open_project, print_json
+from qantar.cli._common import (
+    OutputFormat,
+    console,
+    err_console,
+    only_formats,
+    open_project,
+    print_json,
+)
 from qantar.errors import InputError
 
-FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
+
 
 _COLLECTION_LABELS = (
     ("collected by", "collected_by"),
@@ -28,9 +36,7 @@ _COLLECTION_LABELS = (
 
 
 def _check_format(fmt: str) -> bool:
-    if fmt not in ("text", "json"):
-        raise InputError(f"--format is text or json, not {fmt!r}")
-    return fmt == "json"
+    return only_formats(fmt, "text", "json") == "json"
 
 
 def _print_report(report: Any, as_json: bool, what: str) -> None:
@@ -71,500 +77,506 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
         raise SystemExit(1)
 
 
-def register(app: typer.Typer) -> None:
-    evidence = typer.Typer(
-        help="Evidence archive: add, verify, export, near duplicates, custody.",
-        no_args_is_help=True,
-        rich_markup_mode=None,
-    )
-    incident = typer.Typer(help="Incidents evidence attaches to.", no_args_is_help=True)
-    app.add_typer(evidence, name="evidence")
-    app.add_typer(incident, name="incident")
+evidence = typer.Typer(
+    help="Evidence archive: add, verify, export, near duplicates, custody.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+incident = typer.Typer(help="Incidents evidence attaches to.", no_args_is_help=True)
+app.add_typer(evidence, name="evidence")
+app.add_typer(incident, name="incident")
 
-    @evidence.command("add")
-    def add_cmd(
-        files: Annotated[list[Path], typer.Argument(help="Files to add (never folders or links).")],
-        collected_by: Annotated[str | None, typer.Option(help="Who collected it.")] = None,
-        collected_at: Annotated[
-            str | None, typer.Option(help="When (ISO 8601 with zone, a date, or unknown).")
-        ] = None,
-        time_source: Annotated[
-            str | None, typer.Option(help="Where the collection time comes from.")
-        ] = None,
-        source_url: Annotated[str | None, typer.Option(help="Where it was found.")] = None,
-        place: Annotated[str | None, typer.Option(help="Where it was collected.")] = None,
-        from_whom: Annotated[str | None, typer.Option(help="Who handed it over.")] = None,
-        how: Annotated[str | None, typer.Option(help="Tool and version used to collect.")] = None,
-        incident_id: Annotated[int | None, typer.Option("--incident", help="Incident id.")] = None,
-        person: Annotated[str | None, typer.Option(help="Person id from linkage.")] = None,
-        note: Annotated[str | None, typer.Option(help="A note kept with the record.")] = None,
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Copy files into the write-once store and record who, when, where and how."""
-        from qantar.evidence import add
 
-        as_json = _check_format(fmt)
-        project = open_project()
-        total = sum(os.lstat(f).st_size for f in files if f.is_file() and not f.is_symlink())
-        with Progress(
-            TextColumn("adding"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            console=err_console,
-            disable=as_json,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("add", total=total or None)
-            results = add(
-                project,
-                files,
-                collected_by=collected_by,
-                collected_at=collected_at,
-                collected_at_source=time_source,
-                source_url=source_url,
-                place=place,
-                from_whom=from_whom,
-                how=how,
-                incident=incident_id,
-                person=person,
-                note=note,
-                on_progress=lambda n: progress.advance(task, n),
-            )
-        if as_json:
-            print_json([r.__dict__ for r in results])
-            return
-        for r in results:
-            state = "added" if r.new else "already held (custody event recorded)"
-            console.print(f"{r.sha256[:12]}  {r.media_type}  {r.size} B  {state}", markup=False)
-            for flag in r.flags:
-                console.print(f"  flag: {flag}", markup=False)
+@evidence.command("add")
+def add_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Files to add (never folders or links).")],
+    collected_by: Annotated[str | None, typer.Option(help="Who collected it.")] = None,
+    collected_at: Annotated[
+        str | None, typer.Option(help="When (ISO 8601 with zone, a date, or unknown).")
+    ] = None,
+    time_source: Annotated[
+        str | None, typer.Option(help="Where the collection time comes from.")
+    ] = None,
+    source_url: Annotated[str | None, typer.Option(help="Where it was found.")] = None,
+    place: Annotated[str | None, typer.Option(help="Where it was collected.")] = None,
+    from_whom: Annotated[str | None, typer.Option(help="Who handed it over.")] = None,
+    how: Annotated[str | None, typer.Option(help="Tool and version used to collect.")] = None,
+    incident_id: Annotated[int | None, typer.Option("--incident", help="Incident id.")] = None,
+    person: Annotated[str | None, typer.Option(help="Person id from linkage.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note kept with the record.")] = None,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Copy files into the write-once store and record who, when, where and how."""
+    from qantar.evidence import add
 
-    @evidence.command("list")
-    def list_cmd(fmt: FormatOption = "text") -> None:
-        """Every item: id, type, size, name, collector."""
-        from qantar.evidence import list_items
-
-        as_json = _check_format(fmt)
-        items = list_items(open_project())
-        if as_json:
-            print_json(items)
-            return
-        table = Table("id", "type", "bytes", "name", "collected by", "derived from")
-        for it in items:
-            table.add_row(
-                it["sha256"][:12],
-                it["media_type"],
-                str(it["size"]),
-                it["original_name"],
-                it["collected_by"],
-                (it["parent_sha256"] or "")[:12],
-            )
-        console.print(table)
-
-    @evidence.command("show")
-    def show_cmd(item: str, fmt: FormatOption = "text") -> None:
-        """Everything about one item (recorded as a 'viewed' custody event)."""
-        from qantar.evidence import show_item
-
-        as_json = _check_format(fmt)
-        data = show_item(open_project(), item)
-        if as_json:
-            print_json(data)
-            return
-        for key in (
-            "sha256",
-            "sha512",
-            "size",
-            "media_type",
-            "original_name",
-            "added_at",
-            "parent_sha256",
-            "object",
-            "incidents",
-            "persons",
-            "derivatives",
-        ):
-            console.print(f"{key}: {data[key]}", markup=False)
-        for c in data["collections"]:
-            # One labelled line per field: "from" alone read as the person who handed it over.
-            console.print(f"collection record (custody event {c['custody_seq']}):", markup=False)
-            for label, column in _COLLECTION_LABELS:
-                console.print(f"  {label}: {c[column]}", markup=False)
-        for md in data["metadata"]:
-            console.print(
-                f"metadata ({md['tool']} {md['tool_version']}): {md['summary']}", markup=False
-            )
-            for flag in md["flags"]:
-                console.print(f"  flag: {flag}", markup=False)
-        for cl in data["claims"]:
-            console.print(f"claim {cl['kind']} by {cl['author']}: {cl['body']}", markup=False)
-        for e in data["custody"]:
-            console.print(
-                f"{e['seq']:>5} {e['time']} {e['action']} by {e['actor']}: {e['reason']}",
-                markup=False,
-            )
-            proof = (e.get("details") or {}).get("third_party_proof")
-            if proof:
-                state = "verified" if proof["ok"] else "FAILED"
-                console.print(f"      third-party proof ({proof['format']}): {state}", markup=False)
-                for problem in proof["problems"]:
-                    # Unwrapped: a problem names files by their full hash.
-                    console.print(f"        {problem}", markup=False, soft_wrap=True)
-
-    @evidence.command("similar")
-    def similar_cmd(item: str, fmt: FormatOption = "text") -> None:
-        """Items that look like this one (suggestions; nothing is merged)."""
-        from qantar.evidence import similar
-
-        as_json = _check_format(fmt)
-        found = similar(open_project(), item)
-        if as_json:
-            print_json([s.__dict__ for s in found])
-            return
-        if not found:
-            console.print("no near duplicates")
-            return
-        table = Table("id", "name", "type", "pHash dist", "PDQ dist", "direct")
-        for s in found:
-            table.add_row(
-                s.sha256[:12],
-                s.original_name,
-                s.media_type,
-                "-" if s.phash_distance is None else str(s.phash_distance),
-                "-"
-                if s.pdq_distance is None
-                else str(s.pdq_distance) + (" (low quality)" if s.low_quality else ""),
-                "yes" if s.direct else "via group",
-            )
-        console.print(table)
-
-    @evidence.command("verify")
-    def verify_cmd(fmt: FormatOption = "text") -> None:
-        """Re-hash every object; check the custody chain, signatures, head and timestamps."""
-        from qantar.evidence import verify
-
-        as_json = _check_format(fmt)
-        project = open_project()
-        with Progress(
-            TextColumn("verifying"),
-            BarColumn(),
-            console=err_console,
-            disable=as_json,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("verify", total=None)
-            report = verify(project, on_object=lambda _sha: progress.advance(task))
-        _print_report(report, as_json, "archive")
-
-    @evidence.command("export")
-    def export_cmd(
-        out: Annotated[Path, typer.Option("--out", help="The bundle to write (.zip).")],
-        incident_id: Annotated[
-            int | None, typer.Option("--incident", help="Only this incident.")
-        ] = None,
-        public: Annotated[bool, typer.Option(help="Location-free copies; honour consent.")] = False,
-        pdf: Annotated[bool, typer.Option(help="Add summary.pdf (WeasyPrint).")] = False,
-        renditions: Annotated[
-            bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
-        ] = True,
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
-        from qantar.evidence import export
-
-        as_json = _check_format(fmt)
-        result = export(
-            open_project(),
-            out,
+    as_json = _check_format(fmt)
+    project = open_project()
+    total = sum(os.lstat(f).st_size for f in files if f.is_file() and not f.is_symlink())
+    with Progress(
+        TextColumn("adding"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=err_console,
+        disable=as_json,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("add", total=total or None)
+        results = add(
+            project,
+            files,
+            collected_by=collected_by,
+            collected_at=collected_at,
+            collected_at_source=time_source,
+            source_url=source_url,
+            place=place,
+            from_whom=from_whom,
+            how=how,
             incident=incident_id,
-            public=public,
-            pdf=pdf,
-            with_renditions=renditions,
+            person=person,
+            note=note,
+            on_progress=lambda n: progress.advance(task, n),
         )
-        if as_json:
-            print_json({**result.__dict__, "path": str(result.path)})
-            return
-        console.print(f"wrote {result.path}: {len(result.items)} item(s)", markup=False)
+    if as_json:
+        print_json([r.__dict__ for r in results])
+        return
+    for r in results:
+        state = "added" if r.new else "already held (custody event recorded)"
+        console.print(f"{r.sha256[:12]}  {r.media_type}  {r.size} B  {state}", markup=False)
+        for flag in r.flags:
+            console.print(f"  flag: {flag}", markup=False)
+
+
+@evidence.command("list")
+def list_cmd(fmt: OutputFormat = "text") -> None:
+    """Every item: id, type, size, name, collector."""
+    from qantar.evidence import list_items
+
+    as_json = _check_format(fmt)
+    items = list_items(open_project())
+    if as_json:
+        print_json(items)
+        return
+    table = Table("id", "type", "bytes", "name", "collected by", "derived from")
+    for it in items:
+        table.add_row(
+            it["sha256"][:12],
+            it["media_type"],
+            str(it["size"]),
+            it["original_name"],
+            it["collected_by"],
+            (it["parent_sha256"] or "")[:12],
+        )
+    console.print(table)
+
+
+@evidence.command("show")
+def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
+    """Everything about one item (recorded as a 'viewed' custody event)."""
+    from qantar.evidence import show_item
+
+    as_json = _check_format(fmt)
+    data = show_item(open_project(), item)
+    if as_json:
+        print_json(data)
+        return
+    for key in (
+        "sha256",
+        "sha512",
+        "size",
+        "media_type",
+        "original_name",
+        "added_at",
+        "parent_sha256",
+        "object",
+        "incidents",
+        "persons",
+        "derivatives",
+    ):
+        console.print(f"{key}: {data[key]}", markup=False)
+    for c in data["collections"]:
+        # One labelled line per field: "from" alone read as the person who handed it over.
+        console.print(f"collection record (custody event {c['custody_seq']}):", markup=False)
+        for label, column in _COLLECTION_LABELS:
+            console.print(f"  {label}: {c[column]}", markup=False)
+    for md in data["metadata"]:
         console.print(
-            f"bundle SHA-256 {result.sha256} (note it down with the handover)", markup=False
+            f"metadata ({md['tool']} {md['tool_version']}): {md['summary']}", markup=False
         )
-        for w in result.withheld:
-            console.print(f"left out {w['item'][:12]}: {w['reason']}", markup=False)
-
-    @evidence.command("verify-bundle")
-    def verify_bundle_cmd(
-        bundle: Path,
-        expect_key: Annotated[
-            str | None, typer.Option(help="The published key fingerprint to insist on.")
-        ] = None,
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Check an exported bundle on its own (no project needed)."""
-        from qantar.evidence import verify_bundle
-
-        as_json = _check_format(fmt)
-        _print_report(verify_bundle(bundle, expect_key=expect_key), as_json, str(bundle))
-
-    @evidence.command("attach")
-    def attach_cmd(
-        item: str,
-        incident_id: Annotated[int | None, typer.Option("--incident")] = None,
-        person: Annotated[str | None, typer.Option()] = None,
-    ) -> None:
-        """Link an item to an incident and/or a person id."""
-        from qantar.evidence import attach
-
-        sha = attach(open_project(), item, incident=incident_id, person=person)
-        console.print(f"attached {sha[:12]}", markup=False)
-
-    @evidence.command("annotate")
-    def annotate_cmd(
-        item: str,
-        text: Annotated[str, typer.Option(help="The note, description or claim.")],
-        kind: Annotated[str, typer.Option(help="note, description, tag, geolocation...")] = "note",
-        confidence: Annotated[float | None, typer.Option(help="0 to 1.")] = None,
-    ) -> None:
-        """A claim about an item, kept beside it (never in the object)."""
-        from qantar.evidence import annotate
-
-        claim = annotate(open_project(), item, kind=kind, body=text, confidence=confidence)
-        console.print(f"claim {claim} recorded", markup=False)
-
-    @evidence.command("consent")
-    def consent_cmd(
-        item: str,
-        status: Annotated[str, typer.Option(help="given or withdrawn.")],
-        scope: Annotated[str, typer.Option(help="What the consent covers.")],
-        person: Annotated[str | None, typer.Option(help="Person id.")] = None,
-    ) -> None:
-        """Record consent given or withdrawn; public exports honour it."""
-        from qantar.evidence import record_item_consent
-
-        digest = record_item_consent(
-            open_project(), item, status=status, scope=scope, person=person
-        )
-        console.print(f"consent {status} recorded ({digest[:12]})", markup=False)
-
-    @evidence.command("record")
-    def record_cmd(
-        items: Annotated[list[str], typer.Argument(help="Item ids.")],
-        action: Annotated[str, typer.Option(help="transferred, viewed, ...")],
-        reason: Annotated[str, typer.Option(help="Why, to whom.")],
-    ) -> None:
-        """Record a custody action done outside qantar (e.g. a hand-over)."""
-        from qantar.evidence import record_event
-        from qantar.evidence._common import resolve_item
-
-        project = open_project()
-        with project.engine.connect() as conn:
-            shas = [resolve_item(conn, i) for i in items]
-        if action not in ("transferred", "viewed", "acquired", "deleted-from-working-store"):
-            raise InputError(
-                f"--action {action!r}: use transferred, viewed, acquired or "
-                "deleted-from-working-store (others are recorded automatically)"
-            )
-        event = record_event(project, action, shas, reason)
-        console.print(f"custody event {event['seq']} recorded", markup=False)
-
-    @evidence.command("rotate-key")
-    def rotate_key_cmd(
-        reason: Annotated[
-            str,
-            typer.Option(help="Why (scheduled, staff change, laptop lost); no names of people."),
-        ],
-        compromised: Annotated[
-            bool,
-            typer.Option(
-                "--compromised",
-                help="The old key may be in other hands: nothing it signs later counts.",
-            ),
-        ] = False,
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Replace the custody signing key; the old key signs the hand-over to the new one."""
-        from qantar.evidence import rotate_key
-
-        as_json = _check_format(fmt)
-        result = rotate_key(open_project(), reason=reason, compromised=compromised)
-        if as_json:
-            print_json(
-                {
-                    "seq": result.seq,
-                    "previous_key_id": result.previous_key_id,
-                    "new_key_id": result.new_key_id,
-                    "compromised": result.compromised,
-                    "retired_private_key": str(result.retired_private_key),
-                }
-            )
-            return
+        for flag in md["flags"]:
+            console.print(f"  flag: {flag}", markup=False)
+    for cl in data["claims"]:
+        console.print(f"claim {cl['kind']} by {cl['author']}: {cl['body']}", markup=False)
+    for e in data["custody"]:
         console.print(
-            f"custody event {result.seq}: key {result.previous_key_id} retired"
-            f"{' as compromised' if result.compromised else ''}; now signing with key "
-            f"{result.new_key_id} (publish this fingerprint). The old private key was moved to "
-            f"{result.retired_private_key}: destroy it, or archive it offline.",
+            f"{e['seq']:>5} {e['time']} {e['action']} by {e['actor']}: {e['reason']}",
+            markup=False,
+        )
+        proof = (e.get("details") or {}).get("third_party_proof")
+        if proof:
+            state = "verified" if proof["ok"] else "FAILED"
+            console.print(f"      third-party proof ({proof['format']}): {state}", markup=False)
+            for problem in proof["problems"]:
+                # Unwrapped: a problem names files by their full hash.
+                console.print(f"        {problem}", markup=False, soft_wrap=True)
+
+
+@evidence.command("similar")
+def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
+    """Items that look like this one (suggestions; nothing is merged)."""
+    from qantar.evidence import similar
+
+    as_json = _check_format(fmt)
+    found = similar(open_project(), item)
+    if as_json:
+        print_json([s.__dict__ for s in found])
+        return
+    if not found:
+        console.print("no near duplicates")
+        return
+    table = Table("id", "name", "type", "pHash dist", "PDQ dist", "direct")
+    for s in found:
+        table.add_row(
+            s.sha256[:12],
+            s.original_name,
+            s.media_type,
+            "-" if s.phash_distance is None else str(s.phash_distance),
+            "-"
+            if s.pdq_distance is None
+            else str(s.pdq_distance) + (" (low quality)" if s.low_quality else ""),
+            "yes" if s.direct else "via group",
+        )
+    console.print(table)
+
+
+@evidence.command("verify")
+def verify_cmd(fmt: OutputFormat = "text") -> None:
+    """Re-hash every object; check the custody chain, signatures, head and timestamps."""
+    from qantar.evidence import verify
+
+    as_json = _check_format(fmt)
+    project = open_project()
+    with Progress(
+        TextColumn("verifying"),
+        BarColumn(),
+        console=err_console,
+        disable=as_json,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("verify", total=None)
+        report = verify(project, on_object=lambda _sha: progress.advance(task))
+    _print_report(report, as_json, "archive")
+
+
+@evidence.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", help="The bundle to write (.zip).")],
+    incident_id: Annotated[
+        int | None, typer.Option("--incident", help="Only this incident.")
+    ] = None,
+    public: Annotated[bool, typer.Option(help="Location-free copies; honour consent.")] = False,
+    pdf: Annotated[bool, typer.Option(help="Add summary.pdf (WeasyPrint).")] = False,
+    renditions: Annotated[
+        bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
+    ] = True,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
+    from qantar.evidence import export
+
+    as_json = _check_format(fmt)
+    result = export(
+        open_project(),
+        out,
+        incident=incident_id,
+        public=public,
+        pdf=pdf,
+        with_renditions=renditions,
+    )
+    if as_json:
+        print_json({**result.__dict__, "path": str(result.path)})
+        return
+    console.print(f"wrote {result.path}: {len(result.items)} item(s)", markup=False)
+    console.print(f"bundle SHA-256 {result.sha256} (note it down with the handover)", markup=False)
+    for w in result.withheld:
+        console.print(f"left out {w['item'][:12]}: {w['reason']}", markup=False)
+
+
+@evidence.command("verify-bundle")
+def verify_bundle_cmd(
+    bundle: Path,
+    expect_key: Annotated[
+        str | None, typer.Option(help="The published key fingerprint to insist on.")
+    ] = None,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Check an exported bundle on its own (no project needed)."""
+    from qantar.evidence import verify_bundle
+
+    as_json = _check_format(fmt)
+    _print_report(verify_bundle(bundle, expect_key=expect_key), as_json, str(bundle))
+
+
+@evidence.command("attach")
+def attach_cmd(
+    item: str,
+    incident_id: Annotated[int | None, typer.Option("--incident")] = None,
+    person: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Link an item to an incident and/or a person id."""
+    from qantar.evidence import attach
+
+    sha = attach(open_project(), item, incident=incident_id, person=person)
+    console.print(f"attached {sha[:12]}", markup=False)
+
+
+@evidence.command("annotate")
+def annotate_cmd(
+    item: str,
+    text: Annotated[str, typer.Option(help="The note, description or claim.")],
+    kind: Annotated[str, typer.Option(help="note, description, tag, geolocation...")] = "note",
+    confidence: Annotated[float | None, typer.Option(help="0 to 1.")] = None,
+) -> None:
+    """A claim about an item, kept beside it (never in the object)."""
+    from qantar.evidence import annotate
+
+    claim = annotate(open_project(), item, kind=kind, body=text, confidence=confidence)
+    console.print(f"claim {claim} recorded", markup=False)
+
+
+@evidence.command("consent")
+def consent_cmd(
+    item: str,
+    status: Annotated[str, typer.Option(help="given or withdrawn.")],
+    scope: Annotated[str, typer.Option(help="What the consent covers.")],
+    person: Annotated[str | None, typer.Option(help="Person id.")] = None,
+) -> None:
+    """Record consent given or withdrawn; public exports honour it."""
+    from qantar.evidence import record_item_consent
+
+    digest = record_item_consent(
+        open_project(), item, status=status, scope=scope, person=person
+    )
+    console.print(f"consent {status} recorded ({digest[:12]})", markup=False)
+
+
+@evidence.command("record")
+def record_cmd(
+    items: Annotated[list[str], typer.Argument(help="Item ids.")],
+    action: Annotated[
+        str, typer.Option(help="acquired, viewed, transferred or deleted-from-working-store.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why, to whom.")],
+) -> None:
+    """Record a custody action done outside qantar (e.g. a hand-over)."""
+    from qantar.evidence import record_by_hand
+
+    event = record_by_hand(open_project(), action, items, reason)
+    console.print(f"custody event {event['seq']} recorded", markup=False)
+
+
+@evidence.command("rotate-key")
+def rotate_key_cmd(
+    reason: Annotated[
+        str,
+        typer.Option(help="Why (scheduled, staff change, laptop lost); no names of people."),
+    ],
+    compromised: Annotated[
+        bool,
+        typer.Option(
+            "--compromised",
+            help="The old key may be in other hands: nothing it signs later counts.",
+        ),
+    ] = False,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Replace the custody signing key; the old key signs the hand-over to the new one."""
+    from qantar.evidence import rotate_key
+
+    as_json = _check_format(fmt)
+    result = rotate_key(open_project(), reason=reason, compromised=compromised)
+    if as_json:
+        print_json(
+            {
+                "seq": result.seq,
+                "previous_key_id": result.previous_key_id,
+                "new_key_id": result.new_key_id,
+                "compromised": result.compromised,
+                "retired_private_key": str(result.retired_private_key),
+            }
+        )
+        return
+    console.print(
+        f"custody event {result.seq}: key {result.previous_key_id} retired"
+        f"{' as compromised' if result.compromised else ''}; now signing with key "
+        f"{result.new_key_id} (publish this fingerprint). The old private key was moved to "
+        f"{result.retired_private_key}: destroy it, or archive it offline.",
+        markup=False,
+    )
+
+
+@evidence.command("seal-facts")
+def seal_facts_cmd(
+    reason: Annotated[
+        str, typer.Option(help="Why, e.g. 'upgrade; facts checked against the paper log'.")
+    ] = "",
+    fmt: OutputFormat = "text",
+) -> None:
+    """Once, for an archive made before every item fact was signed: verify everything,
+    then sign the facts of the items that have none (a 'facts-sealed' custody event)."""
+    from qantar.evidence import seal_facts
+
+    as_json = _check_format(fmt)
+    result = seal_facts(open_project(), reason=reason)
+    if as_json:
+        print_json(result.__dict__)
+    elif result.seq is None:
+        console.print("nothing to seal: every item's facts are signed", markup=False)
+    else:
+        console.print(
+            f"custody event {result.seq}: facts of {len(result.items)} item(s) sealed as "
+            "found; from now on every change to them is signed",
             markup=False,
         )
 
-    @evidence.command("seal-facts")
-    def seal_facts_cmd(
-        reason: Annotated[
-            str, typer.Option(help="Why, e.g. 'upgrade; facts checked against the paper log'.")
-        ] = "",
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Once, for an archive made before every item fact was signed: verify everything,
-        then sign the facts of the items that have none (a 'facts-sealed' custody event)."""
-        from qantar.evidence import seal_facts
 
-        as_json = _check_format(fmt)
-        result = seal_facts(open_project(), reason=reason)
-        if as_json:
-            print_json(result.__dict__)
-        elif result.seq is None:
-            console.print("nothing to seal: every item's facts are signed", markup=False)
-        else:
-            console.print(
-                f"custody event {result.seq}: facts of {len(result.items)} item(s) sealed as "
-                "found; from now on every change to them is signed",
-                markup=False,
-            )
+@evidence.command("timestamp")
+def timestamp_cmd(
+    tsa_url: Annotated[
+        str | None, typer.Option(help="RFC 3161 authority URL (network call).")
+    ] = None,
+    trust_root: Annotated[
+        Path | None, typer.Option(help="PEM root of that authority, trusted from now on.")
+    ] = None,
+    request_out: Annotated[
+        Path | None, typer.Option(help="Offline: write the request here (.tsq).")
+    ] = None,
+    response: Annotated[
+        Path | None, typer.Option(help="Offline: the authority's reply (.tsr) ...")
+    ] = None,
+    request: Annotated[
+        Path | None, typer.Option(help="... to this request written earlier.")
+    ] = None,
+) -> None:
+    """Anchor the head of the custody log with an RFC 3161 timestamp.
 
-    @evidence.command("timestamp")
-    def timestamp_cmd(
-        tsa_url: Annotated[
-            str | None, typer.Option(help="RFC 3161 authority URL (network call).")
-        ] = None,
-        trust_root: Annotated[
-            Path | None, typer.Option(help="PEM root of that authority, trusted from now on.")
-        ] = None,
-        request_out: Annotated[
-            Path | None, typer.Option(help="Offline: write the request here (.tsq).")
-        ] = None,
-        response: Annotated[
-            Path | None, typer.Option(help="Offline: the authority's reply (.tsr) ...")
-        ] = None,
-        request: Annotated[
-            Path | None, typer.Option(help="... to this request written earlier.")
-        ] = None,
-    ) -> None:
-        """Anchor the head of the custody log with an RFC 3161 timestamp.
+    Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine
+    `curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL
+    > resp.tsr`, then --response resp.tsr --request req.tsq.
+    """
+    from qantar.evidence import (
+        TimestampRequest,
+        add_root,
+        build_request,
+        store_response,
+        timestamp_head,
+    )
 
-        Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine
-        `curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL
-        > resp.tsr`, then --response resp.tsr --request req.tsq.
-        """
-        from qantar.evidence import (
-            TimestampRequest,
-            add_root,
-            build_request,
-            store_response,
-            timestamp_head,
+    project = open_project()
+    if trust_root is not None:
+        add_root(project, trust_root.read_bytes())
+    if request_out is not None:
+        req = build_request(project)
+        req.save(request_out)
+        console.print(f"request for custody event {req.seq} written to {request_out}", markup=False)
+    elif response is not None:
+        if request is None:
+            raise InputError("--response needs --request (the .tsq it answers)")
+        req = TimestampRequest.load(request)
+        when = store_response(project, req, response.read_bytes(), tsa=str(response.name))
+        console.print(f"custody event {req.seq} timestamped at {when}", markup=False)
+    elif tsa_url is not None:
+        when = timestamp_head(project, tsa_url)
+        console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
+    elif trust_root is None:
+        raise InputError("give --tsa-url, --request-out, or --response with --request")
+
+
+@evidence.command("replicate")
+def replicate_cmd(
+    to: Annotated[
+        list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+    ] = None,
+) -> None:
+    """Copy every object to the replica folders (second disk, share)."""
+    from qantar.evidence import replicate
+
+    made = replicate(open_project(), to or None)
+    console.print(f"{made} cop(ies) written", markup=False)
+
+
+@evidence.command("fixity")
+def fixity_cmd(
+    to: Annotated[
+        list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+    ] = None,
+    repair: Annotated[bool, typer.Option(help="Restore drifted copies.")] = True,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Re-hash the store and every replica; name drift; restore from a good copy."""
+    from qantar.evidence import fixity
+
+    as_json = _check_format(fmt)
+    report = fixity(open_project(), to or None, repair=repair)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        for d in report.drift:
+            console.print(f"DRIFT {d['file']}: {d['problem']}", markup=False)
+        for r in report.restored:
+            console.print(f"restored {r['file']} from {r['from']}", markup=False)
+        for u in report.unrecoverable:
+            console.print(f"UNRECOVERABLE {u}: no good copy anywhere", markup=False)
+        console.print(f"{report.copies_checked} cop(ies) checked", markup=False)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@incident.command("add")
+def incident_add(
+    description: Annotated[str, typer.Option(help="What happened.")],
+    type_: Annotated[str, typer.Option("--type", help="shooting, detention, ...")],
+    date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    place: Annotated[str | None, typer.Option(help="Place as given.")] = None,
+    place_id: Annotated[str | None, typer.Option(help="Gazetteer id.")] = None,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Record an incident."""
+    from qantar.evidence import add_incident
+
+    as_json = _check_format(fmt)
+    new_id = add_incident(
+        open_project(),
+        date=date,
+        place=place,
+        description=description,
+        type=type_,
+        place_id=place_id,
+    )
+    if as_json:
+        print_json({"id": new_id})
+    else:
+        console.print(f"incident {new_id}", markup=False)
+
+
+@incident.command("list")
+def incident_list(fmt: OutputFormat = "text") -> None:
+    """All incidents with their number of evidence items."""
+    from qantar.evidence import list_incidents
+
+    as_json = _check_format(fmt)
+    rows = list_incidents(open_project())
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "date", "place", "type", "items", "description")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["date"] or "unknown",
+            r["place_raw"] or "unknown",
+            r["type"],
+            str(r["items"]),
+            r["description"],
         )
-
-        project = open_project()
-        if trust_root is not None:
-            add_root(project, trust_root.read_bytes())
-        if request_out is not None:
-            req = build_request(project)
-            req.save(request_out)
-            console.print(
-                f"request for custody event {req.seq} written to {request_out}", markup=False
-            )
-        elif response is not None:
-            if request is None:
-                raise InputError("--response needs --request (the .tsq it answers)")
-            req = TimestampRequest.load(request)
-            when = store_response(project, req, response.read_bytes(), tsa=str(response.name))
-            console.print(f"custody event {req.seq} timestamped at {when}", markup=False)
-        elif tsa_url is not None:
-            when = timestamp_head(project, tsa_url)
-            console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
-        elif trust_root is None:
-            raise InputError("give --tsa-url, --request-out, or --response with --request")
-
-    @evidence.command("replicate")
-    def replicate_cmd(
-        to: Annotated[
-            list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
-        ] = None,
-    ) -> None:
-        """Copy every object to the replica folders (second disk, share)."""
-        from qantar.evidence import replicate
-
-        made = replicate(open_project(), to or None)
-        console.print(f"{made} cop(ies) written", markup=False)
-
-    @evidence.command("fixity")
-    def fixity_cmd(
-        to: Annotated[
-            list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
-        ] = None,
-        repair: Annotated[bool, typer.Option(help="Restore drifted copies.")] = True,
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Re-hash the store and every replica; name drift; restore from a good copy."""
-        from qantar.evidence import fixity
-
-        as_json = _check_format(fmt)
-        report = fixity(open_project(), to or None, repair=repair)
-        if as_json:
-            print_json(report.to_dict())
-        else:
-            for d in report.drift:
-                console.print(f"DRIFT {d['file']}: {d['problem']}", markup=False)
-            for r in report.restored:
-                console.print(f"restored {r['file']} from {r['from']}", markup=False)
-            for u in report.unrecoverable:
-                console.print(f"UNRECOVERABLE {u}: no good copy anywhere", markup=False)
-            console.print(f"{report.copies_checked} cop(ies) checked", markup=False)
-        if not report.ok:
-            raise SystemExit(1)
-
-    @incident.command("add")
-    def incident_add(
-        description: Annotated[str, typer.Option(help="What happened.")],
-        type_: Annotated[str, typer.Option("--type", help="shooting, detention, ...")],
-        date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-        place: Annotated[str | None, typer.Option(help="Place as given.")] = None,
-        place_id: Annotated[str | None, typer.Option(help="Gazetteer id.")] = None,
-        fmt: FormatOption = "text",
-    ) -> None:
-        """Record an incident."""
-        from qantar.evidence import add_incident
-
-        as_json = _check_format(fmt)
-        new_id = add_incident(
-            open_project(),
-            date=date,
-            place=place,
-            description=description,
-            type=type_,
-            place_id=place_id,
-        )
-        if as_json:
-            print_json({"id": new_id})
-        else:
-            console.print(f"incident {new_id}", markup=False)
-
-    @incident.command("list")
-    def incident_list(fmt: FormatOption = "text") -> None:
-        """All incidents with their number of evidence items."""
-        from qantar.evidence import list_incidents
-
-        as_json = _check_format(fmt)
-        rows = list_incidents(open_project())
-        if as_json:
-            print_json(rows)
-            return
-        table = Table("id", "date", "place", "type", "items", "description")
-        for r in rows:
-            table.add_row(
-                str(r["id"]),
-                r["date"] or "unknown",
-                r["place_raw"] or "unknown",
-                r["type"],
-                str(r["items"]),
-                r["description"],
-            )
-        console.print(table)
+    console.print(table)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,32 +15,26 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from qantar.cli._common import console, open_project, print_json
+from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
 from qantar.errors import InputError
 from qantar.ingest import (
     RECORD_COLUMNS,
     ImportResult,
     Retraction,
-    import_table,
+    Table,
+    import_files,
     iter_quarantine,
     iter_records,
     list_batches,
-    open_table,
-    read_limits,
     registry_summary,
     retract_batch,
-    rules_for,
 )
 from qantar.model import SourceKind, parse_enum
 from qantar.model.cells import safe_row
 
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
+
 PROGRESS_FROM_BYTES = 2 << 20
-
-
-def _check_format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise InputError(f"--format must be one of {', '.join(allowed)}, not {value!r}")
-    return value
 
 
 def _print_result(result: ImportResult) -> None:
@@ -168,306 +162,278 @@ def _compact(row: dict[str, Any]) -> list[str]:
     return ["" if v is None else str(v) for v in values]
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("import")
-    def import_(
-        files: Annotated[
-            list[Path] | None,
-            typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files."),
-        ] = None,
-        source: Annotated[
-            str | None, typer.Option("--source", "-s", help="Name of the list's source.")
-        ] = None,
-        kind: Annotated[
-            str | None,
-            typer.Option(
-                help=f"Kind of source, for a new one: {'|'.join(SourceKind)} (default other)."
-            ),
-        ] = None,
-        mapping: Annotated[
-            Path | None, typer.Option(help="Mapping file (TOML) naming columns and options.")
-        ] = None,
-        sheet: Annotated[
-            str | None, typer.Option(help="Sheet of a workbook (default: the first).")
-        ] = None,
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-        dry_run: Annotated[
-            bool,
-            typer.Option(
-                "--dry-run", help="Show the mapping and first parsed rows; write nothing."
-            ),
-        ] = False,
-        force: Annotated[
-            bool,
-            typer.Option(
-                "--force",
-                help="Import a file again even if already imported, or though its rows are "
-                "mostly in an earlier batch.",
-            ),
-        ] = False,
-        no_names: Annotated[
-            bool,
-            typer.Option(
-                "--no-names", help="The list has no name column on purpose; import it anyway."
-            ),
-        ] = False,
-        undo: Annotated[
-            int | None,
-            typer.Option(
-                "--undo",
-                metavar="BATCH",
-                help="Take batch BATCH back (see `qantar batches`): its records leave the "
-                "registry, its raw rows and the decisions on them are kept.",
-            ),
-        ] = None,
-        reason: Annotated[
-            str | None, typer.Option(help="Why the batch is taken back (with --undo).")
-        ] = None,
-        by: Annotated[
-            str | None,
-            typer.Option(help="Who imports or takes back (default: QANTAR_ACTOR or login)."),
-        ] = None,
-    ) -> None:
-        """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
-        in quarantine. Each file is one transaction; an unreadable file stops before writing.
-        With --undo BATCH --reason TEXT, take an earlier import back instead."""
-        _check_format(output, ("text", "json"))
-        if undo is not None:
-            if files:
-                raise InputError("--undo takes a batch number, not files: import them apart")
-            done = retract_batch(open_project(), undo, reason=reason or "", by=by)
-            if output == "json":
-                print_json(done.to_dict())
-            else:
-                _print_retraction(done)
-            return
-        if not files:
-            # Usage mistakes, said as such (FILES and --source are optional only for --undo).
-            raise typer.BadParameter(
-                "name the files to import (or --undo BATCH)", param_hint="FILES"
-            )
-        if source is None:
-            raise typer.BadParameter(
-                "say which source the list comes from (--source NAME)", param_hint="'--source'"
-            )
-        if kind is not None:
-            parse_enum(SourceKind, kind, field="kind")
-        project = open_project()
-        rules = rules_for(project, mapping)
-        limits = read_limits(project)
-        results = []
-        with ExitStack() as stack:
-            # Open (and so check) every file before importing any of them.
-            tables = [
-                stack.enter_context(
-                    open_table(f, sheet=sheet, header_score=rules.header_score, limits=limits)
-                )
-                for f in files
-            ]
-            for table in tables:
-                show = (
-                    console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"
-                )
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    DownloadColumn()
-                    if table.file_format in ("csv", "json", "jsonl")
-                    else TextColumn(""),
-                    TimeRemainingColumn(),
-                    console=console,
-                    transient=True,
-                    disable=not show,
-                ) as bar:
-                    task = bar.add_task(f"importing {table.path.name}", total=table.total)
-
-                    def advance(
-                        done: int, total: int, task: Any = task, bar: Progress = bar
-                    ) -> None:
-                        bar.update(task, completed=done, total=total)
-
-                    result = import_table(
-                        project, table, rules, source=source, kind=kind, force=force,
-                        dry_run=dry_run, progress=advance, no_names=no_names, by=by,
-                    )  # fmt: skip
-                results.append(result)
-                if output == "text":
-                    if dry_run:
-                        _print_dry_run(result)
-                    _print_result(result)
-                    for notice in result.notices:
-                        console.print(f"note: {notice}", markup=False, soft_wrap=True)
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="Name of the list's source.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Kind of source, for a new one: {'|'.join(SourceKind)} (default other)."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Mapping file (TOML) naming columns and options.")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+    ] = None,
+    output: OutputFormat = "text",
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the mapping and first parsed rows; write nothing."),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Import a file again even if already imported, or though its rows are "
+            "mostly in an earlier batch.",
+        ),
+    ] = False,
+    no_names: Annotated[
+        bool,
+        typer.Option(
+            "--no-names", help="The list has no name column on purpose; import it anyway."
+        ),
+    ] = False,
+    undo: Annotated[
+        int | None,
+        typer.Option(
+            "--undo",
+            metavar="BATCH",
+            help="Take batch BATCH back (see `qantar batches`): its records leave the "
+            "registry, its raw rows and the decisions on them are kept.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why the batch is taken back (with --undo).")
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(help="Who imports or takes back (default: QANTAR_ACTOR or login)."),
+    ] = None,
+) -> None:
+    """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
+    in quarantine. Each file is one transaction; an unreadable file stops before writing.
+    With --undo BATCH --reason TEXT, take an earlier import back instead."""
+    only_formats(output, "text", "json")
+    if undo is not None:
+        if files:
+            raise InputError("--undo takes a batch number, not files: import them apart")
+        done = retract_batch(open_project(), undo, reason=reason or "", by=by)
         if output == "json":
-            print_json([r.to_dict() for r in results])
-
-    @app.command("sources")
-    def sources_(
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    ) -> None:
-        """Every source and the files imported into it (name, SHA-256, counts)."""
-        _check_format(output, ("text", "json"))
-        batches = list_batches(open_project())
-        if output == "json":
-            print_json(batches)
-            return
-        if not batches:
-            console.print("no sources yet: import a list with `qantar import FILE --source NAME`")
-            return
-        table = RichTable()
-        for column in (
-            "source",
-            "kind",
-            "batch",
-            "file",
-            "sha256",
-            "read",
-            "stored",
-            "held back",
-            "imported",
-        ):
-            table.add_column(column, overflow="fold")
-        for b in batches:
-            table.add_row(
-                b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
-                str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
-                (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else "")
-                + (" (taken back)" if b["state"] == "retracted" else ""),
-            )  # fmt: skip
-        console.print(table)
-
-    @app.command("batches")
-    def batches_(
-        source: Annotated[
-            str | None, typer.Option("--source", "-s", help="Only this source.")
-        ] = None,
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    ) -> None:
-        """Every import batch: source, file, rows, who imported it and when, and whether it
-        was taken back (`qantar import --undo BATCH`)."""
-        _check_format(output, ("text", "json"))
-        batches = list_batches(open_project(), source)
-        if output == "json":
-            print_json(batches)
-            return
-        if not batches:
-            console.print("no batches yet: import a list with `qantar import FILE --source NAME`")
-            return
-        table = RichTable()
-        for column in ("batch", "source", "file", "rows", "by", "imported", "state"):
-            table.add_column(column, overflow="fold")
-        for b in batches:
-            if b["state"] == "live":
-                state = "forced" if b["forced"] else "live"
-            else:
-                state = (
-                    f"taken back {(b['retracted_at'] or '')[:10]} by {b['retracted_by']}: "
-                    f"{b['retraction_reason']}"
-                )
-            table.add_row(
-                str(b["batch_id"]), b["source"], b["file_name"],
-                f"{b['rows_stored']} of {b['rows_read']}", b["imported_by"] or "",
-                (b["imported_at"] or "")[:16].replace("T", " "), state,
-            )  # fmt: skip
-        console.print(table)
-
-    @app.command("status")
-    def status(
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    ) -> None:
-        """Counts per source and per kind of source: rows read, records, quarantined."""
-        _check_format(output, ("text", "json"))
-        summary = registry_summary(open_project())
-        if output == "json":
-            print_json(summary.to_dict())
-            return
-        table = RichTable(title="Registry")
-        for column in (
-            "source",
-            "kind",
-            "files",
-            "rows read",
-            "records",
-            "rows quarantined",
-            "fields quarantined",
-        ):
-            table.add_column(
-                column, justify="right" if column not in ("source", "kind") else "left"
-            )
-        for s in summary.sources:
-            table.add_row(
-                s.name, s.kind, str(s.batches), str(s.rows_read), str(s.records),
-                str(s.rows_quarantined), str(s.fields_quarantined),
-            )  # fmt: skip
-        t = summary.totals
-        table.add_row(
-            "all", "", str(t["batches"]), str(t["rows_read"]), str(t["records"]),
-            str(t["rows_quarantined"]), str(t["fields_quarantined"]), style="bold",
-        )  # fmt: skip
-        console.print(table)
-        kinds = ", ".join(
-            f"{k}: {v['records']} records" for k, v in sorted(summary.by_kind.items())
+            print_json(done.to_dict())
+        else:
+            _print_retraction(done)
+        return
+    if not files:
+        # Usage mistakes, said as such (FILES and --source are optional only for --undo).
+        raise typer.BadParameter("name the files to import (or --undo BATCH)", param_hint="FILES")
+    if source is None:
+        raise typer.BadParameter(
+            "say which source the list comes from (--source NAME)", param_hint="'--source'"
         )
-        if kinds:
-            console.print(f"by kind — {kinds}")
+    project = open_project()
 
-    @app.command("records")
-    def records_(
-        source: Annotated[
-            str | None, typer.Option("--source", "-s", help="Only this source.")
-        ] = None,
-        output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
-        limit: Annotated[int, typer.Option(help="Rows shown as a table (csv/json: all).")] = 50,
-    ) -> None:
-        """Stored records: raw and parsed fields side by side."""
-        _check_format(output, ("table", "csv", "json"))
-        rows = iter_records(open_project(), source)
-        if output == "json":
-            _stream_json(rows)
-        elif output == "csv":
-            writer = csv.DictWriter(sys.stdout, fieldnames=RECORD_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            # Names and notes are as the lists wrote them: a cell must not run as a formula.
-            writer.writerows(safe_row(row) for row in rows)
+    @contextmanager
+    def bar_for(table: Table) -> Iterator[Callable[[int, int], None]]:
+        show = console.is_terminal and table.size >= PROGRESS_FROM_BYTES and output == "text"
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn() if table.file_format in ("csv", "json", "jsonl") else TextColumn(""),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not show,
+        ) as bar:
+            task = bar.add_task(f"importing {table.path.name}", total=table.total)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+
+    def said(result: ImportResult) -> None:
+        if output == "text":
+            if dry_run:
+                _print_dry_run(result)
+            _print_result(result)
+            for notice in result.notices:
+                console.print(f"note: {notice}", markup=False, soft_wrap=True)
+
+    results = import_files(
+        project, files, source=source, kind=kind, mapping=mapping, sheet=sheet, force=force,
+        dry_run=dry_run, no_names=no_names, by=by, progress_for=bar_for, on_result=said,
+    )  # fmt: skip
+    if output == "json":
+        print_json([r.to_dict() for r in results])
+
+
+@app.command("sources")
+def sources_(
+    output: OutputFormat = "text",
+) -> None:
+    """Every source and the files imported into it (name, SHA-256, counts)."""
+    only_formats(output, "text", "json")
+    batches = list_batches(open_project())
+    if output == "json":
+        print_json(batches)
+        return
+    if not batches:
+        console.print("no sources yet: import a list with `qantar import FILE --source NAME`")
+        return
+    table = RichTable()
+    for column in (
+        "source",
+        "kind",
+        "batch",
+        "file",
+        "sha256",
+        "read",
+        "stored",
+        "held back",
+        "imported",
+    ):
+        table.add_column(column, overflow="fold")
+    for b in batches:
+        table.add_row(
+            b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
+            str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
+            (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else "")
+            + (" (taken back)" if b["state"] == "retracted" else ""),
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("batches")
+def batches_(
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    output: OutputFormat = "text",
+) -> None:
+    """Every import batch: source, file, rows, who imported it and when, and whether it
+    was taken back (`qantar import --undo BATCH`)."""
+    only_formats(output, "text", "json")
+    batches = list_batches(open_project(), source)
+    if output == "json":
+        print_json(batches)
+        return
+    if not batches:
+        console.print("no batches yet: import a list with `qantar import FILE --source NAME`")
+        return
+    table = RichTable()
+    for column in ("batch", "source", "file", "rows", "by", "imported", "state"):
+        table.add_column(column, overflow="fold")
+    for b in batches:
+        if b["state"] == "live":
+            state = "forced" if b["forced"] else "live"
         else:
-            # A compact view; csv and json give every raw and parsed field.
-            table = RichTable()
-            for column in ("id", "source", "row", "name", "sex", "born", "age", "event", "date",
-                           "place"):  # fmt: skip
-                table.add_column(column, overflow="fold")
-            count = 0
-            for row in rows:
-                count += 1
-                if count <= limit:
-                    table.add_row(*_compact(row))
-            console.print(table)
-            if count > limit:
-                console.print(f"{count - limit} more; use --format csv or json for all")
+            state = (
+                f"taken back {(b['retracted_at'] or '')[:10]} by {b['retracted_by']}: "
+                f"{b['retraction_reason']}"
+            )
+        table.add_row(
+            str(b["batch_id"]), b["source"], b["file_name"],
+            f"{b['rows_stored']} of {b['rows_read']}", b["imported_by"] or "",
+            (b["imported_at"] or "")[:16].replace("T", " "), state,
+        )  # fmt: skip
+    console.print(table)
 
-    @app.command("quarantine")
-    def quarantine_(
-        source: Annotated[
-            str | None, typer.Option("--source", "-s", help="Only this source.")
-        ] = None,
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    ) -> None:
-        """What could not be parsed: row number, column, value, reason, and whether the row was
-        kept as a record with that field left empty or held back whole."""
-        _check_format(output, ("text", "json"))
-        entries = iter_quarantine(open_project(), source)
-        if output == "json":
-            _stream_json(entries)
-            return
+
+@app.command("status")
+def status(
+    output: OutputFormat = "text",
+) -> None:
+    """Counts per source and per kind of source: rows read, records, quarantined."""
+    only_formats(output, "text", "json")
+    summary = registry_summary(open_project())
+    if output == "json":
+        print_json(summary.to_dict())
+        return
+    table = RichTable(title="Registry")
+    for column in (
+        "source",
+        "kind",
+        "files",
+        "rows read",
+        "records",
+        "rows quarantined",
+        "fields quarantined",
+    ):
+        table.add_column(column, justify="right" if column not in ("source", "kind") else "left")
+    for s in summary.sources:
+        table.add_row(
+            s.name, s.kind, str(s.batches), str(s.rows_read), str(s.records),
+            str(s.rows_quarantined), str(s.fields_quarantined),
+        )  # fmt: skip
+    t = summary.totals
+    table.add_row(
+        "all", "", str(t["batches"]), str(t["rows_read"]), str(t["records"]),
+        str(t["rows_quarantined"]), str(t["fields_quarantined"]), style="bold",
+    )  # fmt: skip
+    console.print(table)
+    kinds = ", ".join(f"{k}: {v['records']} records" for k, v in sorted(summary.by_kind.items()))
+    if kinds:
+        console.print(f"by kind — {kinds}")
+
+
+@app.command("records")
+def records_(
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    output: OutputFormat = "text",
+    limit: Annotated[int, typer.Option(help="Rows shown as text (csv/json: all).")] = 50,
+) -> None:
+    """Stored records: raw and parsed fields side by side."""
+    only_formats(output, "text", "csv", "json")
+    rows = iter_records(open_project(), source)
+    if output == "json":
+        _stream_json(rows)
+    elif output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        # Names and notes are as the lists wrote them: a cell must not run as a formula.
+        writer.writerows(safe_row(row) for row in rows)
+    else:
+        # A compact view; csv and json give every raw and parsed field.
         table = RichTable()
-        for column in ("source", "file", "row", "column", "value", "reason", "row kept"):
-            table.add_column(column)
+        for column in ("id", "source", "row", "name", "sex", "born", "age", "event", "date",
+                       "place"):  # fmt: skip
+            table.add_column(column, overflow="fold")
         count = 0
-        for e in entries:
+        for row in rows:
             count += 1
-            table.add_row(
-                e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
-                (e["value"] or "")[:60], e["reason"], "yes" if e["row_kept"] else "no",
-            )  # fmt: skip
-        if count:
-            console.print(table)
-        else:
-            console.print("quarantine is empty")
+            if count <= limit:
+                table.add_row(*_compact(row))
+        console.print(table)
+        if count > limit:
+            console.print(f"{count - limit} more; use --format csv or json for all")
+
+
+@app.command("quarantine")
+def quarantine_(
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    output: OutputFormat = "text",
+) -> None:
+    """What could not be parsed: row number, column, value, reason, and whether the row was
+    kept as a record with that field left empty or held back whole."""
+    only_formats(output, "text", "json")
+    entries = iter_quarantine(open_project(), source)
+    if output == "json":
+        _stream_json(entries)
+        return
+    table = RichTable()
+    for column in ("source", "file", "row", "column", "value", "reason", "row kept"):
+        table.add_column(column)
+    count = 0
+    for e in entries:
+        count += 1
+        table.add_row(
+            e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
+            (e["value"] or "")[:60], e["reason"], "yes" if e["row_kept"] else "no",
+        )  # fmt: skip
+    if count:
+        console.print(table)
+    else:
+        console.print("quarantine is empty")

@@ -12,9 +12,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from qantar.cli._common import console, open_project, print_json
+from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
 from qantar.errors import InputError, QantarError
 from qantar.model import Decision
+
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
 def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
@@ -57,144 +59,140 @@ def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
         console.print(f"warning: {w}", markup=False)
 
 
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise InputError(f"--format must be one of {', '.join(allowed)}")
+@app.command("link")
+def link(
+    seed: Annotated[int, typer.Option(help="Seed of every random step.")] = 42,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Match probability to merge (default from qantar.toml)."),
+    ] = None,
+    fmt: OutputFormat = "text",
+    charts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the model's charts (HTML, works offline, no names) to this folder."
+        ),
+    ] = None,
+    truth: Annotated[
+        Path | None,
+        typer.Option(help="CSV with source, record_id, person_id: print accuracy."),
+    ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also list the candidate pairs per blocking rule."),
+    ] = False,
+) -> None:
+    """Link every record into persons (deduplicate within and link across sources)."""
+    from qantar.link import run
+
+    only_formats(fmt, "text", "json")
+    project = open_project()
+    if fmt == "json":
+        result = run(project, seed=seed, threshold=threshold, truth=truth, charts=charts)
+        print_json(result.to_dict())
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("linking", total=None)
+        result = run(
+            project,
+            seed=seed,
+            threshold=threshold,
+            truth=truth,
+            charts=charts,
+            progress=lambda msg: bar.update(task, description=msg),
+        )
+    _print_result(result.to_dict(), verbose=verbose)
+    if charts is not None:
+        console.print(f"charts written to {charts}")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("link")
-    def link(
-        seed: Annotated[int, typer.Option(help="Seed of every random step.")] = 42,
-        threshold: Annotated[
-            float | None,
-            typer.Option(help="Match probability to merge (default from qantar.toml)."),
-        ] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-        charts: Annotated[
-            Path | None,
-            typer.Option(
-                help="Write the model's charts (HTML, works offline, no names) to this folder."
-            ),
-        ] = None,
-        truth: Annotated[
-            Path | None,
-            typer.Option(help="CSV with source, record_id, person_id: print accuracy."),
-        ] = None,
-        verbose: Annotated[
-            bool,
-            typer.Option(
-                "--verbose", "-v", help="Also list the candidate pairs per blocking rule."
-            ),
-        ] = False,
-    ) -> None:
-        """Link every record into persons (deduplicate within and link across sources)."""
-        from qantar.link import run
+@app.command("review")
+def review(
+    reviewer: Annotated[
+        str | None, typer.Option(help="Your name, stored with every decision.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write the queue to an .xlsx file.")
+    ] = None,
+    apply: Annotated[
+        Path | None, typer.Option("--apply", help="Store the decisions filled in an .xlsx.")
+    ] = None,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="Print the queue without asking.")
+    ] = False,
+    fmt: OutputFormat = "text",
+) -> None:
+    """Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."""
+    from qantar.link import apply_xlsx, export_xlsx, queue, recluster
 
-        _check_format(fmt, ("table", "json"))
-        project = open_project()
+    only_formats(fmt, "text", "json")
+    if export is not None and apply is not None:
+        raise InputError("use --export or --apply, not both")
+    project = open_project()
+    if export is not None:
+        n = export_xlsx(project, export, limit=limit)
         if fmt == "json":
-            result = run(project, seed=seed, threshold=threshold, truth=truth, charts=charts)
-            print_json(result.to_dict())
-            return
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=console, transient=True,
-        ) as bar:  # fmt: skip
-            task = bar.add_task("linking", total=None)
-            result = run(
-                project,
-                seed=seed,
-                threshold=threshold,
-                truth=truth,
-                charts=charts,
-                progress=lambda msg: bar.update(task, description=msg),
+            print_json({"exported": n, "file": str(export)})
+        else:
+            console.print(f"{n} pairs written to {export}")
+        return
+    if apply is not None:
+        counts = apply_xlsx(project, apply, reviewer=reviewer)
+        result = recluster(project)
+        if fmt == "json":
+            print_json({"applied": counts, "persons": result.persons})
+        else:
+            console.print(
+                "stored: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                + f" · persons now {result.persons}"
             )
-        _print_result(result.to_dict(), verbose=verbose)
-        if charts is not None:
-            console.print(f"charts written to {charts}")
+        return
+    items = queue(project, limit=limit)
+    if list_only or fmt == "json" or (not sys.stdin.isatty() and not items):
+        _print_queue(project, items, fmt)
+        return
+    if not items:
+        console.print("nothing to review: no uncertain pairs left")
+        return
+    who = reviewer or typer.prompt("Reviewer name", default=getpass.getuser())
+    decided = _interactive(project, items, who)
+    if decided:
+        result = recluster(project)
+        console.print(f"{decided} decisions stored · persons now {result.persons}")
 
-    @app.command("review")
-    def review(
-        reviewer: Annotated[
-            str | None, typer.Option(help="Your name, stored with every decision.")
-        ] = None,
-        limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
-        export: Annotated[
-            Path | None, typer.Option("--export", help="Write the queue to an .xlsx file.")
-        ] = None,
-        apply: Annotated[
-            Path | None, typer.Option("--apply", help="Store the decisions filled in an .xlsx.")
-        ] = None,
-        list_only: Annotated[
-            bool, typer.Option("--list", help="Print the queue without asking.")
-        ] = False,
-        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    ) -> None:
-        """Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."""
-        from qantar.link import apply_xlsx, export_xlsx, queue, recluster
 
-        _check_format(fmt, ("table", "json"))
-        if export is not None and apply is not None:
-            raise InputError("use --export or --apply, not both")
-        project = open_project()
-        if export is not None:
-            n = export_xlsx(project, export, limit=limit)
-            if fmt == "json":
-                print_json({"exported": n, "file": str(export)})
-            else:
-                console.print(f"{n} pairs written to {export}")
-            return
-        if apply is not None:
-            counts = apply_xlsx(project, apply, reviewer=reviewer)
-            result = recluster(project)
-            if fmt == "json":
-                print_json({"applied": counts, "persons": result.persons})
-            else:
-                console.print(
-                    "stored: "
-                    + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-                    + f" · persons now {result.persons}"
-                )
-            return
-        items = queue(project, limit=limit)
-        if list_only or fmt == "json" or (not sys.stdin.isatty() and not items):
-            _print_queue(project, items, fmt)
-            return
-        if not items:
-            console.print("nothing to review: no uncertain pairs left")
-            return
-        who = reviewer or typer.prompt("Reviewer name", default=getpass.getuser())
-        decided = _interactive(project, items, who)
-        if decided:
-            result = recluster(project)
-            console.print(f"{decided} decisions stored · persons now {result.persons}")
+export_app = typer.Typer(help="Write results for other tools.", no_args_is_help=True)
 
-    export_app = typer.Typer(help="Write results for other tools.", no_args_is_help=True)
 
-    @export_app.command("persons")
-    def export_persons(
-        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-        out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
-    ) -> None:
-        """One row per record: person_id, source, record_id and the person's canonical fields."""
-        from qantar.link import person_table, persons_csv
+@export_app.command("persons")
+def export_persons(
+    fmt: OutputFormat = "csv",
+    out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+) -> None:
+    """One row per record: person_id, source, record_id and the person's canonical fields."""
+    from qantar.link import person_table, persons_csv
 
-        _check_format(fmt, ("csv", "json"))
-        project = open_project()
-        if fmt == "json":
-            import json
+    only_formats(fmt, "csv", "json")
+    project = open_project()
+    if fmt == "json":
+        import json
 
-            text = json.dumps(person_table(project), ensure_ascii=False, indent=1, default=str)
-        else:
-            text = persons_csv(project)
-        if out is None:
-            sys.stdout.write(text)
-        else:
-            out.write_text(text, encoding="utf-8")
-            console.print(f"written {out}")
+        text = json.dumps(person_table(project), ensure_ascii=False, indent=1, default=str)
+    else:
+        text = persons_csv(project)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"written {out}")
 
-    app.add_typer(export_app, name="export")
+
+app.add_typer(export_app, name="export")
 
 
 def _names(details: dict[str, Any]) -> str:
@@ -210,7 +208,9 @@ def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
     """The queue without asking: one row per pair, each record by source, row and names."""
     from qantar.link import record_details
 
-    details = record_details(project, [i for it in items for i in (it.record_id_l, it.record_id_r)])
+    details = record_details(
+        project, [i for it in items for i in (it.record_id_l, it.record_id_r)]
+    )
     data = []
     for it in items:
         a, b = details[it.record_id_l], details[it.record_id_r]
@@ -306,4 +306,4 @@ def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
     return decided
 
 
-__all__ = ["QantarError", "register"]
+__all__ = ["QantarError", "app"]

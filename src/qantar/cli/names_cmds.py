@@ -7,8 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qantar.cli._common import console, print_json
-from qantar.errors import InputError
+from qantar.cli._common import OutputFormat, console, only_formats, print_json
 from qantar.names import (
     NameComparison,
     ParsedName,
@@ -18,15 +17,12 @@ from qantar.names import (
     parse,
 )
 
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
+
 names_app = typer.Typer(
     help="Kazakh and Russian names: parse, transliterate, key and compare.",
     no_args_is_help=True,
 )
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise InputError(f"unknown --format {fmt!r}; use 'table' or 'json'")
 
 
 def parsed_as_dict(parsed: ParsedName) -> dict[str, Any]:
@@ -81,10 +77,10 @@ def comparison_as_dict(a: str, b: str, result: NameComparison) -> dict[str, Any]
 @names_app.command("parse")
 def parse_cmd(
     names: Annotated[list[str], typer.Argument(help="One or more full names (quote each).")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Surname, given name, patronymic, sex, confidence, Latin form and match keys."""
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     rows = [parsed_as_dict(parse(n)) for n in names]
     if fmt == "json":
         print_json(rows)
@@ -109,10 +105,10 @@ def parse_cmd(
 def compare_cmd(
     a: Annotated[str, typer.Argument(help="First full name.")],
     b: Annotated[str, typer.Argument(help="Second full name.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: OutputFormat = "text",
 ) -> None:
     """Part-by-part similarity of two names, with the reason for each level."""
-    _check_format(fmt)
+    only_formats(fmt, "text", "json")
     result = compare(a, b)
     if fmt == "json":
         print_json(comparison_as_dict(a, b, result))
@@ -126,5 +122,4 @@ def compare_cmd(
         console.print(f"  - {reason}", markup=False)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(names_app, name="names")
+app.add_typer(names_app, name="names")

@@ -9,225 +9,220 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from qantar.cli._common import console, open_project, print_json
+from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
 from qantar.errors import InputError
 
-
-def _check_format(value: str) -> None:
-    if value not in ("text", "json"):
-        raise InputError("--format is text or json")
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("report")
-    def report(
-        out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("report.html"),
-        pdf: Annotated[Path | None, typer.Option(help="Also write a PDF (WeasyPrint).")] = None,
-        estimate_run: Annotated[
-            str | None,
-            typer.Option(
-                "--estimate",
-                "--estimate-run",
-                help="Estimate run to report: a folder name of runs/ (default: the latest "
-                "run of the killed; the report says which).",
-            ),
-        ] = None,
-        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    ) -> None:
-        """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
-        from qantar.publish import collect_report_data, render_report
+@app.command("report")
+def report(
+    out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("report.html"),
+    pdf: Annotated[Path | None, typer.Option(help="Also write a PDF (WeasyPrint).")] = None,
+    estimate_run: Annotated[
+        str | None,
+        typer.Option(
+            "--estimate",
+            "--estimate-run",
+            help="Estimate run to report: a folder name of runs/ (default: the latest "
+            "run of the killed; the report says which).",
+        ),
+    ] = None,
+    output_format: OutputFormat = "text",
+) -> None:
+    """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
+    from qantar.publish import collect_report_data, render_report
 
-        _check_format(output_format)
-        project = open_project()
-        with console.status("collecting and drawing...", spinner="dots"):
-            data = collect_report_data(project, estimate_run=estimate_run)
-            result = render_report(data, out, pdf=pdf)
-        est = data.estimate or {}
-        headline = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
-        if output_format == "json":
-            print_json(
-                {
-                    **result.to_dict(),
-                    "estimate": headline if est else None,
-                    "estimate_run": data.estimate_run,
-                    "event_type": data.run.event_type if data.run else None,
-                    "documented_by_event_type": (data.events or {}).get("by_type"),
-                    "official_figure": data.official.value if data.official else None,
-                    "warnings": data.warnings,
-                }
-            )
-            return
-        console.print(f"report: {result.html}", markup=False)
-        if est and data.run is not None:
-            console.print(
-                "estimate run {folder} ({how}), event type {kind}: documented {observed}, "
-                "estimated {estimate} (95% interval {lower}-{upper}, {method})".format(
-                    folder=data.run.folder,
-                    how=data.run.chosen,
-                    kind=data.run.event_type or "all persons",
-                    **headline,
-                ),
-                markup=False,
-            )
-        if result.pdf:
-            console.print(f"pdf: {result.pdf}", markup=False)
-        console.print(f"plots: {len(result.plots)} files beside the report", markup=False)
-        for warning in data.warnings:
-            console.print(f"warning: {warning}", markup=False)
-
-    @app.command("publish")
-    def publish(
-        out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
-        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    ) -> None:
-        """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
-        from qantar.publish import publish_memorial
-
-        _check_format(output_format)
-        project = open_project()
-        with console.status("writing the memorial list...", spinner="dots"):
-            result = publish_memorial(project, out)
-        if output_format == "json":
-            print_json(result.to_dict())
-            return
+    only_formats(output_format, "text", "json")
+    project = open_project()
+    with console.status("collecting and drawing...", spinner="dots"):
+        data = collect_report_data(project, estimate_run=estimate_run)
+        result = render_report(data, out, pdf=pdf)
+    est = data.estimate or {}
+    headline = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
+    if output_format == "json":
+        print_json(
+            {
+                **result.to_dict(),
+                "estimate": headline if est else None,
+                "estimate_run": data.estimate_run,
+                "event_type": data.run.event_type if data.run else None,
+                "documented_by_event_type": (data.events or {}).get("by_type"),
+                "official_figure": data.official.value if data.official else None,
+                "warnings": data.warnings,
+            }
+        )
+        return
+    console.print(f"report: {result.html}", markup=False)
+    if est and data.run is not None:
         console.print(
-            f"memorial list: {result.out / 'index.html'} — {result.shown} shown "
-            f"({result.initials_only} by initials only), {result.not_shown} not shown",
+            "estimate run {folder} ({how}), event type {kind}: documented {observed}, "
+            "estimated {estimate} (95% interval {lower}-{upper}, {method})".format(
+                folder=data.run.folder,
+                how=data.run.chosen,
+                kind=data.run.event_type or "all persons",
+                **headline,
+            ),
             markup=False,
         )
-        if result.nameless:
-            console.print(f"{result.nameless} persons left out: no list gives a name", markup=False)
-        if result.texts_left_out:
-            console.print(
-                f"{result.texts_left_out} texts left out: they may name a withheld person",
-                markup=False,
-            )
+    if result.pdf:
+        console.print(f"pdf: {result.pdf}", markup=False)
+    console.print(f"plots: {len(result.plots)} files beside the report", markup=False)
+    for warning in data.warnings:
+        console.print(f"warning: {warning}", markup=False)
 
-    @app.command("consent")
-    def consent(
-        person: Annotated[
-            str | None, typer.Argument(help="Person id (as in `qantar export persons`).")
-        ] = None,
-        status: Annotated[
-            str | None, typer.Option(help="publish, initials-only or withhold.")
-        ] = None,
-        by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
-        note: Annotated[str | None, typer.Option(help="Why (recorded; never published).")] = None,
-        yes: Annotated[
-            bool, typer.Option("--yes", help="Do not ask to confirm (for scripts).")
-        ] = False,
-        find: Annotated[
-            str | None,
-            typer.Option("--find", help="List persons whose names match, in any script."),
-        ] = None,
-        pending: Annotated[
-            bool,
-            typer.Option(
-                "--pending", help="Persons whose decisions a split or merge has disturbed."
-            ),
-        ] = False,
-        list_all: Annotated[
-            bool, typer.Option("--list", help="Show every person's status and its origin.")
-        ] = False,
-        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    ) -> None:
-        """Record who decided what may be published of a person (after seeing the names the
-        lists recorded), find a person by name, or show statuses."""
-        from qantar.publish import (
-            decide_publication,
-            explain_statuses,
-            find_persons,
-            pending_consent,
-            person_card,
+
+@app.command("publish")
+def publish(
+    out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
+    output_format: OutputFormat = "text",
+) -> None:
+    """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
+    from qantar.publish import publish_memorial
+
+    only_formats(output_format, "text", "json")
+    project = open_project()
+    with console.status("writing the memorial list...", spinner="dots"):
+        result = publish_memorial(project, out)
+    if output_format == "json":
+        print_json(result.to_dict())
+        return
+    console.print(
+        f"memorial list: {result.out / 'index.html'} — {result.shown} shown "
+        f"({result.initials_only} by initials only), {result.not_shown} not shown",
+        markup=False,
+    )
+    if result.nameless:
+        console.print(f"{result.nameless} persons left out: no list gives a name", markup=False)
+    if result.texts_left_out:
+        console.print(
+            f"{result.texts_left_out} texts left out: they may name a withheld person",
+            markup=False,
         )
 
-        _check_format(output_format)
-        project = open_project()
-        if find is not None:
-            cards = find_persons(project, find)
-            if output_format == "json":
-                print_json([c.to_dict() for c in cards])
-                return
-            if not cards:
-                console.print("no person matches", markup=False)
-                return
-            for card in cards:
-                _print_card(card)
-            return
-        if pending:
-            items = pending_consent(project)
-            if output_format == "json":
-                print_json([p.to_dict() for p in items])
-                return
-            table = Table(title="Decisions to take again (linkage changed these persons)")
-            for column in ("person", "applies now", "earlier decisions"):
-                table.add_column(column)
-            for p in items:
-                earlier = "; ".join(
-                    f"{d.status} for {d.person_id} by {d.decided_by}" for d in p.earlier
-                )
-                table.add_row(p.person_id, p.status, earlier)
-            console.print(table)
-            return
-        if status is not None:
-            if person is None:
-                raise InputError("name the person: qantar consent PERSON --status ... --by NAME")
-            if by is None:
-                raise InputError("say who decided: --by NAME")
-            card = person_card(project, person)
-            if not yes:
-                if output_format == "json":
-                    raise InputError(
-                        "--format json cannot ask to confirm: check the names first "
-                        "(`qantar consent PERSON`), then add --yes"
-                    )
-                _print_card(card)
-                if not typer.confirm(f"Record '{status}' for {person}?", default=False):
-                    raise InputError("not confirmed: nothing recorded")
-            decide_publication(project, person, status, by=by, note=note)
-        if person is not None and not list_all:
-            explained = [person_card(project, person).status]
-        elif list_all:
-            explained = list(explain_statuses(project).values())
-        else:
-            raise InputError(
-                "give a PERSON (with --status to decide), --find NAME, --pending or --list"
-            )
+
+@app.command("consent")
+def consent(
+    person: Annotated[
+        str | None, typer.Argument(help="Person id (as in `qantar export persons`).")
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="publish, initials-only or withhold.")] = None,
+    by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why (recorded; never published).")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask to confirm (for scripts).")
+    ] = False,
+    find: Annotated[
+        str | None,
+        typer.Option("--find", help="List persons whose names match, in any script."),
+    ] = None,
+    pending: Annotated[
+        bool,
+        typer.Option("--pending", help="Persons whose decisions a split or merge has disturbed."),
+    ] = False,
+    list_all: Annotated[
+        bool, typer.Option("--list", help="Show every person's status and its origin.")
+    ] = False,
+    output_format: OutputFormat = "text",
+) -> None:
+    """Record who decided what may be published of a person (after seeing the names the
+    lists recorded), find a person by name, or show statuses."""
+    from qantar.publish import (
+        explain_statuses,
+        decide_publication,
+        find_persons,
+        pending_consent,
+        person_card,
+    )
+
+    only_formats(output_format, "text", "json")
+    project = open_project()
+    if find is not None:
+        cards = find_persons(project, find)
         if output_format == "json":
-            print_json([e.to_dict() for e in explained])
+            print_json([c.to_dict() for c in cards])
             return
-        table = Table(title="Publication status")
-        for column in ("person", "status", "from", "why"):
+        if not cards:
+            console.print("no person matches", markup=False)
+            return
+        for card in cards:
+            _print_card(card)
+        return
+    if pending:
+        items = pending_consent(project)
+        if output_format == "json":
+            print_json([p.to_dict() for p in items])
+            return
+        table = Table(title="Decisions to take again (linkage changed these persons)")
+        for column in ("person", "applies now", "earlier decisions"):
             table.add_column(column)
-        for e in explained:
-            table.add_row(e.person_id, e.status, e.origin, e.reason)
+        for p in items:
+            earlier = "; ".join(
+                f"{d.status} for {d.person_id} by {d.decided_by}" for d in p.earlier
+            )
+            table.add_row(p.person_id, p.status, earlier)
         console.print(table)
+        return
+    if status is not None:
+        if person is None:
+            raise InputError("name the person: qantar consent PERSON --status ... --by NAME")
+        if by is None:
+            raise InputError("say who decided: --by NAME")
+        card = person_card(project, person)
+        if not yes:
+            if output_format == "json":
+                raise InputError(
+                    "--format json cannot ask to confirm: check the names first "
+                    "(`qantar consent PERSON`), then add --yes"
+                )
+            _print_card(card)
+            if not typer.confirm(f"Record '{status}' for {person}?", default=False):
+                raise InputError("not confirmed: nothing recorded")
+        decide_publication(project, person, status, by=by, note=note)
+    if person is not None and not list_all:
+        explained = [person_card(project, person).status]
+    elif list_all:
+        explained = list(explain_statuses(project).values())
+    else:
+        raise InputError(
+            "give a PERSON (with --status to decide), --find NAME, --pending or --list"
+        )
+    if output_format == "json":
+        print_json([e.to_dict() for e in explained])
+        return
+    table = Table(title="Publication status")
+    for column in ("person", "status", "from", "why"):
+        table.add_column(column)
+    for e in explained:
+        table.add_row(e.person_id, e.status, e.origin, e.reason)
+    console.print(table)
 
-    @app.command("spelling")
-    def spelling(
-        person: Annotated[str, typer.Argument(help="Person id.")],
-        use: Annotated[
-            str | None, typer.Option("--use", help="Record key whose spelling to publish.")
-        ] = None,
-        by: Annotated[str | None, typer.Option(help="Who chose (recorded).")] = None,
-        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    ) -> None:
-        """The spellings of a person's name the lists recorded, and which one is published;
-        `--use RECORD_KEY --by NAME` chooses one (default: the source closest to the family)."""
-        from qantar.publish import choose_spelling, person_card
 
-        _check_format(output_format)
-        project = open_project()
-        if use is not None:
-            if by is None:
-                raise InputError("say who chose: --by NAME")
-            card = choose_spelling(project, person, use, by=by)
-        else:
-            card = person_card(project, person)
-        if output_format == "json":
-            print_json(card.to_dict())
-            return
-        _print_card(card)
+@app.command("spelling")
+def spelling(
+    person: Annotated[str, typer.Argument(help="Person id.")],
+    use: Annotated[
+        str | None, typer.Option("--use", help="Record key whose spelling to publish.")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who chose (recorded).")] = None,
+    output_format: OutputFormat = "text",
+) -> None:
+    """The spellings of a person's name the lists recorded, and which one is published;
+    `--use RECORD_KEY --by NAME` chooses one (default: the source closest to the family)."""
+    from qantar.publish import choose_spelling, person_card
+
+    only_formats(output_format, "text", "json")
+    project = open_project()
+    if use is not None:
+        if by is None:
+            raise InputError("say who chose: --by NAME")
+        card = choose_spelling(project, person, use, by=by)
+    else:
+        card = person_card(project, person)
+    if output_format == "json":
+        print_json(card.to_dict())
+        return
+    _print_card(card)
 
 
 def _print_card(card: Any) -> None:

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from qantar.cli._common import console, open_project, print_json, state
+from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json, state
 from qantar.errors import InputError
 from qantar.project import Project
+
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
 def _read_lines(path: Path | None) -> list[str]:
@@ -22,104 +24,106 @@ def _read_lines(path: Path | None) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("unlock")
-    def unlock(
-        minutes: Annotated[
-            float, typer.Option(help="Forget the key after this many minutes.")
-        ] = 30.0,
-    ) -> None:
-        """Ask for the passphrase once and keep the project's key in memory-backed storage
-        (never on disk) for the next commands, until `qantar lock` or the time runs out."""
-        from qantar import vault
+@app.command("unlock")
+def unlock(
+    minutes: Annotated[float, typer.Option(help="Forget the key after this many minutes.")] = 30.0,
+) -> None:
+    """Ask for the passphrase once and keep the project's key in memory-backed storage
+    (never on disk) for the next commands, until `qantar lock` or the time runs out."""
+    from qantar import vault
 
-        if minutes <= 0:
-            raise InputError("--minutes must be more than 0")
-        project = Project.open(state.project_path)
-        vault.forget(project.root)
-        key = project.data_key()
-        where = vault.remember(project.root, key, minutes=minutes)
-        console.print(f"unlocked for {minutes:g} minutes (key kept in {where.parent})")
+    if minutes <= 0:
+        raise InputError("--minutes must be more than 0")
+    project = Project.open(state.project_path)
+    vault.forget(project.root)
+    key = project.data_key()
+    where = vault.remember(project.root, key, minutes=minutes)
+    console.print(f"unlocked for {minutes:g} minutes (key kept in {where.parent})")
 
-    @app.command("lock")
-    def lock() -> None:
-        """Forget the unlocked key of this project: the next command asks again."""
-        from qantar import vault
 
-        project = Project.open(state.project_path)
-        forgotten = vault.forget(project.root)
-        console.print("locked" if forgotten else "locked (no key was kept)")
+@app.command("lock")
+def lock() -> None:
+    """Forget the unlocked key of this project: the next command asks again."""
+    from qantar import vault
 
-    keys = typer.Typer(help="The project's keys.", no_args_is_help=True)
-    app.add_typer(keys, name="keys")
+    project = Project.open(state.project_path)
+    forgotten = vault.forget(project.root)
+    console.print("locked" if forgotten else "locked (no key was kept)")
 
-    @keys.command("protect")
-    def protect() -> None:
-        """Put the signing keys of a project made before protected keys under a passphrase
-        (the custody log is unchanged and still verifies)."""
-        from qantar.protect import protect_keys
 
-        project = Project.open(state.project_path)
-        files = protect_keys(project)
-        console.print(f"protected {len(files)} private key file(s) under the passphrase")
+keys = typer.Typer(help="The project's keys.", no_args_is_help=True)
+app.add_typer(keys, name="keys")
 
-    @app.command("encrypt")
-    def encrypt() -> None:
-        """Encrypt this project's SQLite registry in place (SQLCipher), checked table by
-        table before the plaintext file is removed."""
-        from qantar.protect import encrypt_project
 
-        project = open_project()
-        result = encrypt_project(project)
-        console.print(
-            f"encrypted the registry: {result.tables} tables, {result.rows} rows checked; "
-            "the plaintext file was removed (see docs/security.md on wiping old copies)"
-        )
+@keys.command("protect")
+def protect() -> None:
+    """Put the signing keys of a project made before protected keys under a passphrase
+    (the custody log is unchanged and still verifies)."""
+    from qantar.protect import protect_keys
 
-    @app.command("backup")
-    def backup_cmd(
-        out: Annotated[Path, typer.Option("--out", help="The backup file to write (new).")],
-        recipients: Annotated[
-            Path | None,
-            typer.Option(
-                "--recipients",
-                help="A file of age public keys (age1..., one a line); without it the backup "
-                "is sealed with a passphrase.",
-            ),
-        ] = None,
-        output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    ) -> None:
-        """One encrypted file (age) with the registry, the evidence and the keys."""
-        from qantar import vault
-        from qantar.protect import backup
+    project = Project.open(state.project_path)
+    files = protect_keys(project)
+    console.print(f"protected {len(files)} private key file(s) under the passphrase")
 
-        project = open_project()
-        keys = _read_lines(recipients)
-        passphrase = (
-            None if keys else vault.read_passphrase(purpose="seal the backup", confirm=True)
-        )
-        result = backup(project, out, passphrase=passphrase, recipients=keys)
-        if output == "json":
-            print_json(result.to_dict())
-        else:
-            console.print(f"wrote {result.path}: {result.files} files, {result.bytes} bytes")
 
-    @app.command("restore")
-    def restore_cmd(
-        backup_file: Annotated[Path, typer.Argument(help="A file written by qantar backup.")],
-        to: Annotated[Path, typer.Option("--to", help="A new or empty folder.")],
-        identity: Annotated[
-            Path | None,
-            typer.Option("--identity", help="A file with the age secret key (AGE-SECRET-KEY-...)."),
-        ] = None,
-    ) -> None:
-        """Check the whole backup, then write the project into a new folder."""
-        from qantar import vault
-        from qantar.protect import restore
+@app.command("encrypt")
+def encrypt() -> None:
+    """Encrypt this project's SQLite registry in place (SQLCipher), checked table by
+    table before the plaintext file is removed."""
+    from qantar.protect import encrypt_project
 
-        if not backup_file.is_file():
-            raise InputError("no such file", file=str(backup_file))
-        identities = _read_lines(identity)
-        passphrase = None if identities else vault.read_passphrase(purpose="open the backup")
-        result = restore(backup_file, to, passphrase=passphrase, identities=identities)
-        console.print(f"restored {result.files} files into {result.root}")
+    project = open_project()
+    result = encrypt_project(project)
+    console.print(
+        f"encrypted the registry: {result.tables} tables, {result.rows} rows checked; "
+        "the plaintext file was removed (see docs/security.md on wiping old copies)"
+    )
+
+
+@app.command("backup")
+def backup_cmd(
+    out: Annotated[Path, typer.Option("--out", help="The backup file to write (new).")],
+    recipients: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipients",
+            help="A file of age public keys (age1..., one a line); without it the backup "
+            "is sealed with a passphrase.",
+        ),
+    ] = None,
+    output: OutputFormat = "text",
+) -> None:
+    """One encrypted file (age) with the registry, the evidence and the keys."""
+    from qantar import vault
+    from qantar.protect import backup
+
+    only_formats(output, "text", "json")
+    project = open_project()
+    keys = _read_lines(recipients)
+    passphrase = None if keys else vault.read_passphrase(purpose="seal the backup", confirm=True)
+    result = backup(project, out, passphrase=passphrase, recipients=keys)
+    if output == "json":
+        print_json(result.to_dict())
+    else:
+        console.print(f"wrote {result.path}: {result.files} files, {result.bytes} bytes")
+
+
+@app.command("restore")
+def restore_cmd(
+    backup_file: Annotated[Path, typer.Argument(help="A file written by qantar backup.")],
+    to: Annotated[Path, typer.Option("--to", help="A new or empty folder.")],
+    identity: Annotated[
+        Path | None,
+        typer.Option("--identity", help="A file with the age secret key (AGE-SECRET-KEY-...)."),
+    ] = None,
+) -> None:
+    """Check the whole backup, then write the project into a new folder."""
+    from qantar import vault
+    from qantar.protect import restore
+
+    if not backup_file.is_file():
+        raise InputError("no such file", file=str(backup_file))
+    identities = _read_lines(identity)
+    passphrase = None if identities else vault.read_passphrase(purpose="open the backup")
+    result = restore(backup_file, to, passphrase=passphrase, identities=identities)
+    console.print(f"restored {result.files} files into {result.root}")

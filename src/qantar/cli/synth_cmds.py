@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from qantar.cli._common import console, print_json
+from qantar.cli._common import OutputFormat, console, only_formats, print_json
 from qantar.errors import InputError
+
+app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
 class _ScenarioByDefault(TyperGroup):
@@ -63,7 +65,8 @@ def scenario(
         int, typer.Option(help="How many lists: official, ngo, press, hotline, morgue.")
     ] = 5,
     fmt: Annotated[
-        str, typer.Option("--format", help="csv, xlsx or csv,xlsx (each list its usual one).")
+        str,
+        typer.Option("--file-format", help="csv, xlsx or csv,xlsx (each list its usual one)."),
     ] = "csv,xlsx",
     detainees: Annotated[int, typer.Option(help="Detained persons to add.")] = 0,
     heterogeneity: Annotated[
@@ -78,11 +81,10 @@ def scenario(
     duplicates: Annotated[
         float, typer.Option(help="Scale of within-list duplicate rates (0 = none).")
     ] = 1.0,
-    output: Annotated[
-        str, typer.Option("--output", help="text or json (--format names the file formats).")
-    ] = "text",
+    output: OutputFormat = "text",
 ) -> None:
     """Write a scenario: list files, truth.csv, histories.csv, population.csv, scenario.json."""
+    only_formats(output, "text", "json")
     from qantar.synth import Corruption, ScenarioConfig, generate, steps, write_scenario
 
     try:
@@ -103,7 +105,7 @@ def scenario(
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     if not formats or any(f not in FORMATS for f in formats):
-        raise InputError(f"--format {fmt!r}: use csv, xlsx or csv,xlsx")
+        raise InputError(f"--file-format {fmt!r}: use csv, xlsx or csv,xlsx")
 
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("generating", total=steps(config) + len(config.lists))
@@ -143,9 +145,10 @@ def histories(
         str | None, typer.Option(help="Logit shift per stratum, e.g. regions=-1.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed.")] = 7,
-    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output: OutputFormat = "text",
 ) -> None:
     """Capture histories alone (no names), for estimator studies; the truth goes to stdout."""
+    only_formats(output, "text", "json")
     from qantar.synth import simulate_histories
 
     try:
@@ -182,5 +185,4 @@ def histories(
         console.print(f"{out}: N = {sim.n}, observed {sim.observed} (seed {seed})")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(synth_app, name="synth")
+app.add_typer(synth_app, name="synth")

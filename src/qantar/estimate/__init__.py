@@ -35,6 +35,7 @@ _WHERE = {
     "estimate_project": "_project",
     "EstimateRun": "_facade",
     "saved_runs": "_facade",
+    "skipped_methods": "_project",
     "Estimate": "_result",
     "sensitivity": "_sensitivity",
 }
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from qantar.estimate._loglinear import loglinear
     from qantar.estimate._outputs import draws_table, write_run
     from qantar.estimate._pooling import pool_smallest_lists
-    from qantar.estimate._project import estimate_project
+    from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate
     from qantar.estimate._sensitivity import sensitivity
 
@@ -87,5 +88,6 @@ __all__ = [
     "read_histories_csv",
     "saved_runs",
     "sensitivity",
+    "skipped_methods",
     "write_run",
 ]

@@ -17,7 +17,7 @@ from qantar.evidence._archive import (
     record_item_consent,
     show_item,
 )
-from qantar.evidence._custody import ACTIONS, record_event
+from qantar.evidence._custody import ACTIONS, MANUAL_ACTIONS, record_by_hand, record_event
 from qantar.evidence._derive import strip_location
 from qantar.evidence._export import ExportResult, export, verify_bundle
 from qantar.evidence._keys import KeySpan, RotationResult, rotate_key
@@ -36,6 +36,7 @@ from qantar.evidence._verify import Problem, VerifyReport, verify
 
 __all__ = [
     "ACTIONS",
+    "MANUAL_ACTIONS",
     "AddResult",
     "ExportResult",
     "FixityReport",
@@ -60,6 +61,7 @@ __all__ = [
     "items_for_incident",
     "list_incidents",
     "list_items",
+    "record_by_hand",
     "record_event",
     "record_item_consent",
     "replicate",

@@ -28,8 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Connection, func, select
 
 from qantar._actor import default_actor
-from qantar.errors import QantarError
-from qantar.evidence._common import canonical_json, now_utc
+from qantar.errors import InputError, QantarError
+from qantar.evidence._common import canonical_json, now_utc, resolve_item
 from qantar.evidence._facts import current_facts, digests
 from qantar.evidence._tables import custody_events
 from qantar.model import CustodyAction, parse_enum
@@ -41,6 +41,18 @@ HEAD_FILE = "custody_head.json"
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 ACTIONS = tuple(action.value for action in CustodyAction)
+# What a person may record by hand: things done outside qantar. Every other action is
+# recorded by the step that does it, so a hand-made "verified" or "published" would be a
+# claim no step stands behind.
+MANUAL_ACTIONS = tuple(
+    action.value
+    for action in (
+        CustodyAction.ACQUIRED,
+        CustodyAction.VIEWED,
+        CustodyAction.TRANSFERRED,
+        CustodyAction.DELETED_FROM_WORKING_STORE,
+    )
+)
 EVENT_FIELDS = (
     "seq",
     "time",
@@ -318,6 +330,26 @@ def record_event(
     """Append one signed event (e.g. ``viewed``, ``transferred``) for the given item hashes."""
     with custody(project, actor) as log:
         return log.append(action, items, reason, details)
+
+
+def record_by_hand(
+    project: Project,
+    action: str,
+    items: Sequence[str],
+    reason: str,
+    *,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Record a custody action done outside qantar (one of ``MANUAL_ACTIONS``) for items
+    given by their SHA-256 or a unique prefix of 6+ hex characters."""
+    if action not in MANUAL_ACTIONS:
+        raise InputError(
+            f"custody action {action!r} cannot be recorded by hand: use "
+            f"{', '.join(MANUAL_ACTIONS)} (others are recorded by the step that does them)"
+        )
+    with project.engine.connect() as conn:
+        shas = [resolve_item(conn, item) for item in items]
+    return record_event(project, action, shas, reason, actor=actor)
 
 
 def events(conn: Connection) -> list[dict[str, Any]]:

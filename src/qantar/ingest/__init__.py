@@ -9,7 +9,9 @@ from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, place_key
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._importer import (
     ImportResult,
+    ProgressFor,
     import_file,
+    import_files,
     import_table,
     read_limits,
     rules_for,
@@ -38,6 +40,7 @@ __all__ = [
     "MappingRules",
     "ParseProblem",
     "Place",
+    "ProgressFor",
     "ReadLimits",
     "RegistrySummary",
     "Retraction",
@@ -47,6 +50,7 @@ __all__ = [
     "build_rules",
     "gazetteer",
     "import_file",
+    "import_files",
     "import_table",
     "iter_quarantine",
     "iter_records",

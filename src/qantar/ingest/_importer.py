@@ -5,7 +5,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,9 @@ from qantar.store.readers import NAME_FIELDS, PARSED_NAME_COLUMNS, parsed_name_v
 from qantar.store.schema import import_batches, quarantine, raw_rows, records, sources
 
 Progress = Callable[[int, int], None]
+# Given a file about to be imported, a context that yields its progress callback (or None):
+# the caller draws one bar per file and takes it down when that file is done.
+ProgressFor = Callable[[Table], AbstractContextManager[Progress | None]]
 CHUNK_ROWS = 2000
 PREVIEW_ROWS = 5
 
@@ -166,9 +170,61 @@ def _checked_kind(kind: SourceKind | str | None) -> str | None:
     return None if kind is None else parse_enum(SourceKind, kind, field="kind").value
 
 
-def _check_source(conn: Connection, name: str, kind: str | None) -> tuple[int | None, str]:
+def import_files(
+    project: Project,
+    paths: Sequence[str | Path],
+    *,
+    source: str,
+    kind: SourceKind | str | None = None,
+    mapping: str | Path | dict[str, Any] | None = None,
+    sheet: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    no_names: bool = False,
+    by: str | None = None,
+    progress_for: ProgressFor | None = None,
+    on_result: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    """Import several files into ``source``, each as one batch in its own transaction, as
+    ``import_file`` does for one. Every file is opened (and so checked) before any is
+    imported: a file that cannot be read stops the run with nothing written.
+
+    ``on_result`` hears of each file's result as soon as it is stored, so a caller can
+    report the files already in when a later one fails (for example on a duplicate).
+    """
+    kind = _checked_kind(kind)
+    _check_source_args(source, kind)
+    rules = rules_for(project, mapping)
+    limits = read_limits(project)
+    results: list[ImportResult] = []
+    with ExitStack() as stack:
+        tables = [
+            stack.enter_context(
+                open_table(path, sheet=sheet, header_score=rules.header_score, limits=limits)
+            )
+            for path in paths
+        ]
+        for table in tables:
+            watching = progress_for(table) if progress_for is not None else nullcontext(None)
+            with watching as progress:
+                result = import_table(
+                    project, table, rules, source=source, kind=kind, force=force,
+                    dry_run=dry_run, progress=progress, no_names=no_names, by=by,
+                )  # fmt: skip
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return results
+
+
+def _check_source_args(name: str, kind: str | None) -> None:
     if not name.strip():
         raise InputError("a source needs a name (--source)")
+    _checked_kind(kind)
+
+
+def _check_source(conn: Connection, name: str, kind: str | None) -> tuple[int | None, str]:
+    _check_source_args(name, kind)
     row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).first()
     if row is None:
         return None, kind or SourceKind.OTHER.value
