@@ -55,6 +55,7 @@ def _register() -> None:
         publish_cmds,
         secure_cmds,
         synth_cmds,
+        web_cmds,
     )
 
     project_cmds.register(app)
@@ -69,6 +70,8 @@ def _register() -> None:
     publish_cmds.register(app)
     db_cmds.register(app)
     secure_cmds.register(app)
+    web_cmds.register(app)
+    web_cmds.audit_cli(app)
 
 
 _register()
