@@ -56,6 +56,7 @@ OPTIONAL_PACKAGES = {
     "uvicorn": "web",
     "multipart": "web",
     "argon2": "web",
+    "pyotp": "web",
     "itsdangerous": "web",
     "psycopg": "postgres",
     "pyspark": "spark",
