@@ -71,9 +71,11 @@ def test_a_role_that_sees_names_needs_its_code(
         authenticate(web_project, liaison.name, liaison.password, None)
     with pytest.raises(AuthError):
         authenticate(web_project, liaison.name, liaison.password, "000000")
-    assert authenticate(web_project, liaison.name, liaison.password, liaison.code()).role == (
-        Role.LIAISON
-    )
+    code = liaison.code()
+    assert authenticate(web_project, liaison.name, liaison.password, code).role == Role.LIAISON
+    # A code works once: one overheard or read over a shoulder is spent.
+    with pytest.raises(AuthError):
+        authenticate(web_project, liaison.name, liaison.password, code)
     # An analyst sees no names and signs in with a password alone.
     analyst = accounts[Role.ANALYST]
     assert authenticate(web_project, analyst.name, analyst.password).role == Role.ANALYST

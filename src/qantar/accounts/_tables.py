@@ -18,6 +18,8 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("password_hash", String(200)),
     Column("totp_secret", String(64)),
+    # The time step of the last code accepted: a code seen once is never accepted again.
+    Column("totp_last_step", Integer),
     Column("enrol_token_hash", String(64), unique=True),
     Column("enrol_expires_at", DateTime(timezone=True)),
     Column("failed_logins", Integer, nullable=False, server_default="0"),

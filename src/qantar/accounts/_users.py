@@ -221,11 +221,13 @@ def complete_enrolment(
     user = enrolment_user(project, token)
     check_password_strength(password)
     secret = None
+    step: int | None = None
     if user.needs_totp:
         if not totp_secret or not totp_code:
             raise InputError("this role signs in with a one-time code: set up the app first",
                              field="code")  # fmt: skip
-        if not pyotp.TOTP(totp_secret).verify(totp_code.strip(), valid_window=1):
+        step = _totp_step(totp_secret, totp_code.strip(), _now(), after=None)
+        if step is None:
             raise InputError("the one-time code does not match: check the phone's clock",
                              field="code")  # fmt: skip
         secret = totp_secret
@@ -234,7 +236,7 @@ def complete_enrolment(
         conn.execute(
             update(users)
             .where(users.c.id == user.id)
-            .values(password_hash=_hasher.hash(password), totp_secret=secret,
+            .values(password_hash=_hasher.hash(password), totp_secret=secret, totp_last_step=step,
                     enrol_token_hash=None, enrol_expires_at=None)
         )  # fmt: skip
         for code in codes:
@@ -276,10 +278,12 @@ def authenticate(
     locked = user.locked_until is not None and user.locked_until > now
     good = _verify(row.password_hash, password) and not locked and not user.disabled
     recovery_id = None
+    step = None
     if good and user.needs_totp:
         given = _normal_code(code or "")
         if row.totp_secret and given.isdigit():
-            good = pyotp.TOTP(row.totp_secret).verify(given, for_time=now, valid_window=1)
+            step = _totp_step(row.totp_secret, given, now, after=row.totp_last_step)
+            good = step is not None
         else:
             recovery_id = _recovery_match(project, user.id, given)
             good = recovery_id is not None
@@ -293,7 +297,10 @@ def authenticate(
                 update(recovery_codes).where(recovery_codes.c.id == recovery_id).values(used_at=now)
             )
         conn.execute(
-            update(users).where(users.c.id == user.id).values(failed_logins=0, locked_until=None)
+            update(users)
+            .where(users.c.id == user.id)
+            .values(failed_logins=0, locked_until=None)
+            .values({} if step is None else {"totp_last_step": step})
         )
         conn.execute(
             insert(login_attempts).values(user_id=user.id, at=now, address=address,
@@ -306,6 +313,17 @@ def authenticate(
                 .values(password_hash=_hasher.hash(password))
             )
     return user
+
+
+def _totp_step(secret: str, given: str, now: dt.datetime, *, after: int | None) -> int | None:
+    """The time step whose code is ``given`` (this one or a neighbour, for clocks that
+    drift), if later than ``after``: a code overheard or used once does not work again."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if (after is None or step > after) and hmac.compare_digest(totp.generate_otp(step), given):
+            return step
+    return None
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qantar.accounts import (
@@ -128,7 +129,11 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     async def guard(request: Request) -> None:
         name = getattr(request.scope.get("route"), "name", None)
         token = request.cookies.get(SESSION_COOKIE, "")
-        session = lib.session_for(project, token, idle=settings.idle) if token else None
+        session = (
+            await run_in_threadpool(lib.session_for, project, token, idle=settings.idle)
+            if token
+            else None
+        )
         request.state.session = session
         form_token = request.cookies.get(FORM_COOKIE, "")
         request.state.new_form_token = session is None and not form_token
@@ -217,7 +222,9 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         form = await request.form()
         where = address(request)
         try:
-            user = lib.authenticate(
+            # argon2 takes tens of milliseconds on purpose: not on the event loop.
+            user = await run_in_threadpool(
+                lib.authenticate,
                 project,
                 str(form.get("name", "")),
                 str(form.get("password", "")),

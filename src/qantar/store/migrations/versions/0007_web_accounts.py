@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(20), nullable=False),
         sa.Column("password_hash", sa.String(200)),
         sa.Column("totp_secret", sa.String(64)),
+        sa.Column("totp_last_step", sa.Integer),
         sa.Column("enrol_token_hash", sa.String(64), unique=True),
         sa.Column("enrol_expires_at", sa.DateTime(timezone=True)),
         sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
