@@ -253,3 +253,18 @@ def test_enrol_refuses_a_wrong_first_code(web_project: Project) -> None:
             totp_code="123456",
         )
     enrol(web_project, "erlan", Role.VIEWER)  # a viewer needs no second factor
+
+
+def test_a_form_without_a_stated_length_is_refused(
+    web_project: Project, signed_in: dict[Role, TestClient]
+) -> None:
+    client = signed_in[Role.LIAISON]
+    csrf = csrf_of(client.get("/account").text)
+    body = iter([f"csrf={csrf}&status=withhold".encode()])  # sent chunked, without a length
+    response = client.post(
+        "/persons/P1/consent",
+        content=body,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 411
+    assert consent_decisions(web_project) == []

@@ -163,7 +163,11 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     ) -> None:
         limit = settings.max_upload_mb * 1024 * 1024
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
+        if not length.isdigit():
+            # A browser's form always says its length; without one the limit cannot hold.
+            record(request, "refused.size", name, outcome=REFUSED)
+            raise Refusal(411, _("This server accepts forms of a stated length only."))
+        if int(length) > limit:
             record(request, "refused.size", name, outcome=REFUSED)
             raise Refusal(413, _("The file is larger than this server accepts."))
         form = await request.form()
