@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
 # What the documented commands need: evidence metadata and hashes, PDF reports and dossiers.
-EXTRAS ?= evidence,pdf,secure
+EXTRAS ?= evidence,pdf,secure,web
 
 .PHONY: install demo test lint typecheck unit bench clean
 

@@ -55,6 +55,7 @@ def _add_areas() -> None:
         publish_cmds,
         secure_cmds,
         synth_cmds,
+        web_cmds,
     )
 
     # Each area module defines `app`, a Typer of its commands (and its groups); an unnamed
@@ -72,8 +73,10 @@ def _add_areas() -> None:
         publish_cmds,
         db_cmds,
         secure_cmds,
+        web_cmds,
     ):
         app.add_typer(area.app)
+    web_cmds.audit_cli(app)
 
 
 _add_areas()

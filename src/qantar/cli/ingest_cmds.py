@@ -29,7 +29,7 @@ from qantar.ingest import (
     registry_summary,
     retract_batch,
 )
-from qantar.model import SourceKind, parse_enum
+from qantar.model import SourceKind
 from qantar.model.cells import safe_row
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root

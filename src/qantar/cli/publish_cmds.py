@@ -128,8 +128,8 @@ def consent(
     """Record who decided what may be published of a person (after seeing the names the
     lists recorded), find a person by name, or show statuses."""
     from qantar.publish import (
-        explain_statuses,
         decide_publication,
+        explain_statuses,
         find_persons,
         pending_consent,
         person_card,
