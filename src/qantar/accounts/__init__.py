@@ -9,6 +9,7 @@ The CLI's commands land in the same log (``qantar.accounts.audit`` with the OS u
 ``--by``), so one log answers "who did what" whatever the door.
 """
 
+from qantar._actor import default_actor
 from qantar.accounts._audit import FAILED, OK, REFUSED, AuditEvent, audit, audit_csv, audit_log
 from qantar.accounts._roles import (
     PERMISSIONS,
@@ -69,6 +70,7 @@ __all__ = [
     "authenticate",
     "check_password_strength",
     "complete_enrolment",
+    "default_actor",
     "disable_user",
     "end_all_sessions",
     "end_session",

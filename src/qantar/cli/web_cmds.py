@@ -121,7 +121,7 @@ def users_reset(
 
 
 def _actor(by: str | None) -> str:
-    from qantar._actor import default_actor
+    from qantar.accounts import default_actor
 
     return by.strip() if by and by.strip() else default_actor()
 
@@ -153,9 +153,11 @@ def _commands(app: typer.Typer, path: tuple[str, ...]) -> list[Any]:
     for group in app.registered_groups:
         if group.typer_instance is None:
             continue
-        if group.name is None:  # an area's app, added to the root without a name
+        # Typer keeps an unset name as a placeholder object, not None.
+        name = group.name if isinstance(group.name, str) else None
+        if name is None:  # an area's app, added to the root without a name
             found += _commands(group.typer_instance, path)
-        elif rest and group.name == head:
+        elif rest and name == head:
             found += _commands(group.typer_instance, rest)
     return found
 
