@@ -17,7 +17,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
@@ -177,10 +177,21 @@ def test_property_withheld_never_published_across_imports_links_and_consents(
     max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
-    # No shrinking while it is expected to fail: a failure found is enough, and shrinking a
-    # failing sequence of imports and links costs minutes.
+    # No shrinking: a failure found is enough, and shrinking a failing sequence of imports
+    # and links costs minutes.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(_steps)
+# Found by CI on 2026-12-04: a withhold, then "initials-only" for the same (wrongly merged)
+# person, then a split: the part was shown initials-only, the withhold forgotten.
+@example(
+    [
+        ("import", "a2", False),
+        ("link", 16635, 1.0),
+        ("consent", 15, "withhold"),
+        ("consent", 13, "initials-only"),
+        ("link", 65535, 0.12042800026045011),
+    ]
+)
 def test_property_with_second_files_and_force(steps: list[tuple[object, ...]]) -> None:
     run_steps(steps, tuple(FILES), force=True)

@@ -128,6 +128,16 @@ def _latest_by_key(decisions: list[ConsentDecision]) -> dict[str, ConsentDecisio
     return out
 
 
+def _statuses_by_key(decisions: list[ConsentDecision]) -> dict[str, set[str]]:
+    """Record key -> every status ever decided for a person holding that record: a later
+    decision for another set of records does not undo a withhold once linkage moves them."""
+    out: dict[str, set[str]] = {}
+    for d in decisions:
+        for key in d.record_keys:
+            out.setdefault(key, set()).add(d.status)
+    return out
+
+
 def _facts_of_keys(project: Project, keys: set[str]) -> list[PersonFacts]:
     """The current persons holding any of ``keys``."""
     from qantar.store.readers import persons_holding
@@ -144,16 +154,19 @@ def explain_statuses(
     - ``decision``: the latest decision for each of the person's records is one and the same,
       made for exactly these records. It overrides rules and what the lists say.
     - ``changed``: decisions were made, but linkage has since split, merged or grown the
-      person. The most restrictive status of every record involved (the person's and those
-      the decisions covered) applies until someone decides again: a decision is never moved
-      silently to someone else.
+      person. The most restrictive status ever decided for, or listed or ruled on, every
+      record involved (the person's and those the decisions covered) applies until someone
+      decides again for exactly this person: a decision is never moved silently to someone
+      else, and a withhold is not lifted by a decision made for another set of records.
     - ``list``: no decision, and a list says "do not publish" for one of the records.
     - ``rule`` / ``default``: the rules of qantar.toml [publish], else the default.
     """
     if facts is None:
         facts = person_facts(project)
     rules = load_rules(project.section("publish"))
-    latest = _latest_by_key(consent_decisions(project))
+    decisions = consent_decisions(project)
+    latest = _latest_by_key(decisions)
+    ever = _statuses_by_key(decisions)
     known = {f.person_id: f for f in facts}
     out: dict[str, StatusExplained] = {}
     rule_cache: dict[str, tuple[str, str]] = {}
@@ -210,7 +223,7 @@ def explain_statuses(
             for k in keys:
                 holder = holders.get(k)
                 if k in latest:
-                    statuses.append(latest[k].status)
+                    statuses.extend(ever[k])
                 elif holder is not None:
                     statuses.append(by_rules(holder)[0])
                 if holder is not None and k in holder.listed_withhold:
