@@ -487,9 +487,8 @@ def build_dossier(
         ]
     identity = _identity(target)
     posts = graph.posts_held(target.id)
-    settings = project.section("accountability")
-    submitter = settings.get("submitter", {}) if isinstance(settings.get("submitter"), dict) else {}
-    arguments = settings.get("arguments", {}) if isinstance(settings.get("arguments"), dict) else {}
+    submitter = project.settings.accountability.submitter
+    arguments = project.settings.accountability.arguments
     official = _official_version()
     contrary = [
         {

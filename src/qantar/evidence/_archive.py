@@ -117,7 +117,7 @@ def add(
     sources = [Path(p) for p in paths]
     if not sources:
         raise InputError("no files given")
-    limits = limits_from(project.section("evidence"))
+    limits = limits_from(project.settings.evidence)
     for source in sources:
         check_source(source)
     for source in sources:

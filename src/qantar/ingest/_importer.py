@@ -22,7 +22,6 @@ from qantar.ingest._duplicates import (
     Overlap,
     overlaps_of_batch,
     overlaps_of_hashes,
-    refuse_share,
     verdict,
 )
 from qantar.ingest._gazetteer import gazetteer
@@ -114,7 +113,7 @@ class ImportResult:
 
 def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> MappingRules:
     """The mapping rules in force: built-ins, qantar.toml ``[import.headers]``, mapping file."""
-    settings_headers = project.section("import").get("headers", {})
+    settings_headers = project.settings.import_.headers
     if isinstance(mapping, str | Path):
         return build_rules(settings_headers, load_mapping_file(mapping), str(mapping))
     return build_rules(settings_headers, mapping, "mapping" if mapping else None)
@@ -123,7 +122,7 @@ def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> 
 def read_limits(project: Project) -> ReadLimits:
     """What a spreadsheet may unpack to: ``[import]`` max_decompressed_mb, max_rows,
     max_columns, max_cells in qantar.toml, else safe defaults."""
-    return ReadLimits.from_settings(project.section("import"))
+    return ReadLimits.from_settings(project.settings.import_)
 
 
 def import_file(
@@ -229,7 +228,7 @@ def import_table(
         result.rows_quarantined = int(previous.rows_quarantined)
         result.columns = [ColumnMapping(**c) for c in previous.mapping.get("columns", [])]
         return result
-    refuse_at = refuse_share(project.section("import"))
+    refuse_at = project.settings.import_.duplicate_share
     if dry_run:
         hashes: set[str] = set()
 

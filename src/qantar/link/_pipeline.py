@@ -26,12 +26,13 @@ from qantar.link._impact import linked_by_model
 from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
 from qantar.project import Project
+from qantar.settings import DEFAULTS, LinkSettings
 from qantar.store.bulk import bulk_insert
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
-DEFAULT_THRESHOLD = 0.2
+DEFAULT_THRESHOLD = DEFAULTS.link.threshold
 # Mean probability over all cross pairs two groups need to be merged (docs/link.md).
-DEFAULT_LINKAGE = 0.25
+DEFAULT_LINKAGE = DEFAULTS.link.linkage
 # Prior chance that two records match, before it is estimated from near-certain pairs.
 PRIOR_DEFAULT = 1e-4
 # Pairs below this probability are not stored: they never reach a reviewer.
@@ -88,8 +89,8 @@ class _Scored:
     comparisons: dict[str, dict[int, str]]
 
 
-def _link_settings(project: Project) -> dict[str, Any]:
-    return project.section("link")
+def _link_settings(project: Project) -> LinkSettings:
+    return project.settings.link
 
 
 # Above this many records, EM trains on a sample of its block (at a million records one
@@ -637,14 +638,11 @@ def run(
     """Link every record of the project into persons and store the run."""
     say: Progress = progress or (lambda _msg: None)
     settings = _link_settings(project)
-    backend = _backend.backend_name(settings)
     if threshold is None:
-        threshold = float(settings.get("threshold", DEFAULT_THRESHOLD))
+        threshold = settings.threshold
     if not 0.0 < threshold < 1.0:
         raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
-    with _backend.session(
-        backend, settings, project.runs_dir, in_memory=project.encrypted
-    ) as engine:
+    with _backend.session(settings, project.runs_dir, in_memory=project.encrypted) as engine:
         return _run(project, engine, seed, threshold, truth, charts, say)
 
 
@@ -658,7 +656,7 @@ def _run(
     say: Progress,
 ) -> LinkResult:
     settings = _link_settings(project)
-    backend = _backend.backend_name(settings)
+    backend = settings.backend
     engine = project.engine
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -738,7 +736,7 @@ def _run(
     pairs = scored.pairs if scored else []
     t2 = time.perf_counter()
     say("clustering")
-    linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
+    linkage = settings.linkage
     nameless = {r for r in record_keys if r not in named_ids}
     outcome = _cluster(engine, record_keys, pairs, threshold, linkage, nameless)
     clustering, ids = outcome.clustering, outcome.ids

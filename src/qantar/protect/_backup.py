@@ -168,10 +168,10 @@ def backup(
         os.chmod(tmp, 0o700)
         snapshot = _snapshot_database(project, Path(tmp))
         entries = [(DATABASE_FILE, snapshot), *_project_files(project)]
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": "qantar-backup-1",
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "project": project.settings.get("project", {}).get("name", project.root.name),
+            "project": project.name,
             "encrypted_project": project.encrypted,
             "files": {
                 name: {"sha256": _sha256(path), "size": path.stat().st_size}

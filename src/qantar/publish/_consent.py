@@ -155,7 +155,7 @@ def explain_statuses(
     """
     if facts is None:
         facts = person_facts(project)
-    rules = load_rules(project.section("publish"))
+    rules = load_rules(project.settings.publish)
     latest = _latest_by_key(consent_decisions(project))
     known = {f.person_id: f for f in facts}
     out: dict[str, StatusExplained] = {}

@@ -205,7 +205,7 @@ def _choose_run(
     """The run named by ``--estimate`` or ``[report] estimate_run``, else the latest run
     of the killed (the toll) with every list, else with lists dropped or merged, else the
     latest run of any kind."""
-    configured = project.section("report").get("estimate_run")
+    configured = project.settings.report.estimate_run
     chosen = wanted or configured
     if chosen:
         folder = Path(chosen)
@@ -289,24 +289,18 @@ def _linkage(project: Project) -> Linkage | None:
 
 
 def _official(project: Project) -> OfficialFigure | None:
-    section = project.section("report")
-    value = section.get("official_figure")
-    if value is None:
+    section = project.settings.report
+    if section.official_figure is None:
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise QantarError(
-            f"qantar.toml [report] official_figure: {value!r} is not a number"
-        ) from exc
-    source = str(section.get("official_figure_source", "")).strip()
+    number = section.official_figure
+    source = section.official_figure_source.strip()
     if not source:
         raise QantarError(
             "qantar.toml [report] official_figure_source: say who published the official "
             "figure (see src/qantar/data/kz/official_figures.csv for sourced figures)"
         )
-    date = section.get("official_figure_date")
-    return OfficialFigure(number, source, str(date) if date else None)
+    date = section.official_figure_date
+    return OfficialFigure(number, source, date or None)
 
 
 def collect_report_data(project: Project, *, estimate_run: str | Path | None = None) -> ReportData:
@@ -418,8 +412,8 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
                   str(b.get("imported_at", "")))
         for b in list_batches(project)
     ]  # fmt: skip
-    title = str(project.section("report").get("title", "")) or (
-        f"Deaths in January 2022: {project.section('project').get('name', project.root.name)}"
+    title = project.settings.report.title or (
+        f"Deaths in {project.settings.case.title}: {project.name}"
     )
     data = ReportData(
         title=title,
@@ -439,7 +433,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         deaths_undated=undated,
         deaths_by_place=sorted(places.items(), key=lambda kv: (-kv[1], kv[0])),
         deaths_total=len(facts),
-        settings=_redact_settings(project.settings),
+        settings=_redact_settings(dict(project.settings.raw)),
         seeds=seeds,
         input_files=inputs,
         warnings=warnings,
@@ -462,7 +456,9 @@ def _guard_texts(data: ReportData, project: Project) -> None:
     def name(text: str) -> str:
         return names.get(text) or public_label(guard, text, "list", "source")
 
-    data.title = public_label(guard, data.title, "Deaths in January 2022", "title")
+    data.title = public_label(
+        guard, data.title, f"Deaths in {project.settings.case.title}", "title"
+    )
     for s in data.sources:
         s.name = name(s.name)
     for f in data.input_files:

@@ -122,9 +122,7 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
     initials = sum(1 for p in shown if p.status == "initials-only")
     not_shown = total_memorial - len(shown) - nameless
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = public_label(
-        view.guard, str(project.section("publish").get("title", DEFAULT_TITLE)), DEFAULT_TITLE
-    )
+    title = public_label(view.guard, project.settings.publish.title or DEFAULT_TITLE, DEFAULT_TITLE)
     keyed = [{**r, "key": search_key(p)} for r, p in zip(rows, shown, strict=True)]
     html = (
         environment()

@@ -365,14 +365,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
 def circumstances_columns(project: Project) -> tuple[str, ...]:
     """``[publish] circumstances_columns``: the list columns whose text is published as
     circumstances. None by default: free text can name relatives, phones, addresses."""
-    value = project.section("publish").get("circumstances_columns", [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise QantarError(
-            "qantar.toml [publish] circumstances_columns: give a list of column headers"
-        )
-    return tuple(v for v in value if v.strip())
+    return tuple(v for v in project.settings.publish.circumstances_columns if v.strip())
 
 
 __all__ = ["PersonFacts", "person_facts", "place_label", "region_of", "script_of"]
