@@ -54,6 +54,8 @@ encrypted = {encrypted}
 title = {case_title}
 period_start = {period_start}
 period_end = {period_end}
+place = {place}
+events = {events}
 # "kz": the bundled gazetteer of Kazakhstan; or a CSV of places in the project folder.
 gazetteer = {gazetteer}
 languages = {languages}
@@ -108,6 +110,8 @@ def default_settings_text(*, name: str, database: str, encrypted: bool) -> str:
         case_title=toml(case.title),
         period_start=toml(case.period_start),
         period_end=toml(case.period_end),
+        place=toml(case.place),
+        events=toml(case.events),
         gazetteer=toml(case.gazetteer),
         languages=toml(list(case.languages)),
         threshold=toml(DEFAULTS.link.threshold),

@@ -185,7 +185,12 @@ def import_table(
     """``import_file`` for a table already opened (the CLI opens every file before importing
     any, so one unreadable file stops the command before anything is written)."""
     started = time.perf_counter()
-    normaliser = Normaliser(rules, gazetteer(), date_epoch=table.date_epoch)
+    normaliser = Normaliser(
+        rules,
+        gazetteer(),
+        date_epoch=table.date_epoch,
+        latest_year=project.settings.case.latest_two_digit_year,
+    )
     columns = [] if table.keyed else rules.map_headers(table.headers)
     if not table.keyed:
         check_columns(columns, file=str(table.path), no_names=no_names)

@@ -180,6 +180,7 @@ def _score(
     progress: Progress,
     nameless: bool = True,
     broad: bool = True,
+    year: int = DEFAULTS.case.start_year,
 ) -> _Scored:
     from splink import Linker
 
@@ -193,7 +194,12 @@ def _score(
         return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
 
     settings = _settings.settings_dict(
-        PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs), backend=backend.name
+        PRIOR_DEFAULT,
+        nameless=nameless,
+        broad=broad,
+        lists=len(inputs),
+        backend=backend.name,
+        year=year,
     )
     if len(inputs) == 1:
         # One list still repeats people: Splink dedupes it, and has no list column to
@@ -661,7 +667,7 @@ def _run(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("computing record features")
-    _features.refresh(engine)
+    _features.refresh(engine, project.settings.case.start_year)
     features = _features.load(engine)
     timings["features"] = round(time.perf_counter() - t0, 2)
     if not features.num_rows:
@@ -730,6 +736,7 @@ def _run(
             progress=say,
             nameless=compare_nameless,
             broad=compare_broad,
+            year=project.settings.case.start_year,
         )
     del usable
     timings["splink"] = round(time.perf_counter() - t1, 2)

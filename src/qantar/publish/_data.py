@@ -23,6 +23,7 @@ from qantar import __version__
 from qantar.errors import QantarError
 from qantar.project import Project
 from qantar.publish._persons import person_facts, place_label
+from qantar.settings import DEFAULTS
 from qantar.store.schema import metadata
 
 
@@ -115,6 +116,7 @@ class ReportData:
     seeds: dict[str, Any] = field(default_factory=dict)
     input_files: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    case_title: str = DEFAULTS.case.title  # [case] title: how the events are named
 
 
 # Settings sections the report prints (a method section for reproduction); any other
@@ -417,6 +419,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     )
     data = ReportData(
         title=title,
+        case_title=project.settings.case.title,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sources=sources,
         totals=totals,
@@ -456,9 +459,8 @@ def _guard_texts(data: ReportData, project: Project) -> None:
     def name(text: str) -> str:
         return names.get(text) or public_label(guard, text, "list", "source")
 
-    data.title = public_label(
-        guard, data.title, f"Deaths in {project.settings.case.title}", "title"
-    )
+    data.case_title = public_label(guard, data.case_title, "the events", "case title")
+    data.title = public_label(guard, data.title, f"Deaths in {data.case_title}", "title")
     for s in data.sources:
         s.name = name(s.name)
     for f in data.input_files:

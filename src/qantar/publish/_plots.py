@@ -177,7 +177,7 @@ def by_place(data: ReportData, top: int = 20) -> Figure | None:
         ax.text(c, yi, f" {c}", va="center", fontsize=8)
     ax.set_yticks(y, [name for name, _ in items])
     ax.set_xlabel("persons")
-    ax.set_title("Deaths by region (as of January 2022)")
+    ax.set_title(f"Deaths by region (as of {data.case_title})")
     return fig
 
 

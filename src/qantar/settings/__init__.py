@@ -28,6 +28,7 @@ EVENT_TYPES = ("killed", "detained", "injured", "disappeared", "tortured", "died
 HEADLINE_METHODS = ("lcmcr", "loglinear", "dga", "chapman")
 PUBLISH_STATUSES = ("publish", "initials-only", "withhold")
 LINK_BACKENDS = ("duckdb", "spark")
+TWO_DIGIT_YEAR_MARGIN = 7
 
 
 def setting(
@@ -96,6 +97,11 @@ class CaseSettings:
         "Last day of the events (ISO date); a two-digit year is read as the latest year "
         "ending in those digits no more than 7 years after it.",
     )
+    place: str = setting("Kazakhstan", "Where the events happened, as a dossier names it.")
+    events: str = setting(
+        "the suppression of the January 2022 protests in Kazakhstan",
+        "The events in a sentence's words: a dossier's conduct happened 'during' them.",
+    )
     gazetteer: str = setting(
         "kz",
         'The places: `"kz"` (the bundled gazetteer of Kazakhstan) or a CSV path relative to '
@@ -112,6 +118,12 @@ class CaseSettings:
     @property
     def end_year(self) -> int:
         return int(self.period_end[:4])
+
+    @property
+    def latest_two_digit_year(self) -> int:
+        """The latest year a two-digit year may mean: a few years after the events, as a
+        list compiled or dated later may write (for 2022: 29 is 2029, 30 is 1930)."""
+        return self.end_year + TWO_DIGIT_YEAR_MARGIN
 
 
 @dataclass(frozen=True)
