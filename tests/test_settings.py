@@ -236,3 +236,39 @@ def test_init_writes_the_true_defaults() -> None:
     shown = "\n".join(_shown(line) for line in text.splitlines())
     assert "\nthreshold = 0.2\n" in shown and '\nheadline_method = "lcmcr"\n' in shown
     assert from_mapping(tomllib.loads(shown)) == expected
+
+
+def test_another_case_gets_its_title_and_its_years(project: Project, tmp_path: Path) -> None:
+    """A project of other events names them in its report and reads its dates by them."""
+    from sqlalchemy import select
+
+    from qantar.ingest import import_file
+    from qantar.publish import collect_report_data
+    from qantar.store.schema import records
+
+    path = project.root / "qantar.toml"
+    text = path.read_text(encoding="utf-8")
+    for key, value in (
+        ("title", "December 1986"),
+        ("period_start", "1986-12-16"),
+        ("period_end", "1986-12-19"),
+    ):
+        text = re.sub(rf"^{key} = .*$", f'{key} = "{value}"', text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    other = Project.open(project.root)
+    listing = tmp_path / "list.csv"
+    # Born in 1920 for a case of 1986; a case of 2022 reads "20" as 2020.
+    listing.write_text(
+        "ФИО,Дата рождения,Дата гибели\nАхметов Ерлан,01.05.20,17.12.86\n", encoding="utf-8"
+    )
+    import_file(other, listing, source="hotline")
+    with other.engine.connect() as conn:
+        born, died = conn.execute(select(records.c.birth_date, records.c.event_date)).one()
+    assert (born, died) == ("1920-05-01", "1986-12-17")
+    assert collect_report_data(other).title == f"Deaths in December 1986: {other.name}"
+    other.close()
+    from qantar.ingest._parse import parse_date
+
+    assert parse_date("01.05.20").iso() == "2020-05-01"  # the default case
+    assert parse_date("05.01.29").iso() == "2029-01-05"
+    assert parse_date("05.01.30").iso() == "1930-01-05"
