@@ -272,3 +272,46 @@ def test_another_case_gets_its_title_and_its_years(project: Project, tmp_path: P
     assert parse_date("01.05.20").iso() == "2020-05-01"  # the default case
     assert parse_date("05.01.29").iso() == "2029-01-05"
     assert parse_date("05.01.30").iso() == "1930-01-05"
+
+
+def test_one_gazetteer_from_the_case(project: Project, tmp_path: Path) -> None:
+    """[case] gazetteer names the places every area uses: resolve, region, label."""
+    from qantar.ingest import gazetteer
+
+    places = project.gazetteer
+    assert places is gazetteer("kz") and places is project.gazetteer
+    assert places.resolve("г. Талдыкорган") == "taldykorgan"
+    assert places.region_of("taldykorgan") == "reg-almaty"  # its region in January 2022
+    assert places.label("taldykorgan") == "Taldykorgan"
+    own = project.root / "places.csv"
+    own.write_text(
+        "id,kind,name_kk,name_ru,name_en,region_id,region_id_jan2022\n"
+        "reg-north,region,Солтүстік,Северная область,North Region,,\n"
+        "zhanatown,city,Жаңақала,Жанагород,Zhanatown,reg-north,\n",
+        encoding="utf-8",
+    )
+    path = project.root / "qantar.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('gazetteer = "kz"', 'gazetteer = "places.csv"'),
+        encoding="utf-8",
+    )
+    other = Project.open(project.root)
+    assert other.gazetteer.resolve("г. Жанагород") == "zhanatown"
+    assert other.gazetteer.region_of("zhanatown") == "reg-north"
+    assert other.gazetteer.label("zhanatown", "kk") == "Жаңақала"
+    assert other.gazetteer.resolve("Талдыкорган") is None
+    # Import resolves places with the project's gazetteer.
+    from sqlalchemy import select
+
+    from qantar.ingest import import_file
+    from qantar.store.schema import records
+
+    listing = tmp_path / "list.csv"
+    listing.write_text("ФИО,Место\nАхметов Ерлан,г. Жанагород\n", encoding="utf-8")
+    import_file(other, listing, source="hotline")
+    with other.engine.connect() as conn:
+        assert conn.execute(select(records.c.place_id)).scalar_one() == "zhanatown"
+    other.close()
+    own.unlink()
+    with pytest.raises(QantarError, match=r"qantar.toml: \[case\] gazetteer is neither"):
+        Project.open(project.root)

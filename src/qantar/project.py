@@ -7,6 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,6 +20,9 @@ from qantar.settings import DEFAULTS, SETTINGS_FILE, Settings
 from qantar.settings import load as load_settings
 from qantar.store import connect, migrate
 from qantar.store.engine import settings_url
+
+if TYPE_CHECKING:
+    from qantar.ingest import Gazetteer
 
 DATABASE_FILE = "qantar.db"
 KEY_DIR = "keys"
@@ -250,7 +254,11 @@ class Project:
         for folder in candidates:
             settings_path = folder / SETTINGS_FILE
             if settings_path.is_file():
-                return cls(root=folder, settings=load_settings(settings_path))
+                settings = load_settings(settings_path)
+                from qantar.ingest._gazetteer import gazetteer_path
+
+                gazetteer_path(settings.case.gazetteer, folder)  # a missing file stops here
+                return cls(root=folder, settings=settings)
         raise ProjectNotFoundError(
             f"no qantar project in {start}"
             + ("" if path is not None else " or above")
@@ -357,6 +365,13 @@ class Project:
     @property
     def public_key_path(self) -> Path:
         return self.root / KEY_DIR / PUBLIC_KEY_FILE
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The places of ``[case] gazetteer``, loaded once (every area asks this one)."""
+        from qantar.ingest import load_gazetteer
+
+        return load_gazetteer(self.settings.case.gazetteer, self.root)
 
     @property
     def name(self) -> str:

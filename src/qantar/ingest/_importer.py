@@ -24,7 +24,6 @@ from qantar.ingest._duplicates import (
     overlaps_of_hashes,
     verdict,
 )
-from qantar.ingest._gazetteer import gazetteer
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._mapping import (
     ColumnMapping,
@@ -187,7 +186,7 @@ def import_table(
     started = time.perf_counter()
     normaliser = Normaliser(
         rules,
-        gazetteer(),
+        project.gazetteer,
         date_epoch=table.date_epoch,
         latest_year=project.settings.case.latest_two_digit_year,
     )

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from qantar import names
 from qantar.data import read_csv
-from qantar.ingest import assign_record_keys
+from qantar.ingest import Gazetteer, assign_record_keys, gazetteer
 from qantar.ingest import place_key as gazetteer_place_key
 from qantar.link._tables import link_features, link_pairs
 from qantar.settings import DEFAULTS
@@ -47,19 +47,6 @@ FEATURE_COLUMNS = (
     "place_id",
     "region_id",
 )
-
-
-@cache
-def _regions() -> dict[str, str]:
-    """Place id → region id as it was during the January 2022 events."""
-    out: dict[str, str] = {}
-    for row in read_csv("kz/places.csv"):
-        if row["kind"] == "region":
-            out[row["id"]] = row["id"]
-        else:
-            # Almaty, Astana and Shymkent belong to no region: each is its own.
-            out[row["id"]] = row.get("region_id_jan2022") or row.get("region_id") or row["id"]
-    return out
 
 
 def _year(iso: str | None) -> int | None:
@@ -165,9 +152,12 @@ def _name_features(
     )
 
 
-def compute(row: dict[str, Any], year: int = DEFAULTS.case.start_year) -> dict[str, Any]:
+def compute(
+    row: dict[str, Any], year: int = DEFAULTS.case.start_year, places: Gazetteer | None = None
+) -> dict[str, Any]:
     """Features of one record (a row of ``records`` joined with its source name); ``year``
-    stands for the event's year where the record has none (the case's first year)."""
+    stands for the event's year where the record has none (the case's first year);
+    ``places``: the project's gazetteer (default: the bundled one)."""
     out: dict[str, Any] = dict(
         _name_features(
             row.get("name_raw"), row.get("surname_raw"), row.get("given_raw"),
@@ -202,7 +192,7 @@ def compute(row: dict[str, Any], year: int = DEFAULTS.case.start_year) -> dict[s
         birth_year_from_age=from_age,
         event_date=event_date if event_date and len(event_date) == 10 else None,
         place_id=place_id,
-        region_id=_regions().get(place_id or "", None) or None,
+        region_id=(places or gazetteer()).region_of(place_id),
     )
     return out
 
@@ -247,7 +237,9 @@ def iter_records(engine: Engine) -> Iterator[RecordRow]:
 _BATCH = 20_000
 
 
-def refresh(engine: Engine, year: int = DEFAULTS.case.start_year) -> int:
+def refresh(
+    engine: Engine, year: int = DEFAULTS.case.start_year, places: Gazetteer | None = None
+) -> int:
     """Compute missing or stale features and store them; returns how many were computed.
     ``year``: the case's first year, for records without an event date.
 
@@ -285,7 +277,7 @@ def refresh(engine: Engine, year: int = DEFAULTS.case.start_year) -> int:
                 "record_key": rec.record_key,
                 "version": FEATURE_VERSION,
                 "source": rec.source,
-                **compute(rec.data, year),
+                **compute(rec.data, year, places),
             }
         )
         computed += 1

@@ -667,7 +667,7 @@ def _run(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("computing record features")
-    _features.refresh(engine, project.settings.case.start_year)
+    _features.refresh(engine, project.settings.case.start_year, project.gazetteer)
     features = _features.load(engine)
     timings["features"] = round(time.perf_counter() - t0, 2)
     if not features.num_rows:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from qantar import __version__
 from qantar.errors import QantarError
+from qantar.ingest import Gazetteer
 from qantar.project import Project
 from qantar.publish._persons import person_facts, place_label
 from qantar.settings import DEFAULTS
@@ -117,6 +118,8 @@ class ReportData:
     input_files: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     case_title: str = DEFAULTS.case.title  # [case] title: how the events are named
+    # The project's gazetteer, which names the strata (regions); the bundled one if unset.
+    places: Gazetteer | None = field(default=None, repr=False, compare=False)
 
 
 # Settings sections the report prints (a method section for reproduction); any other
@@ -383,7 +386,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         facts = []
     days = Counter(f.event_date for f in facts if f.event_date and len(f.event_date) == 10)
     undated = sum(1 for f in facts if not (f.event_date and len(f.event_date) == 10))
-    places = Counter(place_label(f.region_id) or "place unknown" for f in facts)
+    places = Counter(place_label(f.region_id, project.gazetteer) or "place unknown" for f in facts)
     if linkage is not None and linkage.pairs_pending:
         warnings.append(
             f"{linkage.pairs_pending} close calls await review: the person count may "
@@ -420,6 +423,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     data = ReportData(
         title=title,
         case_title=project.settings.case.title,
+        places=project.gazetteer,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sources=sources,
         totals=totals,

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Table, select
 
-from qantar.data import read_csv
 from qantar.errors import QantarError
+from qantar.ingest import Gazetteer
 from qantar.names import (
     ParsedName,
     is_placeholder,
@@ -213,27 +213,9 @@ def _best_name(
     return s, g, pa, latin_written, key, bool(chosen)
 
 
-def region_of(place_id: str | None) -> str | None:
-    """The region a place belonged to in January 2022 (a region is its own region)."""
-    if not place_id:
-        return None
-    for row in read_csv("kz/places.csv"):
-        if row["id"] == place_id:
-            if row["kind"] == "region":
-                return place_id
-            # Almaty, Astana and Shymkent are cities of republican significance: regions of
-            # their own, with no region above them.
-            return row["region_id_jan2022"] or row["region_id"] or place_id
-    return None
-
-
-def place_label(place_id: str | None) -> str | None:
-    if not place_id:
-        return None
-    for row in read_csv("kz/places.csv"):
-        if row["id"] == place_id:
-            return row["name_en"] or row["name_ru"]
-    return place_id
+def place_label(place_id: str | None, places: Gazetteer) -> str | None:
+    """A place's English name (its id if the gazetteer lacks it)."""
+    return places.label(place_id)
 
 
 def _written(row: Any) -> str:
@@ -266,6 +248,7 @@ def _headers(project: Project, batch_ids: Iterable[int]) -> dict[int, list[Any]]
 
 def person_facts(project: Project, only: Iterable[str] | None = None) -> list[PersonFacts]:
     """One entry per active linked person (or those of ``only``), sorted by person id."""
+    places = project.gazetteer
     persons, person_records = _link_tables()
     query = (
         select(
@@ -345,7 +328,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
                 youngest_age=min(a.ages) if a.ages else None,
                 event_date=min(day_dates) if day_dates else (min(a.dates) if a.dates else None),
                 place_id=place,
-                region_id=region_of(place),
+                region_id=places.region_of(place),
                 event_types=tuple(sorted(a.events)),
                 notes=tuple(dict.fromkeys(a.notes)),
                 sources=tuple(sorted(a.sources)),
@@ -368,4 +351,4 @@ def circumstances_columns(project: Project) -> tuple[str, ...]:
     return tuple(v for v in project.settings.publish.circumstances_columns if v.strip())
 
 
-__all__ = ["PersonFacts", "person_facts", "place_label", "region_of", "script_of"]
+__all__ = ["PersonFacts", "person_facts", "place_label", "script_of"]

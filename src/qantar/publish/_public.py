@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qantar.ingest import Gazetteer
 from qantar.model.cells import clean_text
 from qantar.names import SCHEMES, is_placeholder, name_key, transliterate
 from qantar.project import Project
@@ -223,11 +224,12 @@ def _initials(*parts: str | None) -> str:
     return " ".join(f"{p[0].upper()}." for p in parts if p)
 
 
-def redact(facts: PersonFacts, status: str) -> PublicPerson | None:
-    """The public form of a person under ``status``; None when withheld."""
+def redact(facts: PersonFacts, status: str, places: Gazetteer) -> PublicPerson | None:
+    """The public form of a person under ``status``; None when withheld. ``places``: the
+    project's gazetteer, which names the place and the region."""
     if status == "withhold":
         return None
-    region = place_label(facts.region_id)
+    region = place_label(facts.region_id, places)
     if status == "initials-only":
         cyr = _initials(facts.surname, facts.given)
         return PublicPerson(
@@ -250,7 +252,7 @@ def redact(facts: PersonFacts, status: str) -> PublicPerson | None:
         name_latin=facts.name_latin,
         age=facts.age,
         date_of_death=facts.event_date,
-        place=place_label(facts.place_id),
+        place=place_label(facts.place_id, places),
         region=region,
         circumstances="; ".join(facts.public_notes) or None,
         sources=facts.sources,
@@ -292,7 +294,7 @@ def public_view(project: Project) -> PublicView:
     guard = guard_for(facts, statuses)
     out = []
     for f in facts:
-        shown = redact(f, statuses[f.person_id])
+        shown = redact(f, statuses[f.person_id], project.gazetteer)
         if shown is None:
             continue
         circumstances = public_text(guard, shown.circumstances, "circumstances")

@@ -169,7 +169,7 @@ def render_html(data: ReportData, images: dict[str, str]) -> str:
             assumptions=[a.format(case=data.case_title) for a in ASSUMPTIONS],
             diagnostic_words=DIAGNOSTIC_WORDS,
             warnings=_all_warnings(data),
-            stratum_label=stratum_label,
+            stratum_label=lambda stratum: stratum_label(stratum, data.places),
             diagnostics=diagnostic_rows(est),
             imputation=imputation_rows(data.strata_estimate),
             event_labels=EVENT_LABELS,
