@@ -315,3 +315,19 @@ def test_one_gazetteer_from_the_case(project: Project, tmp_path: Path) -> None:
     own.unlink()
     with pytest.raises(QantarError, match=r"qantar.toml: \[case\] gazetteer is neither"):
         Project.open(project.root)
+
+
+def test_the_seed_of_the_settings_is_what_the_cli_and_a_notebook_sample_with(
+    project: Project,
+) -> None:
+    """The CLI's --seed defaults to None, so [estimate] seed decides, as in a notebook."""
+    from qantar.estimate._project import estimate_project
+    from qantar.model.histories import Histories
+
+    h = Histories.from_rows(("A", "B"), [[1, 0]] * 30 + [[0, 1]] * 40 + [[1, 1]] * 20)
+    path = _write(project, "estimate", "seed = 11")
+    assert path.is_file()
+    reopened = Project.open(project.root)
+    result, _ = estimate_project(reopened, method="chapman", histories=h, save=False)
+    assert result.settings["seed"] == 11
+    reopened.close()
