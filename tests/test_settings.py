@@ -331,3 +331,11 @@ def test_the_seed_of_the_settings_is_what_the_cli_and_a_notebook_sample_with(
     result, _ = estimate_project(reopened, method="chapman", histories=h, save=False)
     assert result.settings["seed"] == 11
     reopened.close()
+
+
+def test_updated_leaves_the_settings_it_came_from() -> None:
+    settings = from_mapping({"link": {"spark": {"master": "local[2]"}}})
+    changed = settings.updated("link.spark", master="spark://elsewhere:7077")
+    assert changed.link.spark.master == "spark://elsewhere:7077"
+    assert settings.link.spark.master == "local[2]"
+    assert settings.raw["link"]["spark"]["master"] == "local[2]"

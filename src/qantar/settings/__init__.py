@@ -11,6 +11,7 @@ Errors never repeat a value: a list name, a title or a column header can name a 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import tomllib
 import types
@@ -310,7 +311,7 @@ class Settings:
     def updated(self, section: str, **values: Any) -> Settings:
         """These settings with ``values`` set in ``section`` (as its TOML keys), checked
         like the file: for a notebook or a test that tries another setting."""
-        raw = {k: dict(v) if isinstance(v, Mapping) else v for k, v in self.raw.items()}
+        raw = copy.deepcopy(dict(self.raw))  # these settings stay as they were
         target = raw
         for part in section.split("."):
             target = target.setdefault(part, {})
