@@ -26,8 +26,8 @@ from pathlib import Path
 from qantar.link._backend import session
 from qantar.settings import LinkSettings
 with session(LinkSettings(), Path(sys.argv[1])) as api:
-    api.duckdb_con.execute("CREATE TABLE names AS SELECT '{MARKER}' AS surname")
-    api.duckdb_con.execute("CHECKPOINT")
+    api.local.execute("CREATE TABLE names AS SELECT '{MARKER}' AS surname")
+    api.local.execute("CHECKPOINT")
     print("ready", flush=True)
     time.sleep(120)
 """
