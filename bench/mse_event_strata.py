@@ -31,8 +31,8 @@ import numpy as np
 
 from qantar.estimate._api import POOLED
 from qantar.estimate._project import estimate_captures
+from qantar.ingest import gazetteer
 from qantar.model.histories import PersonCaptures
-from qantar.publish._persons import region_of
 from qantar.synth import ScenarioConfig, generate
 
 
@@ -51,7 +51,7 @@ def _captures(
     )
     scenario = generate(config, seed=seed)
     killed = [i for i, p in enumerate(scenario.persons) if p.event == "killed"]
-    regions = [region_of(scenario.persons[i].place_id) or "unknown" for i in killed]
+    regions = [gazetteer().region_of(scenario.persons[i].place_id) or "unknown" for i in killed]
     truth = Counter(regions)
     rows = scenario.captured[killed]
     seen = rows.any(axis=1)

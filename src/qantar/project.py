@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ from sqlalchemy.exc import DatabaseError
 
 from qantar import vault
 from qantar.errors import ProjectNotFoundError, QantarError, StoreError
+from qantar.settings import DEFAULTS, SETTINGS_FILE, Settings
+from qantar.settings import load as load_settings
 from qantar.store import connect, migrate
 from qantar.store.engine import settings_url
 
@@ -25,13 +26,13 @@ if TYPE_CHECKING:
     from qantar.accountability._facade import Accountability
     from qantar.estimate._facade import Estimates
     from qantar.evidence._facade import Evidence
+    from qantar.ingest import Gazetteer
     from qantar.ingest._facade import Sources
     from qantar.link._facade import Link, Review
     from qantar.publish._facade import Publish
 
 _Area = TypeVar("_Area")
 
-SETTINGS_FILE = "qantar.toml"
 DATABASE_FILE = "qantar.db"
 KEY_DIR = "keys"
 # Everything in a project names people at risk: folders and files are the owner's alone.
@@ -48,9 +49,11 @@ OBJECTS_PURPOSE = "qantar evidence objects"
 
 DEFAULT_SETTINGS = """\
 # qantar project settings. Human decisions live in the database; this file holds the rules.
+# Every key, its default and what it does: docs/settings.md. A commented line shows the
+# default; remove the # to change it.
 
 [project]
-name = "{name}"
+name = {name}
 # A SQLAlchemy URL; the embedded default is the SQLite file beside this one.
 # A team server: database = "postgresql+psycopg://user@host/qantar"
 # (never a password here: the driver reads it from ~/.pgpass or PGPASSWORD)
@@ -58,6 +61,17 @@ database = {database}
 # true: the SQLite registry is a SQLCipher database and the evidence objects are sealed,
 # with a key behind the passphrase (docs/security.md).
 encrypted = {encrypted}
+
+[case]
+# The events documented: titles, the fallback year and two-digit years follow them.
+title = {case_title}
+period_start = {period_start}
+period_end = {period_end}
+place = {place}
+events = {events}
+# "kz": the bundled gazetteer of Kazakhstan; or a CSV of places in the project folder.
+gazetteer = {gazetteer}
+languages = {languages}
 
 [import]
 # Extra header names per field, added to the built-in Russian, Kazakh and English ones.
@@ -71,11 +85,11 @@ encrypted = {encrypted}
 [estimate]
 # strata = ["region"]
 # Whom to count (killed, died_in_custody, disappeared, detained, tortured, injured).
-# event_type = "killed"
+# event_type = {event_type}
 # Missing stratum values are imputed this many times (0: an "unknown" stratum instead).
-# imputations = 5
+# imputations = {imputations}
 # The headline method (lcmcr, loglinear, dga or chapman): fix it before looking at numbers.
-# headline_method = "lcmcr"
+# headline_method = {headline_method}
 
 [events]
 # A list's event type for its records that name none (default: the type all its typed
@@ -89,8 +103,36 @@ encrypted = {encrypted}
 
 [publish]
 # Rules, applied in order; explicit consent decisions override them.
-withhold_minors_full_name = true
+withhold_minors_full_name = {withhold_minors}
 """
+
+
+def default_settings_text(*, name: str, database: str, encrypted: bool) -> str:
+    """The ``qantar.toml`` that ``qantar init`` writes: every value from the settings'
+    defaults (``qantar.settings.DEFAULTS``), so the file never claims another default."""
+
+    def toml(value: object) -> str:
+        # A JSON string, number or list of strings is valid TOML (same escapes).
+        return "true" if value is True else "false" if value is False else json.dumps(value)
+
+    case, estimate = DEFAULTS.case, DEFAULTS.estimate
+    return DEFAULT_SETTINGS.format(
+        name=toml(name),
+        database=toml(database),
+        encrypted=toml(encrypted),
+        case_title=toml(case.title),
+        period_start=toml(case.period_start),
+        period_end=toml(case.period_end),
+        place=toml(case.place),
+        events=toml(case.events),
+        gazetteer=toml(case.gazetteer),
+        languages=toml(list(case.languages)),
+        threshold=toml(DEFAULTS.link.threshold),
+        event_type=toml(estimate.event_type),
+        imputations=toml(estimate.imputations),
+        headline_method=toml(estimate.headline_method),
+        withhold_minors=toml(DEFAULTS.publish.withhold_minors_full_name),
+    )
 
 
 @dataclass
@@ -98,7 +140,7 @@ class Project:
     """An open project folder. Library users and the CLI both start here."""
 
     root: Path
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     _engine: Engine | None = field(default=None, repr=False)
     _creating: bool = field(default=False, repr=False)  # only init may start an empty file
     _url_override: str | None = field(default=None, repr=False)
@@ -160,8 +202,6 @@ class Project:
         encrypted: bool,
         passphrase: str,
     ) -> Project:
-        from qantar.link._pipeline import DEFAULT_THRESHOLD
-
         def private_dir(folder: Path) -> None:
             if not folder.exists():
                 private_dir(folder.parent)
@@ -183,12 +223,10 @@ class Project:
             private_dir(root / sub)
         private_file(
             root / SETTINGS_FILE,
-            DEFAULT_SETTINGS.format(
+            default_settings_text(
                 name=name or root.name,
-                # A JSON string is a valid TOML basic string (same escapes).
-                database=json.dumps(written_url or f"sqlite:///{DATABASE_FILE}"),
-                threshold=DEFAULT_THRESHOLD,
-                encrypted="true" if encrypted else "false",
+                database=written_url or DEFAULTS.project.database,
+                encrypted=encrypted,
             ).encode("utf-8"),
         )
         private_dir(root / KEY_DIR)
@@ -226,10 +264,10 @@ class Project:
         for folder in candidates:
             settings_path = folder / SETTINGS_FILE
             if settings_path.is_file():
-                try:
-                    settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
-                except tomllib.TOMLDecodeError as exc:
-                    raise QantarError(f"{settings_path}: not valid TOML: {exc}") from exc
+                settings = load_settings(settings_path)
+                from qantar.ingest._gazetteer import gazetteer_path
+
+                gazetteer_path(settings.case.gazetteer, folder)  # a missing file stops here
                 return cls(root=folder, settings=settings)
         raise ProjectNotFoundError(
             f"no qantar project in {start}"
@@ -239,7 +277,7 @@ class Project:
 
     @property
     def database_url(self) -> str:
-        url = str(self.settings.get("project", {}).get("database", f"sqlite:///{DATABASE_FILE}"))
+        url = self.settings.project.database
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/"):
             # Relative SQLite paths are relative to the project folder, not the shell's.
@@ -256,16 +294,14 @@ class Project:
                 _check_opens(engine)
                 self._engine = engine
             else:
-                tls = self.settings.get("project", {}).get("database_tls")
                 self._engine = connect(
-                    self._url_override or self.database_url,
-                    tls=None if tls is None else str(tls),
+                    self._url_override or self.database_url, tls=self.settings.project.database_tls
                 )
         return self._engine
 
     @property
     def encrypted(self) -> bool:
-        return bool(self.settings.get("project", {}).get("encrypted", False))
+        return self.settings.project.encrypted
 
     @property
     def vault_path(self) -> Path:
@@ -340,9 +376,17 @@ class Project:
     def public_key_path(self) -> Path:
         return self.root / KEY_DIR / PUBLIC_KEY_FILE
 
-    def section(self, name: str) -> dict[str, Any]:
-        value = self.settings.get(name, {})
-        return value if isinstance(value, dict) else {}
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The places of ``[case] gazetteer``, loaded once (every area asks this one)."""
+        from qantar.ingest import load_gazetteer
+
+        return load_gazetteer(self.settings.case.gazetteer, self.root)
+
+    @property
+    def name(self) -> str:
+        """``[project] name``, else the folder's name."""
+        return self.settings.project.name or self.root.name
 
     def close(self) -> None:
         if self._engine is not None:

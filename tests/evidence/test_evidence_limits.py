@@ -15,6 +15,7 @@ from qantar import Project
 from qantar.errors import InputError, QantarError
 from qantar.evidence import add, export, list_items, verify_bundle
 from qantar.evidence._limits import LimitExceeded, limits_from
+from qantar.settings import from_mapping
 
 
 def _objects(project: Project) -> list[Path]:
@@ -90,11 +91,11 @@ def test_rule7_pixel_limit_is_a_setting(project: Project, tmp_path: Path) -> Non
 
 
 def test_rule7_settings_must_be_positive_numbers(project: Project) -> None:
-    with pytest.raises(QantarError, match="max_pixels"):
-        limits_from({"max_pixels": "lots"})
+    with pytest.raises(QantarError, match=r"qantar.toml: \[evidence\] max_pixels"):
+        _with_settings(project, 'max_pixels = "lots"')
     with pytest.raises(QantarError, match="max_decompressed_mb"):
-        limits_from({"max_decompressed_mb": 0})
-    assert limits_from({}).max_pixels == 100_000_000
+        from_mapping({"evidence": {"max_decompressed_mb": 0}})
+    assert limits_from(from_mapping({}).evidence).max_pixels == 100_000_000
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,7 @@ def test_rule9_plausible_dates_pass(project: Project, tmp_path: Path) -> None:
 
 
 def _limited(project: Project, **limits: int) -> Project:
-    project.settings.setdefault("import", {}).update(limits)
+    project.settings = project.settings.updated("import", **limits)
     return project
 
 

@@ -139,11 +139,11 @@ def test_mostly_the_same_list_is_refused_a_little_is_reported(
 def test_duplicate_share_is_a_checked_setting(project: Project, tmp_path: Path) -> None:
     import_file(project, write(tmp_path / "old.csv", PEOPLE), source="hotline")
     updated = write(tmp_path / "new.csv", [*PEOPLE, "11,Сарсенов Ерлан,07.01.2022,Алматы"])
-    project.settings["import"] = {"duplicate_share": 0.95}
+    project.settings = project.settings.updated("import", duplicate_share=0.95)
     assert import_file(project, updated, source="hotline").warnings  # 91% < 95%: reported
-    project.settings["import"] = {"duplicate_share": "high"}
-    with pytest.raises(InputError, match="duplicate_share"):
-        import_file(project, write(tmp_path / "x.csv", PEOPLE[:1]), source="x")
+    # A bad value is refused when the settings are read, before anything is imported.
+    with pytest.raises(InputError, match=r"qantar.toml: \[import\] duplicate_share must be"):
+        project.settings.updated("import", duplicate_share="high")
 
 
 def test_cli_batches_and_undo(project: Project, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import link_scenario as ls
 from qantar import Project
 from qantar.link import run
 from qantar.link._backend import SCRATCH_PREFIX, session
+from qantar.settings import LinkSettings
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 MARKER = "Канареечкин"
@@ -23,7 +24,8 @@ _HOLD_SCRATCH = f"""
 import sys, time
 from pathlib import Path
 from qantar.link._backend import session
-with session("duckdb", {{}}, Path(sys.argv[1])) as backend:
+from qantar.settings import LinkSettings
+with session(LinkSettings(), Path(sys.argv[1])) as backend:
     backend.local.execute("CREATE TABLE names AS SELECT '{MARKER}' AS surname")
     backend.local.execute("CHECKPOINT")
     print("ready", flush=True)
@@ -45,13 +47,13 @@ def test_rule_4_killed_link_scratch_is_swept_by_the_next_run(tmp_path: Path) -> 
         assert stat.S_IMODE(scratch.stat().st_mode) == 0o700
         assert MARKER.encode() in (scratch / "splink.duckdb").read_bytes()
         # While its run is alive, another run leaves the folder alone.
-        with session("duckdb", {}, runs):
+        with session(LinkSettings(), runs):
             assert scratch.exists()
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     assert scratch.exists()  # a kill -9 runs no clean-up
-    with session("duckdb", {}, runs):
+    with session(LinkSettings(), runs):
         assert not scratch.exists()
     assert not list(runs.glob(SCRATCH_PREFIX + "*"))
 

@@ -26,14 +26,17 @@ from qantar.link._evaluate import measures
 from qantar.link._features import iter_records
 from qantar.link._pipeline import _truth_ids
 from qantar.link._tables import person_records
+from qantar.settings import LinkSettings, SparkSettings, from_mapping
 
-SPARK = {"master": "local[2]", "shuffle_partitions": 2}
+SPARK: dict[str, Any] = {"master": "local[2]", "shuffle_partitions": 2}
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     try:
-        session, started = _backend.spark_session(SPARK, tmp_path_factory.mktemp("spark"))
+        session, started = _backend.spark_session(
+            SparkSettings(**SPARK), tmp_path_factory.mktemp("spark")
+        )
     except QantarError as exc:
         if os.environ.get("QANTAR_REQUIRE_SPARK"):
             pytest.fail(f"{exc}, and QANTAR_REQUIRE_SPARK is set")
@@ -64,7 +67,7 @@ def _persons(project: Project) -> dict[int, str]:
 
 
 def _use(project: Project, backend: str) -> None:
-    project.settings["link"] = {"backend": backend, "spark": SPARK}
+    project.settings = project.settings.updated("link", backend=backend, spark=SPARK)
 
 
 def test_spark_links_the_records_duckdb_links_into_the_same_persons(
@@ -114,7 +117,7 @@ def test_records_reach_spark_as_parquet_in_a_private_folder_removed_after(
 ) -> None:
     table = pa.table({"record_id": [1, 2], "surname_key": ["a", "b"], "list_key": ["x", "x"]})
     runs = tmp_path / "runs"
-    with _backend.session("spark", {"backend": "spark", "spark": SPARK}, runs) as backend:
+    with _backend.session(_spark_settings(), runs) as backend:
         (scratch,) = runs.glob(".link-scratch-*")
         assert stat.S_IMODE(scratch.stat().st_mode) == 0o700
         backend.register(table, "qantar_src_0", "src0")
@@ -126,8 +129,8 @@ def test_records_reach_spark_as_parquet_in_a_private_folder_removed_after(
     assert not [v for v in spark.catalog.listTables() if v.name.startswith("qantar_")]
     # A work folder of one's own (a cluster's shared storage): the run's part goes too.
     shared = tmp_path / "shared"
-    settings = {"backend": "spark", "spark": {**SPARK, "work_dir": str(shared)}}
-    with _backend.session("spark", settings, runs) as backend:
+    settings = _spark_settings(work_dir=str(shared))
+    with _backend.session(settings, runs) as backend:
         backend.register(table, "qantar_src_0", "src0")
         assert list(shared.glob("qantar-*/inputs/qantar_src_0/*.parquet"))
     assert shared.is_dir() and not list(shared.iterdir())
@@ -207,9 +210,13 @@ def test_the_levels_decide_alike_on_spark_and_duckdb(spark: Any) -> None:
     assert all(any(row[i] for row in by_duckdb) for i in range(len(duck)))
 
 
+def _spark_settings(**more: Any) -> LinkSettings:
+    return from_mapping({"link": {"backend": "spark", "spark": {**SPARK, **more}}}).link
+
+
 def test_spark_settings_are_checked() -> None:
-    with pytest.raises(QantarError, match=r"\[link.spark\] has unknown keys executor_cores"):
-        _backend.spark_settings({"spark": {"executor_cores": 4}})
+    with pytest.raises(QantarError, match=r"\[link.spark\] executor_cores is not a known setting"):
+        from_mapping({"link": {"spark": {"executor_cores": 4}}})
     with pytest.raises(QantarError, match="must be a table"):
-        _backend.spark_settings({"spark": "local"})
-    assert _backend.spark_settings({"spark": SPARK}) == SPARK
+        from_mapping({"link": {"spark": "local"}})
+    assert _spark_settings().spark == SparkSettings(master="local[2]", shuffle_partitions=2)

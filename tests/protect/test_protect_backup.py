@@ -105,3 +105,30 @@ def test_backup_refuses_to_overwrite(tmp_path: Path) -> None:
     with pytest.raises(QantarError, match="exists"):
         backup(project, archive, passphrase=BACKUP_PASSPHRASE)
     assert archive.read_bytes() == b"something else"
+
+
+def test_a_gazetteer_of_the_project_own_is_backed_up(tmp_path: Path) -> None:
+    """[case] gazetteer names a file in the project: the restored project opens with it."""
+    project = Project.init(tmp_path / "case")
+    places = project.root / "places.csv"
+    places.write_text(
+        "id,kind,name_kk,name_ru,name_en\nzhanatown,city,Жаңақала,Жанагород,Zhanatown\n",
+        encoding="utf-8",
+    )
+    settings = project.root / "qantar.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            'gazetteer = "kz"', 'gazetteer = "places.csv"'
+        ),
+        encoding="utf-8",
+    )
+    project = Project.open(project.root)
+    archive = tmp_path / "case.qbackup"
+    backup(project, archive, passphrase=BACKUP_PASSPHRASE)
+    project.close()
+    shutil.rmtree(project.root)
+    vault.forget(project.root)
+    result = restore(archive, tmp_path / "restored", passphrase=BACKUP_PASSPHRASE)
+    restored = Project.open(result.root)
+    assert restored.gazetteer.resolve("Жанагород") == "zhanatown"
+    restored.close()

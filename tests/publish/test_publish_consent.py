@@ -19,6 +19,7 @@ from qantar.publish import (
     public_persons,
     publication_status,
 )
+from qantar.settings import PublishSettings
 
 
 def _people(project: Project) -> None:
@@ -86,14 +87,15 @@ def test_decisions_survive_reopening_and_new_ids(project: Project) -> None:
 
 def test_rules_from_settings(project: Project) -> None:
     _people(project)
-    project.settings["publish"] = {
-        "default": "publish",
-        "withhold_minors_full_name": False,
-        "rules": [
+    project.settings = project.settings.updated(
+        "publish",
+        default="publish",
+        withhold_minors_full_name=False,
+        rules=[
             {"when": "notes contains 'SHOT'", "status": "withhold"},
             {"when": ["sources contains 'B'", "sex == 'F'"], "status": "initials-only"},
         ],
-    }
+    )
     assert publication_status(project, "P1") == "withhold"
     assert publication_status(project, "P2") == "publish"
     assert publication_status(project, "P3") == "initials-only"
@@ -111,7 +113,7 @@ def test_rules_from_settings(project: Project) -> None:
 )
 def test_bad_rules_are_clear_errors(rules: list[dict[str, str]]) -> None:
     with pytest.raises(InputError, match=r"\[publish\]"):
-        load_rules({"rules": rules})
+        load_rules(PublishSettings(rules=tuple(rules)))
 
 
 def test_bad_consent_is_clear_error(project: Project) -> None:

@@ -112,12 +112,11 @@ def build(project: Project, tmp: Path, n: dict[str, str] | None) -> Outputs:
         ]  # fmt: skip
     store(project, people)
     refresh(project.engine)  # the link features the report's overlap is read from
-    project.settings["publish"] = {"circumstances_columns": ["Обстоятельства"]}
-    project.settings["accountability"] = {
-        "submitter": {"organisation": "Synthetic NGO", "contact_name": "Контактов Связной",
-                      "contact_email": "kontaktov.svyaznoi@example.org",
-                      "contact_phone": "+7 701 000 11 22"},
-    }  # fmt: skip
+    project.settings = project.settings.updated("publish", circumstances_columns=["Обстоятельства"])
+    project.settings = project.settings.updated("accountability", submitter={
+        "organisation": "Synthetic NGO", "contact_name": "Контактов Связной",
+        "contact_email": "kontaktov.svyaznoi@example.org", "contact_phone": "+7 701 000 11 22",
+    })  # fmt: skip
     decide_publication(project, "P1", "publish", by="liaison")
     if n is not None:
         decide_publication(project, "P2", "withhold", by="liaison", note="family asked")

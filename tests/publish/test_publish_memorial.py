@@ -136,7 +136,7 @@ def test_no_withheld_name_leaks(
         ]
     with tempfile.TemporaryDirectory() as tmp:
         project = Project.init(Path(tmp) / "case")
-        project.settings["publish"] = {"default": default}
+        project.settings = project.settings.updated("publish", default=default)
         store(project, given_rows)
         for i, _ in enumerate(people):
             if statuses[i] != default:

@@ -257,7 +257,7 @@ def test_memorial_placeholders_nameless_free_text_and_family_spelling(
     assert (result.shown, result.nameless) == (1, 2)
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "Н." not in html and "2 more are remembered without a name" in html
-    project.settings["publish"] = {"circumstances_columns": ["Обстоятельства"]}
+    project.settings = project.settings.updated("publish", circumstances_columns=["Обстоятельства"])
     publish_memorial(project, tmp_path / "site")
     data = json.loads((tmp_path / "site" / "memorial.json").read_text(encoding="utf-8"))
     assert data["persons"][0]["circumstances"] == "погиб у акимата"

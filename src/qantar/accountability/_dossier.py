@@ -37,6 +37,7 @@ from qantar.model.dicts import fields_dict
 from qantar.names import latin, parse
 from qantar.project import Project
 from qantar.publish._public import public_label, public_text
+from qantar.settings import CaseSettings
 
 DOSSIER_FORMAT = "qantar-dossier-1"
 # Custody failures that put every item's history in doubt, not just one object.
@@ -482,9 +483,8 @@ def build_dossier(
         ]
     identity = _identity(target)
     posts = graph.posts_held(target.id)
-    settings = project.section("accountability")
-    submitter = settings.get("submitter", {}) if isinstance(settings.get("submitter"), dict) else {}
-    arguments = settings.get("arguments", {}) if isinstance(settings.get("arguments"), dict) else {}
+    submitter = project.settings.accountability.submitter
+    arguments = project.settings.accountability.arguments
     official = _official_version()
     contrary = [
         {
@@ -502,6 +502,7 @@ def build_dossier(
         for c in all_cited.values()
     ]
     summary = _summary(identity, posts, blocks)
+    case = project.settings.case
     data: dict[str, Any] = {
         "format": DOSSIER_FORMAT,
         "cover": {
@@ -545,10 +546,13 @@ def build_dossier(
         "flagged_listings": [m for m in listings if m["dataset_flags"] and m["match"]],
         "appropriateness": {
             "heading": reg.appropriateness_heading,
-            "prompts": list(reg.appropriateness_prompts),
+            # Prompts name the case: [case] title and place.
+            "prompts": [
+                p.format(title=case.title, place=case.place) for p in reg.appropriateness_prompts
+            ],
             "text": public_text(guard, arguments.get(reg.key), "argument"),
         },
-        "statement_of_reasons": _statement(identity, posts, blocks, reg),
+        "statement_of_reasons": _statement(identity, posts, blocks, reg, case),
         "scale": {
             "documented_victims": sum(b["victim_count"] for b in blocks),
             "incidents": len(blocks),
@@ -589,7 +593,7 @@ def _summary(identity: dict[str, Any], posts: list[dict[str, Any]], blocks: list
 
 def _statement(
     identity: dict[str, Any], posts: list[dict[str, Any]], blocks: list[dict[str, Any]],
-    reg: Regime,
+    reg: Regime, case: CaseSettings,
 ) -> str:  # fmt: skip
     covered = sorted({a["label"] for b in blocks for a in b["abuses"] if a["status"] == COVERED})
     places = sorted({b["place"] for b in blocks if b["place"]})
@@ -600,9 +604,8 @@ def _statement(
         return f"No conduct within the scope of {reg.title} is alleged."
     return (
         f"{identity['caption']}, {post}, is responsible for, or involved in, "
-        f"{', '.join(covered)} in {', '.join(places) or 'Kazakhstan'} "
-        f"({', '.join(dates) or 'January 2022'}), during the suppression of the January 2022 "
-        "protests in Kazakhstan."
+        f"{', '.join(covered)} in {', '.join(places) or case.place} "
+        f"({', '.join(dates) or case.title}), during {case.events}."
     )
 
 

@@ -79,7 +79,7 @@ _US = Regime(
     appropriateness_prompts=(
         "Assets or business in the United States that a designation would freeze.",
         "The message to the unit and its chain of command; deterrence.",
-        "Consistency with earlier US statements on the January 2022 events.",
+        "Consistency with earlier US statements on the {title} events.",
     ),
 )
 
@@ -168,7 +168,7 @@ _EU = Regime(
     ),
     appropriateness_heading="Fit with CFSP objectives (EU)",
     appropriateness_prompts=(
-        "Fit with the EU's stated positions on Kazakhstan and on the January 2022 events.",
+        "Fit with the EU's stated positions on {place} and on the {title} events.",
         "Member states likely to sponsor the listing.",
         "Assets, travel or business of the person in the EU.",
     ),

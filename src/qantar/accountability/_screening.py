@@ -72,7 +72,7 @@ def dataset_flags(project: Project | None = None) -> dict[str, DatasetFlag]:
     text = resources.files("qantar.accountability").joinpath("datasets.toml").read_text("utf-8")
     config: dict[str, Any] = dict(tomllib.loads(text).get("datasets", {}))
     if project is not None:
-        config.update(project.section("accountability").get("datasets", {}))
+        config.update(project.settings.accountability.datasets)
     return {
         name: DatasetFlag(
             dataset=name,

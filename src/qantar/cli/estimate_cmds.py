@@ -140,7 +140,12 @@ def estimate_cmd(
     strata: Annotated[
         str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Seed: the same seed gives the same numbers (default: [estimate] seed, 0)."
+        ),
+    ] = None,
     event_type: Annotated[
         str | None,
         typer.Option(
@@ -264,7 +269,10 @@ def estimate_cmd(
     folder: Path | None = None
     if histories is not None:
         from qantar.estimate import skipped_methods
+        from qantar.settings import DEFAULTS
 
+        if seed is None:  # no project to read [estimate] seed from
+            seed = DEFAULTS.estimate.seed
         data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
         with err_console.status("estimating...", spinner="dots"):
             result = estimate(data, method=method, strata=strata is not None, seed=seed, **options)

@@ -62,13 +62,12 @@ def users_add(
 ) -> None:
     """Add an account and print its one-time enrolment link (valid 72 hours)."""
     from qantar.accounts import add_user, audit
-    from qantar.web import WebSettings
 
     project = open_project()
     actor = _actor(by)
     enrolment = add_user(project, name, role, by=actor)
     audit(project, actor, "user.add", enrolment.user)
-    base = WebSettings.from_section(dict(project.settings.get("web", {}))).base_url
+    base = project.settings.web.base_url
     console.print(
         f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
     )
@@ -109,12 +108,11 @@ def users_reset(
 ) -> None:
     """Start an account over (lost phone or password): a new enrolment link."""
     from qantar.accounts import audit, reset_user
-    from qantar.web import WebSettings
 
     project = open_project()
     enrolment = reset_user(project, name)
     audit(project, _actor(by), "user.reset", name)
-    base = WebSettings.from_section(dict(project.settings.get("web", {}))).base_url
+    base = project.settings.web.base_url
     console.print(
         f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
     )

@@ -12,11 +12,12 @@ from qantar.estimate._inputs import check_histories
 from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
+from qantar.settings import DEFAULTS
 
 METHODS = ("lcmcr", "loglinear", "dga", "chapman", "all")
 # The method whose result is the headline, unless qantar.toml ([estimate]
 # headline_method) fixes another before anyone looks at the numbers.
-HEADLINE_METHOD = "lcmcr"
+HEADLINE_METHOD = DEFAULTS.estimate.headline_method
 
 
 # The options each method takes; every default lives in the method's own signature.

@@ -12,17 +12,18 @@ from typing import Any
 import numpy as np
 
 from qantar.errors import InputError, QantarError
-from qantar.estimate._api import HEADLINE_METHOD, MIN_STRATUM_PERSONS, estimate
+from qantar.estimate._api import MIN_STRATUM_PERSONS, estimate
 from qantar.estimate._impute import combine, imputation_spread, impute_values
 from qantar.estimate._inputs import select_lists
 from qantar.estimate._outputs import write_run
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories, PersonCaptures
 from qantar.project import Project
+from qantar.settings import DEFAULTS
 
 HistoriesProvider = Callable[..., Histories]
-DEFAULT_EVENT_TYPE = "killed"
-DEFAULT_IMPUTATIONS = 5
+DEFAULT_EVENT_TYPE = DEFAULTS.estimate.event_type
+DEFAULT_IMPUTATIONS = DEFAULTS.estimate.imputations
 DGA_MAX_LISTS = 5
 
 
@@ -171,18 +172,17 @@ def estimate_project(
     imputation). The headline method of ``all`` and of the sensitivity table
     (``sensitivity``) is ``[estimate] headline_method`` (default lcmcr), fixed before
     looking at any number."""
-    settings = project.section("estimate")
-    if strata is None and settings.get("strata"):
-        configured = settings["strata"]
-        strata = configured[0] if isinstance(configured, list) else str(configured)
+    settings = project.settings.estimate
+    if strata is None and settings.strata:
+        strata = settings.strata[0]
     if seed is None:
-        seed = int(settings.get("seed", 0))
+        seed = settings.seed
     if imputations is None:
-        imputations = int(settings.get("imputations", DEFAULT_IMPUTATIONS))
+        imputations = settings.imputations
     if imputations < 0:
         raise InputError("imputations cannot be negative (0 keeps an 'unknown' stratum)")
     warnings: list[str] = []
-    headline = str(settings.get("headline_method", HEADLINE_METHOD))
+    headline = settings.headline_method
     whole: Histories
     if histories is not None or provider is not None:
         data = histories if histories is not None else provider(project, strata=strata)  # type: ignore[misc]
@@ -199,7 +199,7 @@ def estimate_project(
         whole = data
     else:
         link = _link()
-        event_type = event_type or str(settings.get("event_type", DEFAULT_EVENT_TYPE))
+        event_type = event_type or settings.event_type
         strata = link.strata_field(strata)
         captures = select_lists(link.project_captures(project, event_type), drop, merge)
         warnings += _check_size(captures, event_type)

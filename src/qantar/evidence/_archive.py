@@ -118,7 +118,7 @@ def add(
     sources = [Path(p) for p in paths]
     if not sources:
         raise InputError("no files given")
-    limits = limits_from(project.section("evidence"))
+    limits = limits_from(project.settings.evidence)
     for source in sources:
         check_source(source)
     for source in sources:
@@ -426,7 +426,7 @@ def add_incident(
             raise InputError(
                 f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field="date"
             ) from exc
-    gazetteer = place_id or (_gazetteer_id(place) if place else None)
+    gazetteer = place_id or (project.gazetteer.resolve(place) if place else None)
     with project.engine.begin() as conn:
         result = conn.execute(
             insert(incidents).values(
@@ -443,23 +443,6 @@ def add_incident(
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
-
-
-def _gazetteer_id(place: str) -> str | None:
-    try:
-        from qantar.data import read_csv
-
-        rows = read_csv("kz/places.csv")
-    except Exception:
-        return None
-    wanted = place.strip().casefold()
-    hits = set()
-    for row in rows:
-        names = [str(v).casefold() for k, v in row.items() if v and k.startswith("name")]
-        names += [v.strip().casefold() for v in (row.get("variants") or "").split("|") if v]
-        if wanted in names and row.get("id"):
-            hits.add(str(row["id"]))
-    return hits.pop() if len(hits) == 1 else None
 
 
 def list_incidents(project: Project) -> list[dict[str, Any]]:

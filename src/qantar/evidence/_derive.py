@@ -114,7 +114,7 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
         strip = _stripped_video if parent["media_type"] in _VIDEO_FORMATS else _stripped_copy
         with plain_copy(object_path(store, sha), key) as original:
             if parent["media_type"] not in _VIDEO_FORMATS:
-                check_picture(original, limits_from(project.section("evidence")), file=sha[:12])
+                check_picture(original, limits_from(project.settings.evidence), file=sha[:12])
             removed = strip(original, parent["media_type"], tmp)
         stored = store_file(tmp, store, key=key)
     finally:

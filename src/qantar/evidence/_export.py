@@ -430,7 +430,7 @@ def _manifest(
         "format": FORMAT,
         "created_at": now_utc(),
         "created_by": tool_version(),
-        "project": str(project.section("project").get("name", project.root.name)),
+        "project": project.name,
         "kind": "public" if public else "court",
         "incident": incident,
         "public_key_pem": public_pem.decode("ascii"),

@@ -18,15 +18,15 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import InputError
+from qantar.settings import DEFAULTS, EvidenceSettings
 
 MB = 1 << 20
-DEFAULT_MAX_DECOMPRESSED_MB = 8192
-DEFAULT_MAX_INDEX_MB = 64
-DEFAULT_MAX_PIXELS = 100_000_000
-DEFAULT_MAX_MEMBERS = 100_000
+DEFAULT_MAX_DECOMPRESSED_MB = DEFAULTS.evidence.max_decompressed_mb
+DEFAULT_MAX_INDEX_MB = DEFAULTS.evidence.max_index_mb
+DEFAULT_MAX_PIXELS = DEFAULTS.evidence.max_pixels
+DEFAULT_MAX_MEMBERS = DEFAULTS.evidence.max_zip_members
 
 
 @dataclass(frozen=True)
@@ -41,21 +41,13 @@ class LimitExceeded(InputError):
     """A file larger, once decompressed or decoded, than the settings allow."""
 
 
-def _positive(section: dict[str, Any], key: str, default: int) -> int:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise QantarError(f"qantar.toml: [evidence] {key} must be a positive whole number")
-    return value
-
-
-def limits_from(section: dict[str, Any]) -> Limits:
-    """The limits of a project's ``[evidence]`` settings (defaults where unset)."""
+def limits_from(section: EvidenceSettings) -> Limits:
+    """The limits of a project's ``[evidence]`` settings (checked when it opened)."""
     return Limits(
-        max_decompressed=_positive(section, "max_decompressed_mb", DEFAULT_MAX_DECOMPRESSED_MB)
-        * MB,
-        max_index=_positive(section, "max_index_mb", DEFAULT_MAX_INDEX_MB) * MB,
-        max_pixels=_positive(section, "max_pixels", DEFAULT_MAX_PIXELS),
-        max_members=_positive(section, "max_zip_members", DEFAULT_MAX_MEMBERS),
+        max_decompressed=section.max_decompressed_mb * MB,
+        max_index=section.max_index_mb * MB,
+        max_pixels=section.max_pixels,
+        max_members=section.max_zip_members,
     )
 
 

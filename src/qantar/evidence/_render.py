@@ -84,7 +84,7 @@ def renditions(project: Project, sha: str, *, actor: str | None = None) -> list[
     try:
         with plain_copy(object_path(objects_dir(project), sha), objects_key(project)) as source:
             if status == "png":
-                check_picture(source, limits_from(project.section("evidence")), file=sha[:12])
+                check_picture(source, limits_from(project.settings.evidence), file=sha[:12])
             pictures = _image(source) if status == "png" else _frames(source)
             for label, write, extra in pictures:
                 transform = {"name": RENDITION, "format": "png", **extra, "by": tool_version()}

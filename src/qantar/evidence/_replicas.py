@@ -40,10 +40,7 @@ class FixityReport:
 
 def configured_replicas(project: Project) -> list[Path]:
     """``[evidence] replicas = ["/media/backup/case-objects"]`` in qantar.toml."""
-    raw = project.section("evidence").get("replicas", [])
-    if not isinstance(raw, list):
-        raise QantarError("qantar.toml: [evidence] replicas must be a list of folders")
-    return [(project.root / str(p)).resolve() for p in raw]
+    return [(project.root / p).resolve() for p in project.settings.evidence.replicas]
 
 
 def _targets(project: Project, replicas: list[Path] | None) -> list[Path]:

@@ -5,7 +5,7 @@ parse what can be parsed, quarantine what cannot, and say so.
     result = import_file(project, "list.csv", source="hotline", kind="ngo")
 """
 
-from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, place_key
+from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, load_gazetteer, place_key
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._importer import (
     ImportResult,
@@ -55,6 +55,7 @@ __all__ = [
     "iter_quarantine",
     "iter_records",
     "list_batches",
+    "load_gazetteer",
     "open_table",
     "parse_age",
     "parse_date",

@@ -22,11 +22,9 @@ from typing import Any
 
 from sqlalchemy import Connection, distinct, false, func, select
 
-from qantar.errors import InputError
 from qantar.model.dicts import jsonable
 from qantar.store.schema import LIVE, import_batches, records, sources
 
-DEFAULT_REFUSE_SHARE = 0.9
 WARN_SHARE = 0.5
 _CHUNK = 500
 
@@ -62,15 +60,6 @@ class Overlap:
                 "same_list": self.same_list,
             }
         )
-
-
-def refuse_share(settings: dict[str, Any]) -> float:
-    """``[import] duplicate_share``: the share of a list's rows found in one earlier batch
-    from which the import is refused (default 0.9)."""
-    value = settings.get("duplicate_share", DEFAULT_REFUSE_SHARE)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise InputError("[import] duplicate_share must be a number above 0 and at most 1")
-    return float(value)
 
 
 def overlaps_of_batch(conn: Connection, batch_id: int) -> list[Overlap]:

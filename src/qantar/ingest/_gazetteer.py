@@ -1,4 +1,10 @@
-"""The gazetteer of Kazakhstan: a place's many spellings lead to one id.
+"""The gazetteer: a place's many spellings lead to one id, its region and its labels.
+
+One ``Gazetteer`` per project, from ``[case] gazetteer`` (the bundled one of Kazakhstan,
+``kz``, or a CSV of the project's own with the same columns), is the only reader of the
+places file: import resolves a place once, and linkage, the report, the memorial, the
+evidence archive and the synthetic scenarios ask it. It lives in ingest because import is
+where a place is resolved and stored; everything downstream reads the stored id.
 
 Lookup folds case, punctuation, Kazakh letters and Latin marks, and drops words such as
 "г.", "город", "қаласы", "city", so "г. Алматы", "Алма-Ата" and "Almaty" are one place.
@@ -7,13 +13,17 @@ The raw text is never replaced by the gazetteer's name: callers keep both.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from qantar.data import read_csv
+from qantar.errors import InputError, QantarError
 from qantar.ingest._text import fold
+from qantar.settings import DEFAULTS, SETTINGS_FILE
 
 # Words that say what kind of place follows, not which one.
 _SETTLEMENT_WORDS = {
@@ -131,6 +141,33 @@ class Gazetteer:
         """The place with this id; KeyError if the gazetteer has none."""
         return self._places[place_id]
 
+    def resolve(self, text: str) -> str | None:
+        """The id of the place a text names, or None."""
+        place = self.lookup(text)
+        return place.id if place is not None else None
+
+    def region_of(self, place_id: str | None) -> str | None:
+        """The region a place belonged to at the time of the events (a region is its own;
+        Almaty, Astana and Shymkent, cities of republican significance, are regions of their
+        own); None for no place or one the gazetteer lacks."""
+        place = self._places.get(place_id or "")
+        if place is None:
+            return None
+        if place.kind == "region":
+            return place.id
+        return place.period_region_id or place.region_id or place.id
+
+    def label(self, place_id: str | None, language: str = "en") -> str | None:
+        """The place's name in ``language`` (kk, ru, en), else in English or Russian; the id
+        itself for a place the gazetteer lacks."""
+        if not place_id:
+            return None
+        place = self._places.get(place_id)
+        if place is None:
+            return place_id
+        named = getattr(place, f"name_{language}", "") if language in ("kk", "ru", "en") else ""
+        return named or place.name_en or place.name_ru
+
     def lookup(self, text: str) -> Place | None:
         """The place a text names, or None. Tries the whole text, then its comma-separated
         parts ("г. Алматы, Медеуский район"), preferring a city over a region."""
@@ -154,7 +191,46 @@ class Gazetteer:
         return (cities or found)[0]
 
 
+# Gazetteers shipped with qantar, by the name ``[case] gazetteer`` may give.
+BUNDLED = {"kz": "kz/places.csv"}
+
+
 @cache
-def gazetteer() -> Gazetteer:
-    """The shipped gazetteer of Kazakhstan (``qantar/data/kz/places.csv``), loaded once."""
-    return Gazetteer(read_csv("kz/places.csv"))
+def gazetteer(name: str = DEFAULTS.case.gazetteer) -> Gazetteer:
+    """A shipped gazetteer (``kz``: ``qantar/data/kz/places.csv``), loaded once."""
+    return Gazetteer(read_csv(BUNDLED[name]))
+
+
+def gazetteer_path(spec: str, root: Path) -> Path | None:
+    """The file of ``[case] gazetteer``: None for a bundled name, else the path (relative
+    to the project folder), which must exist."""
+    if spec in BUNDLED:
+        return None
+    path = (root / spec).resolve()
+    if not path.is_file():
+        raise QantarError(
+            f"{root / SETTINGS_FILE}: [case] gazetteer is neither a bundled gazetteer "
+            f"({', '.join(BUNDLED)}) nor a file in the project folder"
+        )
+    return path
+
+
+@lru_cache(maxsize=8)
+def _from_file(path: Path, mtime_ns: int) -> Gazetteer:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = tuple(csv.DictReader(handle))
+    missing = {"id", "kind", "name_kk", "name_ru", "name_en"} - set(rows[0] if rows else {})
+    if missing:
+        raise InputError(
+            f"the gazetteer lacks columns {', '.join(sorted(missing))}", file=str(path)
+        )
+    return Gazetteer(rows)
+
+
+def load_gazetteer(spec: str, root: Path) -> Gazetteer:
+    """The gazetteer ``[case] gazetteer`` names, loaded once per file (and again when the
+    file changes)."""
+    path = gazetteer_path(spec, root)
+    if path is None:
+        return gazetteer(spec)
+    return _from_file(path, path.stat().st_mtime_ns)

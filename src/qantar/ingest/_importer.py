@@ -23,10 +23,8 @@ from qantar.ingest._duplicates import (
     Overlap,
     overlaps_of_batch,
     overlaps_of_hashes,
-    refuse_share,
     verdict,
 )
-from qantar.ingest._gazetteer import gazetteer
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._mapping import (
     ColumnMapping,
@@ -122,7 +120,7 @@ class ImportResult:
 
 def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> MappingRules:
     """The mapping rules in force: built-ins, qantar.toml ``[import.headers]``, mapping file."""
-    settings_headers = project.section("import").get("headers", {})
+    settings_headers = project.settings.import_.headers
     if isinstance(mapping, str | Path):
         return build_rules(settings_headers, load_mapping_file(mapping), str(mapping))
     return build_rules(settings_headers, mapping, "mapping" if mapping else None)
@@ -131,7 +129,7 @@ def rules_for(project: Project, mapping: str | Path | dict[str, Any] | None) -> 
 def read_limits(project: Project) -> ReadLimits:
     """What a spreadsheet may unpack to: ``[import]`` max_decompressed_mb, max_rows,
     max_columns, max_cells in qantar.toml, else safe defaults."""
-    return ReadLimits.from_settings(project.section("import"))
+    return ReadLimits.from_settings(project.settings.import_)
 
 
 def import_file(
@@ -250,7 +248,12 @@ def import_table(
     any, so one unreadable file stops the command before anything is written)."""
     started = time.perf_counter()
     kind = _checked_kind(kind)
-    normaliser = Normaliser(rules, gazetteer(), date_epoch=table.date_epoch)
+    normaliser = Normaliser(
+        rules,
+        project.gazetteer,
+        date_epoch=table.date_epoch,
+        latest_year=project.settings.case.latest_two_digit_year,
+    )
     columns = [] if table.keyed else rules.map_headers(table.headers)
     if not table.keyed:
         check_columns(columns, file=str(table.path), no_names=no_names)
@@ -293,7 +296,7 @@ def import_table(
         result.rows_quarantined = int(previous.rows_quarantined)
         result.columns = [ColumnMapping(**c) for c in previous.mapping.get("columns", [])]
         return result
-    refuse_at = refuse_share(project.section("import"))
+    refuse_at = project.settings.import_.duplicate_share
     if dry_run:
         hashes: set[str] = set()
 

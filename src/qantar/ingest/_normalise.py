@@ -27,6 +27,7 @@ from typing import Any
 from qantar.ingest._gazetteer import Gazetteer
 from qantar.ingest._mapping import MULTI_FIELDS, ColumnMapping, MappingRules
 from qantar.ingest._parse import (
+    LATEST_TWO_DIGIT_YEAR,
     ParseProblem,
     parse_age,
     parse_date,
@@ -122,6 +123,7 @@ class Normaliser:
         *,
         today: dt.date | None = None,
         date_epoch: dt.date | None = None,
+        latest_year: int = LATEST_TWO_DIGIT_YEAR,
     ) -> None:
         self.rules = rules
         self.gazetteer = gazetteer
@@ -137,7 +139,7 @@ class Normaliser:
 
         def date(text: str) -> tuple[str, str]:
             cleaned = text.strip()
-            parsed = parse_serial_date(cleaned, epoch) or parse_date(cleaned, order)
+            parsed = parse_serial_date(cleaned, epoch) or parse_date(cleaned, order, latest_year)
             return parsed.iso(), parsed.precision.value
 
         # field -> (parser giving a tuple, record positions of raw text and parsed values)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from qantar.ingest._text import fold
 from qantar.model import PartialDate, Sex
+from qantar.settings import DEFAULTS
 
 
 class ParseProblem(ValueError):
@@ -114,11 +115,17 @@ def _month_of(word: str) -> int | None:
     return None
 
 
-def _year(token: str) -> int:
+# A two-digit year is the latest year ending in those digits up to this one (for the
+# default case, 29 is 2029 and 30 is 1930: birth years in these lists reach back).
+LATEST_TWO_DIGIT_YEAR = DEFAULTS.case.latest_two_digit_year
+
+
+def _year(token: str, latest: int) -> int:
     value = int(token)
     if len(token) == 2:
-        # Two-digit years: 22 is 2022, 85 is 1985 (birth years in these lists reach back).
-        value += 2000 if value <= 29 else 1900
+        value += latest - latest % 100
+        if value > latest:
+            value -= 100
     elif len(token) != 4:
         raise ParseProblem("a year has 2 or 4 digits")
     if not MIN_YEAR <= value <= MAX_YEAR:
@@ -134,10 +141,11 @@ def _make(year: int, month: int | None, day: int | None) -> PartialDate:
 
 
 @lru_cache(maxsize=65536)
-def parse_date(text: str, order: str = "dmy") -> PartialDate:
+def parse_date(text: str, order: str = "dmy", latest: int = LATEST_TWO_DIGIT_YEAR) -> PartialDate:
     """A date with the precision the text gives: ``05.01.2022`` → day, ``январь 2022`` → month,
     ``2022`` → year. ``order`` is how all-numeric dates are written: ``dmy`` (default) or
-    ``mdy`` (some English lists). Raises ``ParseProblem`` with the reason."""
+    ``mdy`` (some English lists). ``latest``: the latest year a two-digit year may mean
+    (``latest_two_digit_year`` of the case). Raises ``ParseProblem`` with the reason."""
     cleaned = _TIME.sub("", text.strip())
     if not cleaned:
         raise ParseProblem("empty")
@@ -159,28 +167,28 @@ def parse_date(text: str, order: str = "dmy") -> PartialDate:
         if len(years) != 1 or len(days) > 1 or len(numbers) != len(years) + len(days):
             if len(numbers) == 2 and not years and len(days) == 2:
                 # "5 января 22": day then a two-digit year
-                return _make(_year(numbers[1]), month_word, int(numbers[0]))
+                return _make(_year(numbers[1], latest), month_word, int(numbers[0]))
             raise ParseProblem(CANNOT_READ_DATE)
-        return _make(_year(years[0]), month_word, int(days[0]) if days else None)
+        return _make(_year(years[0], latest), month_word, int(days[0]) if days else None)
     if len(numbers) == 1:
         if len(numbers[0]) == 4:
-            return _make(_year(numbers[0]), None, None)
+            return _make(_year(numbers[0], latest), None, None)
         if len(numbers[0]) == 8 and cleaned.isdigit():
             # 20220105, as some exports write dates
             n = numbers[0]
-            return _make(_year(n[:4]), int(n[4:6]), int(n[6:]))
+            return _make(_year(n[:4], latest), int(n[4:6]), int(n[6:]))
         raise ParseProblem("a number, not a date")
     if len(numbers) == 2:
         first, second = numbers
         if len(first) == 4 and len(second) <= 2:
-            return _make(_year(first), int(second), None)
+            return _make(_year(first, latest), int(second), None)
         if len(second) == 4 and len(first) <= 2:
-            return _make(_year(second), int(first), None)
+            return _make(_year(second, latest), int(first), None)
         raise ParseProblem(CANNOT_READ_DATE)
     if len(numbers) == 3:
         a, b, c = numbers
         if len(a) == 4:
-            return _make(_year(a), int(b), int(c))
+            return _make(_year(a, latest), int(b), int(c))
         if len(c) not in (2, 4) or len(a) > 2 or len(b) > 2:
             raise ParseProblem(CANNOT_READ_DATE)
         day, month = (int(a), int(b)) if order == "dmy" else (int(b), int(a))
@@ -190,7 +198,7 @@ def parse_date(text: str, order: str = "dmy") -> PartialDate:
                 f"month {month} does not exist (dates read as {order}; if this list writes "
                 f"them as {hint}, set date_order = {hint!r} in a mapping file)"
             )
-        return _make(_year(c), month, day)
+        return _make(_year(c, latest), month, day)
     raise ParseProblem(CANNOT_READ_DATE)
 
 

@@ -13,13 +13,14 @@ import datetime as dt
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 from xml.etree import ElementTree
 
 from qantar.errors import InputError
+from qantar.settings import DEFAULTS, ImportSettings
 
 MB = 1 << 20
 _CHUNK = 1 << 20
@@ -36,24 +37,15 @@ class ReadLimits:
     """Bounds on what one spreadsheet may unpack to (``[import]`` in qantar.toml). The
     defaults hold any real list (Excel's own sheet is 1,048,576 rows) on a laptop."""
 
-    max_decompressed_mb: int = 1024
-    max_rows: int = 1_048_576
-    max_columns: int = 1024
-    max_cells: int = 30_000_000
+    max_decompressed_mb: int = DEFAULTS.import_.max_decompressed_mb
+    max_rows: int = DEFAULTS.import_.max_rows
+    max_columns: int = DEFAULTS.import_.max_columns
+    max_cells: int = DEFAULTS.import_.max_cells
 
     @classmethod
-    def from_settings(cls, section: Mapping[str, Any]) -> ReadLimits:
-        values: dict[str, int] = {}
-        for name in cls.__dataclass_fields__:
-            if name not in section:
-                continue
-            value = section[name]
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise InputError(
-                    f"[import] {name} must be a whole number above 0", file="qantar.toml"
-                )
-            values[name] = value
-        return cls(**values)
+    def from_settings(cls, section: ImportSettings) -> ReadLimits:
+        """The limits of ``[import]`` (checked when the project opened)."""
+        return cls(**{name: getattr(section, name) for name in cls.__dataclass_fields__})
 
 
 @dataclass

@@ -36,27 +36,9 @@ from typing import Any
 import pyarrow as pa
 
 from qantar.errors import QantarError
+from qantar.settings import DEFAULTS, LinkSettings, SparkSettings
 
-BACKENDS = ("duckdb", "spark")
-DEFAULT_BACKEND = "duckdb"
-DEFAULT_MEMORY_LIMIT = "3GB"
-SPARK_KEYS = (
-    "master",
-    "driver_memory",
-    "executor_memory",
-    "shuffle_partitions",
-    "work_dir",
-    "config",
-)
-
-
-def backend_name(settings: dict[str, Any] | None = None) -> str:
-    name = str((settings or {}).get("backend", DEFAULT_BACKEND)).lower()
-    if name not in BACKENDS:
-        raise QantarError(
-            f"[link] backend = {name!r} is not known; use one of {', '.join(BACKENDS)}"
-        )
-    return name
+DEFAULT_BACKEND = DEFAULTS.link.backend
 
 
 def _duckdb_connection(
@@ -165,22 +147,7 @@ def _hold_owner_lock(folder: Path) -> int:
     return fd
 
 
-def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """``[link.spark]`` of qantar.toml, checked."""
-    spark = settings.get("spark", {})
-    if not isinstance(spark, dict):
-        raise QantarError("[link] spark must be a table: write [link.spark] in qantar.toml")
-    unknown = sorted(set(spark) - set(SPARK_KEYS))
-    if unknown:
-        raise QantarError(
-            f"[link.spark] has unknown keys {', '.join(unknown)}; known: {', '.join(SPARK_KEYS)}"
-        )
-    if not isinstance(spark.get("config", {}), dict):
-        raise QantarError("[link.spark] config must be a table of Spark settings")
-    return spark
-
-
-def spark_session(spark: dict[str, Any], local_dir: Path | None = None) -> tuple[Any, bool]:
+def spark_session(spark: SparkSettings, local_dir: Path | None = None) -> tuple[Any, bool]:
     """The Spark session for linkage, and whether it was started here: the running one if
     there is one (``spark-submit``, a notebook, a test), whose settings stand, else a new
     one from ``[link.spark]``. ``local_dir``: where a new session spills and shuffles
@@ -191,28 +158,28 @@ def spark_session(spark: dict[str, Any], local_dir: Path | None = None) -> tuple
     except ImportError as exc:
         raise QantarError("the Spark backend needs pyspark: pip install 'qantar[spark]'") from exc
     builder = SparkSession.builder.appName("qantar-link")
-    if spark.get("master"):
-        builder = builder.master(str(spark["master"]))
+    if spark.master:
+        builder = builder.master(spark.master)
     options: dict[str, str] = {
         # Splink's string similarity functions (jaro_winkler, damerau_levenshtein).
         "spark.jars": similarity_jar_location(),
-        "spark.sql.shuffle.partitions": str(spark.get("shuffle_partitions", 8)),
+        "spark.sql.shuffle.partitions": str(spark.shuffle_partitions),
         # Eight people may share a machine: no web UI on a port, no progress bars.
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
     }
-    if spark.get("driver_memory"):
-        options["spark.driver.memory"] = str(spark["driver_memory"])
-    if spark.get("executor_memory"):
-        options["spark.executor.memory"] = str(spark["executor_memory"])
-    if str(spark.get("master", "local")).startswith("local"):
+    if spark.driver_memory:
+        options["spark.driver.memory"] = spark.driver_memory
+    if spark.executor_memory:
+        options["spark.executor.memory"] = spark.executor_memory
+    if (spark.master or "local").startswith("local"):
         # Python workers on this machine run this Python (pyarrow and all), not the first
         # python3 on PATH.
         options["spark.pyspark.python"] = sys.executable
     if local_dir is not None:
         options["spark.local.dir"] = str(local_dir)
         options["spark.sql.warehouse.dir"] = str(local_dir / "warehouse")
-    options.update({str(k): str(v) for k, v in spark.get("config", {}).items()})
+    options.update({str(k): str(v) for k, v in spark.config.items()})
     for key, value in options.items():
         builder = builder.config(key, value)
     running = SparkSession.getActiveSession()
@@ -288,15 +255,13 @@ class Backend:
 
 @contextmanager
 def session(
-    name: str, settings: dict[str, Any], runs_dir: Path, *, in_memory: bool = False
+    settings: LinkSettings, runs_dir: Path, *, in_memory: bool = False
 ) -> Iterator[Backend]:
     """The engine for one link run, with its scratch folder under ``runs_dir`` (or, with
     ``in_memory``, for an encrypted project, on a memory-backed folder outside the project):
     0700, removed when the run ends, failed or not, and by the next run if a killed run
     left it behind."""
-    threads = settings.get("threads")
-    memory = str(settings.get("memory_limit", DEFAULT_MEMORY_LIMIT))
-    spark = spark_settings(settings) if name == "spark" else {}
+    name, threads, memory = settings.backend, settings.threads, settings.memory_limit
     runs_dir.mkdir(parents=True, exist_ok=True)
     where = memory_scratch_root() if in_memory else runs_dir
     sweep_scratch(where)
@@ -307,7 +272,7 @@ def session(
         if name == "duckdb":
             api = database_api(
                 name,
-                threads=int(threads) if threads else None,
+                threads=threads,
                 scratch=scratch,
                 memory_limit=memory,
             )
@@ -316,7 +281,7 @@ def session(
             finally:
                 api.duckdb_con.close()
             return
-        with _spark_backend(spark, scratch, threads, memory) as backend:
+        with _spark_backend(settings.spark, scratch, threads, memory) as backend:
             yield backend
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -325,19 +290,17 @@ def session(
 
 @contextmanager
 def _spark_backend(
-    spark: dict[str, Any], scratch: Path, threads: Any, memory: str
+    spark: SparkSettings, scratch: Path, threads: int | None, memory: str
 ) -> Iterator[Backend]:
     from splink import SparkAPI
 
     session, started = spark_session(spark, scratch / "spark")
     # A folder of this run's own under the work folder: several runs may share one.
-    base = str(spark.get("work_dir") or (scratch / "work"))
+    base = str(spark.work_dir or (scratch / "work"))
     work = f"{base.rstrip('/')}/qantar-{uuid.uuid4().hex}"
     context = session.sparkContext
     context.setCheckpointDir(f"{work}/checkpoints")
-    local = _duckdb_connection(
-        scratch / "driver", threads=int(threads) if threads else None, memory_limit=memory
-    )
+    local = _duckdb_connection(scratch / "driver", threads=threads, memory_limit=memory)
     try:
         api = SparkAPI(spark_session=session, break_lineage_method="parquet")
         yield Backend("spark", api, local, work)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, insert, select
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import InputError
 from qantar.link._tables import person_records, persons
 from qantar.model import EventType, parse_enum
 from qantar.model.dicts import jsonable
@@ -141,18 +141,7 @@ def list_defaults(project: Project) -> dict[str, str | None]:
     ``[events] list_defaults = {morgue = "killed"}`` in qantar.toml says it outright;
     otherwise a list whose typed records all agree (and at least one is typed) defaults to
     that type; a list of mixed types has none (its untyped records count for no type)."""
-    configured = project.section("events").get("list_defaults", {}) or {}
-    if not isinstance(configured, dict):
-        raise QantarError(
-            "qantar.toml [events] list_defaults: a table of list name = event type, "
-            'e.g. list_defaults = {morgue = "killed"}'
-        )
-    for name, value in configured.items():
-        if value not in EVENT_TYPES:
-            raise QantarError(
-                f"qantar.toml [events] list_defaults.{name}: not an event type; use one "
-                f"of {', '.join(EVENT_TYPES)}"
-            )
+    configured = project.settings.events.list_defaults
     query = (
         select(sources.c.name, records.c.event_type)
         .join(records, records.c.source_id == sources.c.id, isouter=True)

@@ -17,9 +17,10 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from qantar import names
 from qantar.data import read_csv
-from qantar.ingest import assign_record_keys
+from qantar.ingest import Gazetteer, assign_record_keys, gazetteer
 from qantar.ingest import place_key as gazetteer_place_key
 from qantar.link._tables import link_features, link_pairs
+from qantar.settings import DEFAULTS
 from qantar.store.readers import fill_parsed_names
 from qantar.store.schema import LIVE, records, sources
 
@@ -152,8 +153,12 @@ def _name_features(
     )
 
 
-def compute(row: dict[str, Any]) -> dict[str, Any]:
-    """Features of one record (a row of ``records`` joined with its source name)."""
+def compute(
+    row: dict[str, Any], year: int = DEFAULTS.case.start_year, places: Gazetteer | None = None
+) -> dict[str, Any]:
+    """Features of one record (a row of ``records`` joined with its source name); ``year``
+    stands for the event's year where the record has none (the case's first year);
+    ``places``: the project's gazetteer (default: the bundled one)."""
     out: dict[str, Any] = dict(
         _name_features(
             row.get("name_surname"), row.get("name_given"), row.get("name_patronymic"),
@@ -169,10 +174,10 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     event_year = _year(row.get("event_date"))
     if birth_year is None and row.get("age") is not None:
         # Age at the event: the birth year is known to within one year either way. Most
-        # birthdays fall after an event early in a year (the January 2022 events): 30 on
-        # 5 January 2022 is born in 1991 with probability 360/365, not in 1992.
+        # birthdays fall after an event early in a year: 30 on 5 January 2022 is born in
+        # 1991 with probability 360/365, not in 1992.
         month = _month(row.get("event_date")) or 1
-        birth_year = (event_year or 2022) - int(row["age"]) - (1 if month <= 6 else 0)
+        birth_year = (event_year or year) - int(row["age"]) - (1 if month <= 6 else 0)
         from_age = True
     event_date = row.get("event_date")
     if event_date and row.get("event_date_precision") not in (None, "day"):
@@ -188,7 +193,7 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
         birth_year_from_age=from_age,
         event_date=event_date if event_date and len(event_date) == 10 else None,
         place_id=place_id,
-        region_id=_regions().get(place_id or "", None) or None,
+        region_id=(places or gazetteer()).region_of(place_id),
     )
     return out
 
@@ -235,8 +240,11 @@ def iter_records(engine: Engine) -> Iterator[RecordRow]:
 _BATCH = 20_000
 
 
-def refresh(engine: Engine) -> int:
+def refresh(
+    engine: Engine, year: int = DEFAULTS.case.start_year, places: Gazetteer | None = None
+) -> int:
     """Compute missing or stale features and store them; returns how many were computed.
+    ``year``: the case's first year, for records without an event date.
 
     Works in batches, so memory stays flat however many records the project holds.
     """
@@ -272,7 +280,7 @@ def refresh(engine: Engine) -> int:
                 "record_key": rec.record_key,
                 "version": FEATURE_VERSION,
                 "source": rec.source,
-                **compute(rec.data),
+                **compute(rec.data, year, places),
             }
         )
         computed += 1

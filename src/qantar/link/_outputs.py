@@ -126,10 +126,11 @@ def persons_csv(project: Project) -> str:
     return buffer.getvalue()
 
 
-def _age_group(birth_year: int | None, event_date: str | None) -> str:
+def _age_group(birth_year: int | None, event_date: str | None, year: int) -> str:
+    """``year``: the case's first year, where no event date gives the age's year."""
     if birth_year is None:
         return "unknown"
-    age = int((event_date or "2022")[:4]) - int(birth_year)
+    age = (int(event_date[:4]) if event_date else year) - int(birth_year)
     for upper, label in ((17, "0-17"), (29, "18-29"), (44, "30-44"), (59, "45-59")):
         if age <= upper:
             return label
@@ -181,7 +182,7 @@ def project_captures(project: Project, event_type: str | None = None) -> PersonC
             row[index[source]] = 1
         matrix.append(row)
         for name in STRATA:
-            fields[name].append(_stratum(name, members))
+            fields[name].append(_stratum(name, members, project.settings.case.start_year))
     return PersonCaptures(lists, np.asarray(matrix, dtype=np.uint8).reshape(-1, len(lists)), fields)
 
 
@@ -209,7 +210,7 @@ def project_histories(
     return project_captures(project, event_type).histories(strata)
 
 
-def _stratum(strata: str, members: list[dict[str, Any]]) -> str | None:
+def _stratum(strata: str, members: list[dict[str, Any]], year: int) -> str | None:
     if strata == "region":
         value = _most_common(m["region_id"] for m in members)
     elif strata == "place":
@@ -221,7 +222,7 @@ def _stratum(strata: str, members: list[dict[str, Any]]) -> str | None:
     else:
         by = _most_common(m["birth_year"] for m in members)
         ev = min((m["event_date"] for m in members if m["event_date"]), default=None)
-        value = _age_group(by, ev)
+        value = _age_group(by, ev, year)
         if value == "unknown":
             return None
     return str(value) if value else None

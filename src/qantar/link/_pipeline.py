@@ -28,12 +28,13 @@ from qantar.link._tables import link_pairs, link_runs
 from qantar.model import Decision
 from qantar.model.dicts import fields_dict
 from qantar.project import Project
+from qantar.settings import DEFAULTS, LinkSettings
 from qantar.store.bulk import bulk_insert
 
 # Default match-probability threshold, chosen on synthetic truth (docs/link.md).
-DEFAULT_THRESHOLD = 0.2
+DEFAULT_THRESHOLD = DEFAULTS.link.threshold
 # Mean probability over all cross pairs two groups need to be merged (docs/link.md).
-DEFAULT_LINKAGE = 0.25
+DEFAULT_LINKAGE = DEFAULTS.link.linkage
 # Prior chance that two records match, before it is estimated from near-certain pairs.
 PRIOR_DEFAULT = 1e-4
 # Pairs below this probability are not stored: they never reach a reviewer.
@@ -90,8 +91,8 @@ class _Scored:
     comparisons: dict[str, dict[int, str]]
 
 
-def _link_settings(project: Project) -> dict[str, Any]:
-    return project.section("link")
+def _link_settings(project: Project) -> LinkSettings:
+    return project.settings.link
 
 
 # Above this many records, EM trains on a sample of its block (at a million records one
@@ -181,6 +182,7 @@ def _score(
     progress: Progress,
     nameless: bool = True,
     broad: bool = True,
+    year: int = DEFAULTS.case.start_year,
 ) -> _Scored:
     from splink import Linker
 
@@ -194,7 +196,12 @@ def _score(
         return Linker(inputs if len(inputs) > 1 else inputs[0], model, log_level=logging.ERROR)
 
     settings = _settings.settings_dict(
-        PRIOR_DEFAULT, nameless=nameless, broad=broad, lists=len(inputs), backend=backend.name
+        PRIOR_DEFAULT,
+        nameless=nameless,
+        broad=broad,
+        lists=len(inputs),
+        backend=backend.name,
+        year=year,
     )
     if len(inputs) == 1:
         # One list still repeats people: Splink dedupes it, and has no list column to
@@ -639,14 +646,11 @@ def run(
     """Link every record of the project into persons and store the run."""
     say: Progress = progress or (lambda _msg: None)
     settings = _link_settings(project)
-    backend = _backend.backend_name(settings)
     if threshold is None:
-        threshold = float(settings.get("threshold", DEFAULT_THRESHOLD))
+        threshold = settings.threshold
     if not 0.0 < threshold < 1.0:
         raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
-    with _backend.session(
-        backend, settings, project.runs_dir, in_memory=project.encrypted
-    ) as engine:
+    with _backend.session(settings, project.runs_dir, in_memory=project.encrypted) as engine:
         return _run(project, engine, seed, threshold, truth, charts, say)
 
 
@@ -660,12 +664,12 @@ def _run(
     say: Progress,
 ) -> LinkResult:
     settings = _link_settings(project)
-    backend = _backend.backend_name(settings)
+    backend = settings.backend
     engine = project.engine
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("computing record features")
-    _features.refresh(engine)
+    _features.refresh(engine, project.settings.case.start_year, project.gazetteer)
     features = _features.load(engine)
     timings["features"] = round(time.perf_counter() - t0, 2)
     if not features.num_rows:
@@ -734,13 +738,14 @@ def _run(
             progress=say,
             nameless=compare_nameless,
             broad=compare_broad,
+            year=project.settings.case.start_year,
         )
     del usable
     timings["splink"] = round(time.perf_counter() - t1, 2)
     pairs = scored.pairs if scored else []
     t2 = time.perf_counter()
     say("clustering")
-    linkage = float(settings.get("linkage", DEFAULT_LINKAGE))
+    linkage = settings.linkage
     nameless = {r for r in record_keys if r not in named_ids}
     outcome = _cluster(engine, record_keys, pairs, threshold, linkage, nameless)
     clustering, ids = outcome.clustering, outcome.ids

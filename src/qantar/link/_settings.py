@@ -11,6 +11,7 @@ import pyarrow as pa
 from splink import block_on
 
 from qantar.link._dialect import DUCKDB, Dialect, dialect
+from qantar.settings import DEFAULTS
 
 
 def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
@@ -144,18 +145,19 @@ def _date_slip(d: Dialect) -> str:
 _DATE_SLIP = _date_slip(DUCKDB)
 
 
-def _round_age(side: str) -> str:
+def _round_age(side: str, year: int = DEFAULTS.case.start_year) -> str:
     """The age a birth year came from is a multiple of 5: often a guess ("about thirty";
-    age heaping). The age is recovered as ``qantar.link._features`` derived the year."""
+    age heaping). The age is recovered as ``qantar.link._features`` derived the year
+    (``year``: the case's first year, where a record has no event date)."""
     event = f"TRY_CAST(event_date_{side} AS DATE)"
     age = (
-        f"(coalesce(year({event}), 2022) - birth_year_{side} "
+        f"(coalesce(year({event}), {int(year)}) - birth_year_{side} "
         f"- CASE WHEN coalesce(month({event}), 1) <= 6 THEN 1 ELSE 0 END)"
     )
     return f"(birth_year_from_age_{side} AND {age} % 5 = 0)"
 
 
-def _birth_comparison(d: Dialect) -> dict[str, Any]:
+def _birth_comparison(d: Dialect, year: int) -> dict[str, Any]:
     diff = "abs(birth_year_l - birth_year_r)"
     # Ages given by relatives and hotlines are approximate: a birth year derived from an
     # age gets its own, wider level so EM can learn how loose such ages are.
@@ -174,7 +176,8 @@ def _birth_comparison(d: Dialect) -> dict[str, Any]:
             _level(f"{diff} <= 1 AND {from_age}", "within 1, one from an age"),
             _level(f"{diff} <= 1", "birth years within 1"),
             _level(
-                f"{diff} <= 3 AND ({_round_age('l')} OR {_round_age('r')})", "within 3, a round age"
+                f"{diff} <= 3 AND ({_round_age('l', year)} OR {_round_age('r', year)})",
+                "within 3, a round age",
             ),
             _level(f"{diff} <= 3 AND {from_age}", "within 3, one from an age"),
             _level(f"{diff} <= 3", "birth years within 3"),
@@ -297,14 +300,16 @@ PRIOR_M: dict[str, tuple[float, ...]] = {
 }
 
 
-def comparisons(lists: int = 1, backend: str = "duckdb") -> list[dict[str, Any]]:
+def comparisons(
+    lists: int = 1, backend: str = "duckdb", year: int = DEFAULTS.case.start_year
+) -> list[dict[str, Any]]:
     """The comparisons, with a list comparison when there are two lists or more, in the
-    SQL of ``backend``."""
+    SQL of ``backend``; ``year`` is the case's first year (``[case] period_start``)."""
     d = dialect(backend)
     out = [
         _name_comparison(d),
         _patronymic_comparison(d),
-        _birth_comparison(d),
+        _birth_comparison(d, year),
         _event_comparison(d),
         _place_comparison(d),
         _sex_comparison(),
@@ -534,6 +539,7 @@ def settings_dict(
     broad: bool = True,
     lists: int = 1,
     backend: str = "duckdb",
+    year: int = DEFAULTS.case.start_year,
 ) -> dict[str, Any]:
     """Splink settings in the SQL of ``backend`` (see ``qantar.link._dialect``)."""
     return {
@@ -541,7 +547,7 @@ def settings_dict(
         "unique_id_column_name": "record_id",
         "source_dataset_column_name": "source_dataset",
         "probability_two_random_records_match": prior,
-        "comparisons": comparisons(lists, backend),
+        "comparisons": comparisons(lists, backend, year),
         "blocking_rules_to_generate_predictions": [
             r if isinstance(r, str) else r.get_blocking_rule(backend).blocking_rule_sql
             for r in blocking_rules(nameless=nameless, broad=broad, backend=backend)

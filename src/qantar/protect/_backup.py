@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qantar.errors import QantarError
+from qantar.ingest._gazetteer import gazetteer_path
 from qantar.model.dicts import jsonable
 from qantar.project import DATABASE_FILE, DATABASE_PURPOSE, KEY_DIR, SETTINGS_FILE, Project
 from qantar.store.engine import key_pragmas
@@ -109,6 +110,11 @@ def _project_files(project: Project) -> list[tuple[str, Path]]:
     """(name in the archive, path) of the keys, the evidence and the settings."""
     root = project.root
     files: list[tuple[str, Path]] = [(SETTINGS_FILE, root / SETTINGS_FILE)]
+    # A gazetteer of the project's own ([case] gazetteer): without it the restored
+    # project would not open.
+    places = gazetteer_path(project.settings.case.gazetteer, root)
+    if places is not None and places.is_relative_to(root.resolve()):
+        files.append((places.relative_to(root.resolve()).as_posix(), places))
     for folder in (root / KEY_DIR, project.evidence_dir):
         if not folder.is_dir():
             continue
@@ -171,10 +177,10 @@ def backup(
         os.chmod(tmp, 0o700)
         snapshot = _snapshot_database(project, Path(tmp))
         entries = [(DATABASE_FILE, snapshot), *_project_files(project)]
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": "qantar-backup-1",
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "project": project.settings.get("project", {}).get("name", project.root.name),
+            "project": project.name,
             "encrypted_project": project.encrypted,
             "files": {
                 name: {"sha256": _sha256(path), "size": path.stat().st_size}

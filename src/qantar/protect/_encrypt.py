@@ -130,7 +130,7 @@ def encrypt_project(project: Project) -> EncryptResult:
     for side in ("-wal", "-shm"):
         Path(str(path) + side).unlink(missing_ok=True)
     _mark_encrypted(project.root / SETTINGS_FILE)
-    project.settings.setdefault("project", {})["encrypted"] = True
+    project.settings = project.settings.updated("project", encrypted=True)
     return EncryptResult(path, len(after), sum(count for count, _ in after.values()), objects)
 
 

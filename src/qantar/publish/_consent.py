@@ -163,7 +163,7 @@ def explain_statuses(
     """
     if facts is None:
         facts = person_facts(project)
-    rules = load_rules(project.section("publish"))
+    rules = load_rules(project.settings.publish)
     decisions = consent_decisions(project)
     latest = _latest_by_key(decisions)
     ever = _statuses_by_key(decisions)

@@ -19,8 +19,10 @@ from typing import Any
 
 from qantar import __version__
 from qantar.errors import QantarError
+from qantar.ingest import Gazetteer
 from qantar.project import Project
 from qantar.publish._persons import person_facts, place_label
+from qantar.settings import DEFAULTS
 from qantar.store.readers import read_persons, records_linked
 
 
@@ -113,6 +115,9 @@ class ReportData:
     seeds: dict[str, Any] = field(default_factory=dict)
     input_files: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    case_title: str = DEFAULTS.case.title  # [case] title: how the events are named
+    # The project's gazetteer, which names the strata (regions); the bundled one if unset.
+    places: Gazetteer | None = field(default=None, repr=False, compare=False)
 
 
 # Settings sections the report prints (a method section for reproduction); any other
@@ -204,7 +209,7 @@ def _choose_run(
     """The run named by ``--estimate`` or ``[report] estimate_run``, else the latest run
     of the killed (the toll) with every list, else with lists dropped or merged, else the
     latest run of any kind."""
-    configured = project.section("report").get("estimate_run")
+    configured = project.settings.report.estimate_run
     chosen = wanted or configured
     if chosen:
         folder = Path(chosen)
@@ -268,24 +273,18 @@ def _linkage(project: Project) -> Linkage | None:
 
 
 def _official(project: Project) -> OfficialFigure | None:
-    section = project.section("report")
-    value = section.get("official_figure")
-    if value is None:
+    section = project.settings.report
+    if section.official_figure is None:
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise QantarError(
-            f"qantar.toml [report] official_figure: {value!r} is not a number"
-        ) from exc
-    source = str(section.get("official_figure_source", "")).strip()
+    number = section.official_figure
+    source = section.official_figure_source.strip()
     if not source:
         raise QantarError(
             "qantar.toml [report] official_figure_source: say who published the official "
             "figure (see src/qantar/data/kz/official_figures.csv for sourced figures)"
         )
-    date = section.get("official_figure_date")
-    return OfficialFigure(number, source, str(date) if date else None)
+    date = section.official_figure_date
+    return OfficialFigure(number, source, date or None)
 
 
 def collect_report_data(project: Project, *, estimate_run: str | Path | None = None) -> ReportData:
@@ -366,7 +365,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         facts = []
     days = Counter(f.event_date for f in facts if f.event_date and len(f.event_date) == 10)
     undated = sum(1 for f in facts if not (f.event_date and len(f.event_date) == 10))
-    places = Counter(place_label(f.region_id) or "place unknown" for f in facts)
+    places = Counter(place_label(f.region_id, project.gazetteer) or "place unknown" for f in facts)
     if linkage is not None and linkage.pairs_pending:
         warnings.append(
             f"{linkage.pairs_pending} close calls await review: the person count may "
@@ -397,11 +396,13 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
                   str(b.get("imported_at", "")))
         for b in list_batches(project)
     ]  # fmt: skip
-    title = str(project.section("report").get("title", "")) or (
-        f"Deaths in January 2022: {project.section('project').get('name', project.root.name)}"
+    title = project.settings.report.title or (
+        f"Deaths in {project.settings.case.title}: {project.name}"
     )
     data = ReportData(
         title=title,
+        case_title=project.settings.case.title,
+        places=project.gazetteer,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sources=sources,
         totals=totals,
@@ -418,7 +419,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         deaths_undated=undated,
         deaths_by_place=sorted(places.items(), key=lambda kv: (-kv[1], kv[0])),
         deaths_total=len(facts),
-        settings=_redact_settings(project.settings),
+        settings=_redact_settings(dict(project.settings.raw)),
         seeds=seeds,
         input_files=inputs,
         warnings=warnings,
@@ -441,7 +442,8 @@ def _guard_texts(data: ReportData, project: Project) -> None:
     def name(text: str) -> str:
         return names.get(text) or public_label(guard, text, "list", "source")
 
-    data.title = public_label(guard, data.title, "Deaths in January 2022", "title")
+    data.case_title = public_label(guard, data.case_title, "the events", "case title")
+    data.title = public_label(guard, data.title, f"Deaths in {data.case_title}", "title")
     for s in data.sources:
         s.name = name(s.name)
     for f in data.input_files:

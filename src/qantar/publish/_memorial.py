@@ -39,7 +39,7 @@ CSV_COLUMNS = (
     "circumstances",
     "sources",
 )
-DEFAULT_TITLE = "In memory of those killed in January 2022"
+DEFAULT_TITLE = "In memory of those killed in {case}"  # [case] title
 FILES = ("index.html", "memorial.csv", "memorial.json")
 
 
@@ -132,9 +132,8 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
     initials = sum(1 for p in shown if p.status == PublicationStatus.INITIALS_ONLY)
     not_shown = total_memorial - len(shown) - nameless
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = public_label(
-        view.guard, str(project.section("publish").get("title", DEFAULT_TITLE)), DEFAULT_TITLE
-    )
+    default_title = DEFAULT_TITLE.format(case=project.settings.case.title)
+    title = public_label(view.guard, project.settings.publish.title or default_title, default_title)
     keyed = [{**r, "key": search_key(p)} for r, p in zip(rows, shown, strict=True)]
     html = (
         environment()

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qantar.data import read_csv
 from qantar.errors import QantarError
+from qantar.ingest import Gazetteer
 from qantar.names import ParsedName, script_of, to_cyrillic, transliterate
 from qantar.project import Project
 from qantar.publish._listed import cells_by_header, chosen_text, says_withhold
@@ -201,27 +201,9 @@ def _best_name(
     return s, g, pa, latin_written, key, bool(chosen)
 
 
-def region_of(place_id: str | None) -> str | None:
-    """The region a place belonged to in January 2022 (a region is its own region)."""
-    if not place_id:
-        return None
-    for row in read_csv("kz/places.csv"):
-        if row["id"] == place_id:
-            if row["kind"] == "region":
-                return place_id
-            # Almaty, Astana and Shymkent are cities of republican significance: regions of
-            # their own, with no region above them.
-            return row["period_region_id"] or row["region_id"] or place_id
-    return None
-
-
-def place_label(place_id: str | None) -> str | None:
-    if not place_id:
-        return None
-    for row in read_csv("kz/places.csv"):
-        if row["id"] == place_id:
-            return row["name_en"] or row["name_ru"]
-    return place_id
+def place_label(place_id: str | None, places: Gazetteer) -> str | None:
+    """A place's English name (its id if the gazetteer lacks it)."""
+    return places.label(place_id)
 
 
 def _choices(project: Project, keys: Iterable[str]) -> dict[str, int]:
@@ -246,6 +228,7 @@ def _headers(project: Project, batch_ids: Iterable[int]) -> dict[int, list[Any]]
 
 def person_facts(project: Project, only: Iterable[str] | None = None) -> list[PersonFacts]:
     """One entry per active linked person (or those of ``only``), sorted by person id."""
+    places = project.gazetteer
     query = (
         select(
             person_records.c.person_id,
@@ -325,7 +308,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
                 youngest_age=min(a.ages) if a.ages else None,
                 event_date=min(day_dates) if day_dates else (min(a.dates) if a.dates else None),
                 place_id=place,
-                region_id=region_of(place),
+                region_id=places.region_of(place),
                 event_types=tuple(sorted(a.events)),
                 notes=tuple(dict.fromkeys(a.notes)),
                 sources=tuple(sorted(a.sources)),
@@ -345,14 +328,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
 def circumstances_columns(project: Project) -> tuple[str, ...]:
     """``[publish] circumstances_columns``: the list columns whose text is published as
     circumstances. None by default: free text can name relatives, phones, addresses."""
-    value = project.section("publish").get("circumstances_columns", [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise QantarError(
-            "qantar.toml [publish] circumstances_columns: give a list of column headers"
-        )
-    return tuple(v for v in value if v.strip())
+    return tuple(v for v in project.settings.publish.circumstances_columns if v.strip())
 
 
-__all__ = ["PersonFacts", "person_facts", "place_label", "region_of", "script_of"]
+__all__ = ["PersonFacts", "person_facts", "place_label", "script_of"]

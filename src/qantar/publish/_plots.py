@@ -12,6 +12,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from qantar.ingest import Gazetteer, gazetteer
 from qantar.publish._data import Overlap, ReportData
 
 INK = "#1f2a36"
@@ -77,7 +78,7 @@ def strata(data: ReportData) -> Figure | None:
         ax.scatter([p["observed"]], [yi], marker="|", s=160, color=INK)
     ax.scatter([], [], marker="|", s=160, color=INK, label="documented")
     ax.errorbar([], [], xerr=[], fmt="o", color=ACCENT, label="estimate, 95% interval")
-    ax.set_yticks(y, [stratum_label(n) for n in names])
+    ax.set_yticks(y, [stratum_label(n, data.places) for n in names])
     ax.set_xlabel("persons")
     field = est.get("settings", {}).get("strata_field") or "stratum"
     ax.set_title(f"Estimates by {field}")
@@ -85,11 +86,10 @@ def strata(data: ReportData) -> Figure | None:
     return fig
 
 
-def stratum_label(stratum: str) -> str:
-    from qantar.publish._persons import place_label
-
+def stratum_label(stratum: str, places: Gazetteer | None = None) -> str:
+    """A stratum's words: a region's name from ``places`` (the report's gazetteer)."""
     if stratum.startswith("reg-") or stratum.islower():
-        label = place_label(stratum)
+        label = (places or gazetteer()).label(stratum)
         return label if label and label != stratum else stratum
     return stratum
 
@@ -177,7 +177,7 @@ def by_place(data: ReportData, top: int = 20) -> Figure | None:
         ax.text(c, yi, f" {c}", va="center", fontsize=8)
     ax.set_yticks(y, [name for name, _ in items])
     ax.set_xlabel("persons")
-    ax.set_title("Deaths by region (as of January 2022)")
+    ax.set_title(f"Deaths by region (as of {data.case_title})")
     return fig
 
 

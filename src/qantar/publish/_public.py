@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qantar.ingest import Gazetteer
 from qantar.model import PublicationStatus
 from qantar.model.cells import clean_text
 from qantar.model.dicts import jsonable
@@ -225,11 +226,12 @@ def _initials(*parts: str | None) -> str:
     return " ".join(f"{p[0].upper()}." for p in parts if p)
 
 
-def redact(facts: PersonFacts, status: str) -> PublicPerson | None:
-    """The public form of a person under ``status``; None when withheld."""
+def redact(facts: PersonFacts, status: str, places: Gazetteer) -> PublicPerson | None:
+    """The public form of a person under ``status``; None when withheld. ``places``: the
+    project's gazetteer, which names the place and the region."""
     if status == PublicationStatus.WITHHOLD:
         return None
-    region = place_label(facts.region_id)
+    region = place_label(facts.region_id, places)
     if status == PublicationStatus.INITIALS_ONLY:
         cyr = _initials(facts.surname, facts.given)
         return PublicPerson(
@@ -252,7 +254,7 @@ def redact(facts: PersonFacts, status: str) -> PublicPerson | None:
         name_latin=facts.name_latin,
         age=facts.age,
         date_of_death=facts.event_date,
-        place=place_label(facts.place_id),
+        place=place_label(facts.place_id, places),
         region=region,
         circumstances="; ".join(facts.public_notes) or None,
         sources=facts.sources,
@@ -294,7 +296,7 @@ def public_view(project: Project) -> PublicView:
     guard = guard_for(facts, statuses)
     out = []
     for f in facts:
-        shown = redact(f, statuses[f.person_id])
+        shown = redact(f, statuses[f.person_id], project.gazetteer)
         if shown is None:
             continue
         circumstances = public_text(guard, shown.circumstances, "circumstances")

@@ -56,7 +56,7 @@ METHODS = {
 ASSUMPTIONS = (
     "The linkage is right: each person is counted once, and two people are not merged. "
     "Pairs still awaiting review are a source of error.",
-    "Every list documents the same event and population: deaths in January 2022.",
+    "Every list documents the same event and population: deaths in {case}.",
     "Each person could have been on each list. People no list could ever reach "
     "(for instance, deaths hidden from all documenters alike) are not counted by any method.",
     "Dependence between lists (one list copying another) is handled only as far as the "
@@ -169,10 +169,10 @@ def render_html(data: ReportData, images: dict[str, str]) -> str:
             sections=SECTIONS,
             fmt=_fmt,
             method_text=METHODS.get(str(est["method"]) if est else "", ""),
-            assumptions=ASSUMPTIONS,
+            assumptions=[a.format(case=data.case_title) for a in ASSUMPTIONS],
             diagnostic_words=DIAGNOSTIC_WORDS,
             warnings=_all_warnings(data),
-            stratum_label=stratum_label,
+            stratum_label=lambda stratum: stratum_label(stratum, data.places),
             diagnostics=diagnostic_rows(est),
             imputation=imputation_rows(data.strata_estimate),
             event_labels=EVENT_LABELS,

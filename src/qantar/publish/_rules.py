@@ -29,11 +29,12 @@ from typing import Any
 
 from qantar.errors import InputError
 from qantar.model import PublicationStatus
+from qantar.settings import DEFAULTS, PUBLISH_STATUSES, PublishSettings
 
-STATUSES = tuple(status.value for status in PublicationStatus)
+STATUSES = PUBLISH_STATUSES
 # The conservative default: no full name is shown without a rule or decision that says so,
 # yet the person is still remembered (initials, date, region) on the memorial.
-DEFAULT_STATUS = PublicationStatus.INITIALS_ONLY
+DEFAULT_STATUS = DEFAULTS.publish.default
 FIELDS = (
     "age",
     "sex",
@@ -169,19 +170,16 @@ class Rules:
         return status, f"rule: {why}"
 
 
-def load_rules(settings: Mapping[str, Any]) -> Rules:
-    """The rules of a ``[publish]`` section (as loaded from qantar.toml)."""
+def load_rules(settings: PublishSettings) -> Rules:
+    """The rules of a ``[publish]`` section (``project.settings.publish``)."""
     where = "qantar.toml [publish]"
-    default = check_status(str(settings.get("default", DEFAULT_STATUS)), f"{where} default")
+    default = check_status(settings.default, f"{where} default")
     rules: list[Rule] = []
-    if settings.get("withhold_minors_full_name", True):
+    if settings.withhold_minors_full_name:
         rules.append(
             Rule((Condition("age", "<", 18),), PublicationStatus.INITIALS_ONLY, "age < 18 (minor)")
         )
-    raw = settings.get("rules", [])
-    if not isinstance(raw, list):
-        raise InputError(f"{where}: rules must be a list of [[publish.rules]] tables")
-    for i, item in enumerate(raw, start=1):
+    for i, item in enumerate(settings.rules, start=1):
         here = f"{where} rule {i}"
         if not isinstance(item, dict) or "when" not in item or "status" not in item:
             raise InputError(f"{here}: give both `when` and `status`")

@@ -72,7 +72,7 @@ class Upload:
 
 def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI:
     """The app serving ``project``; ``settings`` default to ``[web]`` in qantar.toml."""
-    settings = settings or WebSettings.from_section(dict(project.settings.get("web", {})))
+    settings = settings or project.settings.web
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["_"] = _
     templates.env.globals["Permission"] = Permission
