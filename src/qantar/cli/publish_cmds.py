@@ -33,6 +33,9 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+        lang: Annotated[
+            str, typer.Option("--lang", help="Language of the report: kk, ru or en.")
+        ] = "en",
     ) -> None:
         """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
         from qantar.publish import collect_report_data, render_report
@@ -41,7 +44,7 @@ def register(app: typer.Typer) -> None:
         project = open_project()
         with console.status("collecting and drawing...", spinner="dots"):
             data = collect_report_data(project, estimate_run=estimate_run)
-            result = render_report(data, out, pdf=pdf)
+            result = render_report(data, out, pdf=pdf, lang=lang)
         est = data.estimate or {}
         headline = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
         if output_format == "json":
@@ -79,6 +82,14 @@ def register(app: typer.Typer) -> None:
     def publish(
         out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
         output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+        lang: Annotated[
+            str | None,
+            typer.Option(
+                "--lang",
+                help="Language of index.html: kk, ru or en (default: the first of [case] "
+                "languages); every language there gets its own page.",
+            ),
+        ] = None,
     ) -> None:
         """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
         from qantar.publish import publish_memorial
@@ -86,7 +97,7 @@ def register(app: typer.Typer) -> None:
         _check_format(output_format)
         project = open_project()
         with console.status("writing the memorial list...", spinner="dots"):
-            result = publish_memorial(project, out)
+            result = publish_memorial(project, out, lang=lang)
         if output_format == "json":
             print_json(result.as_dict())
             return

@@ -1,4 +1,4 @@
-"""The memorial list: one offline HTML page with search, plus CSV and JSON.
+"""The memorial list: one offline HTML page per language with search, plus CSV and JSON.
 
 Only ``public_persons`` reaches these files, so nothing withheld can be written; the
 search index holds the published forms (Cyrillic and Latin in every scheme) and nothing else.
@@ -14,16 +14,20 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from qantar.errors import QantarError
+from qantar.data import read_csv
+from qantar.errors import InputError, QantarError
+from qantar.i18n import LANGUAGES, N_, check_language, plural_samples, speaker
 from qantar.model.cells import safe_cell
 from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
 from qantar.publish._persons import person_facts
 from qantar.publish._public import PublicPerson, public_label, public_view
-from qantar.publish._render import environment
+from qantar.publish._render import localised
 
 CSV_COLUMNS = (
     "person_id",
@@ -37,8 +41,11 @@ CSV_COLUMNS = (
     "circumstances",
     "sources",
 )
-DEFAULT_TITLE = "In memory of those killed in January 2022"
-FILES = ("index.html", "memorial.csv", "memorial.json")
+DEFAULT_TITLE = N_("In memory of those killed in January 2022")
+FILES = ("index.html", "memorial.csv", "memorial.json", "search.js")
+# The Latin line under each name: the Kazakh Latin alphabet of 2021 unless
+# ``[publish] latin_scheme`` names another of qantar.names.SCHEMES (e.g. "icao", as passports).
+DEFAULT_LATIN_SCHEME = "kz2021"
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,70 @@ def search_key(person: PublicPerson) -> str:
     return " | ".join(sorted({fold(f) for f in forms if f}))
 
 
+def site_languages(project: Project, lang: str | None = None) -> tuple[str, ...]:
+    """The languages the site offers (``[case] languages``), the page ``index.html`` shows
+    first: ``lang`` if given, else the first of them."""
+    configured = project.section("case").get("languages", list(LANGUAGES))
+    if not isinstance(configured, list) or not configured:
+        raise InputError('qantar.toml [case] languages: expected a list such as ["kk", "ru"]')
+    languages = [check_language(str(code)) for code in configured]
+    if lang is not None:
+        languages = [check_language(lang)] + [c for c in languages if c != lang]
+    return tuple(dict.fromkeys(languages))
+
+
+def latin_scheme(project: Project) -> str:
+    scheme = str(project.section("publish").get("latin_scheme", DEFAULT_LATIN_SCHEME))
+    if scheme not in SCHEMES:
+        raise InputError(
+            "qantar.toml [publish] latin_scheme: unknown scheme; choose one of "
+            + ", ".join(SCHEMES)
+        )
+    return scheme
+
+
+def page_name(lang: str) -> str:
+    return f"index.{lang}.html"
+
+
+def shown_forms(name_cyrillic: str, scheme: str) -> tuple[str, str]:
+    """The name in Russian Cyrillic and in Latin, each only when it differs from what is
+    shown above it: the recorded name itself is never altered."""
+    russian = russify(name_cyrillic)
+    latin = transliterate(name_cyrillic, scheme)
+    return (
+        russian if russian != name_cyrillic else "",
+        latin if latin not in (name_cyrillic, russian) else "",
+    )
+
+
+@cache
+def _place_names() -> dict[str, dict[str, str]]:
+    # The public rows carry the gazetteer's English label; each page shows the place as its
+    # readers write it. (To move to the shared gazetteer when it has labels per language.)
+    return {
+        row["name_en"]: {"kk": row["name_kk"], "ru": row["name_ru"], "en": row["name_en"]}
+        for row in read_csv("kz/places.csv")
+        if row["name_en"]
+    }
+
+
+def place_in(label: str | None, lang: str) -> str | None:
+    """A place label from the gazetteer in ``lang``; any other text as it was written."""
+    if not label:
+        return label
+    return _place_names().get(label, {}).get(lang) or label
+
+
+def _in_language(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {**row, "place": place_in(row["place"], lang), "region": place_in(row["region"], lang)}
+
+
+def search_matches(key: str, query: str) -> bool:
+    """What search.js does with a row's key: every word typed, folded, is part of the key."""
+    return all(word in key for word in fold(query).split())
+
+
 def _row(p: PublicPerson) -> dict[str, Any]:
     return {
         "person_id": p.person_id,
@@ -104,8 +175,14 @@ def memorial_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialResult:
-    """Write index.html, memorial.csv and memorial.json into ``out`` (created if needed)."""
+def publish_memorial(
+    project: Project, out: str | os.PathLike[str], *, lang: str | None = None
+) -> MemorialResult:
+    """Write the site into ``out`` (created if needed): ``index.<lang>.html`` for each of
+    ``[case] languages`` with a switcher between them, ``index.html`` in ``lang`` (default:
+    the first language), search.js, memorial.csv and memorial.json."""
+    languages = site_languages(project, lang)
+    scheme = latin_scheme(project)
     facts = person_facts(project)
     if not facts:
         raise QantarError("no persons yet: run `qantar link` before `qantar publish`")
@@ -122,24 +199,46 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
     initials = sum(1 for p in shown if p.status == "initials-only")
     not_shown = total_memorial - len(shown) - nameless
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = public_label(
-        view.guard, str(project.section("publish").get("title", DEFAULT_TITLE)), DEFAULT_TITLE
-    )
-    keyed = [{**r, "key": search_key(p)} for r, p in zip(rows, shown, strict=True)]
-    html = (
-        environment()
-        .get_template("memorial.html.j2")
-        .render(
-            title=title,
-            rows=keyed,
-            shown=len(shown),
-            initials=initials,
-            not_shown=not_shown,
-            nameless=nameless,
-            texts_left_out=view.texts_left_out,
-            generated=generated,
+    configured_title = project.section("publish").get("title")
+    title = public_label(view.guard, str(configured_title or DEFAULT_TITLE), DEFAULT_TITLE)
+    keyed = []
+    for r, p in zip(rows, shown, strict=True):
+        russian, latin = shown_forms(p.name_cyrillic, scheme)
+        keyed.append(
+            {**r, "key": search_key(p), "name_russian": russian, "name_shown_latin": latin}
         )
-    )
+    pages = []
+    for code in languages:
+        talk = speaker(code)
+        # A title set in qantar.toml is the project's own words; the default is translated.
+        page_title = talk.gettext(DEFAULT_TITLE) if title == DEFAULT_TITLE else title
+        count_forms = [
+            (category, talk.ngettext("%(num)s shown", "%(num)s shown", n))
+            for category, n in plural_samples(code).items()
+        ]
+        pages.append(
+            localised("publish", code)
+            .get_template("memorial.html.j2")
+            .render(
+                title=page_title,
+                rows=[
+                    {
+                        **r,
+                        "place": place_in(r["place"], code),
+                        "region": place_in(r["region"], code),
+                    }
+                    for r in keyed
+                ],
+                shown=len(shown),
+                initials=initials,
+                not_shown=not_shown,
+                nameless=nameless,
+                texts_left_out=view.texts_left_out,
+                generated=generated,
+                pages=[(c, page_name(c)) for c in languages],
+                count_forms=count_forms,
+            )
+        )
     payload = {
         "title": title,
         "generated": generated,
@@ -154,7 +253,11 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
         "persons": rows,
     }
     contents = {
-        "index.html": html,
+        "index.html": pages[0],
+        **{page_name(code): page for code, page in zip(languages, pages, strict=True)},
+        "search.js": resources.files("qantar.publish")
+        .joinpath("templates", "search.js")
+        .read_text(encoding="utf-8"),
         "memorial.csv": memorial_csv(rows),
         "memorial.json": json.dumps(payload, ensure_ascii=False, indent=2),
     }
