@@ -23,6 +23,7 @@ NOT_YET = {"dossier.html.j2"}
 # hash names, units and marks.
 KEPT = {"CSV", "JSON", "qantar", "SHA-256", "SHA-512", "C2PA", "R-hat", "PDF", "TOML"}
 # Attributes a reader sees or hears (a screen reader reads alt and aria-label).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 READ_ATTRIBUTES = re.compile(r'\b(?:alt|title|placeholder|aria-label)="([^"{]*)"')
 
 
@@ -36,11 +37,10 @@ def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
 
 def _used() -> set[str]:
     method_map, options_map = _method_map()
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     return {
         msgid if isinstance(msgid, str) else msgid[0]
         for _file, _line, msgid, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=keywords
+            str(ROOT), method_map, options_map, keywords=KEYWORDS
         )
     }
 
@@ -54,6 +54,30 @@ def test_catalog_holds_every_string_used(lang: str) -> None:
     assert not missing, f"{lang}: run `make catalogs` and translate: {missing[:5]}"
     fuzzy = sorted(str(m.id) for m in catalog if m.id and m.fuzzy)
     assert not fuzzy, f"{lang}: fuzzy translations need a person's eye: {fuzzy[:5]}"
+    # Babel's checkers: the same %(name)s placeholders in a translation as in the original.
+    errors = [(str(m.id)[:40], [str(e) for e in errs]) for m, errs in catalog.check()]
+    assert not errors, f"{lang}: {errors[:3]}"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("template", ["memorial.html.j2", "report.html.j2"])
+def test_pages_fully_translated(lang: str, template: str) -> None:
+    """Every string of the memorial and the report has a Kazakh and a Russian translation."""
+    with (LOCALE / lang / "LC_MESSAGES" / "qantar.po").open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    method_map, options_map = _method_map()
+    used = {
+        msgid if isinstance(msgid, str) else msgid[0]
+        for filename, _line, msgid, _c, _x in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=KEYWORDS
+        )
+        if filename.endswith(template) or filename.endswith(("_report.py", "_memorial.py"))
+    }
+    untranslated = sorted(
+        mid for mid in used if not (catalog[mid].string if isinstance(catalog[mid].string, str)
+                                    else all(catalog[mid].string))
+    )  # fmt: skip
+    assert not untranslated, f"{lang}: {untranslated[:5]}"
 
 
 def _outside_gettext(source: str) -> list[str]:

@@ -80,6 +80,9 @@ DIAGNOSTIC_WORDS = {
     "methods": N_("methods run"),
     "strata": N_("strata estimated"),
     "imputations": N_("imputations of missing stratum values, combined"),
+    "model": N_("model chosen"),
+    "criterion": N_("information criterion"),
+    "models": N_("models compared"),
 }
 # Whole labels, one per type, so that each can be translated as it stands.
 EVENT_LABELS = {
