@@ -22,7 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
-from jinja2 import BaseLoader, Environment, StrictUndefined, select_autoescape
+from jinja2 import BaseLoader, Environment, StrictUndefined, Undefined, select_autoescape
 
 from qantar.errors import InputError
 from qantar.model.values import PartialDate
@@ -158,7 +158,7 @@ def template_environment(loader: BaseLoader, lang: str, *, strict: bool = True) 
     env = Environment(
         loader=loader,
         autoescape=select_autoescape(["html", "j2"], default_for_string=True),
-        undefined=StrictUndefined if strict else Environment().undefined,
+        undefined=StrictUndefined if strict else Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],

@@ -312,6 +312,9 @@ def register(app: typer.Typer) -> None:
         threshold: Annotated[float, typer.Option(help="Screening threshold.")] = 0.8,
         version: Annotated[str, typer.Option(help="Dossier version.")] = "1",
         fmt: Fmt = "table",
+        lang: Annotated[
+            str, typer.Option("--lang", help="Language of the dossier: kk, ru or en.")
+        ] = "en",
     ) -> None:
         """A sanctions submission dossier (PDF + HTML) for one person under one regime."""
         from qantar.accountability._dossier import write_dossier
@@ -320,7 +323,7 @@ def register(app: typer.Typer) -> None:
         with console.status("building the dossier", spinner="dots"):
             result = write_dossier(
                 open_project(), person, regime, out, against=against, threshold=threshold,
-                version=version,
+                version=version, lang=lang,
             )  # fmt: skip
         if fmt == "json":
             print_json(result.to_dict())

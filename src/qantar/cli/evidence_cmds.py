@@ -269,6 +269,9 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
         ] = True,
         fmt: FormatOption = "text",
+        lang: Annotated[
+            str, typer.Option("--lang", help="Language of summary.html: kk, ru or en.")
+        ] = "en",
     ) -> None:
         """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
         from qantar.evidence import export
@@ -281,6 +284,7 @@ def register(app: typer.Typer) -> None:
             public=public,
             pdf=pdf,
             with_renditions=renditions,
+            lang=lang,
         )
         if as_json:
             print_json({**result.__dict__, "path": str(result.path)})
