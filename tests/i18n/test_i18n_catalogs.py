@@ -60,9 +60,10 @@ def test_catalog_holds_every_string_used(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-@pytest.mark.parametrize("template", ["memorial.html.j2", "report.html.j2"])
+@pytest.mark.parametrize("template", [t.name for t in TEMPLATES])
 def test_pages_fully_translated(lang: str, template: str) -> None:
-    """Every string of the memorial and the report has a Kazakh and a Russian translation."""
+    """Every string of every page (memorial, report, dossier, bundle summary) and of their
+    builders has a Kazakh and a Russian translation."""
     with (LOCALE / lang / "LC_MESSAGES" / "qantar.po").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     method_map, options_map = _method_map()
