@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,14 +53,27 @@ def _lc_messages(lang: str) -> Any:
 
 @cache
 def translations(lang: str) -> NullTranslations:
-    """The compiled catalog of ``lang``, or its ``.po`` read with Babel when not compiled."""
+    """The compiled catalog of ``lang``, or its ``.po`` read with Babel when not compiled (a
+    source checkout) or compiled before the ``.po`` last changed (a stale build)."""
     check_language(lang)
     folder = _lc_messages(lang)
-    mo = folder.joinpath(f"{DOMAIN}.mo")
-    if mo.is_file():
+    mo, po = folder.joinpath(f"{DOMAIN}.mo"), folder.joinpath(f"{DOMAIN}.po")
+    if mo.is_file() and not _older(mo, po):
         with mo.open("rb") as handle:
             return Translations(fp=handle, domain=DOMAIN)
-    po = folder.joinpath(f"{DOMAIN}.po")
+    return from_po(lang)
+
+
+def _older(mo: Any, po: Any) -> bool:
+    try:
+        return bool(os.stat(str(mo)).st_mtime < os.stat(str(po)).st_mtime)
+    except OSError:  # not on a file system (a zipped install): trust the build
+        return False
+
+
+def from_po(lang: str) -> Translations:
+    """The catalog of ``lang`` read from its ``.po`` with Babel, compiled in memory."""
+    po = _lc_messages(check_language(lang)).joinpath(f"{DOMAIN}.po")
     if not po.is_file():
         raise FileNotFoundError(f"no catalog for {lang!r}: {po}")
     with po.open("rb") as handle:

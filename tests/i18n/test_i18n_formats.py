@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,20 @@ def test_unknown_language_is_a_user_error() -> None:
     with pytest.raises(InputError, match="kk, ru, en"):
         speaker("de")
     assert LANGUAGES == ("kk", "ru", "en")
+
+
+def test_the_po_alone_gives_the_same_translations() -> None:
+    """A source checkout has no compiled .mo: the .po, read with Babel, says the same."""
+    from babel.messages.pofile import read_po
+
+    from qantar.i18n import from_po, translations
+
+    for lang in ("kk", "ru"):
+        po = from_po(lang)
+        installed = translations(lang)
+        path = Path(__file__).parents[2] / "src/qantar/locale" / lang / "LC_MESSAGES/qantar.po"
+        with path.open("rb") as handle:
+            ids = [m.id for m in read_po(handle) if m.id and isinstance(m.id, str)]
+        assert ids and all(
+            po.gettext(i) == installed.gettext(i) != i for i in ids if i != "I. %(heading)s"
+        )
