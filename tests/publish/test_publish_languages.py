@@ -102,3 +102,21 @@ def test_languages_and_latin_scheme_from_settings(project: Project, tmp_path: Pa
     project.settings["publish"] = {}
     with pytest.raises(InputError, match="unknown language"):
         publish_memorial(project, tmp_path / "site", lang="de")
+
+
+def test_cli_lang(project: Project, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qantar.cli import app
+
+    store(project, [Given("P1", "A", "Жақсылықов", "Қайрат", age=34)])
+    record_consent(project, "P1", "publish", by="R")
+    runner = CliRunner()
+    base = ["--project", str(project.root)]
+    site = str(tmp_path / "site")
+    done = runner.invoke(app, [*base, "publish", "--out", site, "--lang", "ru"])
+    assert done.exit_code == 0, done.output
+    assert '<html lang="ru">' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    bad = runner.invoke(app, [*base, "publish", "--out", site, "--lang", "de"])
+    # A user error (qantar.cli.main prints it in one line, exit 2).
+    assert isinstance(bad.exception, InputError) and "unknown language" in str(bad.exception)
