@@ -105,6 +105,10 @@ class Speaker:
     def number(self, value: float | int | None, digits: int = 0) -> str:
         return format_number(value, self.lang, digits)
 
+    def date_pattern(self, value: dt.date, pattern: str) -> str:
+        """``value`` by a CLDR pattern ("d MMM y") with this language's month names."""
+        return _babel_date(value, pattern, locale="en_GB" if self.lang == "en" else self.lang)
+
 
 def speaker(lang: str) -> Speaker:
     return Speaker(check_language(lang))

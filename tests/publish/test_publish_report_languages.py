@@ -72,3 +72,21 @@ def test_report_in_each_language(data: ReportData, tmp_path: Path) -> None:
     for lang in ("kk", "ru"):
         words = set(re.findall(r"[A-Za-z]{2,}", _visible(pages[lang])))
         assert words <= kept | {"a", "b", "c"}, sorted(words - kept)
+
+
+def test_plots_labelled_in_each_language(data: ReportData) -> None:
+    import matplotlib.pyplot as plt
+
+    from qantar.publish._plots import all_plots
+
+    for lang, title in (("ru", "Смерти по дням"), ("kk", "Күн бойынша қаза"),
+                        ("en", "Deaths by day")):  # fmt: skip
+        figures = all_plots(data, lang)
+        titles = [ax.get_title() for fig in figures.values() for ax in fig.axes]
+        ticks = [t.get_text() for ax in figures["by_day"].axes for t in ax.get_xticklabels()]
+        for fig in figures.values():
+            plt.close(fig)
+        assert any(t.startswith(title) for t in titles), titles
+        # Month names in the reader's language (matplotlib's own are English).
+        month = {"ru": "янв", "kk": "қаң", "en": "Jan"}[lang]
+        assert ticks and all(month in t for t in ticks if t), ticks

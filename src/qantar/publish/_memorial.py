@@ -14,18 +14,17 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from qantar.data import read_csv
 from qantar.errors import InputError, QantarError
 from qantar.i18n import LANGUAGES, N_, check_language, plural_samples, speaker
 from qantar.model.cells import safe_cell
 from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
 from qantar.publish._persons import person_facts
+from qantar.publish._places import place_in
 from qantar.publish._public import PublicPerson, public_label, public_view
 from qantar.publish._render import localised
 
@@ -121,24 +120,6 @@ def shown_forms(name_cyrillic: str, scheme: str) -> tuple[str, str]:
     )
 
 
-@cache
-def _place_names() -> dict[str, dict[str, str]]:
-    # The public rows carry the gazetteer's English label; each page shows the place as its
-    # readers write it. (To move to the shared gazetteer when it has labels per language.)
-    return {
-        row["name_en"]: {"kk": row["name_kk"], "ru": row["name_ru"], "en": row["name_en"]}
-        for row in read_csv("kz/places.csv")
-        if row["name_en"]
-    }
-
-
-def place_in(label: str | None, lang: str) -> str | None:
-    """A place label from the gazetteer in ``lang``; any other text as it was written."""
-    if not label:
-        return label
-    return _place_names().get(label, {}).get(lang) or label
-
-
 def _in_language(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**row, "place": place_in(row["place"], lang), "region": place_in(row["region"], lang)}
 
@@ -221,14 +202,7 @@ def publish_memorial(
             .get_template("memorial.html.j2")
             .render(
                 title=page_title,
-                rows=[
-                    {
-                        **r,
-                        "place": place_in(r["place"], code),
-                        "region": place_in(r["region"], code),
-                    }
-                    for r in keyed
-                ],
+                rows=[_in_language(r, code) for r in keyed],
                 shown=len(shown),
                 initials=initials,
                 not_shown=not_shown,

@@ -15,6 +15,7 @@ from qantar.errors import QantarError
 from qantar.estimate._diagnostics import RHAT_LIMIT
 from qantar.i18n import N_, Speaker, speaker
 from qantar.publish._data import ReportData
+from qantar.publish._places import place_in
 from qantar.publish._plots import all_plots, stratum_label
 from qantar.publish._render import localised
 
@@ -191,7 +192,8 @@ def render_html(data: ReportData, images: dict[str, str], *, lang: str = "en") -
             method_text=talk.gettext(method) if method else "",
             assumptions=[talk.gettext(a) for a in ASSUMPTIONS],
             warnings=_all_warnings(data, talk),
-            stratum_label=stratum_label,
+            stratum_label=lambda name: stratum_label(name, lang),
+            place=lambda name: place_in(name, lang),
             diagnostics=diagnostic_rows(est, talk),
             imputation=imputation_rows(data.strata_estimate),
             event_labels={k: talk.gettext(v) for k, v in EVENT_LABELS.items()},
@@ -213,7 +215,7 @@ def render_report(
     html_path.parent.mkdir(parents=True, exist_ok=True)
     images: dict[str, str] = {}
     written: list[Path] = []
-    for name, fig in all_plots(data).items():
+    for name, fig in all_plots(data, lang).items():
         png = _png(fig)
         images[name] = base64.b64encode(png).decode("ascii")
         stem = html_path.parent / f"{html_path.stem}-{name}"
