@@ -7,7 +7,11 @@ PIP    := $(BIN)/python -m pip
 # What the documented commands need: evidence metadata and hashes, PDF reports and dossiers.
 EXTRAS ?= evidence,pdf,secure,web
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint typecheck unit bench clean catalogs compile-catalogs
+
+LOCALE  := src/qantar/locale
+POT     := $(LOCALE)/qantar.pot
+LANGS   := kk ru en
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +25,23 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e '.[dev]'
 	touch $@ $(VENV)/.demo-installed
 
-install: $(VENV)/.demo-installed
+# The .po files are the source; the .mo files are built here and never committed. Without
+# them qantar reads the .po (qantar.i18n), so a plain checkout still speaks every language.
+compile-catalogs: | $(BIN)/python
+	@$(BIN)/python -c "import babel" 2>/dev/null || $(PIP) install -q 'babel>=2.14'
+	$(BIN)/pybabel compile -D qantar -d $(LOCALE) --statistics
+
+# After changing a string in the code or a template: extract it and merge it into each .po.
+catalogs: $(VENV)/.dev-installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project qantar --msgid-bugs-address "" -o $(POT) .
+	$(BIN)/pybabel update -D qantar -i $(POT) -d $(LOCALE) --no-fuzzy-matching \
+		--ignore-obsolete
+
+install: $(VENV)/.demo-installed compile-catalogs
 	@echo "qantar is installed in $(VENV): run '. $(VENV)/bin/activate' to put qantar on PATH"
 
-demo: install
+demo: install compile-catalogs
 	$(BIN)/qantar demo
 
 lint: $(VENV)/.dev-installed
@@ -33,7 +50,7 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-unit: $(VENV)/.dev-installed
+unit: $(VENV)/.dev-installed compile-catalogs
 	$(BIN)/pytest
 
 test: lint typecheck unit

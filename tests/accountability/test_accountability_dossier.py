@@ -168,3 +168,19 @@ def test_superior_of_a_unit_gets_the_unit_incident(scenario) -> None:
     other = make("Person", name="Бекенов Тест")
     save_entities(scenario.project, [other])
     assert build_dossier(scenario.project, str(other.id), "uk-ghr").data["incidents"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "unknown"),
+    [("ru", "B. Идентификация лица", "Санкционное досье"),
+     ("kk", "B. Тұлғаны сәйкестендіру", "Санкциялық досье"),
+     ("en", "B. Target identification", "Sanctions dossier")],
+)  # fmt: skip
+def test_dossier_pages_in_each_language(scenario, lang: str, heading: str, unknown: str) -> None:
+    from qantar.accountability._dossier import render_html
+
+    dossier = build_dossier(scenario.project, scenario.names["official"], "uk-ghr")
+    html = render_html(dossier, lang)
+    assert f'<html lang="{lang}">' in html and heading in html and unknown in html
+    # The hash printed is that of the data, which no language changes.
+    assert dossier.sha256 in html

@@ -36,10 +36,11 @@ def independent(truth: int = 3000, seed: int = 4) -> Histories:
 
 
 def test_one_threshold_for_rhat_everywhere() -> None:
-    from qantar.publish._report import DIAGNOSTIC_WORDS
+    from qantar.publish._report import diagnostic_rows
 
     assert RHAT_LIMIT == 1.01
-    assert f"above {RHAT_LIMIT}" in DIAGNOSTIC_WORDS["rhat"]
+    [(words, _value)] = diagnostic_rows({"diagnostics": {"rhat": 1.0}})
+    assert f"above {RHAT_LIMIT}" in words
 
 
 def test_sampling_continues_until_converged() -> None:

@@ -255,3 +255,22 @@ def test_pdf_summary(populated: tuple[Project, int, list[str]], tmp_path: Path) 
     with zipfile.ZipFile(bundle) as zf:
         assert zf.read("summary.pdf").startswith(b"%PDF")
     assert verify_bundle(bundle).ok
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("ru", ("Пакет доказательств", "Цепочка хранения", "Что на нём видно")),
+     ("kk", ("Дәлелдер топтамасы", "Сақтау тізбегі", "Онда не көрінеді")),
+     ("en", ("Evidence bundle", "Custody", "What it shows"))],
+)  # fmt: skip
+def test_bundle_summary_in_each_language(
+    populated: tuple[Project, int, list[str]], tmp_path: Path, lang: str, words: tuple[str, ...]
+) -> None:
+    project, incident, _ = populated
+    result = export(project, tmp_path / f"bundle-{lang}.zip", incident=incident, lang=lang)
+    with zipfile.ZipFile(result.path) as zf:
+        summary = zf.read("summary.html").decode()
+    assert f'<html lang="{lang}">' in summary
+    assert all(w in summary for w in words), lang
+    # What was recorded stays as recorded, in whatever language it was written.
+    assert "crowd and armoured vehicle" in summary

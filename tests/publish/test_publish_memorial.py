@@ -40,9 +40,13 @@ def test_memorial_site_csv_json(project: Project, tmp_path: Path) -> None:
     result = publish_memorial(project, tmp_path / "site")
     assert (result.shown, result.initials_only, result.not_shown) == (2, 1, 1)
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
+        "index.en.html",
         "index.html",
+        "index.kk.html",
+        "index.ru.html",
         "memorial.csv",
         "memorial.json",
+        "search.js",
     ]
     data = json.loads((tmp_path / "site" / "memorial.json").read_text(encoding="utf-8"))
     people = {p["person_id"]: p for p in data["persons"]}

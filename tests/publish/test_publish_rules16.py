@@ -255,7 +255,7 @@ def test_memorial_placeholders_nameless_free_text_and_family_spelling(
     assert [p["name_cyrillic"] for p in data["persons"]] == ["Жақсылықов Қайрат"]
     assert data["persons"][0]["circumstances"] is None  # no column made public
     assert (result.shown, result.nameless) == (1, 2)
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    html = (tmp_path / "site" / "index.en.html").read_text(encoding="utf-8")
     assert "Н." not in html and "2 more are remembered without a name" in html
     project.settings = project.settings.updated("publish", circumstances_columns=["Обстоятельства"])
     publish_memorial(project, tmp_path / "site")

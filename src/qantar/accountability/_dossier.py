@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from followthemoney import ValueEntity
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import PackageLoader
 
 import qantar.evidence as evidence
 from qantar.accountability._command import CommandGraph, source_of, who_was_responsible
@@ -33,11 +33,12 @@ from qantar.accountability._responsibility import contrary_information, responsi
 from qantar.accountability._screening import DEFAULT_THRESHOLD, screen
 from qantar.data import read_csv
 from qantar.errors import QantarError
+from qantar.i18n import N_, check_language, speaker, template_environment
 from qantar.model.dicts import fields_dict
 from qantar.names import latin, parse
 from qantar.project import Project
 from qantar.publish._public import public_label, public_text
-from qantar.settings import CaseSettings
+from qantar.settings import DEFAULTS, CaseSettings
 
 DOSSIER_FORMAT = "qantar-dossier-1"
 # Custody failures that put every item's history in doubt, not just one object.
@@ -609,16 +610,22 @@ def _statement(
     )
 
 
-_env = Environment(
-    loader=PackageLoader("qantar.accountability", "templates"),
-    autoescape=select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_LOADER = PackageLoader("qantar.accountability", "templates")
 
 
-def render_html(dossier: Dossier) -> str:
-    return _env.get_template("dossier.html.j2").render(d=dossier.data, sha256=dossier.sha256)
+def render_html(dossier: Dossier, lang: str = "en", case_title: str | None = None) -> str:
+    """The dossier's pages in ``lang``; what it says (dossier.data, as hashed) is the same in
+    every language. ``case_title``: ``[case] title`` (default: Qantar's)."""
+    env = template_environment(_LOADER, lang, strict=False)
+    talk = speaker(lang)
+    heading = talk.about_case(
+        N_("Killed in January 2022, all incidents (not only this dossier’s)"),
+        N_("Killed (%(case)s), all incidents (not only this dossier’s)"),
+        case_title or DEFAULTS.case.title,
+    )
+    return env.get_template("dossier.html.j2").render(
+        d=dossier.data, sha256=dossier.sha256, killed_heading=heading
+    )
 
 
 @dataclass
@@ -647,19 +654,22 @@ def write_dossier(
     threshold: float = DEFAULT_THRESHOLD,
     version: str = "1",
     actor: str | None = None,
+    lang: str = "en",
 ) -> DossierResult:
     """Build, render and write the dossier: FILE.pdf, FILE.html, FILE.evidence.json (the
-    evidence manifest) and FILE.data.json (everything the dossier says, as hashed).
+    evidence manifest) and FILE.data.json (everything the dossier says, as hashed). The
+    pages' headings and notes are in ``lang``; the data and its hash are the same in each.
 
     Citing items in a dossier is an export: one ``exported`` custody event covers them.
     """
     regime(regime_key)  # a typo in the regime fails before the heavy PDF engine loads
+    check_language(lang)
     from weasyprint import HTML
 
     dossier = build_dossier(
         project, person, regime_key, against=against, threshold=threshold, version=version
     )
-    html = render_html(dossier)
+    html = render_html(dossier, lang, project.settings.case.title)
     pdf_path = Path(out)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     html_path = pdf_path.with_suffix(".html")

@@ -294,6 +294,9 @@ def dossier_cmd(
     threshold: Annotated[float, typer.Option(help="Screening threshold.")] = 0.8,
     version: Annotated[str, typer.Option(help="Dossier version.")] = "1",
     fmt: OutputFormat = "text",
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the dossier: kk, ru or en.")
+    ] = "en",
 ) -> None:
     """A sanctions submission dossier (PDF + HTML) for one person under one regime."""
     from qantar.accountability import write_dossier
@@ -302,7 +305,7 @@ def dossier_cmd(
     with console.status("building the dossier", spinner="dots"):
         result = write_dossier(
             open_project(), person, regime, out, against=against, threshold=threshold,
-            version=version,
+            version=version, lang=lang,
         )  # fmt: skip
     if fmt == "json":
         print_json(result.to_dict())

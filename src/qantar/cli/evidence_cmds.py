@@ -280,6 +280,9 @@ def export_cmd(
         bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
     ] = True,
     fmt: OutputFormat = "text",
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of summary.html: kk, ru or en.")
+    ] = "en",
 ) -> None:
     """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
     from qantar.evidence import export
@@ -292,6 +295,7 @@ def export_cmd(
         public=public,
         pdf=pdf,
         with_renditions=renditions,
+        lang=lang,
     )
     if as_json:
         print_json({**result.__dict__, "path": str(result.path)})

@@ -29,6 +29,9 @@ def report(
         ),
     ] = None,
     output_format: OutputFormat = "text",
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the report: kk, ru or en.")
+    ] = "en",
 ) -> None:
     """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
     from qantar.publish import collect_report_data, render_report
@@ -37,7 +40,7 @@ def report(
     project = open_project()
     with console.status("collecting and drawing...", spinner="dots"):
         data = collect_report_data(project, estimate_run=estimate_run)
-        result = render_report(data, out, pdf=pdf)
+        result = render_report(data, out, pdf=pdf, lang=lang)
     est = data.estimate or {}
     headline = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
     if output_format == "json":
@@ -76,6 +79,14 @@ def report(
 def publish(
     out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
     output_format: OutputFormat = "text",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of index.html: kk, ru or en (default: the first of [case] "
+            "languages); every language there gets its own page.",
+        ),
+    ] = None,
 ) -> None:
     """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
     from qantar.publish import publish_memorial
@@ -83,7 +94,7 @@ def publish(
     only_formats(output_format, "text", "json")
     project = open_project()
     with console.status("writing the memorial list...", spinner="dots"):
-        result = publish_memorial(project, out)
+        result = publish_memorial(project, out, lang=lang)
     if output_format == "json":
         print_json(result.to_dict())
         return

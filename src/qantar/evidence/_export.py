@@ -70,6 +70,7 @@ from qantar.evidence._zipcanon import (
     read_chunks,
     write_member,
 )
+from qantar.i18n import check_language
 from qantar.model import CustodyAction
 from qantar.project import Project
 
@@ -112,11 +113,12 @@ def export(
     with_renditions: bool = True,
     actor: str | None = None,
     on_item: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> ExportResult:
     """Write a bundle to ``out`` (a .zip). ``public`` swaps images for location-free copies
     and leaves out items whose consent was withdrawn or whose location cannot be stripped.
     Each item travels with its open-format renditions (EI-15) unless ``with_renditions`` is
-    False.
+    False. The human summary (summary.html) is in ``lang`` (kk, ru or en).
     """
     target = Path(out)
     if target.exists():
@@ -125,6 +127,7 @@ def export(
         )
     if not target.parent.is_dir():
         raise InputError("folder does not exist", file=str(target.parent))
+    check_language(lang)
     _require_signed_facts(project)
     with project.engine.connect() as conn:
         query = select(evidence_items.c.sha256, evidence_items.c.media_type)
@@ -185,7 +188,7 @@ def export(
         _public_texts(project, manifest)
     tmp = target.with_name(f".{target.name}.part")
     try:
-        _write_bundle(project, tmp, manifest, pdf=pdf, on_item=on_item)
+        _write_bundle(project, tmp, manifest, pdf=pdf, on_item=on_item, lang=lang)
         os.replace(tmp, target)
     finally:
         if tmp.exists():
@@ -604,6 +607,7 @@ def _write_bundle(
     *,
     pdf: bool,
     on_item: Callable[[str], None] | None,
+    lang: str = "en",
 ) -> None:
     small: dict[str, bytes] = {}
     tokens = manifest["timestamps"]
@@ -616,7 +620,7 @@ def _write_bundle(
     small["VERIFY.txt"] = VERIFY_TEXT.format(
         key_id=manifest["key_id"], key_list=_key_list(manifest["keys"])
     ).encode()
-    small["summary.html"] = render_html(manifest).encode("utf-8")
+    small["summary.html"] = render_html(manifest, lang).encode("utf-8")
     if pdf:
         small["summary.pdf"] = render_pdf(small["summary.html"].decode("utf-8"))
     if manifest["tsa_roots"]:

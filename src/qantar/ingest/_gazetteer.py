@@ -157,6 +157,16 @@ class Gazetteer:
             return place.id
         return place.period_region_id or place.region_id or place.id
 
+    def in_language(self, label: str | None, language: str) -> str | None:
+        """A place's English label (as public rows carry it) in ``language``; any other
+        text as it was written."""
+        if not label:
+            return label
+        for place in self._places.values():
+            if place.name_en == label:
+                return self.label(place.id, language)
+        return label
+
     def label(self, place_id: str | None, language: str = "en") -> str | None:
         """The place's name in ``language`` (kk, ru, en), else in English or Russian; the id
         itself for a place the gazetteer lacks."""

@@ -1,4 +1,4 @@
-"""The memorial list: one offline HTML page with search, plus CSV and JSON.
+"""The memorial list: one offline HTML page per language with search, plus CSV and JSON.
 
 Only ``public_persons`` reaches these files, so nothing withheld can be written; the
 search index holds the published forms (Cyrillic and Latin in every scheme) and nothing else.
@@ -14,18 +14,22 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from qantar.errors import QantarError
+from qantar.i18n import N_, check_language, plural_samples, speaker
+from qantar.ingest import Gazetteer
 from qantar.model import PublicationStatus
 from qantar.model.cells import safe_cell
 from qantar.model.dicts import jsonable
 from qantar.names import SCHEMES, russify, transliterate
 from qantar.project import Project
 from qantar.publish._persons import person_facts
+from qantar.publish._places import place_in
 from qantar.publish._public import PublicPerson, public_label, public_view
-from qantar.publish._render import environment
+from qantar.publish._render import localised
 
 CSV_COLUMNS = (
     "person_id",
@@ -39,8 +43,11 @@ CSV_COLUMNS = (
     "circumstances",
     "sources",
 )
-DEFAULT_TITLE = "In memory of those killed in {case}"  # [case] title
-FILES = ("index.html", "memorial.csv", "memorial.json")
+# The default title: for Qantar, translated whole; for another case, its [case] title in a
+# sentence that needs no inflection of it.
+DEFAULT_TITLE = N_("In memory of those killed in January 2022")
+TITLE_AROUND = N_("In memory of those killed: %(case)s")
+FILES = ("index.html", "memorial.csv", "memorial.json", "search.js")
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,48 @@ def search_key(person: PublicPerson) -> str:
     return " | ".join(sorted({fold(f) for f in forms if f}))
 
 
+def site_languages(project: Project, lang: str | None = None) -> tuple[str, ...]:
+    """The languages the site offers (``[case] languages``), the page ``index.html`` shows
+    first: ``lang`` if given, else the first of them."""
+    configured = project.settings.case.languages  # checked when the project opened
+    languages = [check_language(str(code)) for code in configured]
+    if lang is not None:
+        languages = [check_language(lang)] + [c for c in languages if c != lang]
+    return tuple(dict.fromkeys(languages))
+
+
+def latin_scheme(project: Project) -> str:
+    return project.settings.publish.latin_scheme  # one of SCHEMES, checked at open
+
+
+def page_name(lang: str) -> str:
+    return f"index.{lang}.html"
+
+
+def shown_forms(name_cyrillic: str, scheme: str) -> tuple[str, str]:
+    """The name in Russian Cyrillic and in Latin, each only when it differs from what is
+    shown above it: the recorded name itself is never altered."""
+    russian = russify(name_cyrillic)
+    latin = transliterate(name_cyrillic, scheme)
+    return (
+        russian if russian != name_cyrillic else "",
+        latin if latin not in (name_cyrillic, russian) else "",
+    )
+
+
+def _in_language(row: dict[str, Any], lang: str, places: Gazetteer) -> dict[str, Any]:
+    return {
+        **row,
+        "place": place_in(row["place"], lang, places),
+        "region": place_in(row["region"], lang, places),
+    }
+
+
+def search_matches(key: str, query: str) -> bool:
+    """What search.js does with a row's key: every word typed, folded, is part of the key."""
+    return all(word in key for word in fold(query).split())
+
+
 def _row(p: PublicPerson) -> dict[str, Any]:
     return {
         "person_id": p.person_id,
@@ -108,8 +157,14 @@ def memorial_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialResult:
-    """Write index.html, memorial.csv and memorial.json into ``out`` (created if needed)."""
+def publish_memorial(
+    project: Project, out: str | os.PathLike[str], *, lang: str | None = None
+) -> MemorialResult:
+    """Write the site into ``out`` (created if needed): ``index.<lang>.html`` for each of
+    ``[case] languages`` with a switcher between them, ``index.html`` in ``lang`` (default:
+    the first language), search.js, memorial.csv and memorial.json."""
+    languages = site_languages(project, lang)
+    scheme = latin_scheme(project)
     facts = person_facts(project)
     if not facts:
         raise QantarError("no persons yet: run `qantar link` before `qantar publish`")
@@ -132,23 +187,40 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
     initials = sum(1 for p in shown if p.status == PublicationStatus.INITIALS_ONLY)
     not_shown = total_memorial - len(shown) - nameless
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    default_title = DEFAULT_TITLE.format(case=project.settings.case.title)
-    title = public_label(view.guard, project.settings.publish.title or default_title, default_title)
-    keyed = [{**r, "key": search_key(p)} for r, p in zip(rows, shown, strict=True)]
-    html = (
-        environment()
-        .get_template("memorial.html.j2")
-        .render(
-            title=title,
-            rows=keyed,
-            shown=len(shown),
-            initials=initials,
-            not_shown=not_shown,
-            nameless=nameless,
-            texts_left_out=view.texts_left_out,
-            generated=generated,
+    case_title = public_label(view.guard, project.settings.case.title, "", "case title")
+    configured = project.settings.publish.title
+    # A title set in qantar.toml is the project's own words; the default is translated.
+    title = public_label(view.guard, configured, "") if configured else ""
+    keyed = []
+    for r, p in zip(rows, shown, strict=True):
+        russian, latin = shown_forms(p.name_cyrillic, scheme)
+        keyed.append(
+            {**r, "key": search_key(p), "name_russian": russian, "name_shown_latin": latin}
         )
-    )
+    pages = []
+    for code in languages:
+        talk = speaker(code)
+        page_title = title or talk.about_case(DEFAULT_TITLE, TITLE_AROUND, case_title)
+        count_forms = [
+            (category, talk.ngettext("%(num)s shown", "%(num)s shown", n))
+            for category, n in plural_samples(code).items()
+        ]
+        pages.append(
+            localised("publish", code)
+            .get_template("memorial.html.j2")
+            .render(
+                title=page_title,
+                rows=[_in_language(r, code, project.gazetteer) for r in keyed],
+                shown=len(shown),
+                initials=initials,
+                not_shown=not_shown,
+                nameless=nameless,
+                texts_left_out=view.texts_left_out,
+                generated=generated,
+                pages=[(c, page_name(c)) for c in languages],
+                count_forms=count_forms,
+            )
+        )
     payload = {
         "title": title,
         "generated": generated,
@@ -163,7 +235,11 @@ def publish_memorial(project: Project, out: str | os.PathLike[str]) -> MemorialR
         "persons": rows,
     }
     contents = {
-        "index.html": html,
+        "index.html": pages[0],
+        **{page_name(code): page for code, page in zip(languages, pages, strict=True)},
+        "search.js": resources.files("qantar.publish")
+        .joinpath("templates", "search.js")
+        .read_text(encoding="utf-8"),
         "memorial.csv": memorial_csv(rows),
         "memorial.json": json.dumps(payload, ensure_ascii=False, indent=2),
     }

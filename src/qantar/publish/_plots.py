@@ -11,9 +11,22 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
+from qantar.i18n import N_, Speaker, speaker
 from qantar.ingest import Gazetteer, gazetteer
 from qantar.publish._data import Overlap, ReportData
+from qantar.publish._places import place_in
+
+ENGLISH = speaker("en")
+# The event types as the plots' axis names them (the report's table has its own labels).
+EVENT_WORDS = {
+    "died_in_custody": N_("died in custody"),
+    "disappeared": N_("disappeared"),
+    "detained": N_("detained"),
+    "tortured": N_("tortured"),
+    "injured": N_("injured"),
+}
 
 INK = "#1f2a36"
 ACCENT = "#b3261e"
@@ -26,19 +39,20 @@ def _fig(width: float, height: float) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def headline(data: ReportData) -> Figure | None:
+def headline(data: ReportData, talk: Speaker = ENGLISH) -> Figure | None:
     """Documented count, the estimate with its interval and the official figure, side by side."""
+    _ = talk.gettext
     est = data.estimate
     if est is None or est.get("estimate") is None:
         return None
-    labels = ["documented"]
+    labels = [_("documented")]
     values = [float(est["observed"])]
     colors = [SOFT]
     if data.official is not None:
-        labels.append("official")
+        labels.append(_("official"))
         values.append(data.official.value)
         colors.append(INK)
-    labels.append(f"estimated ({est['method']})")
+    labels.append(_("estimated (%(method)s)") % {"method": est["method"]})
     values.append(float(est["estimate"]))
     colors.append(ACCENT)
     fig, ax = _fig(7, 0.6 * len(labels) + 1.2)
@@ -51,17 +65,23 @@ def headline(data: ReportData) -> Figure | None:
     for yi, v in zip(y, values, strict=True):
         # The estimate's label goes past its interval's end, where the whisker cannot hide it.
         at = max(v, float(hi)) if yi == y[-1] and hi is not None else v
-        ax.text(at, yi, f"  {v:,.0f}", va="center", fontsize=9)
+        ax.text(at, yi, f"  {talk.number(v)}", va="center", fontsize=9)
     ax.set_yticks(y, labels)
     kind = data.run.event_type if data.run is not None else "killed"
-    ax.set_xlabel("persons killed" if kind in ("killed", None) else f"persons ({kind})")
+    ax.set_xlabel(
+        _("persons killed")
+        if kind in ("killed", None)
+        else _("persons (%(event)s)") % {"event": _(EVENT_WORDS.get(kind, kind))}
+    )
     ax.set_xlim(0, max([*values, float(hi or 0)]) * 1.18)
-    ax.set_title("The toll: documented, official and estimated (95% interval)")
+    # Formatted (with no value) so that "%%" is one percent sign in every language.
+    ax.set_title(_("The toll: documented, official and estimated (95%% interval)") % {})
     return fig
 
 
-def strata(data: ReportData) -> Figure | None:
+def strata(data: ReportData, talk: Speaker = ENGLISH) -> Figure | None:
     """Estimate and 95% interval per stratum, beside the number documented."""
+    _ = talk.gettext
     est = data.strata_estimate
     if not est or not est.get("strata"):
         return None
@@ -76,25 +96,26 @@ def strata(data: ReportData) -> Figure | None:
         ax.errorbar([p["estimate"]], [yi], xerr=[[p["estimate"] - lo], [hi - p["estimate"]]],
                     fmt="o", color=ACCENT, capsize=3)  # fmt: skip
         ax.scatter([p["observed"]], [yi], marker="|", s=160, color=INK)
-    ax.scatter([], [], marker="|", s=160, color=INK, label="documented")
-    ax.errorbar([], [], xerr=[], fmt="o", color=ACCENT, label="estimate, 95% interval")
-    ax.set_yticks(y, [stratum_label(n, data.places) for n in names])
-    ax.set_xlabel("persons")
-    field = est.get("settings", {}).get("strata_field") or "stratum"
-    ax.set_title(f"Estimates by {field}")
+    ax.scatter([], [], marker="|", s=160, color=INK, label=_("documented"))
+    ax.errorbar([], [], xerr=[], fmt="o", color=ACCENT, label=_("estimate, 95%% interval") % {})
+    ax.set_yticks(y, [stratum_label(n, data.places, talk.lang) for n in names])
+    ax.set_xlabel(_("persons"))
+    field = est.get("settings", {}).get("strata_field") or _("stratum")
+    ax.set_title(_("Estimates by %(field)s") % {"field": field})
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
 
-def stratum_label(stratum: str, places: Gazetteer | None = None) -> str:
-    """A stratum's words: a region's name from ``places`` (the report's gazetteer)."""
+def stratum_label(stratum: str, places: Gazetteer | None = None, lang: str = "en") -> str:
+    """A stratum's words: a region's name in ``lang`` from ``places`` (the report's
+    gazetteer)."""
     if stratum.startswith("reg-") or stratum.islower():
-        label = (places or gazetteer()).label(stratum)
+        label = (places or gazetteer()).label(stratum, lang)
         return label if label and label != stratum else stratum
     return stratum
 
 
-def upset(overlap: Overlap | None, max_bars: int = 20) -> Figure | None:
+def upset(overlap: Overlap | None, max_bars: int = 20, talk: Speaker = ENGLISH) -> Figure | None:
     """An UpSet plot: bars for the persons in each exact combination of lists, a dot matrix
     saying which lists the combination is, and each list's size on the left."""
     if overlap is None or not overlap.counts:
@@ -116,10 +137,10 @@ def upset(overlap: Overlap | None, max_bars: int = 20) -> Figure | None:
     bars.bar(x, heights, color=INK, width=0.6)
     for xi, h in zip(x, heights, strict=True):
         bars.text(xi, h, str(h), ha="center", va="bottom", fontsize=7)
-    bars.set_ylabel("persons")
+    bars.set_ylabel(talk.gettext("persons"))
     bars.spines[["top", "right"]].set_visible(False)
     bars.tick_params(axis="x", bottom=False, labelbottom=False)
-    bars.set_title("Overlap of the lists (UpSet plot)")
+    bars.set_title(talk.gettext("Overlap of the lists (UpSet plot)"))
     for xi, i in zip(x, order, strict=True):
         on = [j for j in range(n_lists) if overlap.patterns[i][j]]
         dots.scatter([xi] * n_lists, range(n_lists), color="#dddddd", s=40, zorder=1)
@@ -144,50 +165,66 @@ def upset(overlap: Overlap | None, max_bars: int = 20) -> Figure | None:
     return fig
 
 
-def by_day(data: ReportData) -> Figure | None:
+def by_day(data: ReportData, talk: Speaker = ENGLISH) -> Figure | None:
+    _ = talk.gettext
     if not data.deaths_by_day:
         return None
     days = [dt.date.fromisoformat(d) for d, _ in data.deaths_by_day]
     counts = [c for _, c in data.deaths_by_day]
     fig, ax = _fig(7, 3)
     ax.bar(days, counts, color=ACCENT, width=0.8)
-    ax.set_ylabel("persons")
-    title = "Deaths by day"
+    ax.set_ylabel(_("persons"))
+    title = _("Deaths by day")
     if data.deaths_undated:
-        title += f" ({data.deaths_undated} without a known day not shown)"
+        title = _("Deaths by day (%(undated)s without a known day not shown)") % {
+            "undated": data.deaths_undated
+        }
     ax.set_title(title)
     # Whole days only, written as dates: the automatic locator puts ticks at noon when
     # the days are few ("01-05 12"). At most about a dozen labels, one every few days.
     span = (max(days) - min(days)).days + 1
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span // 12))))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    if talk.lang == "en":
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+    else:  # month names from Babel: matplotlib's come from the C locale, in English
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _pos: talk.date_pattern(mdates.num2date(x).date(), "d MMM y"))
+        )
     ax.set_xlim(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
     fig.autofmt_xdate()
     return fig
 
 
-def by_place(data: ReportData, top: int = 20) -> Figure | None:
+def by_place(data: ReportData, top: int = 20, talk: Speaker = ENGLISH) -> Figure | None:
+    _ = talk.gettext
     if not data.deaths_by_place:
         return None
     items = data.deaths_by_place[:top]
     fig, ax = _fig(7, 0.36 * len(items) + 1.2)
     y = list(range(len(items)))[::-1]
     ax.barh(y, [c for _, c in items], color=INK, height=0.6)
-    for yi, (_, c) in zip(y, items, strict=True):
+    for yi, (_name, c) in zip(y, items, strict=True):
         ax.text(c, yi, f" {c}", va="center", fontsize=8)
-    ax.set_yticks(y, [name for name, _ in items])
-    ax.set_xlabel("persons")
-    ax.set_title(f"Deaths by region (as of {data.case_title})")
+    ax.set_yticks(y, [place_in(name, talk.lang, data.places) or name for name, _n in items])
+    ax.set_xlabel(_("persons"))
+    ax.set_title(
+        talk.about_case(
+            N_("Deaths by region (as of January 2022)"),
+            N_("Deaths by region (boundaries of the time: %(case)s)"),
+            data.case_title,
+        )
+    )
     return fig
 
 
-def all_plots(data: ReportData) -> dict[str, Figure]:
-    """Every plot the data allows, by name."""
+def all_plots(data: ReportData, lang: str = "en") -> dict[str, Figure]:
+    """Every plot the data allows, by name, labelled in ``lang``."""
+    talk = speaker(lang)
     plots = {
-        "toll": headline(data),
-        "strata": strata(data),
-        "overlap": upset(data.overlap),
-        "by_day": by_day(data),
-        "by_place": by_place(data),
+        "toll": headline(data, talk),
+        "strata": strata(data, talk),
+        "overlap": upset(data.overlap, talk=talk),
+        "by_day": by_day(data, talk),
+        "by_place": by_place(data, talk=talk),
     }
     return {name: fig for name, fig in plots.items() if fig is not None}

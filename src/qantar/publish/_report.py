@@ -13,83 +13,108 @@ import matplotlib.pyplot as plt
 
 from qantar.errors import QantarError
 from qantar.estimate._diagnostics import RHAT_LIMIT
+from qantar.i18n import N_, Speaker, speaker
 from qantar.model.dicts import jsonable
 from qantar.publish._data import ReportData
+from qantar.publish._places import place_in
 from qantar.publish._plots import all_plots, stratum_label
-from qantar.publish._render import environment
+from qantar.publish._render import localised
 
 SECTIONS = (
-    ("summary", "Summary"),
-    ("sources", "Sources"),
-    ("linkage", "Linkage"),
-    ("estimate", "The true toll"),
-    ("event-types", "What happened: persons per event type"),
-    ("strata", "Estimates by stratum"),
-    ("overlap", "Overlap of the lists"),
-    ("by-day", "Deaths by day"),
-    ("by-place", "Deaths by place"),
-    ("method", "Method, assumptions, diagnostics and warnings"),
-    ("reproduce", "How to reproduce this report"),
+    ("summary", N_("Summary")),
+    ("sources", N_("Sources")),
+    ("linkage", N_("Linkage")),
+    ("estimate", N_("The true toll")),
+    ("event-types", N_("What happened: persons per event type")),
+    ("strata", N_("Estimates by stratum")),
+    ("overlap", N_("Overlap of the lists")),
+    ("by-day", N_("Deaths by day")),
+    ("by-place", N_("Deaths by place")),
+    ("method", N_("Method, assumptions, diagnostics and warnings")),
+    ("reproduce", N_("How to reproduce this report")),
 )
 
 METHODS = {
-    "lcmcr": (
+    "lcmcr": N_(
         "Bayesian latent-class multiple systems estimation (LCMCR, Manrique-Vallier 2016). "
         "It looks at how often the same person appears on several lists. If lists overlap "
         "little, many people must be on none of them; if they overlap a lot, few are missing. "
         "Latent classes let some kinds of people be easier to document than others."
     ),
-    "loglinear": (
+    "loglinear": N_(
         "Log-linear models of the overlap between lists (as in R's Rcapture), the model "
         "chosen by an information criterion. The model extends the observed pattern of "
         "overlaps to the one cell nobody can see: people on no list."
     ),
-    "dga": (
+    "dga": N_(
         "Bayesian model averaging over decomposable graphical models (Madigan and York 1997): "
         "every way the lists might depend on each other is weighed by how well it fits."
     ),
-    "chapman": (
+    "chapman": N_(
         "The Chapman estimator for two lists: the number on both lists tells how much each "
         "list misses."
     ),
 }
 ASSUMPTIONS = (
-    "The linkage is right: each person is counted once, and two people are not merged. "
-    "Pairs still awaiting review are a source of error.",
-    "Every list documents the same event and population: deaths in {case}.",
-    "Each person could have been on each list. People no list could ever reach "
-    "(for instance, deaths hidden from all documenters alike) are not counted by any method.",
-    "Dependence between lists (one list copying another) is handled only as far as the "
-    "model allows; lists compiled from each other inflate the overlap and lower the estimate.",
+    N_(
+        "The linkage is right: each person is counted once, and two people are not merged. "
+        "Pairs still awaiting review are a source of error."
+    ),
+    N_("Every list documents the same event and population: deaths in January 2022."),
+    N_(
+        "Each person could have been on each list. People no list could ever reach "
+        "(for instance, deaths hidden from all documenters alike) are not counted by any method."
+    ),
+    N_(
+        "Dependence between lists (one list copying another) is handled only as far as the "
+        "model allows; lists compiled from each other inflate the overlap and lower the estimate."
+    ),
 )
+# The assumption that names the case, for a case other than Qantar: its [case] title in a
+# sentence that needs no inflection of it.
+_CASE_ASSUMPTION = N_("Every list documents the same event and population: deaths in January 2022.")
+_CASE_ASSUMPTION_AROUND = N_(
+    "Every list documents the same event and population (the deaths of: %(case)s)."
+)
+
+
+def _assumption(text: str, talk: Speaker, case_title: str) -> str:
+    if text == _CASE_ASSUMPTION:
+        return talk.about_case(text, _CASE_ASSUMPTION_AROUND, case_title)
+    return talk.gettext(text)
 DIAGNOSTIC_WORDS = {
-    "rhat": "R-hat: agreement between independent chains (near 1.00 is good; "
-    f"above {RHAT_LIMIT} is a warning)",
-    "ess_bulk": "effective number of independent draws for the middle of the estimate",
-    "ess_tail": "effective number of independent draws for the interval ends",
-    "chains": "independent sampling chains",
-    "draws_per_chain": "draws kept per chain",
-    "methods": "methods run",
-    "strata": "strata estimated",
-    "imputations": "imputations of missing stratum values, combined",
+    "rhat": N_(
+        "R-hat: agreement between independent chains (near 1.00 is good; "
+        "above %(limit)s is a warning)"
+    ),
+    "ess_bulk": N_("effective number of independent draws for the middle of the estimate"),
+    "ess_tail": N_("effective number of independent draws for the interval ends"),
+    "chains": N_("independent sampling chains"),
+    "draws_per_chain": N_("draws kept per chain"),
+    "methods": N_("methods run"),
+    "strata": N_("strata estimated"),
+    "imputations": N_("imputations of missing stratum values, combined"),
+    "model": N_("model chosen"),
+    "criterion": N_("information criterion"),
+    "models": N_("models compared"),
 }
 # Whole labels, one per type, so that each can be translated as it stands.
 EVENT_LABELS = {
-    "killed": "killed",
-    "died_in_custody": "died in custody",
-    "disappeared": "disappeared",
-    "detained": "detained",
-    "tortured": "tortured",
-    "injured": "injured",
+    "killed": N_("killed"),
+    "died_in_custody": N_("died in custody"),
+    "disappeared": N_("disappeared"),
+    "detained": N_("detained"),
+    "tortured": N_("tortured"),
+    "injured": N_("injured"),
 }
 HEADLINES = {
-    "killed": "estimated true toll: persons killed",
-    "died_in_custody": "estimated persons who died in custody",
-    "disappeared": "estimated persons disappeared",
-    "detained": "estimated persons detained",
-    "tortured": "estimated persons tortured",
-    "injured": "estimated persons injured",
-    None: "estimated total, every event type together",
+    "killed": N_("estimated true toll: persons killed"),
+    "died_in_custody": N_("estimated persons who died in custody"),
+    "disappeared": N_("estimated persons disappeared"),
+    "detained": N_("estimated persons detained"),
+    "tortured": N_("estimated persons tortured"),
+    "injured": N_("estimated persons injured"),
+    None: N_("estimated total, every event type together"),
 }
 
 
@@ -115,17 +140,18 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+def _fmt(value: Any, talk: Speaker | None = None) -> str:
+    """A number grouped the reader's way: whole above 10, two decimals at most below."""
+    talk = talk or speaker("en")
+    if isinstance(value, bool) or not isinstance(value, int | float | None):
+        return str(value)
+    if isinstance(value, float) and abs(value) < 10:
+        return talk.number(value, 2)
+    return talk.number(value)
 
 
-def _all_warnings(data: ReportData) -> list[str]:
+def _all_warnings(data: ReportData, talk: Speaker | None = None) -> list[str]:
+    talk = talk or speaker("en")
     out = list(data.warnings)
     if data.estimate is not None:
         out += list(data.estimate.get("warnings", []))
@@ -133,20 +159,27 @@ def _all_warnings(data: ReportData) -> list[str]:
             out += [f"{other['method']}: {w}" for w in other.get("warnings", [])]
     strata = data.strata_estimate or {}
     for name, part in strata.get("strata", {}).items():
-        out += [f"stratum {name}: {w}" for w in part.get("warnings", [])]
+        out += [
+            talk.gettext("stratum %(name)s: %(warning)s") % {"name": name, "warning": w}
+            for w in part.get("warnings", [])
+        ]
     return list(dict.fromkeys(out))
 
 
-def diagnostic_rows(est: dict[str, Any] | None) -> list[tuple[str, str]]:
+def diagnostic_rows(
+    est: dict[str, Any] | None, talk: Speaker | None = None
+) -> list[tuple[str, str]]:
     """The diagnostics as words and formatted values: lists joined, nested tables (the
     imputation's spread, shown in its own table) left out."""
+    talk = talk or speaker("en")
     rows: list[tuple[str, str]] = []
     for key, value in ((est or {}).get("diagnostics") or {}).items():
         if isinstance(value, dict):
             continue
         joined = isinstance(value, list | tuple)
-        text = ", ".join(str(v) for v in value) if joined else _fmt(value)
-        rows.append((DIAGNOSTIC_WORDS.get(key, key), text))
+        text = ", ".join(str(v) for v in value) if joined else _fmt(value, talk)
+        word = talk.gettext(DIAGNOSTIC_WORDS[key]) if key in DIAGNOSTIC_WORDS else key
+        rows.append((word % {"limit": RHAT_LIMIT} if key == "rhat" else word, text))
     return rows
 
 
@@ -156,27 +189,30 @@ def imputation_rows(est: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [{"stratum": name, **values} for name, values in (info.get("strata") or {}).items()]
 
 
-def render_html(data: ReportData, images: dict[str, str]) -> str:
-    """The report as one HTML string; ``images`` maps plot names to base64 PNG."""
+def render_html(data: ReportData, images: dict[str, str], *, lang: str = "en") -> str:
+    """The report as one HTML string in ``lang``; ``images`` maps plot names to base64 PNG."""
     est = data.estimate
+    talk = speaker(lang)
+    method = METHODS.get(str(est["method"]) if est else "")
+    headline = HEADLINES.get(data.run.event_type if data.run else "killed")
     return (
-        environment()
+        localised("publish", lang)
         .get_template("report.html.j2")
         .render(
             d=data,
             est=est,
             images=images,
-            sections=SECTIONS,
-            fmt=_fmt,
-            method_text=METHODS.get(str(est["method"]) if est else "", ""),
-            assumptions=[a.format(case=data.case_title) for a in ASSUMPTIONS],
-            diagnostic_words=DIAGNOSTIC_WORDS,
-            warnings=_all_warnings(data),
-            stratum_label=lambda stratum: stratum_label(stratum, data.places),
-            diagnostics=diagnostic_rows(est),
+            sections=[(key, talk.gettext(name)) for key, name in SECTIONS],
+            fmt=lambda value: _fmt(value, talk),
+            method_text=talk.gettext(method) if method else "",
+            assumptions=[_assumption(a, talk, data.case_title) for a in ASSUMPTIONS],
+            warnings=_all_warnings(data, talk),
+            stratum_label=lambda name: stratum_label(name, data.places, lang),
+            place=lambda name: place_in(name, lang, data.places),
+            diagnostics=diagnostic_rows(est, talk),
             imputation=imputation_rows(data.strata_estimate),
-            event_labels=EVENT_LABELS,
-            headline=HEADLINES.get(data.run.event_type if data.run else "killed", ""),
+            event_labels={k: talk.gettext(v) for k, v in EVENT_LABELS.items()},
+            headline=talk.gettext(headline) if headline else "",
         )
     )
 
@@ -186,14 +222,15 @@ def render_report(
     out: str | os.PathLike[str],
     *,
     pdf: str | os.PathLike[str] | None = None,
+    lang: str = "en",
 ) -> ReportResult:
-    """Write the HTML report to ``out``, each plot as PNG and SVG beside it
-    (``<stem>-<plot>.png|svg``) and, if asked, a PDF rendered by WeasyPrint."""
+    """Write the HTML report in ``lang`` (kk, ru or en) to ``out``, each plot as PNG and SVG
+    beside it (``<stem>-<plot>.png|svg``) and, if asked, a PDF rendered by WeasyPrint."""
     html_path = Path(out)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     images: dict[str, str] = {}
     written: list[Path] = []
-    for name, fig in all_plots(data).items():
+    for name, fig in all_plots(data, lang).items():
         png = _png(fig)
         images[name] = base64.b64encode(png).decode("ascii")
         stem = html_path.parent / f"{html_path.stem}-{name}"
@@ -201,7 +238,7 @@ def render_report(
         fig.savefig(stem.with_suffix(".svg"), format="svg", bbox_inches="tight")
         written += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
         plt.close(fig)
-    html = render_html(data, images)
+    html = render_html(data, images, lang=lang)
     html_path.write_text(html, encoding="utf-8")
     pdf_path = None
     if pdf is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from qantar.errors import InputError, QantarError
+from qantar.names import SCHEMES as TRANSLIT_SCHEMES
 
 SETTINGS_FILE = "qantar.toml"
 
@@ -110,7 +111,9 @@ class CaseSettings:
         "the project folder, with the columns of qantar/data/kz/places.csv.",
     )
     languages: tuple[str, ...] = setting(
-        ("kk", "ru", "en"), "Languages of the published pages, in order of preference."
+        ("kk", "ru", "en"),
+        "Languages of the published pages, in order of preference (the first is index.html).",
+        choices=("kk", "ru", "en"),
     )
 
     @property
@@ -257,6 +260,12 @@ class PublishSettings:
     )
     title: str = setting(
         "", "The memorial's title (default: 'In memory of those killed in <case title>')."
+    )
+    latin_scheme: str = setting(
+        "kz2021",
+        "The Latin line under each name on the memorial: the Kazakh Latin alphabet of 2021, "
+        "or another scheme of qantar.names (icao as in passports, bgn, press...).",
+        choices=TRANSLIT_SCHEMES,
     )
 
 
@@ -418,6 +427,11 @@ class _Reader:
             if args[0] is str:
                 if not all(isinstance(v, str) for v in items):
                     raise self.fail(where, f"{key} must be a list of texts")
+                choices = meta.get("choices")
+                if choices and not all(v in choices for v in items):
+                    raise self.fail(where, f"{key}: each must be one of {', '.join(choices)}")
+                if choices and not items:
+                    raise self.fail(where, f"{key}: name at least one of {', '.join(choices)}")
                 return tuple(items)
             if not all(isinstance(v, Mapping) for v in items):
                 raise self.fail(where, f"{key} must be a list of tables ([[{sub}]])")
