@@ -15,7 +15,12 @@ from qantar.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "qantar" / "locale"
-TEMPLATES = sorted((ROOT / "src" / "qantar").glob("*/templates/*.j2"))
+TEMPLATES = sorted((ROOT / "src" / "qantar").glob("*/templates/*.j2")) + sorted(
+    (ROOT / "src" / "qantar" / "web" / "templates").glob("*.html")
+)
+# Modules whose N_-marked strings are shown on those pages (the web app's messages and the
+# words for roles, statuses and kinds of source).
+BUILDERS = ("_report.py", "_memorial.py", "web/_app.py", "web/_language.py")
 # Templates whose strings are not yet in the catalogs (issue #19, in progress): the check
 # names them so that none is forgotten.
 NOT_YET: set[str] = set()
@@ -62,8 +67,8 @@ def test_catalog_holds_every_string_used(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 @pytest.mark.parametrize("template", [t.name for t in TEMPLATES])
 def test_pages_fully_translated(lang: str, template: str) -> None:
-    """Every string of every page (memorial, report, dossier, bundle summary) and of their
-    builders has a Kazakh and a Russian translation."""
+    """Every string of every page (memorial, report, dossier, bundle summary, the web app)
+    and of their builders has a Kazakh and a Russian translation."""
     with (LOCALE / lang / "LC_MESSAGES" / "qantar.po").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     method_map, options_map = _method_map()
@@ -72,7 +77,7 @@ def test_pages_fully_translated(lang: str, template: str) -> None:
         for filename, _line, msgid, _c, _x in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS
         )
-        if filename.endswith(template) or filename.endswith(("_report.py", "_memorial.py"))
+        if filename.endswith(template) or filename.endswith(BUILDERS)
     }
     untranslated = sorted(
         mid for mid in used if not (catalog[mid].string if isinstance(catalog[mid].string, str)

@@ -114,3 +114,22 @@ def test_cli_lang(project: Project, tmp_path: Path) -> None:
     bad = run_cli(project, "publish", "--out", site, "--lang", "de")
     # A user error: one line, exit 2.
     assert bad.exit_code == 2 and "unknown language" in bad.stderr
+
+
+def test_the_summary_keeps_its_sentences_apart(project: Project, tmp_path: Path) -> None:
+    # Jinja's trim_blocks ate the line break between two optional sentences: "…initials
+    # only.1 more is not shown" on every page that had both.
+    store(project, [
+        Given("P1", "A", "Петров", "Иван", age=41),
+        Given("P2", "A", "Жұмабаева", "Әсел", age=16, sex="F"),
+        Given("P3", "A", "Оспанов", "Мирас", age=30),
+    ])  # fmt: skip
+    decide_publication(project, "P1", "publish", by="R")
+    decide_publication(project, "P3", "withhold", by="R")
+    publish_memorial(project, tmp_path / "site")
+    for lang in ("kk", "ru", "en"):
+        html = (tmp_path / "site" / f"index.{lang}.html").read_text(encoding="utf-8")
+        found = re.search(r"<main>\s*<p>(.*?)</p>", html, re.S)
+        assert found
+        assert len(re.findall(r"[.:]\s", found.group(1))) >= 2, found.group(1)
+        assert not re.search(r"\.[^\s\d]", found.group(1)), found.group(1)

@@ -90,3 +90,11 @@ def test_plots_labelled_in_each_language(data: ReportData) -> None:
         # Month names in the reader's language (matplotlib's own are English).
         month = {"ru": "янв", "kk": "қаң", "en": "Jan"}[lang]
         assert ticks and all(month in t for t in ticks if t), ticks
+
+
+def test_the_summary_keeps_its_sentences_apart(data: ReportData, tmp_path: Path) -> None:
+    html = render_report(data, tmp_path / "r.html", lang="en").html.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", _visible(html))
+    assert "3 sources gave" in text
+    # "…distinct persons. Multiple systems estimation…", never "persons.Multiple".
+    assert not re.search(r"[a-z]\.[A-Z]", text), re.findall(r"\w+\.[A-Z]\w+", text)

@@ -24,6 +24,9 @@ from publish_fixtures import Given, store
 
 PASSWORD = "a long enough passphrase"
 SETTINGS = WebSettings(failure_delay=0.0)
+# The pages speak the browser's language; these tests read the English ones (the Kazakh and
+# Russian pages are read by test_web_languages).
+ENGLISH = {"accept-language": "en"}
 
 
 @dataclass
@@ -101,7 +104,7 @@ def accounts(web_project: Project) -> dict[Role, Account]:
 
 @pytest.fixture
 def app_client(web_project: Project) -> Iterator[TestClient]:
-    with TestClient(create_app(web_project, SETTINGS)) as client:
+    with TestClient(create_app(web_project, SETTINGS), headers=ENGLISH) as client:
         yield client
 
 
@@ -112,7 +115,7 @@ def signed_in(web_project: Project, accounts: dict[Role, Account]) -> Iterator[
     clients = {}
     app = create_app(web_project, SETTINGS)
     for role, account in accounts.items():
-        client = TestClient(app)
+        client = TestClient(app, headers=ENGLISH)
         sign_in(client, account)
         clients[role] = client
     yield clients

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PERSONS, SETTINGS, csrf_of, enrol, sign_in
+from conftest import ENGLISH, PERSONS, SETTINGS, csrf_of, enrol, sign_in
 from fastapi.testclient import TestClient
 from publish_fixtures import store
 
@@ -43,7 +43,7 @@ def test_accounts_and_a_consent_round_trip_on_postgres(pg_project: Project) -> N
     assert authenticate(pg_project, analyst.name, analyst.password, now=later).role == (
         Role.ANALYST
     )
-    with TestClient(create_app(pg_project, SETTINGS)) as client:
+    with TestClient(create_app(pg_project, SETTINGS), headers=ENGLISH) as client:
         sign_in(client, liaison)
         form = client.get("/persons/P1/consent")
         response = client.post(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from conftest import SETTINGS, Account, csrf_of, enrol, sign_in
+from conftest import ENGLISH, SETTINGS, Account, csrf_of, enrol, sign_in
 from fastapi.testclient import TestClient
 
 from qantar import Project
@@ -50,7 +50,7 @@ def test_session_cookie_is_httponly_strict_and_secure_behind_tls(
     web_project: Project, accounts: dict[Role, Account]
 ) -> None:
     proxied = WebSettings(failure_delay=0.0, trusted_proxies=("testclient",))
-    with TestClient(create_app(web_project, proxied)) as client:
+    with TestClient(create_app(web_project, proxied), headers=ENGLISH) as client:
         page = client.get("/login")
         response = client.post(
             "/login",
@@ -118,7 +118,7 @@ def test_failed_sign_ins_from_one_address_are_answered_slower(
     web_project: Project, accounts: dict[Role, Account]
 ) -> None:
     slow = WebSettings(failure_delay=0.2)
-    with TestClient(create_app(web_project, slow)) as client:
+    with TestClient(create_app(web_project, slow), headers=ENGLISH) as client:
         csrf = csrf_of(client.get("/login").text)
         client.post("/login", data={"csrf": csrf, "name": "nobody", "password": "x"})
         started = time.perf_counter()
@@ -155,7 +155,9 @@ def test_sign_in_form_needs_its_own_token(
 
 
 def test_an_idle_session_ends(web_project: Project, accounts: dict[Role, Account]) -> None:
-    with TestClient(create_app(web_project, WebSettings(failure_delay=0, idle_minutes=0))) as c:
+    with TestClient(
+        create_app(web_project, WebSettings(failure_delay=0, idle_minutes=0)), headers=ENGLISH
+    ) as c:
         sign_in(c, accounts[Role.ANALYST])
         time.sleep(0.01)
         response = c.get("/dashboard", follow_redirects=False)
@@ -168,7 +170,7 @@ def test_log_out_everywhere_ends_every_session_of_the_account(
     web_project: Project, accounts: dict[Role, Account]
 ) -> None:
     app = create_app(web_project, SETTINGS)
-    with TestClient(app) as laptop, TestClient(app) as phone:
+    with TestClient(app, headers=ENGLISH) as laptop, TestClient(app, headers=ENGLISH) as phone:
         sign_in(laptop, accounts[Role.DOCUMENTER])
         sign_in(phone, accounts[Role.DOCUMENTER])
         csrf = csrf_of(phone.get("/account").text)
@@ -218,7 +220,7 @@ def test_an_enrolment_link_works_once_and_sets_up_the_second_factor(
     page = admin.post("/admin/users", data={"csrf": csrf, "name": "aigerim", "role": "liaison"})
     link = page.text.split('id="enrol-link">')[1].split("<")[0]
     path = "/" + link.split("/", 3)[3]
-    with TestClient(create_app(web_project, SETTINGS)) as newcomer:
+    with TestClient(create_app(web_project, SETTINGS), headers=ENGLISH) as newcomer:
         form = newcomer.get(path)
         secret = form.text.split('name="secret" value="')[1].split('"')[0]
         data = {"csrf": csrf_of(form.text), "password": "short", "password2": "short",

@@ -1,7 +1,8 @@
 """Who may use which route: every route's permission, in one table beside the roles'.
 
 A route missing here is refused to everyone (and fails the test that walks the routes).
-``None`` marks the few routes anyone may reach: sign-in, enrolment and the stylesheet.
+``None`` marks the few routes anyone may reach: sign-in, enrolment, the language switcher
+and the stylesheet.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ PUBLIC = None
 
 ROUTES: dict[str, Permission | None] = {
     "static": PUBLIC,
+    "set_language": PUBLIC,
     "login_form": PUBLIC,
     "login": PUBLIC,
     "enrol_form": PUBLIC,

@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,10 +34,18 @@ from qantar.accounts import (
     allowed,
 )
 from qantar.errors import QantarError
+from qantar.i18n import LANGUAGE_NAMES, LANGUAGES, N_, speaker, template_environment
 from qantar.project import Project
 from qantar.web import _library as lib
 from qantar.web._access import ROUTES
-from qantar.web._i18n import _
+from qantar.web._language import (
+    LANGUAGE_COOKIE,
+    LANGUAGE_COOKIE_AGE,
+    action,
+    choose,
+    label,
+    safe_next,
+)
 from qantar.web._security import SecurityHeaders
 from qantar.web._settings import WebSettings
 
@@ -46,6 +55,9 @@ FORM_COOKIE = "qantar_form"  # the CSRF token of forms shown before signing in
 ANONYMOUS = "(anonymous)"
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".json", ".jsonl")
 UPLOAD_KEPT = dt.timedelta(hours=1)
+# One loader for every app, so that each language's environment is built once
+# (qantar.i18n.template_environment is cached per loader and language).
+LOADER = FileSystemLoader(str(HERE / "templates"))
 KINDS = ("official", "ngo", "media", "family", "hospital", "morgue", "other")
 
 
@@ -73,9 +85,12 @@ class Upload:
 def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI:
     """The app serving ``project``; ``settings`` default to ``[web]`` in qantar.toml."""
     settings = settings or project.settings.web
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["_"] = _
-    templates.env.globals["Permission"] = Permission
+    templates = {
+        lang: Jinja2Templates(env=template_environment(LOADER, lang, strict=False))
+        for lang in LANGUAGES
+    }
+    for each in templates.values():
+        each.env.globals["Permission"] = Permission
     uploads: dict[str, Upload] = {}
 
     def address(request: Request) -> str | None:
@@ -108,16 +123,36 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     def record(request: Request, action: str, target: str | None = None, **kw: Any) -> None:
         lib.audit(project, actor(request), action, target, address=address(request), **kw)
 
+    def language(request: Request) -> str:
+        return choose(
+            request.cookies.get(LANGUAGE_COOKIE),
+            request.headers.get("accept-language"),
+            project.settings.case.languages,
+        )
+
     def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         session: Session | None = getattr(request.state, "session", None)
         role = session.user.role if session else None
-        response = templates.TemplateResponse(
+        lang = language(request)
+        talk = speaker(lang)
+        # A page's message is an N_-marked sentence of this module, translated here, or a
+        # library error, which has no entry in the catalog and is shown as it is.
+        for key in ("message", "error"):
+            if isinstance(context.get(key), str):
+                context[key] = talk.gettext(context[key])
+        response = templates[lang].TemplateResponse(
             request,
             template,
             {
                 "session": session,
                 "can": (lambda p: role is not None and allowed(role, p)),
                 "csrf": request.state.csrf,
+                "label": (lambda code: label(code, lang)),
+                "action": (lambda code: action(code, lang)),
+                "place": (lambda text: lib.place_in(project, text, lang)),
+                "languages": [(o, LANGUAGE_NAMES[o]) for o in LANGUAGES],
+                # Where the switcher returns: this page, when a GET can show it again.
+                "here": request.url.path if request.method == "GET" else "/",
                 **context,
             },
             status_code=status,
@@ -142,13 +177,13 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         else:
             request.state.csrf = form_token or secrets.token_urlsafe(32)
         if name not in ROUTES:
-            raise Refusal(403, _("This page is not open to anyone."))
+            raise Refusal(403, N_("This page is not open to anyone."))
         permission = ROUTES[name]
         if permission is not None and session is None:
             if request.method == "GET":
                 raise Refusal(303, location=str(request.url_for("login_form")))
             record(request, "refused.session", name, outcome=REFUSED)
-            raise Refusal(401, _("Your session has ended. Sign in again."))
+            raise Refusal(401, N_("Your session has ended. Sign in again."))
         if request.method == "POST":
             await _check_csrf(request, session, form_token, name)
         if permission is None:
@@ -156,7 +191,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         assert session is not None
         if not allowed(session.user.role, permission):
             record(request, "refused.role", name, outcome=REFUSED)
-            raise Refusal(403, _("Your role may not use this page."))
+            raise Refusal(403, N_("Your role may not use this page."))
 
     async def _check_csrf(
         request: Request, session: Session | None, form_token: str, name: str
@@ -166,17 +201,17 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         if not length.isdigit():
             # A browser's form always says its length; without one the limit cannot hold.
             record(request, "refused.size", name, outcome=REFUSED)
-            raise Refusal(411, _("This server accepts forms of a stated length only."))
+            raise Refusal(411, N_("This server accepts forms of a stated length only."))
         if int(length) > limit:
             record(request, "refused.size", name, outcome=REFUSED)
-            raise Refusal(413, _("The file is larger than this server accepts."))
+            raise Refusal(413, N_("The file is larger than this server accepts."))
         form = await request.form()
         given = form.get("csrf")
         expected = session.csrf_token if session else form_token
         if not isinstance(given, str) or not expected or not hmac.compare_digest(given, expected):
             record(request, "refused.csrf", name, outcome=REFUSED)
             raise Refusal(
-                403, _("This form has expired or did not come from this site. Reload the page.")
+                403, N_("This form has expired or did not come from this site. Reload the page.")
             )
 
     @asynccontextmanager
@@ -210,10 +245,23 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not hasattr(request.state, "csrf"):
             request.state.csrf = ""
-        messages = {404: _("There is no such page."), 405: _("This page does not take that.")}
+        messages = {404: N_("There is no such page."), 405: N_("This page does not take that.")}
         return render(
             request, "error.html", exc.status_code, message=messages.get(exc.status_code, "")
         )
+
+    @app.post("/language", name="set_language")
+    async def set_language(request: Request) -> Response:
+        form = await request.form()
+        chosen = str(form.get("lang", ""))
+        home = str(request.url_for("home"))
+        response = RedirectResponse(safe_next(str(form.get("next", "")), home), status_code=303)
+        if chosen in LANGUAGES:
+            response.set_cookie(
+                LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
+                samesite="strict", secure=over_tls(request), path="/",
+            )  # fmt: skip
+        return response
 
     # --- signing in ---------------------------------------------------------------------
 
@@ -239,7 +287,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
             failures = lib.recent_failures(project, where, within=dt.timedelta(minutes=15))
             await asyncio.sleep(min(settings.failure_delay * failures, 10.0))
             record(request, "login", None, outcome="failed")
-            return render(request, "login.html", 401, error=_("Sign-in refused: wrong name, "
+            return render(request, "login.html", 401, error=N_("Sign-in refused: wrong name, "
                           "password or code, or the account is locked for a while."))  # fmt: skip
         token = lib.start_session(project, user, address=where)
         lib.audit(project, user.name, "login", None, address=where)
@@ -268,7 +316,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         secret = str(form.get("secret", "")) or None
         password = str(form.get("password", ""))
         if password != str(form.get("password2", "")):
-            error = _("The two passwords differ.")
+            error = N_("The two passwords differ.")
         else:
             try:
                 codes = lib.complete_enrolment(
@@ -337,7 +385,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             return lib.card(project, person_id)
         except QantarError:
-            raise Refusal(404, _("There is no such person in this project.")) from None
+            raise Refusal(404, N_("There is no such person in this project.")) from None
 
     @app.get("/persons/{person_id}", name="person")
     def person(request: Request, person_id: str) -> Response:
@@ -395,10 +443,10 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         kind = str(form.get("kind", "")).strip() or None
         filename = Path(getattr(upload, "filename", "") or "").name
         if not source or upload is None or isinstance(upload, str) or not filename:
-            raise Refusal(400, _("Choose a file and name its source."))
+            raise Refusal(400, N_("Choose a file and name its source."))
         if Path(filename).suffix.lower() not in UPLOAD_SUFFIXES:
             record(request, "refused.filetype", None, outcome=REFUSED)
-            raise Refusal(415, _("This kind of file cannot be imported: use CSV, TSV, XLSX, "
+            raise Refusal(415, N_("This kind of file cannot be imported: use CSV, TSV, XLSX, "
                                  "XLS, ODS, JSON or JSON Lines."))  # fmt: skip
         _forget_old(uploads)
         folder = Path(tempfile.mkdtemp(prefix="qantar-upload-", dir=_private_tmp()))
@@ -422,7 +470,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         session: Session = request.state.session
         kept = uploads.pop(str(form.get("upload", "")), None)
         if kept is None or kept.session != session.token_hash:
-            raise Refusal(400, _("This preview has expired. Upload the file again."))
+            raise Refusal(400, N_("This preview has expired. Upload the file again."))
         try:
             if form.get("action") != "import":
                 return RedirectResponse(str(request.url_for("import_form")), status_code=303)

@@ -63,6 +63,11 @@ def public(project: Project) -> list[PublicPerson]:
     return project.publish.export()
 
 
+def place_in(project: Project, label: str | None, lang: str) -> str | None:
+    """A place the publish rows carry by its gazetteer label, in the reader's language."""
+    return project.gazetteer.in_language(label, lang) if label else label
+
+
 def consent_history(project: Project, person_id: str) -> list[ConsentDecision]:
     return [d for d in consent_decisions(project) if d.person_id == person_id]
 
