@@ -35,7 +35,12 @@ compile-catalogs: | $(BIN)/python
 catalogs: $(VENV)/.dev-installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 		--project qantar --msgid-bugs-address "" -o $(POT) .
-	$(BIN)/pybabel update -D qantar -i $(POT) -d $(LOCALE) --no-fuzzy-matching \
+	# kk and ru are kept wrapped at 100 columns (long Cyrillic lines), en and the template at 76.
+	for lang in kk ru; do \
+		$(BIN)/pybabel update -D qantar -i $(POT) -d $(LOCALE) -l $$lang -w 100 \
+			--no-fuzzy-matching --ignore-obsolete || exit 1; \
+	done
+	$(BIN)/pybabel update -D qantar -i $(POT) -d $(LOCALE) -l en --no-fuzzy-matching \
 		--ignore-obsolete
 
 install: $(VENV)/.demo-installed compile-catalogs
