@@ -4,7 +4,9 @@ client per role (FastAPI's TestClient over the real app and the real SQLite stor
 from __future__ import annotations
 
 import re
+import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,3 +123,39 @@ def signed_in(web_project: Project, accounts: dict[Role, Account]) -> Iterator[
     yield clients
     for client in clients.values():
         client.close()
+
+
+# --- a real server for the browser tests (Playwright driving Debian's chromium) ---------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def server(web_project: Project) -> Iterator[str]:
+    """The app under uvicorn on a free port of 127.0.0.1, for as long as the test runs."""
+    uvicorn = pytest.importorskip("uvicorn")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(web_project, SETTINGS), host="127.0.0.1", port=port, log_level="warning"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+def browser_sign_in(page: object, base: str, account: Account, code: str) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.get_by_label("Account name").fill(account.name)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(account.password)  # type: ignore[attr-defined]
+    page.get_by_label("One-time code", exact=False).fill(code)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]

@@ -3,53 +3,17 @@ up TOTP, signs in with a code and finds a person by a name written in the other 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyotp
 import pytest
-from conftest import SETTINGS, Account
+from conftest import CHROMIUM, Account, browser_sign_in
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-uvicorn = pytest.importorskip("uvicorn")
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-
-
-@pytest.fixture
-def server(web_project: Project) -> Iterator[str]:
-    from qantar.web import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(web_project, SETTINGS), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
-
-
-def _sign_in(page: object, base: str, account: Account, code: str) -> None:
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.get_by_label("Account name").fill(account.name)  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(account.password)  # type: ignore[attr-defined]
-    page.get_by_label("One-time code", exact=False).fill(code)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
 
 
 def test_admin_enrols_a_liaison_who_signs_in_with_totp_and_finds_a_person(
@@ -60,7 +24,7 @@ def test_admin_enrols_a_liaison_who_signs_in_with_totp_and_finds_a_person(
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
             page = browser.new_page()
-            _sign_in(page, server, admin, admin.code())
+            browser_sign_in(page, server, admin, admin.code())
             page.get_by_role("link", name="Accounts").first.click()
             page.get_by_label("Account name (no spaces)").fill("aigerim")
             page.get_by_label("Role").select_option("liaison")
@@ -78,7 +42,7 @@ def test_admin_enrols_a_liaison_who_signs_in_with_totp_and_finds_a_person(
             newcomer.get_by_role("button", name="Save").click()
             assert newcomer.locator(".codes li").count() == 10
             liaison = Account("aigerim", Role.LIAISON, "a good long passphrase", secret, [])
-            _sign_in(newcomer, server, liaison, liaison.code())
+            browser_sign_in(newcomer, server, liaison, liaison.code())
             newcomer.get_by_role("link", name="Persons").first.click()
             newcomer.get_by_label("Name, in any script or spelling").fill("Zhaksylykov")
             newcomer.keyboard.press("Enter")
