@@ -130,6 +130,12 @@ class Gazetteer:
                     if key not in index or priority < index[key][0]:
                         index[key] = (priority, place.id)
         self._index = {key: pid for key, (_, pid) in index.items()}
+        # English label -> place id (the first place of that label), for pages that carry
+        # labels and show them in the reader's language.
+        self._by_english: dict[str, str] = {}
+        for place in self._places.values():
+            if place.name_en:
+                self._by_english.setdefault(place.name_en, place.id)
 
     def __len__(self) -> int:
         return len(self._places)
@@ -162,10 +168,8 @@ class Gazetteer:
         text as it was written."""
         if not label:
             return label
-        for place in self._places.values():
-            if place.name_en == label:
-                return self.label(place.id, language)
-        return label
+        place_id = self._by_english.get(label)
+        return label if place_id is None else self.label(place_id, language)
 
     def label(self, place_id: str | None, language: str = "en") -> str | None:
         """The place's name in ``language`` (kk, ru, en), else in English or Russian; the id
