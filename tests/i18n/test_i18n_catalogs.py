@@ -21,9 +21,6 @@ TEMPLATES = sorted((ROOT / "src" / "qantar").glob("*/templates/*.j2")) + sorted(
 # Modules whose N_-marked strings are shown on those pages (the web app's messages and the
 # words for roles, statuses and kinds of source).
 BUILDERS = ("_report.py", "_memorial.py", "web/_app.py", "web/_language.py")
-# Templates whose strings are not yet in the catalogs (issue #19, in progress): the check
-# names them so that none is forgotten.
-NOT_YET: set[str] = set()
 # Text in a template that is not translated, on purpose: format names, the tool's name,
 # hash names, units and marks.
 KEPT = {"CSV", "JSON", "qantar", "SHA-256", "SHA-512", "C2PA", "R-hat", "PDF", "TOML"}
@@ -115,8 +112,6 @@ def _outside_gettext(source: str) -> list[str]:
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
 def test_template_text_goes_through_gettext(template: Path) -> None:
-    if template.name in NOT_YET:
-        pytest.xfail("strings not yet in the catalogs")
     words = _outside_gettext(template.read_text(encoding="utf-8"))
     assert not words, f"{template.name}: text outside gettext: {sorted(set(words))[:10]}"
 
