@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
@@ -34,41 +34,27 @@ from qantar.accounts import (
     allowed,
 )
 from qantar.errors import QantarError
-from qantar.i18n import LANGUAGE_NAMES, LANGUAGES, N_, speaker, template_environment
+from qantar.i18n import LANGUAGES, N_, template_environment
 from qantar.project import Project
 from qantar.web import _library as lib
 from qantar.web._access import ROUTES
 from qantar.web._language import (
     LANGUAGE_COOKIE,
     LANGUAGE_COOKIE_AGE,
-    action,
-    choose,
-    label,
     safe_next,
 )
 from qantar.web._security import SecurityHeaders
 from qantar.web._settings import WebSettings
+from qantar.web._site import FORM_COOKIE, Refusal, Site
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "qantar_session"
-FORM_COOKIE = "qantar_form"  # the CSRF token of forms shown before signing in
-ANONYMOUS = "(anonymous)"
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".json", ".jsonl")
 UPLOAD_KEPT = dt.timedelta(hours=1)
 # One loader for every app, so that each language's environment is built once
 # (qantar.i18n.template_environment is cached per loader and language).
 LOADER = FileSystemLoader(str(HERE / "templates"))
 KINDS = ("official", "ngo", "media", "family", "hospital", "morgue", "other")
-
-
-class Refusal(Exception):
-    """A request refused: a page with ``status`` and a message, or a redirect."""
-
-    def __init__(self, status: int, message: str = "", *, location: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.location = location
 
 
 @dataclass
@@ -93,73 +79,9 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         each.env.globals["Permission"] = Permission
     uploads: dict[str, Upload] = {}
 
-    def address(request: Request) -> str | None:
-        peer = request.client.host if request.client else None
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded and peer in settings.trusted_proxies:
-            # The proxy appends the address it saw; earlier entries are the client's say.
-            return forwarded.split(",")[-1].strip()[:64]
-        return peer
-
-    def over_tls(request: Request) -> bool:
-        if settings.secure_cookies == "always":
-            return True
-        if settings.secure_cookies == "never":
-            return False
-        peer = request.client.host if request.client else None
-        if peer in settings.trusted_proxies:
-            return request.headers.get("x-forwarded-proto", "").lower() == "https"
-        return request.url.scheme == "https"
-
-    def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
-        response.set_cookie(
-            name, value, httponly=True, samesite="strict", secure=over_tls(request), path="/"
-        )
-
-    def actor(request: Request) -> str:
-        session: Session | None = getattr(request.state, "session", None)
-        return session.user.name if session else ANONYMOUS
-
-    def record(request: Request, action: str, target: str | None = None, **kw: Any) -> None:
-        lib.audit(project, actor(request), action, target, address=address(request), **kw)
-
-    def language(request: Request) -> str:
-        return choose(
-            request.cookies.get(LANGUAGE_COOKIE),
-            request.headers.get("accept-language"),
-            project.settings.case.languages,
-        )
-
-    def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        session: Session | None = getattr(request.state, "session", None)
-        role = session.user.role if session else None
-        lang = language(request)
-        talk = speaker(lang)
-        # A page's message is an N_-marked sentence of this module, translated here, or a
-        # library error, which has no entry in the catalog and is shown as it is.
-        for key in ("message", "error"):
-            if isinstance(context.get(key), str):
-                context[key] = talk.gettext(context[key])
-        response = templates[lang].TemplateResponse(
-            request,
-            template,
-            {
-                "session": session,
-                "can": (lambda p: role is not None and allowed(role, p)),
-                "csrf": request.state.csrf,
-                "label": (lambda code: label(code, lang)),
-                "action": (lambda code: action(code, lang)),
-                "place": (lambda text: lib.place_in(project, text, lang)),
-                "languages": [(o, LANGUAGE_NAMES[o]) for o in LANGUAGES],
-                # Where the switcher returns: this page, when a GET can show it again.
-                "here": request.url.path if request.method == "GET" else "/",
-                **context,
-            },
-            status_code=status,
-        )
-        if getattr(request.state, "new_form_token", False):
-            set_cookie(request, response, FORM_COOKIE, request.state.csrf)
-        return response
+    site = Site(project, settings, templates)
+    address, over_tls, set_cookie = site.address, site.over_tls, site.set_cookie
+    actor, record, render = site.actor, site.record, site.render
 
     async def guard(request: Request) -> None:
         name = getattr(request.scope.get("route"), "name", None)
@@ -229,6 +151,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         dependencies=[Depends(guard)],
     )
     app.state.project = project
+    app.state.site = site
     app.state.settings = settings
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -540,6 +463,8 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="audit.csv"'},
         )
+
+    # Page groups of their own modules (each ``mount(app, site)``) are added here.
 
     return app
 
