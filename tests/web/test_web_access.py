@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Account, csrf_of, sign_in
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
+from web_fixtures import Account, csrf_of, sign_in
 
 from qantar import Project
 from qantar.accounts import PERMISSIONS, Role, add_user, audit_log

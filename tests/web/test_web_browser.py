@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from conftest import CHROMIUM, Account, browser_sign_in
+from web_fixtures import CHROMIUM, Account, browser_sign_in
 
 from qantar import Project
 from qantar.accounts import Role, audit_log

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, Account, browser_sign_in
+from web_fixtures import CHROMIUM, Account, browser_sign_in
 
 from qantar import Project
 from qantar.accounts import Role, audit_log

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from _cli import run_cli
-from conftest import PERSONS, enrol
 from publish_fixtures import store
+from web_fixtures import PERSONS, enrol
 
 from qantar import Project
 from qantar.accounts import Role, audit_log, get_user, list_users

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PERSONS, csrf_of
 from fastapi.testclient import TestClient
+from web_fixtures import PERSONS, csrf_of
 
 from qantar import Project
 from qantar.accounts import Role

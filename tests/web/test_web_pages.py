@@ -6,8 +6,8 @@ import csv
 import io
 
 import pytest
-from conftest import ENGLISH, csrf_of
 from fastapi.testclient import TestClient
+from web_fixtures import ENGLISH, csrf_of
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
@@ -161,7 +161,7 @@ def test_a_cp1251_list_is_previewed_then_imported_with_its_quarantine(
 def test_a_file_of_the_wrong_kind_or_too_large_is_refused_and_nothing_stored(
     web_project: Project, accounts: object
 ) -> None:
-    from conftest import sign_in
+    from web_fixtures import sign_in
 
     small = WebSettings(failure_delay=0, max_upload_mb=1)
     with TestClient(create_app(web_project, small), headers=ENGLISH) as client:

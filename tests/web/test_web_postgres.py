@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ENGLISH, PERSONS, SETTINGS, csrf_of, enrol, sign_in
 from fastapi.testclient import TestClient
 from publish_fixtures import store
+from web_fixtures import ENGLISH, PERSONS, SETTINGS, csrf_of, enrol, sign_in
 
 from qantar import Project
 from qantar.accounts import MAX_FAILURES, AuthError, Role, audit_log, authenticate

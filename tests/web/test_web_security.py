@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from conftest import ENGLISH, SETTINGS, Account, csrf_of, enrol, sign_in
 from fastapi.testclient import TestClient
+from web_fixtures import ENGLISH, SETTINGS, Account, csrf_of, enrol, sign_in
 
 from qantar import Project
 from qantar.accounts import (
