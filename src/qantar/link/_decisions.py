@@ -1,7 +1,11 @@
 """Review decisions: human data keyed by stable record identity, kept forever.
 
-Decisions are appended, never updated: the latest decision on a pair is the one in force,
-and the history shows who changed their mind and when.
+Decisions are appended, never updated, and the history shows who changed their mind and
+when. The decision in force on a pair is each reviewer's latest one when they agree. When
+reviewers disagree, the pair waits for the admin (``conflicts``), and meanwhile the most
+cautious of their decisions is in force: non-match if anyone said so, else unsure, never
+a match nobody else confirmed. An admin's ruling (``adjudication``) settles the pair; a
+reviewer who decides it differently afterwards opens the question again.
 """
 
 from __future__ import annotations
@@ -9,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from qantar.errors import InputError
-from qantar.link._tables import review_decisions
+from qantar.link._tables import review_decisions, review_leases
 from qantar.model import Decision, parse_enum
 from qantar.project import Project
 
@@ -27,6 +31,32 @@ class PairDecision:
     reviewer: str
     decided_at: dt.datetime
     note: str | None
+    adjudication: bool = False
+
+
+# The most cautious first: what stands while reviewers disagree.
+CAUTION = (Decision.NON_MATCH, Decision.UNSURE, Decision.MATCH)
+
+
+@dataclass(frozen=True)
+class PairHistory:
+    """One pair's decisions since the admin last ruled on it (or since the first)."""
+
+    record_key_a: str
+    record_key_b: str
+    latest: dict[str, PairDecision]  # each reviewer's latest decision, in order of time
+    ruling: PairDecision | None  # the admin's ruling these follow, if any
+
+    @property
+    def in_conflict(self) -> bool:
+        return len({d.decision for d in self.latest.values()}) > 1
+
+    def in_force(self) -> PairDecision:
+        decisions = list(self.latest.values())
+        if not self.in_conflict:
+            return decisions[-1]
+        cautious = min(decisions, key=lambda d: CAUTION.index(d.decision))
+        return cautious
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -42,6 +72,7 @@ def _record_decision(
     reviewer: str,
     note: str | None = None,
     when: dt.datetime | None = None,
+    adjudication: bool = False,
 ) -> PairDecision:
     """Store one reviewer's decision on a pair of records (by their stable keys)."""
     decided = parse_enum(Decision, decision, field="decision")
@@ -50,8 +81,18 @@ def _record_decision(
     if not reviewer.strip():
         raise InputError("every decision needs a reviewer name")
     a, b = pair_key(key_1, key_2)
-    row = PairDecision(a, b, decided, reviewer.strip(), when or dt.datetime.now(dt.UTC), note)
+    row = PairDecision(
+        a, b, decided, reviewer.strip(), when or dt.datetime.now(dt.UTC), note, adjudication
+    )
     with engine.begin() as conn:
+        # Whatever the door (the CLI, a workbook, the web), deciding ends the decider's lease.
+        conn.execute(
+            delete(review_leases).where(
+                review_leases.c.record_key_a == a,
+                review_leases.c.record_key_b == b,
+                review_leases.c.reviewer == row.reviewer,
+            )
+        )
         conn.execute(
             insert(review_decisions).values(
                 record_key_a=row.record_key_a,
@@ -60,26 +101,39 @@ def _record_decision(
                 reviewer=row.reviewer,
                 decided_at=row.decided_at,
                 note=row.note,
+                adjudication=row.adjudication,
             )
         )
     return row
 
 
-def _current_decisions(engine: Engine) -> dict[tuple[str, str], PairDecision]:
-    """The decision in force for each reviewed pair (the latest one)."""
-    out: dict[tuple[str, str], PairDecision] = {}
+def _histories(engine: Engine) -> dict[tuple[str, str], PairHistory]:
+    """Every reviewed pair's decisions since its last ruling."""
+    out: dict[tuple[str, str], PairHistory] = {}
     query = select(review_decisions).order_by(review_decisions.c.decided_at, review_decisions.c.id)
     with engine.connect() as conn:
         for r in conn.execute(query):
-            out[(r.record_key_a, r.record_key_b)] = PairDecision(
+            pair = (r.record_key_a, r.record_key_b)
+            d = PairDecision(
                 r.record_key_a,
                 r.record_key_b,
                 Decision(r.decision),
                 r.reviewer,
                 r.decided_at,
                 r.note,
+                bool(r.adjudication),
             )
+            if d.adjudication or pair not in out:
+                out[pair] = PairHistory(*pair, {}, d if d.adjudication else None)
+            latest = out[pair].latest
+            latest.pop(d.reviewer, None)  # keep the dict in order of each one's latest
+            latest[d.reviewer] = d
     return out
+
+
+def _current_decisions(engine: Engine) -> dict[tuple[str, str], PairDecision]:
+    """The decision in force for each reviewed pair (see the module's docstring)."""
+    return {pair: h.in_force() for pair, h in _histories(engine).items()}
 
 
 def record_decision(
@@ -99,5 +153,30 @@ def record_decision(
 
 
 def current_decisions(project: Project) -> dict[tuple[str, str], PairDecision]:
-    """The decision in force for each reviewed pair (the latest one)."""
+    """The decision in force for each reviewed pair (each reviewer's latest when they
+    agree, the most cautious while they disagree, the admin's ruling once given)."""
     return _current_decisions(project.engine)
+
+
+def conflicts(project: Project) -> list[PairHistory]:
+    """Pairs reviewers decided differently since the admin last ruled, oldest first."""
+    found = [h for h in _histories(project.engine).values() if h.in_conflict]
+    return sorted(found, key=lambda h: min(d.decided_at for d in h.latest.values()))
+
+
+def adjudicate(
+    project: Project,
+    key_1: str,
+    key_2: str,
+    decision: Decision | str,
+    *,
+    admin: str,
+    note: str | None = None,
+) -> PairDecision:
+    """The admin's ruling on a pair reviewers decided differently: in force from now on."""
+    pair = pair_key(key_1, key_2)
+    if pair not in {(h.record_key_a, h.record_key_b) for h in conflicts(project)}:
+        raise InputError("this pair is not waiting for adjudication")
+    return _record_decision(
+        project.engine, *pair, decision, reviewer=admin, note=note, adjudication=True
+    )

@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qantar.link._decisions import PairDecision, current_decisions, record_decision
+from qantar.link._decisions import (
+    PairDecision,
+    PairHistory,
+    adjudicate,
+    conflicts,
+    current_decisions,
+    record_decision,
+)
 from qantar.link._outputs import person_table, persons_csv
 from qantar.link._pipeline import LinkResult, Progress, recluster, run
 from qantar.link._review import (
@@ -18,6 +25,8 @@ from qantar.link._review import (
     queue,
     record_details,
 )
+from qantar.link._review_agreement import Agreement, ReviewProgress, agreement, progress
+from qantar.link._review_queue import Lease, extend, lease_next, rebuild, release, skip
 from qantar.model import Decision
 from qantar.project import Project
 
@@ -109,3 +118,45 @@ class Review:
 
     def apply_xlsx(self, path: Path, *, reviewer: str | None = None) -> dict[str, int]:
         return apply_xlsx(self._project, path, reviewer=reviewer)
+
+    # A team sharing the queue (the web app): leases, skips, rulings, agreement, progress.
+
+    def lease_next(self, reviewer: str) -> Lease | None:
+        """The next pair for ``reviewer`` that nobody else holds, theirs for
+        ``[review] lease_minutes`` (the one they hold already, if any)."""
+        return lease_next(self._project, reviewer)
+
+    def extend(self, reviewer: str) -> None:
+        """Keep the pair this reviewer holds for another lease."""
+        extend(self._project, reviewer)
+
+    def skip(self, reviewer: str, key_1: str, key_2: str) -> None:
+        """Pass on a pair: back to the others, not offered to this reviewer again."""
+        skip(self._project, reviewer, key_1, key_2)
+
+    def release(self, reviewer: str) -> None:
+        """Give back the pair this reviewer holds."""
+        release(self._project, reviewer)
+
+    def rebuild(self) -> int | None:
+        """Build the stored queue again now (it is rebuilt by every run and re-cluster)."""
+        return rebuild(self._project)
+
+    def conflicts(self) -> list[PairHistory]:
+        """Pairs reviewers decided differently, waiting for the admin."""
+        return conflicts(self._project)
+
+    def adjudicate(
+        self, key_1: str, key_2: str, decision: Decision | str, *, admin: str,
+        note: str | None = None,
+    ) -> PairDecision:  # fmt: skip
+        """The admin's ruling on a pair in conflict: in force from now on."""
+        return adjudicate(self._project, key_1, key_2, decision, admin=admin, note=note)
+
+    def agreement(self) -> Agreement:
+        """Cohen's kappa over the pairs two reviewers decided."""
+        return agreement(self._project)
+
+    def progress(self) -> ReviewProgress:
+        """Decided, remaining, and how persons and the estimate moved since the run."""
+        return progress(self._project)

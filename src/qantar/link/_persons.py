@@ -67,6 +67,11 @@ def store_persons(
         [(pid, len(c.members), c.weak, c.density) for c, pid in zip(clusters, ids, strict=True)],
         [(record_keys[m], pid, m) for c, pid in zip(clusters, ids, strict=True) for m in c.members],
     )
+    # The review queue's order follows the persons: it is built again on the next request.
+    from qantar.link._review_queue import forget_queue
+
+    with engine.begin() as conn:
+        forget_queue(conn)
 
 
 def person_count(engine: Engine) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.sql.expression import false
 
 from qantar.store.schema import metadata, records
 from qantar.store.schema import person_records as person_records
@@ -95,5 +96,63 @@ review_decisions = Table(
     Column("reviewer", String(200), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
+    # An admin's ruling on a pair reviewers decided differently: it settles the pair.
+    Column("adjudication", Boolean, nullable=False, server_default=false(), default=False),
     Index("ix_review_decisions_pair", "record_key_a", "record_key_b"),
+)
+
+# The review queue of a team (migration ``0008_queue_review``): the ordered queue, built
+# once per link run or re-cluster (``review_queue_builds``; building it costs a scan of every
+# scored pair), and who holds which pair now (a lease that expires). Derived or transient:
+# the decisions stay in ``review_decisions``.
+review_queue_builds = Table(
+    "review_queue_builds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False),
+    # Never reuse an id: a request holding an old build's id must not read a new queue.
+    sqlite_autoincrement=True,
+)
+
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("build_id", Integer, ForeignKey("review_queue_builds.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("record_key_a", Text, nullable=False),
+    Column("record_key_b", Text, nullable=False),
+    Column("record_id_l", Integer, nullable=False),
+    Column("record_id_r", Integer, nullable=False),
+    # Whether key a (the smaller) is record r's: the keys are sorted, the ids are not.
+    Column("flipped", Boolean, nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("match_weight", Float, nullable=False),
+    Column("priority", Float, nullable=False),
+    Column("linked", Boolean, nullable=False),
+    Column("near", Boolean, nullable=False),
+    Column("explain", JSON, nullable=False),
+    Index("ix_review_queue_pair", "record_key_a", "record_key_b"),
+)
+
+review_leases = Table(
+    "review_leases",
+    metadata,
+    # One holder per pair at a time: the primary key is what keeps two reviewers apart.
+    Column("record_key_a", Text, primary_key=True),
+    Column("record_key_b", Text, primary_key=True),
+    Column("reviewer", String(200), nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_leases_reviewer", "reviewer"),
+)
+
+review_skips = Table(
+    "review_skips",
+    metadata,
+    Column("build_id", Integer, primary_key=True),
+    Column("record_key_a", Text, primary_key=True),
+    Column("record_key_b", Text, primary_key=True),
+    Column("reviewer", String(200), primary_key=True),
 )

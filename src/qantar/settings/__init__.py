@@ -302,6 +302,27 @@ class AccountabilitySettings:
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """The review queue a team shares (``qantar serve``, ``project.review``)."""
+
+    lease_minutes: int = setting(
+        15,
+        "Minutes a pair offered to one reviewer stays theirs; after that it goes to the next.",
+        low=1,
+    )
+    second_opinion: float = setting(
+        0.1,
+        "Share of decided pairs shown to a second reviewer, blind, to measure agreement "
+        "(Cohen's kappa); 0 turns second opinions off.",
+        low=0.0,
+        high=1.0,
+    )
+    second_opinion_seed: int = setting(
+        2022, "Seed of the choice of pairs for a second opinion (the same pairs every time)."
+    )
+
+
+@dataclass(frozen=True)
 class WebSettings:
     """The team's web app (``qantar serve``)."""
 
@@ -345,6 +366,7 @@ class Settings:
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     accountability: AccountabilitySettings = field(default_factory=AccountabilitySettings)
     web: WebSettings = field(default_factory=WebSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     file: str = field(default=SETTINGS_FILE, compare=False, repr=False)
 
