@@ -23,16 +23,31 @@ class Permission(StrEnum):
     MEMORIAL = "memorial"  # what the memorial site shows
     USERS = "users"  # add, disable and reset accounts
     AUDIT = "audit"  # read and export the audit log
+    REVIEW = "review"  # decide pairs of the review queue (sees the two records, names)
+    ADJUDICATE = "adjudicate"  # rule on pairs reviewers decided differently; re-cluster
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
-        {Permission.HOME, Permission.DASHBOARD, Permission.USERS, Permission.AUDIT}
+        {
+            Permission.HOME,
+            Permission.DASHBOARD,
+            Permission.USERS,
+            Permission.AUDIT,
+            Permission.ADJUDICATE,
+        }
     ),
+    # A documenter already sees every name: deciding pairs is part of their work.
     Role.DOCUMENTER: frozenset(
-        {Permission.HOME, Permission.DASHBOARD, Permission.PERSONS, Permission.IMPORT}
+        {
+            Permission.HOME,
+            Permission.DASHBOARD,
+            Permission.PERSONS,
+            Permission.IMPORT,
+            Permission.REVIEW,
+        }
     ),
-    Role.REVIEWER: frozenset({Permission.HOME}),
+    Role.REVIEWER: frozenset({Permission.HOME, Permission.REVIEW}),
     Role.LIAISON: frozenset(
         {Permission.HOME, Permission.PERSONS, Permission.CONSENT, Permission.MEMORIAL}
     ),

@@ -7,7 +7,13 @@ gives the capture histories that estimation needs, per event type (``person_even
 decides what happened to each person across their records; conflicts wait for a person).
 """
 
-from qantar.link._decisions import DECISIONS, current_decisions, record_decision
+from qantar.link._decisions import (
+    DECISIONS,
+    PairDecision,
+    PairHistory,
+    current_decisions,
+    record_decision,
+)
 from qantar.link._events import (
     DEATH_TYPES,
     EventSummary,
@@ -45,6 +51,9 @@ from qantar.link._review import (
     queue,
     record_details,
 )
+from qantar.link._review_agreement import Agreement, ReviewProgress, cohen_kappa
+from qantar.link._review_queue import Lease
+from qantar.link._review_view import FieldRow, PersonChanges
 
 __all__ = [
     "DEATH_TYPES",
@@ -52,12 +61,20 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "PERSON_COLUMNS",
     "STRATA",
+    "Agreement",
     "EventSummary",
+    "FieldRow",
+    "Lease",
     "LinkResult",
+    "PairDecision",
+    "PairHistory",
+    "PersonChanges",
     "PersonEvents",
     "ReviewItem",
+    "ReviewProgress",
     "apply_xlsx",
     "awaiting_review",
+    "cohen_kappa",
     "current_decisions",
     "decide",
     "decide_event_types",

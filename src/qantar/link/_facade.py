@@ -26,7 +26,16 @@ from qantar.link._review import (
     record_details,
 )
 from qantar.link._review_agreement import Agreement, ReviewProgress, agreement, progress
-from qantar.link._review_queue import Lease, extend, lease_next, rebuild, release, skip
+from qantar.link._review_queue import (
+    Lease,
+    extend,
+    lease_next,
+    pair_item,
+    rebuild,
+    release,
+    skip,
+)
+from qantar.link._review_view import FieldRow, PersonChanges, pair_rows, recluster_changes
 from qantar.model import Decision
 from qantar.project import Project
 
@@ -160,3 +169,15 @@ class Review:
     def progress(self) -> ReviewProgress:
         """Decided, remaining, and how persons and the estimate moved since the run."""
         return progress(self._project)
+
+    def pair_rows(self, item: ReviewItem, lang: str = "en") -> list[FieldRow]:
+        """The two records side by side, names in both scripts, differences marked."""
+        return pair_rows(self._project, item, lang)
+
+    def recluster(self) -> PersonChanges:
+        """Re-cluster with the decisions in force and say which persons changed."""
+        return recluster_changes(self._project)
+
+    def pair(self, key_1: str, key_2: str) -> ReviewItem | None:
+        """Two records by their stable keys, as a pair to show (None: not both linked)."""
+        return pair_item(self._project, key_1, key_2)

@@ -430,3 +430,10 @@ def remaining(project: Project) -> int:
 
 def pending_second_opinions(project: Project) -> int:
     return len(_second_opinions(project))
+
+
+def pair_item(project: Project, key_1: str, key_2: str) -> ReviewItem | None:
+    """Two records by their stable keys, as the queue or the latest run has them (None
+    when either is not in the project's latest run)."""
+    a, b = pair_key(key_1, key_2)
+    return _item_for_keys(project.engine, current_build(project) or -1, a, b)

@@ -38,4 +38,10 @@ ROUTES: dict[str, Permission | None] = {
     "users_reset": Permission.USERS,
     "audit": Permission.AUDIT,
     "audit_csv": Permission.AUDIT,
+    # the review queue (web/_review_pages.py)
+    "review": Permission.REVIEW,
+    "review_decide": Permission.REVIEW,
+    "adjudication": Permission.ADJUDICATE,
+    "adjudicate": Permission.ADJUDICATE,
+    "recluster": Permission.ADJUDICATE,
 }

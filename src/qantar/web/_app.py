@@ -465,6 +465,9 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         )
 
     # Page groups of their own modules (each ``mount(app, site)``) are added here.
+    from qantar.web._review_pages import mount as mount_review
+
+    mount_review(app, site)
 
     return app
 

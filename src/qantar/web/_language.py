@@ -32,6 +32,12 @@ LABELS: dict[str, str] = {
     "memorial": N_("memorial"),
     "users": N_("accounts"),
     "audit": N_("audit log"),
+    "review": N_("review"),
+    "adjudicate": N_("adjudication"),
+    # reviewers' decisions on a pair of records
+    "match": N_("match"),
+    "non-match": N_("non-match"),
+    "unsure": N_("unsure"),
     # what the family allows (consent statuses)
     "publish": N_("publish"),
     "initials-only": N_("initials only"),
@@ -76,6 +82,10 @@ ACTIONS: dict[str, str] = {
     "user.disable": N_("disabled an account"),
     "user.reset": N_("reset an account"),
     "audit.export": N_("downloaded the audit log"),
+    "review.decide": N_("decided a pair of records"),
+    "review.skip": N_("skipped a pair of records"),
+    "review.adjudicate": N_("ruled on a pair reviewers decided differently"),
+    "review.recluster": N_("re-clustered the persons"),
     "refused.session": N_("refused: no session"),
     "refused.role": N_("refused: not for this role"),
     "refused.size": N_("refused: too large"),

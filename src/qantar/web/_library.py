@@ -12,6 +12,16 @@ from qantar import accounts
 from qantar.accounts import AuditEvent, Enrolment, Session, User
 from qantar.errors import QantarError
 from qantar.ingest import ImportResult, RegistrySummary, iter_quarantine
+from qantar.link import (
+    Agreement,
+    FieldRow,
+    Lease,
+    PairDecision,
+    PairHistory,
+    PersonChanges,
+    ReviewItem,
+    ReviewProgress,
+)
 from qantar.project import Project
 from qantar.publish import (
     STATUSES,
@@ -129,3 +139,48 @@ def quarantined(project: Project, batch_id: int) -> list[dict[str, Any]]:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# Review (the team's queue; web/_review_pages.py).
+def review_lease(project: Project, reviewer: str) -> Lease | None:
+    return project.review.lease_next(reviewer)
+
+
+def review_pair(project: Project, key_a: str, key_b: str) -> ReviewItem | None:
+    return project.review.pair(key_a, key_b)
+
+
+def review_rows(project: Project, item: ReviewItem, lang: str) -> list[FieldRow]:
+    return project.review.pair_rows(item, lang)
+
+
+def review_decide(
+    project: Project, reviewer: str, key_a: str, key_b: str, decision: str, note: str | None
+) -> PairDecision:
+    return project.review.decide_keys(key_a, key_b, decision, reviewer=reviewer, note=note)
+
+
+def review_skip(project: Project, reviewer: str, key_a: str, key_b: str) -> None:
+    project.review.skip(reviewer, key_a, key_b)
+
+
+def review_progress(project: Project) -> ReviewProgress:
+    return project.review.progress()
+
+
+def review_conflicts(project: Project) -> list[PairHistory]:
+    return project.review.conflicts()
+
+
+def review_adjudicate(
+    project: Project, admin: str, key_a: str, key_b: str, decision: str, note: str | None
+) -> PairDecision:
+    return project.review.adjudicate(key_a, key_b, decision, admin=admin, note=note)
+
+
+def review_agreement(project: Project) -> Agreement:
+    return project.review.agreement()
+
+
+def review_recluster(project: Project) -> PersonChanges:
+    return project.review.recluster()
