@@ -23,20 +23,46 @@ class Permission(StrEnum):
     MEMORIAL = "memorial"  # what the memorial site shows
     USERS = "users"  # add, disable and reset accounts
     AUDIT = "audit"  # read and export the audit log
+    EVIDENCE = "evidence"  # add, list and open evidence items, attach them (file names!)
+    EVIDENCE_EXPORT = "evidence_export"  # the court bundle (every item, unredacted)
+    ESTIMATES = "estimates"  # run estimates and read their results (counts, never names)
+    REPORT = "report"  # build and download the public report (counts, never names)
+    MEMORIAL_EXPORT = "memorial_export"  # build and download the memorial site (names)
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
-        {Permission.HOME, Permission.DASHBOARD, Permission.USERS, Permission.AUDIT}
+        {
+            Permission.HOME,
+            Permission.DASHBOARD,
+            Permission.USERS,
+            Permission.AUDIT,
+            Permission.EVIDENCE_EXPORT,
+            Permission.MEMORIAL_EXPORT,
+        }
     ),
     Role.DOCUMENTER: frozenset(
-        {Permission.HOME, Permission.DASHBOARD, Permission.PERSONS, Permission.IMPORT}
+        {
+            Permission.HOME,
+            Permission.DASHBOARD,
+            Permission.PERSONS,
+            Permission.IMPORT,
+            Permission.EVIDENCE,
+        }
     ),
     Role.REVIEWER: frozenset({Permission.HOME}),
     Role.LIAISON: frozenset(
         {Permission.HOME, Permission.PERSONS, Permission.CONSENT, Permission.MEMORIAL}
     ),
-    Role.ANALYST: frozenset({Permission.HOME, Permission.DASHBOARD, Permission.MEMORIAL}),
+    # Not the memorial: an analyst reaches no page that shows a name, published or not.
+    Role.ANALYST: frozenset(
+        {
+            Permission.HOME,
+            Permission.DASHBOARD,
+            Permission.ESTIMATES,
+            Permission.REPORT,
+        }
+    ),
     Role.VIEWER: frozenset({Permission.HOME, Permission.MEMORIAL}),
 }
 
