@@ -14,6 +14,9 @@ from qantar.web import create_app
 from qantar.web._access import ROUTES
 
 PARAMS = {"person_id": "P1", "name": "target-1", "token": "no-such-token"}
+# The evidence, estimate and report pages' parameters (no such item, job or run: a 404
+# for whoever may ask, a 403 for the others).
+PARAMS |= {"sha": "0" * 64, "job": "no-such-job", "run": "no-such-run", "plot": "x.png"}
 # Routes that end the session run last, so that the walk keeps its session until then.
 LAST = ("logout_everywhere", "logout")
 

@@ -25,6 +25,11 @@ class Permission(StrEnum):
     AUDIT = "audit"  # read and export the audit log
     REVIEW = "review"  # decide pairs of the review queue (sees the two records, names)
     ADJUDICATE = "adjudicate"  # rule on pairs reviewers decided differently; re-cluster
+    EVIDENCE = "evidence"  # add, list and open evidence items, attach them (file names!)
+    EVIDENCE_EXPORT = "evidence_export"  # the court bundle (every item, unredacted)
+    ESTIMATES = "estimates"  # run estimates and read their results (counts, never names)
+    REPORT = "report"  # build and download the public report (counts, never names)
+    MEMORIAL_EXPORT = "memorial_export"  # build and download the memorial site (names)
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -35,6 +40,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USERS,
             Permission.AUDIT,
             Permission.ADJUDICATE,
+            Permission.EVIDENCE_EXPORT,
+            Permission.MEMORIAL_EXPORT,
         }
     ),
     # A documenter already sees every name: deciding pairs is part of their work.
@@ -45,13 +52,22 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PERSONS,
             Permission.IMPORT,
             Permission.REVIEW,
+            Permission.EVIDENCE,
         }
     ),
     Role.REVIEWER: frozenset({Permission.HOME, Permission.REVIEW}),
     Role.LIAISON: frozenset(
         {Permission.HOME, Permission.PERSONS, Permission.CONSENT, Permission.MEMORIAL}
     ),
-    Role.ANALYST: frozenset({Permission.HOME, Permission.DASHBOARD, Permission.MEMORIAL}),
+    # Not the memorial: an analyst reaches no page that shows a name, published or not.
+    Role.ANALYST: frozenset(
+        {
+            Permission.HOME,
+            Permission.DASHBOARD,
+            Permission.ESTIMATES,
+            Permission.REPORT,
+        }
+    ),
     Role.VIEWER: frozenset({Permission.HOME, Permission.MEMORIAL}),
 }
 

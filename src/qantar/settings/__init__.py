@@ -338,6 +338,9 @@ class WebSettings:
         "Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (the reverse proxy).",
     )
     max_upload_mb: int = setting(50, "Largest upload accepted, in MB.", low=1)
+    max_evidence_mb: int = setting(
+        2048, "Largest evidence file accepted through the web app, in MB (streamed to disk).", low=1
+    )
     failure_delay: float = setting(
         1.0, "Seconds a failed sign-in waits before answering, times recent failures.", low=0
     )

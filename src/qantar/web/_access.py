@@ -44,4 +44,27 @@ ROUTES: dict[str, Permission | None] = {
     "adjudication": Permission.ADJUDICATE,
     "adjudicate": Permission.ADJUDICATE,
     "recluster": Permission.ADJUDICATE,
+    # Evidence, estimates and reports (_evidence_pages, _estimate_pages, _report_pages).
+    "evidence_list": Permission.EVIDENCE,
+    "evidence_add_form": Permission.EVIDENCE,
+    "evidence_add": Permission.EVIDENCE,
+    "evidence_item": Permission.EVIDENCE,
+    "evidence_attach": Permission.EVIDENCE,
+    "evidence_verify": Permission.EVIDENCE,
+    "evidence_export_form": Permission.EVIDENCE_EXPORT,
+    "evidence_export": Permission.EVIDENCE_EXPORT,
+    "estimates": Permission.ESTIMATES,
+    "estimate_run": Permission.ESTIMATES,
+    "estimate_job": Permission.ESTIMATES,
+    "estimate_job_status": Permission.ESTIMATES,
+    "estimate_result": Permission.ESTIMATES,
+    "estimate_plot": Permission.ESTIMATES,
+    "reports": Permission.REPORT,
+    "report_build": Permission.REPORT,
+    "memorial_export_form": Permission.MEMORIAL_EXPORT,
+    "memorial_export": Permission.MEMORIAL_EXPORT,
 }
+
+# Routes whose POST may carry a large file, with the [web] setting that bounds it (every
+# other POST is bounded by max_upload_mb).
+UPLOAD_LIMITS: dict[str, str] = {"evidence_add": "max_evidence_mb"}

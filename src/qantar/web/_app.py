@@ -36,8 +36,9 @@ from qantar.accounts import (
 from qantar.errors import QantarError
 from qantar.i18n import LANGUAGES, N_, template_environment
 from qantar.project import Project
+from qantar.web import _estimate_pages, _evidence_pages, _report_pages, _review_pages
 from qantar.web import _library as lib
-from qantar.web._access import ROUTES
+from qantar.web._access import ROUTES, UPLOAD_LIMITS
 from qantar.web._language import (
     LANGUAGE_COOKIE,
     LANGUAGE_COOKIE_AGE,
@@ -118,7 +119,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     async def _check_csrf(
         request: Request, session: Session | None, form_token: str, name: str
     ) -> None:
-        limit = settings.max_upload_mb * 1024 * 1024
+        limit = int(getattr(settings, UPLOAD_LIMITS.get(name, "max_upload_mb"))) * 1024 * 1024
         length = request.headers.get("content-length", "")
         if not length.isdigit():
             # A browser's form always says its length; without one the limit cannot hold.
@@ -465,9 +466,10 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         )
 
     # Page groups of their own modules (each ``mount(app, site)``) are added here.
-    from qantar.web._review_pages import mount as mount_review
-
-    mount_review(app, site)
+    _review_pages.mount(app, site)
+    _evidence_pages.mount(app, site)
+    _estimate_pages.mount(app, site)
+    _report_pages.mount(app, site)
 
     return app
 

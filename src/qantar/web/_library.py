@@ -4,6 +4,7 @@ SQL, and they reach the areas through the project's facade (``project.<area>``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,159 @@ def review_agreement(project: Project) -> Agreement:
 
 def review_recluster(project: Project) -> PersonChanges:
     return project.review.recluster()
+# --- Evidence, estimates and reports (the pages of _evidence_pages, _estimate_pages and
+# _report_pages). Custody events carry the signed-in account's name as their actor.
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """An item as the list shows it; ``withheld``: its consent was withdrawn, so what its
+    file name or collection record could say of a person is not shown."""
+
+    sha256: str
+    media_type: str
+    size: int
+    added_at: str
+    original_name: str | None
+    collected_by: str | None
+    withheld: bool
+
+
+def evidence_rows(project: Project) -> list[EvidenceRow]:
+    from qantar.evidence import consent_withdrawn_items
+
+    items = project.evidence.items()
+    withdrawn = consent_withdrawn_items(project, [i["sha256"] for i in items])
+    rows = []
+    for i in items:
+        hidden = i["sha256"] in withdrawn
+        rows.append(
+            EvidenceRow(
+                sha256=i["sha256"],
+                media_type=i["media_type"],
+                size=int(i["size"]),
+                added_at=str(i["added_at"]),
+                original_name=None if hidden else i["original_name"],
+                collected_by=None if hidden else i["collected_by"],
+                withheld=hidden,
+            )
+        )
+    return rows
+
+
+def evidence_add(
+    project: Project, path: Path, *, by: str, fields: dict[str, str | None],
+    incident: int | None, person: str | None,
+) -> Any:  # fmt: skip
+    results = project.evidence.add(
+        [path], collected_by=fields.get("collected_by"), collected_at=fields.get("collected_at"),
+        source_url=fields.get("source_url"), place=fields.get("place"),
+        from_whom=fields.get("from_whom"), how=fields.get("how") or "qantar web upload",
+        note=fields.get("note"), incident=incident, person=person, actor=by,
+    )  # fmt: skip
+    return results[0]
+
+
+def evidence_item(project: Project, item: str, *, by: str) -> dict[str, Any]:
+    """Everything the item's page shows (opening it is a ``viewed`` custody event): the
+    item, near duplicates, and the archive's last clean verification after its addition.
+    With consent withdrawn, the file name, collection texts, metadata and claims are
+    left out, and near duplicates are named by hash only."""
+    from qantar.evidence import consent_withdrawn_items, show_item, similar
+
+    data = show_item(project, item, actor=by)
+    sha = data["sha256"]
+    near = similar(project, sha)
+    withdrawn = consent_withdrawn_items(project, [sha, *(s.sha256 for s in near)])
+    data["withheld"] = sha in withdrawn
+    if data["withheld"]:
+        data["original_name"] = None
+        data["collections"] = [{"custody_seq": c["custody_seq"]} for c in data["collections"]]
+        data["metadata"] = []
+        data["claims"] = []
+    data["similar"] = [
+        {**s.__dict__, "original_name": None if s.sha256 in withdrawn else s.original_name}
+        for s in near
+    ]
+    first = data["custody"][0]["seq"] if data["custody"] else 0
+    clean = [
+        e for e in project.evidence.custody() if e["action"] == "verified" and e["seq"] > first
+    ]
+    data["verified"] = clean[-1] if clean else None
+    data.pop("object", None)  # a path on the server's disk: not for a page
+    return data
+
+
+def evidence_attach(
+    project: Project, item: str, *, incident: int | None, person: str | None, by: str
+) -> str:
+    from qantar.evidence import attach
+
+    return attach(project, item, incident=incident, person=person, actor=by)
+
+
+def evidence_verify(project: Project) -> Any:
+    return project.evidence.verify()
+
+
+def incidents(project: Project) -> list[dict[str, Any]]:
+    from qantar.evidence import list_incidents
+
+    return list_incidents(project)
+
+
+def evidence_export(project: Project, out: Path, *, incident: int | None, by: str) -> Any:
+    """The court bundle (every item, unredacted): a custody event names ``by``."""
+    return project.evidence.export(out, incident=incident, actor=by)
+
+
+def estimate_runs(project: Project) -> list[dict[str, Any]]:
+    """The saved runs, newest first: each its folder's name and result.json."""
+    out = []
+    for folder in reversed(project.estimate.runs()):
+        try:
+            result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a run cut short: not listed
+        out.append({"name": folder.name, "result": result})
+    return out
+
+
+def estimate_run(project: Project, name: str) -> dict[str, Any] | None:
+    """One saved run by its folder's name (one of the listed runs, never a path)."""
+    for run in estimate_runs(project):
+        if run["name"] == name:
+            folder = project.runs_dir / name
+            run["plots"] = sorted(p.name for p in folder.glob("*.png"))
+            return run
+    return None
+
+
+def estimate_plot(project: Project, name: str, plot: str) -> Path | None:
+    """A plot of a saved run, found among the run's own files (never a path built from
+    what the request said)."""
+    for folder in project.estimate.runs():
+        if folder.name == name:
+            for path in folder.iterdir():
+                if path.name == plot and path.suffix in (".png", ".svg") and path.is_file():
+                    return path
+    return None
+
+
+def run_estimate(project: Project, **options: Any) -> str:
+    """A new saved estimate run; returns its folder's name."""
+    run = project.estimate.run(**options)
+    assert run.folder is not None
+    return run.folder.name
+
+
+def build_report(project: Project, out: Path, *, lang: str) -> Any:
+    """The public report (counts, never names) in ``lang``, its plots beside it."""
+    from qantar.publish import collect_report_data, render_report
+
+    return render_report(collect_report_data(project), out, lang=lang)
+
+
+def build_memorial(project: Project, out: Path) -> Any:
+    """The memorial site, as consent and the rules allow (the library redacts)."""
+    return project.publish.memorial(out)
