@@ -13,7 +13,10 @@ from qantar.accounts import PERMISSIONS, Role, add_user, audit_log
 from qantar.web import create_app
 from qantar.web._access import ROUTES
 
-PARAMS = {"person_id": "P1", "name": "target-1", "token": "no-such-token"}
+PARAMS = {
+    "person_id": "P1", "name": "target-1", "token": "no-such-token", "batch_id": "1",
+    "entry_id": "1",
+}  # fmt: skip
 # Routes that end the session run last, so that the walk keeps its session until then.
 LAST = ("logout_everywhere", "logout")
 
