@@ -13,7 +13,10 @@ from qantar.accounts import PERMISSIONS, Role, add_user, audit_log
 from qantar.web import create_app
 from qantar.web._access import ROUTES
 
-PARAMS = {"person_id": "P1", "name": "target-1", "token": "no-such-token"}
+PARAMS = {
+    "person_id": "P1", "name": "target-1", "token": "no-such-token", "batch_id": "1",
+    "entry_id": "1",
+}  # fmt: skip
 # The evidence, estimate and report pages' parameters (no such item, job or run: a 404
 # for whoever may ask, a 403 for the others).
 PARAMS |= {"sha": "0" * 64, "job": "no-such-job", "run": "no-such-run", "plot": "x.png"}

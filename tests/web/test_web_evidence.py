@@ -17,8 +17,13 @@ from web_fixtures import ENGLISH, Account, csrf_of, sign_in
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
-from qantar.evidence import add_incident, custody_log, list_items, record_item_consent
-from qantar.evidence import verify_bundle
+from qantar.evidence import (
+    add_incident,
+    custody_log,
+    list_items,
+    record_item_consent,
+    verify_bundle,
+)
 from qantar.web import WebSettings, create_app
 
 LIMITS = WebSettings(failure_delay=0.0, max_upload_mb=1, max_evidence_mb=3)

@@ -414,26 +414,68 @@ def records_(
 @app.command("quarantine")
 def quarantine_(
     source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    fix: Annotated[
+        int | None,
+        typer.Option("--fix", help="Make this quarantine entry's row a record (see --set)."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="With --fix: a corrected value, FIELD=TEXT (repeatable)."),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="With --fix: who fixes it.")] = None,
     output: OutputFormat = "text",
 ) -> None:
-    """What could not be parsed: row number, column, value, reason, and whether the row was
-    kept as a record with that field left empty or held back whole."""
+    """What could not be parsed: id, row number, column, value, reason, and whether the row
+    was kept as a record with that field left empty, held back whole, or fixed by hand
+    since. ``--fix ID --set birth_date=12.03.1990`` makes a held-back row a record."""
     only_formats(output, "text", "json")
+    if fix is not None:
+        _fix_row(fix, set_ or [], by, output)
+        return
+    if set_:
+        raise InputError("--set goes with --fix", field="set")
     entries = iter_quarantine(open_project(), source)
     if output == "json":
         _stream_json(entries)
         return
     table = RichTable()
-    for column in ("source", "file", "row", "column", "value", "reason", "row kept"):
+    for column in ("id", "source", "file", "row", "column", "value", "reason", "row kept"):
         table.add_column(column)
     count = 0
     for e in entries:
         count += 1
+        kept = "fixed" if e["fixed"] else "yes" if e["row_kept"] else "no"
         table.add_row(
-            e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
-            (e["value"] or "")[:60], e["reason"], "yes" if e["row_kept"] else "no",
+            str(e["id"]), e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
+            (e["value"] or "")[:60], e["reason"], kept,
         )  # fmt: skip
     if count:
         console.print(table)
     else:
         console.print("quarantine is empty")
+
+
+def _fix_row(entry: int, settings: list[str], by: str | None, output: str) -> None:
+    from qantar.accounts import audit, default_actor
+
+    corrected: dict[str, str] = {}
+    for item in settings:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError("--set takes FIELD=TEXT", field="set")
+        corrected[name.strip()] = text
+    if not corrected:
+        raise InputError("--fix needs at least one --set FIELD=TEXT", field="set")
+    project = open_project()
+    who = by.strip() if by and by.strip() else default_actor()
+    result = project.sources.fix_quarantined(entry, corrected, by=who)
+    audit(project, who, "cli.quarantine.fix", str(entry))
+    if output == "json":
+        print_json(result.to_dict())
+        return
+    console.print(
+        f"row {result.row_number} of batch {result.batch_id} is now record "
+        f"{result.record_key}; the quarantine entry is kept, marked fixed",
+        markup=False,
+        soft_wrap=True,
+    )

@@ -5,6 +5,7 @@ parse what can be parsed, quarantine what cannot, and say so.
     result = import_file(project, "list.csv", source="hotline", kind="ngo")
 """
 
+from qantar.ingest._fix import FixResult, fix_quarantined, row_fields
 from qantar.ingest._gazetteer import Gazetteer, Place, gazetteer, load_gazetteer, place_key
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._importer import (
@@ -35,6 +36,7 @@ __all__ = [
     "FIELDS",
     "RECORD_COLUMNS",
     "ColumnMapping",
+    "FixResult",
     "Gazetteer",
     "ImportResult",
     "MappingRules",
@@ -48,6 +50,7 @@ __all__ = [
     "Table",
     "assign_record_keys",
     "build_rules",
+    "fix_quarantined",
     "gazetteer",
     "import_file",
     "import_files",
@@ -65,6 +68,7 @@ __all__ = [
     "read_limits",
     "registry_summary",
     "retract_batch",
+    "row_fields",
     "row_hash",
     "rules_for",
 ]

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from qantar.ingest._fix import FixResult, fix_quarantined, row_fields
 from qantar.ingest._importer import ImportResult, Progress, import_file
-from qantar.ingest._registry import RegistrySummary, iter_records, list_batches, registry_summary
+from qantar.ingest._registry import (
+    RegistrySummary,
+    iter_quarantine,
+    iter_records,
+    list_batches,
+    registry_summary,
+)
 from qantar.ingest._retract import Retraction, retract_batch
 from qantar.model import SourceKind
 from qantar.project import Project
@@ -55,3 +62,20 @@ class Sources:
     def records(self, source: str | None = None) -> Iterator[dict[str, Any]]:
         """The live records as stored, optionally of one source."""
         return iter_records(self._project, source)
+
+    def quarantine(
+        self, source: str | None = None, *, batch: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Quarantine entries (of one source or batch), fixed ones included and marked."""
+        return iter_quarantine(self._project, source, batch=batch)
+
+    def quarantined_row(self, quarantine_id: int) -> dict[str, str]:
+        """What a quarantined row holds per mapped field: where a correction starts."""
+        return row_fields(self._project, quarantine_id)
+
+    def fix_quarantined(
+        self, quarantine_id: int, corrected: Mapping[str, str], *, by: str | None = None
+    ) -> FixResult:
+        """Make a quarantined row a record with corrected values (see
+        ``qantar.ingest.fix_quarantined``); the raw row and the entry are kept."""
+        return fix_quarantined(self._project, quarantine_id, corrected, by=by)

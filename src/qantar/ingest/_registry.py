@@ -116,7 +116,7 @@ def registry_summary(project: Project) -> RegistrySummary:
                         import_batches, quarantine.c.batch_id == import_batches.c.id
                     ).join(records, records.c.raw_row_id == quarantine.c.raw_row_id)
                 )
-                .where(LIVE)
+                .where(LIVE, quarantine.c.fixed_at.is_(None))
                 .group_by(import_batches.c.source_id)
             ).all()
         )
@@ -222,9 +222,13 @@ def iter_records(project: Project, source: str | None = None) -> Iterator[dict[s
             yield dict(row._mapping)
 
 
-def iter_quarantine(project: Project, source: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_quarantine(
+    project: Project, source: str | None = None, *, batch: int | None = None
+) -> Iterator[dict[str, Any]]:
     """Quarantine entries: row number, column, value, reason, and whether the row was kept
-    as a record (a field problem) or held back whole (a row problem)."""
+    as a record (a field problem) or held back whole (a row problem); a row fixed by hand
+    since (``fix_quarantined``) says who fixed it and when (``fixed``, ``fixed_by``,
+    ``fixed_at``, ``fixed_fields``)."""
     query = (
         select(
             quarantine.c.id,
@@ -235,6 +239,9 @@ def iter_quarantine(project: Project, source: str | None = None) -> Iterator[dic
             quarantine.c.column,
             quarantine.c.value,
             quarantine.c.reason,
+            quarantine.c.fixed_at,
+            quarantine.c.fixed_by,
+            quarantine.c.fixed_fields,
             records.c.id.label("record_id"),
             raw_rows.c.cells,
         )
@@ -247,9 +254,12 @@ def iter_quarantine(project: Project, source: str | None = None) -> Iterator[dic
     )
     if source is not None:
         query = query.where(import_batches.c.source_id == _source_id(project, source))
+    if batch is not None:
+        query = query.where(quarantine.c.batch_id == batch)
     with project.engine.connect() as conn:
         for row in conn.execution_options(yield_per=5000).execute(query):
             item = dict(row._mapping)
-            item["row_kept"] = item["record_id"] is not None
+            item["fixed"] = item["fixed_at"] is not None
+            item["row_kept"] = item["record_id"] is not None and not item["fixed"]
             item["raw_cells"] = item.pop("cells")
             yield item

@@ -152,6 +152,13 @@ quarantine = Table(
     Column("column", Text),
     Column("value", Text),
     Column("reason", Text, nullable=False),
+    # A row held back whole and later fixed by hand (qantar.ingest.fix_quarantined): the
+    # entry stays, saying who fixed it, when, which fields were corrected (names of fields,
+    # never values) and the record the row became.
+    Column("fixed_at", DateTime(timezone=True)),
+    Column("fixed_by", String(200)),
+    Column("fixed_fields", JSON),
+    Column("fixed_record_id", Integer),
 )
 
 

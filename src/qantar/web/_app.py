@@ -36,7 +36,13 @@ from qantar.accounts import (
 from qantar.errors import QantarError
 from qantar.i18n import LANGUAGES, N_, template_environment
 from qantar.project import Project
-from qantar.web import _estimate_pages, _evidence_pages, _report_pages, _review_pages
+from qantar.web import (
+    _estimate_pages,
+    _evidence_pages,
+    _quarantine_pages,
+    _report_pages,
+    _review_pages,
+)
 from qantar.web import _library as lib
 from qantar.web._access import ROUTES, UPLOAD_LIMITS
 from qantar.web._language import (
@@ -355,9 +361,13 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
 
     # --- import -------------------------------------------------------------------------
 
+    def import_page(request: Request, status: int = 200, **context: Any) -> Response:
+        held = lib.batches_with_quarantine(project)
+        return render(request, "import.html", status, kinds=KINDS, held=held, **context)
+
     @app.get("/import", name="import_form")
     def import_form(request: Request) -> Response:
-        return render(request, "import.html", kinds=KINDS)
+        return import_page(request)
 
     @app.post("/import/preview", name="import_preview")
     async def import_preview(request: Request) -> Response:
@@ -383,7 +393,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         except QantarError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             record(request, "import.preview", None, outcome="failed")
-            return render(request, "import.html", 400, kinds=KINDS, error=str(exc))
+            return import_page(request, 400, error=str(exc))
         key = secrets.token_urlsafe(16)
         uploads[key] = Upload(session.token_hash, path, source, kind)
         return render(request, "import_preview.html", result=result, upload=key)
@@ -404,7 +414,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
                 )
             except QantarError as exc:
                 record(request, "import", None, outcome="failed")
-                return render(request, "import.html", 400, kinds=KINDS, error=str(exc))
+                return import_page(request, 400, error=str(exc))
         finally:
             shutil.rmtree(kept.path.parent, ignore_errors=True)
         record(request, "import", str(result.batch_id))
@@ -470,6 +480,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     _evidence_pages.mount(app, site)
     _estimate_pages.mount(app, site)
     _report_pages.mount(app, site)
+    _quarantine_pages.mount(app, site)
 
     return app
 

@@ -116,6 +116,8 @@ ACTIONS: dict[str, str] = {
     "consent.decide": N_("recorded a consent decision"),
     "import.preview": N_("previewed an import"),
     "import": N_("imported a list"),
+    "quarantine.fix": N_("fixed a quarantined row"),
+    "quarantine.export": N_("downloaded a quarantine"),
     "user.add": N_("added an account"),
     "user.disable": N_("disabled an account"),
     "user.reset": N_("reset an account"),

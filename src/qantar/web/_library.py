@@ -3,7 +3,9 @@ SQL, and they reach the areas through the project's facade (``project.<area>``).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 from qantar import accounts
 from qantar.accounts import AuditEvent, Enrolment, Session, User
 from qantar.errors import QantarError
-from qantar.ingest import ImportResult, RegistrySummary, iter_quarantine
+from qantar.ingest import FixResult, ImportResult, RegistrySummary, iter_quarantine
 from qantar.link import (
     Agreement,
     FieldRow,
@@ -23,6 +25,7 @@ from qantar.link import (
     ReviewItem,
     ReviewProgress,
 )
+from qantar.model.cells import safe_cell
 from qantar.project import Project
 from qantar.publish import (
     STATUSES,
@@ -39,6 +42,7 @@ __all__ = [
     "AuditEvent",
     "ConsentDecision",
     "Enrolment",
+    "FixResult",
     "ImportResult",
     "PersonCard",
     "PublicPerson",
@@ -185,6 +189,8 @@ def review_agreement(project: Project) -> Agreement:
 
 def review_recluster(project: Project) -> PersonChanges:
     return project.review.recluster()
+
+
 # --- Evidence, estimates and reports (the pages of _evidence_pages, _estimate_pages and
 # _report_pages). Custody events carry the signed-in account's name as their actor.
 
@@ -341,3 +347,56 @@ def build_report(project: Project, out: Path, *, lang: str) -> Any:
 def build_memorial(project: Project, out: Path) -> Any:
     """The memorial site, as consent and the rules allow (the library redacts)."""
     return project.publish.memorial(out)
+
+
+# Quarantine: rows set aside at import, seen, fixed and downloaded by a documenter.
+QUARANTINE_CSV_COLUMNS = (
+    "id", "row", "column", "value", "reason", "row_kept", "fixed_by", "fixed_at", "raw_cells",
+)  # fmt: skip
+
+
+def batch_info(project: Project, batch_id: int) -> dict[str, Any] | None:
+    """A live batch (None: no such batch, or taken back)."""
+    for batch in project.sources.batches():
+        if batch["batch_id"] == batch_id and batch["state"] == "live":
+            return batch
+    return None
+
+
+def batches_with_quarantine(project: Project) -> list[dict[str, Any]]:
+    """Live batches that set rows or fields aside, newest first."""
+    batches = [b for b in project.sources.batches() if b["state"] == "live"]
+    held = {q["batch_id"] for q in project.sources.quarantine()}
+    return [b for b in reversed(batches) if b["batch_id"] in held]
+
+
+def quarantine_entry(project: Project, batch_id: int, entry_id: int) -> dict[str, Any] | None:
+    for entry in project.sources.quarantine(batch=batch_id):
+        if entry["id"] == entry_id:
+            return entry
+    return None
+
+
+def quarantined_row(project: Project, entry_id: int) -> dict[str, str]:
+    return project.sources.quarantined_row(entry_id)
+
+
+def fix_row(project: Project, entry_id: int, corrected: dict[str, str], *, by: str) -> FixResult:
+    return project.sources.fix_quarantined(entry_id, corrected, by=by)
+
+
+def quarantine_csv(project: Project, batch_id: int) -> str:
+    """A batch's quarantine as CSV, every cell made safe for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(QUARANTINE_CSV_COLUMNS)
+    for e in project.sources.quarantine(batch=batch_id):
+        raw = e["raw_cells"]
+        cells = (
+            [e["id"], e["row_number"], e["column"] or "", e["value"] or "", e["reason"],
+             "yes" if e["row_kept"] else "no", e["fixed_by"] or "",
+             e["fixed_at"].isoformat() if e["fixed_at"] else "",
+             json.dumps(raw, ensure_ascii=False) if raw is not None else ""]
+        )  # fmt: skip
+        writer.writerow([safe_cell(c) for c in cells])
+    return out.getvalue()
