@@ -1,10 +1,38 @@
-"""One exception hierarchy: every user error names what is wrong and what to do."""
+"""One exception hierarchy: every user error names what is wrong and what to do.
+
+An error's message is an English sentence marked with ``N_`` where it is raised, with named
+placeholders (``%(limit)s``) filled from keyword arguments, so that a page or the CLI can
+say it in the reader's language (``in_words``) while ``str(exc)`` stays the English line.
+A placeholder never carries a name from the data: counts, codes, file names, setting keys.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs where it is raised; it is translated where shown
+    (the same marker as ``qantar.i18n.N_``, which this foundation module cannot import)."""
+    return message
 
 
 class QantarError(Exception):
     """A problem the user can fix; the CLI prints its message in one line and exits 2."""
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params if params else message)
+
+    def in_words(self, gettext: Callable[[str], str], *, on_page: bool = False) -> str:
+        """The message in the language of ``gettext``; a message raised without ``N_`` (not
+        in the catalogs) comes back as it was written."""
+        if not self.message:  # gettext("") is the catalog's header, not a message
+            return str(self.message)
+        text = gettext(self.message)
+        return text % self.params if self.params else text
 
 
 class ProjectNotFoundError(QantarError):
@@ -22,24 +50,39 @@ class InputError(QantarError):
     def __init__(
         self,
         message: str,
+        /,
         *,
         file: str | None = None,
         row: int | None = None,
         field: str | None = None,
+        **params: object,
     ) -> None:
         self.file = file
         self.row = row
         self.field = field
-        where = ", ".join(
-            part
-            for part in (
-                file,
-                f"row {row}" if row is not None else None,
-                f"field {field!r}" if field is not None else None,
-            )
-            if part
+        super().__init__(message, **params)
+        english = str(self.args[0])
+        where = self._where(lambda text: text, on_page=False)
+        self.args = (f"{where}: {english}" if where else english,)
+
+    def _where(self, gettext: Callable[[str], str], *, on_page: bool) -> str:
+        file = PurePath(self.file).name if on_page and self.file else self.file
+        parts = (
+            file,
+            gettext(N_("row %(row)s")) % {"row": self.row} if self.row is not None else None,
+            gettext(N_("field %(field)s")) % {"field": repr(self.field)}
+            if self.field is not None and not on_page
+            else None,
         )
-        super().__init__(f"{where}: {message}" if where else message)
+        return ", ".join(part for part in parts if part)
+
+    def in_words(self, gettext: Callable[[str], str], *, on_page: bool = False) -> str:
+        """The message in ``gettext``'s language after where it happened. ``on_page`` names
+        the file without its folders (an upload waits in a private temporary one) and leaves
+        the field out (a code such as 'name'; the page shows the form it belongs to)."""
+        text = super().in_words(gettext)
+        where = self._where(gettext, on_page=on_page)
+        return f"{where}: {text}" if where else text
 
 
 # Optional packages and the extra that installs each (pyproject.toml). Imported where they
@@ -75,6 +118,10 @@ def missing_extra(exc: ImportError) -> QantarError | None:
     if extra is None:
         return None
     return QantarError(
-        f"this step needs the optional package {name!r}, which is not installed: "
-        f"pip install 'qantar[{extra}]' (or `make install` in a clone)"
+        N_(
+            "this step needs the optional package %(package)s, which is not installed: "
+            "pip install 'qantar[%(extra)s]' (or `make install` in a clone)"
+        ),
+        package=repr(name),
+        extra=extra,
     )

@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import BaseLoader, Environment, StrictUndefined, Undefined, select_autoescape
 
+from qantar.errors import N_ as N_  # one marker for the catalogs, re-exported here
 from qantar.errors import InputError
 from qantar.model.values import PartialDate
 
@@ -36,14 +37,26 @@ DOMAIN = "qantar"
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def N_(message: str) -> str:
-    """Mark a string for extraction where it is defined; it is translated where shown."""
-    return message
+# The kinds of source the registry stores as codes, as a reader of each language should
+# read them (glossary.md); the web app, the report and the CLI all word a kind from here.
+SOURCE_KINDS: dict[str, str] = {
+    "official": N_("official"),
+    "ngo": N_("NGO"),
+    "media": N_("media"),
+    "family": N_("family"),
+    "hospital": N_("hospital"),
+    "morgue": N_("morgue"),
+    "other": N_("other"),
+}
 
 
 def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+        raise InputError(
+            N_("unknown language %(lang)s: choose one of %(choices)s"),
+            lang=repr(lang),
+            choices=", ".join(LANGUAGES),
+        )
     return lang
 
 
@@ -104,6 +117,11 @@ class Speaker:
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
         return format_number(value, self.lang, digits)
+
+    def kind(self, code: object) -> str:
+        """A kind of source in this language; a project's own kind is shown as stored."""
+        text = str(getattr(code, "value", code) or "")
+        return self.gettext(SOURCE_KINDS[text]) if text in SOURCE_KINDS else text
 
     def about_case(self, whole: str, around: str, case_title: str) -> str:
         """A sentence naming the case. For the default case (Qantar, January 2022) the

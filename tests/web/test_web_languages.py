@@ -114,3 +114,52 @@ def test_no_english_on_a_signed_in_page(lang: str, signed_in: dict[Role, TestCli
         assert _lang(html) == lang, path
         words = _latin_words(html, names)
         assert not words, (path, sorted(words))
+
+
+def _import_page_with_error(client: TestClient, content: bytes) -> str:
+    csrf = csrf_of(client.get("/import").text)
+    response = client.post(
+        "/import/preview",
+        data={"csrf": csrf, "source": "Горячая линия", "kind": "ngo"},
+        files={"file": ("тізім.csv", content, "text/csv")},
+    )
+    assert response.status_code == 400
+    return response.text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_library_error_on_a_page_speaks_the_reader_language(
+    lang: str, signed_in: dict[Role, TestClient]
+) -> None:
+    """The errors a web user meets (import, accounts, search) come from the library with an
+    N_-marked message and its parameters: the page says them in the reader's language."""
+    documenter, admin = signed_in[Role.DOCUMENTER], signed_in[Role.ADMIN]
+    for client in (documenter, admin):
+        _switch(client, lang)
+    pages = {
+        "no data rows": _import_page_with_error(documenter, "Фамилия;Имя\n".encode()),
+        "binary": _import_page_with_error(documenter, b"id;x\n1;\x00\x00\x00\x00"),
+        "no name": _import_page_with_error(documenter, "Возраст;Город\n34;Алматы\n".encode()),
+    }
+    csrf = csrf_of(admin.get("/admin/users").text)
+    pages["account name"] = admin.post(
+        "/admin/users", data={"csrf": csrf, "name": "has spaces", "role": "viewer"}
+    ).text
+    csrf = csrf_of(documenter.get("/persons").text)
+    pages["search"] = documenter.post("/persons", data={"csrf": csrf, "q": "123"}).text
+    expected = {
+        "kk": ("тақырып жолы бар", "екілік файл", "адамның есімі жоқ", "тіркелгі атауы"),
+        "ru": ("строка заголовков", "двоичный файл", "имени человека", "имя учётной записи"),
+    }[lang]
+    for phrase, html in zip(expected, pages.values(), strict=False):
+        assert phrase in html, re.findall(r"role=.alert.[^<]*", html)
+    # The file is named, never its private upload folder; Latin left: option names and the
+    # mapping file's syntax, kept on purpose (and nothing else).
+    assert "тізім.csv" in pages["no data rows"] and "qantar-upload" not in pages["binary"]
+    kept = {f"{role.value}-1" for role in Role} | {"qantar", "English", "UTC", "testclient"}
+    kept |= {"CSV", "TSV", "XLSX", "XLS", "ODS", "JSON", "NUL", "--mapping", "--no-names",
+             "docs/import.md", "--find", "тізім.csv"}  # fmt: skip
+    kept.add("[columns] &#34;Header&#34; = &#34;name&#34;")  # a mapping file's line, as typed
+    for what, html in pages.items():
+        assert _lang(html) == lang, what
+        assert not _latin_words(html, kept), (what, sorted(_latin_words(html, kept)))

@@ -85,11 +85,13 @@ def allowed(role: Role, permission: Permission) -> bool:
 
 
 def parse_role(text: str) -> Role:
-    from qantar.errors import InputError
+    from qantar.errors import N_, InputError
 
     try:
         return Role(text.strip().lower())
     except ValueError:
         raise InputError(
-            "unknown role; use one of " + ", ".join(r.value for r in Role), field="role"
+            N_("unknown role; use one of %(roles)s"),
+            field="role",
+            roles=", ".join(r.value for r in Role),
         ) from None

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from qantar.accounts._roles import Role, needs_totp, parse_role
 from qantar.accounts._tables import login_attempts, recovery_codes, sessions, users
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.project import Project
 
 ENROL_VALID = dt.timedelta(hours=72)
@@ -115,7 +115,7 @@ def _user(row: Any) -> User:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
-        raise InputError("an account name is 1 to 100 characters without spaces", field="name")
+        raise InputError(N_("an account name is 1 to 100 characters without spaces"), field="name")
     return name
 
 
@@ -137,7 +137,7 @@ def add_user(project: Project, name: str, role: Role | str, *, by: str) -> Enrol
     now = _now()
     with project.engine.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.name == name)).first():
-            raise InputError("an account of that name exists already", field="name")
+            raise InputError(N_("an account of that name exists already"), field="name")
         user_id = conn.execute(
             insert(users).values(name=name, role=role.value, created_at=now, created_by=by)
         ).inserted_primary_key[0]  # type: ignore[index]
@@ -153,7 +153,7 @@ def get_user(project: Project, name: str) -> User:
     with project.engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name.strip())).first()
     if row is None:
-        raise InputError("no account of that name: see `qantar users list`", field="name")
+        raise InputError(N_("no account of that name: see `qantar users list`"), field="name")
     return _user(row)
 
 
@@ -190,7 +190,7 @@ def enrolment_user(project: Project, token: str) -> User:
         row = conn.execute(select(users).where(users.c.enrol_token_hash == _digest(token))).first()
     expires = _aware(row.enrol_expires_at) if row is not None else None
     if row is None or row.disabled_at is not None or expires is None or expires < _now():
-        raise AuthError("this enrolment link is not valid (used, expired or replaced)")
+        raise AuthError(N_("this enrolment link is not valid (used, expired or replaced)"))
     return _user(row)
 
 
@@ -205,7 +205,9 @@ def totp_uri(secret: str, account: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InputError(f"a password has at least {MIN_PASSWORD} characters", field="password")
+        raise InputError(
+            N_("a password has at least %(n)s characters"), field="password", n=MIN_PASSWORD
+        )
 
 
 def complete_enrolment(
@@ -224,11 +226,11 @@ def complete_enrolment(
     step: int | None = None
     if user.needs_totp:
         if not totp_secret or not totp_code:
-            raise InputError("this role signs in with a one-time code: set up the app first",
+            raise InputError(N_("this role signs in with a one-time code: set up the app first"),
                              field="code")  # fmt: skip
         step = _totp_step(totp_secret, totp_code.strip(), _now(), after=None)
         if step is None:
-            raise InputError("the one-time code does not match: check the phone's clock",
+            raise InputError(N_("the one-time code does not match: check the phone's clock"),
                              field="code")  # fmt: skip
         secret = totp_secret
     codes = [_recovery_code() for _ in range(RECOVERY_CODES)] if user.needs_totp else []

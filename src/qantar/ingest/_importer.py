@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from qantar._actor import default_actor
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.ingest._duplicates import (
     Overlap,
     overlaps_of_batch,
@@ -217,7 +217,7 @@ def import_files(
 
 def _check_source_args(name: str, kind: str | None) -> None:
     if not name.strip():
-        raise InputError("a source needs a name (--source)")
+        raise InputError(N_("a source needs a name (--source)"))
     _checked_kind(kind)
 
 
@@ -388,7 +388,7 @@ def _run(
         result.rows_quarantined += held
         result.fields_quarantined += field_problems
     if read == 0:
-        raise InputError("holds no data rows; nothing to import", file=str(table.path))
+        raise InputError(N_("holds no data rows; nothing to import"), file=str(table.path))
     if progress is not None:
         progress(table.total, table.total)
 

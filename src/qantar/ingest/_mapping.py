@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.ingest._sheets import EXCEL_1900, EXCEL_1904
 from qantar.ingest._text import fold, squeeze
 from qantar.model.dicts import jsonable
@@ -361,20 +361,34 @@ def check_columns(
     """Refuse a mapping that would import persons without names: ``no_names`` says the list
     has none on purpose. Header texts are shown only when the row was recognised as a header
     (some column name is known): an unrecognised first row may be a person's row."""
-    word = "key" if keyed else "column header"
     if not any(c.field for c in columns):
-        raise InputError(
-            f"no {word} is recognised ({len(columns)} found; not shown, as they may be data); "
-            "name them in a mapping file (--mapping), see docs/import.md",
-            file=file,
+        unknown = (
+            N_(
+                "no key is recognised (%(n)s found; not shown, as they may be data); "
+                "name them in a mapping file (--mapping), see docs/import.md"
+            )
+            if keyed
+            else N_(
+                "no column header is recognised (%(n)s found; not shown, as they may be data); "
+                "name them in a mapping file (--mapping), see docs/import.md"
+            )
         )
+        raise InputError(unknown, file=file, n=len(columns))
     if no_names or any(c.field in NAME_FIELDS for c in columns):
         return
     seen = ", ".join(repr(c.header[:40]) for c in columns[:12])
     example = next((c.header[:40] for c in columns if c.field is None), "Header").replace('"', "")
-    raise InputError(
-        f"no {word} holds the person's name (found: {seen}); name that column in a mapping "
-        f'file ([columns] "{example}" = "name") passed with --mapping, or import with '
-        "--no-names if this list has no names on purpose",
-        file=file,
+    nameless = (
+        N_(
+            "no key holds the person's name (found: %(seen)s); name that column in a mapping "
+            'file ([columns] "%(example)s" = "name") passed with --mapping, or import with '
+            "--no-names if this list has no names on purpose"
+        )
+        if keyed
+        else N_(
+            "no column header holds the person's name (found: %(seen)s); name that column in a "
+            'mapping file ([columns] "%(example)s" = "name") passed with --mapping, or import '
+            "with --no-names if this list has no names on purpose"
+        )
     )
+    raise InputError(nameless, file=file, seen=seen, example=example)

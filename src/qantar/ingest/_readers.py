@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.ingest._sheets import ReadLimits, inspect_workbook
 
 CHUNK = 1 << 20
@@ -201,11 +201,11 @@ def detect_encoding(path: Path) -> str:
     if bom is None:
         kind = _magic(head)
         if kind is not None:
-            raise InputError(f"this is {kind}, not a text table", file=name)
+            raise InputError(N_("this is %(kind)s, not a text table"), file=name, kind=kind)
         # Text never holds NUL bytes (UTF-16 was recognised above); binaries nearly always do.
         if b"\x00" in head:
             raise InputError(
-                "looks like a binary file (NUL bytes), not a CSV or text table", file=name
+                N_("looks like a binary file (NUL bytes), not a CSV or text table"), file=name
             )
     # Russian-only text is the same in cp1251 and KZ-1048, so cp1251 is tried first; Kazakh
     # letters in KZ-1048 read as cp1251 come out as Ђ, Ћ, ћ... and fail the plausibility test.
@@ -219,7 +219,7 @@ def detect_encoding(path: Path) -> str:
                     text = decoder.decode(chunk)
                     if bom is None and "\x00" in text:
                         raise InputError(
-                            "contains NUL bytes: a binary file, not a CSV or text table",
+                            N_("contains NUL bytes: a binary file, not a CSV or text table"),
                             file=name,
                         )
                     alphabet = _ALPHABETS.get(encoding)
@@ -228,7 +228,9 @@ def detect_encoding(path: Path) -> str:
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             if bom:
-                raise InputError(f"not valid {bom} text", file=name) from None
+                raise InputError(
+                    N_("not valid %(encoding)s text"), file=name, encoding=bom
+                ) from None
             if encoding == "utf-8":
                 _refuse_mixed(path)
             continue
@@ -236,8 +238,10 @@ def detect_encoding(path: Path) -> str:
             continue
         return encoding
     raise InputError(
-        "cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or KZ-1048 Cyrillic); "
-        "save it as UTF-8 CSV and import again",
+        N_(
+            "cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or KZ-1048 Cyrillic); "
+            "save it as UTF-8 CSV and import again"
+        ),
         file=name,
     )
 
@@ -259,9 +263,13 @@ def _refuse_mixed(path: Path) -> None:
                     first_utf8 = first_utf8 or number
             if first_utf8 and first_cp1251:
                 raise InputError(
-                    f"mixes encodings: line {first_utf8} is UTF-8 but line {first_cp1251} is "
-                    "cp1251; save the whole file in one encoding (UTF-8) and import again",
+                    N_(
+                        "mixes encodings: line %(utf8)s is UTF-8 but line %(cp1251)s is "
+                        "cp1251; save the whole file in one encoding (UTF-8) and import again"
+                    ),
                     file=str(path),
+                    utf8=first_utf8,
+                    cp1251=first_cp1251,
                 )
 
 
@@ -338,7 +346,7 @@ class CsvTable(Table):
             ahead = list(itertools.islice(self._reader, HEADER_SEARCH_ROWS))
             at = find_header(ahead, score)
             if at is None:
-                raise InputError("the file is empty (no header row)", file=str(path))
+                raise InputError(N_("the file is empty (no header row)"), file=str(path))
             self.preamble = [(i + 1, row) for i, row in enumerate(ahead[:at]) if row]
             self.headers = ahead[at]
             self._header_row = at + 1
@@ -356,7 +364,9 @@ class CsvTable(Table):
             raise
         if not any(self._ahead):
             self.close()
-            raise InputError("has a header row but no data rows; nothing to import", file=str(path))
+            raise InputError(
+                N_("has a header row but no data rows; nothing to import"), file=str(path)
+            )
 
     def rows(self) -> Iterator[Row]:
         yield from self._preamble_rows()
@@ -436,8 +446,10 @@ class SheetTable(Table):
         except Exception as exc:  # calamine raises several unrelated types
             # calamine's own message may quote the file's content: name the kind of failure only
             raise InputError(
-                f"cannot read as {kind.upper()} (damaged or truncated?; {type(exc).__name__})",
+                N_("cannot read as %(format)s (damaged or truncated?; %(failure)s)"),
                 file=str(path),
+                format=kind.upper(),
+                failure=type(exc).__name__,
             ) from None
         names = list(workbook.sheet_names)
         if sheet is None:
@@ -447,7 +459,7 @@ class SheetTable(Table):
         else:
             raise InputError(f"no sheet {sheet!r}; sheets are: {', '.join(names)}", file=str(path))
         if chosen is None:
-            raise InputError("the workbook has no sheets", file=str(path))
+            raise InputError(N_("the workbook has no sheets"), file=str(path))
         try:
             data = workbook.get_sheet_by_name(chosen)
             start_row, start_column = data.start or (0, 0)
@@ -476,8 +488,9 @@ class SheetTable(Table):
         self._first_number = start_row + at + 1
         if len(self._rows) == 1:
             raise InputError(
-                f"sheet {chosen!r} has a header row but no data rows; nothing to import",
+                N_("sheet %(sheet)s has a header row but no data rows; nothing to import"),
                 file=str(path),
+                sheet=repr(chosen),
             )
         self.total = len(self._rows) - 1
 
@@ -534,7 +547,7 @@ class JsonLinesTable(Table):
         )
         if size == 0 or not any(line.strip() for line in _peek_lines(path, encoding)):
             self.close()
-            raise InputError("the file is empty", file=str(path))
+            raise InputError(N_("the file is empty"), file=str(path))
 
     def rows(self) -> Iterator[Row]:
         try:
@@ -614,12 +627,14 @@ class JsonTable(Table):
         start = self._buffer.lstrip()
         if not start:
             self.close()
-            raise InputError("the file is empty", file=str(path))
+            raise InputError(N_("the file is empty"), file=str(path))
         if not start.startswith("["):
             self.close()
             raise InputError(
-                "expected a JSON array of objects ([{...}, ...]); for one object per line "
-                "name the file .jsonl",
+                N_(
+                    "expected a JSON array of objects ([{...}, ...]); for one object per line "
+                    "name the file .jsonl"
+                ),
                 file=str(path),
             )
         self._buffer = start[1:]
@@ -715,15 +730,15 @@ def open_table(
     file = Path(path)
     name = str(path)
     if not file.exists():
-        raise InputError("no such file", file=name)
+        raise InputError(N_("no such file"), file=name)
     if not file.is_file():
-        raise InputError("not a file", file=name)
+        raise InputError(N_("not a file"), file=name)
     try:
         size, sha256 = _hash_file(file)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=name) from exc
     if size == 0:
-        raise InputError("the file is empty", file=name)
+        raise InputError(N_("the file is empty"), file=name)
     with file.open("rb") as handle:
         head = handle.read(16)
     suffix = file.suffix.lower()

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.ingest._normalise import RECORD_FIELDS
 from qantar.model.dicts import fields_dict, jsonable
 from qantar.project import Project
@@ -181,7 +181,7 @@ def _source_id(project: Project, name: str) -> int:
     with project.engine.connect() as conn:
         found = conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
     if found is None:
-        raise InputError(f"no source named {name!r}; see `qantar sources`")
+        raise InputError(N_("no source named %(source)s; see `qantar sources`"), source=repr(name))
     return int(found)
 
 

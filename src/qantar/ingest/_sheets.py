@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 from xml.etree import ElementTree
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.settings import DEFAULTS, ImportSettings
 
 MB = 1 << 20
@@ -75,8 +75,10 @@ def inspect_workbook(path: Path, kind: str, sheet: str | None, limits: ReadLimit
         ValueError, OSError, NotImplementedError,
     ) as exc:  # fmt: skip
         raise InputError(
-            f"cannot read as {kind.upper()} (damaged or truncated?; {type(exc).__name__})",
+            N_("cannot read as %(format)s (damaged or truncated?; %(failure)s)"),
             file=name,
+            format=kind.upper(),
+            failure=type(exc).__name__,
         ) from None
     _check_grid(facts.rows, facts.columns, limits, name)
     return facts
@@ -109,21 +111,34 @@ def _check_sizes(archive: zipfile.ZipFile, limits: ReadLimits, name: str) -> Non
 def _check_grid(rows: int, columns: int, limits: ReadLimits, name: str) -> None:
     if rows > limits.max_rows:
         raise InputError(
-            f"the sheet reaches row {rows}, over the limit of {limits.max_rows} "
-            "([import] max_rows in qantar.toml)",
+            N_(
+                "the sheet reaches row %(rows)s, over the limit of %(limit)s "
+                "([import] max_rows in qantar.toml)"
+            ),
             file=name,
+            rows=rows,
+            limit=limits.max_rows,
         )
     if columns > limits.max_columns:
         raise InputError(
-            f"the sheet reaches column {columns}, over the limit of {limits.max_columns} "
-            "([import] max_columns in qantar.toml)",
+            N_(
+                "the sheet reaches column %(columns)s, over the limit of %(limit)s "
+                "([import] max_columns in qantar.toml)"
+            ),
             file=name,
+            columns=columns,
+            limit=limits.max_columns,
         )
     if rows * columns > limits.max_cells:
         raise InputError(
-            f"the sheet spans {rows} rows by {columns} columns, over the limit of "
-            f"{limits.max_cells} cells ([import] max_cells in qantar.toml)",
+            N_(
+                "the sheet spans %(rows)s rows by %(columns)s columns, over the limit of "
+                "%(limit)s cells ([import] max_cells in qantar.toml)"
+            ),
             file=name,
+            rows=rows,
+            columns=columns,
+            limit=limits.max_cells,
         )
 
 

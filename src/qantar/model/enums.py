@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 
 
 class Decision(StrEnum):
@@ -103,4 +103,6 @@ def parse_enum(kind: type[E], value: object, *, field: str) -> E:
     except ValueError:
         allowed = ", ".join(member.value for member in kind)
         what = field.replace("_", " ")
-        raise InputError(f"unknown {what}; use one of {allowed}", field=field) from None
+        raise InputError(
+            N_("unknown %(what)s; use one of %(allowed)s"), field=field, what=what, allowed=allowed
+        ) from None

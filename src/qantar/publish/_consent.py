@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.model import PublicationStatus
 from qantar.model.dicts import jsonable
 from qantar.project import Project
@@ -65,14 +65,17 @@ def decide_publication(
     refusal; appended, the latest counts)."""
     status = check_status(status)
     if not by or not by.strip():
-        raise InputError("say who decided: --by NAME")
+        raise InputError(N_("say who decided: --by NAME"))
     if facts is None:
         facts = person_facts(project, only=[person_id])
     known = {f.person_id: f for f in facts}
     if person_id not in known:
         raise InputError(
-            f"no person {person_id!r} in this project: see the person ids with "
-            "`qantar link` outputs or `qantar consent --list`"
+            N_(
+                "no person %(person)s in this project: see the person ids with "
+                "`qantar link` outputs or `qantar consent --list`"
+            ),
+            person=repr(person_id),
         )
     keys = known[person_id].record_keys
     now = dt.datetime.now(dt.UTC)
@@ -298,7 +301,7 @@ def pending_consent(project: Project) -> list[PendingConsent]:
 def explain_status(project: Project, person_id: str) -> StatusExplained:
     facts = person_facts(project, only=[person_id])
     if not facts:
-        raise QantarError(f"no person {person_id!r} in this project")
+        raise QantarError(N_("no person %(person)s in this project"), person=repr(person_id))
     return explain_statuses(project, facts)[person_id]
 
 

@@ -116,6 +116,9 @@ class ReportData:
     input_files: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     case_title: str = DEFAULTS.case.title  # [case] title: how the events are named
+    # No [report] title: each language words the default title itself from these two.
+    default_title: bool = False
+    project_name: str = ""
     # The project's gazetteer, which names the strata (regions); the bundled one if unset.
     places: Gazetteer | None = field(default=None, repr=False, compare=False)
 
@@ -402,6 +405,8 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     data = ReportData(
         title=title,
         case_title=project.settings.case.title,
+        default_title=not project.settings.report.title,
+        project_name=project.name,
         places=project.gazetteer,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         sources=sources,
@@ -444,6 +449,7 @@ def _guard_texts(data: ReportData, project: Project) -> None:
 
     data.case_title = public_label(guard, data.case_title, "the events", "case title")
     data.title = public_label(guard, data.title, f"Deaths in {data.case_title}", "title")
+    data.project_name = public_label(guard, data.project_name, "", "project name")
     for s in data.sources:
         s.name = name(s.name)
     for f in data.input_files:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.model.dicts import fields_dict, jsonable
 from qantar.names import compare, is_placeholder, name_key
 from qantar.project import Project
@@ -73,8 +73,11 @@ def person_card(project: Project, person_id: str) -> PersonCard:
     facts = person_facts(project, only=[person_id])
     if not facts:
         raise InputError(
-            f"no person {person_id!r} in this project: find one with "
-            '`qantar consent --find "NAME"` or see `qantar export persons`'
+            N_(
+                "no person %(person)s in this project: find one with "
+                '`qantar consent --find "NAME"` or see `qantar export persons`'
+            ),
+            person=repr(person_id),
         )
     return _card(facts[0], explain_statuses(project, facts)[person_id])
 
@@ -84,7 +87,7 @@ def find_persons(project: Project, text: str, *, limit: int = 20) -> list[Person
     Жаксылыков, Zhaksylykov, Jaqsylyqov), best first."""
     wanted = {name_key(w) for w in words_of(text)} - {""}
     if not wanted:
-        raise InputError("--find needs a name (letters)")
+        raise InputError(N_("--find needs a name (letters)"))
     facts = person_facts(project)
     found: list[tuple[float, PersonFacts]] = []
     for f in facts:
@@ -107,12 +110,16 @@ def choose_spelling(project: Project, person_id: str, record_key: str, *, by: st
     """Show this person under the name as ``record_key``'s list wrote it (recorded with who
     and when; the choice follows that record through re-links)."""
     if not by or not by.strip():
-        raise InputError("say who chose: --by NAME")
+        raise InputError(N_("say who chose: --by NAME"))
     card = person_card(project, person_id)
     if record_key not in {n.record_key for n in card.names if not is_placeholder(n.name)}:
         raise InputError(
-            f"record {record_key!r} is not one of person {person_id}'s named records: "
-            f"see `qantar spelling {person_id}`"
+            N_(
+                "record %(record)s is not one of person %(person)s's named records: "
+                "see `qantar spelling %(person)s`"
+            ),
+            record=repr(record_key),
+            person=person_id,
         )
     with project.engine.begin() as conn:
         conn.execute(

@@ -19,6 +19,7 @@ from qantar.publish._data import ReportData
 from qantar.publish._places import place_in
 from qantar.publish._plots import all_plots, stratum_label
 from qantar.publish._render import localised
+from qantar.settings import DEFAULTS
 
 SECTIONS = (
     ("summary", N_("Summary")),
@@ -33,6 +34,26 @@ SECTIONS = (
     ("method", N_("Method, assumptions, diagnostics and warnings")),
     ("reproduce", N_("How to reproduce this report")),
 )
+
+# The default title (no [report] title), a whole sentence per case and per project name
+# (left out when the text guard withholds it); English reads as before: "Deaths in <case
+# title>: <project>".
+TITLES = {
+    (True, True): N_("Deaths in January 2022: %(project)s"),
+    (True, False): N_("Deaths in January 2022"),
+    (False, True): N_("Deaths in %(case)s: %(project)s"),
+    (False, False): N_("Deaths in %(case)s"),
+}
+
+
+def report_title(data: ReportData, talk: Speaker) -> str:
+    """The report's title in ``talk``'s language: the project's own ``[report] title`` as
+    written, else the default worded for the reader."""
+    if not data.default_title:
+        return data.title
+    sentence = TITLES[(data.case_title == DEFAULTS.case.title, bool(data.project_name))]
+    return talk.gettext(sentence) % {"case": data.case_title, "project": data.project_name}
+
 
 METHODS = {
     "lcmcr": N_(
@@ -200,6 +221,8 @@ def render_html(data: ReportData, images: dict[str, str], *, lang: str = "en") -
         .get_template("report.html.j2")
         .render(
             d=data,
+            title=report_title(data, talk),
+            kind=talk.kind,
             est=est,
             images=images,
             sections=[(key, talk.gettext(name)) for key, name in SECTIONS],

@@ -231,7 +231,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             user = lib.enrolment_user(project, token)
         except AuthError as exc:
-            return render(request, "error.html", 404, message=str(exc))
+            return render(request, "error.html", 404, message=exc)
         secret = lib.new_totp_secret() if user.needs_totp else None
         uri = lib.totp_uri(secret, user.name) if secret else None
         return render(request, "enrol.html", user=user, secret=secret, uri=uri, token=token)
@@ -242,9 +242,10 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             user = lib.enrolment_user(project, token)
         except AuthError as exc:
-            return render(request, "error.html", 404, message=str(exc))
+            return render(request, "error.html", 404, message=exc)
         secret = str(form.get("secret", "")) or None
         password = str(form.get("password", ""))
+        error: str | QantarError
         if password != str(form.get("password2", "")):
             error = N_("The two passwords differ.")
         else:
@@ -254,7 +255,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
                     totp_code=str(form.get("code", "")) or None,
                 )  # fmt: skip
             except QantarError as exc:
-                error = str(exc)
+                error = exc
             else:
                 lib.audit(project, user.name, "enrol", user.name, address=address(request))
                 return render(request, "enrolled.html", user=user, codes=codes)
@@ -307,7 +308,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             found = lib.find(project, text)
         except QantarError as exc:
-            return render(request, "persons.html", 400, found=None, error=str(exc), q=text)
+            return render(request, "persons.html", 400, found=None, error=exc, q=text)
         record(request, "persons.search", str(len(found)))
         return render(request, "persons.html", found=found, q=text)
 
@@ -349,7 +350,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
             )
         except QantarError as exc:
             record(request, "consent.decide", person_id, outcome="failed")
-            raise Refusal(400, str(exc)) from None
+            raise Refusal(400, exc) from None
         record(request, "consent.decide", person_id)
         return RedirectResponse(
             str(request.url_for("consent_form", person_id=person_id)), status_code=303
@@ -393,7 +394,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         except QantarError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             record(request, "import.preview", None, outcome="failed")
-            return import_page(request, 400, error=str(exc))
+            return import_page(request, 400, error=exc)
         key = secrets.token_urlsafe(16)
         uploads[key] = Upload(session.token_hash, path, source, kind)
         return render(request, "import_preview.html", result=result, upload=key)
@@ -414,7 +415,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
                 )
             except QantarError as exc:
                 record(request, "import", None, outcome="failed")
-                return import_page(request, 400, error=str(exc))
+                return import_page(request, 400, error=exc)
         finally:
             shutil.rmtree(kept.path.parent, ignore_errors=True)
         record(request, "import", str(result.batch_id))
@@ -440,7 +441,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             enrolment = lib.add_user(project, name, str(form.get("role", "")), by=actor(request))
         except QantarError as exc:
-            return user_action(request, None, error=str(exc))
+            return user_action(request, None, error=exc)
         record(request, "user.add", enrolment.user)
         return user_action(request, enrolment, for_user=enrolment.user)
 
@@ -449,7 +450,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             lib.disable_user(project, name)
         except QantarError as exc:
-            raise Refusal(404, str(exc)) from None
+            raise Refusal(404, exc) from None
         record(request, "user.disable", name)
         return RedirectResponse(str(request.url_for("users")), status_code=303)
 
@@ -458,7 +459,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         try:
             enrolment = lib.reset_user(project, name)
         except QantarError as exc:
-            raise Refusal(404, str(exc)) from None
+            raise Refusal(404, exc) from None
         record(request, "user.reset", name)
         return user_action(request, enrolment, for_user=name)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qantar.i18n import LANGUAGES, N_, speaker
+from qantar.i18n import LANGUAGES, N_, SOURCE_KINDS, speaker
 
 LANGUAGE_COOKIE = "qantar_lang"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -61,14 +61,8 @@ LABELS: dict[str, str] = {
     "ok": N_("done"),
     "failed": N_("failed"),
     "refused": N_("refused"),
-    # kinds of source
-    "official": N_("official"),
-    "ngo": N_("NGO"),
-    "media": N_("media"),
-    "family": N_("family"),
-    "hospital": N_("hospital"),
-    "morgue": N_("morgue"),
-    "other": N_("other"),
+    # kinds of source: worded in one place for every page (qantar.i18n)
+    **SOURCE_KINDS,
     # event types (glossary.md)
     "killed": N_("killed"),
     "detained": N_("detained"),

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from qantar.accounts import Session, allowed
+from qantar.errors import QantarError
 from qantar.i18n import LANGUAGE_NAMES, LANGUAGES, speaker
 from qantar.project import Project
 from qantar.web import _library as lib
@@ -26,8 +27,10 @@ ANONYMOUS = "(anonymous)"
 class Refusal(Exception):
     """A request refused: a page with ``status`` and a message, or a redirect."""
 
-    def __init__(self, status: int, message: str = "", *, location: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, status: int, message: str | QantarError = "", *, location: str | None = None
+    ) -> None:
+        super().__init__(str(message))
         self.status = status
         self.message = message
         self.location = location
@@ -92,11 +95,14 @@ class Site:
         role = session.user.role if session else None
         lang = self.language(request)
         talk = speaker(lang)
-        # A page's message is an N_-marked sentence of the web app, translated here, or a
-        # library error, which has no entry in the catalog and is shown as it is.
+        # A page's message is an N_-marked sentence of the web app or a library error (its
+        # N_-marked message and parameters), both translated here.
         for key in ("message", "error"):
-            if isinstance(context.get(key), str):
-                context[key] = talk.gettext(context[key])
+            value = context.get(key)
+            if isinstance(value, QantarError):
+                context[key] = value.in_words(talk.gettext, on_page=True)
+            elif isinstance(value, str):
+                context[key] = talk.gettext(value)
         response = self.templates[lang].TemplateResponse(
             request,
             template,
