@@ -21,9 +21,8 @@ TEMPLATES = sorted((ROOT / "src" / "qantar").glob("*/templates/*.j2")) + sorted(
 # Modules whose N_-marked strings are shown on those pages: the report's and memorial's
 # builders and every module of the web app (its messages, and the words for roles, statuses
 # and kinds of source).
-BUILDERS = ("_report.py", "_memorial.py") + tuple(
-    f"web/{m.name}" for m in sorted((ROOT / "src" / "qantar" / "web").glob("_*.py"))
-)
+WEB_MODULES = sorted((ROOT / "src" / "qantar" / "web").glob("_*.py"))
+BUILDERS = ("_report.py", "_memorial.py", *(f"web/{m.name}" for m in WEB_MODULES))
 # Text in a template that is not translated, on purpose: format names, the tool's name,
 # hash names, units and marks.
 KEPT = {"CSV", "JSON", "qantar", "SHA-256", "SHA-512", "C2PA", "R-hat", "PDF", "TOML"}
