@@ -17,8 +17,13 @@ from web_fixtures import ENGLISH, Account, csrf_of, sign_in
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
-from qantar.evidence import add_incident, custody_log, list_items, record_item_consent
-from qantar.evidence import verify_bundle
+from qantar.evidence import (
+    add_incident,
+    custody_log,
+    list_items,
+    record_item_consent,
+    verify_bundle,
+)
 from qantar.web import WebSettings, create_app
 
 LIMITS = WebSettings(failure_delay=0.0, max_upload_mb=1, max_evidence_mb=3)
@@ -144,10 +149,14 @@ def test_an_upload_has_its_own_limit_and_a_lying_length_is_caught(
 def _multipart(csrf: str, data: bytes) -> tuple[bytes, str]:
     boundary = "qantar-test-boundary"
     body = (
-        f"--{boundary}\r\ncontent-disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-        f"--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
-        "content-type: application/octet-stream\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\ncontent-disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+            f'--{boundary}\r\ncontent-disposition: form-data; name="file"; filename="x.bin"\r\n'
+            "content-type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -190,9 +199,7 @@ def test_attaching_to_an_incident_and_a_person_is_in_custody(
     assert f"Incident {incident}" in page and "/persons/P1" in page
     linked = [e for e in custody_log(web_project) if e["action"] == "linked"]
     assert len(linked) == 2
-    unknown = client.post(
-        f"/evidence/items/{sha}/attach", data={"csrf": csrf, "person": "P404"}
-    )
+    unknown = client.post(f"/evidence/items/{sha}/attach", data={"csrf": csrf, "person": "P404"})
     assert unknown.status_code == 404
     nothing = client.post(f"/evidence/items/{sha}/attach", data={"csrf": csrf})
     assert nothing.status_code == 400
