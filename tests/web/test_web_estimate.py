@@ -128,6 +128,12 @@ def test_one_estimate_at_a_time_per_project(case: Project, analyst: TestClient) 
         csrf = csrf_of(analyst.get("/estimates").text)
         page = analyst.get("/estimates").text
         assert "An estimate is running." in page
+        running = analyst.get(f"/estimates/jobs/{held.id}").text
+        # Followed by the app's own script, and without scripts by a plain refresh.
+        assert '<noscript><meta http-equiv="refresh"' in running
+        assert "/static/qantar-job.js" in running
+        assert analyst.get("/static/qantar-job.js").status_code == 200
+        assert analyst.get(f"/estimates/jobs/{held.id}/status").json()["state"] == "running"
         refused = analyst.post("/estimates/run", data={"csrf": csrf, "method": "loglinear"})
         assert refused.status_code == 409
         assert "already running" in refused.text
@@ -156,6 +162,9 @@ def test_bad_options_are_refused_before_any_job(case: Project, analyst: TestClie
 
 
 def test_no_page_an_analyst_can_reach_shows_a_name(case: Project, analyst: TestClient) -> None:
+    # Families allowed full names for some: a page that shows the memorial would show them.
+    for person in ("P0001", "P0002", "P0003", "P0004"):
+        case.publish.consent(person, "publish", by="liaison", note=None)
     job_id = _run(analyst, case, strata="region")
     run = analyst.get(f"/estimates/jobs/{job_id}/status").json()["result"]
     assert run

@@ -13,7 +13,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from qantar.errors import QantarError
@@ -45,8 +45,6 @@ class Job:
     finished: dt.datetime | None = None
     result: str | None = None  # what the work returned (e.g. the run folder's name)
     error: str | None = None
-    # Stages already passed, for the page's progress list.
-    stages: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> int:
@@ -90,7 +88,6 @@ class Jobs:
 
     def _run(self, job: Job, work: Callable[[Report], str]) -> None:
         def report(stage: str) -> None:
-            job.stages.append(job.stage)
             job.stage = stage
 
         try:
