@@ -206,3 +206,21 @@ def _zip_text(content: bytes) -> str:
         return "\n".join(
             archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()
         )
+
+
+def test_another_process_holding_the_projects_estimate_lock_is_respected(
+    case: Project, analyst: TestClient
+) -> None:
+    import fcntl
+    import os
+
+    # What a second server process on the same folder holds while its estimate runs.
+    handle = os.open(case.root / ".web-estimate.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        csrf = csrf_of(analyst.get("/estimates").text)
+        refused = analyst.post("/estimates/run", data={"csrf": csrf, "method": "loglinear"})
+        assert refused.status_code == 409
+    finally:
+        os.close(handle)
+    assert _run(analyst, case)  # released: the next starts

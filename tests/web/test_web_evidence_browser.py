@@ -24,6 +24,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 sys.path.insert(0, str(Path(__file__).parent.parent / "publish"))
 
+
 @pytest.fixture
 def web_project(project: Project) -> Project:
     """Sixty persons on three lists, as a link run leaves them: enough to estimate."""
@@ -33,11 +34,14 @@ def web_project(project: Project) -> Project:
     refresh(project.engine)
     return project
 
+
 def _browser(pw: Any) -> Any:
     return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
 
+
 def _page(browser: Any, **options: Any) -> Any:
     return browser.new_context(locale="en-GB", **options).new_page()
+
 
 def test_evidence_uploaded_in_the_browser_verifies_with_the_cli(
     web_project: Project, accounts: dict[Role, Account], server: str, tmp_path: Path
@@ -66,6 +70,7 @@ def test_evidence_uploaded_in_the_browser_verifies_with_the_cli(
     assert "archive: OK; 1 file(s)" in result.output
     actions = [e["action"] for e in custody_log(web_project)]
     assert actions[:2] == ["added", "viewed"] and actions[-1] == "verified"
+
 
 def test_an_analyst_runs_an_estimate_and_sees_its_plot_but_no_name(
     web_project: Project, accounts: dict[Role, Account], server: str
@@ -98,6 +103,7 @@ def test_an_analyst_runs_an_estimate_and_sees_its_plot_but_no_name(
         assert not [n for n in (*SURNAMES, *GIVEN) if n in html]
     assert "estimate.run" in [e.action for e in audit_log(web_project)]
 
+
 def _serious(page: Any, name: str) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -107,6 +113,7 @@ def _serious(page: Any, name: str) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
 
 def test_axe_finds_no_serious_violation_on_the_new_pages(
     web_project: Project, accounts: dict[Role, Account], server: str, tmp_path: Path
