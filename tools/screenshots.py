@@ -1,6 +1,7 @@
 """Screenshots for the docs: the memorial and the report in Kazakh, Russian and English, and
-the web app's sign-in and person search in each, from the demo's synthetic scenario
-(invented names only, ``qantar.synth``). Re-run after changing a page:
+the web app's sign-in and person search in each, and its evidence and estimate pages in
+English, from the demo's synthetic scenario (invented names only, ``qantar.synth``; the
+evidence is a picture drawn here). Re-run after changing a page:
 
     PYTHONPATH=src python tools/screenshots.py [--seed 7] [--out docs/img]
 
@@ -33,6 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 WIDTH, HEIGHT = 1200, 900
 WEB_HEIGHT = 560  # the web pages are short forms
 ACCOUNT, PASSWORD = "documenter-1", "a long enough passphrase"
+ANALYST = "analyst-1"
 
 
 @contextmanager
@@ -109,6 +111,8 @@ def main() -> None:
         # A synthetic person's surname, searched in its Latin spelling: found across scripts.
         person = next(p for p in publish.public_persons(project) if p.name_latin)
         query = person.name_latin.split()[0]
+        analyst = add_user(project, ANALYST, Role.ANALYST, by="screenshots")
+        complete_enrolment(project, analyst.token, PASSWORD)
 
         shots: list[Path] = []
         with serving(project) as url, sync_playwright() as playwright:
@@ -144,12 +148,80 @@ def main() -> None:
                     submit(page, page.locator("form[role=search] button"))
                     shots.append(out / f"web-persons-{lang}.png")
                     page.screenshot(path=str(shots[-1]))
+                shots += evidence_pages(page, url, base, out)
+                page.close()
+                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+                shots += estimate_pages(page, url, out)
             finally:
                 browser.close()
         project.close()
     for shot in shots:
         shrink(shot)
         print(f"{shot} ({shot.stat().st_size // 1024} KiB)")
+
+
+def drawn_picture(path: Path, seed: int) -> Path:
+    """A picture drawn from noise and boxes (no one's photo), saved as a JPEG."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    image = Image.fromarray((rng.random((9, 12, 3)) * 255).astype("uint8")).resize((480, 360))
+    draw = ImageDraw.Draw(image)
+    for _ in range(10):
+        x, y = int(rng.integers(0, 400)), int(rng.integers(0, 300))
+        draw.rectangle((x, y, x + 70, y + 50), fill=tuple(int(c) for c in rng.integers(0, 256, 3)))
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+def evidence_pages(page: Any, url: str, base: Path, out: Path) -> list[Path]:
+    """The signed-in documenter adds a drawn picture and a smaller copy (its near
+    duplicate), verifies the archive and opens the item: the list and the item's page."""
+    from PIL import Image
+
+    first = drawn_picture(base / "checkpoint-1.jpg", seed=11)
+    with Image.open(first) as image:
+        image.resize((240, 180)).save(base / "checkpoint-1-small.jpg", "JPEG", quality=80)
+    for picture in (first, base / "checkpoint-1-small.jpg"):
+        page.goto(f"{url}/evidence/add")
+        page.locator("#file").set_input_files(str(picture))
+        page.locator("#collected_by").fill("Field team 2")
+        page.locator("#collected_at").fill("2022-01-06")
+        submit(page, page.locator("main button[type=submit]"))
+    item = page.url
+    page.goto(f"{url}/evidence")
+    submit(page, page.get_by_role("button", name="Verify the archive"))
+    page.goto(f"{url}/evidence")
+    shots = [out / "web-evidence-list-en.png"]
+    page.screenshot(path=str(shots[-1]))
+    page.goto(item)
+    shots.append(out / "web-evidence-item-en.png")
+    page.screenshot(path=str(shots[-1]), full_page=True)
+    return shots
+
+
+def estimate_pages(page: Any, url: str, out: Path) -> list[Path]:
+    """An analyst runs a log-linear estimate by region: the running job and the result."""
+    page.goto(f"{url}/login")
+    english = page.get_by_role("button", name=LANGUAGE_NAMES["en"])
+    if english.is_enabled():  # disabled: the page speaks English already
+        submit(page, english)
+    page.locator("#name").fill(ANALYST)
+    page.locator("#password").fill(PASSWORD)
+    submit(page, page.locator("main button[type=submit]"))
+    page.goto(f"{url}/estimates")
+    page.locator("#method").select_option("loglinear")
+    page.locator("#strata").select_option("region")
+    submit(page, page.locator("main form button[type=submit]"))
+    shots = [out / "web-estimate-job-en.png"]
+    page.screenshot(path=str(shots[-1]))
+    page.get_by_role("link", name="See the result").wait_for(timeout=300_000)
+    submit(page, page.get_by_role("link", name="See the result"))
+    page.locator("figure img").first.wait_for()
+    shots.append(out / "web-estimate-result-en.png")
+    page.screenshot(path=str(shots[-1]), full_page=True)
+    return shots
 
 
 if __name__ == "__main__":

@@ -149,10 +149,14 @@ def test_an_upload_has_its_own_limit_and_a_lying_length_is_caught(
 def _multipart(csrf: str, data: bytes) -> tuple[bytes, str]:
     boundary = "qantar-test-boundary"
     body = (
-        f"--{boundary}\r\ncontent-disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-        f"--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
-        "content-type: application/octet-stream\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\ncontent-disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+            f'--{boundary}\r\ncontent-disposition: form-data; name="file"; filename="x.bin"\r\n'
+            "content-type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -195,9 +199,7 @@ def test_attaching_to_an_incident_and_a_person_is_in_custody(
     assert f"Incident {incident}" in page and "/persons/P1" in page
     linked = [e for e in custody_log(web_project) if e["action"] == "linked"]
     assert len(linked) == 2
-    unknown = client.post(
-        f"/evidence/items/{sha}/attach", data={"csrf": csrf, "person": "P404"}
-    )
+    unknown = client.post(f"/evidence/items/{sha}/attach", data={"csrf": csrf, "person": "P404"})
     assert unknown.status_code == 404
     nothing = client.post(f"/evidence/items/{sha}/attach", data={"csrf": csrf})
     assert nothing.status_code == 400

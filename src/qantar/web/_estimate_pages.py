@@ -95,7 +95,13 @@ def mount(app: FastAPI, site: Site) -> None:
         if found is None:
             raise Refusal(404, N_("There is no such estimate run."))
         site.record(request, "estimate.view", run)
-        return site.render(request, "estimate_result.html", run=found)
+        lang = site.language(request)
+        return site.render(
+            request,
+            "estimate_result.html",
+            run=found,
+            place_id=lambda place_id: lib.place_label(project, place_id, lang),
+        )
 
     @app.get("/estimates/runs/{run}/plots/{plot}", name="estimate_plot")
     def estimate_plot(request: Request, run: str, plot: str) -> Response:

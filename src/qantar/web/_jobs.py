@@ -2,18 +2,22 @@
 minutes), done in a thread while the page polls the job's record.
 
 One job of a kind at a time per project: the runner is shared by every app serving the
-same project folder in this process, so two tabs or two apps cannot start two estimates
-that would write runs/ at once. A job that fails keeps its message; the next may start.
+same project folder in this process, and a running job holds an exclusive lock on a file
+of the project folder (``.web-<kind>.lock``, empty), so that another server process on the
+same folder cannot start one either. A job that fails keeps its message; the next may
+start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from qantar.errors import QantarError
@@ -45,8 +49,6 @@ class Job:
     finished: dt.datetime | None = None
     result: str | None = None  # what the work returned (e.g. the run folder's name)
     error: str | None = None
-    # Stages already passed, for the page's progress list.
-    stages: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> int:
@@ -66,9 +68,10 @@ class Job:
 
 
 class Jobs:
-    """The jobs of one project."""
+    """The jobs of one project (its folder ``root``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
+        self._root = root
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._threads: dict[str, threading.Thread] = {}
@@ -78,19 +81,29 @@ class Jobs:
         with self._lock:
             if self.running(kind) is not None:
                 raise Busy("a job of this kind is already running")
+            held = self._hold(kind)
             job = Job(secrets.token_urlsafe(12), kind, by, dt.datetime.now(dt.UTC))
             self._jobs[job.id] = job
             self._forget_old()
             thread = threading.Thread(
-                target=self._run, args=(job, work), name=f"qantar-{kind}-job", daemon=True
+                target=self._run, args=(job, work, held), name=f"qantar-{kind}-job", daemon=True
             )
             self._threads[job.id] = thread
         thread.start()
         return job
 
-    def _run(self, job: Job, work: Callable[[Report], str]) -> None:
+    def _hold(self, kind: str) -> int:
+        """The lock file of ``kind``, locked; Busy when another process holds it."""
+        handle = os.open(self._root / f".web-{kind}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise Busy("a job of this kind is already running in another process") from None
+        return handle
+
+    def _run(self, job: Job, work: Callable[[Report], str], held: int) -> None:
         def report(stage: str) -> None:
-            job.stages.append(job.stage)
             job.stage = stage
 
         try:
@@ -109,6 +122,7 @@ class Jobs:
             job.state = DONE
         finally:
             job.finished = dt.datetime.now(dt.UTC)
+            os.close(held)  # closing the file releases its lock
 
     def running(self, kind: str) -> Job | None:
         for job in self._jobs.values():
@@ -148,4 +162,6 @@ def jobs_of(folder: Path) -> Jobs:
     """The one runner of the project in ``folder``."""
     key = folder.resolve()
     with _REGISTRY_LOCK:
-        return _BY_PROJECT.setdefault(key, Jobs())
+        if key not in _BY_PROJECT:
+            _BY_PROJECT[key] = Jobs(key)
+        return _BY_PROJECT[key]

@@ -83,6 +83,11 @@ def place_in(project: Project, label: str | None, lang: str) -> str | None:
     return project.gazetteer.in_language(label, lang) if label else label
 
 
+def place_label(project: Project, place_id: str | None, lang: str) -> str | None:
+    """A place by its gazetteer id (an estimate's region or place stratum), in ``lang``."""
+    return project.gazetteer.label(place_id, lang)
+
+
 def consent_history(project: Project, person_id: str) -> list[ConsentDecision]:
     return [d for d in consent_decisions(project) if d.person_id == person_id]
 
