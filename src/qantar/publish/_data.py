@@ -111,6 +111,8 @@ class ReportData:
     run: EstimateRun | None = None
     events: dict[str, Any] | None = None  # qantar.link.event_summary(...).to_dict()
     by_event_type: dict[str, dict[str, Any]] = field(default_factory=dict)  # type -> run
+    # The shown run's draws of the total: method -> one list per chain (trace plots).
+    chains: dict[str, list[list[float]]] = field(default_factory=dict, repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
     seeds: dict[str, Any] = field(default_factory=dict)
     input_files: list[InputFile] = field(default_factory=list)
@@ -305,9 +307,13 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     run_folder, how = _choose_run(project, runs, estimate_run)
     estimate: dict[str, Any] | None = None
     run_info: EstimateRun | None = None
+    chains: dict[str, list[list[float]]] = {}
     if run_folder is not None:
+        from qantar.estimate import read_chains
+
         estimate = _load(run_folder)
         run_info = _run_info(run_folder, estimate, how)
+        chains = read_chains(run_folder)
         if run_info.event_type is None:
             warnings.append(
                 "this estimate run predates estimates per event type: it counted every "
@@ -412,6 +418,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         run=run_info,
         events=events,
         by_event_type=by_event_type,
+        chains=chains,
         strata_estimate=strata_estimate,
         official=_official(project),
         overlap=overlap,
