@@ -134,6 +134,18 @@ def test_the_verdicts_say_flagged_or_not() -> None:
     }  # fmt: skip
     said, calm = check_verdicts(flagged, talk), check_verdicts(quiet, talk)
     assert "flags the model" in said[0] and "ngo+hotline" in said[1]
+    assert "(p = 0.01)" in said[0] and "(likelihood-ratio test, p = 0.001;" in said[1]
+    tiny = {
+        "diagnostics": {
+            "dependence_check": {
+                "tested": True,
+                "flagged": True,
+                "p_value": 2e-9,
+                "pairs_named": ["a+b"],
+            }
+        }
+    }
+    assert "(likelihood-ratio test, p < 0.001;" in check_verdicts(tiny, talk)[0]
     assert "passes" in calm[0] and "No dependence" in calm[1]
 
 

@@ -88,10 +88,11 @@ def dependence_check(histories: Histories) -> tuple[dict[str, Any], list[str]]:
         "overlap": overlap,
     }
     warnings: list[str] = []
+    shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
     if flagged:
         warnings.append(
             f"some lists depend on each other beyond unequal visibility (likelihood-ratio "
-            f"test p = {p_value:.3f}; most of all {', '.join(named)}): LCMCR can reproduce "
+            f"test, {shown}; most of all {', '.join(named)}): LCMCR can reproduce "
             "such overlaps and still miss the undocumented, so its interval may be too "
             "narrow or misplaced; compare dga and the log-linear models with interactions "
             "in the sensitivity table, and consider merging lists that copy each other"

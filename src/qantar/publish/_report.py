@@ -193,6 +193,14 @@ def sensitivity_view(sensitivity: dict[str, Any] | None, talk: Speaker) -> dict[
     }
 
 
+def _p_value(value: float, talk: Speaker) -> str:
+    """The p-value as a formula (p = 0.012, or p < 0.001), the same in every language but
+    for the number's own formatting."""
+    if value < 0.001:
+        return f"p < {talk.number(0.001, 3)}"
+    return f"p = {talk.number(value, 3)}"
+
+
 def _percent(value: float, talk: Speaker) -> str:
     return talk.number(100.0 * value, 1)
 
@@ -206,7 +214,7 @@ def check_verdicts(est: dict[str, Any] | None, talk: Speaker) -> list[str]:
     if isinstance(ppc, dict) and ppc.get("p_value") is not None:
         low, high = ppc.get("one_list_share_replicates") or (0.0, 0.0)
         values = {
-            "p": talk.number(ppc["p_value"], 3),
+            "p": _p_value(ppc["p_value"], talk),
             "share": _percent(ppc.get("one_list_share", 0.0), talk),
             "low": _percent(low, talk),
             "high": _percent(high, talk),
@@ -214,14 +222,14 @@ def check_verdicts(est: dict[str, Any] | None, talk: Speaker) -> list[str]:
         text = (
             N_(
                 "The posterior predictive check flags the model: it does not reproduce the "
-                "observed capture patterns (p = %(p)s) or the share of persons on one list "
+                "observed capture patterns (%(p)s) or the share of persons on one list "
                 "only (%(share)s%% observed, %(low)s%% – %(high)s%% in its replicates). The "
                 "interval rests on a model the data do not support."
             )
             if ppc.get("flagged")
             else N_(
                 "The posterior predictive check passes: the model reproduces the observed "
-                "capture patterns (p = %(p)s) and the share of persons on one list only "
+                "capture patterns (%(p)s) and the share of persons on one list only "
                 "(%(share)s%% observed, %(low)s%% – %(high)s%% in its replicates). No flag is "
                 "no guarantee: persons whom no list reaches leave no trace in the overlaps."
             )
@@ -240,13 +248,13 @@ def check_verdicts(est: dict[str, Any] | None, talk: Speaker) -> list[str]:
             out.append(
                 talk.gettext(
                     "Some lists depend on each other beyond unequal visibility "
-                    "(likelihood-ratio test p = %(p)s; most of all %(pairs)s). LCMCR can "
+                    "(likelihood-ratio test, %(p)s; most of all %(pairs)s). LCMCR can "
                     "reproduce such overlaps and still miss the undocumented: its interval "
                     "may be too narrow. Compare dga and the log-linear models with "
                     "interactions in the sensitivity table."
                 )
                 % {
-                    "p": talk.number(dep["p_value"], 3),
+                    "p": _p_value(dep["p_value"], talk),
                     "pairs": ", ".join(dep.get("pairs_named", [])),
                 }
             )
@@ -254,9 +262,9 @@ def check_verdicts(est: dict[str, Any] | None, talk: Speaker) -> list[str]:
             out.append(
                 talk.gettext(
                     "No dependence between lists beyond unequal visibility was found "
-                    "(likelihood-ratio test p = %(p)s)."
+                    "(likelihood-ratio test, %(p)s)."
                 )
-                % {"p": talk.number(dep["p_value"], 3)}
+                % {"p": _p_value(dep["p_value"], talk)}
             )
     return out
 
