@@ -156,3 +156,33 @@ def test_saved_report_has_the_trace_image(case: Project, tmp_path: Path) -> None
     assert any(p.name == "r-trace_lcmcr.png" for p in result.plots)
     html = result.html.read_text(encoding="utf-8")
     assert "Траектории и автокорреляция цепей" in html
+
+
+def test_list_names_in_the_table_and_checks_go_through_the_guard() -> None:
+    from qantar.publish._data import _guard_robustness
+
+    est: dict[str, Any] = {
+        "sensitivity": {
+            "rows": [
+                {"analysis": "leave one list out", "label": "without Secret", "dropped": "Secret",
+                 "lists": ["ngo", "Secret"]},
+                {"analysis": "leave one list out", "label": "without ngo", "error": "Secret: x"},
+            ],
+            "warnings": ["Secret moves it"],
+            "method_warnings": [],
+            "checks": {"dependence_check": {"pairs_named": ["ngo+Secret"],
+                                            "pairs": [{"pair": "ngo+Secret"}]}},
+        },
+        "diagnostics": {
+            "dependence_check": {"pairs_named": ["Secret+ngo"], "pairs": [{"pair": "Secret+ngo"}]},
+            "predictive_check": {"patterns": [{"pattern": "Secret"}, {"pattern": "ngo+Secret"}]},
+        },
+    }  # fmt: skip
+    _guard_robustness(
+        est,
+        lambda text: "list 2" if text == "Secret" else text,
+        lambda text: "(left out)" if "Secret" in text else text,
+    )
+    assert "Secret" not in repr(est)
+    assert est["sensitivity"]["rows"][0]["label"] == "without list 2"
+    assert est["diagnostics"]["dependence_check"]["pairs_named"] == ["list 2+ngo"]

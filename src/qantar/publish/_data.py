@@ -13,6 +13,7 @@ import json
 import re
 import shlex
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -474,3 +475,42 @@ def _guard_texts(data: ReportData, project: Project) -> None:
         part["warnings"] = [
             public_label(guard, str(w), left_out, "warning") for w in part["warnings"]
         ]
+    # The sensitivity table and the model checks name lists too (a list left out, a pair
+    # of lists, a capture pattern), in every run the report shows.
+    for est in [data.estimate, data.strata_estimate, *data.by_event_type.values()]:
+        if est is not None:
+            _guard_robustness(
+                est, name, lambda text: public_label(guard, text, left_out, "warning")
+            )
+
+
+def _guard_robustness(
+    est: dict[str, Any], name: Callable[[str], str], warning: Callable[[str], str]
+) -> None:
+    def joined(text: str) -> str:  # "ngo+hotline", and merged lists "a+b" alike
+        return "+".join(name(part) for part in str(text).split("+"))
+
+    sensitivity = est.get("sensitivity")
+    if isinstance(sensitivity, dict):
+        for row in sensitivity.get("rows", []):
+            if isinstance(row.get("lists"), list):
+                row["lists"] = [name(str(x)) for x in row["lists"]]
+            if row.get("dropped") is not None:
+                row["dropped"] = name(str(row["dropped"]))
+                row["label"] = f"without {row['dropped']}"
+            if "error" in row:
+                row["error"] = warning(str(row["error"]))
+        for key in ("warnings", "method_warnings"):
+            if isinstance(sensitivity.get(key), list):
+                sensitivity[key] = [warning(str(w)) for w in sensitivity[key]]
+    checks = [est.get("diagnostics") or {}]
+    if isinstance(sensitivity, dict):
+        checks.append(sensitivity.get("checks") or {})
+    for where in checks:
+        dependence = where.get("dependence_check") or {}
+        if isinstance(dependence.get("pairs_named"), list):
+            dependence["pairs_named"] = [joined(p) for p in dependence["pairs_named"]]
+        for row in dependence.get("pairs") or []:
+            row["pair"] = joined(row["pair"])
+        for row in (where.get("predictive_check") or {}).get("patterns") or []:
+            row["pattern"] = joined(row["pattern"])
