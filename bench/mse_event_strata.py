@@ -30,7 +30,9 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from qantar.estimate._api import POOLED
+from qantar.estimate._dependence import dependence_check
 from qantar.estimate._project import estimate_captures
+from qantar.estimate._result import Estimate
 from qantar.ingest import gazetteer
 from qantar.model.histories import PersonCaptures
 from qantar.synth import ScenarioConfig, generate
@@ -80,6 +82,57 @@ def _captures(
     return captures, truth, detained_documented
 
 
+Interval = tuple[float, float, int]  # lower, upper, truth
+
+# Rules fixed before measuring them: which interval to headline, from LCMCR's (the
+# default), dga's (models dependence between lists), log-linear's (the AIC-selected model,
+# "loglinear", or the AIC-weighted average, "loglinear-avg") and the list-dependence check.
+RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dga if flagged": ("flagged", ("dga",)),
+    "LCMCR or dga if flagged": ("flagged", ("lcmcr", "dga")),
+    "log-linear average if flagged": ("flagged", ("loglinear-avg",)),
+    "every method if flagged": ("flagged", ("lcmcr", "dga", "loglinear", "loglinear-avg")),
+    "every method, always": ("always", ("lcmcr", "dga", "loglinear", "loglinear-avg")),
+}
+
+
+def _rule(
+    when: str, parts: tuple[str, ...], flag: bool, scores: dict[str, dict[str, Interval]]
+) -> dict[str, Interval]:
+    """The rule's interval per stratum: LCMCR's unless it applies, else the union (lowest
+    lower end to highest upper end) of its methods' intervals."""
+    base = scores["lcmcr"]
+    if when == "flagged" and not flag:
+        return dict(base)
+    out = {}
+    for key, (_lo, _hi, truth) in base.items():
+        if all(key in scores[m] for m in parts):
+            out[key] = (
+                min(scores[m][key][0] for m in parts),
+                max(scores[m][key][1] for m in parts),
+                truth,
+            )
+    return out
+
+
+def _scored(result: Estimate, truth: Counter[str]) -> dict[str, Interval]:
+    """Per scored stratum (and ``total``): the interval and the truth."""
+    total = sum(truth.values())
+    out = {"total": (result.lower, result.upper, total)}
+    named = [s for s in result.strata if s != POOLED]
+    for label, part in result.strata.items():
+        if label == POOLED:
+            if len(result.strata) != len(
+                result.diagnostics.get("imputation", {}).get("strata", result.strata)
+            ):
+                continue  # strata pooled differently between imputations: no one truth
+            true_n = total - sum(truth[s] for s in named)
+        else:
+            true_n = truth[label]
+        out[label] = (part.lower, part.upper, true_n)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
@@ -94,53 +147,73 @@ def main() -> None:
     parser.add_argument(
         "--heterogeneity", type=float, default=1.0, help="synth's heterogeneity (1: default)"
     )
+    parser.add_argument(
+        "--methods", default="lcmcr",
+        help="comma-separated methods to score (lcmcr, dga, loglinear, loglinear-avg: the "
+        "model average, lcmcr-total: the total from one model without strata); every rule "
+        "of RULES whose methods are among them is scored too",
+    )  # fmt: skip
     args = parser.parse_args()
+    methods = args.methods.split(",")
     options = {"iterations": args.iterations, "samples": 500, "burnin": 2_000, "chains": 2}
-    overall_hits = 0
-    by_region: dict[str, list[bool]] = defaultdict(list)
-    pairs: list[bool] = []
+    names = methods + [
+        rule for rule, (_w, parts) in RULES.items() if {"lcmcr", *parts} <= set(methods)
+    ]
+    overall: dict[str, int] = Counter()
+    by_region: dict[str, dict[str, list[bool]]] = {m: defaultdict(list) for m in names}
+    flagged = 0
     started = time.perf_counter()
-    print(f"{'seed':>4} {'truth':>5} {'documented':>10} {'missing':>7} {'estimate':>9} "
-          f"{'95% interval':>15}  strata held / estimated")  # fmt: skip
+    print(f"{'seed':>4} {'truth':>5} {'documented':>10} {'missing':>7} {'flag':>4}  "
+          + "  ".join(f"{m + ' (strata held)':>28}" for m in methods))  # fmt: skip
     for seed in range(1, args.seeds + 1):
         captures, truth, detained = _captures(
             seed, args.n, args.detainees, args.missing,
             dependence=args.dependence, heterogeneity=args.heterogeneity,
         )  # fmt: skip
-        result = estimate_captures(
-            captures, method="lcmcr", strata="region", seed=seed,
-            imputations=args.imputations, **options,
-        )  # fmt: skip
-        total = sum(truth.values())
-        hit = result.lower <= total <= result.upper
-        overall_hits += hit
-        named = [s for s in result.strata if s != POOLED]
-        held = 0
-        for label, part in result.strata.items():
-            if label == POOLED:
-                if len(result.strata) != len(
-                    result.diagnostics.get("imputation", {}).get("strata", result.strata)
-                ):
-                    continue  # strata pooled differently between imputations: no one truth
-                true_n = total - sum(truth[s] for s in named)
-            else:
-                true_n = truth[label]
-            ok = part.lower <= true_n <= part.upper
-            by_region[label].append(ok)
-            pairs.append(ok)
-            held += ok
+        flag = bool(dependence_check(captures.histories())[0]["flagged"])
+        flagged += flag
+        scores: dict[str, dict[str, Interval]] = {}
+        cells = []
+        for method in methods:
+            base = method.removesuffix("-avg").removesuffix("-total")
+            kept: dict[str, object] = dict(options) if base == "lcmcr" else {}
+            if method.endswith("-avg"):
+                kept["average"] = True
+            # "-total": the total from one model of every region together (no strata).
+            result = estimate_captures(
+                captures, method=base, seed=seed, imputations=args.imputations,
+                strata=None if method.endswith("-total") else "region", **kept,
+            )  # fmt: skip
+            scores[method] = _scored(result, truth)
+            held = sum(lo <= t <= hi for k, (lo, hi, t) in scores[method].items() if k != "total")
+            cells.append(
+                f"{result.estimate:>5,.0f} ({result.lower:,.0f}-{result.upper:,.0f}) "
+                f"{held}/{len(scores[method]) - 1}"
+            )
+        for rule in names[len(methods) :]:
+            when, parts = RULES[rule]
+            scores[rule] = _rule(when, parts, flag, scores)
+        for name in names:
+            for label, (lo, hi, true_n) in scores[name].items():
+                ok = lo <= true_n <= hi
+                if label == "total":
+                    overall[name] += ok
+                by_region[name][label].append(ok)
         missing = sum(1 for v in captures.fields["region"] if v is None)
-        interval = f"{result.lower:,.0f}-{result.upper:,.0f}"
-        print(f"{seed:>4} {total:>5} {captures.persons:>10} {missing:>7} "
-              f"{result.estimate:>9,.0f} {interval:>15}  {held}/{len(result.strata)}"
-              f"  (detainees documented, left out: {detained})")  # fmt: skip
+        print(f"{seed:>4} {sum(truth.values()):>5} {captures.persons:>10} {missing:>7} "
+              f"{'yes' if flag else 'no':>4}  " + "  ".join(f"{c:>28}" for c in cells)
+              + f"  (detainees documented, left out: {detained})")  # fmt: skip
     seeds = args.seeds
     print()
-    print(f"overall: {overall_hits}/{seeds} intervals hold the true number killed "
-          f"({overall_hits / seeds:.0%})")  # fmt: skip
-    for label, hits in sorted(by_region.items()):
-        print(f"  {label:<16} {sum(hits)}/{len(hits)} ({sum(hits) / len(hits):.0%})")
-    print(f"every (seed, stratum): {sum(pairs)}/{len(pairs)} ({sum(pairs) / len(pairs):.0%})")
+    print(f"dependence check flagged {flagged}/{seeds} seeds")
+    for name in names:
+        regions = {k: v for k, v in by_region[name].items() if k != "total"}
+        pairs = [ok for hits in regions.values() for ok in hits]
+        print(f"{name}: overall {overall[name]}/{seeds} ({overall[name] / seeds:.0%}); "
+              f"every (seed, stratum) {sum(pairs)}/{len(pairs)} "
+              f"({sum(pairs) / max(len(pairs), 1):.0%})")  # fmt: skip
+        for label, hits in sorted(regions.items()):
+            print(f"  {label:<16} {sum(hits)}/{len(hits)} ({sum(hits) / len(hits):.0%})")
     print(f"{time.perf_counter() - started:.0f} s wall")
 
 

@@ -42,6 +42,19 @@ def main() -> None:
             f"| {row['analysis']} | {label} | {row['estimate']:,.0f} | "
             f"{row['lower']:,.0f}-{row['upper']:,.0f} | {covers} |"
         )
+    checks = table["checks"]
+    if "predictive_check" in checks:
+        ppc = checks["predictive_check"]
+        print(
+            f"posterior predictive check: flagged {ppc['flagged']}, p = {ppc['p_value']:.2f}, "
+            f"one-list share p = {ppc['one_list_share_p']:.2f}"
+        )
+    if "dependence_check" in checks:
+        dep = checks["dependence_check"]
+        print(
+            f"list-dependence check: flagged {dep['flagged']}, p = {dep.get('p_value', 1):.4f}, "
+            f"pairs named {dep.get('pairs_named', [])}"
+        )
     for warning in table["warnings"] + table["method_warnings"]:
         print(f"warning: {warning}")
     print(f"{time.perf_counter() - started:.0f} s")

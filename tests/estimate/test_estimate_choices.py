@@ -88,6 +88,9 @@ def test_sensitivity_table_has_every_analysis() -> None:
     # Log-linear independence models miss the hidden class: their intervals sit below
     # LCMCR's, and the table says so.
     assert any("does not overlap the headline" in w for w in table["warnings"])
+    # The headline's model checks travel with the table.
+    assert table["checks"]["predictive_check"]["flagged"] in (True, False)
+    assert table["checks"]["dependence_check"]["tested"] is True
 
 
 def test_headline_is_what_qantar_toml_fixed(project: Project) -> None:

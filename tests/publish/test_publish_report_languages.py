@@ -4,6 +4,7 @@ reader's way, the same figures in every language."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,8 @@ def _visible(html: str) -> str:
         html,
         flags=re.S,
     )
-    return re.sub(r"<[^>]+>", " ", html)
+    # What a reader sees: entities as their characters ("p &lt; 0.001" reads "p < 0.001").
+    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def test_report_in_each_language(data: ReportData, tmp_path: Path) -> None:

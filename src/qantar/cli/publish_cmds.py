@@ -34,7 +34,7 @@ def report(
     ] = "en",
 ) -> None:
     """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
-    from qantar.publish import collect_report_data, render_report
+    from qantar.publish import collect_report_data, render_report, robustness_json
 
     only_formats(output_format, "text", "json")
     project = open_project()
@@ -52,6 +52,8 @@ def report(
                 "event_type": data.run.event_type if data.run else None,
                 "documented_by_event_type": (data.events or {}).get("by_type"),
                 "official_figure": data.official.value if data.official else None,
+                # Per event type: the sensitivity table and the model checks of its run.
+                "robustness": robustness_json(data),
                 "warnings": data.warnings,
             }
         )

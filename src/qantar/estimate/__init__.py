@@ -30,7 +30,10 @@ _WHERE = {
     "read_histories_csv": "_inputs",
     "lcmcr": "_lcmcr",
     "loglinear": "_loglinear",
+    "autocorrelation": "_plots",
+    "dependence_check": "_dependence",
     "draws_table": "_outputs",
+    "read_chains": "_outputs",
     "write_run": "_outputs",
     "estimate_project": "_project",
     "EstimateRun": "_facade",
@@ -43,6 +46,7 @@ _WHERE = {
 if TYPE_CHECKING:
     from qantar.estimate._api import HEADLINE_METHOD, METHODS, OPTIONS, estimate
     from qantar.estimate._chapman import chapman
+    from qantar.estimate._dependence import dependence_check
     from qantar.estimate._dga import dga
     from qantar.estimate._facade import EstimateRun, saved_runs
     from qantar.estimate._inputs import (
@@ -53,7 +57,8 @@ if TYPE_CHECKING:
     )
     from qantar.estimate._lcmcr import lcmcr
     from qantar.estimate._loglinear import loglinear
-    from qantar.estimate._outputs import draws_table, write_run
+    from qantar.estimate._outputs import draws_table, read_chains, write_run
+    from qantar.estimate._plots import autocorrelation
     from qantar.estimate._pooling import pool_smallest_lists
     from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate
@@ -74,8 +79,10 @@ __all__ = [
     "OPTIONS",
     "Estimate",
     "EstimateRun",
+    "autocorrelation",
     "chapman",
     "check_histories",
+    "dependence_check",
     "dga",
     "draws_table",
     "drop_lists",
@@ -85,6 +92,7 @@ __all__ = [
     "loglinear",
     "merge_lists",
     "pool_smallest_lists",
+    "read_chains",
     "read_histories_csv",
     "saved_runs",
     "sensitivity",

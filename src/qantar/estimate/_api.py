@@ -308,6 +308,14 @@ def estimate(
         if res.method == "dga" and notes:
             res.warnings.insert(0, notes[-1])
     primary = results[0]
+    if n_lists >= 3:
+        # A property of the lists, not of one method: tested once, on all strata together
+        # (imported here: scipy is not needed before).
+        from qantar.estimate._dependence import dependence_check
+
+        check, check_warnings = dependence_check(histories)
+        primary.diagnostics = {**primary.diagnostics, "dependence_check": check}
+        primary.warnings = primary.warnings + check_warnings
     if method == "all":
         primary.others = results[1:]
         primary.warnings = primary.warnings + method_disagreement(results)

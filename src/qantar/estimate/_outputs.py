@@ -81,3 +81,24 @@ def write_run(result: Estimate, folder: Path) -> dict[str, Path]:
     if result.strata:
         paths.update(plot_strata(result, folder))
     return paths
+
+
+def read_chains(folder: Path) -> dict[str, list[list[float]]]:
+    """The saved draws of the total (all strata together) per method with several chains:
+    method -> one list of draws per chain, in sampling order (empty without draws)."""
+    path = folder / "draws.parquet"
+    if not path.exists():
+        return {}
+    table = pq.read_table(path).to_pydict()
+    chains: dict[str, dict[int, dict[int, float]]] = {}
+    for method, stratum, chain, draw, total in zip(
+        table["method"], table["stratum"], table["chain"], table["draw"], table["total"],
+        strict=True,
+    ):  # fmt: skip
+        if stratum == "":
+            chains.setdefault(method, {}).setdefault(chain, {})[draw] = total
+    return {
+        method: [[by_draw[d] for d in sorted(by_draw)] for _c, by_draw in sorted(per.items())]
+        for method, per in chains.items()
+        if len(per) >= 2
+    }

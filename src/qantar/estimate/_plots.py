@@ -69,7 +69,8 @@ def plot_strata(result: Estimate, folder: Path) -> dict[str, Path]:
     return _save(fig, folder, "strata")
 
 
-def _autocorrelation(chain: np.ndarray, lags: int) -> np.ndarray:
+def autocorrelation(chain: np.ndarray, lags: int) -> np.ndarray:
+    """A chain's autocorrelation at lags 0..``lags``."""
     centred = chain - chain.mean()
     scale = float(centred @ centred)
     if scale == 0.0:
@@ -96,7 +97,7 @@ def plot_trace(result: Estimate, folder: Path) -> dict[str, Path]:
         trace.legend(fontsize=7, ncols=min(4, draws.shape[0]))
         lags = int(min(100, draws.shape[1] // 4))
         for c, chain in enumerate(draws):
-            acf.plot(_autocorrelation(chain, lags), linewidth=1, label=f"chain {c + 1}")
+            acf.plot(autocorrelation(chain, lags), linewidth=1, label=f"chain {c + 1}")
         acf.axhline(0, color="black", linewidth=0.5)
         acf.set_xlabel("lag (kept draws)")
         acf.set_ylabel("autocorrelation")

@@ -64,7 +64,8 @@ def sensitivity(
     **options: Any,
 ) -> dict[str, Any]:
     """The sensitivity table of the module docstring as a JSON-ready dict: ``headline``
-    (method and row), ``rows`` and ``warnings``. ``options`` (burnin, samples, thinning,
+    (method and row), ``rows``, ``warnings`` and the headline run's ``checks`` (posterior
+    predictive and list dependence). ``options`` (burnin, samples, thinning,
     chains, until_converged, max_samples, criterion, delta...) go to every run; each run
     has its own seed derived from ``seed``."""
     data = histories.collapsed() if histories.strata is not None else histories
@@ -206,4 +207,10 @@ def sensitivity(
         "rows": rows,
         "warnings": warnings,
         "method_warnings": side.warnings,
+        # The headline run's model checks, so that the table is read with their verdicts.
+        "checks": {
+            key: side.diagnostics[key]
+            for key in ("predictive_check", "dependence_check")
+            if key in side.diagnostics
+        },
     }

@@ -37,7 +37,7 @@ from qantar.publish._public import (
     public_text,
     public_view,
 )
-from qantar.publish._report import ReportResult, render_html, render_report
+from qantar.publish._report import ReportResult, render_html, render_report, robustness_json
 from qantar.publish._rules import DEFAULT_STATUS, STATUSES, load_rules
 
 __all__ = [
@@ -71,4 +71,5 @@ __all__ = [
     "render_html",
     "render_report",
     "report_estimate_run",
+    "robustness_json",
 ]

@@ -13,6 +13,7 @@ import json
 import re
 import shlex
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,8 @@ class ReportData:
     run: EstimateRun | None = None
     events: dict[str, Any] | None = None  # qantar.link.event_summary(...).to_dict()
     by_event_type: dict[str, dict[str, Any]] = field(default_factory=dict)  # type -> run
+    # The shown run's draws of the total: method -> one list per chain (trace plots).
+    chains: dict[str, list[list[float]]] = field(default_factory=dict, repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
     seeds: dict[str, Any] = field(default_factory=dict)
     input_files: list[InputFile] = field(default_factory=list)
@@ -308,9 +311,13 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
     run_folder, how = _choose_run(project, runs, estimate_run)
     estimate: dict[str, Any] | None = None
     run_info: EstimateRun | None = None
+    chains: dict[str, list[list[float]]] = {}
     if run_folder is not None:
+        from qantar.estimate import read_chains
+
         estimate = _load(run_folder)
         run_info = _run_info(run_folder, estimate, how)
+        chains = read_chains(run_folder)
         if run_info.event_type is None:
             warnings.append(
                 "this estimate run predates estimates per event type: it counted every "
@@ -417,6 +424,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         run=run_info,
         events=events,
         by_event_type=by_event_type,
+        chains=chains,
         strata_estimate=strata_estimate,
         official=_official(project),
         overlap=overlap,
@@ -473,3 +481,42 @@ def _guard_texts(data: ReportData, project: Project) -> None:
         part["warnings"] = [
             public_label(guard, str(w), left_out, "warning") for w in part["warnings"]
         ]
+    # The sensitivity table and the model checks name lists too (a list left out, a pair
+    # of lists, a capture pattern), in every run the report shows.
+    for est in [data.estimate, data.strata_estimate, *data.by_event_type.values()]:
+        if est is not None:
+            _guard_robustness(
+                est, name, lambda text: public_label(guard, text, left_out, "warning")
+            )
+
+
+def _guard_robustness(
+    est: dict[str, Any], name: Callable[[str], str], warning: Callable[[str], str]
+) -> None:
+    def joined(text: str) -> str:  # "ngo+hotline", and merged lists "a+b" alike
+        return "+".join(name(part) for part in str(text).split("+"))
+
+    sensitivity = est.get("sensitivity")
+    if isinstance(sensitivity, dict):
+        for row in sensitivity.get("rows", []):
+            if isinstance(row.get("lists"), list):
+                row["lists"] = [name(str(x)) for x in row["lists"]]
+            if row.get("dropped") is not None:
+                row["dropped"] = name(str(row["dropped"]))
+                row["label"] = f"without {row['dropped']}"
+            if "error" in row:
+                row["error"] = warning(str(row["error"]))
+        for key in ("warnings", "method_warnings"):
+            if isinstance(sensitivity.get(key), list):
+                sensitivity[key] = [warning(str(w)) for w in sensitivity[key]]
+    checks = [est.get("diagnostics") or {}]
+    if isinstance(sensitivity, dict):
+        checks.append(sensitivity.get("checks") or {})
+    for where in checks:
+        dependence = where.get("dependence_check") or {}
+        if isinstance(dependence.get("pairs_named"), list):
+            dependence["pairs_named"] = [joined(p) for p in dependence["pairs_named"]]
+        for row in dependence.get("pairs") or []:
+            row["pair"] = joined(row["pair"])
+        for row in (where.get("predictive_check") or {}).get("patterns") or []:
+            row["pattern"] = joined(row["pattern"])

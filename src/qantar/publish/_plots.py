@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -217,6 +218,30 @@ def by_place(data: ReportData, top: int = 20, talk: Speaker = ENGLISH) -> Figure
     return fig
 
 
+def trace(method: str, chains: list[list[float]], talk: Speaker = ENGLISH) -> Figure:
+    """Each chain's draws of the total in order, and each chain's autocorrelation by lag."""
+    from qantar.estimate import autocorrelation
+
+    _ = talk.gettext
+    fig, (path, acf) = plt.subplots(1, 2, figsize=(9, 3.2), width_ratios=(2, 1))
+    lags = int(min(100, min(len(c) for c in chains) // 4))
+    for number, chain in enumerate(chains, start=1):
+        label = _("chain %(n)s") % {"n": number}
+        path.plot(chain, linewidth=0.4, alpha=0.8, label=label)
+        acf.plot(autocorrelation(np.asarray(chain), lags), linewidth=1, label=label)
+    path.set_xlabel(_("kept draw"))
+    path.set_ylabel(_("total"))
+    path.set_title(_("Trace (%(method)s)") % {"method": method})
+    path.legend(fontsize=7, ncols=min(4, len(chains)))
+    acf.axhline(0, color=INK, linewidth=0.5)
+    acf.set_xlabel(_("lag (kept draws)"))
+    acf.set_ylabel(_("autocorrelation"))
+    acf.set_title(_("Autocorrelation"))
+    for ax in (path, acf):
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
 def all_plots(data: ReportData, lang: str = "en") -> dict[str, Figure]:
     """Every plot the data allows, by name, labelled in ``lang``."""
     talk = speaker(lang)
@@ -227,4 +252,6 @@ def all_plots(data: ReportData, lang: str = "en") -> dict[str, Figure]:
         "by_day": by_day(data, talk),
         "by_place": by_place(data, talk=talk),
     }
+    for method, chains in data.chains.items():
+        plots[f"trace_{method}"] = trace(method, chains, talk)
     return {name: fig for name, fig in plots.items() if fig is not None}

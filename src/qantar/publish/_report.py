@@ -103,6 +103,8 @@ def _assumption(text: str, talk: Speaker, case_title: str) -> str:
     if text == _CASE_ASSUMPTION:
         return talk.about_case(text, _CASE_ASSUMPTION_AROUND, case_title)
     return talk.gettext(text)
+
+
 DIAGNOSTIC_WORDS = {
     "rhat": N_(
         "R-hat: agreement between independent chains (near 1.00 is good; "
@@ -137,6 +139,198 @@ HEADLINES = {
     "injured": N_("estimated persons injured"),
     None: N_("estimated total, every event type together"),
 }
+
+
+# The sensitivity table's analyses, each a whole label (keys as the estimate writes them).
+ANALYSES = {
+    "methods": N_("methods side by side"),
+    "lcmcr classes": N_("LCMCR, number of latent classes"),
+    "lcmcr prior on alpha": N_("LCMCR, prior on alpha"),
+    "leave one list out": N_("leave one list out"),
+    "log-linear models": N_("log-linear models, best by AIC"),
+}
+
+
+def _interval(row: dict[str, Any], talk: Speaker) -> str:
+    return f"{_fmt(row.get('lower'), talk)} – {_fmt(row.get('upper'), talk)}"
+
+
+def _choice(row: dict[str, Any], talk: Speaker) -> str:
+    """A row's choice in the reader's words: a list left out is named in a sentence,
+    methods, K, priors and model names stay as statisticians write them."""
+    if row.get("analysis") == "leave one list out" and row.get("dropped"):
+        return talk.gettext("without %(list)s") % {"list": row["dropped"]}
+    return str(row.get("label", ""))
+
+
+def sensitivity_view(sensitivity: dict[str, Any] | None, talk: Speaker) -> dict[str, Any] | None:
+    """The sensitivity table of a run as the report shows it: rows with translated
+    labels, whether each interval overlaps the headline's, and one translated warning per
+    row that does not."""
+    if not sensitivity:
+        return None
+    head = sensitivity.get("headline") or {}
+    rows: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    for row in sensitivity.get("rows", []):
+        analysis = talk.gettext(ANALYSES.get(row.get("analysis", ""), row.get("analysis", "")))
+        if "error" in row:
+            rows.append({"analysis": analysis, "choice": _choice(row, talk), "failed": True})
+            continue
+        overlaps = not (row["upper"] < head["lower"] or row["lower"] > head["upper"])
+        rows.append(
+            {
+                "analysis": analysis,
+                "choice": _choice(row, talk),
+                "headline": bool(row.get("headline")),
+                "estimate": _fmt(row["estimate"], talk),
+                "interval": _interval(row, talk),
+                "overlaps": overlaps,
+                "failed": False,
+            }
+        )
+        if not overlaps:
+            warnings.append(
+                talk.gettext(
+                    "%(analysis)s, %(choice)s: %(estimate)s (%(interval)s) does not overlap "
+                    "the headline interval (%(headline)s): the estimate depends on this "
+                    "choice, and a report should say so."
+                )
+                % {
+                    "analysis": analysis,
+                    "choice": _choice(row, talk),
+                    "estimate": _fmt(row["estimate"], talk),
+                    "interval": _interval(row, talk),
+                    "headline": _interval(head, talk),
+                }
+            )
+    low, high = sensitivity.get("range") or (None, None)
+    return {
+        "method": head.get("method", ""),
+        "rows": rows,
+        "warnings": warnings,
+        "range": talk.gettext("The estimates range from %(low)s to %(high)s.")
+        % {"low": _fmt(low, talk), "high": _fmt(high, talk)},
+    }
+
+
+def _p_value(value: float, talk: Speaker) -> str:
+    """The p-value as a formula (p = 0.012, or p < 0.001), the same in every language but
+    for the number's own formatting."""
+    if value < 0.001:
+        return f"p < {talk.number(0.001, 3)}"
+    return f"p = {talk.number(value, 3)}"
+
+
+def _percent(value: float, talk: Speaker) -> str:
+    return talk.number(100.0 * value, 1)
+
+
+def check_verdicts(est: dict[str, Any] | None, talk: Speaker) -> list[str]:
+    """The posterior predictive check's and the list-dependence check's verdicts, as
+    sentences (none when the run has neither)."""
+    diagnostics = (est or {}).get("diagnostics") or {}
+    out: list[str] = []
+    ppc = diagnostics.get("predictive_check")
+    if isinstance(ppc, dict) and ppc.get("p_value") is not None:
+        low, high = ppc.get("one_list_share_replicates") or (0.0, 0.0)
+        values = {
+            "p": _p_value(ppc["p_value"], talk),
+            "share": _percent(ppc.get("one_list_share", 0.0), talk),
+            "low": _percent(low, talk),
+            "high": _percent(high, talk),
+        }
+        text = (
+            N_(
+                "The posterior predictive check flags the model: it does not reproduce the "
+                "observed capture patterns (%(p)s) or the share of persons on one list "
+                "only (%(share)s%% observed, %(low)s%% – %(high)s%% in its replicates). The "
+                "interval rests on a model the data do not support."
+            )
+            if ppc.get("flagged")
+            else N_(
+                "The posterior predictive check passes: the model reproduces the observed "
+                "capture patterns (%(p)s) and the share of persons on one list only "
+                "(%(share)s%% observed, %(low)s%% – %(high)s%% in its replicates). No flag is "
+                "no guarantee: persons whom no list reaches leave no trace in the overlaps."
+            )
+        )
+        out.append(talk.gettext(text) % values)
+    dep = diagnostics.get("dependence_check")
+    if isinstance(dep, dict):
+        if not dep.get("tested"):
+            out.append(
+                talk.gettext(
+                    "Too few persons are on more than one list to test whether lists depend "
+                    "on each other."
+                )
+            )
+        elif dep.get("flagged"):
+            out.append(
+                talk.gettext(
+                    "Some lists depend on each other beyond unequal visibility "
+                    "(likelihood-ratio test, %(p)s; most of all %(pairs)s). LCMCR can "
+                    "reproduce such overlaps and still miss the undocumented: its interval "
+                    "may be too narrow. Compare dga and the log-linear models with "
+                    "interactions in the sensitivity table."
+                )
+                % {
+                    "p": _p_value(dep["p_value"], talk),
+                    "pairs": ", ".join(dep.get("pairs_named", [])),
+                }
+            )
+        else:
+            out.append(
+                talk.gettext(
+                    "No dependence between lists beyond unequal visibility was found "
+                    "(likelihood-ratio test, %(p)s)."
+                )
+                % {"p": _p_value(dep["p_value"], talk)}
+            )
+    return out
+
+
+def _shown_runs(data: ReportData) -> list[tuple[str | None, dict[str, Any]]]:
+    """The report's run first, then the latest run of each other event type."""
+    runs: list[tuple[str | None, dict[str, Any]]] = []
+    if data.estimate is not None:
+        runs.append((data.run.event_type if data.run else None, data.estimate))
+    for kind, result in data.by_event_type.items():
+        if result.get("folder") != data.estimate_run and (
+            data.run is None or kind != data.run.event_type
+        ):
+            runs.append((kind, result))
+    return runs
+
+
+def robustness_views(data: ReportData, talk: Speaker) -> list[dict[str, Any]]:
+    """Per event type estimated: its sensitivity table and the checks' verdicts."""
+    views = []
+    for kind, result in _shown_runs(data):
+        views.append(
+            {
+                "event": talk.gettext(EVENT_LABELS[kind]) if kind in EVENT_LABELS else "",
+                "folder": result.get("folder") or data.estimate_run,
+                "sensitivity": sensitivity_view(result.get("sensitivity"), talk),
+                "verdicts": check_verdicts(result, talk),
+            }
+        )
+    return views
+
+
+def robustness_json(data: ReportData) -> dict[str, Any]:
+    """The same per event type for ``qantar report --format json``: the sensitivity table
+    and both checks as the estimate run saved them."""
+    out: dict[str, Any] = {}
+    for kind, result in _shown_runs(data):
+        diagnostics = result.get("diagnostics") or {}
+        out[kind or "all"] = {
+            "run": result.get("folder") or data.estimate_run,
+            "sensitivity": result.get("sensitivity"),
+            "predictive_check": diagnostics.get("predictive_check"),
+            "dependence_check": diagnostics.get("dependence_check"),
+        }
+    return jsonable(out)
 
 
 @dataclass(frozen=True)
@@ -235,6 +429,7 @@ def render_html(data: ReportData, images: dict[str, str], *, lang: str = "en") -
             diagnostics=diagnostic_rows(est, talk),
             imputation=imputation_rows(data.strata_estimate),
             event_labels={k: talk.gettext(v) for k, v in EVENT_LABELS.items()},
+            robustness=robustness_views(data, talk),
             headline=talk.gettext(headline) if headline else "",
         )
     )
