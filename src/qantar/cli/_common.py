@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from qantar.cli._language import _
 from qantar.errors import InputError
 from qantar.project import Project
 
@@ -55,7 +56,7 @@ OutputFormat = Annotated[
     typer.Option(
         "--format",
         metavar="text|json|csv",
-        help="Output: text (default), json, or csv where the command lists rows.",
+        help=_("Output: text (default), json, or csv where the command lists rows."),
         callback=_known_format,
     ),
 ]

@@ -16,6 +16,7 @@ from qantar.cli._common import (
     open_project,
     print_json,
 )
+from qantar.cli._language import _
 from qantar.errors import InputError
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
@@ -126,121 +127,143 @@ def _print_sensitivity(table_data: dict[str, Any]) -> None:
     console.print(table)
 
 
-@app.command("estimate")
+@app.command(
+    "estimate",
+    help=_("Estimate the true total (documented + undocumented) by multiple systems estimation."),
+)
 def estimate_cmd(
     histories: Annotated[
         Path | None,
         typer.Option(
             "--histories",
-            help="CSV with one 0/1 column per list and a count column "
-            "(default: the linked persons of the project).",
+            help=_(
+                "CSV with one 0/1 column per list and a count column "
+                "(default: the linked persons of the project)."
+            ),
         ),
     ] = None,
-    method: Annotated[str, typer.Option(help="lcmcr, loglinear, dga, chapman or all.")] = "lcmcr",
+    method: Annotated[
+        str, typer.Option(help=_("lcmcr, loglinear, dga, chapman or all."))
+    ] = "lcmcr",
     strata: Annotated[
-        str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
+        str | None, typer.Option(help=_("Column (or project field) to estimate by stratum."))
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Seed: the same seed gives the same numbers (default: [estimate] seed, 0)."
+            help=_("Seed: the same seed gives the same numbers (default: [estimate] seed, 0).")
         ),
     ] = None,
     event_type: Annotated[
         str | None,
         typer.Option(
-            help="Whom to count: killed (default), died_in_custody, detained, tortured, "
-            "disappeared or injured; a list counts a person only if it said so."
+            help=_(
+                "Whom to count: killed (default), died_in_custody, detained, tortured, "
+                "disappeared or injured; a list counts a person only if it said so."
+            )
         ),
     ] = None,
     imputations: Annotated[
         int | None,
         typer.Option(
-            help="Imputations of missing stratum values (default 5, [estimate] "
-            "imputations; 0 keeps an 'unknown' stratum)."
+            help=_(
+                "Imputations of missing stratum values (default 5, [estimate] "
+                "imputations; 0 keeps an 'unknown' stratum)."
+            )
         ),
     ] = None,
     classes: Annotated[
-        int | None, typer.Option("--classes", help="LCMCR: latent classes K (R: 10).")
+        int | None, typer.Option("--classes", help=_("LCMCR: latent classes K (R: 10)."))
     ] = None,
     a_alpha: Annotated[
         float | None,
-        typer.Option("--a-alpha", help="LCMCR: shape of the Gamma prior on alpha (0.25)."),
+        typer.Option("--a-alpha", help=_("LCMCR: shape of the Gamma prior on alpha (0.25).")),
     ] = None,
     b_alpha: Annotated[
         float | None,
-        typer.Option("--b-alpha", help="LCMCR: rate of the Gamma prior on alpha (0.25)."),
+        typer.Option("--b-alpha", help=_("LCMCR: rate of the Gamma prior on alpha (0.25).")),
     ] = None,
     burnin: Annotated[
-        int | None, typer.Option(help="LCMCR: burn-in sweeps per chain (10,000).")
+        int | None, typer.Option(help=_("LCMCR: burn-in sweeps per chain (10,000)."))
     ] = None,
     draws: Annotated[
         int | None,
-        typer.Option(help="LCMCR: draws kept per chain in the first round (1,000)."),
+        typer.Option(help=_("LCMCR: draws kept per chain in the first round (1,000).")),
     ] = None,
-    thinning: Annotated[int | None, typer.Option(help="LCMCR: sweeps per kept draw (100).")] = None,
+    thinning: Annotated[
+        int | None, typer.Option(help=_("LCMCR: sweeps per kept draw (100)."))
+    ] = None,
     iterations: Annotated[
         int | None,
-        typer.Option(help="LCMCR: sweeps per chain after burn-in (sets the thinning)."),
+        typer.Option(help=_("LCMCR: sweeps per chain after burn-in (sets the thinning).")),
     ] = None,
-    chains: Annotated[int | None, typer.Option(help="LCMCR: chains, run in parallel (4).")] = None,
+    chains: Annotated[
+        int | None, typer.Option(help=_("LCMCR: chains, run in parallel (4)."))
+    ] = None,
     max_draws: Annotated[
         int | None,
         typer.Option(
             "--max-draws",
-            help="LCMCR: cap on kept draws per chain while sampling until converged (20,000).",
+            help=_("LCMCR: cap on kept draws per chain while sampling until converged (20,000)."),
         ),
     ] = None,
     fixed: Annotated[
         bool,
         typer.Option(
             "--fixed",
-            help="LCMCR: keep exactly --draws per chain instead of sampling until "
-            "R-hat <= 1.01 and ESS >= 1,000.",
+            help=_(
+                "LCMCR: keep exactly --draws per chain instead of sampling until "
+                "R-hat <= 1.01 and ESS >= 1,000."
+            ),
         ),
     ] = False,
-    criterion: Annotated[str | None, typer.Option(help="Log-linear: AIC (default) or BIC.")] = None,
+    criterion: Annotated[
+        str | None, typer.Option(help=_("Log-linear: AIC (default) or BIC."))
+    ] = None,
     average_models: Annotated[
         bool,
         typer.Option(
             "--average-models",
-            help="Log-linear: report the average over models by their AIC/BIC weights "
-            "instead of the selected model.",
+            help=_(
+                "Log-linear: report the average over models by their AIC/BIC weights "
+                "instead of the selected model."
+            ),
         ),
     ] = False,
     delta: Annotated[
         float | None,
-        typer.Option(help="dga: prior persons per cell of the full table (1/2^lists)."),
+        typer.Option(help=_("dga: prior persons per cell of the full table (1/2^lists).")),
     ] = None,
     pool_smallest: Annotated[
         bool,
         typer.Option(
             "--pool-smallest",
-            help="dga with six or more lists: pool the smallest lists into one.",
+            help=_("dga with six or more lists: pool the smallest lists into one."),
         ),
     ] = False,
     sensitivity: Annotated[
         bool,
         typer.Option(
             "--sensitivity",
-            help="Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
-            "two priors on alpha, each list left out, the best log-linear models.",
+            help=_(
+                "Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
+                "two priors on alpha, each list left out, the best log-linear models."
+            ),
         ),
     ] = False,
     drop: Annotated[
-        list[str] | None, typer.Option("--drop", help="Drop a list by name (repeatable).")
+        list[str] | None, typer.Option("--drop", help=_("Drop a list by name (repeatable)."))
     ] = None,
     merge: Annotated[
         list[str] | None,
-        typer.Option("--merge", help="Merge lists into one, e.g. A+B (repeatable)."),
+        typer.Option("--merge", help=_("Merge lists into one, e.g. A+B (repeatable).")),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="With --histories: also write draws, result and plots here."),
+        typer.Option(help=_("With --histories: also write draws, result and plots here.")),
     ] = None,
     output_format: OutputFormat = "text",
 ) -> None:
-    """Estimate the true total (documented + undocumented) by multiple systems estimation."""
     from qantar.estimate import estimate, read_histories_csv
 
     only_formats(output_format, "text", "json")

@@ -8,37 +8,42 @@ import typer
 from rich.table import Table
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
-@app.command("events")
+@app.command(
+    "events",
+    help=_("Documented persons per event type; with --conflicts, those awaiting a decision."),
+)
 def events(
     conflicts: Annotated[
         bool,
         typer.Option(
             "--conflicts",
-            help="List persons whose lists name outcomes that exclude each other.",
+            help=_("List persons whose lists name outcomes that exclude each other."),
         ),
     ] = False,
     decide: Annotated[
         str | None,
-        typer.Option(help="Person id to decide for (with --type and --by)."),
+        typer.Option(help=_("Person id to decide for (with --type and --by).")),
     ] = None,
     event_type: Annotated[
         list[str] | None,
         typer.Option(
             "--type",
-            help="An event type that holds for the person (repeatable: detained and "
-            "killed may both be true).",
+            help=_(
+                "An event type that holds for the person (repeatable: detained and "
+                "killed may both be true)."
+            ),
         ),
     ] = None,
-    by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
-    note: Annotated[str | None, typer.Option(help="Why (recorded).")] = None,
+    by: Annotated[str | None, typer.Option(help=_("Who decided (recorded)."))] = None,
+    note: Annotated[str | None, typer.Option(help=_("Why (recorded)."))] = None,
     output_format: OutputFormat = "text",
 ) -> None:
-    """Documented persons per event type; with --conflicts, those awaiting a decision."""
     from qantar.link import decide_event_types, event_conflicts, event_summary
 
     only_formats(output_format, "text", "json")

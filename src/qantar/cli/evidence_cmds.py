@@ -18,6 +18,7 @@ from qantar.cli._common import (
     open_project,
     print_json,
 )
+from qantar.cli._language import _
 from qantar.errors import InputError
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
@@ -78,35 +79,37 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
 
 
 evidence = typer.Typer(
-    help="Evidence archive: add, verify, export, near duplicates, custody.",
+    help=_("Evidence archive: add, verify, export, near duplicates, custody."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-incident = typer.Typer(help="Incidents evidence attaches to.", no_args_is_help=True)
+incident = typer.Typer(help=_("Incidents evidence attaches to."), no_args_is_help=True)
 app.add_typer(evidence, name="evidence")
 app.add_typer(incident, name="incident")
 
 
-@evidence.command("add")
+@evidence.command(
+    "add",
+    help=_("Copy files into the write-once store and record who, when, where and how."),
+)
 def add_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Files to add (never folders or links).")],
-    collected_by: Annotated[str | None, typer.Option(help="Who collected it.")] = None,
+    files: Annotated[list[Path], typer.Argument(help=_("Files to add (never folders or links)."))],
+    collected_by: Annotated[str | None, typer.Option(help=_("Who collected it."))] = None,
     collected_at: Annotated[
-        str | None, typer.Option(help="When (ISO 8601 with zone, a date, or unknown).")
+        str | None, typer.Option(help=_("When (ISO 8601 with zone, a date, or unknown)."))
     ] = None,
     time_source: Annotated[
-        str | None, typer.Option(help="Where the collection time comes from.")
+        str | None, typer.Option(help=_("Where the collection time comes from."))
     ] = None,
-    source_url: Annotated[str | None, typer.Option(help="Where it was found.")] = None,
-    place: Annotated[str | None, typer.Option(help="Where it was collected.")] = None,
-    from_whom: Annotated[str | None, typer.Option(help="Who handed it over.")] = None,
-    how: Annotated[str | None, typer.Option(help="Tool and version used to collect.")] = None,
-    incident_id: Annotated[int | None, typer.Option("--incident", help="Incident id.")] = None,
-    person: Annotated[str | None, typer.Option(help="Person id from linkage.")] = None,
-    note: Annotated[str | None, typer.Option(help="A note kept with the record.")] = None,
+    source_url: Annotated[str | None, typer.Option(help=_("Where it was found."))] = None,
+    place: Annotated[str | None, typer.Option(help=_("Where it was collected."))] = None,
+    from_whom: Annotated[str | None, typer.Option(help=_("Who handed it over."))] = None,
+    how: Annotated[str | None, typer.Option(help=_("Tool and version used to collect."))] = None,
+    incident_id: Annotated[int | None, typer.Option("--incident", help=_("Incident id."))] = None,
+    person: Annotated[str | None, typer.Option(help=_("Person id from linkage."))] = None,
+    note: Annotated[str | None, typer.Option(help=_("A note kept with the record."))] = None,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Copy files into the write-once store and record who, when, where and how."""
     from qantar.evidence import add
 
     as_json = _check_format(fmt)
@@ -147,9 +150,11 @@ def add_cmd(
             console.print(f"  flag: {flag}", markup=False)
 
 
-@evidence.command("list")
+@evidence.command(
+    "list",
+    help=_("Every item: id, type, size, name, collector."),
+)
 def list_cmd(fmt: OutputFormat = "text") -> None:
-    """Every item: id, type, size, name, collector."""
     from qantar.evidence import list_items
 
     as_json = _check_format(fmt)
@@ -170,9 +175,11 @@ def list_cmd(fmt: OutputFormat = "text") -> None:
     console.print(table)
 
 
-@evidence.command("show")
+@evidence.command(
+    "show",
+    help=_("Everything about one item (recorded as a 'viewed' custody event)."),
+)
 def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
-    """Everything about one item (recorded as a 'viewed' custody event)."""
     from qantar.evidence import show_item
 
     as_json = _check_format(fmt)
@@ -221,9 +228,11 @@ def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
                 console.print(f"        {problem}", markup=False, soft_wrap=True)
 
 
-@evidence.command("similar")
+@evidence.command(
+    "similar",
+    help=_("Items that look like this one (suggestions; nothing is merged)."),
+)
 def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
-    """Items that look like this one (suggestions; nothing is merged)."""
     from qantar.evidence import similar
 
     as_json = _check_format(fmt)
@@ -249,9 +258,11 @@ def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
     console.print(table)
 
 
-@evidence.command("verify")
+@evidence.command(
+    "verify",
+    help=_("Re-hash every object; check the custody chain, signatures, head and timestamps."),
+)
 def verify_cmd(fmt: OutputFormat = "text") -> None:
-    """Re-hash every object; check the custody chain, signatures, head and timestamps."""
     from qantar.evidence import verify
 
     as_json = _check_format(fmt)
@@ -268,23 +279,25 @@ def verify_cmd(fmt: OutputFormat = "text") -> None:
     _print_report(report, as_json, "archive")
 
 
-@evidence.command("export")
+@evidence.command(
+    "export",
+    help=_("Write a court bundle: files, manifest, signed custody log, summary, instructions."),
+)
 def export_cmd(
-    out: Annotated[Path, typer.Option("--out", help="The bundle to write (.zip).")],
+    out: Annotated[Path, typer.Option("--out", help=_("The bundle to write (.zip)."))],
     incident_id: Annotated[
-        int | None, typer.Option("--incident", help="Only this incident.")
+        int | None, typer.Option("--incident", help=_("Only this incident."))
     ] = None,
-    public: Annotated[bool, typer.Option(help="Location-free copies; honour consent.")] = False,
-    pdf: Annotated[bool, typer.Option(help="Add summary.pdf (WeasyPrint).")] = False,
+    public: Annotated[bool, typer.Option(help=_("Location-free copies; honour consent."))] = False,
+    pdf: Annotated[bool, typer.Option(help=_("Add summary.pdf (WeasyPrint)."))] = False,
     renditions: Annotated[
-        bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
+        bool, typer.Option(help=_("Add open-format copies (PNG frames of videos ...)."))
     ] = True,
     fmt: OutputFormat = "text",
     lang: Annotated[
-        str, typer.Option("--lang", help="Language of summary.html: kk, ru or en.")
+        str, typer.Option("--lang", help=_("Language of summary.html: kk, ru or en."))
     ] = "en",
 ) -> None:
-    """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
     from qantar.evidence import export
 
     as_json = _check_format(fmt)
@@ -306,95 +319,105 @@ def export_cmd(
         console.print(f"left out {w['item'][:12]}: {w['reason']}", markup=False)
 
 
-@evidence.command("verify-bundle")
+@evidence.command(
+    "verify-bundle",
+    help=_("Check an exported bundle on its own (no project needed)."),
+)
 def verify_bundle_cmd(
     bundle: Path,
     expect_key: Annotated[
-        str | None, typer.Option(help="The published key fingerprint to insist on.")
+        str | None, typer.Option(help=_("The published key fingerprint to insist on."))
     ] = None,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Check an exported bundle on its own (no project needed)."""
     from qantar.evidence import verify_bundle
 
     as_json = _check_format(fmt)
     _print_report(verify_bundle(bundle, expect_key=expect_key), as_json, str(bundle))
 
 
-@evidence.command("attach")
+@evidence.command(
+    "attach",
+    help=_("Link an item to an incident and/or a person id."),
+)
 def attach_cmd(
     item: str,
     incident_id: Annotated[int | None, typer.Option("--incident")] = None,
     person: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Link an item to an incident and/or a person id."""
     from qantar.evidence import attach
 
     sha = attach(open_project(), item, incident=incident_id, person=person)
     console.print(f"attached {sha[:12]}", markup=False)
 
 
-@evidence.command("annotate")
+@evidence.command(
+    "annotate",
+    help=_("A claim about an item, kept beside it (never in the object)."),
+)
 def annotate_cmd(
     item: str,
-    text: Annotated[str, typer.Option(help="The note, description or claim.")],
-    kind: Annotated[str, typer.Option(help="note, description, tag, geolocation...")] = "note",
-    confidence: Annotated[float | None, typer.Option(help="0 to 1.")] = None,
+    text: Annotated[str, typer.Option(help=_("The note, description or claim."))],
+    kind: Annotated[str, typer.Option(help=_("note, description, tag, geolocation..."))] = "note",
+    confidence: Annotated[float | None, typer.Option(help=_("0 to 1."))] = None,
 ) -> None:
-    """A claim about an item, kept beside it (never in the object)."""
     from qantar.evidence import annotate
 
     claim = annotate(open_project(), item, kind=kind, body=text, confidence=confidence)
     console.print(f"claim {claim} recorded", markup=False)
 
 
-@evidence.command("consent")
+@evidence.command(
+    "consent",
+    help=_("Record consent given or withdrawn; public exports honour it."),
+)
 def consent_cmd(
     item: str,
-    status: Annotated[str, typer.Option(help="given or withdrawn.")],
-    scope: Annotated[str, typer.Option(help="What the consent covers.")],
-    person: Annotated[str | None, typer.Option(help="Person id.")] = None,
+    status: Annotated[str, typer.Option(help=_("given or withdrawn."))],
+    scope: Annotated[str, typer.Option(help=_("What the consent covers."))],
+    person: Annotated[str | None, typer.Option(help=_("Person id."))] = None,
 ) -> None:
-    """Record consent given or withdrawn; public exports honour it."""
     from qantar.evidence import record_item_consent
 
-    digest = record_item_consent(
-        open_project(), item, status=status, scope=scope, person=person
-    )
+    digest = record_item_consent(open_project(), item, status=status, scope=scope, person=person)
     console.print(f"consent {status} recorded ({digest[:12]})", markup=False)
 
 
-@evidence.command("record")
+@evidence.command(
+    "record",
+    help=_("Record a custody action done outside qantar (e.g. a hand-over)."),
+)
 def record_cmd(
-    items: Annotated[list[str], typer.Argument(help="Item ids.")],
+    items: Annotated[list[str], typer.Argument(help=_("Item ids."))],
     action: Annotated[
-        str, typer.Option(help="acquired, viewed, transferred or deleted-from-working-store.")
+        str, typer.Option(help=_("acquired, viewed, transferred or deleted-from-working-store."))
     ],
-    reason: Annotated[str, typer.Option(help="Why, to whom.")],
+    reason: Annotated[str, typer.Option(help=_("Why, to whom."))],
 ) -> None:
-    """Record a custody action done outside qantar (e.g. a hand-over)."""
     from qantar.evidence import record_by_hand
 
     event = record_by_hand(open_project(), action, items, reason)
     console.print(f"custody event {event['seq']} recorded", markup=False)
 
 
-@evidence.command("rotate-key")
+@evidence.command(
+    "rotate-key",
+    help=_("Replace the custody signing key; the old key signs the hand-over to the new one."),
+)
 def rotate_key_cmd(
     reason: Annotated[
         str,
-        typer.Option(help="Why (scheduled, staff change, laptop lost); no names of people."),
+        typer.Option(help=_("Why (scheduled, staff change, laptop lost); no names of people.")),
     ],
     compromised: Annotated[
         bool,
         typer.Option(
             "--compromised",
-            help="The old key may be in other hands: nothing it signs later counts.",
+            help=_("The old key may be in other hands: nothing it signs later counts."),
         ),
     ] = False,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Replace the custody signing key; the old key signs the hand-over to the new one."""
     from qantar.evidence import rotate_key
 
     as_json = _check_format(fmt)
@@ -419,15 +442,19 @@ def rotate_key_cmd(
     )
 
 
-@evidence.command("seal-facts")
+@evidence.command(
+    "seal-facts",
+    help=_(
+        "Once, for an archive made before every item fact was signed: verify everything, then"
+        " sign the facts of the items that have none (a 'facts-sealed' custody event)."
+    ),
+)
 def seal_facts_cmd(
     reason: Annotated[
-        str, typer.Option(help="Why, e.g. 'upgrade; facts checked against the paper log'.")
+        str, typer.Option(help=_("Why, e.g. 'upgrade; facts checked against the paper log'."))
     ] = "",
     fmt: OutputFormat = "text",
 ) -> None:
-    """Once, for an archive made before every item fact was signed: verify everything,
-    then sign the facts of the items that have none (a 'facts-sealed' custody event)."""
     from qantar.evidence import seal_facts
 
     as_json = _check_format(fmt)
@@ -444,30 +471,32 @@ def seal_facts_cmd(
         )
 
 
-@evidence.command("timestamp")
+@evidence.command(
+    "timestamp",
+    help=_(
+        "Anchor the head of the custody log with an RFC 3161 timestamp.\n\n"
+        "Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine "
+        "`curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL > "
+        "resp.tsr`, then --response resp.tsr --request req.tsq."
+    ),
+)
 def timestamp_cmd(
     tsa_url: Annotated[
-        str | None, typer.Option(help="RFC 3161 authority URL (network call).")
+        str | None, typer.Option(help=_("RFC 3161 authority URL (network call)."))
     ] = None,
     trust_root: Annotated[
-        Path | None, typer.Option(help="PEM root of that authority, trusted from now on.")
+        Path | None, typer.Option(help=_("PEM root of that authority, trusted from now on."))
     ] = None,
     request_out: Annotated[
-        Path | None, typer.Option(help="Offline: write the request here (.tsq).")
+        Path | None, typer.Option(help=_("Offline: write the request here (.tsq)."))
     ] = None,
     response: Annotated[
-        Path | None, typer.Option(help="Offline: the authority's reply (.tsr) ...")
+        Path | None, typer.Option(help=_("Offline: the authority's reply (.tsr) ..."))
     ] = None,
     request: Annotated[
-        Path | None, typer.Option(help="... to this request written earlier.")
+        Path | None, typer.Option(help=_("... to this request written earlier."))
     ] = None,
 ) -> None:
-    """Anchor the head of the custody log with an RFC 3161 timestamp.
-
-    Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine
-    `curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL
-    > resp.tsr`, then --response resp.tsr --request req.tsq.
-    """
     from qantar.evidence import (
         TimestampRequest,
         add_root,
@@ -496,28 +525,32 @@ def timestamp_cmd(
         raise InputError("give --tsa-url, --request-out, or --response with --request")
 
 
-@evidence.command("replicate")
+@evidence.command(
+    "replicate",
+    help=_("Copy every object to the replica folders (second disk, share)."),
+)
 def replicate_cmd(
     to: Annotated[
-        list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+        list[Path] | None, typer.Option(help=_("Replica folder (default: qantar.toml)."))
     ] = None,
 ) -> None:
-    """Copy every object to the replica folders (second disk, share)."""
     from qantar.evidence import replicate
 
     made = replicate(open_project(), to or None)
     console.print(f"{made} cop(ies) written", markup=False)
 
 
-@evidence.command("fixity")
+@evidence.command(
+    "fixity",
+    help=_("Re-hash the store and every replica; name drift; restore from a good copy."),
+)
 def fixity_cmd(
     to: Annotated[
-        list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+        list[Path] | None, typer.Option(help=_("Replica folder (default: qantar.toml)."))
     ] = None,
-    repair: Annotated[bool, typer.Option(help="Restore drifted copies.")] = True,
+    repair: Annotated[bool, typer.Option(help=_("Restore drifted copies."))] = True,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Re-hash the store and every replica; name drift; restore from a good copy."""
     from qantar.evidence import fixity
 
     as_json = _check_format(fmt)
@@ -536,16 +569,18 @@ def fixity_cmd(
         raise SystemExit(1)
 
 
-@incident.command("add")
+@incident.command(
+    "add",
+    help=_("Record an incident."),
+)
 def incident_add(
-    description: Annotated[str, typer.Option(help="What happened.")],
-    type_: Annotated[str, typer.Option("--type", help="shooting, detention, ...")],
-    date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    place: Annotated[str | None, typer.Option(help="Place as given.")] = None,
-    place_id: Annotated[str | None, typer.Option(help="Gazetteer id.")] = None,
+    description: Annotated[str, typer.Option(help=_("What happened."))],
+    type_: Annotated[str, typer.Option("--type", help=_("shooting, detention, ..."))],
+    date: Annotated[str | None, typer.Option(help=_("YYYY, YYYY-MM or YYYY-MM-DD."))] = None,
+    place: Annotated[str | None, typer.Option(help=_("Place as given."))] = None,
+    place_id: Annotated[str | None, typer.Option(help=_("Gazetteer id."))] = None,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Record an incident."""
     from qantar.evidence import add_incident
 
     as_json = _check_format(fmt)
@@ -563,9 +598,11 @@ def incident_add(
         console.print(f"incident {new_id}", markup=False)
 
 
-@incident.command("list")
+@incident.command(
+    "list",
+    help=_("All incidents with their number of evidence items."),
+)
 def incident_list(fmt: OutputFormat = "text") -> None:
-    """All incidents with their number of evidence items."""
     from qantar.evidence import list_incidents
 
     as_json = _check_format(fmt)

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table as RichTable
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError
 from qantar.ingest import (
     RECORD_COLUMNS,
@@ -162,44 +163,54 @@ def _compact(row: dict[str, Any]) -> list[str]:
     return ["" if v is None else str(v) for v in values]
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Import lists losslessly: every row kept verbatim, parsed fields beside it, problems "
+        "in quarantine. Each file is one transaction; an unreadable file stops before "
+        "writing. With --undo BATCH --reason TEXT, take an earlier import back instead."
+    ),
+)
 def import_(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files."),
+        typer.Argument(help=_("CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files.")),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", "-s", help="Name of the list's source.")
+        str | None, typer.Option("--source", "-s", help=_("Name of the list's source."))
     ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
-            help=f"Kind of source, for a new one: {'|'.join(SourceKind)} (default other)."
+            help=_("Kind of source, for a new one: %(kinds)s (default other).")
+            % {"kinds": "|".join(SourceKind)}
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Mapping file (TOML) naming columns and options.")
+        Path | None, typer.Option(help=_("Mapping file (TOML) naming columns and options."))
     ] = None,
     sheet: Annotated[
-        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+        str | None, typer.Option(help=_("Sheet of a workbook (default: the first)."))
     ] = None,
     output: OutputFormat = "text",
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Show the mapping and first parsed rows; write nothing."),
+        typer.Option("--dry-run", help=_("Show the mapping and first parsed rows; write nothing.")),
     ] = False,
     force: Annotated[
         bool,
         typer.Option(
             "--force",
-            help="Import a file again even if already imported, or though its rows are "
-            "mostly in an earlier batch.",
+            help=_(
+                "Import a file again even if already imported, or though its rows are "
+                "mostly in an earlier batch."
+            ),
         ),
     ] = False,
     no_names: Annotated[
         bool,
         typer.Option(
-            "--no-names", help="The list has no name column on purpose; import it anyway."
+            "--no-names", help=_("The list has no name column on purpose; import it anyway.")
         ),
     ] = False,
     undo: Annotated[
@@ -207,21 +218,20 @@ def import_(
         typer.Option(
             "--undo",
             metavar="BATCH",
-            help="Take batch BATCH back (see `qantar batches`): its records leave the "
-            "registry, its raw rows and the decisions on them are kept.",
+            help=_(
+                "Take batch BATCH back (see `qantar batches`): its records leave the "
+                "registry, its raw rows and the decisions on them are kept."
+            ),
         ),
     ] = None,
     reason: Annotated[
-        str | None, typer.Option(help="Why the batch is taken back (with --undo).")
+        str | None, typer.Option(help=_("Why the batch is taken back (with --undo)."))
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(help="Who imports or takes back (default: QANTAR_ACTOR or login)."),
+        typer.Option(help=_("Who imports or takes back (default: QANTAR_ACTOR or login).")),
     ] = None,
 ) -> None:
-    """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
-    in quarantine. Each file is one transaction; an unreadable file stops before writing.
-    With --undo BATCH --reason TEXT, take an earlier import back instead."""
     only_formats(output, "text", "json")
     if undo is not None:
         if files:
@@ -272,11 +282,13 @@ def import_(
         print_json([r.to_dict() for r in results])
 
 
-@app.command("sources")
+@app.command(
+    "sources",
+    help=_("Every source and the files imported into it (name, SHA-256, counts)."),
+)
 def sources_(
     output: OutputFormat = "text",
 ) -> None:
-    """Every source and the files imported into it (name, SHA-256, counts)."""
     only_formats(output, "text", "json")
     batches = list_batches(open_project())
     if output == "json":
@@ -308,13 +320,19 @@ def sources_(
     console.print(table)
 
 
-@app.command("batches")
+@app.command(
+    "batches",
+    help=_(
+        "Every import batch: source, file, rows, who imported it and when, and whether it was"
+        " taken back (`qantar import --undo BATCH`)."
+    ),
+)
 def batches_(
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=_("Only this source."))
+    ] = None,
     output: OutputFormat = "text",
 ) -> None:
-    """Every import batch: source, file, rows, who imported it and when, and whether it
-    was taken back (`qantar import --undo BATCH`)."""
     only_formats(output, "text", "json")
     batches = list_batches(open_project(), source)
     if output == "json":
@@ -342,11 +360,13 @@ def batches_(
     console.print(table)
 
 
-@app.command("status")
+@app.command(
+    "status",
+    help=_("Counts per source and per kind of source: rows read, records, quarantined."),
+)
 def status(
     output: OutputFormat = "text",
 ) -> None:
-    """Counts per source and per kind of source: rows read, records, quarantined."""
     only_formats(output, "text", "json")
     summary = registry_summary(open_project())
     if output == "json":
@@ -379,13 +399,17 @@ def status(
         console.print(f"by kind — {kinds}")
 
 
-@app.command("records")
+@app.command(
+    "records",
+    help=_("Stored records: raw and parsed fields side by side."),
+)
 def records_(
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=_("Only this source."))
+    ] = None,
     output: OutputFormat = "text",
-    limit: Annotated[int, typer.Option(help="Rows shown as text (csv/json: all).")] = 50,
+    limit: Annotated[int, typer.Option(help=_("Rows shown as text (csv/json: all)."))] = 50,
 ) -> None:
-    """Stored records: raw and parsed fields side by side."""
     only_formats(output, "text", "csv", "json")
     rows = iter_records(open_project(), source)
     if output == "json":
@@ -411,13 +435,19 @@ def records_(
             console.print(f"{count - limit} more; use --format csv or json for all")
 
 
-@app.command("quarantine")
+@app.command(
+    "quarantine",
+    help=_(
+        "What could not be parsed: row number, column, value, reason, and whether the row was"
+        " kept as a record with that field left empty or held back whole."
+    ),
+)
 def quarantine_(
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=_("Only this source."))
+    ] = None,
     output: OutputFormat = "text",
 ) -> None:
-    """What could not be parsed: row number, column, value, reason, and whether the row was
-    kept as a record with that field left empty or held back whole."""
     only_formats(output, "text", "json")
     entries = iter_quarantine(open_project(), source)
     if output == "json":

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError, QantarError
 from qantar.model import Decision
 
@@ -59,30 +60,32 @@ def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
         console.print(f"warning: {w}", markup=False)
 
 
-@app.command("link")
+@app.command(
+    "link",
+    help=_("Link every record into persons (deduplicate within and link across sources)."),
+)
 def link(
-    seed: Annotated[int, typer.Option(help="Seed of every random step.")] = 42,
+    seed: Annotated[int, typer.Option(help=_("Seed of every random step."))] = 42,
     threshold: Annotated[
         float | None,
-        typer.Option(help="Match probability to merge (default from qantar.toml)."),
+        typer.Option(help=_("Match probability to merge (default from qantar.toml).")),
     ] = None,
     fmt: OutputFormat = "text",
     charts: Annotated[
         Path | None,
         typer.Option(
-            help="Write the model's charts (HTML, works offline, no names) to this folder."
+            help=_("Write the model's charts (HTML, works offline, no names) to this folder.")
         ),
     ] = None,
     truth: Annotated[
         Path | None,
-        typer.Option(help="CSV with source, record_id, person_id: print accuracy."),
+        typer.Option(help=_("CSV with source, record_id, person_id: print accuracy.")),
     ] = None,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also list the candidate pairs per blocking rule."),
+        typer.Option("--verbose", "-v", help=_("Also list the candidate pairs per blocking rule.")),
     ] = False,
 ) -> None:
-    """Link every record into persons (deduplicate within and link across sources)."""
     from qantar.link import run
 
     only_formats(fmt, "text", "json")
@@ -109,24 +112,26 @@ def link(
         console.print(f"charts written to {charts}")
 
 
-@app.command("review")
+@app.command(
+    "review",
+    help=_("Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."),
+)
 def review(
     reviewer: Annotated[
-        str | None, typer.Option(help="Your name, stored with every decision.")
+        str | None, typer.Option(help=_("Your name, stored with every decision."))
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    limit: Annotated[int, typer.Option(help=_("At most this many pairs."))] = 50,
     export: Annotated[
-        Path | None, typer.Option("--export", help="Write the queue to an .xlsx file.")
+        Path | None, typer.Option("--export", help=_("Write the queue to an .xlsx file."))
     ] = None,
     apply: Annotated[
-        Path | None, typer.Option("--apply", help="Store the decisions filled in an .xlsx.")
+        Path | None, typer.Option("--apply", help=_("Store the decisions filled in an .xlsx."))
     ] = None,
     list_only: Annotated[
-        bool, typer.Option("--list", help="Print the queue without asking.")
+        bool, typer.Option("--list", help=_("Print the queue without asking."))
     ] = False,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."""
     from qantar.link import apply_xlsx, export_xlsx, queue, recluster
 
     only_formats(fmt, "text", "json")
@@ -166,15 +171,17 @@ def review(
         console.print(f"{decided} decisions stored · persons now {result.persons}")
 
 
-export_app = typer.Typer(help="Write results for other tools.", no_args_is_help=True)
+export_app = typer.Typer(help=_("Write results for other tools."), no_args_is_help=True)
 
 
-@export_app.command("persons")
+@export_app.command(
+    "persons",
+    help=_("One row per record: person_id, source, record_id and the person's canonical fields."),
+)
 def export_persons(
     fmt: OutputFormat = "csv",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+    out: Annotated[Path | None, typer.Option(help=_("File to write (default: stdout)."))] = None,
 ) -> None:
-    """One row per record: person_id, source, record_id and the person's canonical fields."""
     from qantar.link import person_table, persons_csv
 
     only_formats(fmt, "csv", "json")
@@ -208,9 +215,7 @@ def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
     """The queue without asking: one row per pair, each record by source, row and names."""
     from qantar.link import record_details
 
-    details = record_details(
-        project, [i for it in items for i in (it.record_id_l, it.record_id_r)]
-    )
+    details = record_details(project, [i for it in items for i in (it.record_id_l, it.record_id_r)])
     data = []
     for it in items:
         a, b = details[it.record_id_l], details[it.record_id_r]

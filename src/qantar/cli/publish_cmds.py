@@ -10,30 +10,35 @@ from rich.table import Table
 from rich.text import Text
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
-@app.command("report")
+@app.command(
+    "report",
+    help=_("A self-contained HTML report: sources, linkage, the estimated toll, plots, method."),
+)
 def report(
-    out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("report.html"),
-    pdf: Annotated[Path | None, typer.Option(help="Also write a PDF (WeasyPrint).")] = None,
+    out: Annotated[Path, typer.Option(help=_("The HTML report to write."))] = Path("report.html"),
+    pdf: Annotated[Path | None, typer.Option(help=_("Also write a PDF (WeasyPrint)."))] = None,
     estimate_run: Annotated[
         str | None,
         typer.Option(
             "--estimate",
             "--estimate-run",
-            help="Estimate run to report: a folder name of runs/ (default: the latest "
-            "run of the killed; the report says which).",
+            help=_(
+                "Estimate run to report: a folder name of runs/ (default: the latest "
+                "run of the killed; the report says which)."
+            ),
         ),
     ] = None,
     output_format: OutputFormat = "text",
     lang: Annotated[
-        str, typer.Option("--lang", help="Language of the report: kk, ru or en.")
+        str, typer.Option("--lang", help=_("Language of the report: kk, ru or en."))
     ] = "en",
 ) -> None:
-    """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
     from qantar.publish import collect_report_data, render_report
 
     only_formats(output_format, "text", "json")
@@ -75,20 +80,24 @@ def report(
         console.print(f"warning: {warning}", markup=False)
 
 
-@app.command("publish")
+@app.command(
+    "publish",
+    help=_("The memorial list: one offline searchable page plus CSV and JSON, under consent."),
+)
 def publish(
-    out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
+    out: Annotated[Path, typer.Option(help=_("Folder for the memorial site."))] = Path("site"),
     output_format: OutputFormat = "text",
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
-            help="Language of index.html: kk, ru or en (default: the first of [case] "
-            "languages); every language there gets its own page.",
+            help=_(
+                "Language of index.html: kk, ru or en (default: the first of [case] "
+                "languages); every language there gets its own page."
+            ),
         ),
     ] = None,
 ) -> None:
-    """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
     from qantar.publish import publish_memorial
 
     only_formats(output_format, "text", "json")
@@ -112,32 +121,40 @@ def publish(
         )
 
 
-@app.command("consent")
+@app.command(
+    "consent",
+    help=_(
+        "Record who decided what may be published of a person (after seeing the names the "
+        "lists recorded), find a person by name, or show statuses."
+    ),
+)
 def consent(
     person: Annotated[
-        str | None, typer.Argument(help="Person id (as in `qantar export persons`).")
+        str | None, typer.Argument(help=_("Person id (as in `qantar export persons`)."))
     ] = None,
-    status: Annotated[str | None, typer.Option(help="publish, initials-only or withhold.")] = None,
-    by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
-    note: Annotated[str | None, typer.Option(help="Why (recorded; never published).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help=_("publish, initials-only or withhold."))
+    ] = None,
+    by: Annotated[str | None, typer.Option(help=_("Who decided (recorded)."))] = None,
+    note: Annotated[str | None, typer.Option(help=_("Why (recorded; never published)."))] = None,
     yes: Annotated[
-        bool, typer.Option("--yes", help="Do not ask to confirm (for scripts).")
+        bool, typer.Option("--yes", help=_("Do not ask to confirm (for scripts)."))
     ] = False,
     find: Annotated[
         str | None,
-        typer.Option("--find", help="List persons whose names match, in any script."),
+        typer.Option("--find", help=_("List persons whose names match, in any script.")),
     ] = None,
     pending: Annotated[
         bool,
-        typer.Option("--pending", help="Persons whose decisions a split or merge has disturbed."),
+        typer.Option(
+            "--pending", help=_("Persons whose decisions a split or merge has disturbed.")
+        ),
     ] = False,
     list_all: Annotated[
-        bool, typer.Option("--list", help="Show every person's status and its origin.")
+        bool, typer.Option("--list", help=_("Show every person's status and its origin."))
     ] = False,
     output_format: OutputFormat = "text",
 ) -> None:
-    """Record who decided what may be published of a person (after seeing the names the
-    lists recorded), find a person by name, or show statuses."""
     from qantar.publish import (
         decide_publication,
         explain_statuses,
@@ -209,17 +226,22 @@ def consent(
     console.print(table)
 
 
-@app.command("spelling")
+@app.command(
+    "spelling",
+    help=_(
+        "The spellings of a person's name the lists recorded, and which one is published; "
+        "`--use RECORD_KEY --by NAME` chooses one (default: the source closest to the "
+        "family)."
+    ),
+)
 def spelling(
-    person: Annotated[str, typer.Argument(help="Person id.")],
+    person: Annotated[str, typer.Argument(help=_("Person id."))],
     use: Annotated[
-        str | None, typer.Option("--use", help="Record key whose spelling to publish.")
+        str | None, typer.Option("--use", help=_("Record key whose spelling to publish."))
     ] = None,
-    by: Annotated[str | None, typer.Option(help="Who chose (recorded).")] = None,
+    by: Annotated[str | None, typer.Option(help=_("Who chose (recorded)."))] = None,
     output_format: OutputFormat = "text",
 ) -> None:
-    """The spellings of a person's name the lists recorded, and which one is published;
-    `--use RECORD_KEY --by NAME` chooses one (default: the source closest to the family)."""
     from qantar.publish import choose_spelling, person_card
 
     only_formats(output_format, "text", "json")
