@@ -27,6 +27,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _talk.ngettext(singular, plural, n)
 
 
+def kind(code: str) -> str:
+    """A kind of source as a reader of the CLI's language says it; in English the stored
+    code (ngo, morgue), which is also what ``--kind`` takes."""
+    return code if LANG == DEFAULT_LANGUAGE else _talk.kind(code)
+
+
 # Typer's own sentences on a help page, which it writes without gettext: translated where
 # the help page is written (the formatter below).
 TYPER_SENTENCES = (

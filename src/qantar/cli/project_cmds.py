@@ -48,14 +48,16 @@ def init(
     left_out = settings_url(database)[1] if database else False
     if left_out:
         err_console.print(
-            "warning: the URL carries a password; it is not written to qantar.toml (which "
-            "travels with the project): from now on the driver reads it from ~/.pgpass "
-            "(mode 600) or PGPASSWORD",
+            _(
+                "warning: the URL carries a password; it is not written to qantar.toml (which "
+                "travels with the project): from now on the driver reads it from ~/.pgpass "
+                "(mode 600) or PGPASSWORD"
+            ),
             markup=False,
             soft_wrap=True,
         )
     project = Project.init(path, name=name, database=database, encrypted=encrypted)
-    console.print(f"created project {project.root}")
+    console.print(_("created project %(folder)s") % {"folder": project.root})
 
 
 @app.command(

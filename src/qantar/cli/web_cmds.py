@@ -42,7 +42,10 @@ def serve(
     from qantar.web import create_app
 
     project = open_project()
-    console.print(f"serving on http://{host}:{port} (Ctrl+C stops)", markup=False)
+    console.print(
+        _("serving on %(address)s (Ctrl+C stops)") % {"address": f"http://{host}:{port}"},
+        markup=False,
+    )
     # uvicorn's own access log prints paths with their query strings; ours prints
     # route templates only (qantar.web._security), so no id or term reaches a log.
     uvicorn.run(
@@ -76,7 +79,9 @@ def users_add(
     audit(project, actor, "user.add", enrolment.user)
     base = project.settings.web.base_url
     console.print(
-        f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
+        _("enrolment link (shown once): %(link)s") % {"link": enrolment.link(base)},
+        markup=False,
+        soft_wrap=True,
     )
 
 
@@ -95,7 +100,9 @@ def users_list(
         print_json([u.to_dict() for u in found])
         return
     for u in found:
-        state = "disabled" if u.disabled else "active" if u.enrolled else "awaiting enrolment"
+        state = (
+            _("disabled") if u.disabled else _("active") if u.enrolled else _("awaiting enrolment")
+        )
         console.print(f"{u.name}\t{u.role.value}\t{state}", markup=False)
 
 
@@ -112,7 +119,7 @@ def users_disable(
     project = open_project()
     disable_user(project, name)
     audit(project, _actor(by), "user.disable", name)
-    console.print("disabled; its sessions have ended", markup=False)
+    console.print(_("disabled; its sessions have ended"), markup=False)
 
 
 @users.command(
@@ -130,7 +137,9 @@ def users_reset(
     audit(project, _actor(by), "user.reset", name)
     base = project.settings.web.base_url
     console.print(
-        f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
+        _("enrolment link (shown once): %(link)s") % {"link": enrolment.link(base)},
+        markup=False,
+        soft_wrap=True,
     )
 
 
