@@ -31,8 +31,6 @@ SHOWN = {
 NOT_YET: set[str] = {
     "accountability_cmds.py",
     "db_cmds.py",
-    "estimate_cmds.py",
-    "evidence_cmds.py",
     "names_cmds.py",
     "secure_cmds.py",
     "synth_cmds.py",

@@ -20,19 +20,20 @@ from qantar.cli._common import (
 )
 from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
 _COLLECTION_LABELS = (
-    ("collected by", "collected_by"),
-    ("collected at", "collected_at"),
-    ("time source", "collected_at_source"),
-    ("handed over by", "from_whom"),
-    ("source URL", "source_url"),
-    ("place", "place"),
-    ("how", "how"),
-    ("original name", "original_name"),
+    (N_("collected by"), "collected_by"),
+    (N_("collected at"), "collected_at"),
+    (N_("time source"), "collected_at_source"),
+    (N_("handed over by"), "from_whom"),
+    (N_("source URL"), "source_url"),
+    (N_("place"), "place"),
+    (N_("how"), "how"),
+    (N_("original name"), "original_name"),
 )
 
 
@@ -46,30 +47,49 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
     else:
         for problem in report.failures:
             console.print(
-                f"FAIL {problem.kind}: {problem.subject}: {problem.message}", markup=False
+                _("FAIL %(kind)s: %(subject)s: %(message)s")
+                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                markup=False,
             )
         for problem in report.warnings:
             console.print(
-                f"warn {problem.kind}: {problem.subject}: {problem.message}", markup=False
+                _("warn %(kind)s: %(subject)s: %(message)s")
+                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                markup=False,
             )
         if len(report.keys) > 1:
             for span in report.keys:
-                until = span["last_seq"] if span["last_seq"] is not None else "now"
-                flag = " (retired as compromised)" if span["compromised"] else ""
+                until = span["last_seq"] if span["last_seq"] is not None else _("now")
+                line = (
+                    _("key %(key)s: events %(first)s-%(until)s (retired as compromised)")
+                    if span["compromised"]
+                    else _("key %(key)s: events %(first)s-%(until)s")
+                )
                 console.print(
-                    f"key {span['key_id']}: events {span['first_seq']}-{until}{flag}",
+                    line % {"key": span["key_id"], "first": span["first_seq"], "until": until},
                     markup=False,
                 )
-        status = "OK" if report.ok else f"FAILED ({len(report.failures)} problem(s))"
+        status = (
+            _("OK") if report.ok else _("FAILED (%(n)s problem(s))") % {"n": len(report.failures)}
+        )
         console.print(
-            f"{what}: {status}; {report.objects_checked} file(s), {report.events_checked} "
-            f"custody event(s), {report.timestamps_checked} timestamp(s) checked; "
-            f"key {report.key_id}",
+            _(
+                "%(what)s: %(status)s; %(files)s file(s), %(events)s custody event(s), "
+                "%(stamps)s timestamp(s) checked; key %(key)s"
+            )
+            % {
+                "what": what,
+                "status": status,
+                "files": report.objects_checked,
+                "events": report.events_checked,
+                "stamps": report.timestamps_checked,
+                "key": report.key_id,
+            },
             markup=False,
         )
         if report.ok and report.recorded is False:
             console.print(
-                "this check was not recorded in the custody log (no private key here)",
+                _("this check was not recorded in the custody log (no private key here)"),
                 markup=False,
             )
     if not report.ok:
@@ -144,10 +164,10 @@ def add_cmd(
         print_json([r.__dict__ for r in results])
         return
     for r in results:
-        state = "added" if r.new else "already held (custody event recorded)"
+        state = _("added") if r.new else _("already held (custody event recorded)")
         console.print(f"{r.sha256[:12]}  {r.media_type}  {r.size} B  {state}", markup=False)
         for flag in r.flags:
-            console.print(f"  flag: {flag}", markup=False)
+            console.print("  " + _("flag: %(flag)s") % {"flag": flag}, markup=False)
 
 
 @evidence.command(
@@ -162,7 +182,7 @@ def list_cmd(fmt: OutputFormat = "text") -> None:
     if as_json:
         print_json(items)
         return
-    table = Table("id", "type", "bytes", "name", "collected by", "derived from")
+    table = Table(_("id"), _("type"), _("bytes"), _("name"), _("collected by"), _("derived from"))
     for it in items:
         table.add_row(
             it["sha256"][:12],
@@ -203,26 +223,42 @@ def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
         console.print(f"{key}: {data[key]}", markup=False)
     for c in data["collections"]:
         # One labelled line per field: "from" alone read as the person who handed it over.
-        console.print(f"collection record (custody event {c['custody_seq']}):", markup=False)
+        console.print(
+            _("collection record (custody event %(seq)s):") % {"seq": c["custody_seq"]},
+            markup=False,
+        )
         for label, column in _COLLECTION_LABELS:
-            console.print(f"  {label}: {c[column]}", markup=False)
+            console.print(f"  {_(label)}: {c[column]}", markup=False)
     for md in data["metadata"]:
         console.print(
-            f"metadata ({md['tool']} {md['tool_version']}): {md['summary']}", markup=False
+            _("metadata (%(tool)s): %(summary)s")
+            % {"tool": f"{md['tool']} {md['tool_version']}", "summary": md["summary"]},
+            markup=False,
         )
         for flag in md["flags"]:
-            console.print(f"  flag: {flag}", markup=False)
+            console.print("  " + _("flag: %(flag)s") % {"flag": flag}, markup=False)
     for cl in data["claims"]:
-        console.print(f"claim {cl['kind']} by {cl['author']}: {cl['body']}", markup=False)
+        console.print(
+            _("claim %(kind)s by %(author)s: %(body)s")
+            % {"kind": cl["kind"], "author": cl["author"], "body": cl["body"]},
+            markup=False,
+        )
     for e in data["custody"]:
         console.print(
-            f"{e['seq']:>5} {e['time']} {e['action']} by {e['actor']}: {e['reason']}",
+            f"{e['seq']:>5} {e['time']} "
+            + _("%(action)s by %(actor)s: %(reason)s")
+            % {"action": e["action"], "actor": e["actor"], "reason": e["reason"]},
             markup=False,
         )
         proof = (e.get("details") or {}).get("third_party_proof")
         if proof:
-            state = "verified" if proof["ok"] else "FAILED"
-            console.print(f"      third-party proof ({proof['format']}): {state}", markup=False)
+            state = _("verified") if proof["ok"] else _("FAILED")
+            console.print(
+                "      "
+                + _("third-party proof (%(format)s): %(state)s")
+                % {"format": proof["format"], "state": state},
+                markup=False,
+            )
             for problem in proof["problems"]:
                 # Unwrapped: a problem names files by their full hash.
                 console.print(f"        {problem}", markup=False, soft_wrap=True)
@@ -241,9 +277,9 @@ def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
         print_json([s.__dict__ for s in found])
         return
     if not found:
-        console.print("no near duplicates")
+        console.print(_("no near duplicates"))
         return
-    table = Table("id", "name", "type", "pHash dist", "PDQ dist", "direct")
+    table = Table(_("id"), _("name"), _("type"), _("pHash dist"), _("PDQ dist"), _("direct"))
     for s in found:
         table.add_row(
             s.sha256[:12],
@@ -252,8 +288,8 @@ def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
             "-" if s.phash_distance is None else str(s.phash_distance),
             "-"
             if s.pdq_distance is None
-            else str(s.pdq_distance) + (" (low quality)" if s.low_quality else ""),
-            "yes" if s.direct else "via group",
+            else str(s.pdq_distance) + (" " + _("(low quality)") if s.low_quality else ""),
+            _("yes") if s.direct else _("via group"),
         )
     console.print(table)
 
@@ -276,7 +312,7 @@ def verify_cmd(fmt: OutputFormat = "text") -> None:
     ) as progress:
         task = progress.add_task("verify", total=None)
         report = verify(project, on_object=lambda _sha: progress.advance(task))
-    _print_report(report, as_json, "archive")
+    _print_report(report, as_json, _("archive"))
 
 
 @evidence.command(
@@ -313,10 +349,19 @@ def export_cmd(
     if as_json:
         print_json({**result.__dict__, "path": str(result.path)})
         return
-    console.print(f"wrote {result.path}: {len(result.items)} item(s)", markup=False)
-    console.print(f"bundle SHA-256 {result.sha256} (note it down with the handover)", markup=False)
+    console.print(
+        _("wrote %(file)s: %(n)s item(s)") % {"file": result.path, "n": len(result.items)},
+        markup=False,
+    )
+    console.print(
+        _("bundle SHA-256 %(sha)s (note it down with the handover)") % {"sha": result.sha256},
+        markup=False,
+    )
     for w in result.withheld:
-        console.print(f"left out {w['item'][:12]}: {w['reason']}", markup=False)
+        console.print(
+            _("left out %(item)s: %(reason)s") % {"item": w["item"][:12], "reason": w["reason"]},
+            markup=False,
+        )
 
 
 @evidence.command(
@@ -348,7 +393,7 @@ def attach_cmd(
     from qantar.evidence import attach
 
     sha = attach(open_project(), item, incident=incident_id, person=person)
-    console.print(f"attached {sha[:12]}", markup=False)
+    console.print(_("attached %(item)s") % {"item": sha[:12]}, markup=False)
 
 
 @evidence.command(
@@ -364,7 +409,7 @@ def annotate_cmd(
     from qantar.evidence import annotate
 
     claim = annotate(open_project(), item, kind=kind, body=text, confidence=confidence)
-    console.print(f"claim {claim} recorded", markup=False)
+    console.print(_("claim %(claim)s recorded") % {"claim": claim}, markup=False)
 
 
 @evidence.command(
@@ -380,7 +425,10 @@ def consent_cmd(
     from qantar.evidence import record_item_consent
 
     digest = record_item_consent(open_project(), item, status=status, scope=scope, person=person)
-    console.print(f"consent {status} recorded ({digest[:12]})", markup=False)
+    console.print(
+        _("consent %(status)s recorded (%(digest)s)") % {"status": status, "digest": digest[:12]},
+        markup=False,
+    )
 
 
 @evidence.command(
@@ -397,7 +445,7 @@ def record_cmd(
     from qantar.evidence import record_by_hand
 
     event = record_by_hand(open_project(), action, items, reason)
-    console.print(f"custody event {event['seq']} recorded", markup=False)
+    console.print(_("custody event %(seq)s recorded") % {"seq": event["seq"]}, markup=False)
 
 
 @evidence.command(
@@ -433,11 +481,27 @@ def rotate_key_cmd(
             }
         )
         return
+    rotated = (
+        _(
+            "custody event %(seq)s: key %(old)s retired as compromised; now signing with key "
+            "%(new)s (publish this fingerprint). The old private key was moved to %(file)s: "
+            "destroy it, or archive it offline."
+        )
+        if result.compromised
+        else _(
+            "custody event %(seq)s: key %(old)s retired; now signing with key %(new)s (publish "
+            "this fingerprint). The old private key was moved to %(file)s: destroy it, or "
+            "archive it offline."
+        )
+    )
     console.print(
-        f"custody event {result.seq}: key {result.previous_key_id} retired"
-        f"{' as compromised' if result.compromised else ''}; now signing with key "
-        f"{result.new_key_id} (publish this fingerprint). The old private key was moved to "
-        f"{result.retired_private_key}: destroy it, or archive it offline.",
+        rotated
+        % {
+            "seq": result.seq,
+            "old": result.previous_key_id,
+            "new": result.new_key_id,
+            "file": result.retired_private_key,
+        },
         markup=False,
     )
 
@@ -462,11 +526,14 @@ def seal_facts_cmd(
     if as_json:
         print_json(result.__dict__)
     elif result.seq is None:
-        console.print("nothing to seal: every item's facts are signed", markup=False)
+        console.print(_("nothing to seal: every item's facts are signed"), markup=False)
     else:
         console.print(
-            f"custody event {result.seq}: facts of {len(result.items)} item(s) sealed as "
-            "found; from now on every change to them is signed",
+            _(
+                "custody event %(seq)s: facts of %(n)s item(s) sealed as found; from now on "
+                "every change to them is signed"
+            )
+            % {"seq": result.seq, "n": len(result.items)},
             markup=False,
         )
 
@@ -511,18 +578,28 @@ def timestamp_cmd(
     if request_out is not None:
         req = build_request(project)
         req.save(request_out)
-        console.print(f"request for custody event {req.seq} written to {request_out}", markup=False)
+        console.print(
+            _("request for custody event %(seq)s written to %(file)s")
+            % {"seq": req.seq, "file": request_out},
+            markup=False,
+        )
     elif response is not None:
         if request is None:
-            raise InputError("--response needs --request (the .tsq it answers)")
+            raise InputError(N_("--response needs --request (the .tsq it answers)"))
         req = TimestampRequest.load(request)
         when = store_response(project, req, response.read_bytes(), tsa=str(response.name))
-        console.print(f"custody event {req.seq} timestamped at {when}", markup=False)
+        console.print(
+            _("custody event %(seq)s timestamped at %(when)s") % {"seq": req.seq, "when": when},
+            markup=False,
+        )
     elif tsa_url is not None:
         when = timestamp_head(project, tsa_url)
-        console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
+        console.print(
+            _("custody head timestamped at %(when)s by %(tsa)s") % {"when": when, "tsa": tsa_url},
+            markup=False,
+        )
     elif trust_root is None:
-        raise InputError("give --tsa-url, --request-out, or --response with --request")
+        raise InputError(N_("give --tsa-url, --request-out, or --response with --request"))
 
 
 @evidence.command(
@@ -537,7 +614,7 @@ def replicate_cmd(
     from qantar.evidence import replicate
 
     made = replicate(open_project(), to or None)
-    console.print(f"{made} cop(ies) written", markup=False)
+    console.print(_("%(n)s cop(ies) written") % {"n": made}, markup=False)
 
 
 @evidence.command(
@@ -559,12 +636,20 @@ def fixity_cmd(
         print_json(report.to_dict())
     else:
         for d in report.drift:
-            console.print(f"DRIFT {d['file']}: {d['problem']}", markup=False)
+            console.print(
+                _("DRIFT %(file)s: %(problem)s") % {"file": d["file"], "problem": d["problem"]},
+                markup=False,
+            )
         for r in report.restored:
-            console.print(f"restored {r['file']} from {r['from']}", markup=False)
+            console.print(
+                _("restored %(file)s from %(copy)s") % {"file": r["file"], "copy": r["from"]},
+                markup=False,
+            )
         for u in report.unrecoverable:
-            console.print(f"UNRECOVERABLE {u}: no good copy anywhere", markup=False)
-        console.print(f"{report.copies_checked} cop(ies) checked", markup=False)
+            console.print(
+                _("UNRECOVERABLE %(file)s: no good copy anywhere") % {"file": u}, markup=False
+            )
+        console.print(_("%(n)s cop(ies) checked") % {"n": report.copies_checked}, markup=False)
     if not report.ok:
         raise SystemExit(1)
 
@@ -595,7 +680,7 @@ def incident_add(
     if as_json:
         print_json({"id": new_id})
     else:
-        console.print(f"incident {new_id}", markup=False)
+        console.print(_("incident %(id)s") % {"id": new_id}, markup=False)
 
 
 @incident.command(
@@ -610,12 +695,12 @@ def incident_list(fmt: OutputFormat = "text") -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "date", "place", "type", "items", "description")
+    table = Table(_("id"), _("date"), _("place"), _("type"), _("items"), _("description"))
     for r in rows:
         table.add_row(
             str(r["id"]),
-            r["date"] or "unknown",
-            r["place_raw"] or "unknown",
+            r["date"] or _("unknown"),
+            r["place_raw"] or _("unknown"),
             r["type"],
             str(r["items"]),
             r["description"],
