@@ -30,10 +30,6 @@ SHOWN = {
 # Modules whose printed sentences are not through gettext yet (help texts are, everywhere).
 NOT_YET: set[str] = {
     "accountability_cmds.py",
-    "db_cmds.py",
-    "names_cmds.py",
-    "secure_cmds.py",
-    "synth_cmds.py",
 }
 
 

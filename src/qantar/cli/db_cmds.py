@@ -82,19 +82,25 @@ def move(
     if output == "json":
         print_json(result.to_dict())
         return
-    table = Table("table", "rows", box=None)
+    table = Table(_("table"), _("rows"), box=None)
     for name, rows in sorted(result.rows.items()):
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    console.print(f"copied {sum(result.rows.values()):,} rows into {result.target}")
+    console.print(
+        _("copied %(n)s rows into %(target)s")
+        % {"n": f"{sum(result.rows.values()):,}", "target": result.target}
+    )
     if result.password_left_out:
         console.print(
-            "the password was not written to qantar.toml: put it in ~/.pgpass or PGPASSWORD"
+            _("the password was not written to qantar.toml: put it in ~/.pgpass or PGPASSWORD")
         )
     if result.switched:
         console.print(
-            f"qantar.toml now names the new database; {result.previous_database} "
-            "is kept as it was (the backup of the moment before the move)"
+            _(
+                "qantar.toml now names the new database; %(previous)s is kept as it was (the "
+                "backup of the moment before the move)"
+            )
+            % {"previous": result.previous_database}
         )
     else:
-        console.print("qantar.toml is unchanged: run with --switch, or edit its database line")
+        console.print(_("qantar.toml is unchanged: run with --switch, or edit its database line"))

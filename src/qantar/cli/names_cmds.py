@@ -88,7 +88,10 @@ def parse_cmd(
     if fmt == "json":
         print_json(rows)
         return
-    table = Table("original", "surname", "given", "patronymic", "sex", "conf", "latin", "keys")
+    table = Table(
+        _("original"), _("surname"), _("given"), _("patronymic"), _("sex"), _("conf"),
+        _("latin"), _("keys"),
+    )  # fmt: skip
     for r in rows:
         k = r["keys"]
         table.add_row(
@@ -118,11 +121,14 @@ def compare_cmd(
     if fmt == "json":
         print_json(comparison_as_dict(a, b, result))
         return
-    table = Table("part", "level", "similarity", "a", "b", "reason")
+    table = Table(_("part"), _("level"), _("similarity"), "a", "b", _("reason"))
     for p in result.parts:
         table.add_row(p.part, p.level, f"{p.similarity:.2f}", p.left or "", p.right or "", p.reason)
     console.print(table)
-    console.print(f"score {result.score:.3f}" + (" (order swapped)" if result.swapped else ""))
+    score = (_("score %(score)s (order swapped)") if result.swapped else _("score %(score)s")) % {
+        "score": f"{result.score:.3f}"
+    }
+    console.print(score)
     for reason in result.reasons:
         console.print(f"  - {reason}", markup=False)
 

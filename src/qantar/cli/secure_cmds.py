@@ -10,6 +10,7 @@ import typer
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json, state
 from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 from qantar.project import Project
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
@@ -21,7 +22,7 @@ def _read_lines(path: Path | None) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError("cannot be read", file=str(path)) from exc
+        raise InputError(N_("cannot be read"), file=str(path)) from exc
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -40,12 +41,15 @@ def unlock(
     from qantar import vault
 
     if minutes <= 0:
-        raise InputError("--minutes must be more than 0")
+        raise InputError(N_("--minutes must be more than 0"))
     project = Project.open(state.project_path)
     vault.forget(project.root)
     key = project.data_key()
     where = vault.remember(project.root, key, minutes=minutes)
-    console.print(f"unlocked for {minutes:g} minutes (key kept in {where.parent})")
+    console.print(
+        _("unlocked for %(minutes)s minutes (key kept in %(folder)s)")
+        % {"minutes": f"{minutes:g}", "folder": where.parent}
+    )
 
 
 @app.command(
@@ -57,7 +61,7 @@ def lock() -> None:
 
     project = Project.open(state.project_path)
     forgotten = vault.forget(project.root)
-    console.print("locked" if forgotten else "locked (no key was kept)")
+    console.print(_("locked") if forgotten else _("locked (no key was kept)"))
 
 
 keys = typer.Typer(help=_("The project's keys."), no_args_is_help=True)
@@ -76,7 +80,7 @@ def protect() -> None:
 
     project = Project.open(state.project_path)
     files = protect_keys(project)
-    console.print(f"protected {len(files)} private key file(s) under the passphrase")
+    console.print(_("protected %(n)s private key file(s) under the passphrase") % {"n": len(files)})
 
 
 @app.command(
@@ -92,8 +96,11 @@ def encrypt() -> None:
     project = open_project()
     result = encrypt_project(project)
     console.print(
-        f"encrypted the registry: {result.tables} tables, {result.rows} rows checked; "
-        "the plaintext file was removed (see docs/security.md on wiping old copies)"
+        _(
+            "encrypted the registry: %(tables)s tables, %(rows)s rows checked; the plaintext "
+            "file was removed (see docs/security.md on wiping old copies)"
+        )
+        % {"tables": result.tables, "rows": result.rows}
     )
 
 
@@ -126,7 +133,10 @@ def backup_cmd(
     if output == "json":
         print_json(result.to_dict())
     else:
-        console.print(f"wrote {result.path}: {result.files} files, {result.bytes} bytes")
+        console.print(
+            _("wrote %(file)s: %(files)s files, %(bytes)s bytes")
+            % {"file": result.path, "files": result.files, "bytes": result.bytes}
+        )
 
 
 @app.command(
@@ -145,8 +155,10 @@ def restore_cmd(
     from qantar.protect import restore
 
     if not backup_file.is_file():
-        raise InputError("no such file", file=str(backup_file))
+        raise InputError(N_("no such file"), file=str(backup_file))
     identities = _read_lines(identity)
     passphrase = None if identities else vault.read_passphrase(purpose="open the backup")
     result = restore(backup_file, to, passphrase=passphrase, identities=identities)
-    console.print(f"restored {result.files} files into {result.root}")
+    console.print(
+        _("restored %(n)s files into %(folder)s") % {"n": result.files, "folder": result.root}
+    )

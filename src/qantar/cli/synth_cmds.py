@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from qantar.cli._common import OutputFormat, console, only_formats, print_json
 from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -45,7 +46,9 @@ def _parse_strata(text: str | None) -> dict[str, float] | None:
         try:
             out[label.strip()] = float(value) if sep else 1.0
         except ValueError:
-            raise InputError(f"--strata {part!r}: write label=share, e.g. almaty=0.6") from None
+            raise InputError(
+                N_("--strata %(part)s: write label=share, e.g. almaty=0.6"), part=repr(part)
+            ) from None
     return out
 
 
@@ -53,7 +56,7 @@ def _list_names(n_lists: int) -> tuple[str, ...]:
     from qantar.synth import DEFAULT_LISTS
 
     if not 1 <= n_lists <= len(DEFAULT_LISTS):
-        raise InputError(f"--lists must be between 1 and {len(DEFAULT_LISTS)}")
+        raise InputError(N_("--lists must be between 1 and %(n)s"), n=len(DEFAULT_LISTS))
     return DEFAULT_LISTS[:n_lists]
 
 
@@ -110,10 +113,12 @@ def scenario(
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     if not formats or any(f not in FORMATS for f in formats):
-        raise InputError(f"--file-format {fmt!r}: use csv, xlsx or csv,xlsx")
+        raise InputError(
+            N_("--file-format %(format)s: use csv, xlsx or csv,xlsx"), format=repr(fmt)
+        )
 
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("generating", total=steps(config) + len(config.lists))
+        task = progress.add_task(_("generating"), total=steps(config) + len(config.lists))
 
         def advance(stage: str) -> None:
             progress.update(task, advance=1, description=stage)
@@ -127,12 +132,17 @@ def scenario(
                     "files": {k: str(v) for k, v in paths.items()}})  # fmt: skip
         return
     console.print(
-        f"scenario in {outdir}: N = {meta['N']} killed, {meta['observed_killed']} on at least "
-        f"one list (seed {seed})"
+        _(
+            "scenario in %(folder)s: N = %(n)s killed, %(observed)s on at least one list "
+            "(seed %(seed)s)"
+        )
+        % {"folder": outdir, "n": meta["N"], "observed": meta["observed_killed"], "seed": seed}
     )
     for info in meta["lists"].values():
         console.print(
-            f"  {info['file']:<14} {info['records']:>6} records of {info['persons']:>6} persons"
+            f"  {info['file']:<14} "
+            + _("%(records)s records of %(persons)s persons")
+            % {"records": f"{info['records']:>6}", "persons": f"{info['persons']:>6}"}
         )
 
 
@@ -189,7 +199,10 @@ def histories(
     if output == "json":
         print_json(result)
     else:
-        console.print(f"{out}: N = {sim.n}, observed {sim.observed} (seed {seed})")
+        console.print(
+            _("%(file)s: N = %(n)s, observed %(observed)s (seed %(seed)s)")
+            % {"file": out, "n": sim.n, "observed": sim.observed, "seed": seed}
+        )
 
 
 app.add_typer(synth_app, name="synth")
