@@ -27,10 +27,6 @@ SHOWN = {
     "print", "echo", "secho", "status", "prompt", "confirm", "BadParameter", "InputError",
     "QantarError", "add_column",
 }  # fmt: skip
-# Modules whose printed sentences are not through gettext yet (help texts are, everywhere).
-NOT_YET: set[str] = {
-    "accountability_cmds.py",
-}
 
 
 @pytest.mark.parametrize(
@@ -125,18 +121,7 @@ def test_every_help_text_goes_through_gettext(module: str) -> None:
     assert not found, f"{module}: {found[:5]}"
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="messages not through gettext yet"),
-        )
-        if name in NOT_YET
-        else name
-        for name in sorted(p.name for p in CLI.glob("*.py"))
-    ],
-)
+@pytest.mark.parametrize("module", sorted(p.name for p in CLI.glob("*.py")))
 def test_every_printed_sentence_goes_through_gettext(module: str) -> None:
     found = _untranslated((CLI / module).read_text(encoding="utf-8"))
     assert not found, f"{module}: {found[:5]}"

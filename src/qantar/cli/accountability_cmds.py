@@ -13,6 +13,7 @@ from rich.text import Text
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
 from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -54,11 +55,14 @@ def import_cmd(
     if fmt == "json":
         print_json(result.__dict__)
         return
-    console.print(f"read {result.read}, stored {result.stored} ({result.replaced} replaced)")
+    console.print(
+        _("read %(read)s, stored %(stored)s (%(replaced)s replaced)")
+        % {"read": result.read, "stored": result.stored, "replaced": result.replaced}
+    )
     if result.cleaned:
         console.print(
-            f"{len(result.cleaned)} value(s) changed or dropped by FtM cleaning, e.g. "
-            f"{result.cleaned[0]}",
+            _("%(n)s value(s) changed or dropped by FtM cleaning, e.g. %(example)s")
+            % {"n": len(result.cleaned), "example": result.cleaned[0]},
             markup=False,
         )
 
@@ -81,7 +85,10 @@ def export_cmd(
     if fmt == "json":
         print_json(result.__dict__)
         return
-    console.print(f"wrote {result.written} entities to {result.path}", markup=False)
+    console.print(
+        _("wrote %(n)s entities to %(file)s") % {"n": result.written, "file": result.path},
+        markup=False,
+    )
     for entity_id, problems in result.problems.items():
         console.print(f"  {entity_id}: {'; '.join(problems)}", markup=False)
 
@@ -109,7 +116,9 @@ def add_cmd(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             # The value is left out: it can be a person's name.
-            raise InputError(f"--prop number {number} is not property=value", field="prop")
+            raise InputError(
+                N_("--prop number %(n)s is not property=value"), field="prop", n=number
+            )
         values.setdefault(name.strip(), []).append(value.strip())
     entity = add_entity(open_project(), schema, values, entity_id=entity_id, confidence=confidence)
     if fmt == "json":
@@ -134,7 +143,7 @@ def list_cmd(
     if fmt == "json":
         print_json(rows)
         return
-    table = Table("id", "schema", "caption")
+    table = Table(_("id"), _("schema"), _("caption"))
     for r in rows:
         _row(table, str(r["id"]), str(r["schema"]), str(r["caption"]))
     console.print(table)
@@ -159,14 +168,21 @@ def who_cmd(
     if fmt == "json":
         print_json(answer.to_dict())
         return
-    console.print(f"{answer.unit} on {answer.date}" + (f" in {place}" if place else ""),
-                  markup=False)  # fmt: skip
-    chain = Table("unit", "under", "from", "to", "kind", "source")
+    where = (_("%(unit)s on %(date)s in %(place)s") if place else _("%(unit)s on %(date)s")) % {
+        "unit": answer.unit,
+        "date": answer.date,
+        "place": place,
+    }
+    console.print(where, markup=False)
+    chain = Table(_("unit"), _("under"), _("from"), _("to"), _("kind"), _("source"))
     for link in answer.chain:
         _row(chain, link.unit, link.parent, link.start or "", link.end or "", link.kind,
                       " ".join(link.source.url))  # fmt: skip
     console.print(chain)
-    table = Table("person", "post", "unit", "level", "from", "to", "conf", "sources")
+    table = Table(
+        _("person"), _("post"), _("unit"), _("level"), _("from"), _("to"), _("conf"),
+        _("sources"),
+    )  # fmt: skip
     for r in answer.responsible:
         _row(
             table,
@@ -175,7 +191,7 @@ def who_cmd(
         )  # fmt: skip
     console.print(table)
     for caveat in answer.caveats:
-        console.print(f"caveat: {caveat}", markup=False)
+        console.print(_("caveat: %(caveat)s") % {"caveat": caveat}, markup=False)
 
 
 @acc_app.command(
@@ -217,7 +233,7 @@ def link_cmd(
     if fmt == "json":
         print_json({"id": link_id})
     else:
-        console.print(f"responsibility link {link_id} recorded")
+        console.print(_("responsibility link %(id)s recorded") % {"id": link_id})
 
 
 @acc_app.command(
@@ -235,7 +251,10 @@ def links_cmd(
     if fmt == "json":
         print_json(rows)
         return
-    table = Table("id", "actor", "incident", "role", "abuses", "conf", "evidence", "victims")
+    table = Table(
+        _("id"), _("actor"), _("incident"), _("role"), _("abuses"), _("conf"), _("evidence"),
+        _("victims"),
+    )  # fmt: skip
     for r in rows:
         _row(
             table,
@@ -261,7 +280,7 @@ def contrary_cmd(
 
     cid = add_contrary(open_project(), statement=statement, source=source, subject=subject,
                        incident=incident, response=response)  # fmt: skip
-    console.print(f"contrary information {cid} recorded")
+    console.print(_("contrary information %(id)s recorded") % {"id": cid})
 
 
 app.add_typer(entities_app, name="entities")
@@ -290,11 +309,11 @@ def screen_cmd(
     if fmt == "json":
         print_json([m.to_dict() for m in results])
         return
-    table = Table("query", "match", "list", "score", "match?", "reasons")
+    table = Table(_("query"), _("match"), _("list"), _("score"), _("match?"), _("reasons"))
     for m in results:
-        verdict = "yes" if m.match else "no"
+        verdict = _("yes") if m.match else _("no")
         if m.match and m.flags and not m.confirms_listing:
-            verdict = "yes, NOT a confirmation"
+            verdict = _("yes, NOT a confirmation")
         _row(
         table,
             m.query_name, f"{m.match_name} ({m.match_id})", ", ".join(m.datasets),
@@ -303,7 +322,10 @@ def screen_cmd(
     console.print(table)
     # Every flagged list in the table gets its caution, near-misses too (as in the JSON).
     for flag in {f.dataset: f for m in results for f in m.flags}.values():
-        console.print(f"CAUTION ({flag.dataset}): {flag.caution}", markup=False)
+        console.print(
+            _("CAUTION (%(list)s): %(caution)s") % {"list": flag.dataset, "caution": flag.caution},
+            markup=False,
+        )
 
 
 @app.command(
@@ -327,7 +349,7 @@ def dossier_cmd(
     from qantar.accountability import write_dossier
 
     only_formats(fmt, "text", "json")
-    with console.status("building the dossier", spinner="dots"):
+    with console.status(_("building the dossier"), spinner="dots"):
         result = write_dossier(
             open_project(), person, regime, out, against=against, threshold=threshold,
             version=version, lang=lang,
@@ -335,11 +357,19 @@ def dossier_cmd(
     if fmt == "json":
         print_json(result.to_dict())
         return
-    console.print(f"wrote {result.pdf} and {result.html}", markup=False)
-    console.print(f"dossier data SHA-256 {result.dossier_sha256}")
-    console.print(f"PDF SHA-256 {result.pdf_sha256}")
     console.print(
-        f"cited {result.cited_items} verified evidence item(s); "
-        f"{len(result.excluded_evidence)} not cited (did not verify); "
-        f"{result.withheld_victims} victim name(s) withheld"
+        _("wrote %(pdf)s and %(html)s") % {"pdf": result.pdf, "html": result.html}, markup=False
+    )
+    console.print(_("dossier data SHA-256 %(sha)s") % {"sha": result.dossier_sha256})
+    console.print(_("PDF SHA-256 %(sha)s") % {"sha": result.pdf_sha256})
+    console.print(
+        _(
+            "cited %(cited)s verified evidence item(s); %(excluded)s not cited (did not "
+            "verify); %(withheld)s victim name(s) withheld"
+        )
+        % {
+            "cited": result.cited_items,
+            "excluded": len(result.excluded_evidence),
+            "withheld": result.withheld_victims,
+        }
     )
