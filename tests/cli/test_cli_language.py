@@ -127,12 +127,24 @@ def test_every_printed_sentence_goes_through_gettext(module: str) -> None:
     assert not found, f"{module}: {found[:5]}"
 
 
-# What a documenter types most, then the root.
-COMMANDS = [
-    (), ("init",), ("import",), ("batches",), ("quarantine",), ("link",), ("review",),
-    ("consent",), ("events",), ("estimate",), ("report",), ("publish",), ("serve",),
-    ("users", "add"), ("evidence", "add"), ("spelling",), ("status",), ("records",),
-]  # fmt: skip
+def _command_paths() -> list[tuple[str, ...]]:
+    """Every command and group of the CLI, the root first."""
+    import typer.main
+
+    from qantar.cli import app
+
+    paths: list[tuple[str, ...]] = []
+
+    def walk(command: object, path: tuple[str, ...]) -> None:
+        paths.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(typer.main.get_command(app), ())
+    return paths
+
+
+COMMANDS = _command_paths()
 _HELP_PAGES = """
 import sys
 import typer.main
@@ -192,6 +204,12 @@ def _kept_words() -> set[str]:
         "URL", "ISO", "unknown", "K", "R",
         "source",  # a CSV column's name, as typed (source, record_id, person_id)
         *LANGUAGES,
+        # values an option takes, as typed: list names of a synthetic scenario, kinds of
+        # claim and incident, sanctions regimes, roles in a responsibility link, FtM keys
+        "hotline", "press", "note", "description", "tag", "geolocation", "shooting",
+        "detention", "us", "uk", "eu", "ordered", "commanded", "executed", "aided", "true",
+        "datasets",
+        "OpenSanctions", "followthemoney",  # names of a data source and a library
     }  # fmt: skip
 
 
