@@ -22,6 +22,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["QANTAR_PASSPHRASE"] = TEST_PASSPHRASE
     os.environ.pop("QANTAR_PASSPHRASE_FD", None)
     os.environ["QANTAR_KDF_LOG_N"] = "10"
+    # The CLI speaks the locale's language: the tests read its English, whatever the
+    # machine's locale (tests of Kazakh and Russian set QANTAR_LANG themselves).
+    os.environ["QANTAR_LANG"] = "en"
     runtime = tempfile.mkdtemp(prefix="qantar-test-runtime-")
     os.chmod(runtime, 0o700)
     os.environ["XDG_RUNTIME_DIR"] = runtime

@@ -29,8 +29,8 @@ class QantarError(Exception):
     def in_words(self, gettext: Callable[[str], str], *, on_page: bool = False) -> str:
         """The message in the language of ``gettext``; a message raised without ``N_`` (not
         in the catalogs) comes back as it was written."""
-        if not self.message:  # gettext("") is the catalog's header, not a message
-            return str(self.message)
+        if not isinstance(self.message, str) or not self.message:
+            return str(self.message)  # gettext("") would be the catalog's header
         text = gettext(self.message)
         return text % self.params if self.params else text
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -58,6 +59,21 @@ def check_language(lang: str) -> str:
             choices=", ".join(LANGUAGES),
         )
     return lang
+
+
+def language_of_environment(environ: Mapping[str, str]) -> str:
+    """The CLI's language: ``QANTAR_LANG`` when qantar speaks it, else the locale's as POSIX
+    reads it (the first set of ``LC_ALL``, ``LC_MESSAGES``, ``LANG``: "ru_RU.UTF-8" is
+    Russian, "C" English), else English."""
+    chosen = environ.get("QANTAR_LANG", "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(key, "").strip()
+        if value:
+            code = value.split(".")[0].split("@")[0].split("_")[0].split("-")[0].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def _lc_messages(lang: str) -> Any:

@@ -15,11 +15,13 @@ from typing import Annotated, NoReturn
 import typer
 
 from qantar.cli._common import console, err_console, state
+from qantar.cli._language import _, speaking
 from qantar.errors import QantarError, missing_extra
+from qantar.i18n import N_
 
 app = typer.Typer(
     name="qantar",
-    help="From scattered lists of victims to facts: registry, linkage, estimation, evidence.",
+    help=_("From scattered lists of victims to facts: registry, linkage, estimation, evidence."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -33,7 +35,7 @@ def _root(
         typer.Option(
             "--project",
             "-p",
-            help="Project folder (default: the one containing the current folder).",
+            help=_("Project folder (default: the one containing the current folder)."),
         ),
     ] = None,
 ) -> None:
@@ -113,9 +115,10 @@ def _usage_line(exc: Exception) -> str:
     message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
     ctx = getattr(exc, "ctx", None)
     command = getattr(ctx, "command_path", None) if ctx is not None else None
-    if command:
-        return f"usage error: {message} (see `{command} --help`)"
-    return f"usage error: {message} (see `qantar --help`)"
+    return _("usage error: %(message)s (see `%(command)s --help`)") % {
+        "message": message,
+        "command": command or "qantar",
+    }
 
 
 def main() -> None:
@@ -126,52 +129,58 @@ def main() -> None:
     try:
         # Without standalone mode click returns a command's exit code instead of exiting,
         # and hands usage errors to us instead of printing its own multi-line usage.
-        code = app(standalone_mode=False, prog_name="qantar")
+        code = speaking(typer.main.get_command(app))(standalone_mode=False, prog_name="qantar")
         sys.exit(code if isinstance(code, int) else 0)
     except QantarError as exc:
-        _fail(str(exc))
+        _fail(exc.in_words(_))
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("aborted; nothing was changed by the interrupted step", markup=False)
+        err_console.print(_(ABORTED), markup=False)
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(_exit_code(exc))
     except click_errors as exc:
         if type(exc).__name__ == "Abort":
-            err_console.print("aborted; nothing was changed by the interrupted step", markup=False)
+            err_console.print(_(ABORTED), markup=False)
             sys.exit(130)
         if type(exc).__name__ == "NoArgsIsHelpError":
             exc.show()  # type: ignore[attr-defined]  # the help asked for by giving nothing
             sys.exit(_exit_code(exc))
         if hasattr(exc, "format_message") and _exit_code(exc) == 2:
-            _fail(_usage_line(exc), prefix="")
+            _fail(_usage_line(exc), plain=True)
         exc.show()  # type: ignore[attr-defined]
         sys.exit(_exit_code(exc))
     except ImportError as exc:
         extra = missing_extra(exc)
         if extra is not None:
-            _fail(str(extra))
+            _fail(extra.in_words(_))
         _unexpected(exc)
     except OSError as exc:
         if exc.errno in _DISK_FULL:
             # The file name is left out: it can be an evidence file named after a person.
             _fail(
-                "the disk is full (or a file size limit was reached): the step stopped "
-                "before it finished; free some space and run it again"
+                _(
+                    "the disk is full (or a file size limit was reached): the step stopped "
+                    "before it finished; free some space and run it again"
+                )
             )
         if "cannot load library" in str(exc):
             # WeasyPrint is installed but the system's Pango, which it draws with, is not.
             _fail(
-                "PDF output needs Pango, a system library WeasyPrint draws with (Debian/Ubuntu: "
-                "apt install libpango-1.0-0 libpangoft2-1.0-0; see the README, Installing)"
+                _(
+                    "PDF output needs Pango, a system library WeasyPrint draws with "
+                    "(Debian/Ubuntu: apt install libpango-1.0-0 libpangoft2-1.0-0; see the "
+                    "README, Installing)"
+                )
             )
         if exc.errno in _FILE_PROBLEMS and exc.filename is not None:
             # A path the user gave or the project's own: naming the file is what helps.
-            _fail(f"{exc.filename}: {exc.strerror}")
+            _fail(f"{exc.filename}: {exc.strerror}")  # the system's words, in its locale
         _unexpected(exc)
     except Exception as exc:
         _unexpected(exc)
 
 
+ABORTED = N_("aborted; nothing was changed by the interrupted step")
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _FILE_PROBLEMS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EROFS}
 
@@ -186,7 +195,7 @@ def _unexpected(exc: BaseException) -> NoReturn:
 
     plain = plain_database_error(exc) if isinstance(exc, DBAPIError) else None
     if plain is not None:
-        _fail(str(plain))
+        _fail(plain.in_words(_))
     if os.environ.get("QANTAR_DEBUG"):
         raise exc
     frames = traceback.extract_tb(exc.__traceback__)
@@ -196,16 +205,21 @@ def _unexpected(exc: BaseException) -> NoReturn:
     if isinstance(exc, DBAPIError):
         kind = f"{kind} ({type(exc.orig).__name__})"
     _fail(
-        f"unexpected {kind} at {place}; this is a bug in qantar: please report it with the "
-        "command you ran (set QANTAR_DEBUG=1 to see the traceback, which may contain names "
-        "from your data)",
-        prefix="internal error: ",
+        _(
+            "internal error: unexpected %(kind)s at %(place)s; this is a bug in qantar: please "
+            "report it with the command you ran (set QANTAR_DEBUG=1 to see the traceback, "
+            "which may contain names from your data)"
+        )
+        % {"kind": kind, "place": place},
+        plain=True,
         code=1,
     )
 
 
-def _fail(message: str, *, prefix: str = "error: ", code: int = 2) -> NoReturn:
-    line = " ".join(f"{prefix}{message}".split("\n"))
+def _fail(message: str, *, plain: bool = False, code: int = 2) -> NoReturn:
+    """One line on stderr: ``message`` after "error: ", or as it is when ``plain``."""
+    text = message if plain else _("error: %(message)s") % {"message": message}
+    line = " ".join(text.split("\n"))
     err_console.print(line, markup=False, highlight=False, soft_wrap=True)
     sys.exit(code)
 

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 from qantar.project import Project
 
 console = Console(highlight=False)
@@ -45,7 +47,9 @@ _FORMAT_ALIASES = {"table": "text"}
 def _known_format(value: str) -> str:
     value = _FORMAT_ALIASES.get(value, value)
     if value not in OUTPUT_FORMATS:
-        raise typer.BadParameter(f"use {', '.join(OUTPUT_FORMATS)}", param_hint="'--format'")
+        raise typer.BadParameter(
+            _("use %(formats)s") % {"formats": ", ".join(OUTPUT_FORMATS)}, param_hint="'--format'"
+        )
     return value
 
 
@@ -55,7 +59,7 @@ OutputFormat = Annotated[
     typer.Option(
         "--format",
         metavar="text|json|csv",
-        help="Output: text (default), json, or csv where the command lists rows.",
+        help=_("Output: text (default), json, or csv where the command lists rows."),
         callback=_known_format,
     ),
 ]
@@ -65,5 +69,9 @@ def only_formats(value: str, *allowed: str) -> str:
     """``value`` if this command writes it; csv is for commands that list rows."""
     value = _known_format(value)
     if value not in allowed:
-        raise InputError(f"--format {value}: this command writes {' or '.join(allowed)}")
+        raise InputError(
+            N_("--format %(value)s: this command writes %(formats)s"),
+            value=value,
+            formats=_(" or ").join(allowed),
+        )
     return value

@@ -16,37 +16,46 @@ from qantar.cli._common import (
     open_project,
     print_json,
 )
+from qantar.cli._language import _
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
-db = typer.Typer(help="The project's database.", no_args_is_help=True)
+db = typer.Typer(help=_("The project's database."), no_args_is_help=True)
 app.add_typer(db, name="db")
 
 
-@db.command("move")
+@db.command(
+    "move",
+    help=_(
+        "Copy every table into an empty database (ids kept, one transaction) and check the "
+        "row counts."
+    ),
+)
 def move(
     to: Annotated[
         str,
         typer.Option(
             "--to",
-            help="SQLAlchemy URL of an empty database, e.g. "
-            "postgresql+psycopg://qantar@db.example.org/qantar (a password belongs in "
-            "~/.pgpass or PGPASSWORD, not here).",
+            help=_(
+                "SQLAlchemy URL of an empty database, e.g. "
+                "postgresql+psycopg://qantar@db.example.org/qantar (a password belongs in "
+                "~/.pgpass or PGPASSWORD, not here)."
+            ),
         ),
     ],
     switch: Annotated[
         bool,
         typer.Option(
             "--switch/--no-switch",
-            help="Point qantar.toml at the new database after the copy (the old SQLite "
-            "file is kept as a backup either way).",
+            help=_(
+                "Point qantar.toml at the new database after the copy (the old SQLite "
+                "file is kept as a backup either way)."
+            ),
         ),
     ] = False,
     output: OutputFormat = "text",
 ) -> None:
-    """Copy every table into an empty database (ids kept, one transaction) and check
-    the row counts."""
     from qantar.store.move import move_project
 
     only_formats(output, "text", "json")
@@ -73,19 +82,25 @@ def move(
     if output == "json":
         print_json(result.to_dict())
         return
-    table = Table("table", "rows", box=None)
+    table = Table(_("table"), _("rows"), box=None)
     for name, rows in sorted(result.rows.items()):
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    console.print(f"copied {sum(result.rows.values()):,} rows into {result.target}")
+    console.print(
+        _("copied %(n)s rows into %(target)s")
+        % {"n": f"{sum(result.rows.values()):,}", "target": result.target}
+    )
     if result.password_left_out:
         console.print(
-            "the password was not written to qantar.toml: put it in ~/.pgpass or PGPASSWORD"
+            _("the password was not written to qantar.toml: put it in ~/.pgpass or PGPASSWORD")
         )
     if result.switched:
         console.print(
-            f"qantar.toml now names the new database; {result.previous_database} "
-            "is kept as it was (the backup of the moment before the move)"
+            _(
+                "qantar.toml now names the new database; %(previous)s is kept as it was (the "
+                "backup of the moment before the move)"
+            )
+            % {"previous": result.previous_database}
         )
     else:
-        console.print("qantar.toml is unchanged: run with --switch, or edit its database line")
+        console.print(_("qantar.toml is unchanged: run with --switch, or edit its database line"))

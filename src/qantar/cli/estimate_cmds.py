@@ -16,7 +16,9 @@ from qantar.cli._common import (
     open_project,
     print_json,
 )
+from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -40,17 +42,23 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
     event_type = data.get("settings", {}).get("event_type")
     lists = ", ".join(data["lists"])
     title = (
-        f"Estimated total, event type {event_type} (lists: {lists})"
+        _("Estimated total, event type %(type)s (lists: %(lists)s)")
         if event_type
-        else f"Estimated total (lists: {lists})"
-    )
+        else _("Estimated total (lists: %(lists)s)")
+    ) % {"type": event_type, "lists": lists}
     table = Table(title=title)
-    for column in ("method", "stratum", "documented", "estimate", "95% interval"):
+    for column in (
+        _("method"),
+        _("stratum"),
+        _("documented"),
+        _("estimate"),
+        _("95%% interval") % {},
+    ):
         table.add_column(column)
     for res in [data, *data.get("methods", [])]:
         table.add_row(
             res["method"],
-            "all" if res["strata"] else "",
+            _("all") if res["strata"] else "",
             f"{res['observed']:,}",
             _fmt(res["estimate"]),
             f"{_fmt(res['lower'])} - {_fmt(res['upper'])}",
@@ -67,33 +75,48 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
     diag = data["diagnostics"]
     if "rhat" in diag:
         console.print(
-            f"chains {diag.get('chains')}, R-hat {diag.get('rhat') or float('nan'):.3f}, "
-            f"ESS bulk {diag.get('ess_bulk') or 0:.0f}, "
-            f"{diag.get('draws_per_chain') or 0:,} draws per chain"
+            _("chains %(chains)s, R-hat %(rhat)s, ESS bulk %(ess)s, %(draws)s draws per chain")
+            % {
+                "chains": diag.get("chains"),
+                "rhat": f"{diag.get('rhat') or float('nan'):.3f}",
+                "ess": f"{diag.get('ess_bulk') or 0:.0f}",
+                "draws": f"{diag.get('draws_per_chain') or 0:,}",
+            }
         )
     imputed = diag.get("imputation") or {}
     for name, moved in (imputed.get("strata") or {}).items():
         console.print(
-            "imputed {field}, stratum {name}: documented {known} with a known value, "
-            "{low}-{high} after imputation; estimate {est_low:,.0f}-{est_high:,.0f} across "
-            "{m} imputations".format(
-                field=imputed.get("field"),
-                name=name,
-                known=moved["documented_known"],
-                low=moved["documented_min"],
-                high=moved["documented_max"],
-                est_low=moved["estimate_min"],
-                est_high=moved["estimate_max"],
-                m=imputed.get("imputations"),
-            ),
+            _(
+                "imputed %(field)s, stratum %(name)s: documented %(known)s with a known value, "
+                "%(low)s-%(high)s after imputation; estimate %(est_low)s-%(est_high)s across "
+                "%(m)s imputations"
+            )
+            % {
+                "field": imputed.get("field"),
+                "name": name,
+                "known": moved["documented_known"],
+                "low": moved["documented_min"],
+                "high": moved["documented_max"],
+                "est_low": f"{moved['estimate_min']:,.0f}",
+                "est_high": f"{moved['estimate_max']:,.0f}",
+                "m": imputed.get("imputations"),
+            },
             markup=False,
         )
     if "predictive_check" in diag:
         check = diag["predictive_check"]
+        low, high = check["one_list_share_replicates"]
         console.print(
-            f"posterior predictive check: p = {check['p_value']:.2f}, one-list share "
-            f"{check['one_list_share']:.1%} (replicates {check['one_list_share_replicates'][0]:.1%}"
-            f"-{check['one_list_share_replicates'][1]:.1%})"
+            _(
+                "posterior predictive check: p = %(p)s, one-list share %(share)s (replicates "
+                "%(low)s-%(high)s)"
+            )
+            % {
+                "p": f"{check['p_value']:.2f}",
+                "share": f"{check['one_list_share']:.1%}",
+                "low": f"{low:.1%}",
+                "high": f"{high:.1%}",
+            }
         )
     if data.get("sensitivity"):
         _print_sensitivity(data["sensitivity"])
@@ -101,17 +124,22 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
     for other in data.get("methods", []):
         warnings += [f"{other['method']}: {w}" for w in other["warnings"]]
     if data.get("sensitivity"):
-        warnings += [f"sensitivity: {w}" for w in data["sensitivity"]["warnings"]]
+        warnings += [
+            _("sensitivity: %(warning)s") % {"warning": w} for w in data["sensitivity"]["warnings"]
+        ]
     for warning in dict.fromkeys(warnings):
-        console.print(f"warning: {warning}", markup=False)
+        console.print(_("warning: %(warning)s") % {"warning": warning}, markup=False)
     if folder is not None:
-        console.print(f"saved to {folder}", markup=False)
+        console.print(_("saved to %(folder)s") % {"folder": folder}, markup=False)
 
 
 def _print_sensitivity(table_data: dict[str, Any]) -> None:
     head = table_data["headline"]
-    table = Table(title=f"Sensitivity (headline: {head['method']}, fixed in qantar.toml)")
-    for column in ("analysis", "choice", "estimate", "95% interval"):
+    table = Table(
+        title=_("Sensitivity (headline: %(method)s, fixed in qantar.toml)")
+        % {"method": head["method"]}
+    )
+    for column in (_("analysis"), _("choice"), _("estimate"), _("95%% interval") % {}):
         table.add_column(column)
     for row in table_data["rows"]:
         if "error" in row:
@@ -119,128 +147,150 @@ def _print_sensitivity(table_data: dict[str, Any]) -> None:
             continue
         table.add_row(
             row["analysis"],
-            row["label"] + (" (headline)" if row.get("headline") else ""),
+            row["label"] + (" " + _("(headline)") if row.get("headline") else ""),
             _fmt(row["estimate"]),
             f"{_fmt(row['lower'])} - {_fmt(row['upper'])}",
         )
     console.print(table)
 
 
-@app.command("estimate")
+@app.command(
+    "estimate",
+    help=_("Estimate the true total (documented + undocumented) by multiple systems estimation."),
+)
 def estimate_cmd(
     histories: Annotated[
         Path | None,
         typer.Option(
             "--histories",
-            help="CSV with one 0/1 column per list and a count column "
-            "(default: the linked persons of the project).",
+            help=_(
+                "CSV with one 0/1 column per list and a count column "
+                "(default: the linked persons of the project)."
+            ),
         ),
     ] = None,
-    method: Annotated[str, typer.Option(help="lcmcr, loglinear, dga, chapman or all.")] = "lcmcr",
+    method: Annotated[
+        str, typer.Option(help=_("lcmcr, loglinear, dga, chapman or all."))
+    ] = "lcmcr",
     strata: Annotated[
-        str | None, typer.Option(help="Column (or project field) to estimate by stratum.")
+        str | None, typer.Option(help=_("Column (or project field) to estimate by stratum."))
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Seed: the same seed gives the same numbers (default: [estimate] seed, 0)."
+            help=_("Seed: the same seed gives the same numbers (default: [estimate] seed, 0).")
         ),
     ] = None,
     event_type: Annotated[
         str | None,
         typer.Option(
-            help="Whom to count: killed (default), died_in_custody, detained, tortured, "
-            "disappeared or injured; a list counts a person only if it said so."
+            help=_(
+                "Whom to count: killed (default), died_in_custody, detained, tortured, "
+                "disappeared or injured; a list counts a person only if it said so."
+            )
         ),
     ] = None,
     imputations: Annotated[
         int | None,
         typer.Option(
-            help="Imputations of missing stratum values (default 5, [estimate] "
-            "imputations; 0 keeps an 'unknown' stratum)."
+            help=_(
+                "Imputations of missing stratum values (default 5, [estimate] "
+                "imputations; 0 keeps an 'unknown' stratum)."
+            )
         ),
     ] = None,
     classes: Annotated[
-        int | None, typer.Option("--classes", help="LCMCR: latent classes K (R: 10).")
+        int | None, typer.Option("--classes", help=_("LCMCR: latent classes K (R: 10)."))
     ] = None,
     a_alpha: Annotated[
         float | None,
-        typer.Option("--a-alpha", help="LCMCR: shape of the Gamma prior on alpha (0.25)."),
+        typer.Option("--a-alpha", help=_("LCMCR: shape of the Gamma prior on alpha (0.25).")),
     ] = None,
     b_alpha: Annotated[
         float | None,
-        typer.Option("--b-alpha", help="LCMCR: rate of the Gamma prior on alpha (0.25)."),
+        typer.Option("--b-alpha", help=_("LCMCR: rate of the Gamma prior on alpha (0.25).")),
     ] = None,
     burnin: Annotated[
-        int | None, typer.Option(help="LCMCR: burn-in sweeps per chain (10,000).")
+        int | None, typer.Option(help=_("LCMCR: burn-in sweeps per chain (10,000)."))
     ] = None,
     draws: Annotated[
         int | None,
-        typer.Option(help="LCMCR: draws kept per chain in the first round (1,000)."),
+        typer.Option(help=_("LCMCR: draws kept per chain in the first round (1,000).")),
     ] = None,
-    thinning: Annotated[int | None, typer.Option(help="LCMCR: sweeps per kept draw (100).")] = None,
+    thinning: Annotated[
+        int | None, typer.Option(help=_("LCMCR: sweeps per kept draw (100)."))
+    ] = None,
     iterations: Annotated[
         int | None,
-        typer.Option(help="LCMCR: sweeps per chain after burn-in (sets the thinning)."),
+        typer.Option(help=_("LCMCR: sweeps per chain after burn-in (sets the thinning).")),
     ] = None,
-    chains: Annotated[int | None, typer.Option(help="LCMCR: chains, run in parallel (4).")] = None,
+    chains: Annotated[
+        int | None, typer.Option(help=_("LCMCR: chains, run in parallel (4)."))
+    ] = None,
     max_draws: Annotated[
         int | None,
         typer.Option(
             "--max-draws",
-            help="LCMCR: cap on kept draws per chain while sampling until converged (20,000).",
+            help=_("LCMCR: cap on kept draws per chain while sampling until converged (20,000)."),
         ),
     ] = None,
     fixed: Annotated[
         bool,
         typer.Option(
             "--fixed",
-            help="LCMCR: keep exactly --draws per chain instead of sampling until "
-            "R-hat <= 1.01 and ESS >= 1,000.",
+            help=_(
+                "LCMCR: keep exactly --draws per chain instead of sampling until "
+                "R-hat <= 1.01 and ESS >= 1,000."
+            ),
         ),
     ] = False,
-    criterion: Annotated[str | None, typer.Option(help="Log-linear: AIC (default) or BIC.")] = None,
+    criterion: Annotated[
+        str | None, typer.Option(help=_("Log-linear: AIC (default) or BIC."))
+    ] = None,
     average_models: Annotated[
         bool,
         typer.Option(
             "--average-models",
-            help="Log-linear: report the average over models by their AIC/BIC weights "
-            "instead of the selected model.",
+            help=_(
+                "Log-linear: report the average over models by their AIC/BIC weights "
+                "instead of the selected model."
+            ),
         ),
     ] = False,
     delta: Annotated[
         float | None,
-        typer.Option(help="dga: prior persons per cell of the full table (1/2^lists)."),
+        typer.Option(help=_("dga: prior persons per cell of the full table (1/2^lists).")),
     ] = None,
     pool_smallest: Annotated[
         bool,
         typer.Option(
             "--pool-smallest",
-            help="dga with six or more lists: pool the smallest lists into one.",
+            help=_("dga with six or more lists: pool the smallest lists into one."),
         ),
     ] = False,
     sensitivity: Annotated[
         bool,
         typer.Option(
             "--sensitivity",
-            help="Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
-            "two priors on alpha, each list left out, the best log-linear models.",
+            help=_(
+                "Add the sensitivity table: every method, LCMCR with K = 5, 10, 20 and "
+                "two priors on alpha, each list left out, the best log-linear models."
+            ),
         ),
     ] = False,
     drop: Annotated[
-        list[str] | None, typer.Option("--drop", help="Drop a list by name (repeatable).")
+        list[str] | None, typer.Option("--drop", help=_("Drop a list by name (repeatable)."))
     ] = None,
     merge: Annotated[
         list[str] | None,
-        typer.Option("--merge", help="Merge lists into one, e.g. A+B (repeatable)."),
+        typer.Option("--merge", help=_("Merge lists into one, e.g. A+B (repeatable).")),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="With --histories: also write draws, result and plots here."),
+        typer.Option(help=_("With --histories: also write draws, result and plots here.")),
     ] = None,
     output_format: OutputFormat = "text",
 ) -> None:
-    """Estimate the true total (documented + undocumented) by multiple systems estimation."""
     from qantar.estimate import estimate, read_histories_csv
 
     only_formats(output_format, "text", "json")
@@ -264,7 +314,7 @@ def estimate_cmd(
     if average_models:
         options["average"] = True
     if criterion is not None and criterion.upper() not in ("AIC", "BIC"):
-        raise InputError("--criterion is AIC or BIC")
+        raise InputError(N_("--criterion is AIC or BIC"))
     options["pool_smallest"] = pool_smallest
     folder: Path | None = None
     if histories is not None:
@@ -274,7 +324,7 @@ def estimate_cmd(
         if seed is None:  # no project to read [estimate] seed from
             seed = DEFAULTS.estimate.seed
         data = _prepare(read_histories_csv(histories, stratum=strata), drop or [], merge or [])
-        with err_console.status("estimating...", spinner="dots"):
+        with err_console.status(_("estimating..."), spinner="dots"):
             result = estimate(data, method=method, strata=strata is not None, seed=seed, **options)
             if sensitivity:
                 from qantar.estimate import sensitivity as sensitivity_table
@@ -290,7 +340,7 @@ def estimate_cmd(
         from qantar.estimate import estimate_project
 
         project = open_project()
-        with err_console.status("estimating...", spinner="dots"):
+        with err_console.status(_("estimating..."), spinner="dots"):
             result, folder = estimate_project(
                 project,
                 method=method,

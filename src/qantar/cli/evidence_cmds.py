@@ -18,20 +18,22 @@ from qantar.cli._common import (
     open_project,
     print_json,
 )
+from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
 _COLLECTION_LABELS = (
-    ("collected by", "collected_by"),
-    ("collected at", "collected_at"),
-    ("time source", "collected_at_source"),
-    ("handed over by", "from_whom"),
-    ("source URL", "source_url"),
-    ("place", "place"),
-    ("how", "how"),
-    ("original name", "original_name"),
+    (N_("collected by"), "collected_by"),
+    (N_("collected at"), "collected_at"),
+    (N_("time source"), "collected_at_source"),
+    (N_("handed over by"), "from_whom"),
+    (N_("source URL"), "source_url"),
+    (N_("place"), "place"),
+    (N_("how"), "how"),
+    (N_("original name"), "original_name"),
 )
 
 
@@ -45,30 +47,49 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
     else:
         for problem in report.failures:
             console.print(
-                f"FAIL {problem.kind}: {problem.subject}: {problem.message}", markup=False
+                _("FAIL %(kind)s: %(subject)s: %(message)s")
+                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                markup=False,
             )
         for problem in report.warnings:
             console.print(
-                f"warn {problem.kind}: {problem.subject}: {problem.message}", markup=False
+                _("warn %(kind)s: %(subject)s: %(message)s")
+                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                markup=False,
             )
         if len(report.keys) > 1:
             for span in report.keys:
-                until = span["last_seq"] if span["last_seq"] is not None else "now"
-                flag = " (retired as compromised)" if span["compromised"] else ""
+                until = span["last_seq"] if span["last_seq"] is not None else _("now")
+                line = (
+                    _("key %(key)s: events %(first)s-%(until)s (retired as compromised)")
+                    if span["compromised"]
+                    else _("key %(key)s: events %(first)s-%(until)s")
+                )
                 console.print(
-                    f"key {span['key_id']}: events {span['first_seq']}-{until}{flag}",
+                    line % {"key": span["key_id"], "first": span["first_seq"], "until": until},
                     markup=False,
                 )
-        status = "OK" if report.ok else f"FAILED ({len(report.failures)} problem(s))"
+        status = (
+            _("OK") if report.ok else _("FAILED (%(n)s problem(s))") % {"n": len(report.failures)}
+        )
         console.print(
-            f"{what}: {status}; {report.objects_checked} file(s), {report.events_checked} "
-            f"custody event(s), {report.timestamps_checked} timestamp(s) checked; "
-            f"key {report.key_id}",
+            _(
+                "%(what)s: %(status)s; %(files)s file(s), %(events)s custody event(s), "
+                "%(stamps)s timestamp(s) checked; key %(key)s"
+            )
+            % {
+                "what": what,
+                "status": status,
+                "files": report.objects_checked,
+                "events": report.events_checked,
+                "stamps": report.timestamps_checked,
+                "key": report.key_id,
+            },
             markup=False,
         )
         if report.ok and report.recorded is False:
             console.print(
-                "this check was not recorded in the custody log (no private key here)",
+                _("this check was not recorded in the custody log (no private key here)"),
                 markup=False,
             )
     if not report.ok:
@@ -78,35 +99,37 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
 
 
 evidence = typer.Typer(
-    help="Evidence archive: add, verify, export, near duplicates, custody.",
+    help=_("Evidence archive: add, verify, export, near duplicates, custody."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-incident = typer.Typer(help="Incidents evidence attaches to.", no_args_is_help=True)
+incident = typer.Typer(help=_("Incidents evidence attaches to."), no_args_is_help=True)
 app.add_typer(evidence, name="evidence")
 app.add_typer(incident, name="incident")
 
 
-@evidence.command("add")
+@evidence.command(
+    "add",
+    help=_("Copy files into the write-once store and record who, when, where and how."),
+)
 def add_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Files to add (never folders or links).")],
-    collected_by: Annotated[str | None, typer.Option(help="Who collected it.")] = None,
+    files: Annotated[list[Path], typer.Argument(help=_("Files to add (never folders or links)."))],
+    collected_by: Annotated[str | None, typer.Option(help=_("Who collected it."))] = None,
     collected_at: Annotated[
-        str | None, typer.Option(help="When (ISO 8601 with zone, a date, or unknown).")
+        str | None, typer.Option(help=_("When (ISO 8601 with zone, a date, or unknown)."))
     ] = None,
     time_source: Annotated[
-        str | None, typer.Option(help="Where the collection time comes from.")
+        str | None, typer.Option(help=_("Where the collection time comes from."))
     ] = None,
-    source_url: Annotated[str | None, typer.Option(help="Where it was found.")] = None,
-    place: Annotated[str | None, typer.Option(help="Where it was collected.")] = None,
-    from_whom: Annotated[str | None, typer.Option(help="Who handed it over.")] = None,
-    how: Annotated[str | None, typer.Option(help="Tool and version used to collect.")] = None,
-    incident_id: Annotated[int | None, typer.Option("--incident", help="Incident id.")] = None,
-    person: Annotated[str | None, typer.Option(help="Person id from linkage.")] = None,
-    note: Annotated[str | None, typer.Option(help="A note kept with the record.")] = None,
+    source_url: Annotated[str | None, typer.Option(help=_("Where it was found."))] = None,
+    place: Annotated[str | None, typer.Option(help=_("Where it was collected."))] = None,
+    from_whom: Annotated[str | None, typer.Option(help=_("Who handed it over."))] = None,
+    how: Annotated[str | None, typer.Option(help=_("Tool and version used to collect."))] = None,
+    incident_id: Annotated[int | None, typer.Option("--incident", help=_("Incident id."))] = None,
+    person: Annotated[str | None, typer.Option(help=_("Person id from linkage."))] = None,
+    note: Annotated[str | None, typer.Option(help=_("A note kept with the record."))] = None,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Copy files into the write-once store and record who, when, where and how."""
     from qantar.evidence import add
 
     as_json = _check_format(fmt)
@@ -141,15 +164,17 @@ def add_cmd(
         print_json([r.__dict__ for r in results])
         return
     for r in results:
-        state = "added" if r.new else "already held (custody event recorded)"
+        state = _("added") if r.new else _("already held (custody event recorded)")
         console.print(f"{r.sha256[:12]}  {r.media_type}  {r.size} B  {state}", markup=False)
         for flag in r.flags:
-            console.print(f"  flag: {flag}", markup=False)
+            console.print("  " + _("flag: %(flag)s") % {"flag": flag}, markup=False)
 
 
-@evidence.command("list")
+@evidence.command(
+    "list",
+    help=_("Every item: id, type, size, name, collector."),
+)
 def list_cmd(fmt: OutputFormat = "text") -> None:
-    """Every item: id, type, size, name, collector."""
     from qantar.evidence import list_items
 
     as_json = _check_format(fmt)
@@ -157,7 +182,7 @@ def list_cmd(fmt: OutputFormat = "text") -> None:
     if as_json:
         print_json(items)
         return
-    table = Table("id", "type", "bytes", "name", "collected by", "derived from")
+    table = Table(_("id"), _("type"), _("bytes"), _("name"), _("collected by"), _("derived from"))
     for it in items:
         table.add_row(
             it["sha256"][:12],
@@ -170,9 +195,11 @@ def list_cmd(fmt: OutputFormat = "text") -> None:
     console.print(table)
 
 
-@evidence.command("show")
+@evidence.command(
+    "show",
+    help=_("Everything about one item (recorded as a 'viewed' custody event)."),
+)
 def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
-    """Everything about one item (recorded as a 'viewed' custody event)."""
     from qantar.evidence import show_item
 
     as_json = _check_format(fmt)
@@ -196,34 +223,52 @@ def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
         console.print(f"{key}: {data[key]}", markup=False)
     for c in data["collections"]:
         # One labelled line per field: "from" alone read as the person who handed it over.
-        console.print(f"collection record (custody event {c['custody_seq']}):", markup=False)
+        console.print(
+            _("collection record (custody event %(seq)s):") % {"seq": c["custody_seq"]},
+            markup=False,
+        )
         for label, column in _COLLECTION_LABELS:
-            console.print(f"  {label}: {c[column]}", markup=False)
+            console.print(f"  {_(label)}: {c[column]}", markup=False)
     for md in data["metadata"]:
         console.print(
-            f"metadata ({md['tool']} {md['tool_version']}): {md['summary']}", markup=False
+            _("metadata (%(tool)s): %(summary)s")
+            % {"tool": f"{md['tool']} {md['tool_version']}", "summary": md["summary"]},
+            markup=False,
         )
         for flag in md["flags"]:
-            console.print(f"  flag: {flag}", markup=False)
+            console.print("  " + _("flag: %(flag)s") % {"flag": flag}, markup=False)
     for cl in data["claims"]:
-        console.print(f"claim {cl['kind']} by {cl['author']}: {cl['body']}", markup=False)
+        console.print(
+            _("claim %(kind)s by %(author)s: %(body)s")
+            % {"kind": cl["kind"], "author": cl["author"], "body": cl["body"]},
+            markup=False,
+        )
     for e in data["custody"]:
         console.print(
-            f"{e['seq']:>5} {e['time']} {e['action']} by {e['actor']}: {e['reason']}",
+            f"{e['seq']:>5} {e['time']} "
+            + _("%(action)s by %(actor)s: %(reason)s")
+            % {"action": e["action"], "actor": e["actor"], "reason": e["reason"]},
             markup=False,
         )
         proof = (e.get("details") or {}).get("third_party_proof")
         if proof:
-            state = "verified" if proof["ok"] else "FAILED"
-            console.print(f"      third-party proof ({proof['format']}): {state}", markup=False)
+            state = _("verified") if proof["ok"] else _("FAILED")
+            console.print(
+                "      "
+                + _("third-party proof (%(format)s): %(state)s")
+                % {"format": proof["format"], "state": state},
+                markup=False,
+            )
             for problem in proof["problems"]:
                 # Unwrapped: a problem names files by their full hash.
                 console.print(f"        {problem}", markup=False, soft_wrap=True)
 
 
-@evidence.command("similar")
+@evidence.command(
+    "similar",
+    help=_("Items that look like this one (suggestions; nothing is merged)."),
+)
 def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
-    """Items that look like this one (suggestions; nothing is merged)."""
     from qantar.evidence import similar
 
     as_json = _check_format(fmt)
@@ -232,9 +277,9 @@ def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
         print_json([s.__dict__ for s in found])
         return
     if not found:
-        console.print("no near duplicates")
+        console.print(_("no near duplicates"))
         return
-    table = Table("id", "name", "type", "pHash dist", "PDQ dist", "direct")
+    table = Table(_("id"), _("name"), _("type"), _("pHash dist"), _("PDQ dist"), _("direct"))
     for s in found:
         table.add_row(
             s.sha256[:12],
@@ -243,15 +288,17 @@ def similar_cmd(item: str, fmt: OutputFormat = "text") -> None:
             "-" if s.phash_distance is None else str(s.phash_distance),
             "-"
             if s.pdq_distance is None
-            else str(s.pdq_distance) + (" (low quality)" if s.low_quality else ""),
-            "yes" if s.direct else "via group",
+            else str(s.pdq_distance) + (" " + _("(low quality)") if s.low_quality else ""),
+            _("yes") if s.direct else _("via group"),
         )
     console.print(table)
 
 
-@evidence.command("verify")
+@evidence.command(
+    "verify",
+    help=_("Re-hash every object; check the custody chain, signatures, head and timestamps."),
+)
 def verify_cmd(fmt: OutputFormat = "text") -> None:
-    """Re-hash every object; check the custody chain, signatures, head and timestamps."""
     from qantar.evidence import verify
 
     as_json = _check_format(fmt)
@@ -265,26 +312,28 @@ def verify_cmd(fmt: OutputFormat = "text") -> None:
     ) as progress:
         task = progress.add_task("verify", total=None)
         report = verify(project, on_object=lambda _sha: progress.advance(task))
-    _print_report(report, as_json, "archive")
+    _print_report(report, as_json, _("archive"))
 
 
-@evidence.command("export")
+@evidence.command(
+    "export",
+    help=_("Write a court bundle: files, manifest, signed custody log, summary, instructions."),
+)
 def export_cmd(
-    out: Annotated[Path, typer.Option("--out", help="The bundle to write (.zip).")],
+    out: Annotated[Path, typer.Option("--out", help=_("The bundle to write (.zip)."))],
     incident_id: Annotated[
-        int | None, typer.Option("--incident", help="Only this incident.")
+        int | None, typer.Option("--incident", help=_("Only this incident."))
     ] = None,
-    public: Annotated[bool, typer.Option(help="Location-free copies; honour consent.")] = False,
-    pdf: Annotated[bool, typer.Option(help="Add summary.pdf (WeasyPrint).")] = False,
+    public: Annotated[bool, typer.Option(help=_("Location-free copies; honour consent."))] = False,
+    pdf: Annotated[bool, typer.Option(help=_("Add summary.pdf (WeasyPrint)."))] = False,
     renditions: Annotated[
-        bool, typer.Option(help="Add open-format copies (PNG frames of videos ...).")
+        bool, typer.Option(help=_("Add open-format copies (PNG frames of videos ...)."))
     ] = True,
     fmt: OutputFormat = "text",
     lang: Annotated[
-        str, typer.Option("--lang", help="Language of summary.html: kk, ru or en.")
+        str, typer.Option("--lang", help=_("Language of summary.html: kk, ru or en."))
     ] = "en",
 ) -> None:
-    """Write a court bundle: files, manifest, signed custody log, summary, instructions."""
     from qantar.evidence import export
 
     as_json = _check_format(fmt)
@@ -300,101 +349,123 @@ def export_cmd(
     if as_json:
         print_json({**result.__dict__, "path": str(result.path)})
         return
-    console.print(f"wrote {result.path}: {len(result.items)} item(s)", markup=False)
-    console.print(f"bundle SHA-256 {result.sha256} (note it down with the handover)", markup=False)
+    console.print(
+        _("wrote %(file)s: %(n)s item(s)") % {"file": result.path, "n": len(result.items)},
+        markup=False,
+    )
+    console.print(
+        _("bundle SHA-256 %(sha)s (note it down with the handover)") % {"sha": result.sha256},
+        markup=False,
+    )
     for w in result.withheld:
-        console.print(f"left out {w['item'][:12]}: {w['reason']}", markup=False)
+        console.print(
+            _("left out %(item)s: %(reason)s") % {"item": w["item"][:12], "reason": w["reason"]},
+            markup=False,
+        )
 
 
-@evidence.command("verify-bundle")
+@evidence.command(
+    "verify-bundle",
+    help=_("Check an exported bundle on its own (no project needed)."),
+)
 def verify_bundle_cmd(
     bundle: Path,
     expect_key: Annotated[
-        str | None, typer.Option(help="The published key fingerprint to insist on.")
+        str | None, typer.Option(help=_("The published key fingerprint to insist on."))
     ] = None,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Check an exported bundle on its own (no project needed)."""
     from qantar.evidence import verify_bundle
 
     as_json = _check_format(fmt)
     _print_report(verify_bundle(bundle, expect_key=expect_key), as_json, str(bundle))
 
 
-@evidence.command("attach")
+@evidence.command(
+    "attach",
+    help=_("Link an item to an incident and/or a person id."),
+)
 def attach_cmd(
     item: str,
     incident_id: Annotated[int | None, typer.Option("--incident")] = None,
     person: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Link an item to an incident and/or a person id."""
     from qantar.evidence import attach
 
     sha = attach(open_project(), item, incident=incident_id, person=person)
-    console.print(f"attached {sha[:12]}", markup=False)
+    console.print(_("attached %(item)s") % {"item": sha[:12]}, markup=False)
 
 
-@evidence.command("annotate")
+@evidence.command(
+    "annotate",
+    help=_("A claim about an item, kept beside it (never in the object)."),
+)
 def annotate_cmd(
     item: str,
-    text: Annotated[str, typer.Option(help="The note, description or claim.")],
-    kind: Annotated[str, typer.Option(help="note, description, tag, geolocation...")] = "note",
-    confidence: Annotated[float | None, typer.Option(help="0 to 1.")] = None,
+    text: Annotated[str, typer.Option(help=_("The note, description or claim."))],
+    kind: Annotated[str, typer.Option(help=_("note, description, tag, geolocation..."))] = "note",
+    confidence: Annotated[float | None, typer.Option(help=_("0 to 1."))] = None,
 ) -> None:
-    """A claim about an item, kept beside it (never in the object)."""
     from qantar.evidence import annotate
 
     claim = annotate(open_project(), item, kind=kind, body=text, confidence=confidence)
-    console.print(f"claim {claim} recorded", markup=False)
+    console.print(_("claim %(claim)s recorded") % {"claim": claim}, markup=False)
 
 
-@evidence.command("consent")
+@evidence.command(
+    "consent",
+    help=_("Record consent given or withdrawn; public exports honour it."),
+)
 def consent_cmd(
     item: str,
-    status: Annotated[str, typer.Option(help="given or withdrawn.")],
-    scope: Annotated[str, typer.Option(help="What the consent covers.")],
-    person: Annotated[str | None, typer.Option(help="Person id.")] = None,
+    status: Annotated[str, typer.Option(help=_("given or withdrawn."))],
+    scope: Annotated[str, typer.Option(help=_("What the consent covers."))],
+    person: Annotated[str | None, typer.Option(help=_("Person id."))] = None,
 ) -> None:
-    """Record consent given or withdrawn; public exports honour it."""
     from qantar.evidence import record_item_consent
 
-    digest = record_item_consent(
-        open_project(), item, status=status, scope=scope, person=person
+    digest = record_item_consent(open_project(), item, status=status, scope=scope, person=person)
+    console.print(
+        _("consent %(status)s recorded (%(digest)s)") % {"status": status, "digest": digest[:12]},
+        markup=False,
     )
-    console.print(f"consent {status} recorded ({digest[:12]})", markup=False)
 
 
-@evidence.command("record")
+@evidence.command(
+    "record",
+    help=_("Record a custody action done outside qantar (e.g. a hand-over)."),
+)
 def record_cmd(
-    items: Annotated[list[str], typer.Argument(help="Item ids.")],
+    items: Annotated[list[str], typer.Argument(help=_("Item ids."))],
     action: Annotated[
-        str, typer.Option(help="acquired, viewed, transferred or deleted-from-working-store.")
+        str, typer.Option(help=_("acquired, viewed, transferred or deleted-from-working-store."))
     ],
-    reason: Annotated[str, typer.Option(help="Why, to whom.")],
+    reason: Annotated[str, typer.Option(help=_("Why, to whom."))],
 ) -> None:
-    """Record a custody action done outside qantar (e.g. a hand-over)."""
     from qantar.evidence import record_by_hand
 
     event = record_by_hand(open_project(), action, items, reason)
-    console.print(f"custody event {event['seq']} recorded", markup=False)
+    console.print(_("custody event %(seq)s recorded") % {"seq": event["seq"]}, markup=False)
 
 
-@evidence.command("rotate-key")
+@evidence.command(
+    "rotate-key",
+    help=_("Replace the custody signing key; the old key signs the hand-over to the new one."),
+)
 def rotate_key_cmd(
     reason: Annotated[
         str,
-        typer.Option(help="Why (scheduled, staff change, laptop lost); no names of people."),
+        typer.Option(help=_("Why (scheduled, staff change, laptop lost); no names of people.")),
     ],
     compromised: Annotated[
         bool,
         typer.Option(
             "--compromised",
-            help="The old key may be in other hands: nothing it signs later counts.",
+            help=_("The old key may be in other hands: nothing it signs later counts."),
         ),
     ] = False,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Replace the custody signing key; the old key signs the hand-over to the new one."""
     from qantar.evidence import rotate_key
 
     as_json = _check_format(fmt)
@@ -410,24 +481,44 @@ def rotate_key_cmd(
             }
         )
         return
+    rotated = (
+        _(
+            "custody event %(seq)s: key %(old)s retired as compromised; now signing with key "
+            "%(new)s (publish this fingerprint). The old private key was moved to %(file)s: "
+            "destroy it, or archive it offline."
+        )
+        if result.compromised
+        else _(
+            "custody event %(seq)s: key %(old)s retired; now signing with key %(new)s (publish "
+            "this fingerprint). The old private key was moved to %(file)s: destroy it, or "
+            "archive it offline."
+        )
+    )
     console.print(
-        f"custody event {result.seq}: key {result.previous_key_id} retired"
-        f"{' as compromised' if result.compromised else ''}; now signing with key "
-        f"{result.new_key_id} (publish this fingerprint). The old private key was moved to "
-        f"{result.retired_private_key}: destroy it, or archive it offline.",
+        rotated
+        % {
+            "seq": result.seq,
+            "old": result.previous_key_id,
+            "new": result.new_key_id,
+            "file": result.retired_private_key,
+        },
         markup=False,
     )
 
 
-@evidence.command("seal-facts")
+@evidence.command(
+    "seal-facts",
+    help=_(
+        "Once, for an archive made before every item fact was signed: verify everything, then"
+        " sign the facts of the items that have none (a 'facts-sealed' custody event)."
+    ),
+)
 def seal_facts_cmd(
     reason: Annotated[
-        str, typer.Option(help="Why, e.g. 'upgrade; facts checked against the paper log'.")
+        str, typer.Option(help=_("Why, e.g. 'upgrade; facts checked against the paper log'."))
     ] = "",
     fmt: OutputFormat = "text",
 ) -> None:
-    """Once, for an archive made before every item fact was signed: verify everything,
-    then sign the facts of the items that have none (a 'facts-sealed' custody event)."""
     from qantar.evidence import seal_facts
 
     as_json = _check_format(fmt)
@@ -435,39 +526,44 @@ def seal_facts_cmd(
     if as_json:
         print_json(result.__dict__)
     elif result.seq is None:
-        console.print("nothing to seal: every item's facts are signed", markup=False)
+        console.print(_("nothing to seal: every item's facts are signed"), markup=False)
     else:
         console.print(
-            f"custody event {result.seq}: facts of {len(result.items)} item(s) sealed as "
-            "found; from now on every change to them is signed",
+            _(
+                "custody event %(seq)s: facts of %(n)s item(s) sealed as found; from now on "
+                "every change to them is signed"
+            )
+            % {"seq": result.seq, "n": len(result.items)},
             markup=False,
         )
 
 
-@evidence.command("timestamp")
+@evidence.command(
+    "timestamp",
+    help=_(
+        "Anchor the head of the custody log with an RFC 3161 timestamp.\n\n"
+        "Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine "
+        "`curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL > "
+        "resp.tsr`, then --response resp.tsr --request req.tsq."
+    ),
+)
 def timestamp_cmd(
     tsa_url: Annotated[
-        str | None, typer.Option(help="RFC 3161 authority URL (network call).")
+        str | None, typer.Option(help=_("RFC 3161 authority URL (network call)."))
     ] = None,
     trust_root: Annotated[
-        Path | None, typer.Option(help="PEM root of that authority, trusted from now on.")
+        Path | None, typer.Option(help=_("PEM root of that authority, trusted from now on."))
     ] = None,
     request_out: Annotated[
-        Path | None, typer.Option(help="Offline: write the request here (.tsq).")
+        Path | None, typer.Option(help=_("Offline: write the request here (.tsq)."))
     ] = None,
     response: Annotated[
-        Path | None, typer.Option(help="Offline: the authority's reply (.tsr) ...")
+        Path | None, typer.Option(help=_("Offline: the authority's reply (.tsr) ..."))
     ] = None,
     request: Annotated[
-        Path | None, typer.Option(help="... to this request written earlier.")
+        Path | None, typer.Option(help=_("... to this request written earlier."))
     ] = None,
 ) -> None:
-    """Anchor the head of the custody log with an RFC 3161 timestamp.
-
-    Online: --tsa-url URL. Offline: --request-out req.tsq, then on a connected machine
-    `curl -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq URL
-    > resp.tsr`, then --response resp.tsr --request req.tsq.
-    """
     from qantar.evidence import (
         TimestampRequest,
         add_root,
@@ -482,42 +578,56 @@ def timestamp_cmd(
     if request_out is not None:
         req = build_request(project)
         req.save(request_out)
-        console.print(f"request for custody event {req.seq} written to {request_out}", markup=False)
+        console.print(
+            _("request for custody event %(seq)s written to %(file)s")
+            % {"seq": req.seq, "file": request_out},
+            markup=False,
+        )
     elif response is not None:
         if request is None:
-            raise InputError("--response needs --request (the .tsq it answers)")
+            raise InputError(N_("--response needs --request (the .tsq it answers)"))
         req = TimestampRequest.load(request)
         when = store_response(project, req, response.read_bytes(), tsa=str(response.name))
-        console.print(f"custody event {req.seq} timestamped at {when}", markup=False)
+        console.print(
+            _("custody event %(seq)s timestamped at %(when)s") % {"seq": req.seq, "when": when},
+            markup=False,
+        )
     elif tsa_url is not None:
         when = timestamp_head(project, tsa_url)
-        console.print(f"custody head timestamped at {when} by {tsa_url}", markup=False)
+        console.print(
+            _("custody head timestamped at %(when)s by %(tsa)s") % {"when": when, "tsa": tsa_url},
+            markup=False,
+        )
     elif trust_root is None:
-        raise InputError("give --tsa-url, --request-out, or --response with --request")
+        raise InputError(N_("give --tsa-url, --request-out, or --response with --request"))
 
 
-@evidence.command("replicate")
+@evidence.command(
+    "replicate",
+    help=_("Copy every object to the replica folders (second disk, share)."),
+)
 def replicate_cmd(
     to: Annotated[
-        list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+        list[Path] | None, typer.Option(help=_("Replica folder (default: qantar.toml)."))
     ] = None,
 ) -> None:
-    """Copy every object to the replica folders (second disk, share)."""
     from qantar.evidence import replicate
 
     made = replicate(open_project(), to or None)
-    console.print(f"{made} cop(ies) written", markup=False)
+    console.print(_("%(n)s cop(ies) written") % {"n": made}, markup=False)
 
 
-@evidence.command("fixity")
+@evidence.command(
+    "fixity",
+    help=_("Re-hash the store and every replica; name drift; restore from a good copy."),
+)
 def fixity_cmd(
     to: Annotated[
-        list[Path] | None, typer.Option(help="Replica folder (default: qantar.toml).")
+        list[Path] | None, typer.Option(help=_("Replica folder (default: qantar.toml)."))
     ] = None,
-    repair: Annotated[bool, typer.Option(help="Restore drifted copies.")] = True,
+    repair: Annotated[bool, typer.Option(help=_("Restore drifted copies."))] = True,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Re-hash the store and every replica; name drift; restore from a good copy."""
     from qantar.evidence import fixity
 
     as_json = _check_format(fmt)
@@ -526,26 +636,36 @@ def fixity_cmd(
         print_json(report.to_dict())
     else:
         for d in report.drift:
-            console.print(f"DRIFT {d['file']}: {d['problem']}", markup=False)
+            console.print(
+                _("DRIFT %(file)s: %(problem)s") % {"file": d["file"], "problem": d["problem"]},
+                markup=False,
+            )
         for r in report.restored:
-            console.print(f"restored {r['file']} from {r['from']}", markup=False)
+            console.print(
+                _("restored %(file)s from %(copy)s") % {"file": r["file"], "copy": r["from"]},
+                markup=False,
+            )
         for u in report.unrecoverable:
-            console.print(f"UNRECOVERABLE {u}: no good copy anywhere", markup=False)
-        console.print(f"{report.copies_checked} cop(ies) checked", markup=False)
+            console.print(
+                _("UNRECOVERABLE %(file)s: no good copy anywhere") % {"file": u}, markup=False
+            )
+        console.print(_("%(n)s cop(ies) checked") % {"n": report.copies_checked}, markup=False)
     if not report.ok:
         raise SystemExit(1)
 
 
-@incident.command("add")
+@incident.command(
+    "add",
+    help=_("Record an incident."),
+)
 def incident_add(
-    description: Annotated[str, typer.Option(help="What happened.")],
-    type_: Annotated[str, typer.Option("--type", help="shooting, detention, ...")],
-    date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    place: Annotated[str | None, typer.Option(help="Place as given.")] = None,
-    place_id: Annotated[str | None, typer.Option(help="Gazetteer id.")] = None,
+    description: Annotated[str, typer.Option(help=_("What happened."))],
+    type_: Annotated[str, typer.Option("--type", help=_("shooting, detention, ..."))],
+    date: Annotated[str | None, typer.Option(help=_("YYYY, YYYY-MM or YYYY-MM-DD."))] = None,
+    place: Annotated[str | None, typer.Option(help=_("Place as given."))] = None,
+    place_id: Annotated[str | None, typer.Option(help=_("Gazetteer id."))] = None,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Record an incident."""
     from qantar.evidence import add_incident
 
     as_json = _check_format(fmt)
@@ -560,12 +680,14 @@ def incident_add(
     if as_json:
         print_json({"id": new_id})
     else:
-        console.print(f"incident {new_id}", markup=False)
+        console.print(_("incident %(id)s") % {"id": new_id}, markup=False)
 
 
-@incident.command("list")
+@incident.command(
+    "list",
+    help=_("All incidents with their number of evidence items."),
+)
 def incident_list(fmt: OutputFormat = "text") -> None:
-    """All incidents with their number of evidence items."""
     from qantar.evidence import list_incidents
 
     as_json = _check_format(fmt)
@@ -573,12 +695,12 @@ def incident_list(fmt: OutputFormat = "text") -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "date", "place", "type", "items", "description")
+    table = Table(_("id"), _("date"), _("place"), _("type"), _("items"), _("description"))
     for r in rows:
         table.add_row(
             str(r["id"]),
-            r["date"] or "unknown",
-            r["place_raw"] or "unknown",
+            r["date"] or _("unknown"),
+            r["place_raw"] or _("unknown"),
             r["type"],
             str(r["items"]),
             r["description"],

@@ -16,7 +16,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table as RichTable
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _, kind
 from qantar.errors import InputError
+from qantar.i18n import N_
 from qantar.ingest import (
     RECORD_COLUMNS,
     ImportResult,
@@ -41,69 +43,120 @@ def _print_result(result: ImportResult) -> None:
     name = Path(result.file).name
     if result.already_imported and not result.dry_run:
         console.print(
-            f"{name}: already imported into {result.source!r} (batch {result.batch_id}, same "
-            "SHA-256); nothing added. Use --force to import it again.",
+            _(
+                "%(file)s: already imported into %(source)s (batch %(batch)s, same SHA-256); "
+                "nothing added. Use --force to import it again."
+            )
+            % {"file": name, "source": repr(result.source), "batch": result.batch_id},
             soft_wrap=True,
         )
         return
     if result.already_imported:
         console.print(
-            f"note: {name} is already imported into {result.source!r}; importing it again "
-            "would add nothing unless --force",
+            _(
+                "note: %(file)s is already imported into %(source)s; importing it again would "
+                "add nothing unless --force"
+            )
+            % {"file": name, "source": repr(result.source)},
             soft_wrap=True,
             markup=False,
         )
-    verb = "would store" if result.dry_run else "stored"
-    how = result.file_format + (f", {result.encoding}" if result.encoding else "")
+    # How the file was read: a list of facts (format, encoding, delimiter, sheet).
+    how = [result.file_format, *([result.encoding] if result.encoding else [])]
     if result.delimiter:
-        how += f", delimiter {result.delimiter!r}"
+        how.append(_("delimiter %(delimiter)s") % {"delimiter": repr(result.delimiter)})
     if result.sheet:
-        how += f", sheet {result.sheet!r}"
-    console.print(
-        f"{name} ({how}) → {result.source!r} ({result.kind}): {result.rows_read} rows read, "
-        f"{verb} {result.rows_stored}, quarantined {result.rows_quarantined} rows"
-        + (
-            f"; {result.fields_quarantined} fields kept raw but unparsed (see qantar quarantine)"
-            if result.fields_quarantined
-            else ""
+        how.append(_("sheet %(sheet)s") % {"sheet": repr(result.sheet)})
+    counts = {
+        "file": name,
+        "how": ", ".join(how),
+        "source": repr(result.source),
+        "kind": result.kind,
+        "read": result.rows_read,
+        "stored": result.rows_stored,
+        "quarantined": result.rows_quarantined,
+        "fields": result.fields_quarantined,
+        "batch": result.batch_id,
+    }
+    line = (
+        _(
+            "%(file)s (%(how)s) → %(source)s (%(kind)s): %(read)s rows read, would store "
+            "%(stored)s, quarantined %(quarantined)s rows"
         )
-        + (f" [batch {result.batch_id}]" if result.batch_id and not result.dry_run else ""),
-        soft_wrap=True,
-        markup=False,
-    )
+        if result.dry_run
+        else _(
+            "%(file)s (%(how)s) → %(source)s (%(kind)s): %(read)s rows read, stored "
+            "%(stored)s, quarantined %(quarantined)s rows"
+        )
+    ) % counts
+    if result.fields_quarantined:
+        line += _("; %(fields)s fields kept raw but unparsed (see qantar quarantine)") % counts
+    if result.batch_id and not result.dry_run:
+        line += " " + _("[batch %(batch)s]") % counts
+    console.print(line, soft_wrap=True, markup=False)
     for warning in result.warnings:
-        console.print(f"warning: {warning}", soft_wrap=True, markup=False)
+        console.print(
+            _("warning: %(warning)s") % {"warning": warning}, soft_wrap=True, markup=False
+        )
 
 
 def _print_retraction(done: Retraction) -> None:
     console.print(
-        f"batch {done.batch_id} ({done.file_name}, source {done.source!r}) taken back by "
-        f"{done.by}: {done.records} records left the registry; its raw rows are kept.",
+        _(
+            "batch %(batch)s (%(file)s, source %(source)s) taken back by %(by)s: %(records)s "
+            "records left the registry; its raw rows are kept."
+        )
+        % {
+            "batch": done.batch_id,
+            "file": done.file_name,
+            "source": repr(done.source),
+            "by": done.by,
+            "records": done.records,
+        },
         soft_wrap=True,
         markup=False,
     )
     if done.reclustered:
-        console.print("Persons were clustered again without them.", soft_wrap=True)
+        console.print(_("Persons were clustered again without them."), soft_wrap=True)
     else:
-        console.print("No link run yet: `qantar link` will not see them.", soft_wrap=True)
+        console.print(_("No link run yet: `qantar link` will not see them."), soft_wrap=True)
     if done.review_decisions or done.consent_decisions:
         console.print(
-            f"Kept aside (not deleted; they apply again if these rows are imported again): "
-            f"{len(done.review_decisions)} review decisions, "
-            f"{len(done.consent_decisions)} consent decisions.",
+            _(
+                "Kept aside (not deleted; they apply again if these rows are imported again): "
+                "%(review)s review decisions, %(consent)s consent decisions."
+            )
+            % {"review": len(done.review_decisions), "consent": len(done.consent_decisions)},
             soft_wrap=True,
         )
     for d in done.consent_decisions:
         console.print(
-            f"  consent {d['id']}: person {d['person_id']} {d['status']} (by {d['decided_by']}"
-            f"), {d['records_taken_back']} of its {d['records']} records taken back",
+            "  "
+            + _(
+                "consent %(id)s: person %(person)s %(status)s (by %(by)s), %(back)s of its "
+                "%(records)s records taken back"
+            )
+            % {
+                "id": d["id"],
+                "person": d["person_id"],
+                "status": d["status"],
+                "by": d["decided_by"],
+                "back": d["records_taken_back"],
+                "records": d["records"],
+            },
             soft_wrap=True,
             markup=False,
         )
     for d in done.review_decisions:
         console.print(
-            f"  review: {d['record_key_a']} / {d['record_key_b']}: {d['decision']} "
-            f"(by {d['reviewer']})",
+            "  "
+            + _("review: %(a)s / %(b)s: %(decision)s (by %(by)s)")
+            % {
+                "a": d["record_key_a"],
+                "b": d["record_key_b"],
+                "decision": d["decision"],
+                "by": d["reviewer"],
+            },
             soft_wrap=True,
             markup=False,
         )
@@ -112,19 +165,23 @@ def _print_retraction(done: Retraction) -> None:
 def _print_dry_run(result: ImportResult) -> None:
     for number, cells in result.preamble:
         text = " ".join(c for c in cells if c.strip())
-        console.print(f"row {number} is above the header, kept as a title: {text}", markup=False)
-    mapping = RichTable(title=f"Mapping for {Path(result.file).name}")
-    for column in ("column", "header", "field", "how"):
+        console.print(
+            _("row %(row)s is above the header, kept as a title: %(text)s")
+            % {"row": number, "text": text},
+            markup=False,
+        )
+    mapping = RichTable(title=_("Mapping for %(file)s") % {"file": Path(result.file).name})
+    for column in (_("column"), _("header"), _("field"), _("how")):
         mapping.add_column(column)
     for c in result.columns:
-        mapping.add_row(str(c.column), c.header, c.field or "— (kept raw only)", c.how)
+        mapping.add_row(str(c.column), c.header, c.field or _("— (kept raw only)"), c.how)
     console.print(mapping)
     if result.preview:
         # Fields down, rows across: a record has twenty fields, a preview five rows.
-        preview = RichTable(title="First parsed rows")
-        preview.add_column("field")
+        preview = RichTable(title=_("First parsed rows"))
+        preview.add_column(_("field"))
         for row in result.preview:
-            preview.add_column(f"row {row['row']}")
+            preview.add_column(_("row %(row)s") % {"row": row["row"]})
         for name in result.preview[0]:
             if name == "row" or all(row.get(name) is None for row in result.preview):
                 continue
@@ -134,7 +191,7 @@ def _print_dry_run(result: ImportResult) -> None:
         console.print(preview)
     for p in result.problems_preview:
         console.print(
-            f"row {p['row']}: {p['reason']}"
+            _("row %(row)s: %(reason)s") % {"row": p["row"], "reason": p["reason"]}
             + (f" [{p['column']}={p['value']!r}]" if p["column"] else ""),
             markup=False,
             soft_wrap=True,
@@ -162,44 +219,54 @@ def _compact(row: dict[str, Any]) -> list[str]:
     return ["" if v is None else str(v) for v in values]
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Import lists losslessly: every row kept verbatim, parsed fields beside it, problems "
+        "in quarantine. Each file is one transaction; an unreadable file stops before "
+        "writing. With --undo BATCH --reason TEXT, take an earlier import back instead."
+    ),
+)
 def import_(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files."),
+        typer.Argument(help=_("CSV/TSV, XLSX/XLS/ODS, JSON or JSONL files.")),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", "-s", help="Name of the list's source.")
+        str | None, typer.Option("--source", "-s", help=_("Name of the list's source."))
     ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
-            help=f"Kind of source, for a new one: {'|'.join(SourceKind)} (default other)."
+            help=_("Kind of source, for a new one: %(kinds)s (default other).")
+            % {"kinds": "|".join(SourceKind)}
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Mapping file (TOML) naming columns and options.")
+        Path | None, typer.Option(help=_("Mapping file (TOML) naming columns and options."))
     ] = None,
     sheet: Annotated[
-        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+        str | None, typer.Option(help=_("Sheet of a workbook (default: the first)."))
     ] = None,
     output: OutputFormat = "text",
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Show the mapping and first parsed rows; write nothing."),
+        typer.Option("--dry-run", help=_("Show the mapping and first parsed rows; write nothing.")),
     ] = False,
     force: Annotated[
         bool,
         typer.Option(
             "--force",
-            help="Import a file again even if already imported, or though its rows are "
-            "mostly in an earlier batch.",
+            help=_(
+                "Import a file again even if already imported, or though its rows are "
+                "mostly in an earlier batch."
+            ),
         ),
     ] = False,
     no_names: Annotated[
         bool,
         typer.Option(
-            "--no-names", help="The list has no name column on purpose; import it anyway."
+            "--no-names", help=_("The list has no name column on purpose; import it anyway.")
         ),
     ] = False,
     undo: Annotated[
@@ -207,25 +274,24 @@ def import_(
         typer.Option(
             "--undo",
             metavar="BATCH",
-            help="Take batch BATCH back (see `qantar batches`): its records leave the "
-            "registry, its raw rows and the decisions on them are kept.",
+            help=_(
+                "Take batch BATCH back (see `qantar batches`): its records leave the "
+                "registry, its raw rows and the decisions on them are kept."
+            ),
         ),
     ] = None,
     reason: Annotated[
-        str | None, typer.Option(help="Why the batch is taken back (with --undo).")
+        str | None, typer.Option(help=_("Why the batch is taken back (with --undo)."))
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option(help="Who imports or takes back (default: QANTAR_ACTOR or login)."),
+        typer.Option(help=_("Who imports or takes back (default: QANTAR_ACTOR or login).")),
     ] = None,
 ) -> None:
-    """Import lists losslessly: every row kept verbatim, parsed fields beside it, problems
-    in quarantine. Each file is one transaction; an unreadable file stops before writing.
-    With --undo BATCH --reason TEXT, take an earlier import back instead."""
     only_formats(output, "text", "json")
     if undo is not None:
         if files:
-            raise InputError("--undo takes a batch number, not files: import them apart")
+            raise InputError(N_("--undo takes a batch number, not files: import them apart"))
         done = retract_batch(open_project(), undo, reason=reason or "", by=by)
         if output == "json":
             print_json(done.to_dict())
@@ -234,10 +300,12 @@ def import_(
         return
     if not files:
         # Usage mistakes, said as such (FILES and --source are optional only for --undo).
-        raise typer.BadParameter("name the files to import (or --undo BATCH)", param_hint="FILES")
+        raise typer.BadParameter(
+            _("name the files to import (or --undo BATCH)"), param_hint="FILES"
+        )
     if source is None:
         raise typer.BadParameter(
-            "say which source the list comes from (--source NAME)", param_hint="'--source'"
+            _("say which source the list comes from (--source NAME)"), param_hint="'--source'"
         )
     project = open_project()
 
@@ -262,7 +330,9 @@ def import_(
                 _print_dry_run(result)
             _print_result(result)
             for notice in result.notices:
-                console.print(f"note: {notice}", markup=False, soft_wrap=True)
+                console.print(
+                    _("note: %(notice)s") % {"notice": notice}, markup=False, soft_wrap=True
+                )
 
     results = import_files(
         project, files, source=source, kind=kind, mapping=mapping, sheet=sheet, force=force,
@@ -272,120 +342,142 @@ def import_(
         print_json([r.to_dict() for r in results])
 
 
-@app.command("sources")
+@app.command(
+    "sources",
+    help=_("Every source and the files imported into it (name, SHA-256, counts)."),
+)
 def sources_(
     output: OutputFormat = "text",
 ) -> None:
-    """Every source and the files imported into it (name, SHA-256, counts)."""
     only_formats(output, "text", "json")
     batches = list_batches(open_project())
     if output == "json":
         print_json(batches)
         return
     if not batches:
-        console.print("no sources yet: import a list with `qantar import FILE --source NAME`")
+        console.print(_("no sources yet: import a list with `qantar import FILE --source NAME`"))
         return
     table = RichTable()
     for column in (
-        "source",
-        "kind",
-        "batch",
-        "file",
+        _("source"),
+        _("kind"),
+        _("batch"),
+        _("file"),
         "sha256",
-        "read",
-        "stored",
-        "held back",
-        "imported",
+        _("read"),
+        _("stored"),
+        _("held back"),
+        _("imported"),
     ):
         table.add_column(column, overflow="fold")
     for b in batches:
         table.add_row(
             b["source"], b["kind"], str(b["batch_id"]), b["file_name"], b["sha256"][:8],
             str(b["rows_read"]), str(b["rows_stored"]), str(b["rows_quarantined"]),
-            (b["imported_at"] or "")[:10] + (" (forced)" if b["forced"] else "")
-            + (" (taken back)" if b["state"] == "retracted" else ""),
+            (b["imported_at"] or "")[:10] + (" " + _("(forced)") if b["forced"] else "")
+            + (" " + _("(taken back)") if b["state"] == "retracted" else ""),
         )  # fmt: skip
     console.print(table)
 
 
-@app.command("batches")
+@app.command(
+    "batches",
+    help=_(
+        "Every import batch: source, file, rows, who imported it and when, and whether it was"
+        " taken back (`qantar import --undo BATCH`)."
+    ),
+)
 def batches_(
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=_("Only this source."))
+    ] = None,
     output: OutputFormat = "text",
 ) -> None:
-    """Every import batch: source, file, rows, who imported it and when, and whether it
-    was taken back (`qantar import --undo BATCH`)."""
     only_formats(output, "text", "json")
     batches = list_batches(open_project(), source)
     if output == "json":
         print_json(batches)
         return
     if not batches:
-        console.print("no batches yet: import a list with `qantar import FILE --source NAME`")
+        console.print(_("no batches yet: import a list with `qantar import FILE --source NAME`"))
         return
     table = RichTable()
-    for column in ("batch", "source", "file", "rows", "by", "imported", "state"):
+    for column in (_("batch"), _("source"), _("file"), _("rows"), _("by"), _("imported"),
+                   _("state")):  # fmt: skip
         table.add_column(column, overflow="fold")
     for b in batches:
         if b["state"] == "live":
-            state = "forced" if b["forced"] else "live"
+            state = _("forced") if b["forced"] else _("live")
         else:
-            state = (
-                f"taken back {(b['retracted_at'] or '')[:10]} by {b['retracted_by']}: "
-                f"{b['retraction_reason']}"
-            )
+            state = _("taken back %(on)s by %(by)s: %(reason)s") % {
+                "on": (b["retracted_at"] or "")[:10],
+                "by": b["retracted_by"],
+                "reason": b["retraction_reason"],
+            }
         table.add_row(
             str(b["batch_id"]), b["source"], b["file_name"],
-            f"{b['rows_stored']} of {b['rows_read']}", b["imported_by"] or "",
+            _("%(stored)s of %(read)s") % {"stored": b["rows_stored"], "read": b["rows_read"]},
+            b["imported_by"] or "",
             (b["imported_at"] or "")[:16].replace("T", " "), state,
         )  # fmt: skip
     console.print(table)
 
 
-@app.command("status")
+@app.command(
+    "status",
+    help=_("Counts per source and per kind of source: rows read, records, quarantined."),
+)
 def status(
     output: OutputFormat = "text",
 ) -> None:
-    """Counts per source and per kind of source: rows read, records, quarantined."""
     only_formats(output, "text", "json")
     summary = registry_summary(open_project())
     if output == "json":
         print_json(summary.to_dict())
         return
-    table = RichTable(title="Registry")
-    for column in (
-        "source",
-        "kind",
-        "files",
-        "rows read",
-        "records",
-        "rows quarantined",
-        "fields quarantined",
+    table = RichTable(title=_("Registry"))
+    for k, column in enumerate(
+        (
+            _("source"),
+            _("kind"),
+            _("files"),
+            _("rows read"),
+            _("records"),
+            _("rows quarantined"),
+            _("fields quarantined"),
+        )
     ):
-        table.add_column(column, justify="right" if column not in ("source", "kind") else "left")
+        table.add_column(column, justify="right" if k > 1 else "left")
     for s in summary.sources:
         table.add_row(
-            s.name, s.kind, str(s.batches), str(s.rows_read), str(s.records),
+            s.name, kind(s.kind), str(s.batches), str(s.rows_read), str(s.records),
             str(s.rows_quarantined), str(s.fields_quarantined),
         )  # fmt: skip
     t = summary.totals
     table.add_row(
-        "all", "", str(t["batches"]), str(t["rows_read"]), str(t["records"]),
+        _("all"), "", str(t["batches"]), str(t["rows_read"]), str(t["records"]),
         str(t["rows_quarantined"]), str(t["fields_quarantined"]), style="bold",
     )  # fmt: skip
     console.print(table)
-    kinds = ", ".join(f"{k}: {v['records']} records" for k, v in sorted(summary.by_kind.items()))
+    kinds = ", ".join(
+        _("%(kind)s: %(n)s records") % {"kind": kind(k), "n": v["records"]}
+        for k, v in sorted(summary.by_kind.items())
+    )
     if kinds:
-        console.print(f"by kind — {kinds}")
+        console.print(_("by kind — %(kinds)s") % {"kinds": kinds})
 
 
-@app.command("records")
+@app.command(
+    "records",
+    help=_("Stored records: raw and parsed fields side by side."),
+)
 def records_(
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=_("Only this source."))
+    ] = None,
     output: OutputFormat = "text",
-    limit: Annotated[int, typer.Option(help="Rows shown as text (csv/json: all).")] = 50,
+    limit: Annotated[int, typer.Option(help=_("Rows shown as text (csv/json: all)."))] = 50,
 ) -> None:
-    """Stored records: raw and parsed fields side by side."""
     only_formats(output, "text", "csv", "json")
     rows = iter_records(open_project(), source)
     if output == "json":
@@ -398,8 +490,8 @@ def records_(
     else:
         # A compact view; csv and json give every raw and parsed field.
         table = RichTable()
-        for column in ("id", "source", "row", "name", "sex", "born", "age", "event", "date",
-                       "place"):  # fmt: skip
+        for column in (_("id"), _("source"), _("row"), _("name"), _("sex"), _("born"), _("age"),
+                       _("event"), _("date"), _("place")):  # fmt: skip
             table.add_column(column, overflow="fold")
         count = 0
         for row in rows:
@@ -408,43 +500,50 @@ def records_(
                 table.add_row(*_compact(row))
         console.print(table)
         if count > limit:
-            console.print(f"{count - limit} more; use --format csv or json for all")
+            console.print(_("%(n)s more; use --format csv or json for all") % {"n": count - limit})
 
 
-@app.command("quarantine")
+@app.command(
+    "quarantine",
+    help=_(
+        "What could not be parsed: id, row number, column, value, reason, and whether the row"
+        " was kept as a record with that field left empty, held back whole, or fixed by hand"
+        " since. --fix ID --set birth_date=12.03.1990 makes a held-back row a record."
+    ),
+)
 def quarantine_(
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help=_("Only this source."))
+    ] = None,
     fix: Annotated[
         int | None,
-        typer.Option("--fix", help="Make this quarantine entry's row a record (see --set)."),
+        typer.Option("--fix", help=_("Make this quarantine entry's row a record (see --set).")),
     ] = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="With --fix: a corrected value, FIELD=TEXT (repeatable)."),
+        typer.Option("--set", help=_("With --fix: a corrected value, FIELD=TEXT (repeatable).")),
     ] = None,
-    by: Annotated[str | None, typer.Option(help="With --fix: who fixes it.")] = None,
+    by: Annotated[str | None, typer.Option(help=_("With --fix: who fixes it."))] = None,
     output: OutputFormat = "text",
 ) -> None:
-    """What could not be parsed: id, row number, column, value, reason, and whether the row
-    was kept as a record with that field left empty, held back whole, or fixed by hand
-    since. ``--fix ID --set birth_date=12.03.1990`` makes a held-back row a record."""
     only_formats(output, "text", "json")
     if fix is not None:
         _fix_row(fix, set_ or [], by, output)
         return
     if set_:
-        raise InputError("--set goes with --fix", field="set")
+        raise InputError(N_("--set goes with --fix"), field="set")
     entries = iter_quarantine(open_project(), source)
     if output == "json":
         _stream_json(entries)
         return
     table = RichTable()
-    for column in ("id", "source", "file", "row", "column", "value", "reason", "row kept"):
+    for column in (_("id"), _("source"), _("file"), _("row"), _("column"), _("value"),
+                   _("reason"), _("row kept")):  # fmt: skip
         table.add_column(column)
     count = 0
     for e in entries:
         count += 1
-        kept = "fixed" if e["fixed"] else "yes" if e["row_kept"] else "no"
+        kept = _("fixed") if e["fixed"] else _("yes") if e["row_kept"] else _("no")
         table.add_row(
             str(e["id"]), e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
             (e["value"] or "")[:60], e["reason"], kept,
@@ -452,7 +551,7 @@ def quarantine_(
     if count:
         console.print(table)
     else:
-        console.print("quarantine is empty")
+        console.print(_("quarantine is empty"))
 
 
 def _fix_row(entry: int, settings: list[str], by: str | None, output: str) -> None:
@@ -462,10 +561,10 @@ def _fix_row(entry: int, settings: list[str], by: str | None, output: str) -> No
     for item in settings:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
-            raise InputError("--set takes FIELD=TEXT", field="set")
+            raise InputError(N_("--set takes FIELD=TEXT"), field="set")
         corrected[name.strip()] = text
     if not corrected:
-        raise InputError("--fix needs at least one --set FIELD=TEXT", field="set")
+        raise InputError(N_("--fix needs at least one --set FIELD=TEXT"), field="set")
     project = open_project()
     who = by.strip() if by and by.strip() else default_actor()
     result = project.sources.fix_quarantined(entry, corrected, by=who)
@@ -474,8 +573,11 @@ def _fix_row(entry: int, settings: list[str], by: str | None, output: str) -> No
         print_json(result.to_dict())
         return
     console.print(
-        f"row {result.row_number} of batch {result.batch_id} is now record "
-        f"{result.record_key}; the quarantine entry is kept, marked fixed",
+        _(
+            "row %(row)s of batch %(batch)s is now record %(key)s; the quarantine entry is"
+            " kept, marked fixed"
+        )
+        % {"row": result.row_number, "batch": result.batch_id, "key": result.record_key},
         markup=False,
         soft_wrap=True,
     )

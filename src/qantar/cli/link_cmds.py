@@ -13,7 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError, QantarError
+from qantar.i18n import N_
 from qantar.model import Decision
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
@@ -21,68 +23,102 @@ app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
     console.print(
-        f"records {data['records']} in {len(data['sources'])} sources · candidate pairs "
-        f"{data['candidate_pairs']} · persons {data['persons']} · pairs awaiting review "
-        f"{data['awaiting_review']}"
+        _(
+            "records %(records)s in %(sources)s sources · candidate pairs %(pairs)s · persons "
+            "%(persons)s · pairs awaiting review %(review)s"
+        )
+        % {
+            "records": data["records"],
+            "sources": len(data["sources"]),
+            "pairs": data["candidate_pairs"],
+            "persons": data["persons"],
+            "review": data["awaiting_review"],
+        }
     )
     if data.get("pairs_per_rule") and verbose:
-        rules = Table("blocking rule", "new candidate pairs", title="candidate pairs per rule")
+        rules = Table(
+            _("blocking rule"), _("new candidate pairs"), title=_("candidate pairs per rule")
+        )
         for r in data["pairs_per_rule"]:
             rules.add_row(r["rule"], str(r["new_pairs"]))
         console.print(rules)
-    console.print(
-        f"threshold {data['threshold']} · linked pairs {data['linked_pairs']} · weak clusters "
-        f"{data['weak_clusters']} · decisions applied {data['decisions_applied']}"
-        + (f" · chain links cut for non-matches {data['cut_edges']}" if data["cut_edges"] else "")
-        + (f" · links held apart (linkage and repeat rules) {data.get('held_apart', 0)}")
+    facts = [
+        _("threshold %(n)s") % {"n": data["threshold"]},
+        _("linked pairs %(n)s") % {"n": data["linked_pairs"]},
+        _("weak clusters %(n)s") % {"n": data["weak_clusters"]},
+        _("decisions applied %(n)s") % {"n": data["decisions_applied"]},
+    ]
+    if data["cut_edges"]:
+        facts.append(_("chain links cut for non-matches %(n)s") % {"n": data["cut_edges"]})
+    facts.append(
+        _("links held apart (linkage and repeat rules) %(n)s") % {"n": data.get("held_apart", 0)}
     )
+    console.print(" · ".join(facts))
     if data.get("review_check"):
         rc = data["review_check"]
         console.print(
-            f"reviewed pairs: the model agrees with {rc['agree']} of the {rc['scored']} it scored"
+            _("reviewed pairs: the model agrees with %(agree)s of the %(scored)s it scored")
+            % {"agree": rc["agree"], "scored": rc["scored"]}
         )
     if data.get("blocking_recall") is not None:
         named = data.get("blocking_recall_named")
+        recall = f"{data['blocking_recall']:.4f}"
         console.print(
-            f"blocking recall of true pairs {data['blocking_recall']:.4f}"
-            + (f" ({named:.4f} among pairs of named records)" if named is not None else "")
+            _("blocking recall of true pairs %(recall)s") % {"recall": recall}
+            if named is None
+            else _(
+                "blocking recall of true pairs %(recall)s (%(named)s among pairs of named records)"
+            )
+            % {"recall": recall, "named": f"{named:.4f}"}
         )
     if data.get("truth"):
         t = data["truth"]
         console.print(
-            f"against truth: precision {t['precision']:.4f} recall {t['recall']:.4f} "
-            f"F1 {t['f1']:.4f} · persons {t['predicted_persons']} (true {t['true_persons']}) "
-            f"· exact clusters {t['exact_clusters']:.3f} · B-cubed P {t['bcubed_precision']:.3f} "
-            f"R {t['bcubed_recall']:.3f}"
+            _(
+                "against truth: precision %(precision)s recall %(recall)s F1 %(f1)s · persons "
+                "%(persons)s (true %(true)s) · exact clusters %(exact)s · B-cubed P %(bp)s R %(br)s"
+            )
+            % {
+                "precision": f"{t['precision']:.4f}",
+                "recall": f"{t['recall']:.4f}",
+                "f1": f"{t['f1']:.4f}",
+                "persons": t["predicted_persons"],
+                "true": t["true_persons"],
+                "exact": f"{t['exact_clusters']:.3f}",
+                "bp": f"{t['bcubed_precision']:.3f}",
+                "br": f"{t['bcubed_recall']:.3f}",
+            }
         )
     for w in data.get("warnings", []):
-        console.print(f"warning: {w}", markup=False)
+        console.print(_("warning: %(warning)s") % {"warning": w}, markup=False)
 
 
-@app.command("link")
+@app.command(
+    "link",
+    help=_("Link every record into persons (deduplicate within and link across sources)."),
+)
 def link(
-    seed: Annotated[int, typer.Option(help="Seed of every random step.")] = 42,
+    seed: Annotated[int, typer.Option(help=_("Seed of every random step."))] = 42,
     threshold: Annotated[
         float | None,
-        typer.Option(help="Match probability to merge (default from qantar.toml)."),
+        typer.Option(help=_("Match probability to merge (default from qantar.toml).")),
     ] = None,
     fmt: OutputFormat = "text",
     charts: Annotated[
         Path | None,
         typer.Option(
-            help="Write the model's charts (HTML, works offline, no names) to this folder."
+            help=_("Write the model's charts (HTML, works offline, no names) to this folder.")
         ),
     ] = None,
     truth: Annotated[
         Path | None,
-        typer.Option(help="CSV with source, record_id, person_id: print accuracy."),
+        typer.Option(help=_("CSV with source, record_id, person_id: print accuracy.")),
     ] = None,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also list the candidate pairs per blocking rule."),
+        typer.Option("--verbose", "-v", help=_("Also list the candidate pairs per blocking rule.")),
     ] = False,
 ) -> None:
-    """Link every record into persons (deduplicate within and link across sources)."""
     from qantar.link import run
 
     only_formats(fmt, "text", "json")
@@ -106,39 +142,41 @@ def link(
         )
     _print_result(result.to_dict(), verbose=verbose)
     if charts is not None:
-        console.print(f"charts written to {charts}")
+        console.print(_("charts written to %(folder)s") % {"folder": charts})
 
 
-@app.command("review")
+@app.command(
+    "review",
+    help=_("Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."),
+)
 def review(
     reviewer: Annotated[
-        str | None, typer.Option(help="Your name, stored with every decision.")
+        str | None, typer.Option(help=_("Your name, stored with every decision."))
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    limit: Annotated[int, typer.Option(help=_("At most this many pairs."))] = 50,
     export: Annotated[
-        Path | None, typer.Option("--export", help="Write the queue to an .xlsx file.")
+        Path | None, typer.Option("--export", help=_("Write the queue to an .xlsx file."))
     ] = None,
     apply: Annotated[
-        Path | None, typer.Option("--apply", help="Store the decisions filled in an .xlsx.")
+        Path | None, typer.Option("--apply", help=_("Store the decisions filled in an .xlsx."))
     ] = None,
     list_only: Annotated[
-        bool, typer.Option("--list", help="Print the queue without asking.")
+        bool, typer.Option("--list", help=_("Print the queue without asking."))
     ] = False,
     fmt: OutputFormat = "text",
 ) -> None:
-    """Review uncertain pairs: match / non-match / unsure / skip; decisions survive re-runs."""
     from qantar.link import apply_xlsx, export_xlsx, queue, recluster
 
     only_formats(fmt, "text", "json")
     if export is not None and apply is not None:
-        raise InputError("use --export or --apply, not both")
+        raise InputError(N_("use --export or --apply, not both"))
     project = open_project()
     if export is not None:
         n = export_xlsx(project, export, limit=limit)
         if fmt == "json":
             print_json({"exported": n, "file": str(export)})
         else:
-            console.print(f"{n} pairs written to {export}")
+            console.print(_("%(n)s pairs written to %(file)s") % {"n": n, "file": export})
         return
     if apply is not None:
         counts = apply_xlsx(project, apply, reviewer=reviewer)
@@ -147,9 +185,11 @@ def review(
             print_json({"applied": counts, "persons": result.persons})
         else:
             console.print(
-                "stored: "
-                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-                + f" · persons now {result.persons}"
+                _("stored: %(counts)s · persons now %(persons)s")
+                % {
+                    "counts": ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+                    "persons": result.persons,
+                }
             )
         return
     items = queue(project, limit=limit)
@@ -157,24 +197,29 @@ def review(
         _print_queue(project, items, fmt)
         return
     if not items:
-        console.print("nothing to review: no uncertain pairs left")
+        console.print(_("nothing to review: no uncertain pairs left"))
         return
-    who = reviewer or typer.prompt("Reviewer name", default=getpass.getuser())
+    who = reviewer or typer.prompt(_("Reviewer name"), default=getpass.getuser())
     decided = _interactive(project, items, who)
     if decided:
         result = recluster(project)
-        console.print(f"{decided} decisions stored · persons now {result.persons}")
+        console.print(
+            _("%(n)s decisions stored · persons now %(persons)s")
+            % {"n": decided, "persons": result.persons}
+        )
 
 
-export_app = typer.Typer(help="Write results for other tools.", no_args_is_help=True)
+export_app = typer.Typer(help=_("Write results for other tools."), no_args_is_help=True)
 
 
-@export_app.command("persons")
+@export_app.command(
+    "persons",
+    help=_("One row per record: person_id, source, record_id and the person's canonical fields."),
+)
 def export_persons(
     fmt: OutputFormat = "csv",
-    out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+    out: Annotated[Path | None, typer.Option(help=_("File to write (default: stdout)."))] = None,
 ) -> None:
-    """One row per record: person_id, source, record_id and the person's canonical fields."""
     from qantar.link import person_table, persons_csv
 
     only_formats(fmt, "csv", "json")
@@ -189,7 +234,7 @@ def export_persons(
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
-        console.print(f"written {out}")
+        console.print(_("written %(file)s") % {"file": out})
 
 
 app.add_typer(export_app, name="export")
@@ -208,9 +253,7 @@ def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
     """The queue without asking: one row per pair, each record by source, row and names."""
     from qantar.link import record_details
 
-    details = record_details(
-        project, [i for it in items for i in (it.record_id_l, it.record_id_r)]
-    )
+    details = record_details(project, [i for it in items for i in (it.record_id_l, it.record_id_r)])
     data = []
     for it in items:
         a, b = details[it.record_id_l], details[it.record_id_r]
@@ -235,25 +278,26 @@ def _print_queue(project: Any, items: list[Any], fmt: str) -> None:
         print_json(data)
         return
     if not data:
-        console.print("nothing to review: no uncertain pairs left")
+        console.print(_("nothing to review: no uncertain pairs left"))
         return
     table = Table(
-        "#", "match probability", "now", "source", "row", "names", "source", "row", "names",
-        title=f"{len(data)} pairs to review, most consequential first",
+        "#", _("match probability"), _("now"), _("source"), _("row"), _("names"), _("source"),
+        _("row"), _("names"),
+        title=_("%(n)s pairs to review, most consequential first") % {"n": len(data)},
     )  # fmt: skip
     for n, d in enumerate(data, start=1):
         # Text cells: a name or source with [brackets] is shown as written, not as markup.
         table.add_row(
             str(n),
             f"{d['match_probability']:.3f}",
-            "same person" if d["linked_now"] else "two persons",
+            _("same person") if d["linked_now"] else _("two persons"),
             *(
                 Text(str(d[key]))
                 for key in ("source_a", "row_a", "names_a", "source_b", "row_b", "names_b")
             ),
         )
     console.print(table)
-    console.print("decide them with `qantar review` (or --export to a spreadsheet)")
+    console.print(_("decide them with `qantar review` (or --export to a spreadsheet)"))
 
 
 def _show_pair(project: Any, item: Any, position: int, total: int) -> None:
@@ -265,15 +309,19 @@ def _show_pair(project: Any, item: Any, position: int, total: int) -> None:
         "",
         f"{a['source']} #{a['record_id']}",
         f"{b['source']} #{b['record_id']}",
-        title=f"pair {position}/{total} · match probability {item.match_probability:.3f}"
-        + (" · now the same person" if item.linked else " · now different persons"),
+        title=(
+            _("pair %(n)s/%(total)s · match probability %(p)s · now the same person")
+            if item.linked
+            else _("pair %(n)s/%(total)s · match probability %(p)s · now different persons")
+        )
+        % {"n": position, "total": total, "p": f"{item.match_probability:.3f}"},
     )
-    for section, key in (("as written", "written"), ("normalised", "normalised")):
+    for section, key in ((_("as written"), "written"), (_("normalised"), "normalised")):
         table.add_row(f"[bold]{section}[/bold]", "", "")
         for field in sorted(set(a[key]) | set(b[key])):
             table.add_row(field, str(a[key].get(field, "")), str(b[key].get(field, "")))
     console.print(table)
-    weights = Table("comparison", "level", "match weight", title="why")
+    weights = Table(_("comparison"), _("level"), _("match weight"), title=_("why"))
     for name, (label, weight) in item.explain.items():
         weights.add_row(name, label, f"{weight:+.2f}")
     console.print(weights)
@@ -288,11 +336,11 @@ def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
         _show_pair(project, item, position, len(items))
         while True:
             answer = typer.prompt(
-                "[m]atch / [n]on-match / [u]nsure / [s]kip / [q]uit (text after a space = note)",
+                _("[m]atch / [n]on-match / [u]nsure / [s]kip / [q]uit (text after a space = note)"),
                 default="s",
                 show_default=False,
             ).strip()
-            key, _, note = answer.partition(" ")
+            key, _space, note = answer.partition(" ")
             key = key.lower()
             if key in choices:
                 decide(project, item, choices[key], reviewer=reviewer, note=note or None)
@@ -302,7 +350,7 @@ def _interactive(project: Any, items: list[Any], reviewer: str) -> int:
                 break
             if key == "q":
                 return decided
-            console.print("please answer m, n, u, s or q")
+            console.print(_("please answer m, n, u, s or q"))
     return decided
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from qantar.cli._common import OutputFormat, console, only_formats, print_json
+from qantar.cli._language import _
 from qantar.names import (
     NameComparison,
     ParsedName,
@@ -20,7 +21,7 @@ from qantar.names import (
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 names_app = typer.Typer(
-    help="Kazakh and Russian names: parse, transliterate, key and compare.",
+    help=_("Kazakh and Russian names: parse, transliterate, key and compare."),
     no_args_is_help=True,
 )
 
@@ -74,18 +75,23 @@ def comparison_as_dict(a: str, b: str, result: NameComparison) -> dict[str, Any]
     }
 
 
-@names_app.command("parse")
+@names_app.command(
+    "parse",
+    help=_("Surname, given name, patronymic, sex, confidence, Latin form and match keys."),
+)
 def parse_cmd(
-    names: Annotated[list[str], typer.Argument(help="One or more full names (quote each).")],
+    names: Annotated[list[str], typer.Argument(help=_("One or more full names (quote each)."))],
     fmt: OutputFormat = "text",
 ) -> None:
-    """Surname, given name, patronymic, sex, confidence, Latin form and match keys."""
     only_formats(fmt, "text", "json")
     rows = [parsed_as_dict(parse(n)) for n in names]
     if fmt == "json":
         print_json(rows)
         return
-    table = Table("original", "surname", "given", "patronymic", "sex", "conf", "latin", "keys")
+    table = Table(
+        _("original"), _("surname"), _("given"), _("patronymic"), _("sex"), _("conf"),
+        _("latin"), _("keys"),
+    )  # fmt: skip
     for r in rows:
         k = r["keys"]
         table.add_row(
@@ -101,23 +107,28 @@ def parse_cmd(
     console.print(table)
 
 
-@names_app.command("compare")
+@names_app.command(
+    "compare",
+    help=_("Part-by-part similarity of two names, with the reason for each level."),
+)
 def compare_cmd(
-    a: Annotated[str, typer.Argument(help="First full name.")],
-    b: Annotated[str, typer.Argument(help="Second full name.")],
+    a: Annotated[str, typer.Argument(help=_("First full name."))],
+    b: Annotated[str, typer.Argument(help=_("Second full name."))],
     fmt: OutputFormat = "text",
 ) -> None:
-    """Part-by-part similarity of two names, with the reason for each level."""
     only_formats(fmt, "text", "json")
     result = compare(a, b)
     if fmt == "json":
         print_json(comparison_as_dict(a, b, result))
         return
-    table = Table("part", "level", "similarity", "a", "b", "reason")
+    table = Table(_("part"), _("level"), _("similarity"), "a", "b", _("reason"))
     for p in result.parts:
         table.add_row(p.part, p.level, f"{p.similarity:.2f}", p.left or "", p.right or "", p.reason)
     console.print(table)
-    console.print(f"score {result.score:.3f}" + (" (order swapped)" if result.swapped else ""))
+    score = (_("score %(score)s (order swapped)") if result.swapped else _("score %(score)s")) % {
+        "score": f"{result.score:.3f}"
+    }
+    console.print(score)
     for reason in result.reasons:
         console.print(f"  - {reason}", markup=False)
 

@@ -10,35 +10,41 @@ from rich.table import Table
 from rich.text import Text
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
 
-@app.command("report")
+@app.command(
+    "report",
+    help=_("A self-contained HTML report: sources, linkage, the estimated toll, plots, method."),
+)
 def report(
-    out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("report.html"),
-    pdf: Annotated[Path | None, typer.Option(help="Also write a PDF (WeasyPrint).")] = None,
+    out: Annotated[Path, typer.Option(help=_("The HTML report to write."))] = Path("report.html"),
+    pdf: Annotated[Path | None, typer.Option(help=_("Also write a PDF (WeasyPrint)."))] = None,
     estimate_run: Annotated[
         str | None,
         typer.Option(
             "--estimate",
             "--estimate-run",
-            help="Estimate run to report: a folder name of runs/ (default: the latest "
-            "run of the killed; the report says which).",
+            help=_(
+                "Estimate run to report: a folder name of runs/ (default: the latest "
+                "run of the killed; the report says which)."
+            ),
         ),
     ] = None,
     output_format: OutputFormat = "text",
     lang: Annotated[
-        str, typer.Option("--lang", help="Language of the report: kk, ru or en.")
+        str, typer.Option("--lang", help=_("Language of the report: kk, ru or en."))
     ] = "en",
 ) -> None:
-    """A self-contained HTML report: sources, linkage, the estimated toll, plots, method."""
     from qantar.publish import collect_report_data, render_report, robustness_json
 
     only_formats(output_format, "text", "json")
     project = open_project()
-    with console.status("collecting and drawing...", spinner="dots"):
+    with console.status(_("collecting and drawing..."), spinner="dots"):
         data = collect_report_data(project, estimate_run=estimate_run)
         result = render_report(data, out, pdf=pdf, lang=lang)
     est = data.estimate or {}
@@ -58,88 +64,118 @@ def report(
             }
         )
         return
-    console.print(f"report: {result.html}", markup=False)
+    console.print(_("report: %(file)s") % {"file": result.html}, markup=False)
     if est and data.run is not None:
         console.print(
-            "estimate run {folder} ({how}), event type {kind}: documented {observed}, "
-            "estimated {estimate} (95% interval {lower}-{upper}, {method})".format(
-                folder=data.run.folder,
-                how=data.run.chosen,
-                kind=data.run.event_type or "all persons",
+            _(
+                "estimate run %(folder)s (%(how)s), event type %(kind)s: documented "
+                "%(observed)s, estimated %(estimate)s (95%% interval %(lower)s-%(upper)s, "
+                "%(method)s)"
+            )
+            % {
+                "folder": data.run.folder,
+                "how": data.run.chosen,
+                "kind": data.run.event_type or _("all persons"),
                 **headline,
-            ),
+            },
             markup=False,
         )
     if result.pdf:
-        console.print(f"pdf: {result.pdf}", markup=False)
-    console.print(f"plots: {len(result.plots)} files beside the report", markup=False)
+        console.print(_("pdf: %(file)s") % {"file": result.pdf}, markup=False)
+    console.print(
+        _("plots: %(n)s files beside the report") % {"n": len(result.plots)}, markup=False
+    )
     for warning in data.warnings:
-        console.print(f"warning: {warning}", markup=False)
+        console.print(_("warning: %(warning)s") % {"warning": warning}, markup=False)
 
 
-@app.command("publish")
+@app.command(
+    "publish",
+    help=_("The memorial list: one offline searchable page plus CSV and JSON, under consent."),
+)
 def publish(
-    out: Annotated[Path, typer.Option(help="Folder for the memorial site.")] = Path("site"),
+    out: Annotated[Path, typer.Option(help=_("Folder for the memorial site."))] = Path("site"),
     output_format: OutputFormat = "text",
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
-            help="Language of index.html: kk, ru or en (default: the first of [case] "
-            "languages); every language there gets its own page.",
+            help=_(
+                "Language of index.html: kk, ru or en (default: the first of [case] "
+                "languages); every language there gets its own page."
+            ),
         ),
     ] = None,
 ) -> None:
-    """The memorial list: one offline searchable page plus CSV and JSON, under consent."""
     from qantar.publish import publish_memorial
 
     only_formats(output_format, "text", "json")
     project = open_project()
-    with console.status("writing the memorial list...", spinner="dots"):
+    with console.status(_("writing the memorial list..."), spinner="dots"):
         result = publish_memorial(project, out, lang=lang)
     if output_format == "json":
         print_json(result.to_dict())
         return
     console.print(
-        f"memorial list: {result.out / 'index.html'} — {result.shown} shown "
-        f"({result.initials_only} by initials only), {result.not_shown} not shown",
+        _(
+            "memorial list: %(file)s — %(shown)s shown (%(initials)s by initials only), "
+            "%(hidden)s not shown"
+        )
+        % {
+            "file": result.out / "index.html",
+            "shown": result.shown,
+            "initials": result.initials_only,
+            "hidden": result.not_shown,
+        },
         markup=False,
     )
     if result.nameless:
-        console.print(f"{result.nameless} persons left out: no list gives a name", markup=False)
+        console.print(
+            _("%(n)s persons left out: no list gives a name") % {"n": result.nameless},
+            markup=False,
+        )
     if result.texts_left_out:
         console.print(
-            f"{result.texts_left_out} texts left out: they may name a withheld person",
+            _("%(n)s texts left out: they may name a withheld person")
+            % {"n": result.texts_left_out},
             markup=False,
         )
 
 
-@app.command("consent")
+@app.command(
+    "consent",
+    help=_(
+        "Record who decided what may be published of a person (after seeing the names the "
+        "lists recorded), find a person by name, or show statuses."
+    ),
+)
 def consent(
     person: Annotated[
-        str | None, typer.Argument(help="Person id (as in `qantar export persons`).")
+        str | None, typer.Argument(help=_("Person id (as in `qantar export persons`)."))
     ] = None,
-    status: Annotated[str | None, typer.Option(help="publish, initials-only or withhold.")] = None,
-    by: Annotated[str | None, typer.Option(help="Who decided (recorded).")] = None,
-    note: Annotated[str | None, typer.Option(help="Why (recorded; never published).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help=_("publish, initials-only or withhold."))
+    ] = None,
+    by: Annotated[str | None, typer.Option(help=_("Who decided (recorded)."))] = None,
+    note: Annotated[str | None, typer.Option(help=_("Why (recorded; never published)."))] = None,
     yes: Annotated[
-        bool, typer.Option("--yes", help="Do not ask to confirm (for scripts).")
+        bool, typer.Option("--yes", help=_("Do not ask to confirm (for scripts)."))
     ] = False,
     find: Annotated[
         str | None,
-        typer.Option("--find", help="List persons whose names match, in any script."),
+        typer.Option("--find", help=_("List persons whose names match, in any script.")),
     ] = None,
     pending: Annotated[
         bool,
-        typer.Option("--pending", help="Persons whose decisions a split or merge has disturbed."),
+        typer.Option(
+            "--pending", help=_("Persons whose decisions a split or merge has disturbed.")
+        ),
     ] = False,
     list_all: Annotated[
-        bool, typer.Option("--list", help="Show every person's status and its origin.")
+        bool, typer.Option("--list", help=_("Show every person's status and its origin."))
     ] = False,
     output_format: OutputFormat = "text",
 ) -> None:
-    """Record who decided what may be published of a person (after seeing the names the
-    lists recorded), find a person by name, or show statuses."""
     from qantar.publish import (
         decide_publication,
         explain_statuses,
@@ -156,7 +192,7 @@ def consent(
             print_json([c.to_dict() for c in cards])
             return
         if not cards:
-            console.print("no person matches", markup=False)
+            console.print(_("no person matches"), markup=False)
             return
         for card in cards:
             _print_card(card)
@@ -166,31 +202,36 @@ def consent(
         if output_format == "json":
             print_json([p.to_dict() for p in items])
             return
-        table = Table(title="Decisions to take again (linkage changed these persons)")
-        for column in ("person", "applies now", "earlier decisions"):
+        table = Table(title=_("Decisions to take again (linkage changed these persons)"))
+        for column in (_("person"), _("applies now"), _("earlier decisions")):
             table.add_column(column)
         for p in items:
             earlier = "; ".join(
-                f"{d.status} for {d.person_id} by {d.decided_by}" for d in p.earlier
+                _("%(status)s for %(person)s by %(by)s")
+                % {"status": d.status, "person": d.person_id, "by": d.decided_by}
+                for d in p.earlier
             )
             table.add_row(p.person_id, p.status, earlier)
         console.print(table)
         return
     if status is not None:
         if person is None:
-            raise InputError("name the person: qantar consent PERSON --status ... --by NAME")
+            raise InputError(N_("name the person: qantar consent PERSON --status ... --by NAME"))
         if by is None:
-            raise InputError("say who decided: --by NAME")
+            raise InputError(N_("say who decided: --by NAME"))
         card = person_card(project, person)
         if not yes:
             if output_format == "json":
                 raise InputError(
-                    "--format json cannot ask to confirm: check the names first "
-                    "(`qantar consent PERSON`), then add --yes"
+                    N_(
+                        "--format json cannot ask to confirm: check the names first "
+                        "(`qantar consent PERSON`), then add --yes"
+                    )
                 )
             _print_card(card)
-            if not typer.confirm(f"Record '{status}' for {person}?", default=False):
-                raise InputError("not confirmed: nothing recorded")
+            question = _("Record '%(status)s' for %(person)s?")
+            if not typer.confirm(question % {"status": status, "person": person}, default=False):
+                raise InputError(N_("not confirmed: nothing recorded"))
         decide_publication(project, person, status, by=by, note=note)
     if person is not None and not list_all:
         explained = [person_card(project, person).status]
@@ -198,37 +239,42 @@ def consent(
         explained = list(explain_statuses(project).values())
     else:
         raise InputError(
-            "give a PERSON (with --status to decide), --find NAME, --pending or --list"
+            N_("give a PERSON (with --status to decide), --find NAME, --pending or --list")
         )
     if output_format == "json":
         print_json([e.to_dict() for e in explained])
         return
-    table = Table(title="Publication status")
-    for column in ("person", "status", "from", "why"):
+    table = Table(title=_("Publication status"))
+    for column in (_("person"), _("status"), _("from"), _("why")):
         table.add_column(column)
     for e in explained:
         table.add_row(e.person_id, e.status, e.origin, e.reason)
     console.print(table)
 
 
-@app.command("spelling")
+@app.command(
+    "spelling",
+    help=_(
+        "The spellings of a person's name the lists recorded, and which one is published; "
+        "`--use RECORD_KEY --by NAME` chooses one (default: the source closest to the "
+        "family)."
+    ),
+)
 def spelling(
-    person: Annotated[str, typer.Argument(help="Person id.")],
+    person: Annotated[str, typer.Argument(help=_("Person id."))],
     use: Annotated[
-        str | None, typer.Option("--use", help="Record key whose spelling to publish.")
+        str | None, typer.Option("--use", help=_("Record key whose spelling to publish."))
     ] = None,
-    by: Annotated[str | None, typer.Option(help="Who chose (recorded).")] = None,
+    by: Annotated[str | None, typer.Option(help=_("Who chose (recorded)."))] = None,
     output_format: OutputFormat = "text",
 ) -> None:
-    """The spellings of a person's name the lists recorded, and which one is published;
-    `--use RECORD_KEY --by NAME` chooses one (default: the source closest to the family)."""
     from qantar.publish import choose_spelling, person_card
 
     only_formats(output_format, "text", "json")
     project = open_project()
     if use is not None:
         if by is None:
-            raise InputError("say who chose: --by NAME")
+            raise InputError(N_("say who chose: --by NAME"))
         card = choose_spelling(project, person, use, by=by)
     else:
         card = person_card(project, person)
@@ -242,7 +288,9 @@ def _print_card(card: Any) -> None:
     """A person as the lists recorded them: every name, its source, which one is shown."""
     title = f"{card.person_id}: {card.status.status} ({card.status.origin})"
     table = Table(title=title)
-    for column in ("record", "source", "kind", "name as recorded", "shown", "list says"):
+    for column in (
+        _("record"), _("source"), _("kind"), _("name as recorded"), _("shown"), _("list says")
+    ):  # fmt: skip
         table.add_column(column, overflow="fold")
     for n in card.names:
         # Text cells: a name with brackets is not Rich markup.
@@ -251,7 +299,7 @@ def _print_card(card: Any) -> None:
             Text(n.source),
             Text(n.source_kind),
             Text(n.name),
-            "yes" if n.shown else "",
-            "do not publish" if n.says_withhold else "",
+            _("yes") if n.shown else "",
+            _("do not publish") if n.says_withhold else "",
         )
     console.print(table)

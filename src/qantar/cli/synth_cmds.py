@@ -11,7 +11,9 @@ import typer
 from typer.core import TyperGroup
 
 from qantar.cli._common import OutputFormat, console, only_formats, print_json
+from qantar.cli._language import _
 from qantar.errors import InputError
+from qantar.i18n import N_
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -28,7 +30,7 @@ class _ScenarioByDefault(TyperGroup):
 
 synth_app = typer.Typer(
     cls=_ScenarioByDefault,
-    help="Synthetic scenarios with known truth, for the demo, tests and benchmarks.",
+    help=_("Synthetic scenarios with known truth, for the demo, tests and benchmarks."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -44,7 +46,9 @@ def _parse_strata(text: str | None) -> dict[str, float] | None:
         try:
             out[label.strip()] = float(value) if sep else 1.0
         except ValueError:
-            raise InputError(f"--strata {part!r}: write label=share, e.g. almaty=0.6") from None
+            raise InputError(
+                N_("--strata %(part)s: write label=share, e.g. almaty=0.6"), part=repr(part)
+            ) from None
     return out
 
 
@@ -52,38 +56,42 @@ def _list_names(n_lists: int) -> tuple[str, ...]:
     from qantar.synth import DEFAULT_LISTS
 
     if not 1 <= n_lists <= len(DEFAULT_LISTS):
-        raise InputError(f"--lists must be between 1 and {len(DEFAULT_LISTS)}")
+        raise InputError(N_("--lists must be between 1 and %(n)s"), n=len(DEFAULT_LISTS))
     return DEFAULT_LISTS[:n_lists]
 
 
-@synth_app.command("scenario")
+@synth_app.command(
+    "scenario",
+    help=_(
+        "Write a scenario: list files, truth.csv, histories.csv, population.csv, scenario.json."
+    ),
+)
 def scenario(
-    outdir: Annotated[Path, typer.Argument(help="Folder for the list files and the truth.")],
-    n: Annotated[int, typer.Option("--n", help="Persons killed (the true N).")] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same bytes.")] = 7,
+    outdir: Annotated[Path, typer.Argument(help=_("Folder for the list files and the truth."))],
+    n: Annotated[int, typer.Option("--n", help=_("Persons killed (the true N)."))] = 1000,
+    seed: Annotated[int, typer.Option(help=_("Seed: the same seed gives the same bytes."))] = 7,
     lists: Annotated[
-        int, typer.Option(help="How many lists: official, ngo, press, hotline, morgue.")
+        int, typer.Option(help=_("How many lists: official, ngo, press, hotline, morgue."))
     ] = 5,
     fmt: Annotated[
         str,
-        typer.Option("--file-format", help="csv, xlsx or csv,xlsx (each list its usual one)."),
+        typer.Option("--file-format", help=_("csv, xlsx or csv,xlsx (each list its usual one).")),
     ] = "csv,xlsx",
-    detainees: Annotated[int, typer.Option(help="Detained persons to add.")] = 0,
+    detainees: Annotated[int, typer.Option(help=_("Detained persons to add."))] = 0,
     heterogeneity: Annotated[
-        float, typer.Option(help="SD of latent visibility (logit scale); 0 = none.")
+        float, typer.Option(help=_("SD of latent visibility (logit scale); 0 = none."))
     ] = 1.0,
     dependence: Annotated[
-        float, typer.Option(help="SD of the latent shared by ngo+hotline and official+morgue.")
+        float, typer.Option(help=_("SD of the latent shared by ngo+hotline and official+morgue."))
     ] = 1.0,
     corruption: Annotated[
-        float, typer.Option(help="Scale of every record-level slip rate (0 = clean).")
+        float, typer.Option(help=_("Scale of every record-level slip rate (0 = clean)."))
     ] = 1.0,
     duplicates: Annotated[
-        float, typer.Option(help="Scale of within-list duplicate rates (0 = none).")
+        float, typer.Option(help=_("Scale of within-list duplicate rates (0 = none)."))
     ] = 1.0,
     output: OutputFormat = "text",
 ) -> None:
-    """Write a scenario: list files, truth.csv, histories.csv, population.csv, scenario.json."""
     only_formats(output, "text", "json")
     from qantar.synth import Corruption, ScenarioConfig, generate, steps, write_scenario
 
@@ -105,10 +113,12 @@ def scenario(
 
     formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
     if not formats or any(f not in FORMATS for f in formats):
-        raise InputError(f"--file-format {fmt!r}: use csv, xlsx or csv,xlsx")
+        raise InputError(
+            N_("--file-format %(format)s: use csv, xlsx or csv,xlsx"), format=repr(fmt)
+        )
 
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("generating", total=steps(config) + len(config.lists))
+        task = progress.add_task(_("generating"), total=steps(config) + len(config.lists))
 
         def advance(stage: str) -> None:
             progress.update(task, advance=1, description=stage)
@@ -122,32 +132,39 @@ def scenario(
                     "files": {k: str(v) for k, v in paths.items()}})  # fmt: skip
         return
     console.print(
-        f"scenario in {outdir}: N = {meta['N']} killed, {meta['observed_killed']} on at least "
-        f"one list (seed {seed})"
+        _(
+            "scenario in %(folder)s: N = %(n)s killed, %(observed)s on at least one list "
+            "(seed %(seed)s)"
+        )
+        % {"folder": outdir, "n": meta["N"], "observed": meta["observed_killed"], "seed": seed}
     )
     for info in meta["lists"].values():
         console.print(
-            f"  {info['file']:<14} {info['records']:>6} records of {info['persons']:>6} persons"
+            f"  {info['file']:<14} "
+            + _("%(records)s records of %(persons)s persons")
+            % {"records": f"{info['records']:>6}", "persons": f"{info['persons']:>6}"}
         )
 
 
-@synth_app.command("histories")
+@synth_app.command(
+    "histories",
+    help=_("Capture histories alone (no names), for estimator studies; the truth goes to stdout."),
+)
 def histories(
-    out: Annotated[Path, typer.Argument(help="CSV to write: one column per list, then count.")],
-    n: Annotated[int, typer.Option("--n", help="True number of persons.")] = 1000,
-    lists: Annotated[int, typer.Option(help="Number of lists.")] = 4,
-    heterogeneity: Annotated[float, typer.Option(help="SD of latent visibility.")] = 1.0,
-    dependence: Annotated[float, typer.Option(help="SD of the latent of lists 1 and 2.")] = 0.0,
+    out: Annotated[Path, typer.Argument(help=_("CSV to write: one column per list, then count."))],
+    n: Annotated[int, typer.Option("--n", help=_("True number of persons."))] = 1000,
+    lists: Annotated[int, typer.Option(help=_("Number of lists."))] = 4,
+    heterogeneity: Annotated[float, typer.Option(help=_("SD of latent visibility."))] = 1.0,
+    dependence: Annotated[float, typer.Option(help=_("SD of the latent of lists 1 and 2."))] = 0.0,
     strata: Annotated[
-        str | None, typer.Option(help="Strata and shares, e.g. almaty=0.6,regions=0.4.")
+        str | None, typer.Option(help=_("Strata and shares, e.g. almaty=0.6,regions=0.4."))
     ] = None,
     stratum_capture: Annotated[
-        str | None, typer.Option(help="Logit shift per stratum, e.g. regions=-1.")
+        str | None, typer.Option(help=_("Logit shift per stratum, e.g. regions=-1."))
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed.")] = 7,
+    seed: Annotated[int, typer.Option(help=_("Seed."))] = 7,
     output: OutputFormat = "text",
 ) -> None:
-    """Capture histories alone (no names), for estimator studies; the truth goes to stdout."""
     only_formats(output, "text", "json")
     from qantar.synth import simulate_histories
 
@@ -182,7 +199,10 @@ def histories(
     if output == "json":
         print_json(result)
     else:
-        console.print(f"{out}: N = {sim.n}, observed {sim.observed} (seed {seed})")
+        console.print(
+            _("%(file)s: N = %(n)s, observed %(observed)s (seed %(seed)s)")
+            % {"file": out, "n": sim.n, "observed": sim.observed, "seed": seed}
+        )
 
 
 app.add_typer(synth_app, name="synth")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from qantar.cli._common import OutputFormat, console, only_formats, open_project, print_json
+from qantar.cli._language import _
 
 # Commands that write, by their path in the CLI; each success becomes one audit event.
 AUDITED = {
@@ -21,23 +22,30 @@ AUDITED = {
 
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
-users = typer.Typer(help="The web app's accounts.", no_args_is_help=True)
+users = typer.Typer(help=_("The web app's accounts."), no_args_is_help=True)
 app.add_typer(users, name="users")
 
 
-@app.command("serve")
+@app.command(
+    "serve",
+    help=_(
+        "Serve the team's web app (behind a TLS reverse proxy for anything but this computer:"
+        " docs/web.md)."
+    ),
+)
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help=_("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=_("Port to listen on."))] = 8000,
 ) -> None:
-    """Serve the team's web app (behind a TLS reverse proxy for anything but this
-    computer: docs/web.md)."""
     import uvicorn
 
     from qantar.web import create_app
 
     project = open_project()
-    console.print(f"serving on http://{host}:{port} (Ctrl+C stops)", markup=False)
+    console.print(
+        _("serving on %(address)s (Ctrl+C stops)") % {"address": f"http://{host}:{port}"},
+        markup=False,
+    )
     # uvicorn's own access log prints paths with their query strings; ours prints
     # route templates only (qantar.web._security), so no id or term reaches a log.
     uvicorn.run(
@@ -51,16 +59,18 @@ def serve(
     )
 
 
-@users.command("add")
+@users.command(
+    "add",
+    help=_("Add an account and print its one-time enrolment link (valid 72 hours)."),
+)
 def users_add(
-    name: Annotated[str, typer.Argument(help="Account name (no spaces).")],
+    name: Annotated[str, typer.Argument(help=_("Account name (no spaces)."))],
     role: Annotated[
         str,
-        typer.Option(help="admin, documenter, reviewer, liaison, analyst or viewer."),
+        typer.Option(help=_("admin, documenter, reviewer, liaison, analyst or viewer.")),
     ],
-    by: Annotated[str | None, typer.Option(help="Who adds it (default: you).")] = None,
+    by: Annotated[str | None, typer.Option(help=_("Who adds it (default: you)."))] = None,
 ) -> None:
-    """Add an account and print its one-time enrolment link (valid 72 hours)."""
     from qantar.accounts import add_user, audit
 
     project = open_project()
@@ -69,14 +79,19 @@ def users_add(
     audit(project, actor, "user.add", enrolment.user)
     base = project.settings.web.base_url
     console.print(
-        f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
+        _("enrolment link (shown once): %(link)s") % {"link": enrolment.link(base)},
+        markup=False,
+        soft_wrap=True,
     )
 
-@users.command("list")
+
+@users.command(
+    "list",
+    help=_("Every account, its role and state."),
+)
 def users_list(
     output_format: OutputFormat = "text",
 ) -> None:
-    """Every account, its role and state."""
     from qantar.accounts import list_users
 
     only_formats(output_format, "text", "json")
@@ -85,28 +100,36 @@ def users_list(
         print_json([u.to_dict() for u in found])
         return
     for u in found:
-        state = "disabled" if u.disabled else "active" if u.enrolled else "awaiting enrolment"
+        state = (
+            _("disabled") if u.disabled else _("active") if u.enrolled else _("awaiting enrolment")
+        )
         console.print(f"{u.name}\t{u.role.value}\t{state}", markup=False)
 
-@users.command("disable")
+
+@users.command(
+    "disable",
+    help=_("Stop an account from signing in and end its sessions (its history stays)."),
+)
 def users_disable(
-    name: Annotated[str, typer.Argument(help="Account name.")],
-    by: Annotated[str | None, typer.Option(help="Who disables it (default: you).")] = None,
+    name: Annotated[str, typer.Argument(help=_("Account name."))],
+    by: Annotated[str | None, typer.Option(help=_("Who disables it (default: you)."))] = None,
 ) -> None:
-    """Stop an account from signing in and end its sessions (its history stays)."""
     from qantar.accounts import audit, disable_user
 
     project = open_project()
     disable_user(project, name)
     audit(project, _actor(by), "user.disable", name)
-    console.print("disabled; its sessions have ended", markup=False)
+    console.print(_("disabled; its sessions have ended"), markup=False)
 
-@users.command("reset")
+
+@users.command(
+    "reset",
+    help=_("Start an account over (lost phone or password): a new enrolment link."),
+)
 def users_reset(
-    name: Annotated[str, typer.Argument(help="Account name.")],
-    by: Annotated[str | None, typer.Option(help="Who resets it (default: you).")] = None,
+    name: Annotated[str, typer.Argument(help=_("Account name."))],
+    by: Annotated[str | None, typer.Option(help=_("Who resets it (default: you)."))] = None,
 ) -> None:
-    """Start an account over (lost phone or password): a new enrolment link."""
     from qantar.accounts import audit, reset_user
 
     project = open_project()
@@ -114,7 +137,9 @@ def users_reset(
     audit(project, _actor(by), "user.reset", name)
     base = project.settings.web.base_url
     console.print(
-        f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
+        _("enrolment link (shown once): %(link)s") % {"link": enrolment.link(base)},
+        markup=False,
+        soft_wrap=True,
     )
 
 
