@@ -87,6 +87,11 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     uploads: dict[str, Upload] = {}
 
     site = Site(project, settings, templates)
+    if project.encrypted:
+        # Starlette spools a large form part (an upload) to the default temporary folder,
+        # and the pages' own scratch (uploads, bundles, reports) goes there too: for an
+        # encrypted project that is a memory-backed folder, never the disk in plaintext.
+        tempfile.tempdir = str(lib.memory_folder())
     address, over_tls, set_cookie = site.address, site.over_tls, site.set_cookie
     actor, record, render = site.actor, site.record, site.render
 

@@ -25,6 +25,7 @@ from qantar.link import (
     ReviewItem,
     ReviewProgress,
 )
+from qantar.link._backend import memory_scratch_root
 from qantar.model.cells import safe_cell
 from qantar.project import Project
 from qantar.publish import (
@@ -405,3 +406,7 @@ def quarantine_csv(project: Project, batch_id: int) -> str:
         )  # fmt: skip
         writer.writerow([safe_cell(c) for c in cells])
     return out.getvalue()
+
+
+# Where an encrypted project's plaintext scratch may go (memory-backed; as linkage's).
+memory_folder = memory_scratch_root
