@@ -149,7 +149,7 @@ def mount(app: FastAPI, site: Site) -> None:
             site.record(request, "evidence.export", None, outcome="failed")
             return site.render(
                 request, "evidence_export.html", 400, incidents=lib.incidents(project),
-                error=str(exc),
+                error=exc,
             )  # fmt: skip
         site.record(request, "evidence.export", result.sha256)
         name = f"court-bundle-{result.sha256[:12]}.zip"

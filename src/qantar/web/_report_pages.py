@@ -42,7 +42,7 @@ def mount(app: FastAPI, site: Site) -> None:
         except QantarError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             site.record(request, "report.build", None, outcome="failed")
-            return site.render(request, "reports.html", 400, error=str(exc))
+            return site.render(request, "reports.html", 400, error=exc)
         site.record(request, "report.build", lang)
         return _zip_download(folder, f"report-{lang}.zip")
 
@@ -58,7 +58,7 @@ def mount(app: FastAPI, site: Site) -> None:
         except QantarError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             site.record(request, "memorial.export", None, outcome="failed")
-            return site.render(request, "memorial_export.html", 400, error=str(exc))
+            return site.render(request, "memorial_export.html", 400, error=exc)
         site.record(request, "memorial.export", str(result.shown))
         return _zip_download(folder, "memorial-site.zip")
 

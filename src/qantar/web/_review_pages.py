@@ -101,7 +101,7 @@ def mount(app: FastAPI, site: Site) -> None:
             lib.review_adjudicate(project, site.actor(request), key_a, key_b, choice, note)
         except QantarError as exc:
             site.record(request, "review.adjudicate", f"{key_a} / {key_b}", outcome="failed")
-            raise Refusal(400, str(exc)) from None
+            raise Refusal(400, exc) from None
         site.record(request, "review.adjudicate", f"{key_a} / {key_b}")
         return RedirectResponse(str(request.url_for("adjudication")), status_code=303)
 
@@ -114,6 +114,6 @@ def mount(app: FastAPI, site: Site) -> None:
             changes = lib.review_recluster(project)
         except QantarError as exc:
             site.record(request, "review.recluster", None, outcome="failed")
-            return adjudication_page(request, 400, error=str(exc))
+            return adjudication_page(request, 400, error=exc)
         site.record(request, "review.recluster", str(changes.result.persons))
         return adjudication_page(request, changes=changes)
