@@ -42,6 +42,7 @@ from qantar.accounts._users import (
     recent_failures,
     reset_user,
     session_for,
+    set_language,
     start_session,
     totp_uri,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "recent_failures",
     "reset_user",
     "session_for",
+    "set_language",
     "start_session",
     "totp_uri",
 ]

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from qantar.accounts._roles import Role, needs_totp, parse_role
 from qantar.accounts._tables import login_attempts, recovery_codes, sessions, users
 from qantar.errors import InputError, QantarError
+from qantar.i18n import LANGUAGES
 from qantar.project import Project
 
 ENROL_VALID = dt.timedelta(hours=72)
@@ -47,6 +48,7 @@ class User:
     created_at: dt.datetime
     disabled: bool
     locked_until: dt.datetime | None
+    language: str | None = None  # the account's language; None follows the browser
 
     @property
     def needs_totp(self) -> bool:
@@ -61,6 +63,7 @@ class User:
             "created_at": self.created_at.isoformat(),
             "disabled": self.disabled,
             "locked_until": self.locked_until.isoformat() if self.locked_until else None,
+            "language": self.language,
         }
 
 
@@ -109,6 +112,7 @@ def _user(row: Any) -> User:
         created,
         row.disabled_at is not None,
         _aware(row.locked_until),
+        row.language,
     )
 
 
@@ -163,6 +167,18 @@ def disable_user(project: Project, name: str) -> User:
     with project.engine.begin() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(disabled_at=_now()))
         conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
+    return get_user(project, name)
+
+
+def set_language(project: Project, name: str, language: str | None) -> User:
+    """The language the account reads the web app in (one of ``qantar.i18n.LANGUAGES``), or
+    None to follow the browser again."""
+    if language is not None and language not in LANGUAGES:
+        raise InputError("not a language qantar speaks; use one of " + ", ".join(LANGUAGES),
+                         field="language")  # fmt: skip
+    user = get_user(project, name)
+    with project.engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user.id).values(language=language))
     return get_user(project, name)
 
 

@@ -181,11 +181,19 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         home = str(request.url_for("home"))
         response = RedirectResponse(safe_next(str(form.get("next", "")), home), status_code=303)
         if chosen in LANGUAGES:
-            response.set_cookie(
-                LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
-                samesite="strict", secure=over_tls(request), path="/",
-            )  # fmt: skip
+            remember_language(request, response, chosen)
+            session: Session | None = request.state.session
+            if session is not None and session.user.language != chosen:
+                # Signed in, the account's language leads: the switcher changes it.
+                lib.set_account_language(project, session.user.name, chosen)
+                record(request, "account.language", session.user.name)
         return response
+
+    def remember_language(request: Request, response: Response, chosen: str) -> None:
+        response.set_cookie(
+            LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
+            samesite="strict", secure=over_tls(request), path="/",
+        )  # fmt: skip
 
     # --- signing in ---------------------------------------------------------------------
 
@@ -282,6 +290,20 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     @app.get("/account", name="account")
     def account(request: Request) -> Response:
         return render(request, "account.html")
+
+    @app.post("/account/language", name="account_language")
+    async def account_language(request: Request) -> Response:
+        form = await request.form()
+        chosen = str(form.get("lang", ""))
+        if chosen and chosen not in LANGUAGES:
+            raise Refusal(400, N_("Choose one of the languages offered."))
+        session: Session = request.state.session
+        lib.set_account_language(project, session.user.name, chosen or None)
+        record(request, "account.language", session.user.name)
+        response = RedirectResponse(str(request.url_for("account")), status_code=303)
+        if chosen:
+            remember_language(request, response, chosen)
+        return response
 
     @app.get("/dashboard", name="dashboard")
     def dashboard(request: Request) -> Response:

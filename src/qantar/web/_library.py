@@ -45,6 +45,7 @@ add_user = accounts.add_user
 list_users = accounts.list_users
 disable_user = accounts.disable_user
 reset_user = accounts.reset_user
+set_account_language = accounts.set_language
 authenticate = accounts.authenticate
 enrolment_user = accounts.enrolment_user
 complete_enrolment = accounts.complete_enrolment
