@@ -161,11 +161,47 @@ def get_user(project: Project, name: str) -> User:
     return _user(row)
 
 
-def disable_user(project: Project, name: str) -> User:
-    """The account can no longer sign in; its sessions end now. Its history stays."""
+class AccountRuleError(QantarError):
+    """A change to accounts that would leave the team without a way in: an admin disabling
+    their own account, or the last admin who can still sign in being disabled."""
+
+
+def _active_admins(conn: Any) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(users)
+            .where(
+                users.c.role == Role.ADMIN.value,
+                users.c.disabled_at.is_(None),
+                users.c.password_hash.is_not(None),
+            )
+        ).scalar_one()
+    )
+
+
+def disable_user(project: Project, name: str, *, by: str | None = None) -> User:
+    """The account can no longer sign in; its sessions end now. Its history stays.
+
+    Refused (``AccountRuleError``, nothing changed) when ``by`` names the account itself,
+    or when it is the last enrolled admin not disabled: nobody could manage accounts then.
+    """
     user = get_user(project, name)
+    if by is not None and by.strip() == user.name:
+        raise AccountRuleError("an account cannot disable itself; ask another admin")
     with project.engine.begin() as conn:
+        if user.role is Role.ADMIN:
+            # PostgreSQL: two admins disabling each other at once wait for one another here.
+            conn.execute(
+                select(users.c.id).where(users.c.role == Role.ADMIN.value).with_for_update()
+            ).all()
         conn.execute(update(users).where(users.c.id == user.id).values(disabled_at=_now()))
+        # Counted after the update, inside the transaction: on SQLite the write lock is
+        # held from the update on, so a colleague's concurrent disable cannot slip between.
+        if user.role is Role.ADMIN and not user.disabled and _active_admins(conn) == 0:
+            raise AccountRuleError(
+                "this is the last admin who can sign in; add and enrol another admin first"
+            )
         conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
     return get_user(project, name)
 

@@ -72,6 +72,7 @@ def users_add(
         f"enrolment link (shown once): {enrolment.link(base)}", markup=False, soft_wrap=True
     )
 
+
 @users.command("list")
 def users_list(
     output_format: OutputFormat = "text",
@@ -88,6 +89,7 @@ def users_list(
         state = "disabled" if u.disabled else "active" if u.enrolled else "awaiting enrolment"
         console.print(f"{u.name}\t{u.role.value}\t{state}", markup=False)
 
+
 @users.command("disable")
 def users_disable(
     name: Annotated[str, typer.Argument(help="Account name.")],
@@ -97,9 +99,10 @@ def users_disable(
     from qantar.accounts import audit, disable_user
 
     project = open_project()
-    disable_user(project, name)
+    disable_user(project, name, by=by)
     audit(project, _actor(by), "user.disable", name)
     console.print("disabled; its sessions have ended", markup=False)
+
 
 @users.command("reset")
 def users_reset(

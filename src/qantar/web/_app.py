@@ -55,6 +55,10 @@ UPLOAD_KEPT = dt.timedelta(hours=1)
 # One loader for every app, so that each language's environment is built once
 # (qantar.i18n.template_environment is cached per loader and language).
 LOADER = FileSystemLoader(str(HERE / "templates"))
+SELF_DISABLE = N_("You cannot disable your own account. Ask another admin.")
+LAST_ADMIN = N_(
+    "This is the last admin who can sign in: add and enrol another admin before disabling it."
+)
 KINDS = ("official", "ngo", "media", "family", "hospital", "morgue", "other")
 
 
@@ -463,7 +467,11 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     @app.post("/admin/users/{name}/disable", name="users_disable")
     def users_disable(request: Request, name: str) -> Response:
         try:
-            lib.disable_user(project, name)
+            lib.disable_user(project, name, by=actor(request))
+        except lib.AccountRuleError as exc:
+            record(request, "user.disable", name, outcome=REFUSED)
+            message = SELF_DISABLE if name.strip() == actor(request) else LAST_ADMIN
+            raise Refusal(409, message) from exc
         except QantarError as exc:
             raise Refusal(404, str(exc)) from None
         record(request, "user.disable", name)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar import accounts
-from qantar.accounts import AuditEvent, Enrolment, Session, User
+from qantar.accounts import AccountRuleError, AuditEvent, Enrolment, Session, User
 from qantar.errors import QantarError
 from qantar.ingest import FixResult, ImportResult, RegistrySummary, iter_quarantine
 from qantar.model.cells import safe_cell
@@ -29,6 +29,7 @@ from qantar.publish import (
 
 __all__ = [
     "STATUSES",
+    "AccountRuleError",
     "AuditEvent",
     "ConsentDecision",
     "Enrolment",
