@@ -1,6 +1,7 @@
 """Screenshots for the docs: the memorial and the report in Kazakh, Russian and English, and
-the web app's sign-in and person search in each, from the demo's synthetic scenario
-(invented names only, ``qantar.synth``). Re-run after changing a page:
+the web app's sign-in, person search, import preview and a person's page in each, from the
+demo's synthetic scenario (invented names only, ``qantar.synth``). Re-run after changing a
+page:
 
     PYTHONPATH=src python tools/screenshots.py [--seed 7] [--out docs/img]
 
@@ -33,6 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 WIDTH, HEIGHT = 1200, 900
 WEB_HEIGHT = 560  # the web pages are short forms
 ACCOUNT, PASSWORD = "documenter-1", "a long enough passphrase"
+PREVIEW_SOURCE = "Volunteers 2022"
 
 
 @contextmanager
@@ -109,6 +111,9 @@ def main() -> None:
         # A synthetic person's surname, searched in its Latin spelling: found across scripts.
         person = next(p for p in publish.public_persons(project) if p.name_latin)
         query = person.name_latin.split()[0]
+        # One of the demo's own list files, previewed (never imported) under a new source.
+        not_lists = {"truth.csv", "histories.csv", "population.csv"}
+        listing = min(p for p in (base / "lists").glob("*.csv") if p.name not in not_lists)
 
         shots: list[Path] = []
         with serving(project) as url, sync_playwright() as playwright:
@@ -143,6 +148,23 @@ def main() -> None:
                     page.locator("#q").fill(query)
                     submit(page, page.locator("form[role=search] button"))
                     shots.append(out / f"web-persons-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
+                page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/import")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    page.locator("#file").set_input_files(str(listing))
+                    page.locator("#source").fill(PREVIEW_SOURCE)
+                    page.locator("#kind").select_option("ngo")
+                    submit(page, page.locator("main form button[type=submit]"))
+                    shots.append(out / f"web-import-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
+                    # Cancel: the uploaded copy is deleted and nothing is stored.
+                    submit(page, page.locator("main button[value=cancel]"))
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/persons/{person.person_id}")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    shots.append(out / f"web-person-{lang}.png")
                     page.screenshot(path=str(shots[-1]))
             finally:
                 browser.close()

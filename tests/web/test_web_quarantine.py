@@ -170,3 +170,17 @@ def test_the_quarantine_pages_speak_kazakh_and_russian(
     assert heading in page and "Download these rows" not in page
     form = client.get(f"/import/batches/{batch}/quarantine/{_held(web_project).id}").text
     assert button in form and "Store as a record" not in form and "Date of birth" not in form
+
+
+def test_an_unreadable_upload_is_named_as_sent_not_by_the_servers_folder(
+    signed_in: dict[Role, TestClient],
+) -> None:
+    client = signed_in[Role.DOCUMENTER]
+    refused = client.post(
+        "/import/preview",
+        data={"csrf": csrf_of(client.get("/import").text), "source": "Hotline", "kind": "ngo"},
+        files={"file": ("numbers.csv", b"1,2,3\n4,5,6\n", "text/csv")},
+    )
+    assert refused.status_code == 400
+    alert = refused.text.split('role="alert"')[1].split("</p>")[0]
+    assert "numbers.csv" in alert and "qantar-upload-" not in alert and "/numbers" not in alert

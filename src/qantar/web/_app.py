@@ -413,7 +413,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         except QantarError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             record(request, "import.preview", None, outcome="failed")
-            return import_page(request, 400, error=str(exc))
+            return import_page(request, 400, error=_without_folder(exc, folder))
         key = secrets.token_urlsafe(16)
         uploads[key] = Upload(session.token_hash, path, source, kind)
         return render(request, "import_preview.html", result=result, upload=key)
@@ -434,7 +434,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
                 )
             except QantarError as exc:
                 record(request, "import", None, outcome="failed")
-                return import_page(request, 400, error=str(exc))
+                return import_page(request, 400, error=_without_folder(exc, kept.path.parent))
         finally:
             shutil.rmtree(kept.path.parent, ignore_errors=True)
         record(request, "import", str(result.batch_id))
@@ -503,6 +503,12 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     _quarantine_pages.mount(app, site)
 
     return app
+
+
+def _without_folder(exc: Exception, folder: Path) -> str:
+    """A library error about an uploaded file, naming the file as its sender named it, not
+    the server's private folder it waits in."""
+    return str(exc).replace(str(folder) + os.sep, "")
 
 
 def _private_tmp() -> str | None:
