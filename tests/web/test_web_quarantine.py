@@ -184,3 +184,21 @@ def test_an_unreadable_upload_is_named_as_sent_not_by_the_servers_folder(
     assert refused.status_code == 400
     alert = refused.text.split('role="alert"')[1].split("</p>")[0]
     assert "numbers.csv" in alert and "qantar-upload-" not in alert and "/numbers" not in alert
+
+
+def test_a_long_quarantine_shows_a_page_and_the_csv_holds_every_entry(
+    web_project: Project, signed_in: dict[Role, TestClient], tmp_path: Path
+) -> None:
+    from qantar.web import _quarantine_pages
+
+    path = tmp_path / "shifted.csv"
+    rows = "".join(f"{n},Фамилия{n},1990,лишняя\n" for n in range(_quarantine_pages.SHOWN + 5))
+    path.write_text("№,ФИО,Дата рождения\n" + rows, encoding="utf-8")
+    result = web_project.sources.import_file(path, source="Long", kind="ngo")
+    assert result.rows_quarantined == _quarantine_pages.SHOWN + 5
+    client = signed_in[Role.DOCUMENTER]
+    page = client.get(f"/import/batches/{result.batch_id}/quarantine").text
+    assert page.count("<tr>") == _quarantine_pages.SHOWN + 1  # the header row and a page
+    assert "Only the first 500 entries are shown" in page
+    text = client.get(f"/import/batches/{result.batch_id}/quarantine.csv").text
+    assert len(list(csv.DictReader(io.StringIO(text)))) == _quarantine_pages.SHOWN + 5

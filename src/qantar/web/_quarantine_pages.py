@@ -4,6 +4,8 @@ permission); every fix and every download is an audit event."""
 
 from __future__ import annotations
 
+from itertools import islice
+
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -13,6 +15,8 @@ from qantar.i18n import N_
 from qantar.ingest import FIELDS
 from qantar.web import _library as lib
 from qantar.web._site import Refusal, Site
+
+SHOWN = 500  # entries on the page; the CSV download holds every one
 
 # The fields a record takes, as the form labels them.
 FIELD_LABELS: dict[str, str] = {
@@ -50,8 +54,11 @@ def mount(app: FastAPI, site: Site) -> None:
     @app.get("/import/batches/{batch_id}/quarantine", name="quarantine")
     def quarantine(request: Request, batch_id: int) -> Response:
         batch = batch_or_404(batch_id)
-        entries = list(project.sources.quarantine(batch=batch_id))
-        return render(request, "quarantine.html", batch=batch, entries=entries)
+        # A page, not the whole of a million-row list's problems: the CSV has them all.
+        entries = list(islice(project.sources.quarantine(batch=batch_id), SHOWN + 1))
+        more = len(entries) > SHOWN
+        return render(request, "quarantine.html", batch=batch, entries=entries[:SHOWN],
+                      shown=SHOWN if more else None)  # fmt: skip
 
     @app.get("/import/batches/{batch_id}/quarantine.csv", name="quarantine_csv")
     def quarantine_csv(request: Request, batch_id: int) -> Response:
