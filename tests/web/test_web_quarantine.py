@@ -202,3 +202,22 @@ def test_a_long_quarantine_shows_a_page_and_the_csv_holds_every_entry(
     assert "Only the first 500 entries are shown" in page
     text = client.get(f"/import/batches/{result.batch_id}/quarantine.csv").text
     assert len(list(csv.DictReader(io.StringIO(text)))) == _quarantine_pages.SHOWN + 5
+
+
+def test_the_import_preview_names_fields_in_the_readers_language(
+    signed_in: dict[Role, TestClient],
+) -> None:
+    client = signed_in[Role.DOCUMENTER]
+    client.headers["accept-language"] = "ru"
+    listing = "ФИО;Пол;Дата гибели\nЖаксылыков Кайрат;м;05.01.2022\n".encode("cp1251")
+    preview = client.post(
+        "/import/preview",
+        data={"csrf": csrf_of(client.get("/import").text), "source": "Hotline", "kind": "ngo"},
+        files={"file": ("list.csv", listing, "text/csv")},
+    )
+    assert preview.status_code == 200
+    for shown in ("ФИО полностью", "Дата события", "распознан по заголовку", "м (мужской)",
+                  "05.01.2022 (2022-01-05)"):  # fmt: skip
+        assert shown in preview.text, shown
+    for code in ("name_raw", "event_date", "auto", "surname_raw"):
+        assert code not in preview.text.split("<main")[1], code

@@ -39,6 +39,7 @@ from qantar.project import Project
 from qantar.web import _library as lib
 from qantar.web import _quarantine_pages
 from qantar.web._access import ROUTES
+from qantar.web._fields import SHOWN, field_label, how_label, read_label
 from qantar.web._language import (
     LANGUAGE_COOKIE,
     LANGUAGE_COOKIE_AGE,
@@ -416,7 +417,12 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
             return import_page(request, 400, error=_without_folder(exc, folder))
         key = secrets.token_urlsafe(16)
         uploads[key] = Upload(session.token_hash, path, source, kind)
-        return render(request, "import_preview.html", result=result, upload=key)
+        lang = site.language(request)
+        shown = list(dict.fromkeys(c.field for c in result.columns if c.field in SHOWN))
+        return render(request, "import_preview.html", result=result, upload=key, shown=shown,
+                      cells=SHOWN, field_label=lambda f: field_label(f, lang),
+                      how_label=lambda h: how_label(h, lang),
+                      read_label=lambda v: read_label(v, lang))  # fmt: skip
 
     @app.post("/import/confirm", name="import_confirm")
     async def import_confirm(request: Request) -> Response:

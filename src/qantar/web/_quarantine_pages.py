@@ -12,28 +12,11 @@ from fastapi.responses import RedirectResponse, Response
 from qantar.accounts import Session
 from qantar.errors import QantarError
 from qantar.i18n import N_
-from qantar.ingest import FIELDS
 from qantar.web import _library as lib
+from qantar.web._fields import FIELD_LABELS
 from qantar.web._site import Refusal, Site
 
 SHOWN = 500  # entries on the page; the CSV download holds every one
-
-# The fields a record takes, as the form labels them.
-FIELD_LABELS: dict[str, str] = {
-    "source_record_id": N_("Number in the list"),
-    "name": N_("Full name"),
-    "surname": N_("Surname"),
-    "given": N_("Given name"),
-    "patronymic": N_("Patronymic"),
-    "sex": N_("Sex"),
-    "birth_date": N_("Date of birth"),
-    "age": N_("Age"),
-    "event_date": N_("Date of the event"),
-    "place": N_("Place"),
-    "event_type": N_("What happened"),
-    "notes": N_("Notes"),
-}
-assert set(FIELD_LABELS) == set(FIELDS)
 
 
 def mount(app: FastAPI, site: Site) -> None:
