@@ -209,7 +209,9 @@ def test_the_import_preview_names_fields_in_the_readers_language(
 ) -> None:
     client = signed_in[Role.DOCUMENTER]
     client.headers["accept-language"] = "ru"
-    listing = "ФИО;Пол;Дата гибели\nЖаксылыков Кайрат;м;05.01.2022\n".encode("cp1251")
+    listing = "ФИО;Пол;Дата гибели;Место\nЖаксылыков Кайрат;м;05.01.2022;Алма-Ата\n".encode(
+        "cp1251"
+    )
     preview = client.post(
         "/import/preview",
         data={"csrf": csrf_of(client.get("/import").text), "source": "Hotline", "kind": "ngo"},
@@ -217,7 +219,7 @@ def test_the_import_preview_names_fields_in_the_readers_language(
     )
     assert preview.status_code == 200
     for shown in ("ФИО полностью", "Дата события", "распознан по заголовку", "м (мужской)",
-                  "05.01.2022 (2022-01-05)"):  # fmt: skip
+                  "05.01.2022 (2022-01-05)", "Алма-Ата (Алматы)"):  # fmt: skip
         assert shown in preview.text, shown
-    for code in ("name_raw", "event_date", "auto", "surname_raw"):
+    for code in ("name_raw", "event_date", "auto", "surname_raw", "almaty"):
         assert code not in preview.text.split("<main")[1], code

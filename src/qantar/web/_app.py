@@ -422,7 +422,8 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         return render(request, "import_preview.html", result=result, upload=key, shown=shown,
                       cells=SHOWN, field_label=lambda f: field_label(f, lang),
                       how_label=lambda h: how_label(h, lang),
-                      read_label=lambda v: read_label(v, lang))  # fmt: skip
+                      read_label=lambda v: read_label(v, lang),
+                      place_label=lambda i: project.gazetteer.label(i, lang) or i)  # fmt: skip
 
     @app.post("/import/confirm", name="import_confirm")
     async def import_confirm(request: Request) -> Response:
