@@ -68,10 +68,12 @@ def test_a_documenter_imports_and_fixes_a_row_from_the_keyboard(
     upload = tmp_path / "список.csv"
     upload.write_bytes(LIST.encode("cp1251"))
     documenter = accounts[Role.DOCUMENTER]
+    axe = pytest.importorskip("axe_playwright_python")
+    found: list[str] = []
     with playwright_api.sync_playwright() as pw:
         browser = _browser(pw)
         try:
-            page = _page(browser)
+            page = _page(browser, bypass_csp=True)  # for axe's script
             browser_sign_in(page, server, documenter, documenter.code())
             _start(page)
             _tab_to(page, text="Import")
@@ -102,10 +104,12 @@ def test_a_documenter_imports_and_fixes_a_row_from_the_keyboard(
             _tab_to(page, text="See, fix or download the quarantined rows")
             page.keyboard.press("Enter")
             page.locator("h1", has_text="Quarantine of batch").wait_for()
+            found += _serious(page, "quarantine")
             _start(page)
             _tab_to(page, text="Fix row 3")
             page.keyboard.press("Enter")
             page.locator("h1", has_text="Fix row 3").wait_for()
+            found += _serious(page, "fix form")
             _start(page)
             _tab_to(page, id_="f-name")
             page.keyboard.type("Семенов Арман")
@@ -117,6 +121,7 @@ def test_a_documenter_imports_and_fixes_a_row_from_the_keyboard(
             page.screenshot(path=str(tmp_path / "keyboard-quarantine-fixed.png"), full_page=True)
         finally:
             browser.close()
+    assert axe is not None and not found, "\n".join(found)
     with web_project.engine.connect() as conn:
         from sqlalchemy import select
 
