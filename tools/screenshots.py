@@ -1,7 +1,7 @@
 """Screenshots for the docs: the memorial and the report in Kazakh, Russian and English, and
-the web app's sign-in and person search in each, and its evidence and estimate pages in
-English, from the demo's synthetic scenario (invented names only, ``qantar.synth``; the
-evidence is a picture drawn here). Re-run after changing a page:
+the web app's sign-in, person search, import preview and a person's page in each, and its
+evidence and estimate pages in English, from the demo's synthetic scenario (invented names
+only, ``qantar.synth``; the evidence is a picture drawn here). Re-run after changing a page:
 
     PYTHONPATH=src python tools/screenshots.py [--seed 7] [--out docs/img]
 
@@ -16,6 +16,7 @@ import socket
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ WIDTH, HEIGHT = 1200, 900
 WEB_HEIGHT = 560  # the web pages are short forms
 ACCOUNT, PASSWORD = "documenter-1", "a long enough passphrase"
 ANALYST = "analyst-1"
+PREVIEW_SOURCE = "Volunteers 2022"
 
 
 @contextmanager
@@ -113,6 +115,12 @@ def main() -> None:
         query = person.name_latin.split()[0]
         analyst = add_user(project, ANALYST, Role.ANALYST, by="screenshots")
         complete_enrolment(project, analyst.token, PASSWORD)
+        # One of the demo's own list files, previewed (never imported) under a new source.
+        # The person's page of the person the most lists name: every record, every source.
+        listed = Counter(r["person_id"] for r in project.sources.records() if r["person_id"])
+        shown_person = listed.most_common(1)[0][0]
+        not_lists = {"truth.csv", "histories.csv", "population.csv"}
+        listing = min(p for p in (base / "lists").glob("*.csv") if p.name not in not_lists)
 
         shots: list[Path] = []
         with serving(project) as url, sync_playwright() as playwright:
@@ -147,6 +155,23 @@ def main() -> None:
                     page.locator("#q").fill(query)
                     submit(page, page.locator("form[role=search] button"))
                     shots.append(out / f"web-persons-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
+                page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/import")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    page.locator("#file").set_input_files(str(listing))
+                    page.locator("#source").fill(PREVIEW_SOURCE)
+                    page.locator("#kind").select_option("ngo")
+                    submit(page, page.locator("main form button[type=submit]"))
+                    shots.append(out / f"web-import-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
+                    # Cancel: the uploaded copy is deleted and nothing is stored.
+                    submit(page, page.locator("main button[value=cancel]"))
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/persons/{shown_person}")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    shots.append(out / f"web-person-{lang}.png")
                     page.screenshot(path=str(shots[-1]))
                 shots += evidence_pages(page, url, base, out)
                 page.close()

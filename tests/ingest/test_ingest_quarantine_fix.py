@@ -215,3 +215,10 @@ def test_the_cli_fixes_a_row_and_audits_it(project: Project, tmp_path: Path) -> 
         ("aigerim", "cli.quarantine.fix", str(entry.id))
     ]
     assert _held(project).fixed_by == "aigerim"
+    import json
+
+    listed = run_cli(project, "quarantine", "--format", "json")
+    fixed = [e for e in json.loads(listed.stdout) if e["fixed"]]
+    assert [(e["id"], e["fixed_by"], e["row_kept"]) for e in fixed] == [
+        (entry.id, "aigerim", False)
+    ]

@@ -49,7 +49,9 @@ def test_a_documenter_imports_a_cp1251_list_and_a_liaison_withholds_a_person(
             assert page.locator("#delimiter").inner_text() == '";"'
             columns = page.locator("table").first.locator("tbody tr").all_inner_texts()
             mapped = [tuple(row.split("\t")[:2]) for row in columns]
-            assert mapped == [("ФИО", "name"), ("Дата смерти", "event_date"), ("Место", "place")]
+            assert mapped == [
+                ("ФИО", "Full name"), ("Дата смерти", "Date of the event"), ("Место", "Place")
+            ]  # fmt: skip
             assert "Тестов Тест Тестович" in page.locator("table").nth(1).inner_text()
             page.screenshot(path=str(tmp_path / "import-preview.png"), full_page=True)
             page.get_by_role("button", name="Import this file").click()

@@ -65,7 +65,12 @@ def test_an_old_project_upgrades_to_the_accounts_tables_without_loss(project: Pr
     from qantar.store.engine import alembic_config, migrate
 
     store(project, PERSONS)
-    command.downgrade(alembic_config(project.engine), "0007_web_accounts@-1")
+    # One revision at a time from the head of the accounts' branch, down to before the
+    # accounts tables (later revisions on that branch, such as a column of users, go first).
+    for _ in range(5):
+        if "users" not in inspect(project.engine).get_table_names():
+            break
+        command.downgrade(alembic_config(project.engine), "0007_web_accounts@-1")
     assert "users" not in inspect(project.engine).get_table_names()
     migrate(project.engine)
     assert {"users", "sessions", "login_attempts", "recovery_codes", "audit_events"} <= set(

@@ -170,3 +170,56 @@ def test_the_quarantine_pages_speak_kazakh_and_russian(
     assert heading in page and "Download these rows" not in page
     form = client.get(f"/import/batches/{batch}/quarantine/{_held(web_project).id}").text
     assert button in form and "Store as a record" not in form and "Date of birth" not in form
+
+
+def test_an_unreadable_upload_is_named_as_sent_not_by_the_servers_folder(
+    signed_in: dict[Role, TestClient],
+) -> None:
+    client = signed_in[Role.DOCUMENTER]
+    refused = client.post(
+        "/import/preview",
+        data={"csrf": csrf_of(client.get("/import").text), "source": "Hotline", "kind": "ngo"},
+        files={"file": ("numbers.csv", b"1,2,3\n4,5,6\n", "text/csv")},
+    )
+    assert refused.status_code == 400
+    alert = refused.text.split('role="alert"')[1].split("</p>")[0]
+    assert "numbers.csv" in alert and "qantar-upload-" not in alert and "/numbers" not in alert
+
+
+def test_a_long_quarantine_shows_a_page_and_the_csv_holds_every_entry(
+    web_project: Project, signed_in: dict[Role, TestClient], tmp_path: Path
+) -> None:
+    from qantar.web import _quarantine_pages
+
+    path = tmp_path / "shifted.csv"
+    rows = "".join(f"{n},Фамилия{n},1990,лишняя\n" for n in range(_quarantine_pages.SHOWN + 5))
+    path.write_text("№,ФИО,Дата рождения\n" + rows, encoding="utf-8")
+    result = web_project.sources.import_file(path, source="Long", kind="ngo")
+    assert result.rows_quarantined == _quarantine_pages.SHOWN + 5
+    client = signed_in[Role.DOCUMENTER]
+    page = client.get(f"/import/batches/{result.batch_id}/quarantine").text
+    assert page.count("<tr>") == _quarantine_pages.SHOWN + 1  # the header row and a page
+    assert "Only the first 500 entries are shown" in page
+    text = client.get(f"/import/batches/{result.batch_id}/quarantine.csv").text
+    assert len(list(csv.DictReader(io.StringIO(text)))) == _quarantine_pages.SHOWN + 5
+
+
+def test_the_import_preview_names_fields_in_the_readers_language(
+    signed_in: dict[Role, TestClient],
+) -> None:
+    client = signed_in[Role.DOCUMENTER]
+    client.headers["accept-language"] = "ru"
+    listing = "ФИО;Пол;Дата гибели;Место\nЖаксылыков Кайрат;м;05.01.2022;Алма-Ата\n".encode(
+        "cp1251"
+    )
+    preview = client.post(
+        "/import/preview",
+        data={"csrf": csrf_of(client.get("/import").text), "source": "Hotline", "kind": "ngo"},
+        files={"file": ("list.csv", listing, "text/csv")},
+    )
+    assert preview.status_code == 200
+    for shown in ("ФИО полностью", "Дата события", "распознан по заголовку", "м (мужской)",
+                  "05.01.2022 (2022-01-05)", "Алма-Ата (Алматы)"):  # fmt: skip
+        assert shown in preview.text, shown
+    for code in ("name_raw", "event_date", "auto", "surname_raw", "almaty"):
+        assert code not in preview.text.split("<main")[1], code

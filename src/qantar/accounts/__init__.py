@@ -24,6 +24,7 @@ from qantar.accounts._users import (
     ENROL_VALID,
     LOCKED_FOR,
     MAX_FAILURES,
+    AccountRuleError,
     AuthError,
     Enrolment,
     Session,
@@ -42,6 +43,7 @@ from qantar.accounts._users import (
     recent_failures,
     reset_user,
     session_for,
+    set_language,
     start_session,
     totp_uri,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "PERMISSIONS",
     "REFUSED",
     "WITHOUT_TOTP",
+    "AccountRuleError",
     "AuditEvent",
     "AuthError",
     "Enrolment",
@@ -83,6 +86,7 @@ __all__ = [
     "recent_failures",
     "reset_user",
     "session_for",
+    "set_language",
     "start_session",
     "totp_uri",
 ]

@@ -27,6 +27,8 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("disabled_at", DateTime(timezone=True)),
+    # The language the account reads the web app in; None follows the browser.
+    Column("language", String(8)),
 )
 
 sessions = Table(

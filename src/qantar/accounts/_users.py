@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from qantar.accounts._roles import Role, needs_totp, parse_role
 from qantar.accounts._tables import login_attempts, recovery_codes, sessions, users
 from qantar.errors import N_, InputError, QantarError
+from qantar.i18n import LANGUAGES
 from qantar.project import Project
 
 ENROL_VALID = dt.timedelta(hours=72)
@@ -47,6 +48,7 @@ class User:
     created_at: dt.datetime
     disabled: bool
     locked_until: dt.datetime | None
+    language: str | None = None  # the account's language; None follows the browser
 
     @property
     def needs_totp(self) -> bool:
@@ -61,6 +63,7 @@ class User:
             "created_at": self.created_at.isoformat(),
             "disabled": self.disabled,
             "locked_until": self.locked_until.isoformat() if self.locked_until else None,
+            "language": self.language,
         }
 
 
@@ -109,6 +112,7 @@ def _user(row: Any) -> User:
         created,
         row.disabled_at is not None,
         _aware(row.locked_until),
+        row.language,
     )
 
 
@@ -157,12 +161,60 @@ def get_user(project: Project, name: str) -> User:
     return _user(row)
 
 
-def disable_user(project: Project, name: str) -> User:
-    """The account can no longer sign in; its sessions end now. Its history stays."""
+class AccountRuleError(QantarError):
+    """A change to accounts that would leave the team without a way in: an admin disabling
+    their own account, or the last admin who can still sign in being disabled."""
+
+
+def _active_admins(conn: Any) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(users)
+            .where(
+                users.c.role == Role.ADMIN.value,
+                users.c.disabled_at.is_(None),
+                users.c.password_hash.is_not(None),
+            )
+        ).scalar_one()
+    )
+
+
+def disable_user(project: Project, name: str, *, by: str | None = None) -> User:
+    """The account can no longer sign in; its sessions end now. Its history stays.
+
+    Refused (``AccountRuleError``, nothing changed) when ``by`` names the account itself,
+    or when it is the last enrolled admin not disabled: nobody could manage accounts then.
+    """
+    user = get_user(project, name)
+    if by is not None and by.strip() == user.name:
+        raise AccountRuleError("an account cannot disable itself; ask another admin")
+    with project.engine.begin() as conn:
+        if user.role is Role.ADMIN:
+            # PostgreSQL: two admins disabling each other at once wait for one another here.
+            conn.execute(
+                select(users.c.id).where(users.c.role == Role.ADMIN.value).with_for_update()
+            ).all()
+        conn.execute(update(users).where(users.c.id == user.id).values(disabled_at=_now()))
+        # Counted after the update, inside the transaction: on SQLite the write lock is
+        # held from the update on, so a colleague's concurrent disable cannot slip between.
+        if user.role is Role.ADMIN and not user.disabled and _active_admins(conn) == 0:
+            raise AccountRuleError(
+                "this is the last admin who can sign in; add and enrol another admin first"
+            )
+        conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
+    return get_user(project, name)
+
+
+def set_language(project: Project, name: str, language: str | None) -> User:
+    """The language the account reads the web app in (one of ``qantar.i18n.LANGUAGES``), or
+    None to follow the browser again."""
+    if language is not None and language not in LANGUAGES:
+        raise InputError("not a language qantar speaks; use one of " + ", ".join(LANGUAGES),
+                         field="language")  # fmt: skip
     user = get_user(project, name)
     with project.engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == user.id).values(disabled_at=_now()))
-        conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
+        conn.execute(update(users).where(users.c.id == user.id).values(language=language))
     return get_user(project, name)
 
 

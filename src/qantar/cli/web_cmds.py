@@ -117,7 +117,7 @@ def users_disable(
     from qantar.accounts import audit, disable_user
 
     project = open_project()
-    disable_user(project, name)
+    disable_user(project, name, by=by)
     audit(project, _actor(by), "user.disable", name)
     console.print(_("disabled; its sessions have ended"), markup=False)
 

@@ -20,6 +20,7 @@ ROUTES: dict[str, Permission | None] = {
     "enrol": PUBLIC,
     "home": Permission.HOME,
     "account": Permission.HOME,
+    "account_language": Permission.HOME,
     "logout": Permission.HOME,
     "logout_everywhere": Permission.HOME,
     "dashboard": Permission.DASHBOARD,

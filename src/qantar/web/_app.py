@@ -45,6 +45,7 @@ from qantar.web import (
 )
 from qantar.web import _library as lib
 from qantar.web._access import ROUTES, UPLOAD_LIMITS
+from qantar.web._fields import SHOWN, field_label, how_label, read_label
 from qantar.web._language import (
     LANGUAGE_COOKIE,
     LANGUAGE_COOKIE_AGE,
@@ -61,6 +62,10 @@ UPLOAD_KEPT = dt.timedelta(hours=1)
 # One loader for every app, so that each language's environment is built once
 # (qantar.i18n.template_environment is cached per loader and language).
 LOADER = FileSystemLoader(str(HERE / "templates"))
+SELF_DISABLE = N_("You cannot disable your own account. Ask another admin.")
+LAST_ADMIN = N_(
+    "This is the last admin who can sign in: add and enrol another admin before disabling it."
+)
 KINDS = ("official", "ngo", "media", "family", "hospital", "morgue", "other")
 
 
@@ -192,11 +197,19 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         home = str(request.url_for("home"))
         response = RedirectResponse(safe_next(str(form.get("next", "")), home), status_code=303)
         if chosen in LANGUAGES:
-            response.set_cookie(
-                LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
-                samesite="strict", secure=over_tls(request), path="/",
-            )  # fmt: skip
+            remember_language(request, response, chosen)
+            session: Session | None = request.state.session
+            if session is not None and session.user.language != chosen:
+                # Signed in, the account's language leads: the switcher changes it.
+                lib.set_account_language(project, session.user.name, chosen)
+                record(request, "account.language", session.user.name)
         return response
+
+    def remember_language(request: Request, response: Response, chosen: str) -> None:
+        response.set_cookie(
+            LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
+            samesite="strict", secure=over_tls(request), path="/",
+        )  # fmt: skip
 
     # --- signing in ---------------------------------------------------------------------
 
@@ -294,6 +307,20 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     @app.get("/account", name="account")
     def account(request: Request) -> Response:
         return render(request, "account.html")
+
+    @app.post("/account/language", name="account_language")
+    async def account_language(request: Request) -> Response:
+        form = await request.form()
+        chosen = str(form.get("lang", ""))
+        if chosen and chosen not in LANGUAGES:
+            raise Refusal(400, N_("Choose one of the languages offered."))
+        session: Session = request.state.session
+        lib.set_account_language(project, session.user.name, chosen or None)
+        record(request, "account.language", session.user.name)
+        response = RedirectResponse(str(request.url_for("account")), status_code=303)
+        if chosen:
+            remember_language(request, response, chosen)
+        return response
 
     @app.get("/dashboard", name="dashboard")
     def dashboard(request: Request) -> Response:
@@ -399,10 +426,16 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
         except QantarError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             record(request, "import.preview", None, outcome="failed")
-            return import_page(request, 400, error=exc)
+            return import_page(request, 400, error=_without_folder(exc, folder))
         key = secrets.token_urlsafe(16)
         uploads[key] = Upload(session.token_hash, path, source, kind)
-        return render(request, "import_preview.html", result=result, upload=key)
+        lang = site.language(request)
+        shown = list(dict.fromkeys(c.field for c in result.columns if c.field in SHOWN))
+        return render(request, "import_preview.html", result=result, upload=key, shown=shown,
+                      cells=SHOWN, field_label=lambda f: field_label(f, lang),
+                      how_label=lambda h: how_label(h, lang),
+                      read_label=lambda v: read_label(v, lang),
+                      place_label=lambda i: project.gazetteer.label(i, lang) or i)  # fmt: skip
 
     @app.post("/import/confirm", name="import_confirm")
     async def import_confirm(request: Request) -> Response:
@@ -420,7 +453,7 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
                 )
             except QantarError as exc:
                 record(request, "import", None, outcome="failed")
-                return import_page(request, 400, error=exc)
+                return import_page(request, 400, error=_without_folder(exc, kept.path.parent))
         finally:
             shutil.rmtree(kept.path.parent, ignore_errors=True)
         record(request, "import", str(result.batch_id))
@@ -453,7 +486,11 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     @app.post("/admin/users/{name}/disable", name="users_disable")
     def users_disable(request: Request, name: str) -> Response:
         try:
-            lib.disable_user(project, name)
+            lib.disable_user(project, name, by=actor(request))
+        except lib.AccountRuleError as exc:
+            record(request, "user.disable", name, outcome=REFUSED)
+            message = SELF_DISABLE if name.strip() == actor(request) else LAST_ADMIN
+            raise Refusal(409, message) from exc
         except QantarError as exc:
             raise Refusal(404, exc) from None
         record(request, "user.disable", name)
@@ -489,6 +526,15 @@ def create_app(project: Project, settings: WebSettings | None = None) -> FastAPI
     _quarantine_pages.mount(app, site)
 
     return app
+
+
+def _without_folder(exc: QantarError, folder: Path) -> QantarError | str:
+    """A library error about an uploaded file, naming the file as its sender named it, not
+    the server's private folder it waits in: worded in the reader's language when it does
+    not show the folder (a catalog's message names the file alone), else shown without it."""
+    if str(folder) not in exc.in_words(str, on_page=True):
+        return exc
+    return str(exc).replace(str(folder) + os.sep, "")
 
 
 def _private_tmp() -> str | None:

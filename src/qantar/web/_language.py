@@ -1,8 +1,10 @@
 """The language a page speaks, and the words for the values a page shows (roles, consent
 statuses, kinds of source), which the library stores as English codes.
 
-A page speaks the language its reader chose with the switcher (a cookie), else the first of
-the browser's Accept-Language that qantar speaks, else the first of ``[case] languages``.
+A page speaks the language of the signed-in account (chosen on its account page, or with the
+switcher while signed in), else the one its reader chose with the switcher (a cookie), else
+the first of the browser's Accept-Language that qantar speaks, else the first of ``[case]
+languages``.
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ ACTIONS: dict[str, str] = {
     "user.add": N_("added an account"),
     "user.disable": N_("disabled an account"),
     "user.reset": N_("reset an account"),
+    "account.language": N_("chose the language of their account"),
     "audit.export": N_("downloaded the audit log"),
     "review.decide": N_("decided a pair of records"),
     "review.skip": N_("skipped a pair of records"),
@@ -149,11 +152,19 @@ def label(code: object, lang: str) -> str:
     return speaker(lang).gettext(LABELS[text]) if text in LABELS else text
 
 
-def choose(chosen: str | None, accept_language: str | None, offered: Sequence[str]) -> str:
-    """The page's language: ``chosen`` (the switcher's cookie) when qantar speaks it, else
-    the browser's preference, else the first of ``offered`` (``[case] languages``)."""
-    if chosen in LANGUAGES:
-        return str(chosen)
+def choose(
+    chosen: str | None,
+    accept_language: str | None,
+    offered: Sequence[str],
+    *,
+    account: str | None = None,
+) -> str:
+    """The page's language: the ``account``'s when it has one, else ``chosen`` (the
+    switcher's cookie) when qantar speaks it, else the browser's preference, else the first
+    of ``offered`` (``[case] languages``)."""
+    for language in (account, chosen):
+        if language in LANGUAGES:
+            return str(language)
     for lang in _preferred(accept_language or ""):
         if lang in LANGUAGES:
             return lang

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar import accounts
-from qantar.accounts import AuditEvent, Enrolment, Session, User
+from qantar.accounts import AccountRuleError, AuditEvent, Enrolment, Session, User
 from qantar.errors import QantarError
 from qantar.ingest import FixResult, ImportResult, RegistrySummary, iter_quarantine
 from qantar.link import (
@@ -40,6 +40,7 @@ from qantar.publish import (
 
 __all__ = [
     "STATUSES",
+    "AccountRuleError",
     "AuditEvent",
     "ConsentDecision",
     "Enrolment",
@@ -56,6 +57,7 @@ add_user = accounts.add_user
 list_users = accounts.list_users
 disable_user = accounts.disable_user
 reset_user = accounts.reset_user
+set_account_language = accounts.set_language
 authenticate = accounts.authenticate
 enrolment_user = accounts.enrolment_user
 complete_enrolment = accounts.complete_enrolment

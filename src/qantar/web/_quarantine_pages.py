@@ -4,32 +4,19 @@ permission); every fix and every download is an audit event."""
 
 from __future__ import annotations
 
+from itertools import islice
+
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from qantar.accounts import Session
 from qantar.errors import QantarError
 from qantar.i18n import N_
-from qantar.ingest import FIELDS
 from qantar.web import _library as lib
+from qantar.web._fields import FIELD_LABELS
 from qantar.web._site import Refusal, Site
 
-# The fields a record takes, as the form labels them.
-FIELD_LABELS: dict[str, str] = {
-    "source_record_id": N_("Number in the list"),
-    "name": N_("Full name"),
-    "surname": N_("Surname"),
-    "given": N_("Given name"),
-    "patronymic": N_("Patronymic"),
-    "sex": N_("Sex"),
-    "birth_date": N_("Date of birth"),
-    "age": N_("Age"),
-    "event_date": N_("Date of the event"),
-    "place": N_("Place"),
-    "event_type": N_("What happened"),
-    "notes": N_("Notes"),
-}
-assert set(FIELD_LABELS) == set(FIELDS)
+SHOWN = 500  # entries on the page; the CSV download holds every one
 
 
 def mount(app: FastAPI, site: Site) -> None:
@@ -50,8 +37,11 @@ def mount(app: FastAPI, site: Site) -> None:
     @app.get("/import/batches/{batch_id}/quarantine", name="quarantine")
     def quarantine(request: Request, batch_id: int) -> Response:
         batch = batch_or_404(batch_id)
-        entries = list(project.sources.quarantine(batch=batch_id))
-        return render(request, "quarantine.html", batch=batch, entries=entries)
+        # A page, not the whole of a million-row list's problems: the CSV has them all.
+        entries = list(islice(project.sources.quarantine(batch=batch_id), SHOWN + 1))
+        more = len(entries) > SHOWN
+        return render(request, "quarantine.html", batch=batch, entries=entries[:SHOWN],
+                      shown=SHOWN if more else None)  # fmt: skip
 
     @app.get("/import/batches/{batch_id}/quarantine.csv", name="quarantine_csv")
     def quarantine_csv(request: Request, batch_id: int) -> Response:

@@ -82,10 +82,12 @@ class Site:
         )
 
     def language(self, request: Request) -> str:
+        session: Session | None = getattr(request.state, "session", None)
         return choose(
             request.cookies.get(LANGUAGE_COOKIE),
             request.headers.get("accept-language"),
             self.project.settings.case.languages,
+            account=session.user.language if session else None,
         )
 
     def render(
