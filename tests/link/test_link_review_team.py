@@ -208,3 +208,24 @@ def test_an_old_project_upgrades_with_its_decisions(project: Project) -> None:
             False,
             False,
         ]
+
+
+def test_twenty_reviewers_asking_at_once_get_twenty_pairs(team: Project) -> None:
+    import threading
+
+    names = [f"reviewer-{n}" for n in range(20)]
+    start = threading.Barrier(len(names))
+    got: dict[str, tuple[str, str]] = {}
+
+    def ask(name: str) -> None:
+        start.wait()
+        lease = team.review.lease_next(name)
+        assert lease is not None
+        got[name] = _pair(lease)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 20 and len(set(got.values())) == 20
