@@ -1,6 +1,7 @@
 """Screenshots for the docs: the memorial and the report in Kazakh, Russian and English, and
-the web app's sign-in and person search in each, from the demo's synthetic scenario
-(invented names only, ``qantar.synth``). Re-run after changing a page:
+the web app's sign-in, person search, review queue and adjudication in each, from the
+demo's synthetic scenario (invented names only, ``qantar.synth``). Re-run after changing a
+page:
 
     PYTHONPATH=src python tools/screenshots.py [--seed 7] [--out docs/img]
 
@@ -106,6 +107,18 @@ def main() -> None:
             project, enrolment.token, PASSWORD, totp_secret=secret,
             totp_code=pyotp.TOTP(secret).now(),
         )  # fmt: skip
+        # The review queue (the documenter reviews too) and a conflict for the admin to rule on.
+        admin = add_user(project, "admin-1", Role.ADMIN, by="screenshots")
+        admin_secret = new_totp_secret()
+        admin_codes = complete_enrolment(
+            project, admin.token, PASSWORD, totp_secret=admin_secret,
+            totp_code=pyotp.TOTP(admin_secret).now(),
+        )  # fmt: skip
+        disputed = project.review.next_pairs(limit=1)[0]
+        for reviewer, decision in (("reviewer-1", "match"), ("reviewer-2", "non-match")):
+            project.review.decide_keys(
+                disputed.record_key_l, disputed.record_key_r, decision, reviewer=reviewer
+            )
         # A synthetic person's surname, searched in its Latin spelling: found across scripts.
         person = next(p for p in publish.public_persons(project) if p.name_latin)
         query = person.name_latin.split()[0]
@@ -143,6 +156,24 @@ def main() -> None:
                     page.locator("#q").fill(query)
                     submit(page, page.locator("form[role=search] button"))
                     shots.append(out / f"web-persons-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
+                page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/review")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    shots.append(out / f"web-review-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
+                page.close()
+                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+                page.goto(f"{url}/login")
+                page.locator("#name").fill("admin-1")
+                page.locator("#password").fill(PASSWORD)
+                page.locator("#code").fill(admin_codes[0])
+                submit(page, page.locator("main button[type=submit]"))
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/review/adjudication")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    shots.append(out / f"web-adjudication-{lang}.png")
                     page.screenshot(path=str(shots[-1]))
             finally:
                 browser.close()
