@@ -229,3 +229,25 @@ def test_twenty_reviewers_asking_at_once_get_twenty_pairs(team: Project) -> None
     for t in threads:
         t.join()
     assert len(got) == 20 and len(set(got.values())) == 20
+
+
+def test_a_pair_side_by_side_has_each_name_in_both_scripts(team: Project) -> None:
+    from qantar.names import script_of
+
+    items = queue(team, limit=20)
+    shown = [team.review.pair_rows(item, "ru") for item in items]
+    fields = [row.field for row in shown[0]]
+    assert fields[:4] == ["source", "name", "name_cyrillic", "name_latin"]
+    named = 0
+    for rows in shown:
+        by = {row.field: row for row in rows}
+        for side in ("a", "b"):
+            written = getattr(by["name"], side)
+            if not written:
+                continue
+            named += 1
+            assert script_of(getattr(by["name_cyrillic"], side)) in ("cyrillic", "mixed")
+            assert script_of(getattr(by["name_latin"], side)) == "latin"
+            assert written in (getattr(by["name_cyrillic"], side), getattr(by["name_latin"], side))
+        assert any(row.differs for row in rows)
+    assert named > 10
