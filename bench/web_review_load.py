@@ -88,14 +88,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _serve(project: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(project: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "qantar", "--project", str(project), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # The server's output goes to a file: a pipe nobody reads fills up and stops the server.
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "qantar", "--project", str(project), "serve", "--port",
+             str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -167,7 +170,9 @@ def _documenter(
         turn += 1
         path = folder / f"doc{n}-{turn}.csv"
         path.write_text(_small_list(rng, 25), encoding="utf-8")
-        form_page = client.get("/import")
+        form_page = t.timed("GET /import", partial(client.get, "/import"))
+        if form_page is None or form_page.status_code != 200:
+            continue
         with path.open("rb") as handle:
             fields = {"csrf": csrf_of(form_page.text), "source": f"Volunteers {n}", "kind": "ngo"}
             sent = partial(
@@ -220,7 +225,7 @@ def run_load(
     root = project.root
     project.close()
     port = _free_port()
-    server = _serve(root, port)
+    server = _serve(root, port, base_folder / "server.log")
     base = f"http://{HOST}:{port}"
     t = Tally()
     try:

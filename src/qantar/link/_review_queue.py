@@ -11,6 +11,7 @@ undecided, unleased rows. It is the order ``qantar review`` walks, as of the las
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
-    case,
     delete,
     exists,
     func,
@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from qantar.link._decisions import pair_key
+from qantar.link._decisions import _histories, pair_key
 from qantar.link._pipeline import latest_run_id
 from qantar.link._review import _UNSCORED, ReviewItem, _queue
 from qantar.link._tables import (
@@ -199,6 +199,7 @@ def _item_for_keys(engine: Engine, build: int, a: str, b: str) -> ReviewItem | N
     )
 
 
+@functools.lru_cache(maxsize=262_144)
 def chosen_for_second_opinion(key_a: str, key_b: str, *, share: float, seed: int) -> bool:
     """Whether a pair is shown to a second reviewer: a hash of the seed and the pair's
     stable keys, so the same pairs are chosen on every machine, in any order of work."""
@@ -215,22 +216,21 @@ def _second_opinions(project: Project) -> list[tuple[str, str, str]]:
     settings = project.settings.review
     if settings.second_opinion <= 0.0:
         return []
-    d = review_decisions
-    with project.engine.connect() as conn:
-        rows = conn.execute(
-            select(d.c.record_key_a, d.c.record_key_b, func.min(d.c.reviewer))
-            .group_by(d.c.record_key_a, d.c.record_key_b)
-            .having(func.count(d.c.reviewer.distinct()) == 1)
-            .having(func.sum(case((d.c.adjudication, 1), else_=0)) == 0)
-            .order_by(func.min(d.c.decided_at))
-        ).all()
-    return [
-        (a, b, who)
-        for a, b, who in rows
-        if chosen_for_second_opinion(
-            a, b, share=settings.second_opinion, seed=settings.second_opinion_seed
+    waiting = [
+        h
+        for h in _histories(project.engine).values()
+        if h.ruling is None
+        and len(h.latest) == 1
+        and chosen_for_second_opinion(
+            h.record_key_a,
+            h.record_key_b,
+            share=settings.second_opinion,
+            seed=settings.second_opinion_seed,
         )
     ]
+    firsts = [(next(iter(h.latest.values())), h) for h in waiting]
+    firsts.sort(key=lambda dh: dh[0].decided_at)
+    return [(h.record_key_a, h.record_key_b, d.reviewer) for d, h in firsts]
 
 
 def _try_take(
