@@ -251,3 +251,20 @@ def test_a_pair_side_by_side_has_each_name_in_both_scripts(team: Project) -> Non
             assert written in (getattr(by["name_cyrillic"], side), getattr(by["name_latin"], side))
         assert any(row.differs for row in rows)
     assert named > 10
+
+
+def test_decisions_read_since_the_last_look_keep_the_latest_by_time(project: Project) -> None:
+    from qantar.link import record_decision
+
+    later = dt.datetime(2025, 3, 2, tzinfo=dt.UTC)
+    record_decision(project, "a|1", "b|2", "match", reviewer="al", when=later)
+    assert current_decisions(project)[("a|1", "b|2")].decision == Decision.MATCH
+    # Stored after the first look but dated before it (a workbook filled last week): the
+    # later decision stays in force, as a full read would have it.
+    earlier = later - dt.timedelta(days=1)
+    record_decision(project, "a|1", "b|2", "non-match", reviewer="al", when=earlier)
+    assert current_decisions(project)[("a|1", "b|2")].decision == Decision.MATCH
+    record_decision(project, "a|1", "b|2", "unsure", reviewer="al")
+    assert current_decisions(project)[("a|1", "b|2")].decision == Decision.UNSURE
+    record_decision(project, "c|3", "d|4", "match", reviewer="bo")
+    assert set(current_decisions(project)) == {("a|1", "b|2"), ("c|3", "d|4")}
