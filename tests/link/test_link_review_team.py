@@ -268,3 +268,18 @@ def test_decisions_read_since_the_last_look_keep_the_latest_by_time(project: Pro
     assert current_decisions(project)[("a|1", "b|2")].decision == Decision.UNSURE
     record_decision(project, "c|3", "d|4", "match", reviewer="bo")
     assert set(current_decisions(project)) == {("a|1", "b|2"), ("c|3", "d|4")}
+
+
+def test_a_pair_decided_between_the_look_and_the_take_is_not_leased(team: Project) -> None:
+    from qantar.link._review_queue import _try_take
+
+    # Alice takes, decides and lets go of the pair Bob's request saw free a moment before.
+    lease = team.review.lease_next("alice")
+    assert lease is not None
+    team.review.decide_keys(*_pair(lease), "match", reviewer="alice")
+    now = dt.datetime.now(dt.UTC)
+    assert _try_take(team, "bob", *_pair(lease), now) is None
+    # As a second opinion (one reviewer has decided it) Bob may take it; not a third.
+    assert _try_take(team, "bob", *_pair(lease), now, deciders=1) is not None
+    team.review.decide_keys(*_pair(lease), "match", reviewer="bob")
+    assert _try_take(team, "chen", *_pair(lease), now, deciders=1) is None

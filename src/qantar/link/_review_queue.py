@@ -233,10 +233,17 @@ def _second_opinions(project: Project) -> list[tuple[str, str, str]]:
     return [(h.record_key_a, h.record_key_b, d.reviewer) for d, h in firsts]
 
 
+class _Decided(Exception):
+    """The pair was decided between the look and the take: give the lease back."""
+
+
 def _try_take(
-    project: Project, reviewer: str, a: str, b: str, now: dt.datetime
+    project: Project, reviewer: str, a: str, b: str, now: dt.datetime, *, deciders: int = 0
 ) -> dt.datetime | None:
+    """Lease the pair to ``reviewer`` if nobody holds it and at most ``deciders`` reviewers
+    (none for a new pair, one for a second opinion) have decided it."""
     expires = now + dt.timedelta(minutes=project.settings.review.lease_minutes)
+    d = review_decisions
     try:
         with project.engine.begin() as conn:
             # An expired lease is nobody's: taking the pair clears it in the same step.
@@ -253,8 +260,17 @@ def _try_take(
                     expires_at=expires,
                 )
             )  # fmt: skip
-    except IntegrityError:
-        return None  # another reviewer took it a moment ago
+            # Checked after the insert, inside its transaction: a reviewer who took the pair,
+            # decided it and let go between our look and our take is seen here.
+            decided_by = conn.execute(
+                select(func.count(d.c.reviewer.distinct())).where(
+                    d.c.record_key_a == a, d.c.record_key_b == b
+                )
+            ).scalar()
+            if int(decided_by or 0) > deciders:
+                raise _Decided
+    except (IntegrityError, _Decided):
+        return None  # another reviewer took it, or decided it, a moment ago
     return expires
 
 
@@ -328,7 +344,7 @@ def lease_next(project: Project, reviewer: str, *, now: dt.datetime | None = Non
             ).first()
         if item is None or taken is not None:
             continue
-        expires = _try_take(project, reviewer, a, b, now)
+        expires = _try_take(project, reviewer, a, b, now, deciders=1)
         if expires is not None:
             return Lease(item, reviewer, expires, True)
     offset = 0
