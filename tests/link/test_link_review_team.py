@@ -283,3 +283,15 @@ def test_a_pair_decided_between_the_look_and_the_take_is_not_leased(team: Projec
     assert _try_take(team, "bob", *_pair(lease), now, deciders=1) is not None
     team.review.decide_keys(*_pair(lease), "match", reviewer="bob")
     assert _try_take(team, "chen", *_pair(lease), now, deciders=1) is None
+
+
+def test_a_field_differs_by_what_it_means_not_how_it_is_written() -> None:
+    from qantar.link import FieldRow
+
+    assert not FieldRow(
+        "event_date", "05.01.2022", "2022-01-05", "2022-01-05", "2022-01-05"
+    ).differs
+    assert FieldRow("event_date", "05.01.2022", "2022-01-04", "2022-01-05", "2022-01-04").differs
+    assert not FieldRow("sex", "M", "ер", "M", "M").differs
+    assert FieldRow("name", "Оспанов", "Ospanov").differs
+    assert not FieldRow("place", "Алматы", "алматы").differs
