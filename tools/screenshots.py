@@ -1,7 +1,8 @@
 """Screenshots for the docs: the memorial and the report in Kazakh, Russian and English, and
-the web app's sign-in, person search, import preview and a person's page in each, and its
-evidence and estimate pages in English, from the demo's synthetic scenario (invented names
-only, ``qantar.synth``; the evidence is a picture drawn here). Re-run after changing a page:
+the web app's sign-in, person search, import preview, a person's page, review queue and
+adjudication in each, and its evidence and estimate pages in English, from the demo's
+synthetic scenario (invented names only, ``qantar.synth``; the evidence is a picture drawn
+here). Re-run after changing a page:
 
     PYTHONPATH=src python tools/screenshots.py [--seed 7] [--out docs/img]
 
@@ -110,6 +111,18 @@ def main() -> None:
             project, enrolment.token, PASSWORD, totp_secret=secret,
             totp_code=pyotp.TOTP(secret).now(),
         )  # fmt: skip
+        # The review queue (the documenter reviews too) and a conflict for the admin to rule on.
+        admin = add_user(project, "admin-1", Role.ADMIN, by="screenshots")
+        admin_secret = new_totp_secret()
+        admin_codes = complete_enrolment(
+            project, admin.token, PASSWORD, totp_secret=admin_secret,
+            totp_code=pyotp.TOTP(admin_secret).now(),
+        )  # fmt: skip
+        disputed = project.review.next_pairs(limit=1)[0]
+        for reviewer, decision in (("reviewer-1", "match"), ("reviewer-2", "non-match")):
+            project.review.decide_keys(
+                disputed.record_key_l, disputed.record_key_r, decision, reviewer=reviewer
+            )
         # A synthetic person's surname, searched in its Latin spelling: found across scripts.
         person = next(p for p in publish.public_persons(project) if p.name_latin)
         query = person.name_latin.split()[0]
@@ -173,10 +186,27 @@ def main() -> None:
                     submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
                     shots.append(out / f"web-person-{lang}.png")
                     page.screenshot(path=str(shots[-1]))
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/review")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    shots.append(out / f"web-review-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
                 shots += evidence_pages(page, url, base, out)
                 page.close()
                 page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
                 shots += estimate_pages(page, url, out)
+                page.close()
+                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+                page.goto(f"{url}/login")
+                page.locator("#name").fill("admin-1")
+                page.locator("#password").fill(PASSWORD)
+                page.locator("#code").fill(admin_codes[0])
+                submit(page, page.locator("main button[type=submit]"))
+                for lang in LANGUAGES:
+                    page.goto(f"{url}/review/adjudication")
+                    submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+                    shots.append(out / f"web-adjudication-{lang}.png")
+                    page.screenshot(path=str(shots[-1]))
             finally:
                 browser.close()
         project.close()

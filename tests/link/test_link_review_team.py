@@ -208,3 +208,90 @@ def test_an_old_project_upgrades_with_its_decisions(project: Project) -> None:
             False,
             False,
         ]
+
+
+def test_twenty_reviewers_asking_at_once_get_twenty_pairs(team: Project) -> None:
+    import threading
+
+    names = [f"reviewer-{n}" for n in range(20)]
+    start = threading.Barrier(len(names))
+    got: dict[str, tuple[str, str]] = {}
+
+    def ask(name: str) -> None:
+        start.wait()
+        lease = team.review.lease_next(name)
+        assert lease is not None
+        got[name] = _pair(lease)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 20 and len(set(got.values())) == 20
+
+
+def test_a_pair_side_by_side_has_each_name_in_both_scripts(team: Project) -> None:
+    from qantar.names import script_of
+
+    items = queue(team, limit=20)
+    shown = [team.review.pair_rows(item, "ru") for item in items]
+    fields = [row.field for row in shown[0]]
+    assert fields[:4] == ["source", "name", "name_cyrillic", "name_latin"]
+    named = 0
+    for rows in shown:
+        by = {row.field: row for row in rows}
+        for side in ("a", "b"):
+            written = getattr(by["name"], side)
+            if not written:
+                continue
+            named += 1
+            assert script_of(getattr(by["name_cyrillic"], side)) in ("cyrillic", "mixed")
+            assert script_of(getattr(by["name_latin"], side)) == "latin"
+            assert written in (getattr(by["name_cyrillic"], side), getattr(by["name_latin"], side))
+        assert any(row.differs for row in rows)
+    assert named > 10
+
+
+def test_decisions_read_since_the_last_look_keep_the_latest_by_time(project: Project) -> None:
+    from qantar.link import record_decision
+
+    later = dt.datetime(2025, 3, 2, tzinfo=dt.UTC)
+    record_decision(project, "a|1", "b|2", "match", reviewer="al", when=later)
+    assert current_decisions(project)[("a|1", "b|2")].decision == Decision.MATCH
+    # Stored after the first look but dated before it (a workbook filled last week): the
+    # later decision stays in force, as a full read would have it.
+    earlier = later - dt.timedelta(days=1)
+    record_decision(project, "a|1", "b|2", "non-match", reviewer="al", when=earlier)
+    assert current_decisions(project)[("a|1", "b|2")].decision == Decision.MATCH
+    record_decision(project, "a|1", "b|2", "unsure", reviewer="al")
+    assert current_decisions(project)[("a|1", "b|2")].decision == Decision.UNSURE
+    record_decision(project, "c|3", "d|4", "match", reviewer="bo")
+    assert set(current_decisions(project)) == {("a|1", "b|2"), ("c|3", "d|4")}
+
+
+def test_a_pair_decided_between_the_look_and_the_take_is_not_leased(team: Project) -> None:
+    from qantar.link._review_queue import _try_take
+
+    # Alice takes, decides and lets go of the pair Bob's request saw free a moment before.
+    lease = team.review.lease_next("alice")
+    assert lease is not None
+    team.review.decide_keys(*_pair(lease), "match", reviewer="alice")
+    now = dt.datetime.now(dt.UTC)
+    assert _try_take(team, "bob", *_pair(lease), now) is None
+    # As a second opinion (one reviewer has decided it) Bob may take it; not a third.
+    assert _try_take(team, "bob", *_pair(lease), now, deciders=1) is not None
+    team.review.decide_keys(*_pair(lease), "match", reviewer="bob")
+    assert _try_take(team, "chen", *_pair(lease), now, deciders=1) is None
+
+
+def test_a_field_differs_by_what_it_means_not_how_it_is_written() -> None:
+    from qantar.link import FieldRow
+
+    assert not FieldRow(
+        "event_date", "05.01.2022", "2022-01-05", "2022-01-05", "2022-01-05"
+    ).differs
+    assert FieldRow("event_date", "05.01.2022", "2022-01-04", "2022-01-05", "2022-01-04").differs
+    assert not FieldRow("sex", "M", "ер", "M", "M").differs
+    assert FieldRow("name", "Оспанов", "Ospanov").differs
+    assert not FieldRow("place", "Алматы", "алматы").differs

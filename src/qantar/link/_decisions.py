@@ -11,9 +11,12 @@ reviewer who decides it differently afterwards opens the question again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from qantar.errors import InputError
 from qantar.link._tables import review_decisions, review_leases
@@ -107,28 +110,69 @@ def _record_decision(
     return row
 
 
+@dataclass
+class _Log:
+    """What this process has read of the decisions: every pair's history, and how far."""
+
+    count: int = 0
+    last_id: int = 0
+    last_at: dt.datetime | None = None
+    histories: dict[tuple[str, str], PairHistory] = field(default_factory=dict)
+
+    def add(self, r: Any) -> None:
+        pair = (r.record_key_a, r.record_key_b)
+        d = PairDecision(
+            r.record_key_a,
+            r.record_key_b,
+            Decision(r.decision),
+            r.reviewer,
+            r.decided_at,
+            r.note,
+            bool(r.adjudication),
+        )
+        if d.adjudication or pair not in self.histories:
+            self.histories[pair] = PairHistory(*pair, {}, d if d.adjudication else None)
+        latest = self.histories[pair].latest
+        latest.pop(d.reviewer, None)  # keep the dict in order of each one's latest
+        latest[d.reviewer] = d
+        self.count += 1
+        self.last_id = max(self.last_id, int(r.id))
+        self.last_at = r.decided_at if self.last_at is None else max(self.last_at, r.decided_at)
+
+
+# Decisions are only ever appended, so each process reads the new ones since its last look
+# instead of every decision per request (twenty reviewers ask for a page each second).
+_LOGS: weakref.WeakKeyDictionary[Engine, _Log] = weakref.WeakKeyDictionary()
+_LOGS_LOCK = threading.Lock()
+
+
 def _histories(engine: Engine) -> dict[tuple[str, str], PairHistory]:
     """Every reviewed pair's decisions since its last ruling."""
-    out: dict[tuple[str, str], PairHistory] = {}
-    query = select(review_decisions).order_by(review_decisions.c.decided_at, review_decisions.c.id)
-    with engine.connect() as conn:
-        for r in conn.execute(query):
-            pair = (r.record_key_a, r.record_key_b)
-            d = PairDecision(
-                r.record_key_a,
-                r.record_key_b,
-                Decision(r.decision),
-                r.reviewer,
-                r.decided_at,
-                r.note,
-                bool(r.adjudication),
+    by_time = (review_decisions.c.decided_at, review_decisions.c.id)
+    with _LOGS_LOCK:
+        log = _LOGS.get(engine) or _Log()
+        with engine.connect() as conn:
+            count = int(
+                conn.execute(select(func.count()).select_from(review_decisions)).scalar() or 0
             )
-            if d.adjudication or pair not in out:
-                out[pair] = PairHistory(*pair, {}, d if d.adjudication else None)
-            latest = out[pair].latest
-            latest.pop(d.reviewer, None)  # keep the dict in order of each one's latest
-            latest[d.reviewer] = d
-    return out
+            new = conn.execute(
+                select(review_decisions)
+                .where(review_decisions.c.id > log.last_id)
+                .order_by(*by_time)
+            ).all()
+            # Read everything again when the increment cannot be trusted: a row committed
+            # late with a smaller id (PostgreSQL hands ids out before commit), or a
+            # decision dated before one already read (the latest must stay the latest).
+            stale = count != log.count + len(new) or (
+                new and log.last_at is not None and new[0].decided_at < log.last_at
+            )
+            if stale:
+                log = _Log()
+                new = conn.execute(select(review_decisions).order_by(*by_time)).all()
+        for r in new:
+            log.add(r)
+        _LOGS[engine] = log
+        return dict(log.histories)
 
 
 def _current_decisions(engine: Engine) -> dict[tuple[str, str], PairDecision]:

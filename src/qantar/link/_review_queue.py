@@ -11,6 +11,7 @@ undecided, unleased rows. It is the order ``qantar review`` walks, as of the las
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
-    case,
     delete,
     exists,
     func,
@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from qantar.link._decisions import pair_key
+from qantar.link._decisions import _histories, pair_key
 from qantar.link._pipeline import latest_run_id
 from qantar.link._review import _UNSCORED, ReviewItem, _queue
 from qantar.link._tables import (
@@ -199,6 +199,7 @@ def _item_for_keys(engine: Engine, build: int, a: str, b: str) -> ReviewItem | N
     )
 
 
+@functools.lru_cache(maxsize=262_144)
 def chosen_for_second_opinion(key_a: str, key_b: str, *, share: float, seed: int) -> bool:
     """Whether a pair is shown to a second reviewer: a hash of the seed and the pair's
     stable keys, so the same pairs are chosen on every machine, in any order of work."""
@@ -215,28 +216,34 @@ def _second_opinions(project: Project) -> list[tuple[str, str, str]]:
     settings = project.settings.review
     if settings.second_opinion <= 0.0:
         return []
-    d = review_decisions
-    with project.engine.connect() as conn:
-        rows = conn.execute(
-            select(d.c.record_key_a, d.c.record_key_b, func.min(d.c.reviewer))
-            .group_by(d.c.record_key_a, d.c.record_key_b)
-            .having(func.count(d.c.reviewer.distinct()) == 1)
-            .having(func.sum(case((d.c.adjudication, 1), else_=0)) == 0)
-            .order_by(func.min(d.c.decided_at))
-        ).all()
-    return [
-        (a, b, who)
-        for a, b, who in rows
-        if chosen_for_second_opinion(
-            a, b, share=settings.second_opinion, seed=settings.second_opinion_seed
+    waiting = [
+        h
+        for h in _histories(project.engine).values()
+        if h.ruling is None
+        and len(h.latest) == 1
+        and chosen_for_second_opinion(
+            h.record_key_a,
+            h.record_key_b,
+            share=settings.second_opinion,
+            seed=settings.second_opinion_seed,
         )
     ]
+    firsts = [(next(iter(h.latest.values())), h) for h in waiting]
+    firsts.sort(key=lambda dh: dh[0].decided_at)
+    return [(h.record_key_a, h.record_key_b, d.reviewer) for d, h in firsts]
+
+
+class _Decided(Exception):
+    """The pair was decided between the look and the take: give the lease back."""
 
 
 def _try_take(
-    project: Project, reviewer: str, a: str, b: str, now: dt.datetime
+    project: Project, reviewer: str, a: str, b: str, now: dt.datetime, *, deciders: int = 0
 ) -> dt.datetime | None:
+    """Lease the pair to ``reviewer`` if nobody holds it and at most ``deciders`` reviewers
+    (none for a new pair, one for a second opinion) have decided it."""
     expires = now + dt.timedelta(minutes=project.settings.review.lease_minutes)
+    d = review_decisions
     try:
         with project.engine.begin() as conn:
             # An expired lease is nobody's: taking the pair clears it in the same step.
@@ -253,8 +260,17 @@ def _try_take(
                     expires_at=expires,
                 )
             )  # fmt: skip
-    except IntegrityError:
-        return None  # another reviewer took it a moment ago
+            # Checked after the insert, inside its transaction: a reviewer who took the pair,
+            # decided it and let go between our look and our take is seen here.
+            decided_by = conn.execute(
+                select(func.count(d.c.reviewer.distinct())).where(
+                    d.c.record_key_a == a, d.c.record_key_b == b
+                )
+            ).scalar()
+            if int(decided_by or 0) > deciders:
+                raise _Decided
+    except (IntegrityError, _Decided):
+        return None  # another reviewer took it, or decided it, a moment ago
     return expires
 
 
@@ -328,7 +344,7 @@ def lease_next(project: Project, reviewer: str, *, now: dt.datetime | None = Non
             ).first()
         if item is None or taken is not None:
             continue
-        expires = _try_take(project, reviewer, a, b, now)
+        expires = _try_take(project, reviewer, a, b, now, deciders=1)
         if expires is not None:
             return Lease(item, reviewer, expires, True)
     offset = 0

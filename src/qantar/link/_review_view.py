@@ -33,10 +33,16 @@ class FieldRow:
     field: str
     a: str
     b: str
+    # What is compared, when the shown text is not it: a date as parsed (05.01.2022 and
+    # 2022-01-05 are one day), sex as M/F, a place by its gazetteer id.
+    compared_a: str | None = None
+    compared_b: str | None = None
 
     @property
     def differs(self) -> bool:
-        return self.a.strip().casefold() != self.b.strip().casefold()
+        a = self.a if self.compared_a is None else self.compared_a
+        b = self.b if self.compared_b is None else self.compared_b
+        return a.strip().casefold() != b.strip().casefold()
 
 
 def _written_name(written: dict[str, Any]) -> str:
@@ -63,6 +69,7 @@ def pair_rows(project: Project, item: ReviewItem, lang: str = "en") -> list[Fiel
     details = record_details(project, [item.record_id_l, item.record_id_r])
     scheme = project.settings.publish.latin_scheme
     values: list[dict[str, str]] = []
+    compared: list[dict[str, str | None]] = []
     for rid in (item.record_id_l, item.record_id_r):
         d = details[rid]
         written, normal = d["written"], d["normalised"]
@@ -84,7 +91,34 @@ def pair_rows(project: Project, item: ReviewItem, lang: str = "en") -> list[Fiel
                 "place": str(place),
             }
         )
-    return [FieldRow(f, values[0][f], values[1][f]) for f in FIELDS]
+        compared.append(
+            {
+                "sex": _text(normal.get("sex")),
+                "birth_date": _text(written.get("birth_date")),
+                "age": _text(written.get("age")),
+                "event_date": _text(normal.get("event_date") or written.get("event_date")),
+                "place": _text(normal.get("place_id")),
+            }
+        )
+    return [
+        FieldRow(
+            f,
+            values[0][f],
+            values[1][f],
+            *(
+                (compared[0][f], compared[1][f])
+                if f in compared[0] and compared[0][f] is not None and compared[1][f] is not None
+                else (None, None)
+            ),
+        )
+        for f in FIELDS
+    ]
+
+
+def _text(value: Any) -> str | None:
+    """A parsed value as text to compare, None when the record has none (then the text as
+    written is compared)."""
+    return None if value in (None, "") else str(value)
 
 
 @dataclass(frozen=True)
