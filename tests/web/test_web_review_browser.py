@@ -152,7 +152,8 @@ def test_a_conflicting_decision_reaches_adjudication(
             second.get_by_label("Note (optional)").fill("different patronymics")
             second.get_by_role("button", name="Non-match", exact=True).click()
             admin = _signed_in(browser, served, dana)
-            admin.get_by_role("link", name="Adjudication").click()
+            nav = admin.get_by_role("navigation", name="Main")
+            nav.get_by_role("link", name="Adjudication").click()
             text = admin.locator("main").inner_text()
             assert "1 pair is waiting for your ruling." in text
             assert "different patronymics" in text
