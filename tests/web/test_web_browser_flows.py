@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixtures import CHROMIUM, Account, browser_sign_in
+from web_fixtures import CHROMIUM, Account, browser_sign_in, serious_violations
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
@@ -91,17 +91,6 @@ PAGES = {
 }  # fmt: skip
 
 
-def _serious(page: Any, name: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{name}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_no_serious_violation_on_any_page(
     accounts: dict[Role, Account], server: str, tmp_path: Path
 ) -> None:
@@ -112,7 +101,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
         try:
             page = browser.new_context(locale="en-GB", bypass_csp=True).new_page()
             page.goto(f"{server}/login")
-            found += _serious(page, "/login")
+            found += serious_violations(page, "/login")
             for role, paths in PAGES.items():
                 page = browser.new_context(locale="en-GB", bypass_csp=True).new_page()
                 account = accounts[role]
@@ -120,7 +109,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
                 for path in paths:
                     response = page.goto(server + path)
                     assert response is not None and response.ok, (role, path)
-                    found += _serious(page, f"{role.value} {path}")
+                    found += serious_violations(page, f"{role.value} {path}")
                     shot = path.strip("/").replace("/", "-") or "home"
                     page.screenshot(path=str(tmp_path / f"{role.value}-{shot}.png"), full_page=True)
                 if role is Role.DOCUMENTER:  # the pages a form leads to: results, a preview
@@ -128,7 +117,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
                     page.get_by_label("Name, in any script or spelling").fill("Zhaksylykov")
                     page.keyboard.press("Enter")
                     page.get_by_role("link", name="P1").wait_for()
-                    found += _serious(page, "documenter persons search results")
+                    found += serious_violations(page, "documenter persons search results")
                     upload = tmp_path / "list.csv"
                     upload.write_bytes(CP1251_LIST.encode("cp1251"))
                     page.goto(f"{server}/import")
@@ -137,7 +126,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
                     page.get_by_label("Kind of source", exact=False).select_option("ngo")
                     page.get_by_role("button", name="Preview").click()
                     assert page.locator("h1").inner_text() == "Import preview"
-                    found += _serious(page, "documenter import preview")
+                    found += serious_violations(page, "documenter import preview")
         finally:
             browser.close()
     assert not found, "\n".join(found)

@@ -13,7 +13,7 @@ import pytest
 from _cli import run_cli_process
 from test_web_estimate import GIVEN, SURNAMES, _given
 from test_web_evidence import photo
-from web_fixtures import CHROMIUM, Account, browser_sign_in
+from web_fixtures import CHROMIUM, Account, browser_sign_in, serious_violations
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
@@ -104,17 +104,6 @@ def test_an_analyst_runs_an_estimate_and_sees_its_plot_but_no_name(
     assert "estimate.run" in [e.action for e in audit_log(web_project)]
 
 
-def _serious(page: Any, name: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{name}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_no_serious_violation_on_the_new_pages(
     web_project: Project, accounts: dict[Role, Account], server: str, tmp_path: Path
 ) -> None:
@@ -132,37 +121,37 @@ def test_axe_finds_no_serious_violation_on_the_new_pages(
             browser_sign_in(page, server, documenter, documenter.code())
             for picture in (first, second):
                 page.goto(f"{server}/evidence/add")
-                found += _serious(page, "evidence add")
+                found += serious_violations(page, "evidence add")
                 page.get_by_label("File (a photo", exact=False).set_input_files(str(picture))
                 page.get_by_label("Incident", exact=True).select_option(str(incident))
                 page.get_by_role("button", name="Add to the archive").click()
-            found += _serious(page, "evidence item")
+            found += serious_violations(page, "evidence item")
             page.goto(f"{server}/evidence")
-            found += _serious(page, "evidence list")
+            found += serious_violations(page, "evidence list")
             page.get_by_role("button", name="Verify the archive").click()
-            found += _serious(page, "evidence verified")
+            found += serious_violations(page, "evidence verified")
 
             page = _page(browser, bypass_csp=True)
             analyst = accounts[Role.ANALYST]
             browser_sign_in(page, server, analyst, analyst.code())
             page.goto(f"{server}/estimates")
-            found += _serious(page, "estimates")
+            found += serious_violations(page, "estimates")
             page.get_by_label("Strata", exact=True).select_option("region")
             page.get_by_role("button", name="Run the estimate").click()
-            found += _serious(page, "estimate job")
+            found += serious_violations(page, "estimate job")
             page.get_by_role("link", name="See the result").wait_for(timeout=120_000)
             page.get_by_role("link", name="See the result").click()
             page.locator("figure img").first.wait_for()
-            found += _serious(page, "estimate result")
+            found += serious_violations(page, "estimate result")
             page.goto(f"{server}/reports")
-            found += _serious(page, "reports")
+            found += serious_violations(page, "reports")
 
             page = _page(browser, bypass_csp=True)
             admin = accounts[Role.ADMIN]
             browser_sign_in(page, server, admin, admin.code())
             for path in ("/evidence/export", "/memorial-site"):
                 page.goto(server + path)
-                found += _serious(page, path)
+                found += serious_violations(page, path)
         finally:
             browser.close()
     assert not found, "\n".join(found)

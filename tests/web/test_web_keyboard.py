@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixtures import CHROMIUM, Account, browser_sign_in
+from web_fixtures import CHROMIUM, Account, browser_sign_in, serious_violations
 
 from qantar import Project
 from qantar.accounts import Role, add_user, audit_log, end_all_sessions, get_user
@@ -104,12 +104,12 @@ def test_a_documenter_imports_and_fixes_a_row_from_the_keyboard(
             _tab_to(page, text="See, fix or download the quarantined rows")
             page.keyboard.press("Enter")
             page.locator("h1", has_text="Quarantine of batch").wait_for()
-            found += _serious(page, "quarantine")
+            found += serious_violations(page, "quarantine")
             _start(page)
             _tab_to(page, text="Fix row 3")
             page.keyboard.press("Enter")
             page.locator("h1", has_text="Fix row 3").wait_for()
-            found += _serious(page, "fix form")
+            found += serious_violations(page, "fix form")
             _start(page)
             _tab_to(page, id_="f-name")
             page.keyboard.type("Семенов Арман")
@@ -188,17 +188,6 @@ def test_a_name_is_searched_in_the_other_script_from_the_keyboard(
             browser.close()
 
 
-def _serious(page: Any, name: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{name}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_no_serious_violation_on_enrolment_and_error_pages(
     web_project: Project, accounts: dict[Role, Account], server: str, tmp_path: Path
 ) -> None:
@@ -218,7 +207,7 @@ def test_axe_finds_no_serious_violation_on_enrolment_and_error_pages(
                 response = page.goto(server + path)
                 assert response is not None
                 seen[name] = response.status
-                found += _serious(page, name)
+                found += serious_violations(page, name)
                 page.screenshot(path=str(tmp_path / f"axe-{name}.png"), full_page=True)
             viewer = accounts[Role.VIEWER]
             browser_sign_in(page, server, viewer, viewer.code())
@@ -226,7 +215,7 @@ def test_axe_finds_no_serious_violation_on_enrolment_and_error_pages(
                 response = page.goto(server + path)
                 assert response is not None
                 seen[name] = response.status
-                found += _serious(page, name)
+                found += serious_violations(page, name)
             # The session ends on the server (idle, or signed out elsewhere); the next form
             # sent meets the expired-session page.
             page.goto(f"{server}/account")
@@ -235,7 +224,7 @@ def test_axe_finds_no_serious_violation_on_enrolment_and_error_pages(
                 page.get_by_role("button", name="Save").click()
             seen["expired"] = sent.value.status
             page.locator("text=Your session has ended").wait_for()
-            found += _serious(page, "expired session")
+            found += serious_violations(page, "expired session")
             page.screenshot(path=str(tmp_path / "axe-expired.png"), full_page=True)
         finally:
             browser.close()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from review_fixtures import copy_project, linked_synthetic
-from web_fixtures import CHROMIUM, SETTINGS, Account, browser_sign_in, enrol
+from web_fixtures import CHROMIUM, SETTINGS, Account, browser_sign_in, enrol, serious_violations
 
 from qantar import Project
 from qantar.accounts import Role, audit_log
@@ -166,17 +166,6 @@ def test_a_conflicting_decision_reaches_adjudication(
     assert ruling.adjudication and ruling.reviewer == "dana"
 
 
-def _serious(page: Any, name: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{name}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_no_serious_violation_on_the_queue_and_adjudication(
     team: Project, served: str
 ) -> None:
@@ -196,10 +185,10 @@ def test_axe_finds_no_serious_violation_on_the_queue_and_adjudication(
             page = _signed_in(browser, served, boris, bypass_csp=True)
             for path in ("/review", "/review?score=1"):
                 page.goto(f"{served}{path}")
-                found += _serious(page, path)
+                found += serious_violations(page, path)
             page = _signed_in(browser, served, dana, bypass_csp=True)
             page.goto(f"{served}/review/adjudication")
-            found += _serious(page, "/review/adjudication")
+            found += serious_violations(page, "/review/adjudication")
         finally:
             browser.close()
     assert not found, found

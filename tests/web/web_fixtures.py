@@ -101,3 +101,15 @@ def browser_sign_in(page: object, base: str, account: Account, code: str) -> Non
     page.get_by_label("Password").fill(account.password)  # type: ignore[attr-defined]
     page.get_by_label("One-time code", exact=False).fill(code)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+
+
+def serious_violations(page: object, name: str) -> list[str]:
+    """What axe-core finds serious or critical on the page in ``page``, each named by ``name``."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{name}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
