@@ -3,10 +3,7 @@ client per role (FastAPI's TestClient over the real app and the real SQLite stor
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from qantar import Project
 from qantar.accounts import Role
-from qantar.web import create_app
+from qantar.web import create_app, served_locally
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "publish"))
@@ -61,20 +58,6 @@ def signed_in(web_project: Project, accounts: dict[Role, Account]) -> Iterator[
 @pytest.fixture
 def server(web_project: Project) -> Iterator[str]:
     """The app under uvicorn on a free port of 127.0.0.1, for as long as the test runs."""
-    uvicorn = pytest.importorskip("uvicorn")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(web_project, SETTINGS), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    pytest.importorskip("uvicorn")
+    with served_locally(web_project, SETTINGS) as base:
+        yield base

@@ -5,9 +5,6 @@ no serious or critical violation on the queue and adjudication pages."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ from web_fixtures import CHROMIUM, SETTINGS, Account, browser_sign_in, enrol, se
 from qantar import Project
 from qantar.accounts import Role, audit_log
 from qantar.link import current_decisions
-from qantar.web import create_app
+from qantar.web import served_locally
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
@@ -41,23 +38,9 @@ def team(built: Path, tmp_path: Path) -> Iterator[Project]:
 
 @pytest.fixture
 def served(team: Project) -> Iterator[str]:
-    uvicorn = pytest.importorskip("uvicorn")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(team, SETTINGS), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    pytest.importorskip("uvicorn")
+    with served_locally(team, SETTINGS) as base:
+        yield base
 
 
 def _browser(pw: Any) -> Any:
