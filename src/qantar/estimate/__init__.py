@@ -40,6 +40,7 @@ _WHERE = {
     "saved_runs": "_facade",
     "skipped_methods": "_project",
     "Estimate": "_result",
+    "with_notes": "_result",
     "sensitivity": "_sensitivity",
 }
 
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from qantar.estimate._plots import autocorrelation
     from qantar.estimate._pooling import pool_smallest_lists
     from qantar.estimate._project import estimate_project, skipped_methods
-    from qantar.estimate._result import Estimate
+    from qantar.estimate._result import Estimate, with_notes
     from qantar.estimate._sensitivity import sensitivity
 
 
@@ -97,5 +98,6 @@ __all__ = [
     "saved_runs",
     "sensitivity",
     "skipped_methods",
+    "with_notes",
     "write_run",
 ]

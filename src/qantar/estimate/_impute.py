@@ -24,6 +24,7 @@ from scipy import stats
 
 from qantar.estimate._result import Estimate
 from qantar.model.histories import PersonCaptures
+from qantar.notes import N_, Note
 
 MIN_DONORS = 5  # fewer known persons in a cell than this: fall back to a coarser cell
 Z95 = 1.959963984540054
@@ -180,9 +181,14 @@ def combine(results: Sequence[Estimate]) -> Estimate:
     dropped = sorted({s for r in results for s in r.strata} - set(common))
     if dropped:
         warnings.append(
-            f"strata {', '.join(dropped)} exist in some imputations only (small strata "
-            "are pooled differently from one imputation to the next); they are shown "
-            "within the total only"
+            Note(
+                N_(
+                    "strata %(strata)s exist in some imputations only (small strata are "
+                    "pooled differently from one imputation to the next); they are shown "
+                    "within the total only"
+                ),
+                strata=", ".join(dropped),
+            )
         )
     others = []
     if all(len(r.others) == len(first.others) for r in results):
