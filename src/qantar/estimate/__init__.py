@@ -41,6 +41,10 @@ _WHERE = {
     "skipped_methods": "_project",
     "Estimate": "_result",
     "with_notes": "_result",
+    "POOLED": "_wording",
+    "STRATUM_WARNING": "_wording",
+    "analysis_words": "_wording",
+    "row_label": "_wording",
     "sensitivity": "_sensitivity",
 }
 
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
     from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate, with_notes
     from qantar.estimate._sensitivity import sensitivity
+    from qantar.estimate._wording import POOLED, STRATUM_WARNING, analysis_words, row_label
 
 
 def __getattr__(name: str) -> Any:
@@ -78,8 +83,11 @@ __all__ = [
     "HEADLINE_METHOD",
     "METHODS",
     "OPTIONS",
+    "POOLED",
+    "STRATUM_WARNING",
     "Estimate",
     "EstimateRun",
+    "analysis_words",
     "autocorrelation",
     "chapman",
     "check_histories",
@@ -95,6 +103,7 @@ __all__ = [
     "pool_smallest_lists",
     "read_chains",
     "read_histories_csv",
+    "row_label",
     "saved_runs",
     "sensitivity",
     "skipped_methods",

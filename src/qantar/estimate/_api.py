@@ -11,7 +11,7 @@ from qantar.estimate._diagnostics import chain_diagnostics, method_disagreement
 from qantar.estimate._inputs import check_histories
 from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
-from qantar.estimate._wording import in_stratum
+from qantar.estimate._wording import POOLED, in_stratum
 from qantar.model.histories import Histories
 from qantar.notes import N_, Note
 from qantar.settings import DEFAULTS
@@ -152,7 +152,6 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
     )
 
 
-POOLED = "other (pooled)"
 MIN_STRATUM_PERSONS = 30
 MIN_STRATUM_OVERLAP = 5
 
@@ -257,7 +256,7 @@ def _run(
                     "alone and were pooled as '%(pooled)s': %(strata)s"
                 ),
                 n=len(pooled),
-                pooled=POOLED,
+                pooled=Note(POOLED),
                 strata=", ".join(pooled),
             ),
         )

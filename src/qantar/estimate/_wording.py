@@ -8,6 +8,8 @@ from typing import Any
 
 from qantar.notes import N_, Note
 
+# The stratum small strata are pooled into: its name is a key of the saved strata.
+POOLED = N_("other (pooled)")
 STRATUM_WARNING = N_("stratum %(name)s: %(warning)s")
 METHOD_WARNING = N_("%(method)s: %(warning)s")
 

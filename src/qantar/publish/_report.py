@@ -13,7 +13,13 @@ import matplotlib.pyplot as plt
 
 from qantar.errors import QantarError
 from qantar.estimate._diagnostics import RHAT_LIMIT
-from qantar.estimate._wording import ANALYSES, STRATUM_WARNING, in_stratum, of_method
+from qantar.estimate._wording import (
+    ANALYSES,
+    POOLED,
+    STRATUM_WARNING,
+    in_stratum,
+    of_method,
+)
 from qantar.i18n import N_, Speaker, speaker
 from qantar.model.dicts import jsonable
 from qantar.notes import Note, say
@@ -375,7 +381,8 @@ def _all_warnings(data: ReportData, talk: Speaker | None = None) -> list[str]:
 def _in_words(text: str, data: ReportData, talk: Speaker) -> str:
     """A warning in ``talk``'s language; a stratum named in it by its place's name."""
     if isinstance(text, Note) and text.message == STRATUM_WARNING:
-        name = stratum_label(str(text.params.get("name", "")), data.places, talk.lang)
+        code = str(text.params.get("name", ""))
+        name = Note(POOLED) if code == POOLED else stratum_label(code, data.places, talk.lang)
         text = Note(text.message, **{**text.params, "name": name})
     return str(say(text, talk.gettext))
 
