@@ -31,7 +31,8 @@ from qantar.notes import Note, say
 # statistic names (docs/glossary.md), option names and setting keys.
 KEPT = {
     "Official", "Press", "Volunteers", "north", "south", "east", "LCMCR", "AIC", "BIC",
-    "Mt", "Mh", "Mth", "Chao", "Darroch", "Poisson", "Chapman", "dga", "chapman", "loglinear", "lcmcr",
+    "Mt", "Mh", "Mth", "Chao", "Darroch", "Poisson", "Chapman", "dga", "chapman", "loglinear",
+    "lcmcr",
     "ESS", "bulk", "tail", "hat", "max", "samples", "draws", "method", "pool", "smallest",
     "merge", "strata", "count", "csv", "qantar", "estimate", "CSV",
 }  # fmt: skip
