@@ -42,7 +42,7 @@ _WHERE = {
     "Estimate": "_result",
     "with_notes": "_result",
     "POOLED": "_wording",
-    "STRATUM_WARNING": "_wording",
+    "strata_named": "_wording",
     "analysis_words": "_wording",
     "row_label": "_wording",
     "sensitivity": "_sensitivity",
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate, with_notes
     from qantar.estimate._sensitivity import sensitivity
-    from qantar.estimate._wording import POOLED, STRATUM_WARNING, analysis_words, row_label
+    from qantar.estimate._wording import POOLED, analysis_words, row_label, strata_named
 
 
 def __getattr__(name: str) -> Any:
@@ -84,7 +84,6 @@ __all__ = [
     "METHODS",
     "OPTIONS",
     "POOLED",
-    "STRATUM_WARNING",
     "Estimate",
     "EstimateRun",
     "analysis_words",
@@ -107,6 +106,7 @@ __all__ = [
     "saved_runs",
     "sensitivity",
     "skipped_methods",
+    "strata_named",
     "with_notes",
     "write_run",
 ]

@@ -11,7 +11,7 @@ from qantar.estimate._diagnostics import chain_diagnostics, method_disagreement
 from qantar.estimate._inputs import check_histories
 from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
-from qantar.estimate._wording import POOLED, in_stratum
+from qantar.estimate._wording import POOLED, POOLED_STRATA, in_stratum
 from qantar.model.histories import Histories
 from qantar.notes import N_, Note
 from qantar.settings import DEFAULTS
@@ -251,10 +251,7 @@ def _run(
         total.warnings.insert(
             0,
             Note(
-                N_(
-                    "%(n)s strata were too small or overlapped too little to estimate "
-                    "alone and were pooled as '%(pooled)s': %(strata)s"
-                ),
+                POOLED_STRATA,
                 n=len(pooled),
                 pooled=Note(POOLED),
                 strata=", ".join(pooled),

@@ -23,8 +23,9 @@ import numpy.typing as npt
 from scipy import stats
 
 from qantar.estimate._result import Estimate
+from qantar.estimate._wording import SOME_IMPUTATIONS_ONLY
 from qantar.model.histories import PersonCaptures
-from qantar.notes import N_, Note
+from qantar.notes import Note
 
 MIN_DONORS = 5  # fewer known persons in a cell than this: fall back to a coarser cell
 Z95 = 1.959963984540054
@@ -182,11 +183,7 @@ def combine(results: Sequence[Estimate]) -> Estimate:
     if dropped:
         warnings.append(
             Note(
-                N_(
-                    "strata %(strata)s exist in some imputations only (small strata are "
-                    "pooled differently from one imputation to the next); they are shown "
-                    "within the total only"
-                ),
+                SOME_IMPUTATIONS_ONLY,
                 strata=", ".join(dropped),
             )
         )

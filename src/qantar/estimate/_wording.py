@@ -4,6 +4,7 @@ web pages word a saved run without loading the samplers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qantar.notes import N_, Note
@@ -12,6 +13,32 @@ from qantar.notes import N_, Note
 POOLED = N_("other (pooled)")
 STRATUM_WARNING = N_("stratum %(name)s: %(warning)s")
 METHOD_WARNING = N_("%(method)s: %(warning)s")
+
+
+POOLED_STRATA = N_(
+    "%(n)s strata were too small or overlapped too little to estimate alone and were pooled "
+    "as '%(pooled)s': %(strata)s"
+)
+SOME_IMPUTATIONS_ONLY = N_(
+    "strata %(strata)s exist in some imputations only (small strata are pooled differently "
+    "from one imputation to the next); they are shown within the total only"
+)
+# Where a warning names strata (by their codes: a region's id), one or several joined.
+_STRATA_NAMED = {STRATUM_WARNING: "name", POOLED_STRATA: "strata", SOME_IMPUTATIONS_ONLY: "strata"}
+
+
+def strata_named(text: str, label: Callable[[str], str]) -> str:
+    """A warning with the strata it names as ``label`` words them (a region by its place's
+    name in the reader's language, the pooled stratum in its words); any other text as it
+    is."""
+    if not isinstance(text, Note):
+        return text
+    params = {k: strata_named(v, label) for k, v in text.params.items()}
+    key = _STRATA_NAMED.get(text.message)
+    if key is not None and isinstance(params.get(key), str):
+        codes = str(params[key]).split(", ") if key == "strata" else [str(params[key])]
+        params[key] = ", ".join(label(code) for code in codes)
+    return Note(text.message, **params)
 
 
 def in_stratum(name: str, warning: str) -> Note:

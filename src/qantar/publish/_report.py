@@ -16,13 +16,13 @@ from qantar.estimate._diagnostics import RHAT_LIMIT
 from qantar.estimate._wording import (
     ANALYSES,
     POOLED,
-    STRATUM_WARNING,
     in_stratum,
     of_method,
+    strata_named,
 )
 from qantar.i18n import N_, Speaker, speaker
 from qantar.model.dicts import jsonable
-from qantar.notes import Note, say
+from qantar.notes import say
 from qantar.publish._data import ReportData
 from qantar.publish._places import place_in
 from qantar.publish._plots import all_plots, stratum_label
@@ -380,11 +380,13 @@ def _all_warnings(data: ReportData, talk: Speaker | None = None) -> list[str]:
 
 def _in_words(text: str, data: ReportData, talk: Speaker) -> str:
     """A warning in ``talk``'s language; a stratum named in it by its place's name."""
-    if isinstance(text, Note) and text.message == STRATUM_WARNING:
-        code = str(text.params.get("name", ""))
-        name = Note(POOLED) if code == POOLED else stratum_label(code, data.places, talk.lang)
-        text = Note(text.message, **{**text.params, "name": name})
-    return str(say(text, talk.gettext))
+
+    def label(code: str) -> str:
+        if code == POOLED:
+            return talk.gettext(POOLED)
+        return stratum_label(code, data.places, talk.lang)
+
+    return str(say(strata_named(text, label), talk.gettext))
 
 
 def diagnostic_rows(

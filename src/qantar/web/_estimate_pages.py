@@ -15,10 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from qantar.accounts import REFUSED
-from qantar.estimate import POOLED, STRATUM_WARNING, analysis_words, row_label
+from qantar.estimate import POOLED, analysis_words, row_label, strata_named
 from qantar.i18n import N_, speaker
 from qantar.model.enums import EventType
-from qantar.notes import Note, say
+from qantar.notes import say
 from qantar.web import _library as lib
 from qantar.web._jobs import Busy, Report, jobs_of
 from qantar.web._site import Refusal, Site
@@ -141,12 +141,11 @@ def result_words(
     result = run["result"]
     by_place = result.get("settings", {}).get("strata_field") in ("region", "place")
 
+    def stratum(code: str) -> str:
+        return place(code) if by_place or code == POOLED else code
+
     def warning(text: str) -> str:
-        if isinstance(text, Note) and text.message == STRATUM_WARNING:
-            code = str(text.params.get("name", ""))
-            name = place(code) if by_place or code == POOLED else code
-            text = Note(text.message, **{**text.params, "name": name})
-        return str(say(text, gettext))
+        return str(say(strata_named(text, stratum), gettext))
 
     rows = []
     for row in (result.get("sensitivity") or {}).get("rows", []):
