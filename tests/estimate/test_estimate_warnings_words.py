@@ -169,3 +169,24 @@ def test_the_clis_error_line_is_in_the_readers_language(
     (line,) = [x for x in done.stderr.splitlines() if x.strip()]
     assert line.rstrip().endswith(expected), line
     assert not _english_words(line.replace(str(path), "")), line
+
+
+def test_the_estimated_total_plot_has_no_density_axis_without_draws() -> None:
+    import matplotlib.pyplot as plt
+
+    from qantar.estimate._plots import posterior_figure
+
+    result = estimate(_three_lists_by_region().collapsed(), method="loglinear", seed=1)
+    assert result.draws is None
+    fig = posterior_figure(result)
+    (ax,) = fig.axes
+    # One row per method, its point and 95% interval; no "posterior density" scale.
+    assert ax.get_ylabel() == ""
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["loglinear"]
+    assert "interval" in ax.get_title()
+    plt.close(fig)
+    with_draws = estimate(_three_lists_by_region().collapsed(), method="dga", seed=1)
+    assert with_draws.draws is not None
+    fig = posterior_figure(with_draws)
+    assert fig.axes[0].get_ylabel() == "posterior density"
+    plt.close(fig)
