@@ -121,8 +121,7 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
         )
     if data.get("sensitivity"):
         _print_sensitivity(data["sensitivity"])
-    from qantar.estimate import with_notes
-    from qantar.estimate._wording import of_method
+    from qantar.estimate import of_method, with_notes
 
     data = with_notes(data)
     warnings = [say(w, _) for w in data["warnings"]]
@@ -147,7 +146,7 @@ def _print_sensitivity(table_data: dict[str, Any]) -> None:
     )
     for column in (_("analysis"), _("choice"), _("estimate"), _("95%% interval") % {}):
         table.add_column(column)
-    from qantar.estimate._wording import analysis_words, row_label
+    from qantar.estimate import analysis_words, row_label
 
     for row in table_data["rows"]:
         analysis = say(analysis_words(row["analysis"]), _)

@@ -43,6 +43,7 @@ _WHERE = {
     "with_notes": "_result",
     "POOLED": "_wording",
     "strata_named": "_wording",
+    "of_method": "_wording",
     "analysis_words": "_wording",
     "row_label": "_wording",
     "sensitivity": "_sensitivity",
@@ -68,7 +69,13 @@ if TYPE_CHECKING:
     from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate, with_notes
     from qantar.estimate._sensitivity import sensitivity
-    from qantar.estimate._wording import POOLED, analysis_words, row_label, strata_named
+    from qantar.estimate._wording import (
+        POOLED,
+        analysis_words,
+        of_method,
+        row_label,
+        strata_named,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -99,6 +106,7 @@ __all__ = [
     "lcmcr",
     "loglinear",
     "merge_lists",
+    "of_method",
     "pool_smallest_lists",
     "read_chains",
     "read_histories_csv",
