@@ -284,3 +284,23 @@ def test_the_sensitivity_table_and_its_failures_are_worded() -> None:
     captions = [p["caption"] for p in words["plots"]]
     assert captions == ["Оценка общего числа", "Траектория и автокорреляция цепей (lcmcr)",
                         "Чувствительность оценки"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("kk", "ешкім «tortured» ретінде құжатталмаған"),
+     ("ru", "никто не задокументирован как «tortured»")],
+)  # fmt: skip
+def test_a_failed_job_says_why_in_the_readers_language(
+    case: Project, analyst: TestClient, lang: str, said: str
+) -> None:
+    from test_web_languages import _switch
+
+    job_id = _run(analyst, case, event_type="tortured")  # nobody is documented as tortured
+    _switch(analyst, lang)
+    page = analyst.get(f"/estimates/jobs/{job_id}").text
+    error = re.search(r'id="job-error">(.*?)</p>', page, flags=re.S)
+    assert error and said in error.group(1), page
+    assert "nothing to estimate" not in error.group(1)
+    status = analyst.get(f"/estimates/jobs/{job_id}/status").json()
+    assert status["state"] == "failed" and said in status["error"]

@@ -81,13 +81,22 @@ def mount(app: FastAPI, site: Site) -> None:
     @app.get("/estimates/jobs/{job}", name="estimate_job")
     def estimate_job(request: Request, job: str) -> Response:
         found = job_or_404(job)
-        return site.render(request, "estimate_job.html", job=found, poll=POLL_SECONDS)
+        # A failed job's error in the page's language (Site.render words it).
+        return site.render(
+            request,
+            "estimate_job.html",
+            job=found,
+            poll=POLL_SECONDS,
+            error=found.failure or found.error,
+        )
 
     @app.get("/estimates/jobs/{job}/status", name="estimate_job_status")
     def estimate_job_status(request: Request, job: str) -> Response:
         found = job_or_404(job)
         talk = speaker(site.language(request))
         body = {**found.to_dict(), "stage": talk.gettext(found.stage)}
+        if found.failure is not None:
+            body["error"] = found.failure.in_words(talk.gettext, on_page=True)
         if found.result:
             body["url"] = str(request.url_for("estimate_result", run=found.result))
         return JSONResponse(body, headers={"cache-control": "no-store"})
