@@ -190,3 +190,23 @@ def test_the_estimated_total_plot_has_no_density_axis_without_draws() -> None:
     fig = posterior_figure(with_draws)
     assert fig.axes[0].get_ylabel() == "posterior density"
     plt.close(fig)
+
+
+@pytest.mark.parametrize(("lang", "prefix"), [("kk", "ескерту: "), ("ru", "предупреждение: ")])
+def test_the_cli_prints_the_warnings_in_its_language(
+    tmp_path: Path, lang: str, prefix: str
+) -> None:
+    path = tmp_path / "two.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Official", "Press", "count"])
+        writer.writerows([["1", "1", "12"], ["1", "0", "40"], ["0", "1", "30"]])
+    done = run_cli_process(
+        None, "estimate", "--histories", str(path), "--method", "loglinear",
+        env={"QANTAR_LANG": lang}, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    warnings = [line for line in done.stdout.splitlines() if line.startswith(prefix)]
+    assert warnings, done.stdout
+    for line in warnings:
+        assert not _english_words(line), line
