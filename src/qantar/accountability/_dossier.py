@@ -627,11 +627,12 @@ def render_html(dossier: Dossier, lang: str = "en", case_title: str | None = Non
         case_title or DEFAULTS.case.title,
     )
     data = dossier.data
-    estimate = data.get("estimate")
+    scale = data.get("scale") or {}
+    estimate = scale.get("estimate")
     if isinstance(estimate, dict) and estimate.get("warnings"):
         notes = load_notes(estimate["warnings"], estimate.get("warnings_words"))
         worded = [say(note, talk.gettext) for note in notes]
-        data = {**data, "estimate": {**estimate, "warnings": worded}}
+        data = {**data, "scale": {**scale, "estimate": {**estimate, "warnings": worded}}}
     return env.get_template("dossier.html.j2").render(
         d=data, sha256=dossier.sha256, killed_heading=heading
     )
