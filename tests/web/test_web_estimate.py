@@ -224,3 +224,83 @@ def test_another_process_holding_the_projects_estimate_lock_is_respected(
     finally:
         os.close(handle)
     assert _run(analyst, case)  # released: the next starts
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_result_page_has_no_english_word_in_kk_and_ru(
+    case: Project, analyst: TestClient, lang: str
+) -> None:
+    from test_web_languages import _latin_words, _switch
+
+    job_id = _run(analyst, case, strata="region", seed="7")
+    run = analyst.get(f"/estimates/jobs/{job_id}/status").json()["result"]
+    _switch(analyst, lang)
+    html = analyst.get(f"/estimates/runs/{run}").text
+    assert f'<html lang="{lang}">' in html
+    assert 'id="warnings"' in html  # the run has warnings, and they are read here
+    # Kept on purpose: the lists' names, method names (docs/glossary.md: they stay in Latin
+    # letters), statistics' names, "seed" beside its translation (the glossary), the tool's
+    # name, the SVG format, the switcher's "English", the account's name, and "lt" of the
+    # entity in "p &lt; 0.001".
+    kept = {*LISTS, "loglinear", "LCMCR", "dga", "AIC", "BIC", "Mt", "Mh", "Mth", "Chao",
+            "Darroch", "Poisson", "seed", "qantar", "SVG", "English", "UTC", "testclient",
+            "analyst", "lt"}  # fmt: skip
+    assert not _latin_words(html, kept), sorted(_latin_words(html, kept))
+    said = {"kk": "Бағаланған жалпы сан", "ru": "Оценка общего числа"}[lang]
+    assert said in html  # the posterior plot's caption
+
+
+def test_the_sensitivity_table_and_its_failures_are_worded() -> None:
+    from qantar.i18n import speaker
+    from qantar.notes import Note
+    from qantar.web._estimate_pages import result_words
+
+    run = {
+        "plots": ["posterior.png", "trace-lcmcr.png", "sensitivity.png"],
+        "result": {
+            "settings": {"strata_field": "region"},
+            "warnings": [
+                Note("stratum %(name)s: %(warning)s", name="almaty",
+                     warning=Note("the model fit did not converge; do not rely on this number")),
+            ],
+            "sensitivity": {"rows": [
+                {"analysis": "lcmcr classes", "label": "K = 5", "estimate": 1.0},
+                {"analysis": "leave one list out", "label": "without Press", "dropped": "Press",
+                 "estimate": 1.0},
+                {"analysis": "leave one list out", "label": "without Official",
+                 "error": Note("count cannot be negative")},
+            ]},
+        },
+    }  # fmt: skip
+    words = result_words(run, speaker("ru").gettext, lambda code: code.title())
+    assert words["warnings"] == [
+        "страта Almaty: подгонка модели не сошлась; не опирайтесь на это число"
+    ]
+    analyses = [r["analysis"] for r in words["sensitivity"]]
+    assert analyses == ["LCMCR, число латентных классов", "без одного из списков",
+                        "без одного из списков"]  # fmt: skip
+    assert words["sensitivity"][1]["label"] == "без списка Press"
+    assert words["sensitivity"][2]["error"] == "количество не может быть отрицательным"
+    captions = [p["caption"] for p in words["plots"]]
+    assert captions == ["Оценка общего числа", "Траектория и автокорреляция цепей (lcmcr)",
+                        "Чувствительность оценки"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("kk", "ешкім «tortured» ретінде құжатталмаған"),
+     ("ru", "никто не задокументирован как «tortured»")],
+)  # fmt: skip
+def test_a_failed_job_says_why_in_the_readers_language(
+    case: Project, analyst: TestClient, lang: str, said: str
+) -> None:
+    from test_web_languages import _switch
+
+    job_id = _run(analyst, case, event_type="tortured")  # nobody is documented as tortured
+    _switch(analyst, lang)
+    page = analyst.get(f"/estimates/jobs/{job_id}").text
+    error = re.search(r'id="job-error">(.*?)</p>', page, flags=re.S)
+    assert error and said in error.group(1), page
+    assert "nothing to estimate" not in error.group(1)
+    status = analyst.get(f"/estimates/jobs/{job_id}/status").json()
+    assert status["state"] == "failed" and said in status["error"]

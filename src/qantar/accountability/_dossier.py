@@ -36,6 +36,7 @@ from qantar.errors import QantarError
 from qantar.i18n import N_, check_language, speaker, template_environment
 from qantar.model.dicts import fields_dict
 from qantar.names import latin, parse
+from qantar.notes import dump_notes, load_notes, say
 from qantar.project import Project
 from qantar.publish._public import public_label, public_text
 from qantar.settings import DEFAULTS, CaseSettings
@@ -239,7 +240,7 @@ def _estimate(project: Project) -> dict[str, Any] | None:
     folder = report_estimate_run(project)
     if folder is None:
         return None
-    result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    result = project.estimate.result(folder)
     if result.get("estimate") is None:
         return None
     return {
@@ -252,6 +253,8 @@ def _estimate(project: Project) -> dict[str, Any] | None:
         "upper": result.get("upper"),
         "interval": "95%",
         "warnings": list(result.get("warnings") or []),
+        # their catalog form, so the pages word them in the dossier's language
+        "warnings_words": dump_notes(result.get("warnings") or []),
     }
 
 
@@ -623,8 +626,15 @@ def render_html(dossier: Dossier, lang: str = "en", case_title: str | None = Non
         N_("Killed (%(case)s), all incidents (not only this dossier’s)"),
         case_title or DEFAULTS.case.title,
     )
+    data = dossier.data
+    scale = data.get("scale") or {}
+    estimate = scale.get("estimate")
+    if isinstance(estimate, dict) and estimate.get("warnings"):
+        notes = load_notes(estimate["warnings"], estimate.get("warnings_words"))
+        worded = [say(note, talk.gettext) for note in notes]
+        data = {**data, "scale": {**scale, "estimate": {**estimate, "warnings": worded}}}
     return env.get_template("dossier.html.j2").render(
-        d=dossier.data, sha256=dossier.sha256, killed_heading=heading
+        d=data, sha256=dossier.sha256, killed_heading=heading
     )
 
 

@@ -19,6 +19,7 @@ from qantar.cli._common import (
 from qantar.cli._language import _
 from qantar.errors import InputError
 from qantar.i18n import N_
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -120,12 +121,16 @@ def _print(data: dict[str, Any], folder: Path | None) -> None:
         )
     if data.get("sensitivity"):
         _print_sensitivity(data["sensitivity"])
-    warnings = list(data["warnings"])
+    from qantar.estimate import of_method, with_notes
+
+    data = with_notes(data)
+    warnings = [say(w, _) for w in data["warnings"]]
     for other in data.get("methods", []):
-        warnings += [f"{other['method']}: {w}" for w in other["warnings"]]
+        warnings += [say(of_method(other["method"], w), _) for w in other["warnings"]]
     if data.get("sensitivity"):
         warnings += [
-            _("sensitivity: %(warning)s") % {"warning": w} for w in data["sensitivity"]["warnings"]
+            _("sensitivity: %(warning)s") % {"warning": say(w, _)}
+            for w in data["sensitivity"]["warnings"]
         ]
     for warning in dict.fromkeys(warnings):
         console.print(_("warning: %(warning)s") % {"warning": warning}, markup=False)
@@ -141,13 +146,16 @@ def _print_sensitivity(table_data: dict[str, Any]) -> None:
     )
     for column in (_("analysis"), _("choice"), _("estimate"), _("95%% interval") % {}):
         table.add_column(column)
+    from qantar.estimate import analysis_words, row_label
+
     for row in table_data["rows"]:
+        analysis = say(analysis_words(row["analysis"]), _)
         if "error" in row:
-            table.add_row(row["analysis"], row["label"], "-", row["error"])
+            table.add_row(analysis, row["label"], "-", say(row["error"], _))
             continue
         table.add_row(
-            row["analysis"],
-            row["label"] + (" " + _("(headline)") if row.get("headline") else ""),
+            analysis,
+            say(row_label(row), _) + (" " + _("(headline)") if row.get("headline") else ""),
             _fmt(row["estimate"]),
             f"{_fmt(row['lower'])} - {_fmt(row['upper'])}",
         )

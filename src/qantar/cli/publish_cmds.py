@@ -13,6 +13,7 @@ from qantar.cli._common import OutputFormat, console, only_formats, open_project
 from qantar.cli._language import _
 from qantar.errors import InputError
 from qantar.i18n import N_
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -86,7 +87,7 @@ def report(
         _("plots: %(n)s files beside the report") % {"n": len(result.plots)}, markup=False
     )
     for warning in data.warnings:
-        console.print(_("warning: %(warning)s") % {"warning": warning}, markup=False)
+        console.print(_("warning: %(warning)s") % {"warning": say(warning, _)}, markup=False)
 
 
 @app.command(

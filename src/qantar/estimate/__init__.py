@@ -40,6 +40,12 @@ _WHERE = {
     "saved_runs": "_facade",
     "skipped_methods": "_project",
     "Estimate": "_result",
+    "with_notes": "_result",
+    "POOLED": "_wording",
+    "strata_named": "_wording",
+    "of_method": "_wording",
+    "analysis_words": "_wording",
+    "row_label": "_wording",
     "sensitivity": "_sensitivity",
 }
 
@@ -61,8 +67,15 @@ if TYPE_CHECKING:
     from qantar.estimate._plots import autocorrelation
     from qantar.estimate._pooling import pool_smallest_lists
     from qantar.estimate._project import estimate_project, skipped_methods
-    from qantar.estimate._result import Estimate
+    from qantar.estimate._result import Estimate, with_notes
     from qantar.estimate._sensitivity import sensitivity
+    from qantar.estimate._wording import (
+        POOLED,
+        analysis_words,
+        of_method,
+        row_label,
+        strata_named,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -77,8 +90,10 @@ __all__ = [
     "HEADLINE_METHOD",
     "METHODS",
     "OPTIONS",
+    "POOLED",
     "Estimate",
     "EstimateRun",
+    "analysis_words",
     "autocorrelation",
     "chapman",
     "check_histories",
@@ -91,11 +106,15 @@ __all__ = [
     "lcmcr",
     "loglinear",
     "merge_lists",
+    "of_method",
     "pool_smallest_lists",
     "read_chains",
     "read_histories_csv",
+    "row_label",
     "saved_runs",
     "sensitivity",
     "skipped_methods",
+    "strata_named",
+    "with_notes",
     "write_run",
 ]

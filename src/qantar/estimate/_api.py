@@ -11,10 +11,13 @@ from qantar.estimate._diagnostics import chain_diagnostics, method_disagreement
 from qantar.estimate._inputs import check_histories
 from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
+from qantar.estimate._wording import POOLED, POOLED_STRATA, in_stratum
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 from qantar.settings import DEFAULTS
 
 METHODS = ("lcmcr", "loglinear", "dga", "chapman", "all")
+UNKNOWN_METHOD = N_("unknown method %(method)s; choose one of %(methods)s")
 # The method whose result is the headline, unless qantar.toml ([estimate]
 # headline_method) fixes another before anyone looks at the numbers.
 HEADLINE_METHOD = DEFAULTS.estimate.headline_method
@@ -63,21 +66,24 @@ def _one(method: str, histories: Histories, seed: int, options: dict[str, Any]) 
         from qantar.estimate._chapman import chapman
 
         return chapman(histories)
-    raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    raise InputError(UNKNOWN_METHOD, method=repr(method), methods=", ".join(METHODS))
 
 
 def _methods_for(method: str, n_lists: int) -> list[str]:
     if method != "all":
         if method not in METHODS:
-            raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+            raise InputError(UNKNOWN_METHOD, method=repr(method), methods=", ".join(METHODS))
         if method == "dga" and n_lists < 3:
             raise InputError(
-                f"dga works with 3 to 5 lists; there are {n_lists}: use chapman or loglinear"
+                N_("dga works with 3 to 5 lists; there are %(n)s: use chapman or loglinear"),
+                n=n_lists,
             )
         if method == "lcmcr" and n_lists < 3:
             raise InputError(
-                "LCMCR needs three or more lists (with two its classes cannot be told "
-                "apart); use --method chapman or loglinear"
+                N_(
+                    "LCMCR needs three or more lists (with two its classes cannot be told "
+                    "apart); use --method chapman or loglinear"
+                )
             )
         return [method]
     if n_lists == 2:
@@ -96,7 +102,7 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
     results = list(parts.values())
     warnings: list[str] = []
     for name, part in parts.items():
-        warnings += [f"stratum {name}: {w}" for w in part.warnings]
+        warnings += [in_stratum(name, w) for w in part.warnings]
     observed = sum(p.observed for p in results)
     diagnostics: dict[str, Any] = {"strata": len(parts)}
     draws = None
@@ -124,8 +130,12 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
         upper = estimate + float(np.sqrt(sum((p.upper - p.estimate) ** 2 for p in results)))
         lower = max(lower, observed)
         warnings.append(
-            "the interval of the total combines the strata's intervals approximately "
-            "(half-widths added in quadrature)"
+            Note(
+                N_(
+                    "the interval of the total combines the strata's intervals approximately "
+                    "(half-widths added in quadrature)"
+                )
+            )
         )
     return Estimate(
         method=method,
@@ -142,7 +152,6 @@ def _sum_strata(method: str, histories: Histories, parts: dict[str, Estimate]) -
     )
 
 
-POOLED = "other (pooled)"
 MIN_STRATUM_PERSONS = 30
 MIN_STRATUM_OVERLAP = 5
 
@@ -188,8 +197,12 @@ def _counted_only(method: str, sub: Histories, parts: dict[str, Estimate]) -> Es
         lower=float(sub.observed),
         upper=float(sub.observed),
         warnings=[
-            "too few persons or too little overlap to estimate: counted as documented "
-            "only, so the total is a lower bound for these strata"
+            Note(
+                N_(
+                    "too few persons or too little overlap to estimate: counted as "
+                    "documented only, so the total is a lower bound for these strata"
+                )
+            )
         ],
         draws=draws,
     )
@@ -204,8 +217,12 @@ def _run(
     if histories.strata is None:
         result = _one(method, histories, seed, options)
         result.warnings.append(
-            "no stratum had enough persons and overlap to be estimated alone, so the "
-            "estimate is for all strata together"
+            Note(
+                N_(
+                    "no stratum had enough persons and overlap to be estimated alone, so "
+                    "the estimate is for all strata together"
+                )
+            )
         )
         return result
     parts: dict[str, Estimate] = {}
@@ -219,8 +236,12 @@ def _run(
             check_histories(sub)
         except InputError as exc:
             raise InputError(
-                f"stratum {label!r}: {exc}. Merge small strata, choose a coarser "
-                "stratum, or estimate without strata"
+                N_(
+                    "stratum %(name)s: %(error)s. Merge small strata, choose a coarser "
+                    "stratum, or estimate without strata"
+                ),
+                name=repr(label),
+                error=Note(exc.message, **exc.params),
             ) from exc
         parts[label] = _one(method, sub, _stratum_seed(seed, index), options)
     if counted_only is not None:
@@ -229,13 +250,19 @@ def _run(
     if pooled:
         total.warnings.insert(
             0,
-            f"{len(pooled)} strata were too small or overlapped too little to estimate "
-            f"alone and were pooled as '{POOLED}': {', '.join(pooled)}",
+            Note(
+                POOLED_STRATA,
+                n=len(pooled),
+                pooled=Note(POOLED),
+                strata=", ".join(pooled),
+            ),
         )
     return total
 
 
-def _dga_lists(histories: Histories, pool_smallest: bool) -> tuple[Histories | None, str | None]:
+def _dga_lists(
+    histories: Histories, pool_smallest: bool
+) -> tuple[Histories | None, Note | None]:
     """The histories dga runs on and a warning: at six or more lists the smallest are
     pooled into one when asked, otherwise dga is left out and the remedy named."""
     n_lists = len(histories.lists)
@@ -243,15 +270,25 @@ def _dga_lists(histories: Histories, pool_smallest: bool) -> tuple[Histories | N
         return histories, None
     smallest = smallest_lists(histories)
     if not pool_smallest:
-        return None, (
-            f"dga covers 3 to {MAX_DGA_LISTS} lists and there are {n_lists}, so it was not "
-            f"run; to include it, pool the smallest lists ({', '.join(smallest)}) into one "
-            "with --pool-smallest (pool_smallest=True)"
+        return None, Note(
+            N_(
+                "dga covers 3 to %(max)s lists and there are %(n)s, so it was not run; to "
+                "include it, pool the smallest lists (%(lists)s) into one with "
+                "--pool-smallest (pool_smallest=True)"
+            ),
+            max=MAX_DGA_LISTS,
+            n=n_lists,
+            lists=", ".join(smallest),
         )
     pooled, names = pool_smallest_lists(histories)
-    return pooled, (
-        f"dga covers 3 to {MAX_DGA_LISTS} lists: the {len(names)} smallest "
-        f"({', '.join(names)}) were pooled into one list for it"
+    return pooled, Note(
+        N_(
+            "dga covers 3 to %(max)s lists: the %(n)s smallest (%(lists)s) were pooled into "
+            "one list for it"
+        ),
+        max=MAX_DGA_LISTS,
+        n=len(names),
+        lists=", ".join(names),
     )
 
 
@@ -277,18 +314,19 @@ def estimate(
     check_histories(histories)
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
-        raise InputError(f"unknown estimation options: {', '.join(unknown)}")
+        raise InputError(N_("unknown estimation options: %(options)s"), options=", ".join(unknown))
     by_stratum = histories.strata is not None and strata is not False
     n_lists = len(histories.lists)
     methods = _methods_for(method, n_lists)
-    notes: list[str] = []
+    notes: list[Note] = []
     dga_histories: Histories | None = histories
     if "dga" in methods or (method == "all" and n_lists > MAX_DGA_LISTS):
         dga_histories, note = _dga_lists(histories, pool_smallest)
         if note:
             notes.append(note)
         if dga_histories is None and method == "dga":
-            raise InputError(notes[-1])
+            last = notes[-1]
+            raise InputError(last.message, **last.params)
         if dga_histories is not None and "dga" not in methods:
             methods.append("dga")
     if method == "all" and headline in methods:

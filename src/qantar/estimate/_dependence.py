@@ -27,6 +27,7 @@ from scipy import stats
 
 from qantar.estimate._loglinear import _poisson_fit, _poisson_loglik, cell_counts, design
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 DEPENDENCE_LEVEL = 0.05
 # Fewer than this many persons on two or more lists: the test has nothing to go on.
@@ -91,10 +92,17 @@ def dependence_check(histories: Histories) -> tuple[dict[str, Any], list[str]]:
     shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
     if flagged:
         warnings.append(
-            f"some lists depend on each other beyond unequal visibility (likelihood-ratio "
-            f"test, {shown}; most of all {', '.join(named)}): LCMCR can reproduce "
-            "such overlaps and still miss the undocumented, so its interval may be too "
-            "narrow or misplaced; compare dga and the log-linear models with interactions "
-            "in the sensitivity table, and consider merging lists that copy each other"
+            Note(
+                N_(
+                    "some lists depend on each other beyond unequal visibility "
+                    "(likelihood-ratio test, %(p)s; most of all %(pairs)s): LCMCR can "
+                    "reproduce such overlaps and still miss the undocumented, so its interval "
+                    "may be too narrow or misplaced; compare dga and the log-linear models "
+                    "with interactions in the sensitivity table, and consider merging lists "
+                    "that copy each other"
+                ),
+                p=shown,
+                pairs=", ".join(named),
+            )
         )
     return summary, warnings

@@ -25,6 +25,7 @@ from qantar.estimate._loglinear import all_patterns, cell_counts
 from qantar.estimate._pooling import MAX_DGA_LISTS, pool_smallest_lists, smallest_lists
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 Graph = tuple[tuple[frozenset[int], ...], tuple[frozenset[int], ...]]
 
@@ -187,11 +188,15 @@ def dga(
     n0, post, graph_weights = posterior_grid(
         histories, delta=delta, grid=_support(histories, delta)
     )
-    warnings = data_warnings(histories)
+    warnings: list[str] = list(data_warnings(histories))
     if n0[-1] >= 30 * histories.observed - 1 and post[-100:].sum() > 1e-6:
         warnings.append(
-            "the posterior reaches the end of the grid of possible totals: the estimate "
-            "is unstable because the lists overlap too little"
+            Note(
+                N_(
+                    "the posterior reaches the end of the grid of possible totals: the "
+                    "estimate is unstable because the lists overlap too little"
+                )
+            )
         )
     cdf = np.cumsum(post)
     n = histories.observed

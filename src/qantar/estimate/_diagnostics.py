@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 # One set of thresholds for the sampler's stopping rule, its warnings and the report.
 RHAT_LIMIT = 1.01
@@ -21,6 +22,12 @@ MEDIAN_SPREAD_LEVEL = 0.001
 # Methods whose point estimates differ by more than this share of the smaller one are
 # said to disagree even when their intervals overlap.
 DISAGREEMENT_SHARE = 0.10
+# Chapman's estimate leaves this warning out (its own assumptions say the same).
+FEWER_THAN_THREE_LISTS = N_(
+    "fewer than three lists: the estimate assumes the lists are independent and every "
+    "person equally likely to be listed, which can neither be checked nor relaxed with two "
+    "lists"
+)
 
 
 def _arviz() -> Any:
@@ -77,23 +84,43 @@ def chain_diagnostics(draws: npt.NDArray[np.float64]) -> tuple[dict[str, Any], l
         spread = median_spread(draws) if draws.shape[0] > 1 else {}
     found: list[str] = []
     if draws.shape[0] < 2:
-        found.append("only one chain was run, so convergence (R-hat) could not be checked")
+        found.append(
+            Note(N_("only one chain was run, so convergence (R-hat) could not be checked"))
+        )
     elif np.isfinite(rhat) and rhat > RHAT_LIMIT:
         found.append(
-            f"the chains disagree (R-hat {rhat:.3f} > {RHAT_LIMIT}): run more iterations "
-            "before relying on this number"
+            Note(
+                N_(
+                    "the chains disagree (R-hat %(rhat)s > %(limit)s): run more iterations "
+                    "before relying on this number"
+                ),
+                rhat=f"{rhat:.3f}",
+                limit=RHAT_LIMIT,
+            )
         )
     if spread.get("chains_apart"):
         found.append(
-            "the chains settled in different places (their medians are "
-            f"{spread['median_spread_sd']:.2f} posterior standard deviations apart, more "
-            "than sampling error explains): the sampler may be stuck in different labellings "
-            "of the latent classes; run longer or with more chains before relying on this"
+            Note(
+                N_(
+                    "the chains settled in different places (their medians are %(sd)s "
+                    "posterior standard deviations apart, more than sampling error "
+                    "explains): the sampler may be stuck in different labellings of the "
+                    "latent classes; run longer or with more chains before relying on this"
+                ),
+                sd=f"{spread['median_spread_sd']:.2f}",
+            )
         )
     if ess_bulk < ESS_TARGET or ess_tail < ESS_TARGET:
         found.append(
-            f"few effective draws (bulk {ess_bulk:.0f}, tail {ess_tail:.0f}; want "
-            f"{ESS_TARGET}+): the interval ends are imprecise, run more iterations"
+            Note(
+                N_(
+                    "few effective draws (bulk %(bulk)s, tail %(tail)s; want %(target)s+): "
+                    "the interval ends are imprecise, run more iterations"
+                ),
+                bulk=f"{ess_bulk:.0f}",
+                tail=f"{ess_tail:.0f}",
+                target=ESS_TARGET,
+            )
         )
     return {
         "chains": int(draws.shape[0]),
@@ -123,39 +150,51 @@ def converged(diagnostics: dict[str, Any]) -> bool:
     )
 
 
-def data_warnings(histories: Histories) -> list[str]:
+def data_warnings(histories: Histories) -> list[Note]:
     """Warnings about the lists themselves: too few, too small, too little overlap."""
-    found: list[str] = []
+    found: list[Note] = []
     n_lists = len(histories.lists)
     patterns = histories.patterns.astype(np.int64)
     counts = histories.counts
     if n_lists < 3:
-        found.append(
-            "fewer than three lists: the estimate assumes the lists are independent and "
-            "every person equally likely to be listed, which can neither be checked nor "
-            "relaxed with two lists"
-        )
+        found.append(Note(FEWER_THAN_THREE_LISTS))
     per_list = (patterns * counts[:, None]).sum(axis=0)
     for name, total in zip(histories.lists, per_list, strict=True):
         if total == 0:
-            found.append(f"list {name} documents nobody here; drop it")
+            found.append(Note(N_("list %(name)s documents nobody here; drop it"), name=name))
         elif total < 10:
             found.append(
-                f"list {name} documents only {int(total)} persons: too sparse to learn from"
+                Note(
+                    N_("list %(name)s documents only %(n)s persons: too sparse to learn from"),
+                    name=name,
+                    n=int(total),
+                )
             )
     for a in range(n_lists):
         for b in range(a + 1, n_lists):
             both = int(counts[(patterns[:, a] == 1) & (patterns[:, b] == 1)].sum())
             if both == 0 and per_list[a] > 0 and per_list[b] > 0:
                 found.append(
-                    f"lists {histories.lists[a]} and {histories.lists[b]} share nobody: "
-                    "check the linkage; such lists may cover different events or places"
+                    Note(
+                        N_(
+                            "lists %(a)s and %(b)s share nobody: check the linkage; such "
+                            "lists may cover different events or places"
+                        ),
+                        a=histories.lists[a],
+                        b=histories.lists[b],
+                    )
                 )
     multi = int(counts[patterns.sum(axis=1) >= 2].sum())
     if histories.observed and multi / histories.observed < 0.05:
         found.append(
-            f"only {multi} of {histories.observed} persons are on more than one list: "
-            "the overlap is too small for a stable estimate"
+            Note(
+                N_(
+                    "only %(multi)s of %(n)s persons are on more than one list: the overlap "
+                    "is too small for a stable estimate"
+                ),
+                multi=multi,
+                n=histories.observed,
+            )
         )
     return found
 
@@ -170,17 +209,35 @@ def method_disagreement(results: list[Any]) -> list[str]:
                 continue
             if a.upper < b.lower or b.upper < a.lower:
                 found.append(
-                    f"{a.method} ({a.estimate:,.0f}) and {b.method} ({b.estimate:,.0f}) "
-                    "disagree beyond their intervals: the estimate depends on modelling "
-                    "choices; report the range and the reasons"
+                    Note(
+                        N_(
+                            "%(a)s (%(a_estimate)s) and %(b)s (%(b_estimate)s) disagree "
+                            "beyond their intervals: the estimate depends on modelling "
+                            "choices; report the range and the reasons"
+                        ),
+                        a=a.method,
+                        a_estimate=f"{a.estimate:,.0f}",
+                        b=b.method,
+                        b_estimate=f"{b.estimate:,.0f}",
+                    )
                 )
                 continue
             low, high = sorted((a.estimate, b.estimate))
             if low > 0 and (high - low) / low > DISAGREEMENT_SHARE:
                 found.append(
-                    f"{a.method} ({a.estimate:,.0f}) and {b.method} ({b.estimate:,.0f}) "
-                    f"differ by {(high - low) / low:.0%}, more than "
-                    f"{DISAGREEMENT_SHARE:.0%}, though their intervals overlap: the estimate "
-                    "depends on modelling choices; report the range and the reasons"
+                    Note(
+                        N_(
+                            "%(a)s (%(a_estimate)s) and %(b)s (%(b_estimate)s) differ by "
+                            "%(share)s, more than %(limit)s, though their intervals overlap: "
+                            "the estimate depends on modelling choices; report the range and "
+                            "the reasons"
+                        ),
+                        a=a.method,
+                        a_estimate=f"{a.estimate:,.0f}",
+                        b=b.method,
+                        b_estimate=f"{b.estimate:,.0f}",
+                        share=f"{(high - low) / low:.0%}",
+                        limit=f"{DISAGREEMENT_SHARE:.0%}",
+                    )
                 )
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,15 @@ class Estimates:
     def runs(self) -> list[Path]:
         """The saved runs' folders, oldest first."""
         return saved_runs(self._project)
+
+    def result(self, folder: Path) -> dict[str, Any]:
+        """A saved run's result (``qantar estimate --format json``), its warnings as
+        ``Note``s where the run saved their words, so that a page says them in its reader's
+        language (``qantar.notes.say``)."""
+        from qantar.estimate._result import with_notes
+
+        data = json.loads((Path(folder) / "result.json").read_text(encoding="utf-8"))
+        return with_notes(data)
 
     def sensitivity(
         self, *, event_type: str | None = None, seed: int | None = None, **options: Any

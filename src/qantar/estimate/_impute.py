@@ -23,7 +23,9 @@ import numpy.typing as npt
 from scipy import stats
 
 from qantar.estimate._result import Estimate
+from qantar.estimate._wording import SOME_IMPUTATIONS_ONLY
 from qantar.model.histories import PersonCaptures
+from qantar.notes import Note
 
 MIN_DONORS = 5  # fewer known persons in a cell than this: fall back to a coarser cell
 Z95 = 1.959963984540054
@@ -180,9 +182,10 @@ def combine(results: Sequence[Estimate]) -> Estimate:
     dropped = sorted({s for r in results for s in r.strata} - set(common))
     if dropped:
         warnings.append(
-            f"strata {', '.join(dropped)} exist in some imputations only (small strata "
-            "are pooled differently from one imputation to the next); they are shown "
-            "within the total only"
+            Note(
+                SOME_IMPUTATIONS_ONLY,
+                strata=", ".join(dropped),
+            )
         )
     others = []
     if all(len(r.others) == len(first.others) for r in results):

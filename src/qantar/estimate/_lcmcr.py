@@ -22,6 +22,7 @@ from qantar.estimate._lcmcr_kernel import advance_chain, start_state
 from qantar.estimate._predictive import predictive_check
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 # R's lcmCR as HRDAG runs it (K = 10; its default priors), and the sampling schedule of
 # the reference runs: 10,000 burn-in sweeps, then rounds of 1,000 draws thinned by 100.
@@ -185,10 +186,13 @@ def lcmcr(
     thinning = THINNING if thinning is None else thinning
     if chains < 1 or samples < 1 or thinning < 1 or burnin < 0 or n_classes < 1:
         raise InputError(
-            "LCMCR needs chains >= 1, draws >= 1, thinning >= 1, burn-in >= 0 and classes >= 1"
+            N_(
+                "LCMCR needs chains >= 1, draws >= 1, thinning >= 1, burn-in >= 0 and "
+                "classes >= 1"
+            )
         )
     if a_alpha <= 0 or b_alpha <= 0:
-        raise InputError("the Gamma prior on alpha needs a_alpha > 0 and b_alpha > 0")
+        raise InputError(N_("the Gamma prior on alpha needs a_alpha > 0 and b_alpha > 0"))
     max_samples = max(max_samples, samples)
     patterns = np.ascontiguousarray(histories.patterns, dtype=np.uint8)
     counts = np.ascontiguousarray(histories.counts, dtype=np.int64)
@@ -227,13 +231,21 @@ def lcmcr(
     diagnostics["converged"] = converged(diagnostics)
     if until_converged and not diagnostics["converged"]:
         warnings.append(
-            f"the chains had not converged when the cap of {max_samples:,} draws per chain "
-            "was reached: raise max_samples (--max-draws) or check the warnings above"
+            Note(
+                N_(
+                    "the chains had not converged when the cap of %(cap)s draws per chain "
+                    "was reached: raise max_samples (--max-draws) or check the warnings above"
+                ),
+                cap=f"{max_samples:,}",
+            )
         )
     if classes.mean() >= n_classes - 1:
         # Most draws fill (nearly) every class: the truncation may be binding.
         warnings.append(
-            f"nearly all {n_classes} latent classes are in use: raise the number of classes"
+            Note(
+                N_("nearly all %(n)s latent classes are in use: raise the number of classes"),
+                n=n_classes,
+            )
         )
     check, check_warnings = predictive_check(data, state.kept("rep"), state.kept("fit"))
     diagnostics["predictive_check"] = check

@@ -30,6 +30,7 @@ from scipy import optimize, special
 from qantar.estimate._diagnostics import data_warnings
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 HETEROGENEITY = ("Chao", "Darroch", "Poisson2")
 _CHI2_95 = 3.841458820694124
@@ -157,7 +158,11 @@ def fit_model(histories: Histories, model: str) -> LoglinearFit:
         if not negative:
             break
         dropped = active[negative[-1]]
-        notes.append(f"heterogeneity term {names[dropped]} was negative and set to 0")
+        notes.append(
+            Note(
+                N_("heterogeneity term %(term)s was negative and set to 0"), term=names[dropped]
+            )
+        )
         active.remove(dropped)
     mu = np.exp(X @ beta)
     n = float(y.sum())
@@ -334,7 +339,7 @@ def loglinear(
     chosen = min(usable, key=score)
     lower, upper = profile_interval(histories, chosen, chosen.name)
     selected = {"estimate": chosen.estimate, "lower": lower, "upper": upper}
-    warnings = data_warnings(histories)
+    warnings: list[str] = list(data_warnings(histories))
     averaged: dict[str, Any] | None = None
     point = chosen.estimate
     if model is None and len(usable) > 1:
@@ -344,20 +349,34 @@ def loglinear(
             point, lower, upper = averaged["estimate"], averaged["lower"], averaged["upper"]
         elif top < 0.9:
             warnings.append(
-                f"the interval is that of the model {criterion} selected ({chosen.name}, "
-                f"weight {top:.0%}) and ignores the uncertainty of selecting it; averaged "
-                f"over models by their weights: {averaged['estimate']:,.0f} "
-                f"({averaged['lower']:,.0f}-{averaged['upper']:,.0f})"
+                Note(
+                    N_(
+                        "the interval is that of the model %(criterion)s selected (%(model)s, "
+                        "weight %(weight)s) and ignores the uncertainty of selecting it; "
+                        "averaged over models by their weights: %(estimate)s "
+                        "(%(lower)s-%(upper)s)"
+                    ),
+                    criterion=criterion,
+                    model=chosen.name,
+                    weight=f"{top:.0%}",
+                    estimate=f"{averaged['estimate']:,.0f}",
+                    lower=f"{averaged['lower']:,.0f}",
+                    upper=f"{averaged['upper']:,.0f}",
+                )
             )
     if chosen.name == "Mth Chao":
         warnings.append(
-            "Chao's model gives a lower bound: the true number is likely higher than this"
+            Note(
+                N_("Chao's model gives a lower bound: the true number is likely higher than this")
+            )
         )
     if not chosen.converged:
-        warnings.append("the model fit did not converge; do not rely on this number")
+        warnings.append(Note(N_("the model fit did not converge; do not rely on this number")))
     warnings.extend(chosen.notes)
     if not math.isfinite(upper):
-        warnings.append("the upper end of the interval is unbounded: the lists overlap too little")
+        warnings.append(
+            Note(N_("the upper end of the interval is unbounded: the lists overlap too little"))
+        )
     table = [
         {
             "model": f.name,

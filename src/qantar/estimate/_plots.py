@@ -23,10 +23,14 @@ def _save(fig: plt.Figure, folder: Path, stem: str) -> dict[str, Path]:
     return out
 
 
-def plot_posteriors(result: Estimate, folder: Path) -> dict[str, Path]:
-    """Posterior of the total per method (histogram of draws) or, for methods without
-    draws, the point and interval; the observed count as a dashed line."""
+def posterior_figure(result: Estimate) -> plt.Figure:
+    """The estimated total per method. With posterior draws: their histogram (a density)
+    and, for methods without draws, the point and interval. With no draws at all (log-linear
+    fits, Chapman): a point and its 95% interval per method, one row each, and no density
+    axis, which would mean nothing."""
     results = [result, *result.others]
+    if all(res.draws is None for res in results):
+        return _intervals_figure(result, results)
     fig, ax = plt.subplots(figsize=(7, 4))
     for res in results:
         if res.draws is not None:
@@ -48,7 +52,37 @@ def plot_posteriors(result: Estimate, folder: Path) -> dict[str, Path]:
     ax.set_ylabel("posterior density")
     ax.set_title("Estimated total")
     ax.legend(fontsize=8)
-    return _save(fig, folder, "posterior")
+    return fig
+
+
+def _intervals_figure(result: Estimate, results: list[Estimate]) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(7, 1.6 + 0.5 * len(results)))
+    rows = np.arange(len(results))[::-1]
+    for row, res in zip(rows, results, strict=True):
+        # An unbounded upper end is drawn to the plot's edge, with an arrow saying so.
+        upper = res.upper if np.isfinite(res.upper) else None
+        ax.errorbar(
+            [res.estimate],
+            [row],
+            xerr=[[res.estimate - res.lower], [(upper or res.estimate) - res.estimate]],
+            fmt="o",
+            capsize=4,
+        )
+        if upper is None:
+            ax.annotate("", xy=(1.0, row), xycoords=("axes fraction", "data"),
+                        xytext=(res.estimate, row), arrowprops={"arrowstyle": "->"})  # fmt: skip
+    ax.axvline(result.observed, linestyle="--", color="black", label="documented")
+    ax.set_yticks(rows, [res.method for res in results])
+    ax.set_ylim(-0.7, len(results) - 0.3)
+    ax.set_xlabel("total number of persons (documented + estimated undocumented)")
+    ax.set_title("Estimated total and 95% interval")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_posteriors(result: Estimate, folder: Path) -> dict[str, Path]:
+    """The estimated total per method (``posterior_figure``) as PNG and SVG."""
+    return _save(posterior_figure(result), folder, "posterior")
 
 
 def plot_strata(result: Estimate, folder: Path) -> dict[str, Path]:

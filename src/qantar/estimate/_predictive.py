@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 PPC_LEVEL = 0.05
 
@@ -80,15 +81,29 @@ def predictive_check(
     warnings: list[str] = []
     if p_fit < PPC_LEVEL:
         warnings.append(
-            f"the model does not reproduce the observed capture patterns (posterior "
-            f"predictive p = {p_fit:.3f}; {outside} of {n_patterns} patterns outside their "
-            "95% predictive range): it is weakly identified or wrong for these lists, and "
-            "the interval may be too narrow; see the sensitivity analysis"
+            Note(
+                N_(
+                    "the model does not reproduce the observed capture patterns (posterior "
+                    "predictive p = %(p)s; %(outside)s of %(n)s patterns outside their 95%% "
+                    "predictive range): it is weakly identified or wrong for these lists, "
+                    "and the interval may be too narrow; see the sensitivity analysis"
+                ),
+                p=f"{p_fit:.3f}",
+                outside=outside,
+                n=n_patterns,
+            )
         )
     if p_share < PPC_LEVEL:
         warnings.append(
-            f"the model does not reproduce the share of persons on one list only "
-            f"({share:.1%} observed, {share_lo:.1%}-{share_hi:.1%} in its replicates): "
-            "the number of undocumented persons is weakly identified"
+            Note(
+                N_(
+                    "the model does not reproduce the share of persons on one list only "
+                    "(%(share)s observed, %(low)s-%(high)s in its replicates): the number "
+                    "of undocumented persons is weakly identified"
+                ),
+                share=f"{share:.1%}",
+                low=f"{share_lo:.1%}",
+                high=f"{share_hi:.1%}",
+            )
         )
     return summary, warnings

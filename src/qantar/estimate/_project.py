@@ -18,6 +18,7 @@ from qantar.estimate._inputs import select_lists
 from qantar.estimate._outputs import write_run
 from qantar.estimate._result import Estimate
 from qantar.model.histories import Histories, PersonCaptures
+from qantar.notes import N_, Note
 from qantar.project import Project
 from qantar.settings import DEFAULTS
 
@@ -31,7 +32,7 @@ def _link() -> Any:
     try:
         from qantar import link
     except ImportError as exc:  # pragma: no cover - the package exists on main
-        raise QantarError("link first: record linkage is not available") from exc
+        raise QantarError(N_("link first: record linkage is not available")) from exc
     return link
 
 
@@ -40,7 +41,7 @@ def _linked_histories(
 ) -> Histories:
     result = _link().project_histories(project, strata=strata, event_type=event_type)
     if not isinstance(result, Histories):
-        raise QantarError("link first: the project has no linked persons to estimate from")
+        raise QantarError(N_("link first: the project has no linked persons to estimate from"))
     return result
 
 
@@ -48,8 +49,14 @@ def skipped_methods(method: str, n_lists: int) -> list[str]:
     """What ``--method all`` leaves out, in one line each (dga covers 3 to 5 lists)."""
     if method == "all" and n_lists > DGA_MAX_LISTS:
         return [
-            f"dga was not run: it covers 3 to {DGA_MAX_LISTS} lists and there are "
-            f"{n_lists}; merge lists (--merge A+B) to include it"
+            Note(
+                N_(
+                    "dga was not run: it covers 3 to %(max)s lists and there are %(n)s; merge "
+                    "lists (--merge A+B) to include it"
+                ),
+                max=DGA_MAX_LISTS,
+                n=n_lists,
+            )
         ]
     return []
 
@@ -58,17 +65,29 @@ def _event_warnings(project: Project, event_type: str) -> list[str]:
     events = _link().person_events(project)
     conflicted = sum(1 for p in events.values() if any(event_type in pair for pair in p.conflicts))
     untyped = sum(1 for p in events.values() if p.untyped)
-    out = []
+    out: list[str] = []
     if conflicted:
         out.append(
-            f"{conflicted} persons documented as {event_type} by one list and otherwise by "
-            "another await a decision (`qantar events --conflicts`); until then they count "
-            f"here for the lists that said {event_type}"
+            Note(
+                N_(
+                    "%(n)s persons documented as %(event_type)s by one list and otherwise by "
+                    "another await a decision (`qantar events --conflicts`); until then they "
+                    "count here for the lists that said %(event_type)s"
+                ),
+                n=conflicted,
+                event_type=event_type,
+            )
         )
     if untyped:
         out.append(
-            f"{untyped} persons are in no estimate: none of their records says what "
-            "happened and their lists have no default event type ([events] list_defaults)"
+            Note(
+                N_(
+                    "%(n)s persons are in no estimate: none of their records says what "
+                    "happened and their lists have no default event type ([events] "
+                    "list_defaults)"
+                ),
+                n=untyped,
+            )
         )
     return out
 
@@ -76,13 +95,22 @@ def _event_warnings(project: Project, event_type: str) -> list[str]:
 def _check_size(captures: PersonCaptures, event_type: str) -> list[str]:
     if captures.persons == 0:
         raise InputError(
-            f"no person is documented as {event_type}: nothing to estimate "
-            "(`qantar events` counts persons per event type)"
+            N_(
+                "no person is documented as %(event_type)s: nothing to estimate "
+                "(`qantar events` counts persons per event type)"
+            ),
+            event_type=event_type,
         )
     if captures.persons < MIN_STRATUM_PERSONS:
         return [
-            f"only {captures.persons} persons are documented as {event_type}: too few for a "
-            "stable estimate; read the interval as a rough range"
+            Note(
+                N_(
+                    "only %(n)s persons are documented as %(event_type)s: too few for a "
+                    "stable estimate; read the interval as a rough range"
+                ),
+                n=captures.persons,
+                event_type=event_type,
+            )
         ]
     return []
 
@@ -108,8 +136,11 @@ def estimate_captures(
         return estimate(captures.histories(strata), method=method, seed=seed, **options)
     if missing == captures.persons:
         raise InputError(
-            f"no person has a known {strata}: nothing to impute from; estimate without "
-            "strata or choose another stratum"
+            N_(
+                "no person has a known %(stratum)s: nothing to impute from; estimate without "
+                "strata or choose another stratum"
+            ),
+            stratum=strata,
         )
     replicates = impute_values(captures, strata, replicates=imputations, seed=_child(seed, 1))
     results = [
@@ -131,9 +162,17 @@ def estimate_captures(
     }
     combined.warnings.insert(
         0,
-        f"{missing} of {captures.persons} persons had no {strata}; it was imputed "
-        f"{imputations} times from persons with the same lists and other fields, and the "
-        "estimates combined",
+        Note(
+            N_(
+                "%(missing)s of %(n)s persons had no %(field)s; it was imputed %(times)s "
+                "times from persons with the same lists and other fields, and the estimates "
+                "combined"
+            ),
+            missing=missing,
+            n=captures.persons,
+            field=strata,
+            times=imputations,
+        ),
     )
     return combined
 
@@ -180,7 +219,7 @@ def estimate_project(
     if imputations is None:
         imputations = settings.imputations
     if imputations < 0:
-        raise InputError("imputations cannot be negative (0 keeps an 'unknown' stratum)")
+        raise InputError(N_("imputations cannot be negative (0 keeps an 'unknown' stratum)"))
     warnings: list[str] = []
     headline = settings.headline_method
     whole: Histories
@@ -214,7 +253,11 @@ def estimate_project(
                 **options,
             )
         except InputError as exc:
-            raise InputError(f"estimating {event_type}: {exc}") from exc
+            raise InputError(
+                N_("estimating %(event_type)s: %(error)s"),
+                event_type=event_type,
+                error=Note(exc.message, **exc.params),
+            ) from exc
         warnings += _event_warnings(project, event_type)
         n_lists = len(captures.lists)
         whole = captures.histories()

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qantar.model.dicts import jsonable
+from qantar.notes import dump_notes, load_notes
 
 
 @dataclass
@@ -53,13 +54,57 @@ class Estimate:
             "strata": {name: s.to_dict() for name, s in self.strata.items()},
             "diagnostics": _plain(self.diagnostics),
             "warnings": list(self.warnings),
+            # each warning's catalog message and parameters: a page words it in Kazakh
+            "warnings_words": dump_notes(self.warnings),
             "settings": _plain(self.settings),
         }
         if self.others:
             out["methods"] = [o.to_dict() for o in self.others]
         if self.sensitivity is not None:
-            out["sensitivity"] = _plain(self.sensitivity)
+            out["sensitivity"] = _sensitivity_words(_plain(self.sensitivity))
         return jsonable(out)
+
+
+_SENSITIVITY_TEXTS = ("warnings", "method_warnings")
+
+
+def _sensitivity_words(sensitivity: dict[str, Any]) -> dict[str, Any]:
+    out = dict(sensitivity)
+    for key in _SENSITIVITY_TEXTS:
+        if isinstance(out.get(key), list):
+            out[f"{key}_words"] = dump_notes(out[key])
+    rows = [dict(row) for row in out.get("rows", [])]
+    for row in rows:
+        if "error" in row:
+            row["error_words"] = dump_notes([row["error"]])[0]
+    if "rows" in out:
+        out["rows"] = rows
+    return out
+
+
+def with_notes(result: dict[str, Any]) -> dict[str, Any]:
+    """A saved result (``to_dict``'s form, read back from JSON) with its warnings as
+    ``Note``s again wherever it saved their words, so that a page or the report says them
+    in the reader's language; a run saved before words were saved keeps its English
+    texts. Changes ``result`` in place and returns it."""
+    if isinstance(result.get("warnings"), list):
+        result["warnings"] = load_notes(result["warnings"], result.get("warnings_words"))
+    for part in (result.get("strata") or {}).values():
+        if isinstance(part, dict):
+            with_notes(part)
+    for other in result.get("methods") or []:
+        if isinstance(other, dict):
+            with_notes(other)
+    sensitivity = result.get("sensitivity")
+    if isinstance(sensitivity, dict):
+        for key in _SENSITIVITY_TEXTS:
+            if isinstance(sensitivity.get(key), list):
+                words = sensitivity.get(f"{key}_words")
+                sensitivity[key] = load_notes(sensitivity[key], words)
+        for row in sensitivity.get("rows") or []:
+            if isinstance(row, dict) and isinstance(row.get("error"), str):
+                row["error"] = load_notes([row["error"]], [row.get("error_words")])[0]
+    return result
 
 
 def _num(value: float) -> float | None:

@@ -28,7 +28,9 @@ from qantar.estimate._inputs import check_histories, drop_lists
 from qantar.estimate._lcmcr import A_ALPHA, B_ALPHA, N_CLASSES, lcmcr
 from qantar.estimate._loglinear import fit_model, loglinear, profile_interval
 from qantar.estimate._result import Estimate
+from qantar.estimate._wording import analysis_words, row_label
 from qantar.model.histories import Histories
+from qantar.notes import N_, Note
 
 CLASSES = (5, 10, 20)
 # R's default Gamma(0.25, 0.25) (mean 1, very vague) against Gamma(1, 0.25): mean 4, which
@@ -72,7 +74,7 @@ def sensitivity(
     check_histories(data)
     n_lists = len(data.lists)
     if headline not in ("lcmcr", "loglinear", "dga", "chapman"):
-        raise InputError(f"unknown headline method {headline!r}")
+        raise InputError(N_("unknown headline method %(method)s"), method=repr(headline))
     if headline == "lcmcr" and n_lists < 3:
         headline = "chapman"
     rows: list[dict[str, Any]] = []
@@ -99,9 +101,14 @@ def sensitivity(
     by_method = {r.method: r for r in [side, *side.others]}
     if headline not in by_method:
         raise InputError(
-            f"the headline method {headline} does not run on these {n_lists} lists "
-            f"(methods run: {', '.join(by_method)}); fix [estimate] headline_method in "
-            "qantar.toml, or pool lists (--pool-smallest) for dga"
+            N_(
+                "the headline method %(method)s does not run on these %(n)s lists (methods "
+                "run: %(methods)s); fix [estimate] headline_method in qantar.toml, or pool "
+                "lists (--pool-smallest) for dga"
+            ),
+            method=headline,
+            n=n_lists,
+            methods=", ".join(by_method),
         )
     for result in [side, *side.others]:
         rows.append(_row("methods", result.method, result, headline=result.method == headline))
@@ -160,7 +167,11 @@ def sensitivity(
             result = estimate(left, method=method, seed=next_seed(), **options)
         except InputError as exc:
             rows.append(
-                {"analysis": "leave one list out", "label": f"without {name}", "error": str(exc)}
+                {
+                    "analysis": "leave one list out",
+                    "label": f"without {name}",
+                    "error": Note(exc.message, **exc.params),
+                }
             )
             continue
         rows.append(_row("leave one list out", f"without {name}", result, dropped=name))
@@ -184,16 +195,27 @@ def sensitivity(
             }
         )
     head = next(r for r in rows if r.get("headline"))
-    warnings = []
+    warnings: list[str] = []
     for row in rows:
         if row is head or "error" in row:
             continue
         if row["upper"] < head["lower"] or row["lower"] > head["upper"]:
             warnings.append(
-                f"{row['analysis']}, {row['label']}: {row['estimate']:,.0f} "
-                f"({row['lower']:,.0f}-{row['upper']:,.0f}) does not overlap the headline "
-                f"{head['method']} interval ({head['lower']:,.0f}-{head['upper']:,.0f}): "
-                "the estimate depends on this choice; report it"
+                Note(
+                    N_(
+                        "%(analysis)s, %(label)s: %(estimate)s (%(lower)s-%(upper)s) does not "
+                        "overlap the headline %(method)s interval (%(head_lower)s-"
+                        "%(head_upper)s): the estimate depends on this choice; report it"
+                    ),
+                    analysis=analysis_words(row["analysis"]),
+                    label=row_label(row),
+                    estimate=f"{row['estimate']:,.0f}",
+                    lower=f"{row['lower']:,.0f}",
+                    upper=f"{row['upper']:,.0f}",
+                    method=head["method"],
+                    head_lower=f"{head['lower']:,.0f}",
+                    head_upper=f"{head['upper']:,.0f}",
+                )
             )
     values = [r["estimate"] for r in rows if "error" not in r]
     return {

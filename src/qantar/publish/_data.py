@@ -16,15 +16,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qantar import __version__
 from qantar.errors import QantarError
 from qantar.ingest import Gazetteer
+from qantar.notes import N_, Note
 from qantar.project import Project
 from qantar.publish._persons import person_facts, place_label
 from qantar.settings import DEFAULTS
 from qantar.store.readers import read_persons, records_linked
+
+if TYPE_CHECKING:
+    from qantar.publish._public import TextGuard
 
 
 @dataclass
@@ -163,8 +167,12 @@ def estimate_runs(project: Project) -> list[Path]:
 
 
 def _load(folder: Path) -> dict[str, Any]:
+    """A saved run, its warnings as ``Note``s where it saved their words (worded later in
+    the report's language)."""
+    from qantar.estimate import with_notes
+
     data: dict[str, Any] = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    return data
+    return with_notes(data)
 
 
 def _event_type(result: dict[str, Any]) -> str | None:
@@ -223,9 +231,15 @@ def _choose_run(
             by_name = project.runs_dir / folder
             folder = by_name if by_name.is_dir() else project.root / folder
         if not (folder / "result.json").is_file():
-            names = ", ".join(p.name for p in runs[-5:]) or "none yet"
+            if not runs:
+                raise QantarError(
+                    N_("%(run)s: no estimate run of that name in runs/ (latest: none yet)"),
+                    run=folder.name,
+                )
             raise QantarError(
-                f"{folder.name}: no estimate run of that name in runs/ (latest: {names})"
+                N_("%(run)s: no estimate run of that name in runs/ (latest: %(runs)s)"),
+                run=folder.name,
+                runs=", ".join(p.name for p in runs[-5:]),
             )
         return folder, ("--estimate" if wanted else "[report] estimate_run")
     loaded = [(r, _load(r)) for r in runs]
@@ -286,8 +300,10 @@ def _official(project: Project) -> OfficialFigure | None:
     source = section.official_figure_source.strip()
     if not source:
         raise QantarError(
-            "qantar.toml [report] official_figure_source: say who published the official "
-            "figure (see src/qantar/data/kz/official_figures.csv for sourced figures)"
+            N_(
+                "qantar.toml [report] official_figure_source: say who published the official "
+                "figure (see src/qantar/data/kz/official_figures.csv for sourced figures)"
+            )
         )
     date = section.official_figure_date
     return OfficialFigure(number, source, date or None)
@@ -304,7 +320,7 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
 
     sources, totals = _sources(project)
     if not sources:
-        raise QantarError("nothing imported yet: `qantar import FILE --source NAME` first")
+        raise QantarError(N_("nothing imported yet: `qantar import FILE --source NAME` first"))
     linkage = _linkage(project)
     warnings: list[str] = []
     runs = estimate_runs(project)
@@ -320,18 +336,29 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         chains = read_chains(run_folder)
         if run_info.event_type is None:
             warnings.append(
-                "this estimate run predates estimates per event type: it counted every "
-                "linked person whatever their lists said happened (detained, disappeared...); "
-                "run `qantar estimate` again"
+                Note(
+                    N_(
+                        "this estimate run predates estimates per event type: it counted "
+                        "every linked person whatever their lists said happened (detained, "
+                        "disappeared...); run `qantar estimate` again"
+                    )
+                )
             )
         if run_info.experiment:
             warnings.append(
-                "the estimate shown comes from a run with lists dropped or merged "
-                f"({', '.join(run_info.dropped + run_info.merged)}); name another with "
-                "`qantar report --estimate RUN` if that was an experiment"
+                Note(
+                    N_(
+                        "the estimate shown comes from a run with lists dropped or merged "
+                        "(%(lists)s); name another with `qantar report --estimate RUN` if "
+                        "that was an experiment"
+                    ),
+                    lists=", ".join(run_info.dropped + run_info.merged),
+                )
             )
     else:
-        warnings.append("no estimate yet: run `qantar estimate` to estimate the true toll")
+        warnings.append(
+            Note(N_("no estimate yet: run `qantar estimate` to estimate the true toll"))
+        )
     event_type = run_info.event_type if run_info is not None else None
     same_type = [r for r in runs if _event_type(_load(r)) == event_type]
     strata_estimate = None
@@ -366,20 +393,29 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         facts = [f for f in person_facts(project) if f.person_id in died]
         if summary.conflicts:
             warnings.append(
-                f"{summary.conflicts} persons' lists disagree on what happened to them "
-                "(e.g. killed and detained): `qantar events --conflicts` lists them for a "
-                "decision"
+                Note(
+                    N_(
+                        "%(n)s persons' lists disagree on what happened to them (e.g. killed "
+                        "and detained): `qantar events --conflicts` lists them for a decision"
+                    ),
+                    n=summary.conflicts,
+                )
             )
     else:
-        warnings.append("records are not linked yet: run `qantar link`")
+        warnings.append(Note(N_("records are not linked yet: run `qantar link`")))
         facts = []
     days = Counter(f.event_date for f in facts if f.event_date and len(f.event_date) == 10)
     undated = sum(1 for f in facts if not (f.event_date and len(f.event_date) == 10))
     places = Counter(place_label(f.region_id, project.gazetteer) or "place unknown" for f in facts)
     if linkage is not None and linkage.pairs_pending:
         warnings.append(
-            f"{linkage.pairs_pending} close calls await review: the person count may "
-            "still change (`qantar review`)"
+            Note(
+                N_(
+                    "%(n)s close calls await review: the person count may still change "
+                    "(`qantar review`)"
+                ),
+                n=linkage.pairs_pending,
+            )
         )
     now = (
         (events or {}).get("by_type", {}).get(event_type)
@@ -393,8 +429,14 @@ def collect_report_data(project: Project, *, estimate_run: str | Path | None = N
         and not (run_info is not None and run_info.experiment)
     ):
         warnings.append(
-            f"the estimate run saw {estimate.get('observed')} documented persons, linkage now "
-            f"has {now}: if lists or links changed since, run `qantar estimate` again"
+            Note(
+                N_(
+                    "the estimate run saw %(then)s documented persons, linkage now has "
+                    "%(now)s: if lists or links changed since, run `qantar estimate` again"
+                ),
+                then=estimate.get("observed"),
+                now=now,
+            )
         )
     seeds: dict[str, Any] = {}
     if linkage is not None and linkage.run:
@@ -471,23 +513,48 @@ def _guard_texts(data: ReportData, project: Project) -> None:
         data.official.source = public_label(guard, data.official.source, "(left out)", "source")
     data.settings = public_data(guard, data.settings, "settings")
     # Warnings can quote a list's name: through the guard, whole or not at all.
-    left_out = "(a warning left out: it may name a person whose name is withheld)"
-    data.warnings = [public_label(guard, w, left_out, "warning") for w in data.warnings]
+    def warning(text: str) -> str:
+        return guarded_note(guard, text)
+
+    data.warnings = [warning(w) for w in data.warnings]
     parts = [data.estimate, data.strata_estimate]
     for est in (e for e in parts if e is not None):
         parts += [m for m in est.get("methods", []) if isinstance(m, dict)]
         parts += [p for p in (est.get("strata") or {}).values() if isinstance(p, dict)]
     for part in (p for p in parts if p is not None and isinstance(p.get("warnings"), list)):
-        part["warnings"] = [
-            public_label(guard, str(w), left_out, "warning") for w in part["warnings"]
-        ]
+        part["warnings"] = [warning(w) for w in part["warnings"]]
     # The sensitivity table and the model checks name lists too (a list left out, a pair
     # of lists, a capture pattern), in every run the report shows.
     for est in [data.estimate, data.strata_estimate, *data.by_event_type.values()]:
         if est is not None:
-            _guard_robustness(
-                est, name, lambda text: public_label(guard, text, left_out, "warning")
-            )
+            _guard_robustness(est, name, warning)
+
+
+WARNING_LEFT_OUT = N_("(a warning left out: it may name a person whose name is withheld)")
+
+
+def guarded_note(guard: TextGuard, text: Any) -> str:
+    """A warning through the public text guard, whole or not at all. A ``Note`` stays one
+    (so the report words it in the reader's language): its English sentence is checked
+    whole, then each parameter (list and stratum names, the only part from the data) is
+    passed through the guard, which blanks the names of persons shown by initials."""
+    from qantar.publish._public import public_label, public_text
+
+    left_out = Note(WARNING_LEFT_OUT)
+    if not isinstance(text, Note):
+        return public_label(guard, str(text), left_out, "warning")
+    if public_text(guard, text, "warning") is None:
+        return left_out
+    params: dict[str, Any] = {}
+    for key, value in text.params.items():
+        if isinstance(value, str):
+            shown = guarded_note(guard, value)
+            if shown == left_out:
+                return left_out
+            params[key] = shown
+        else:
+            params[key] = value
+    return Note(text.message, **params)
 
 
 def _guard_robustness(
@@ -505,10 +572,10 @@ def _guard_robustness(
                 row["dropped"] = name(str(row["dropped"]))
                 row["label"] = f"without {row['dropped']}"
             if "error" in row:
-                row["error"] = warning(str(row["error"]))
+                row["error"] = warning(row["error"])
         for key in ("warnings", "method_warnings"):
             if isinstance(sensitivity.get(key), list):
-                sensitivity[key] = [warning(str(w)) for w in sensitivity[key]]
+                sensitivity[key] = [warning(w) for w in sensitivity[key]]
     checks = [est.get("diagnostics") or {}]
     if isinstance(sensitivity, dict):
         checks.append(sensitivity.get("checks") or {})

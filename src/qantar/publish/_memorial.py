@@ -167,7 +167,7 @@ def publish_memorial(
     scheme = latin_scheme(project)
     facts = person_facts(project)
     if not facts:
-        raise QantarError("no persons yet: run `qantar link` before `qantar publish`")
+        raise QantarError(N_("no persons yet: run `qantar link` before `qantar publish`"))
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     view = public_view(project)

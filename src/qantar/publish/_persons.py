@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.ingest import Gazetteer
 from qantar.names import ParsedName, script_of, to_cyrillic, transliterate
 from qantar.project import Project
@@ -252,7 +252,7 @@ def person_facts(project: Project, only: Iterable[str] | None = None) -> list[Pe
             fill_parsed_names(conn)  # records written by other means than an import
             rows = conn.execute(query).all()
     except Exception as exc:  # the link tables may not exist on a project never linked
-        raise QantarError("no persons yet: run `qantar link` first") from exc
+        raise QantarError(N_("no persons yet: run `qantar link` first")) from exc
     headers = _headers(project, (row.batch_id for row in rows))
     choices = _choices(project, (row.record_key for row in rows))
     public_columns = circumstances_columns(project)

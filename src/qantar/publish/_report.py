@@ -13,8 +13,16 @@ import matplotlib.pyplot as plt
 
 from qantar.errors import QantarError
 from qantar.estimate._diagnostics import RHAT_LIMIT
+from qantar.estimate._wording import (
+    ANALYSES,
+    POOLED,
+    in_stratum,
+    of_method,
+    strata_named,
+)
 from qantar.i18n import N_, Speaker, speaker
 from qantar.model.dicts import jsonable
+from qantar.notes import say
 from qantar.publish._data import ReportData
 from qantar.publish._places import place_in
 from qantar.publish._plots import all_plots, stratum_label
@@ -138,16 +146,6 @@ HEADLINES = {
     "tortured": N_("estimated persons tortured"),
     "injured": N_("estimated persons injured"),
     None: N_("estimated total, every event type together"),
-}
-
-
-# The sensitivity table's analyses, each a whole label (keys as the estimate writes them).
-ANALYSES = {
-    "methods": N_("methods side by side"),
-    "lcmcr classes": N_("LCMCR, number of latent classes"),
-    "lcmcr prior on alpha": N_("LCMCR, prior on alpha"),
-    "leave one list out": N_("leave one list out"),
-    "log-linear models": N_("log-linear models, best by AIC"),
 }
 
 
@@ -366,19 +364,29 @@ def _fmt(value: Any, talk: Speaker | None = None) -> str:
 
 
 def _all_warnings(data: ReportData, talk: Speaker | None = None) -> list[str]:
+    """Every warning of the report in ``talk``'s language: the report's own, the shown
+    run's, its other methods' and its strata's (a stratum by its place's name)."""
     talk = talk or speaker("en")
-    out = list(data.warnings)
+    notes: list[str] = list(data.warnings)
     if data.estimate is not None:
-        out += list(data.estimate.get("warnings", []))
+        notes += list(data.estimate.get("warnings", []))
         for other in data.estimate.get("methods", []):
-            out += [f"{other['method']}: {w}" for w in other.get("warnings", [])]
+            notes += [of_method(other["method"], w) for w in other.get("warnings", [])]
     strata = data.strata_estimate or {}
     for name, part in strata.get("strata", {}).items():
-        out += [
-            talk.gettext("stratum %(name)s: %(warning)s") % {"name": name, "warning": w}
-            for w in part.get("warnings", [])
-        ]
-    return list(dict.fromkeys(out))
+        notes += [in_stratum(name, w) for w in part.get("warnings", [])]
+    return list(dict.fromkeys(_in_words(note, data, talk) for note in notes))
+
+
+def _in_words(text: str, data: ReportData, talk: Speaker) -> str:
+    """A warning in ``talk``'s language; a stratum named in it by its place's name."""
+
+    def label(code: str) -> str:
+        if code == POOLED:
+            return talk.gettext(POOLED)
+        return stratum_label(code, data.places, talk.lang)
+
+    return str(say(strata_named(text, label), talk.gettext))
 
 
 def diagnostic_rows(
@@ -469,7 +477,7 @@ def write_pdf(html: str, path: Path) -> None:
     try:
         from weasyprint import HTML
     except ImportError as exc:  # pragma: no cover - the [pdf] extra is not installed
-        raise QantarError("PDF needs WeasyPrint: pip install 'qantar[pdf]'") from exc
+        raise QantarError(N_("PDF needs WeasyPrint: pip install 'qantar[pdf]'")) from exc
     path.parent.mkdir(parents=True, exist_ok=True)
     # Everything is inline (data: URIs), so WeasyPrint has nothing to fetch.
     HTML(string=html).write_pdf(path)

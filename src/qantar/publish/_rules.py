@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.model import PublicationStatus
 from qantar.settings import DEFAULTS, PUBLISH_STATUSES, PublishSettings
 
@@ -65,7 +65,12 @@ def most_restrictive(statuses: list[str]) -> str:
 
 def check_status(status: str, where: str = "status") -> PublicationStatus:
     if status not in STATUSES:
-        raise InputError(f"{where}: {status!r} is not one of {', '.join(STATUSES)}")
+        raise InputError(
+            N_("%(where)s: %(status)s is not one of %(statuses)s"),
+            where=where,
+            status=repr(status),
+            statuses=", ".join(STATUSES),
+        )
     return PublicationStatus(status)
 
 
@@ -79,7 +84,11 @@ def _value(text: str, where: str) -> Any:
         return int(text)
     if text in ("true", "false"):
         return text == "true"
-    raise InputError(f"{where}: value {text!r}: quote text ('...'), or give a number or [list]")
+    raise InputError(
+        N_("%(where)s: value %(value)s: quote text ('...'), or give a number or [list]"),
+        where=where,
+        value=repr(text),
+    )
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,22 @@ class Condition:
         m = _CONDITION.match(text)
         if not m:
             raise InputError(
-                f"{where}: cannot read condition {text!r}: write FIELD OP VALUE "
-                f"(OP one of {', '.join(OPERATORS)}) or FIELD is missing/present"
+                N_(
+                    "%(where)s: cannot read condition %(condition)s: write FIELD OP VALUE "
+                    "(OP one of %(operators)s) or FIELD is missing/present"
+                ),
+                where=where,
+                condition=repr(text),
+                operators=", ".join(OPERATORS),
             )
         field = m["field"]
         if field not in FIELDS:
-            raise InputError(f"{where}: unknown field {field!r}: use one of {', '.join(FIELDS)}")
+            raise InputError(
+                N_("%(where)s: unknown field %(name)s: use one of %(fields)s"),
+                where=where,
+                name=repr(field),
+                fields=", ".join(FIELDS),
+            )
         if m["presence"]:
             return cls(field, "is " + m["presence"])
         return cls(field, m["op"], _value(m["value"], where))
@@ -182,11 +201,13 @@ def load_rules(settings: PublishSettings) -> Rules:
     for i, item in enumerate(settings.rules, start=1):
         here = f"{where} rule {i}"
         if not isinstance(item, dict) or "when" not in item or "status" not in item:
-            raise InputError(f"{here}: give both `when` and `status`")
+            raise InputError(N_("%(where)s: give both `when` and `status`"), where=here)
         when = item["when"]
         texts = [when] if isinstance(when, str) else list(when)
         if not texts or not all(isinstance(t, str) for t in texts):
-            raise InputError(f"{here}: `when` is a condition or a list of conditions")
+            raise InputError(
+                N_("%(where)s: `when` is a condition or a list of conditions"), where=here
+            )
         conditions = tuple(Condition.parse(t, here) for t in texts)
         status = check_status(str(item["status"]), f"{here} status")
         rules.append(Rule(conditions, status, " and ".join(texts)))

@@ -7,6 +7,7 @@ person's name (the estimate's inputs are capture histories)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from qantar.accounts import REFUSED
+from qantar.estimate import POOLED, analysis_words, row_label, strata_named
 from qantar.i18n import N_, speaker
 from qantar.model.enums import EventType
+from qantar.notes import say
 from qantar.web import _library as lib
 from qantar.web._jobs import Busy, Report, jobs_of
 from qantar.web._site import Refusal, Site
@@ -78,13 +81,22 @@ def mount(app: FastAPI, site: Site) -> None:
     @app.get("/estimates/jobs/{job}", name="estimate_job")
     def estimate_job(request: Request, job: str) -> Response:
         found = job_or_404(job)
-        return site.render(request, "estimate_job.html", job=found, poll=POLL_SECONDS)
+        # A failed job's error in the page's language (Site.render words it).
+        return site.render(
+            request,
+            "estimate_job.html",
+            job=found,
+            poll=POLL_SECONDS,
+            error=found.failure or found.error,
+        )
 
     @app.get("/estimates/jobs/{job}/status", name="estimate_job_status")
     def estimate_job_status(request: Request, job: str) -> Response:
         found = job_or_404(job)
         talk = speaker(site.language(request))
         body = {**found.to_dict(), "stage": talk.gettext(found.stage)}
+        if found.failure is not None:
+            body["error"] = found.failure.in_words(talk.gettext, on_page=True)
         if found.result:
             body["url"] = str(request.url_for("estimate_result", run=found.result))
         return JSONResponse(body, headers={"cache-control": "no-store"})
@@ -96,11 +108,19 @@ def mount(app: FastAPI, site: Site) -> None:
             raise Refusal(404, N_("There is no such estimate run."))
         site.record(request, "estimate.view", run)
         lang = site.language(request)
+
+        def place_id(code: str) -> str:
+            if code == POOLED:
+                return speaker(lang).gettext(POOLED)
+            return lib.place_label(project, code, lang) or code
+
         return site.render(
             request,
             "estimate_result.html",
             run=found,
-            place_id=lambda place_id: lib.place_label(project, place_id, lang),
+            words=result_words(found, speaker(lang).gettext, place_id),
+            place_id=place_id,
+            pooled=POOLED,
         )
 
     @app.get("/estimates/runs/{run}/plots/{plot}", name="estimate_plot")
@@ -110,6 +130,57 @@ def mount(app: FastAPI, site: Site) -> None:
             raise Refusal(404, N_("There is no such plot."))
         media = "image/svg+xml" if path.suffix == ".svg" else "image/png"
         return FileResponse(path, media_type=media)
+
+
+# A run's plots by file name, each as a reader's caption.
+PLOTS = {
+    "posterior": N_("Estimated total"),
+    "strata": N_("Estimates by stratum"),
+    "sensitivity": N_("Sensitivity of the estimate"),
+}
+TRACE_PLOT = N_("Trace and autocorrelation of the chains (%(method)s)")
+
+
+def result_words(
+    run: dict[str, Any], gettext: Callable[[str], str], place: Callable[[str], str]
+) -> dict[str, Any]:
+    """What the result page says in words, in ``gettext``'s language: the warnings (a
+    stratum that is a place by its name), the sensitivity table's analyses, choices and
+    failures, and each plot's caption."""
+    result = run["result"]
+    by_place = result.get("settings", {}).get("strata_field") in ("region", "place")
+
+    def stratum(code: str) -> str:
+        return place(code) if by_place or code == POOLED else code
+
+    def warning(text: str) -> str:
+        return str(say(strata_named(text, stratum), gettext))
+
+    rows = []
+    for row in (result.get("sensitivity") or {}).get("rows", []):
+        rows.append(
+            {
+                **row,
+                "analysis": say(analysis_words(str(row.get("analysis", ""))), gettext),
+                "label": say(row_label(row), gettext),
+                "error": say(row["error"], gettext) if row.get("error") else None,
+            }
+        )
+    plots = []
+    for file in run.get("plots", []):
+        stem = file.rsplit(".", 1)[0]
+        if stem in PLOTS:
+            caption = gettext(PLOTS[stem])
+        elif stem.startswith("trace-"):
+            caption = gettext(TRACE_PLOT) % {"method": stem.removeprefix("trace-")}
+        else:
+            caption = stem
+        plots.append({"file": file, "stem": stem, "caption": caption})
+    return {
+        "warnings": list(dict.fromkeys(warning(w) for w in result.get("warnings", []))),
+        "sensitivity": rows,
+        "plots": plots,
+    }
 
 
 def _options(form: dict[str, str]) -> dict[str, Any]:

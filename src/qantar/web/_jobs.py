@@ -49,6 +49,8 @@ class Job:
     finished: dt.datetime | None = None
     result: str | None = None  # what the work returned (e.g. the run folder's name)
     error: str | None = None
+    # The library's error itself, so that a page says it in its reader's language.
+    failure: QantarError | None = None
 
     @property
     def seconds(self) -> int:
@@ -111,6 +113,7 @@ class Jobs:
         except QantarError as exc:
             # A library error names fields and files, never a value: fit for the page.
             job.error = str(exc)
+            job.failure = exc
             job.state = FAILED
         except Exception as exc:
             # Anything else may carry data in its text: the page gets the kind of error only,

@@ -310,7 +310,7 @@ def estimate_runs(project: Project) -> list[dict[str, Any]]:
     out = []
     for folder in reversed(project.estimate.runs()):
         try:
-            result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+            result = project.estimate.result(folder)  # warnings worded on the page
         except (OSError, ValueError):
             continue  # a run cut short: not listed
         out.append({"name": folder.name, "result": result})
