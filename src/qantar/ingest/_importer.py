@@ -227,8 +227,17 @@ def _check_source(conn: Connection, name: str, kind: str | None) -> tuple[int | 
     if row is None:
         return None, kind or SourceKind.OTHER.value
     if kind is not None and kind != row.kind:
-        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+        raise _kind_clash(name, row.kind, kind)
     return int(row.id), str(row.kind)
+
+
+def _kind_clash(name: str, had: str, kind: str) -> InputError:
+    return InputError(
+        N_("source %(source)s exists with kind %(had)s, not %(kind)s"),
+        source=repr(name),
+        had=repr(had),
+        kind=repr(kind),
+    )
 
 
 def import_table(
@@ -410,7 +419,7 @@ def _source_for(conn: Connection, name: str, kind: str | None, now: datetime) ->
             pass  # created meanwhile by another import
     row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).one()
     if kind is not None and kind != row.kind:
-        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+        raise _kind_clash(name, row.kind, kind)
     return int(row.id), str(row.kind)
 
 

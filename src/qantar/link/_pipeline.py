@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine, delete, insert
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.link import _backend, _dialect, _features, _settings
 from qantar.link._cluster import Clustering, cluster
 from qantar.link._decisions import _current_decisions
@@ -628,8 +628,11 @@ def _truth_ids(project: Project, path: Path, rows: Iterable[_features.RecordRow]
                 break
     if not out:
         raise QantarError(
-            f"{path}: no row matches a record (columns source, record_id must name the "
-            "source as imported and its record id or row number)"
+            N_(
+                "%(file)s: no row matches a record (columns source, record_id must name the "
+                "source as imported and its record id or row number)"
+            ),
+            file=str(path),
         )
     return out
 
@@ -649,7 +652,9 @@ def run(
     if threshold is None:
         threshold = settings.threshold
     if not 0.0 < threshold < 1.0:
-        raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
+        raise QantarError(
+            N_("threshold %(threshold)s must lie strictly between 0 and 1"), threshold=threshold
+        )
     with _backend.session(settings, project.runs_dir, in_memory=project.encrypted) as engine:
         return _run(project, engine, seed, threshold, truth, charts, say)
 
@@ -673,7 +678,7 @@ def _run(
     features = _features.load(engine)
     timings["features"] = round(time.perf_counter() - t0, 2)
     if not features.num_rows:
-        raise QantarError("no records to link: import a list first (`qantar import FILE`)")
+        raise QantarError(N_("no records to link: import a list first (`qantar import FILE`)"))
     named_mask = pc.or_(
         pc.is_valid(features.column("surname_key")), pc.is_valid(features.column("given_key"))
     )
@@ -922,7 +927,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
     engine = project.engine
     run_id = latest_run_id(engine)
     if run_id is None:
-        raise QantarError("no link run yet: run `qantar link` first")
+        raise QantarError(N_("no link run yet: run `qantar link` first"))
     with engine.connect() as conn:
         run_row = conn.execute(select(link_runs).where(link_runs.c.id == run_id)).one()
         pairs = stored_pairs(conn)
@@ -965,5 +970,5 @@ def evaluate(project: Project, truth: Path) -> dict[str, float | int]:
             conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
         )
     if not label:
-        raise QantarError("no persons yet: run `qantar link` first")
+        raise QantarError(N_("no persons yet: run `qantar link` first"))
     return measures(label, truth_ids)
