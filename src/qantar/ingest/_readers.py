@@ -386,8 +386,14 @@ class CsvTable(Table):
                     yield (
                         number,
                         cells,
-                        f"row has {len(cells)} cells but the header has {width}: "
-                        "columns may be shifted",
+                        Note(
+                            N_(
+                                "row has %(cells)s cells but the header has %(width)s: columns "
+                                "may be shifted"
+                            ),
+                            cells=len(cells),
+                            width=width,
+                        ),
                     )
                 else:
                     yield number, cells, None
@@ -536,8 +542,13 @@ class SheetTable(Table):
                     filled += 1
         if filled:
             self.notices.append(
-                f"{filled} cells of vertically merged ranges were filled down with the value "
-                "of the range's first row"
+                Note(
+                    N_(
+                        "%(n)s cells of vertically merged ranges were filled down with the "
+                        "value of the range's first row"
+                    ),
+                    n=filled,
+                )
             )
 
     def rows(self) -> Iterator[Row]:
