@@ -27,6 +27,7 @@ from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
 from qantar.model import Decision
 from qantar.model.dicts import fields_dict
+from qantar.notes import Note, dump_notes, load_notes
 from qantar.project import Project
 from qantar.settings import DEFAULTS, LinkSettings
 from qantar.store.bulk import bulk_insert
@@ -74,7 +75,8 @@ class LinkResult:
     held_apart: int = 0  # strong links refused by the linkage or repeat rule (no chaining)
 
     def to_dict(self) -> dict[str, Any]:
-        return fields_dict(self)
+        # the warnings' words beside their English, so a later reader can word them
+        return {**fields_dict(self), "warning_words": dump_notes(self.warnings)}
 
 
 @dataclass
@@ -684,9 +686,15 @@ def _run(
     )
     sources = _value_counts(features.column("source"))
     named = _value_counts(features.filter(named_mask).column("source"))
-    warnings = [
-        f"source {s!r} has no names in any of its {n} records: they can only be linked by "
-        "reviewers; check its column mapping"
+    warnings: list[str] = [
+        Note(
+            N_(
+                "source %(source)s has no names in any of its %(n)s records: they can only be "
+                "linked by reviewers; check its column mapping"
+            ),
+            source=repr(s),
+            n=n,
+        )
         for s, n in sources.items()
         if not named.get(s)
     ]
@@ -718,9 +726,14 @@ def _run(
             )
         )
         warnings.append(
-            f"records without a name are not compared (about {nameless_pairs:,} pairs, over "
-            f"{_settings.NAMELESS_PAIR_LIMIT:,}); `qantar review` still offers those few "
-            "persons fit"
+            Note(
+                N_(
+                    "records without a name are not compared (about %(pairs)s pairs, over "
+                    "%(limit)s); `qantar review` still offers those few persons fit"
+                ),
+                pairs=f"{nameless_pairs:,}",
+                limit=f"{_settings.NAMELESS_PAIR_LIMIT:,}",
+            )
         )
     broad_pairs = _settings.broad_pairs(usable)
     compare_broad = broad_pairs <= _settings.BROAD_PAIR_LIMIT
@@ -730,8 +743,12 @@ def _run(
     scored: _Scored | None = None
     if len(named_ids) < 2:
         warnings.append(
-            "fewer than two records with a name: nothing for the model to compare; "
-            "each record is its own person until reviewers link them"
+            Note(
+                N_(
+                    "fewer than two records with a name: nothing for the model to compare; "
+                    "each record is its own person until reviewers link them"
+                )
+            )
         )
     else:
         scored = _score(
@@ -792,13 +809,24 @@ def _run(
     )
     if check and check["scored"] >= 20 and check["agree"] < 0.8 * check["scored"]:
         warnings.append(
-            f"the model agrees with only {check['agree']} of {check['scored']} reviewed pairs: "
-            "check the column mapping of the sources, or review more pairs"
+            Note(
+                N_(
+                    "the model agrees with only %(agree)s of %(scored)s reviewed pairs: check "
+                    "the column mapping of the sources, or review more pairs"
+                ),
+                agree=check["agree"],
+                scored=check["scored"],
+            )
         )
     if clustering.conflicts:
         warnings.append(
-            f"{len(clustering.conflicts)} reviewed match(es) contradict reviewed non-matches "
-            "and were not merged: review them again"
+            Note(
+                N_(
+                    "%(n)s reviewed match(es) contradict reviewed non-matches and were not "
+                    "merged: review them again"
+                ),
+                n=len(clustering.conflicts),
+            )
         )
     t3 = time.perf_counter()
     say("storing pairs and persons")
@@ -952,6 +980,8 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
         truth=None,
     )
+    # the run's warnings, worded again where their words were saved
+    summary["warnings"] = load_notes(summary.get("warnings", []), summary.get("warning_words"))
     fields = LinkResult.__dataclass_fields__
     result = LinkResult(**{k: v for k, v in summary.items() if k in fields})
     result.run_id = run_id
