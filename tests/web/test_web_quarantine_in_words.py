@@ -107,3 +107,34 @@ def test_the_preview_warns_of_a_list_imported_before_in_the_readers_language(
     # the reasons of its rows too
     problems = _text(preview.text).split(speaker(lang).gettext("Problems found"))[1]
     assert "not a real date" not in problems and "an age over" not in problems
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_import_result_warns_of_rows_imported_before_in_the_readers_language(
+    signed_in: dict[Role, TestClient], batch: int, lang: str
+) -> None:
+    client = signed_in[Role.DOCUMENTER]
+    client.headers["accept-language"] = lang
+    # four rows of the first list and three new ones: more than half, less than the refusal
+    rows = LIST.splitlines()
+    listing = "\n".join(
+        [*rows[:5], "7,Ахметова Айгуль,1991,31,ж,погиб", "8,Бекова Алия,1992,30,ж,погиб",
+         "9,Серикова Дана,1993,29,ж,погиб"]
+    ) + "\n"  # fmt: skip
+    form = client.get("/import").text
+    preview = client.post(
+        "/import/preview",
+        data={"csrf": csrf_of(form), "source": "Calls", "kind": "ngo"},
+        files={"file": ("update.csv", listing.encode("utf-8"), "text/csv")},
+    )
+    assert preview.status_code == 200
+    upload = preview.text.split('name="upload" value="')[1].split('"')[0]
+    done = client.post(
+        "/import/confirm",
+        data={"csrf": csrf_of(preview.text), "upload": upload, "action": "import"},
+    )
+    assert done.status_code == 200, done.text
+    warnings = html.unescape(done.text.split('id="warnings"')[1].split("</ul>")[0])
+    said = re.sub(r"<[^>]+>", " ", warnings.split(">", 1)[1])
+    assert f"{batch}" in said and "4" in said and "7" in said
+    assert not english_words(said.replace("'Hotline'", "")), said
