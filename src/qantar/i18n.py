@@ -29,6 +29,7 @@ from jinja2 import BaseLoader, Environment, StrictUndefined, Undefined, select_a
 from qantar.errors import N_ as N_  # one marker for the catalogs, re-exported here
 from qantar.errors import InputError
 from qantar.model.values import PartialDate
+from qantar.notes import say
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "en"
@@ -232,5 +233,7 @@ def template_environment(loader: BaseLoader, lang: str, *, strict: bool = True) 
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     talk = speaker(lang)
     env.filters.update(date=talk.date, partial_date=talk.partial_date, number=talk.number)
+    # ``{{ reason | say }}``: a Note (a quarantine reason, a warning) in the page's language
+    env.filters["say"] = lambda text: say(text, talk.gettext)
     env.globals.update(lang=lang, language_names=LANGUAGE_NAMES)
     return env

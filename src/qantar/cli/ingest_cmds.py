@@ -33,6 +33,7 @@ from qantar.ingest import (
 )
 from qantar.model import SourceKind
 from qantar.model.cells import safe_row
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -96,7 +97,7 @@ def _print_result(result: ImportResult) -> None:
     console.print(line, soft_wrap=True, markup=False)
     for warning in result.warnings:
         console.print(
-            _("warning: %(warning)s") % {"warning": warning}, soft_wrap=True, markup=False
+            _("warning: %(warning)s") % {"warning": say(warning, _)}, soft_wrap=True, markup=False
         )
 
 
@@ -191,7 +192,7 @@ def _print_dry_run(result: ImportResult) -> None:
         console.print(preview)
     for p in result.problems_preview:
         console.print(
-            _("row %(row)s: %(reason)s") % {"row": p["row"], "reason": p["reason"]}
+            _("row %(row)s: %(reason)s") % {"row": p["row"], "reason": say(p["reason"], _)}
             + (f" [{p['column']}={p['value']!r}]" if p["column"] else ""),
             markup=False,
             soft_wrap=True,
@@ -331,7 +332,7 @@ def import_(
             _print_result(result)
             for notice in result.notices:
                 console.print(
-                    _("note: %(notice)s") % {"notice": notice}, markup=False, soft_wrap=True
+                    _("note: %(notice)s") % {"notice": say(notice, _)}, markup=False, soft_wrap=True
                 )
 
     results = import_files(
@@ -546,7 +547,7 @@ def quarantine_(
         kept = _("fixed") if e["fixed"] else _("yes") if e["row_kept"] else _("no")
         table.add_row(
             str(e["id"]), e["source"], e["file_name"], str(e["row_number"]), e["column"] or "",
-            (e["value"] or "")[:60], e["reason"], kept,
+            (e["value"] or "")[:60], say(e["reason"], _), kept,
         )  # fmt: skip
     if count:
         console.print(table)

@@ -17,6 +17,7 @@ from qantar.cli._language import _
 from qantar.errors import InputError, QantarError
 from qantar.i18n import N_
 from qantar.model import Decision
+from qantar.notes import load_notes, say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -89,8 +90,8 @@ def _print_result(data: dict[str, Any], *, verbose: bool = False) -> None:
                 "br": f"{t['bcubed_recall']:.3f}",
             }
         )
-    for w in data.get("warnings", []):
-        console.print(_("warning: %(warning)s") % {"warning": w}, markup=False)
+    for w in load_notes(data.get("warnings", []), data.get("warning_words")):
+        console.print(_("warning: %(warning)s") % {"warning": say(w, _)}, markup=False)
 
 
 @app.command(

@@ -20,6 +20,7 @@ from qantar.ingest._importer import (
 from qantar.ingest._mapping import FIELDS, ColumnMapping, MappingRules, build_rules
 from qantar.ingest._parse import ParseProblem, parse_age, parse_date, parse_event_type, parse_sex
 from qantar.ingest._readers import Table, open_table
+from qantar.ingest._reasons import FIELD_LABELS
 from qantar.ingest._registry import (
     RECORD_COLUMNS,
     RegistrySummary,
@@ -34,6 +35,7 @@ from qantar.ingest._sheets import ReadLimits
 
 __all__ = [
     "FIELDS",
+    "FIELD_LABELS",
     "RECORD_COLUMNS",
     "ColumnMapping",
     "FixResult",

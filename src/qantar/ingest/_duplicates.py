@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, distinct, false, func, select
 
 from qantar.model.dicts import jsonable
+from qantar.notes import N_, Note
 from qantar.store.schema import LIVE, import_batches, records, sources
 
 WARN_SHARE = 0.5
@@ -129,26 +130,31 @@ def verdict(overlaps: list[Overlap], refuse_at: float) -> tuple[str | None, list
     refusal: str | None = None
     warnings: list[str] = []
     for o in overlaps:
-        when = o.imported_at.date().isoformat() if o.imported_at else "an earlier import"
+        when = o.imported_at.date().isoformat() if o.imported_at else Note(_EARLIER)
+        which = {"batch": o.batch_id, "source": repr(o.source), "when": when}
         if refusal is None and o.share >= refuse_at:
             if o.same_list:
-                refusal = (
-                    f"this list's rows are those of batch {o.batch_id} of source {o.source!r} "
-                    f"({when}): the same list saved again? Nothing was imported; use --force "
-                    f"to import it anyway, or take that batch back first with `qantar import "
-                    f"--undo {o.batch_id} --reason TEXT`"
-                )
+                refusal = Note(_SAME_LIST, **which)
             else:
-                refusal = (
-                    f"{o.shared} of this list's {o.rows} rows are already in batch {o.batch_id} "
-                    f"of source {o.source!r} ({when}): an updated copy of that list? Nothing "
-                    f"was imported; take that batch back first with `qantar import --undo "
-                    f"{o.batch_id} --reason TEXT`, or use --force to import it beside it"
-                )
+                refusal = Note(_UPDATED_LIST, shared=o.shared, rows=o.rows, **which)
         else:
-            warnings.append(
-                f"{o.shared} of this list's {o.rows} rows are also in batch {o.batch_id} of "
-                f"source {o.source!r} ({when}); check that it is not the same list "
-                "(`qantar batches`)"
-            )
+            warnings.append(Note(_ALSO_IN, shared=o.shared, rows=o.rows, **which))
     return refusal, warnings
+
+
+_EARLIER = N_("an earlier import")
+_SAME_LIST = N_(
+    "this list's rows are those of batch %(batch)s of source %(source)s (%(when)s): the same "
+    "list saved again? Nothing was imported; use --force to import it anyway, or take that "
+    "batch back first with `qantar import --undo %(batch)s --reason TEXT`"
+)
+_UPDATED_LIST = N_(
+    "%(shared)s of this list's %(rows)s rows are already in batch %(batch)s of source "
+    "%(source)s (%(when)s): an updated copy of that list? Nothing was imported; take that "
+    "batch back first with `qantar import --undo %(batch)s --reason TEXT`, or use --force to "
+    "import it beside it"
+)
+_ALSO_IN = N_(
+    "%(shared)s of this list's %(rows)s rows are also in batch %(batch)s of source %(source)s "
+    "(%(when)s); check that it is not the same list (`qantar batches`)"
+)

@@ -18,12 +18,13 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from qantar._actor import default_actor
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.ingest._identity import assign_record_keys, row_hash
 from qantar.ingest._importer import _parsed_name
 from qantar.ingest._mapping import FIELDS, MULTI_FIELDS, ColumnMapping, MappingRules
 from qantar.ingest._normalise import RECORD_FIELDS, Normaliser, RowRejected
 from qantar.ingest._readers import cell_text
+from qantar.ingest._reasons import joined
 from qantar.ingest._sheets import EXCEL_1900, EXCEL_1904
 from qantar.model.dicts import fields_dict
 from qantar.project import Project
@@ -84,7 +85,9 @@ def fix_quarantined(
     unknown = sorted(set(corrected) - set(FIELDS))
     if unknown:
         raise InputError(
-            "not a field of a record; use one of " + ", ".join(FIELDS), field=unknown[0]
+            N_("not a field of a record; use one of %(fields)s"),
+            field=unknown[0],
+            fields=", ".join(FIELDS),
         )
     who = by or default_actor()
     with project.engine.begin() as conn:
@@ -92,17 +95,20 @@ def fix_quarantined(
         row = int(entry.row_number)
         where = f"quarantine entry {quarantine_id}"
         if entry.fixed_at is not None:
-            raise InputError("this row was fixed already", file=where, row=row)
+            raise InputError(N_("this row was fixed already"), file=where, row=row)
         if batch.retracted_at is not None:
-            raise InputError("its batch was taken back; import the list again", file=where,
-                             row=row)  # fmt: skip
+            raise InputError(
+                N_("its batch was taken back; import the list again"), file=where, row=row
+            )
         held = conn.execute(
             select(records.c.id).where(records.c.raw_row_id == entry.raw_row_id)
         ).first()
         if held is not None:
             raise InputError(
-                "this row is a record already (only a field was set aside); correct the list "
-                "and import it again",
+                N_(
+                    "this row is a record already (only a field was set aside); correct the "
+                    "list and import it again"
+                ),
                 file=where,
                 row=row,
             )
@@ -150,8 +156,10 @@ def fix_quarantined(
 def _load(conn: Connection, quarantine_id: int) -> tuple[Any, Any, Any]:
     entry = conn.execute(select(quarantine).where(quarantine.c.id == quarantine_id)).first()
     if entry is None or entry.raw_row_id is None:
-        raise InputError("no quarantined row of that number; see `qantar quarantine`",
-                         field="quarantine id")  # fmt: skip
+        raise InputError(
+            N_("no quarantined row of that number; see `qantar quarantine`"),
+            field="quarantine id",
+        )
     batch = conn.execute(select(import_batches).where(import_batches.c.id == entry.batch_id)).one()
     cells = conn.execute(
         select(raw_rows.c.cells).where(raw_rows.c.id == entry.raw_row_id)
@@ -229,14 +237,19 @@ def _parse(
     try:
         fields, problems = normaliser.fields(filled)
     except RowRejected as rejected:
-        raise InputError(f"still cannot be stored: {rejected.problem.reason}", file=where,
-                         row=row) from None  # fmt: skip
+        raise InputError(
+            N_("still cannot be stored: %(reason)s"),
+            file=where,
+            row=row,
+            reason=rejected.problem.reason,
+        ) from None
     if problems:
         named = [p.reason.split(":", 1)[0] for p in problems]
         raise InputError(
-            "cannot be read: " + "; ".join(p.reason for p in problems),
+            N_("cannot be read: %(reasons)s"),
             file=where,
             row=row,
             field=named[0],
+            reasons=joined(p.reason for p in problems),
         )
     return fields

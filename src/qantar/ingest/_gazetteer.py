@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from qantar.data import read_csv
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.ingest._text import fold
 from qantar.settings import DEFAULTS, SETTINGS_FILE
 
@@ -223,8 +223,12 @@ def gazetteer_path(spec: str, root: Path) -> Path | None:
     path = (root / spec).resolve()
     if not path.is_file():
         raise QantarError(
-            f"{root / SETTINGS_FILE}: [case] gazetteer is neither a bundled gazetteer "
-            f"({', '.join(BUNDLED)}) nor a file in the project folder"
+            N_(
+                "%(file)s: [case] gazetteer is neither a bundled gazetteer (%(bundled)s) nor "
+                "a file in the project folder"
+            ),
+            file=str(root / SETTINGS_FILE),
+            bundled=", ".join(BUNDLED),
         )
     return path
 
@@ -236,7 +240,9 @@ def _from_file(path: Path, mtime_ns: int) -> Gazetteer:
     missing = {"id", "kind", "name_kk", "name_ru", "name_en"} - set(rows[0] if rows else {})
     if missing:
         raise InputError(
-            f"the gazetteer lacks columns {', '.join(sorted(missing))}", file=str(path)
+            N_("the gazetteer lacks columns %(columns)s"),
+            file=str(path),
+            columns=", ".join(sorted(missing)),
         )
     return Gazetteer(rows)
 

@@ -38,6 +38,7 @@ from qantar.ingest._readers import Table, open_table
 from qantar.ingest._sheets import ReadLimits
 from qantar.model import SourceKind, parse_enum
 from qantar.model.dicts import jsonable
+from qantar.notes import Note
 from qantar.project import Project
 from qantar.store.bulk import bulk_insert, to_json
 from qantar.store.bulk import method as bulk_method
@@ -227,8 +228,17 @@ def _check_source(conn: Connection, name: str, kind: str | None) -> tuple[int | 
     if row is None:
         return None, kind or SourceKind.OTHER.value
     if kind is not None and kind != row.kind:
-        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+        raise _kind_clash(name, row.kind, kind)
     return int(row.id), str(row.kind)
+
+
+def _kind_clash(name: str, had: str, kind: str) -> InputError:
+    return InputError(
+        N_("source %(source)s exists with kind %(had)s, not %(kind)s"),
+        source=repr(name),
+        had=repr(had),
+        kind=repr(kind),
+    )
 
 
 def import_table(
@@ -319,14 +329,23 @@ def import_table(
             refusal, result.warnings = verdict(result.overlaps, refuse_at)
             if refusal is not None and not force:
                 # Raised inside the transaction: nothing of this import is kept.
-                raise InputError(refusal, file=str(table.path))
+                assert isinstance(refusal, Note)
+                raise InputError(refusal.message, file=str(table.path), **refusal.params)
             if refusal is not None:
                 top = result.overlaps[0]
                 result.warnings.insert(
                     0,
-                    f"--force: {top.shared} of this list's {top.rows} rows were already in batch "
-                    f"{top.batch_id} of source {top.source!r}; they are stored again as new "
-                    "records with keys of their own",
+                    Note(
+                        N_(
+                            "--force: %(shared)s of this list's %(rows)s rows were already in "
+                            "batch %(batch)s of source %(source)s; they are stored again as new "
+                            "records with keys of their own"
+                        ),
+                        shared=top.shared,
+                        rows=top.rows,
+                        batch=top.batch_id,
+                        source=repr(top.source),
+                    ),
                 )
     result.seconds = time.perf_counter() - started
     return result
@@ -410,7 +429,7 @@ def _source_for(conn: Connection, name: str, kind: str | None, now: datetime) ->
             pass  # created meanwhile by another import
     row = conn.execute(select(sources.c.id, sources.c.kind).where(sources.c.name == name)).one()
     if kind is not None and kind != row.kind:
-        raise InputError(f"source {name!r} exists with kind {row.kind!r}, not {kind!r}")
+        raise _kind_clash(name, row.kind, kind)
     return int(row.id), str(row.kind)
 
 
@@ -493,6 +512,11 @@ def _settle_columns(
 _NAME_AT = tuple(RECORD_FIELDS.index(f) for f in NAME_FIELDS)
 
 
+def _words(reason: str) -> str:
+    """A reason's catalog form as JSON text (JSON null for a reason that is no ``Note``)."""
+    return to_json(reason.to_json()) if isinstance(reason, Note) else "null"
+
+
 def _parsed_name(fields: list[Any]) -> tuple[Any, ...]:
     """The name parsed once, as the record is stored: every area reads this parse."""
     return parsed_name_values(*(fields[i] for i in _NAME_AT))
@@ -519,7 +543,9 @@ class _Writer:
         "raw_row_id", "batch_id", "source_id", "row_number", "row_hash", *RECORD_FIELDS,
         *PARSED_NAME_COLUMNS,
     )  # fmt: skip
-    _QUARANTINE_NAMES = ("batch_id", "raw_row_id", "row_number", "column", "value", "reason")
+    _QUARANTINE_NAMES = (
+        "batch_id", "raw_row_id", "row_number", "column", "value", "reason", "reason_words"
+    )  # fmt: skip
 
     def __init__(self, conn: Connection, batch_id: int, source_id: int) -> None:
         self.conn = conn
@@ -550,7 +576,10 @@ class _Writer:
         """One chunk: raw rows (cells already JSON text), records, quarantined values."""
         bulk_insert(self.conn, raw_rows, self._RAW_NAMES, raw, encoded_json=("cells",))
         bulk_insert(self.conn, records, self._RECORD_NAMES, records_)
-        bulk_insert(self.conn, quarantine, self._QUARANTINE_NAMES, quarantine_)
+        bulk_insert(
+            self.conn, quarantine, self._QUARANTINE_NAMES, quarantine_,
+            encoded_json=("reason_words",),
+        )  # fmt: skip
 
     def _drain(self) -> None:
         while True:
@@ -581,7 +610,9 @@ class _Writer:
                  *_parsed_name(fields))
             )  # fmt: skip
         for p in problems:
-            self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
+            self.quarantine.append(
+                (self.batch_id, raw_id, number, p.column, p.value, p.reason, _words(p.reason))
+            )
         if len(self.raw) >= CHUNK_ROWS:
             self.flush()
 
@@ -622,7 +653,9 @@ class _Writer:
                      *_parsed_name(fields))
                 )  # fmt: skip
             for p in problems:
-                self.quarantine.append((self.batch_id, raw_id, number, p.column, p.value, p.reason))
+                self.quarantine.append(
+                    (self.batch_id, raw_id, number, p.column, p.value, p.reason, _words(p.reason))
+                )
         self._insert(raw, self.records, self.quarantine)
         self.records.clear()
         self.quarantine.clear()

@@ -268,7 +268,10 @@ def _field_name(value: object, where: str) -> str:
     name = _ALIASES.get(name, name)
     if name != IGNORE and name not in FIELDS:
         raise InputError(
-            f"unknown field {value!r}; use one of {', '.join(FIELDS)} or 'ignore'", file=where
+            N_("unknown field %(field)s; use one of %(fields)s or 'ignore'"),
+            file=where,
+            field=repr(value),
+            fields=", ".join(FIELDS),
         )
     return name
 
@@ -280,15 +283,22 @@ def load_mapping_file(path: str | Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InputError("mapping file not found", file=str(file)) from None
+        raise InputError(N_("mapping file not found"), file=str(file)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"mapping file is not valid UTF-8 TOML: {exc}", file=str(file)) from exc
+        raise InputError(
+            N_("mapping file is not valid UTF-8 TOML: %(failure)s"),
+            file=str(file),
+            failure=str(exc),
+        ) from exc
     unknown = set(data) - {"columns", "headers", "options", "defaults"}
     if unknown:
         raise InputError(
-            f"unknown section(s) {sorted(unknown)}; expected [columns], [headers], "
-            "[options], [defaults]",
+            N_(
+                "unknown section(s) %(sections)s; expected [columns], [headers], [options], "
+                "[defaults]"
+            ),
             file=str(file),
+            sections=sorted(unknown),
         )
     return data
 
@@ -319,15 +329,21 @@ def build_rules(
     options = dict(mapping.get("options", {}))
     date_order = str(options.get("date_order", "dmy")).lower()
     if date_order not in ("dmy", "mdy"):
-        raise InputError(f"date_order must be 'dmy' or 'mdy', not {date_order!r}", file=where)
+        raise InputError(
+            N_("date_order must be 'dmy' or 'mdy', not %(value)s"),
+            file=where,
+            value=repr(date_order),
+        )
     system = options.get("excel_date_system")
     if system not in (None, 1900, 1904):
-        raise InputError("excel_date_system must be 1900 or 1904", file=where)
+        raise InputError(N_("excel_date_system must be 1900 or 1904"), file=where)
     epoch = {1900: EXCEL_1900, 1904: EXCEL_1904}.get(system) if system else None
     defaults = {str(k): str(v) for k, v in dict(mapping.get("defaults", {})).items()}
     for key in defaults:
         if key != "event_type":
-            raise InputError(f"[defaults] supports event_type only, not {key!r}", file=where)
+            raise InputError(
+                N_("[defaults] supports event_type only, not %(key)s"), file=where, key=repr(key)
+            )
     # Prefix matching lets "ФИО погибшего (полностью)" find "ФИО"; the longest known name
     # wins, so "Дата рождения матери" is a birth date, not the event "Дата".
     # Every spelling of a known name gives its words ("ФИО" and "Ф.И.О." both squeeze to

@@ -36,7 +36,9 @@ from qantar.ingest._parse import (
     parse_sex,
 )
 from qantar.ingest._readers import cell_text
+from qantar.ingest._reasons import field_reason
 from qantar.ingest._sheets import EXCEL_1900
+from qantar.notes import N_, Note
 
 RECORD_FIELDS = (
     "source_record_id",
@@ -85,6 +87,12 @@ def _first_day(iso: str) -> str:
 def _last_day(iso: str) -> str:
     # "-31" bounds every month as a string: no real date of the month compares above it
     return {4: iso + "-12-31", 7: iso + "-31"}.get(len(iso), iso)
+
+
+_AFTER_TODAY = Note(N_("after today"))
+_AFTER_EVENT = Note(N_("after the event date"))
+_UNMAPPED = Note(N_("no value in any mapped column; see the raw row"))
+_BLANK = Note(N_("blank row"))
 
 
 class RowRejected(Exception):
@@ -209,15 +217,15 @@ class Normaliser:
         for name in ("birth_date", "event_date"):
             iso = out[_AT[name]]
             if iso is not None and _first_day(iso) > self._latest:
-                self._reject(out, problems, name, "after today")
+                self._reject(out, problems, name, _AFTER_TODAY)
         birth, event = out[_AT["birth_date"]], out[_AT["event_date"]]
         if birth is not None and event is not None and _first_day(birth) > _last_day(event):
-            self._reject(out, problems, "birth_date", "after the event date")
+            self._reject(out, problems, "birth_date", _AFTER_EVENT)
 
     def _reject(self, out: list[Any], problems: list[Problem], name: str, why: str) -> None:
         out[_AT[name]] = out[_AT[f"{name}_precision"]] = None
         header = self._date_headers.get(name)
-        problems.append(Problem(header, out[_AT[f"{name}_raw"]], f"{name}: {why}"))
+        problems.append(Problem(header, out[_AT[f"{name}_raw"]], field_reason(name, why)))
 
     # JSON objects name their columns per row; map each new key once, in order of discovery.
     def key_mapping(self, key: str) -> ColumnMapping:
@@ -276,7 +284,7 @@ class Normaliser:
             if parsed is _MISSING:
                 parsed = _compute(cache, parse, value)
             if parsed.__class__ is ParseProblem:
-                problems.append(Problem(header, value, f"{name}: {parsed}"))
+                problems.append(Problem(header, value, field_reason(name, parsed.reason)))
             else:
                 out[value_ats[0] : value_ats[0] + len(parsed)] = parsed
         if out[_AT["birth_date"]] is not None or out[_AT["event_date"]] is not None:
@@ -318,8 +326,6 @@ class Normaliser:
                 seen = True
         if not seen:
             if any(c and not c.isspace() for c in cells):
-                raise RowRejected(
-                    Problem(None, None, "no value in any mapped column; see the raw row")
-                )
-            raise RowRejected(Problem(None, None, "blank row"))
+                raise RowRejected(Problem(None, None, _UNMAPPED))
+            raise RowRejected(Problem(None, None, _BLANK))
         return out, problems

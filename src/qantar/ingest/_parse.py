@@ -14,11 +14,21 @@ from functools import lru_cache
 
 from qantar.ingest._text import fold
 from qantar.model import PartialDate, Sex
+from qantar.notes import N_, Note
 from qantar.settings import DEFAULTS
 
 
 class ParseProblem(ValueError):
-    """A cell that cannot be read as its field's type; the message is the reason."""
+    """A cell that cannot be read as its field's type; the message is the reason, a
+    ``Note`` a page can word in the reader's language."""
+
+    def __init__(self, reason: Note) -> None:
+        super().__init__(reason)
+
+    @property
+    def reason(self) -> Note:
+        reason: Note = self.args[0]
+        return reason
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -90,7 +100,7 @@ _TIME = re.compile(r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d
 _TOKENS = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _NOISE = {fold(w) for w in _NOISE}
 MIN_YEAR, MAX_YEAR = 1880, 2100
-CANNOT_READ_DATE = "cannot read it as a date"
+CANNOT_READ_DATE = Note(N_("cannot read it as a date"))
 
 
 def _month_of(word: str) -> int | None:
@@ -127,17 +137,34 @@ def _year(token: str, latest: int) -> int:
         if value > latest:
             value -= 100
     elif len(token) != 4:
-        raise ParseProblem("a year has 2 or 4 digits")
+        raise ParseProblem(Note(N_("a year has 2 or 4 digits")))
     if not MIN_YEAR <= value <= MAX_YEAR:
-        raise ParseProblem(f"the year is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise ParseProblem(
+            Note(N_("the year is outside %(first)s-%(last)s"), first=MIN_YEAR, last=MAX_YEAR)
+        )
     return value
+
+
+_MONTH_OUT = re.compile(r"month (-?\d+) out of range")
+
+
+def _why(exc: ValueError) -> str:
+    """Why a date is not real, in the words of the calendar check that refused it."""
+    text = str(exc)
+    if text == "day is out of range for month":
+        return Note(N_("day is out of range for month"))
+    if text == "a day without a month":
+        return Note(N_("a day without a month"))
+    if match := _MONTH_OUT.fullmatch(text):
+        return Note(N_("month %(month)s out of range"), month=int(match.group(1)))
+    return text
 
 
 def _make(year: int, month: int | None, day: int | None) -> PartialDate:
     try:
         return PartialDate(year, month, day)
     except ValueError as exc:
-        raise ParseProblem(f"not a real date ({exc})") from exc
+        raise ParseProblem(Note(N_("not a real date (%(failure)s)"), failure=_why(exc))) from exc
 
 
 @lru_cache(maxsize=65536)
@@ -148,7 +175,7 @@ def parse_date(text: str, order: str = "dmy", latest: int = LATEST_TWO_DIGIT_YEA
     (``latest_two_digit_year`` of the case). Raises ``ParseProblem`` with the reason."""
     cleaned = _TIME.sub("", text.strip())
     if not cleaned:
-        raise ParseProblem("empty")
+        raise ParseProblem(Note(N_("empty")))
     numbers: list[str] = []
     month_word: int | None = None
     for token in _TOKENS.findall(fold(cleaned)):
@@ -177,7 +204,7 @@ def parse_date(text: str, order: str = "dmy", latest: int = LATEST_TWO_DIGIT_YEA
             # 20220105, as some exports write dates
             n = numbers[0]
             return _make(_year(n[:4], latest), int(n[4:6]), int(n[6:]))
-        raise ParseProblem("a number, not a date")
+        raise ParseProblem(Note(N_("a number, not a date")))
     if len(numbers) == 2:
         first, second = numbers
         if len(first) == 4 and len(second) <= 2:
@@ -195,8 +222,15 @@ def parse_date(text: str, order: str = "dmy", latest: int = LATEST_TWO_DIGIT_YEA
         if not 1 <= month <= 12:
             hint = "mdy" if order == "dmy" else "dmy"
             raise ParseProblem(
-                f"month {month} does not exist (dates read as {order}; if this list writes "
-                f"them as {hint}, set date_order = {hint!r} in a mapping file)"
+                Note(
+                    N_(
+                        "month %(month)s does not exist (dates read as %(order)s; if this list "
+                        "writes them as %(hint)s, set date_order = '%(hint)s' in a mapping file)"
+                    ),
+                    month=month,
+                    order=order,
+                    hint=hint,
+                )
             )
         return _make(_year(c, latest), month, day)
     raise ParseProblem(CANNOT_READ_DATE)
@@ -232,10 +266,10 @@ def parse_age(text: str) -> int:
     cleaned = text.strip()
     match = _AGE.match(cleaned)
     if not match:
-        raise ParseProblem("cannot read it as an age in years")
+        raise ParseProblem(Note(N_("cannot read it as an age in years")))
     age = int(match.group(1))
     if age > MAX_AGE:
-        raise ParseProblem(f"an age over {MAX_AGE}")
+        raise ParseProblem(Note(N_("an age over %(limit)s"), limit=MAX_AGE))
     return age
 
 
@@ -259,7 +293,7 @@ def parse_sex(text: str) -> Sex:
     key = fold(text)
     if key in _SEX_WORDS:
         return _SEX_WORDS[key]
-    raise ParseProblem("not a sex value this importer knows (М/Ж, Ер/Әйел, M/F)")
+    raise ParseProblem(Note(N_("not a sex value this importer knows (М/Ж, Ер/Әйел, M/F)")))
 
 
 # --- event types -------------------------------------------------------------------------
@@ -362,27 +396,40 @@ def parse_event_type(text: str) -> str:
     mentions = _mentions(key)
     if not mentions:
         raise ParseProblem(
-            "not an event type this importer knows "
-            "(killed, detained, injured, disappeared, tortured)"
+            Note(
+                N_(
+                    "not an event type this importer knows "
+                    "(killed, detained, injured, disappeared, tortured)"
+                )
+            )
         )
     if any(word in _NEGATIONS for word in words):
-        raise ParseProblem("contains a negation; not guessing its event type")
+        raise ParseProblem(Note(N_("contains a negation; not guessing its event type")))
     kinds = [kind for _, kind in mentions]
     if "killed" in kinds and any(place in key for place in _CUSTODY_DEATH):
         if "?" in text or _has(key, words, _UNCERTAIN):
-            raise ParseProblem("names a death in custody with a doubt; not guessing")
+            raise ParseProblem(Note(N_("names a death in custody with a doubt; not guessing")))
         return "died_in_custody"
     if len(kinds) == 1:
         return kinds[0]
     named = ", ".join(sorted(kinds))
     if "?" in text or _has(key, words, _UNCERTAIN):
-        raise ParseProblem(f"names events ({named}) with a doubt; not guessing the outcome")
+        raise ParseProblem(
+            Note(
+                N_("names events (%(events)s) with a doubt; not guessing the outcome"), events=named
+            )
+        )
     if "killed" in kinds:
         return "killed"
     unordered = key.replace(_THEN, " ")  # "после чего" (after which) keeps the order
     if _has(key, words, _SEQUENCE) and not _has(unordered, unordered.split(), _REVERSED):
         return kinds[-1]
     raise ParseProblem(
-        f"names more than one event type ({named}) and not which came last; a record holds "
-        "one (write the outcome, or a sequence such as 'ранен, затем задержан')"
+        Note(
+            N_(
+                "names more than one event type (%(events)s) and not which came last; a record "
+                "holds one (write the outcome, or a sequence such as 'ранен, затем задержан')"
+            ),
+            events=named,
+        )
     )

@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from qantar.errors import N_, InputError
+from qantar.errors import InputError
 from qantar.ingest._sheets import ReadLimits, inspect_workbook
+from qantar.notes import N_, Note
 
 CHUNK = 1 << 20
 # A 10 MB cell (a pasted testimony) is data, not an attack on the csv module's default limit.
@@ -82,7 +83,9 @@ class Table(ABC):
         self.close()
 
 
-ABOVE_HEADER = "above the header row: read as a title, not as a person; check it is not data"
+ABOVE_HEADER = Note(
+    N_("above the header row: read as a title, not as a person; check it is not data")
+)
 HeaderScore = Callable[[list[str]], int]
 HEADER_SEARCH_ROWS = 20
 
@@ -358,7 +361,9 @@ class CsvTable(Table):
                 self._ahead.append(more)
         except csv.Error as exc:
             self.close()
-            raise InputError(f"not readable as CSV: {exc}", file=str(path)) from exc
+            raise InputError(
+                N_("not readable as CSV: %(failure)s"), file=str(path), failure=str(exc)
+            ) from exc
         except InputError:
             self.close()
             raise
@@ -381,14 +386,23 @@ class CsvTable(Table):
                     yield (
                         number,
                         cells,
-                        f"row has {len(cells)} cells but the header has {width}: "
-                        "columns may be shifted",
+                        Note(
+                            N_(
+                                "row has %(cells)s cells but the header has %(width)s: columns "
+                                "may be shifted"
+                            ),
+                            cells=len(cells),
+                            width=width,
+                        ),
                     )
                 else:
                     yield number, cells, None
         except csv.Error as exc:
             raise InputError(
-                f"not readable as CSV: {exc}", file=str(self.path), row=number + 1
+                N_("not readable as CSV: %(failure)s"),
+                file=str(self.path),
+                row=number + 1,
+                failure=str(exc),
             ) from exc
         finally:
             self.close()
@@ -457,7 +471,12 @@ class SheetTable(Table):
         elif sheet in names:
             chosen = sheet
         else:
-            raise InputError(f"no sheet {sheet!r}; sheets are: {', '.join(names)}", file=str(path))
+            raise InputError(
+                N_("no sheet %(sheet)s; sheets are: %(sheets)s"),
+                file=str(path),
+                sheet=repr(sheet),
+                sheets=", ".join(names),
+            )
         if chosen is None:
             raise InputError(N_("the workbook has no sheets"), file=str(path))
         try:
@@ -467,7 +486,10 @@ class SheetTable(Table):
             merges = facts.merges if facts.merges is not None else data.merged_cell_ranges
         except Exception as exc:
             raise InputError(
-                f"cannot read sheet {chosen!r} ({type(exc).__name__})", file=str(path)
+                N_("cannot read sheet %(sheet)s (%(failure)s)"),
+                file=str(path),
+                sheet=repr(chosen),
+                failure=type(exc).__name__,
             ) from None
         finally:
             workbook.close()
@@ -477,8 +499,14 @@ class SheetTable(Table):
         at = find_header(self._rows[:HEADER_SEARCH_ROWS], score)
         if at is None:
             others = [n for n in names if n != chosen]
-            hint = f"; other sheets: {', '.join(others)} (use --sheet)" if others else ""
-            raise InputError(f"sheet {chosen!r} is empty{hint}", file=str(path))
+            if others:
+                raise InputError(
+                    N_("sheet %(sheet)s is empty; other sheets: %(sheets)s (use --sheet)"),
+                    file=str(path),
+                    sheet=repr(chosen),
+                    sheets=", ".join(others),
+                )
+            raise InputError(N_("sheet %(sheet)s is empty"), file=str(path), sheet=repr(chosen))
         self.preamble = [
             (start_row + i + 1, row) for i, row in enumerate(self._rows[:at]) if any(row)
         ]
@@ -514,8 +542,13 @@ class SheetTable(Table):
                     filled += 1
         if filled:
             self.notices.append(
-                f"{filled} cells of vertically merged ranges were filled down with the value "
-                "of the range's first row"
+                Note(
+                    N_(
+                        "%(n)s cells of vertically merged ranges were filled down with the "
+                        "value of the range's first row"
+                    ),
+                    n=filled,
+                )
             )
 
     def rows(self) -> Iterator[Row]:
@@ -558,7 +591,15 @@ class JsonLinesTable(Table):
                 try:
                     value = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    yield number, [text], f"not valid JSON: {exc.msg} (column {exc.colno})"
+                    yield (
+                        number,
+                        [text],
+                        Note(
+                            N_("not valid JSON: %(failure)s (column %(column)s)"),
+                            failure=exc.msg,
+                            column=exc.colno,
+                        ),
+                    )
                     continue
                 except RecursionError:
                     yield number, [text], TOO_DEEP
@@ -567,7 +608,7 @@ class JsonLinesTable(Table):
                     yield number, [text], TOO_DEEP
                     continue
                 if not isinstance(value, dict):
-                    yield number, value, "not a JSON object ({...})"
+                    yield number, value, NOT_AN_OBJECT
                     continue
                 yield number, value, None
         finally:
@@ -599,7 +640,10 @@ def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
-TOO_DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep: not a list's row"
+NOT_AN_OBJECT = Note(N_("not a JSON object ({...})"))
+TOO_DEEP = Note(
+    N_("nested more than %(depth)s levels deep: not a list's row"), depth=MAX_JSON_DEPTH
+)
 MAX_JSON_ELEMENT = 256 * 2**20
 
 
@@ -660,7 +704,7 @@ class JsonTable(Table):
                 if pos == len(self._buffer):
                     if not self._fill(pos):
                         raise InputError(
-                            "the JSON array is not closed (file truncated?)", file=name,
+                            N_("the JSON array is not closed (file truncated?)"), file=name,
                             row=number + 1,
                         )  # fmt: skip
                     pos = 0
@@ -671,7 +715,7 @@ class JsonTable(Table):
                 if need_comma:
                     if head != ",":
                         raise InputError(
-                            "expected ',' between array elements", file=name, row=number + 1
+                            N_("expected ',' between array elements"), file=name, row=number + 1
                         )
                     pos += 1
                     need_comma = False
@@ -688,7 +732,10 @@ class JsonTable(Table):
                         pos = 0
                         continue
                     raise InputError(
-                        f"not valid JSON: {exc.msg}", file=name, row=number + 1
+                        N_("not valid JSON: %(failure)s"),
+                        file=name,
+                        row=number + 1,
+                        failure=exc.msg,
                     ) from exc
                 # a number cut at a chunk boundary would decode short; read on to be sure
                 if end == len(self._buffer) and not self._eof and self._fill(pos):
@@ -700,7 +747,7 @@ class JsonTable(Table):
                 if _too_deep(value):
                     yield number, [raw], TOO_DEEP
                 elif not isinstance(value, dict):
-                    yield number, value, "not a JSON object ({...})"
+                    yield number, value, NOT_AN_OBJECT
                 else:
                     yield number, value, None
         finally:
@@ -736,7 +783,7 @@ def open_table(
     try:
         size, sha256 = _hash_file(file)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=name) from exc
+        raise InputError(N_("cannot read: %(failure)s"), file=name, failure=exc.strerror) from exc
     if size == 0:
         raise InputError(N_("the file is empty"), file=name)
     with file.open("rb") as handle:
@@ -753,7 +800,7 @@ def open_table(
     if magic == "ole":
         return SheetTable(file, size, sha256, sheet, "xls", header_score, limits)
     if sheet is not None:
-        raise InputError("--sheet applies to spreadsheets only", file=name)
+        raise InputError(N_("--sheet applies to spreadsheets only"), file=name)
     encoding = detect_encoding(file)
     if suffix in JSONL_EXTENSIONS:
         return JsonLinesTable(file, size, sha256, encoding)

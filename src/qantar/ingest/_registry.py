@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from qantar.errors import N_, InputError
 from qantar.ingest._normalise import RECORD_FIELDS
 from qantar.model.dicts import fields_dict, jsonable
+from qantar.notes import load_notes
 from qantar.project import Project
 from qantar.store.schema import (
     LIVE,
@@ -239,6 +240,7 @@ def iter_quarantine(
             quarantine.c.column,
             quarantine.c.value,
             quarantine.c.reason,
+            quarantine.c.reason_words,
             quarantine.c.fixed_at,
             quarantine.c.fixed_by,
             quarantine.c.fixed_fields,
@@ -262,4 +264,7 @@ def iter_quarantine(
             item["fixed"] = item["fixed_at"] is not None
             item["row_kept"] = item["record_id"] is not None and not item["fixed"]
             item["raw_cells"] = item.pop("cells")
+            # the English reason as stored, a Note a page can word when its words were kept
+            words = item.pop("reason_words")
+            item["reason"] = load_notes([item["reason"]], [words])[0]
             yield item

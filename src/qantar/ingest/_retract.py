@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from qantar._actor import default_actor
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.model.dicts import jsonable
 from qantar.project import Project
 from qantar.store.schema import import_batches, records, sources
@@ -68,7 +68,7 @@ def retract_batch(
     from qantar.publish import consent_decisions
 
     if not reason or not reason.strip():
-        raise InputError("say why the batch is taken back: --reason TEXT")
+        raise InputError(N_("say why the batch is taken back: --reason TEXT"))
     who = (by or "").strip() or default_actor()
     now = dt.datetime.now(dt.UTC)
     engine = project.engine
@@ -79,11 +79,15 @@ def retract_batch(
             .where(import_batches.c.id == batch_id)
         ).first()
         if batch is None:
-            raise InputError(f"there is no batch {batch_id}; see `qantar batches`")
+            raise InputError(
+                N_("there is no batch %(batch)s; see `qantar batches`"), batch=batch_id
+            )
         if batch.retracted_at is not None:
             raise InputError(
-                f"batch {batch_id} was already taken back on "
-                f"{batch.retracted_at.date().isoformat()} by {batch.retracted_by}"
+                N_("batch %(batch)s was already taken back on %(date)s by %(who)s"),
+                batch=batch_id,
+                date=batch.retracted_at.date().isoformat(),
+                who=batch.retracted_by,
             )
         rows = conn.execute(
             select(records.c.id, records.c.record_key).where(records.c.batch_id == batch_id)

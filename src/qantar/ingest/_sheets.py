@@ -86,9 +86,12 @@ def inspect_workbook(path: Path, kind: str, sheet: str | None, limits: ReadLimit
 
 def _too_big(name: str, limits: ReadLimits) -> InputError:
     return InputError(
-        f"unpacks to more than {limits.max_decompressed_mb} MB (a damaged or hostile "
-        "workbook?); if it is a real list, raise [import] max_decompressed_mb in qantar.toml",
+        N_(
+            "unpacks to more than %(limit)s MB (a damaged or hostile workbook?); if it is a "
+            "real list, raise [import] max_decompressed_mb in qantar.toml"
+        ),
         file=name,
+        limit=limits.max_decompressed_mb,
     )
 
 

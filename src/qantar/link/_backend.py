@@ -35,7 +35,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.settings import DEFAULTS, LinkSettings, SparkSettings
 
 DEFAULT_BACKEND = DEFAULTS.link.backend
@@ -72,7 +72,9 @@ def database_api(
     """A fresh Splink DuckDB API (with ``scratch``, its tables live in a file there and
     spill to it). Spark's needs a session: see :func:`spark_session`."""
     if name != "duckdb":
-        raise QantarError(f"database_api() makes DuckDB APIs only, not {name!r}")
+        raise QantarError(
+            N_("database_api() makes DuckDB APIs only, not %(backend)s"), backend=repr(name)
+        )
     from splink import DuckDBAPI
 
     con = _duckdb_connection(scratch, threads=threads, memory_limit=memory_limit)
@@ -92,8 +94,10 @@ def memory_scratch_root() -> Path:
         if base is not None and base.is_dir() and os.access(base, os.W_OK):
             return base
     raise QantarError(
-        "an encrypted project links in memory-backed storage, and this machine has none "
-        "(no XDG_RUNTIME_DIR or /dev/shm)"
+        N_(
+            "an encrypted project links in memory-backed storage, and this machine has none "
+            "(no XDG_RUNTIME_DIR or /dev/shm)"
+        )
     )
 
 
@@ -156,7 +160,9 @@ def spark_session(spark: SparkSettings, local_dir: Path | None = None) -> tuple[
         from pyspark.sql import SparkSession
         from splink.backends.spark import similarity_jar_location
     except ImportError as exc:
-        raise QantarError("the Spark backend needs pyspark: pip install 'qantar[spark]'") from exc
+        raise QantarError(
+            N_("the Spark backend needs pyspark: pip install 'qantar[spark]'")
+        ) from exc
     builder = SparkSession.builder.appName("qantar-link")
     if spark.master:
         builder = builder.master(spark.master)
@@ -189,7 +195,8 @@ def spark_session(spark: SparkSettings, local_dir: Path | None = None) -> tuple[
         session = builder.getOrCreate()
     except Exception as exc:  # py4j and the JVM raise their own types
         raise QantarError(
-            f"could not start Spark ({type(exc).__name__}); is Java 17 or later installed?"
+            N_("could not start Spark (%(failure)s); is Java 17 or later installed?"),
+            failure=type(exc).__name__,
         ) from exc
     # Spark's INFO lines describe plans and files, WARN and above only problems; data
     # rows are never logged either way (nothing here calls show()).

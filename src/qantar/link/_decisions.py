@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.link._tables import review_decisions, review_leases
 from qantar.model import Decision, parse_enum
 from qantar.project import Project
@@ -80,9 +80,9 @@ def _record_decision(
     """Store one reviewer's decision on a pair of records (by their stable keys)."""
     decided = parse_enum(Decision, decision, field="decision")
     if key_1 == key_2:
-        raise InputError("a record cannot be reviewed against itself")
+        raise InputError(N_("a record cannot be reviewed against itself"))
     if not reviewer.strip():
-        raise InputError("every decision needs a reviewer name")
+        raise InputError(N_("every decision needs a reviewer name"))
     a, b = pair_key(key_1, key_2)
     row = PairDecision(
         a, b, decided, reviewer.strip(), when or dt.datetime.now(dt.UTC), note, adjudication
@@ -220,7 +220,7 @@ def adjudicate(
     """The admin's ruling on a pair reviewers decided differently: in force from now on."""
     pair = pair_key(key_1, key_2)
     if pair not in {(h.record_key_a, h.record_key_b) for h in conflicts(project)}:
-        raise InputError("this pair is not waiting for adjudication")
+        raise InputError(N_("this pair is not waiting for adjudication"))
     return _record_decision(
         project.engine, *pair, decision, reviewer=admin, note=note, adjudication=True
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 
 DIALECTS = ("duckdb", "spark")
 
@@ -62,5 +62,9 @@ SPARK = Dialect("spark")
 
 def dialect(name: str) -> Dialect:
     if name not in DIALECTS:
-        raise QantarError(f"unknown linkage backend {name!r}; use one of {', '.join(DIALECTS)}")
+        raise QantarError(
+            N_("unknown linkage backend %(backend)s; use one of %(backends)s"),
+            backend=repr(name),
+            backends=", ".join(DIALECTS),
+        )
     return Dialect(name)

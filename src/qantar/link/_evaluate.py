@@ -7,19 +7,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 
 
 def read_truth(path: Path) -> dict[tuple[str, str], str]:
     """``(source, record_id) -> person_id`` from a CSV with those three columns."""
     if not path.is_file():
-        raise InputError("truth file not found", file=str(path))
+        raise InputError(N_("truth file not found"), file=str(path))
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         needed = {"source", "record_id", "person_id"}
         if not reader.fieldnames or not needed <= set(reader.fieldnames):
             raise InputError(
-                "needs the columns source, record_id, person_id", file=str(path), row=1
+                N_("needs the columns source, record_id, person_id"), file=str(path), row=1
             )
         return {(r["source"], r["record_id"]): r["person_id"] for r in reader}
 

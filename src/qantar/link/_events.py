@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, insert, select
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.link._tables import person_records, persons
 from qantar.model import EventType, parse_enum
 from qantar.model.dicts import jsonable
@@ -268,15 +268,21 @@ def decide_event_types(
     when both are true (detained, later killed). Kept by record key: a re-link keeps it."""
     types = tuple(dict.fromkeys(check_event_type(t) for t in event_types))
     if not types:
-        raise InputError("name at least one event type (--type)")
+        raise InputError(N_("name at least one event type (--type)"))
     if not by.strip():
-        raise InputError("say who decided: --by NAME")
+        raise InputError(N_("say who decided: --by NAME"))
     person = person_events(project).get(person_id)
     if person is None:
-        raise InputError(f"no active person {person_id!r}: see `qantar events --conflicts`")
+        raise InputError(
+            N_("no active person %(person)s: see `qantar events --conflicts`"),
+            person=repr(person_id),
+        )
     keys = tuple(sorted(r.record_key for r in person.records if r.types or r.stated))
     if not keys:
-        raise InputError(f"no record of {person_id} names an event type; nothing to decide between")
+        raise InputError(
+            N_("no record of %(person)s names an event type; nothing to decide between"),
+            person=person_id,
+        )
     when = when or dt.datetime.now(dt.UTC)
     with project.engine.begin() as conn:
         new_id = conn.execute(

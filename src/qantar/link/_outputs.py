@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, exists, select
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.link._tables import link_features, person_records, persons
 from qantar.model import Histories
 from qantar.model.cells import safe_cell
@@ -77,7 +77,7 @@ def person_table(project: Project) -> list[dict[str, Any]]:
     """One row per record: its person and the person's canonical fields."""
     rows = _rows(project.engine)
     if not rows:
-        raise QantarError("no persons yet: run `qantar link` first")
+        raise QantarError(N_("no persons yet: run `qantar link` first"))
     by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_person[r["person_id"]].append(r)
@@ -160,7 +160,7 @@ def project_captures(project: Project, event_type: str | None = None) -> PersonC
         )
     rows = _rows(engine)
     if not rows:
-        raise QantarError("link first: no linked persons yet (`qantar link`)")
+        raise QantarError(N_("link first: no linked persons yet (`qantar link`)"))
     captured: dict[str, tuple[str, ...]] | None = None
     if event_type is not None:
         from qantar.link._events import check_event_type, person_events
@@ -192,7 +192,11 @@ def strata_field(strata: str | None) -> str | None:
         return None
     strata = _STRATA_ALIASES.get(strata, strata)
     if strata not in STRATA:
-        raise QantarError(f"unknown stratum {strata!r}: use one of {', '.join(STRATA)}")
+        raise QantarError(
+            N_("unknown stratum %(stratum)s: use one of %(strata)s"),
+            stratum=repr(strata),
+            strata=", ".join(STRATA),
+        )
     return strata
 
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine, delete, insert
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.link import _backend, _dialect, _features, _settings
 from qantar.link._cluster import Clustering, cluster
 from qantar.link._decisions import _current_decisions
@@ -27,6 +27,7 @@ from qantar.link._persons import assign_ids, store_persons
 from qantar.link._tables import link_pairs, link_runs
 from qantar.model import Decision
 from qantar.model.dicts import fields_dict
+from qantar.notes import Note, dump_notes, load_notes
 from qantar.project import Project
 from qantar.settings import DEFAULTS, LinkSettings
 from qantar.store.bulk import bulk_insert
@@ -74,7 +75,8 @@ class LinkResult:
     held_apart: int = 0  # strong links refused by the linkage or repeat rule (no chaining)
 
     def to_dict(self) -> dict[str, Any]:
-        return fields_dict(self)
+        # the warnings' words beside their English, so a later reader can word them
+        return {**fields_dict(self), "warning_words": dump_notes(self.warnings)}
 
 
 @dataclass
@@ -628,8 +630,11 @@ def _truth_ids(project: Project, path: Path, rows: Iterable[_features.RecordRow]
                 break
     if not out:
         raise QantarError(
-            f"{path}: no row matches a record (columns source, record_id must name the "
-            "source as imported and its record id or row number)"
+            N_(
+                "%(file)s: no row matches a record (columns source, record_id must name the "
+                "source as imported and its record id or row number)"
+            ),
+            file=str(path),
         )
     return out
 
@@ -649,7 +654,9 @@ def run(
     if threshold is None:
         threshold = settings.threshold
     if not 0.0 < threshold < 1.0:
-        raise QantarError(f"threshold {threshold} must lie strictly between 0 and 1")
+        raise QantarError(
+            N_("threshold %(threshold)s must lie strictly between 0 and 1"), threshold=threshold
+        )
     with _backend.session(settings, project.runs_dir, in_memory=project.encrypted) as engine:
         return _run(project, engine, seed, threshold, truth, charts, say)
 
@@ -673,15 +680,21 @@ def _run(
     features = _features.load(engine)
     timings["features"] = round(time.perf_counter() - t0, 2)
     if not features.num_rows:
-        raise QantarError("no records to link: import a list first (`qantar import FILE`)")
+        raise QantarError(N_("no records to link: import a list first (`qantar import FILE`)"))
     named_mask = pc.or_(
         pc.is_valid(features.column("surname_key")), pc.is_valid(features.column("given_key"))
     )
     sources = _value_counts(features.column("source"))
     named = _value_counts(features.filter(named_mask).column("source"))
-    warnings = [
-        f"source {s!r} has no names in any of its {n} records: they can only be linked by "
-        "reviewers; check its column mapping"
+    warnings: list[str] = [
+        Note(
+            N_(
+                "source %(source)s has no names in any of its %(n)s records: they can only be "
+                "linked by reviewers; check its column mapping"
+            ),
+            source=repr(s),
+            n=n,
+        )
         for s, n in sources.items()
         if not named.get(s)
     ]
@@ -713,9 +726,14 @@ def _run(
             )
         )
         warnings.append(
-            f"records without a name are not compared (about {nameless_pairs:,} pairs, over "
-            f"{_settings.NAMELESS_PAIR_LIMIT:,}); `qantar review` still offers those few "
-            "persons fit"
+            Note(
+                N_(
+                    "records without a name are not compared (about %(pairs)s pairs, over "
+                    "%(limit)s); `qantar review` still offers those few persons fit"
+                ),
+                pairs=f"{nameless_pairs:,}",
+                limit=f"{_settings.NAMELESS_PAIR_LIMIT:,}",
+            )
         )
     broad_pairs = _settings.broad_pairs(usable)
     compare_broad = broad_pairs <= _settings.BROAD_PAIR_LIMIT
@@ -725,8 +743,12 @@ def _run(
     scored: _Scored | None = None
     if len(named_ids) < 2:
         warnings.append(
-            "fewer than two records with a name: nothing for the model to compare; "
-            "each record is its own person until reviewers link them"
+            Note(
+                N_(
+                    "fewer than two records with a name: nothing for the model to compare; "
+                    "each record is its own person until reviewers link them"
+                )
+            )
         )
     else:
         scored = _score(
@@ -787,13 +809,24 @@ def _run(
     )
     if check and check["scored"] >= 20 and check["agree"] < 0.8 * check["scored"]:
         warnings.append(
-            f"the model agrees with only {check['agree']} of {check['scored']} reviewed pairs: "
-            "check the column mapping of the sources, or review more pairs"
+            Note(
+                N_(
+                    "the model agrees with only %(agree)s of %(scored)s reviewed pairs: check "
+                    "the column mapping of the sources, or review more pairs"
+                ),
+                agree=check["agree"],
+                scored=check["scored"],
+            )
         )
     if clustering.conflicts:
         warnings.append(
-            f"{len(clustering.conflicts)} reviewed match(es) contradict reviewed non-matches "
-            "and were not merged: review them again"
+            Note(
+                N_(
+                    "%(n)s reviewed match(es) contradict reviewed non-matches and were not "
+                    "merged: review them again"
+                ),
+                n=len(clustering.conflicts),
+            )
         )
     t3 = time.perf_counter()
     say("storing pairs and persons")
@@ -922,7 +955,7 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
     engine = project.engine
     run_id = latest_run_id(engine)
     if run_id is None:
-        raise QantarError("no link run yet: run `qantar link` first")
+        raise QantarError(N_("no link run yet: run `qantar link` first"))
     with engine.connect() as conn:
         run_row = conn.execute(select(link_runs).where(link_runs.c.id == run_id)).one()
         pairs = stored_pairs(conn)
@@ -947,6 +980,8 @@ def recluster(project: Project, *, threshold: float | None = None) -> LinkResult
         linked_pairs=sum(1 for p in pairs if p[2] >= threshold),
         truth=None,
     )
+    # the run's warnings, worded again where their words were saved
+    summary["warnings"] = load_notes(summary.get("warnings", []), summary.get("warning_words"))
     fields = LinkResult.__dataclass_fields__
     result = LinkResult(**{k: v for k, v in summary.items() if k in fields})
     result.run_id = run_id
@@ -965,5 +1000,5 @@ def evaluate(project: Project, truth: Path) -> dict[str, float | int]:
             conn.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
         )
     if not label:
-        raise QantarError("no persons yet: run `qantar link` first")
+        raise QantarError(N_("no persons yet: run `qantar link` first"))
     return measures(label, truth_ids)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.link._decisions import DECISIONS, _current_decisions, _record_decision, pair_key
 from qantar.link._impact import calibration, consequences
 from qantar.link._pipeline import (
@@ -497,19 +497,26 @@ def _apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> d
     from python_calamine import CalamineWorkbook
 
     if not path.is_file():
-        raise InputError("file not found", file=str(path))
+        raise InputError(N_("file not found"), file=str(path))
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("pairs").to_python()
     except Exception as exc:
         raise InputError(
-            f"not a review workbook from `qantar review --export` ({exc})", file=str(path)
+            N_("not a review workbook from `qantar review --export` (%(failure)s)"),
+            file=str(path),
+            failure=str(exc),
         ) from exc
     if not sheet:
-        raise InputError("the sheet 'pairs' is empty", file=str(path))
+        raise InputError(N_("the sheet 'pairs' is empty"), file=str(path))
     header = [str(h).strip() for h in sheet[0]]
     missing = {"record_key_a", "record_key_b", "decision"} - set(header)
     if missing:
-        raise InputError(f"missing columns {', '.join(sorted(missing))}", file=str(path), row=1)
+        raise InputError(
+            N_("missing columns %(columns)s"),
+            file=str(path),
+            row=1,
+            columns=", ".join(sorted(missing)),
+        )
     col = {h: i for i, h in enumerate(header)}
     known_keys = _known_keys(engine)
     counts: Counter[str] = Counter()
@@ -522,7 +529,9 @@ def _apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> d
         decision = _ALIASES.get(cell)
         if decision is None:
             raise InputError(
-                f"decision {cell!r} is not one of {', '.join(DECISIONS)}",
+                N_("decision %(decision)s is not one of %(decisions)s"),
+                decision=repr(cell),
+                decisions=", ".join(DECISIONS),
                 file=str(path),
                 row=n,
                 field="decision",
@@ -530,7 +539,7 @@ def _apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> d
         ka, kb = str(row[col["record_key_a"]]), str(row[col["record_key_b"]])
         if ka not in known_keys or kb not in known_keys:
             raise InputError(
-                "this pair's records are not in the project any more",
+                N_("this pair's records are not in the project any more"),
                 file=str(path),
                 row=n,
             )
@@ -538,7 +547,7 @@ def _apply_xlsx(engine: Engine, path: Path, *, reviewer: str | None = None) -> d
         who = who or (reviewer or "")
         if not who:
             raise InputError(
-                "no reviewer: fill the reviewer column or pass --reviewer",
+                N_("no reviewer: fill the reviewer column or pass --reviewer"),
                 file=str(path),
                 row=n,
                 field="reviewer",
@@ -566,7 +575,7 @@ def _decide(
     note: str | None = None,
 ) -> None:
     if not item.record_key_l or not item.record_key_r:
-        raise QantarError("this pair has no stable record keys; run `qantar link` again")
+        raise QantarError(N_("this pair has no stable record keys; run `qantar link` again"))
     _record_decision(
         engine, item.record_key_l, item.record_key_r, decision, reviewer=reviewer, note=note
     )

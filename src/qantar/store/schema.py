@@ -152,6 +152,9 @@ quarantine = Table(
     Column("column", Text),
     Column("value", Text),
     Column("reason", Text, nullable=False),
+    # The reason's catalog message and parameters (qantar.notes.Note.to_json), so a page
+    # can word it in the reader's language; None for entries stored before (0009).
+    Column("reason_words", JSON),
     # A row held back whole and later fixed by hand (qantar.ingest.fix_quarantined): the
     # entry stays, saying who fixed it, when, which fields were corrected (names of fields,
     # never values) and the record the row became.

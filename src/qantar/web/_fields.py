@@ -4,22 +4,8 @@ reader's language (the library keeps English codes: ``name``, ``birth_date``, ``
 from __future__ import annotations
 
 from qantar.i18n import N_, speaker
-from qantar.ingest import FIELDS
+from qantar.ingest import FIELD_LABELS, FIELDS
 
-FIELD_LABELS: dict[str, str] = {
-    "source_record_id": N_("Number in the list"),
-    "name": N_("Full name"),
-    "surname": N_("Surname"),
-    "given": N_("Given name"),
-    "patronymic": N_("Patronymic"),
-    "sex": N_("Sex"),
-    "birth_date": N_("Date of birth"),
-    "age": N_("Age"),
-    "event_date": N_("Date of the event"),
-    "place": N_("Place"),
-    "event_type": N_("What happened"),
-    "notes": N_("Notes"),
-}
 assert set(FIELD_LABELS) == set(FIELDS)
 
 HOW_LABELS: dict[str, str] = {

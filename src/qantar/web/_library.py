@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from qantar.link import (
 )
 from qantar.link._backend import memory_scratch_root
 from qantar.model.cells import safe_cell
+from qantar.notes import say
 from qantar.project import Project
 from qantar.publish import (
     STATUSES,
@@ -359,7 +361,8 @@ def build_memorial(project: Project, out: Path) -> Any:
 
 # Quarantine: rows set aside at import, seen, fixed and downloaded by a documenter.
 QUARANTINE_CSV_COLUMNS = (
-    "id", "row", "column", "value", "reason", "row_kept", "fixed_by", "fixed_at", "raw_cells",
+    "id", "row", "column", "value", "reason", "reason_in_words", "row_kept", "fixed_by",
+    "fixed_at", "raw_cells",
 )  # fmt: skip
 
 
@@ -393,8 +396,12 @@ def fix_row(project: Project, entry_id: int, corrected: dict[str, str], *, by: s
     return project.sources.fix_quarantined(entry_id, corrected, by=by)
 
 
-def quarantine_csv(project: Project, batch_id: int) -> str:
-    """A batch's quarantine as CSV, every cell made safe for a spreadsheet."""
+def quarantine_csv(
+    project: Project, batch_id: int, gettext: Callable[[str], str] = lambda text: text
+) -> str:
+    """A batch's quarantine as CSV, every cell made safe for a spreadsheet. ``reason`` is
+    the English text as stored (what scripts and other tools read); ``reason_in_words`` is
+    the same reason in the language of ``gettext`` (the reader who downloads it)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(QUARANTINE_CSV_COLUMNS)
@@ -402,7 +409,7 @@ def quarantine_csv(project: Project, batch_id: int) -> str:
         raw = e["raw_cells"]
         cells = (
             [e["id"], e["row_number"], e["column"] or "", e["value"] or "", e["reason"],
-             "yes" if e["row_kept"] else "no", e["fixed_by"] or "",
+             say(e["reason"], gettext), "yes" if e["row_kept"] else "no", e["fixed_by"] or "",
              e["fixed_at"].isoformat() if e["fixed_at"] else "",
              json.dumps(raw, ensure_ascii=False) if raw is not None else ""]
         )  # fmt: skip

@@ -4,6 +4,7 @@ permission); every fix and every download is an audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 
 from fastapi import FastAPI, Request
@@ -11,12 +12,22 @@ from fastapi.responses import RedirectResponse, Response
 
 from qantar.accounts import Session
 from qantar.errors import QantarError
-from qantar.i18n import N_
+from qantar.i18n import N_, speaker
+from qantar.notes import say
 from qantar.web import _library as lib
 from qantar.web._fields import FIELD_LABELS
 from qantar.web._site import Refusal, Site
 
 SHOWN = 500  # entries on the page; the CSV download holds every one
+
+
+def _worded(exc: QantarError, gettext: Callable[[str], str]) -> str:
+    """A refused fix in the reader's language, the reasons inside it too (the page names
+    the entry and its row already, so the error's place is left out)."""
+    if not exc.message:
+        return str(exc)
+    text = gettext(exc.message)
+    return text % {k: say(v, gettext) for k, v in exc.params.items()} if exc.params else text
 
 
 def mount(app: FastAPI, site: Site) -> None:
@@ -48,7 +59,7 @@ def mount(app: FastAPI, site: Site) -> None:
         batch_or_404(batch_id)
         record(request, "quarantine.export", str(batch_id))
         return Response(
-            lib.quarantine_csv(project, batch_id),
+            lib.quarantine_csv(project, batch_id, speaker(site.language(request)).gettext),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="quarantine-{batch_id}.csv"'},
         )
@@ -86,7 +97,8 @@ def mount(app: FastAPI, site: Site) -> None:
             lib.fix_row(project, entry_id, corrected, by=session.user.name)
         except QantarError as exc:
             record(request, "quarantine.fix", str(entry_id), outcome="failed")
-            return fix_page(request, batch, entry, values, 400, str(exc))
+            error = _worded(exc, speaker(site.language(request)).gettext)
+            return fix_page(request, batch, entry, values, 400, error)
         record(request, "quarantine.fix", str(entry_id))
         return RedirectResponse(
             str(request.url_for("quarantine", batch_id=batch_id)), status_code=303
