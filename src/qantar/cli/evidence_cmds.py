@@ -21,6 +21,7 @@ from qantar.cli._common import (
 from qantar.cli._language import _
 from qantar.errors import InputError
 from qantar.i18n import N_
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -46,15 +47,17 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
         print_json(report.to_dict())
     else:
         for problem in report.failures:
+            kind, subject, message = problem.in_words(_)
             console.print(
                 _("FAIL %(kind)s: %(subject)s: %(message)s")
-                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                % {"kind": kind, "subject": subject, "message": message},
                 markup=False,
             )
         for problem in report.warnings:
+            kind, subject, message = problem.in_words(_)
             console.print(
                 _("warn %(kind)s: %(subject)s: %(message)s")
-                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                % {"kind": kind, "subject": subject, "message": message},
                 markup=False,
             )
         if len(report.keys) > 1:
@@ -359,7 +362,8 @@ def export_cmd(
     )
     for w in result.withheld:
         console.print(
-            _("left out %(item)s: %(reason)s") % {"item": w["item"][:12], "reason": w["reason"]},
+            _("left out %(item)s: %(reason)s")
+            % {"item": w["item"][:12], "reason": say(w["reason"], _)},
             markup=False,
         )
 
@@ -637,7 +641,8 @@ def fixity_cmd(
     else:
         for d in report.drift:
             console.print(
-                _("DRIFT %(file)s: %(problem)s") % {"file": d["file"], "problem": d["problem"]},
+                _("DRIFT %(file)s: %(problem)s")
+                % {"file": d["file"], "problem": say(d["problem"], _)},
                 markup=False,
             )
         for r in report.restored:
