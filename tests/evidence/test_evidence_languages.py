@@ -178,3 +178,18 @@ def test_the_passphrase_prompt_speaks_the_terminal_language(
     assert os.waitstatus_to_exitcode(status) == 2
     assert "passphrase" not in text.lower() and "first" not in text  # no echo, no English
     assert not target.exists() or not any(target.iterdir())  # nothing was made
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_evidence_show_labels_an_item_in_the_reader_language(
+    lang: str, archive: tuple[Project, str]
+) -> None:
+    project, sha = archive
+    result = run_cli_process(project, "evidence", "show", sha[:12], env={"QANTAR_LANG": lang})
+    assert result.exit_code == 0, result
+    labels = [line.split(":", 1)[0] for line in result.stdout.splitlines() if ": " in line]
+    assert {"kk": "медиа түрі", "ru": "тип данных"}[lang] in labels
+    for label in labels[:11]:  # the item's own fields, before its collection records
+        assert not english(label), (label, result.stdout)
+    english_run = run_cli_process(project, "evidence", "show", sha[:12], env={"QANTAR_LANG": "en"})
+    assert f"sha256: {sha}" in english_run.stdout  # English keeps the field codes
