@@ -1,6 +1,7 @@
 """Screenshots for the docs: the memorial and the report in Kazakh, Russian and English, and
 the web app's sign-in, person search, import preview, a person's page, review queue and
-adjudication in each, and its evidence and estimate pages in English, from the demo's
+adjudication in each, an evidence item's page and an estimate's result in each, and the
+evidence list and a running estimate in English, from the demo's
 synthetic scenario (invented names only, ``qantar.synth``; the evidence is a picture drawn
 here). Re-run after changing a page:
 
@@ -250,9 +251,11 @@ def evidence_pages(page: Any, url: str, base: Path, out: Path) -> list[Path]:
     page.goto(f"{url}/evidence")
     shots = [out / "web-evidence-list-en.png"]
     page.screenshot(path=str(shots[-1]))
-    page.goto(item)
-    shots.append(out / "web-evidence-item-en.png")
-    page.screenshot(path=str(shots[-1]), full_page=True)
+    for lang in LANGUAGES:  # English last: the pages after this one read it
+        page.goto(item)
+        submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+        shots.append(out / f"web-evidence-item-{lang}.png")
+        page.screenshot(path=str(shots[-1]), full_page=True)
     return shots
 
 
@@ -274,8 +277,13 @@ def estimate_pages(page: Any, url: str, out: Path) -> list[Path]:
     page.get_by_role("link", name="See the result").wait_for(timeout=300_000)
     submit(page, page.get_by_role("link", name="See the result"))
     page.locator("figure img").first.wait_for()
-    shots.append(out / "web-estimate-result-en.png")
-    page.screenshot(path=str(shots[-1]), full_page=True)
+    result = page.url
+    for lang in LANGUAGES:
+        page.goto(result)
+        submit(page, page.get_by_role("button", name=LANGUAGE_NAMES[lang]))
+        page.locator("figure img").first.wait_for()
+        shots.append(out / f"web-estimate-result-{lang}.png")
+        page.screenshot(path=str(shots[-1]), full_page=True)
     return shots
 
 

@@ -320,7 +320,7 @@ class Project:
             )
         envelope = vault.read_envelope(self.vault_path)
         key = vault.unwrap(
-            envelope, passphrase or vault.read_passphrase(purpose=f"unlock {self.root.name}")
+            envelope, passphrase or vault.read_passphrase(purpose="unlock", project=self.root.name)
         )
         vault.remember_in_process(self.root, key)
         return key

@@ -18,9 +18,10 @@ from qantar.cli._common import (
     open_project,
     print_json,
 )
-from qantar.cli._language import _
+from qantar.cli._language import LANG, _
 from qantar.errors import InputError
-from qantar.i18n import N_
+from qantar.i18n import DEFAULT_LANGUAGE, N_
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -37,6 +38,22 @@ _COLLECTION_LABELS = (
 )
 
 
+# What `evidence show` prints of an item, in its order: the field and its label.
+_ITEM_LABELS = (
+    ("sha256", "SHA-256"),  # a name in every language
+    ("sha512", "SHA-512"),
+    ("size", N_("size (bytes)")),
+    ("media_type", N_("media type")),
+    ("original_name", N_("original name")),
+    ("added_at", N_("added at")),
+    ("parent_sha256", N_("derived from")),
+    ("object", N_("stored object")),
+    ("incidents", N_("incidents")),
+    ("persons", N_("persons")),
+    ("derivatives", N_("derived items")),
+)
+
+
 def _check_format(fmt: str) -> bool:
     return only_formats(fmt, "text", "json") == "json"
 
@@ -46,15 +63,17 @@ def _print_report(report: Any, as_json: bool, what: str) -> None:
         print_json(report.to_dict())
     else:
         for problem in report.failures:
+            kind, subject, message = problem.in_words(_)
             console.print(
                 _("FAIL %(kind)s: %(subject)s: %(message)s")
-                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                % {"kind": kind, "subject": subject, "message": message},
                 markup=False,
             )
         for problem in report.warnings:
+            kind, subject, message = problem.in_words(_)
             console.print(
                 _("warn %(kind)s: %(subject)s: %(message)s")
-                % {"kind": problem.kind, "subject": problem.subject, "message": problem.message},
+                % {"kind": kind, "subject": subject, "message": message},
                 markup=False,
             )
         if len(report.keys) > 1:
@@ -165,7 +184,8 @@ def add_cmd(
         return
     for r in results:
         state = _("added") if r.new else _("already held (custody event recorded)")
-        console.print(f"{r.sha256[:12]}  {r.media_type}  {r.size} B  {state}", markup=False)
+        size = _("%(n)s B") % {"n": r.size}
+        console.print(f"{r.sha256[:12]}  {r.media_type}  {size}  {state}", markup=False)
         for flag in r.flags:
             console.print("  " + _("flag: %(flag)s") % {"flag": flag}, markup=False)
 
@@ -207,20 +227,10 @@ def show_cmd(item: str, fmt: OutputFormat = "text") -> None:
     if as_json:
         print_json(data)
         return
-    for key in (
-        "sha256",
-        "sha512",
-        "size",
-        "media_type",
-        "original_name",
-        "added_at",
-        "parent_sha256",
-        "object",
-        "incidents",
-        "persons",
-        "derivatives",
-    ):
-        console.print(f"{key}: {data[key]}", markup=False)
+    for key, label in _ITEM_LABELS:
+        # English keeps the field's code (scripts read these lines); kk and ru word it.
+        shown = key if LANG == DEFAULT_LANGUAGE else _(label)
+        console.print(f"{shown}: {data[key]}", markup=False)
     for c in data["collections"]:
         # One labelled line per field: "from" alone read as the person who handed it over.
         console.print(
@@ -359,7 +369,8 @@ def export_cmd(
     )
     for w in result.withheld:
         console.print(
-            _("left out %(item)s: %(reason)s") % {"item": w["item"][:12], "reason": w["reason"]},
+            _("left out %(item)s: %(reason)s")
+            % {"item": w["item"][:12], "reason": say(w["reason"], _)},
             markup=False,
         )
 
@@ -637,7 +648,8 @@ def fixity_cmd(
     else:
         for d in report.drift:
             console.print(
-                _("DRIFT %(file)s: %(problem)s") % {"file": d["file"], "problem": d["problem"]},
+                _("DRIFT %(file)s: %(problem)s")
+                % {"file": d["file"], "problem": say(d["problem"], _)},
                 markup=False,
             )
         for r in report.restored:

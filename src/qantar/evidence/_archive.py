@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.evidence import _metadata, _perceptual, _provenance
 from qantar.evidence._common import (
     UNKNOWN,
@@ -117,7 +117,7 @@ def add(
     time_source = known(collected_at_source) if when != UNKNOWN else UNKNOWN
     sources = [Path(p) for p in paths]
     if not sources:
-        raise InputError("no files given")
+        raise InputError(N_("no files given"))
     limits = limits_from(project.settings.evidence)
     for source in sources:
         check_source(source)
@@ -157,7 +157,9 @@ def _head(source: Path) -> bytes:
         with open(source, "rb") as handle:
             return handle.read(SNIFF_BYTES)
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", file=str(source)) from exc
+        raise InputError(
+            N_("cannot be read: %(reason)s"), file=str(source), reason=exc.strerror
+        ) from exc
 
 
 def _add_one(
@@ -333,12 +335,16 @@ def _index(
 def _require_incident(project: Project, incident: int) -> None:
     with project.engine.connect() as conn:
         if conn.execute(select(incidents.c.id).where(incidents.c.id == incident)).first() is None:
-            raise QantarError(f"no incident {incident}: see `qantar incident list`")
+            raise QantarError(
+                N_("no incident %(incident)s: see `qantar incident list`"), incident=incident
+            )
 
 
 def _link_incident(conn: Connection, log: CustodyLog, sha256: str, incident: int) -> bool:
     if conn.execute(select(incidents.c.id).where(incidents.c.id == incident)).first() is None:
-        raise QantarError(f"no incident {incident}: see `qantar incident list`")
+        raise QantarError(
+            N_("no incident %(incident)s: see `qantar incident list`"), incident=incident
+        )
     present = conn.execute(
         select(evidence_incidents.c.item_sha256).where(
             evidence_incidents.c.item_sha256 == sha256,
@@ -390,7 +396,7 @@ def attach(
 ) -> str:
     """Link an item (SHA-256 or prefix) to an incident and/or a person id; returns the SHA-256."""
     if incident is None and person is None:
-        raise InputError("attach needs an incident or a person")
+        raise InputError(N_("attach needs an incident or a person"))
     with custody(project, actor) as log:
         sha = resolve_item(log.conn, item)
         if incident is not None:
@@ -415,16 +421,18 @@ def add_incident(
     names exactly one place in the shipped gazetteer, from there.
     """
     if not description or not description.strip():
-        raise InputError("an incident needs a description", field="description")
+        raise InputError(N_("an incident needs a description"), field="description")
     if not type or not type.strip():
-        raise InputError("an incident needs a type (e.g. shooting, detention)", field="type")
+        raise InputError(N_("an incident needs a type (e.g. shooting, detention)"), field="type")
     parsed: PartialDate | None = None
     if date:
         try:
             parsed = PartialDate.from_iso(date.strip())
         except (ValueError, TypeError) as exc:
             raise InputError(
-                f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field="date"
+                N_("date %(date)s is not YYYY, YYYY-MM or YYYY-MM-DD"),
+                field="date",
+                date=repr(date),
             ) from exc
     gazetteer = place_id or (project.gazetteer.resolve(place) if place else None)
     with project.engine.begin() as conn:
@@ -589,7 +597,7 @@ def annotate(
 ) -> int:
     """A claim about an item (note, tag, geolocation...): stored beside it, never in it."""
     if confidence is not None and not 0.0 <= confidence <= 1.0:
-        raise InputError("confidence must be between 0 and 1", field="confidence")
+        raise InputError(N_("confidence must be between 0 and 1"), field="confidence")
     content = body if isinstance(body, dict) else {"text": body}
     with custody(project, author) as log:
         sha = resolve_item(log.conn, item)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from qantar._actor import UNKNOWN
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.evidence._tables import evidence_items
 
 
@@ -40,15 +40,21 @@ def parse_collected_at(value: str | None) -> str:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InputError(
-            f"collection time {text!r} is not ISO 8601 (e.g. 2022-01-05T14:30+06:00, "
-            "2022-01-05, or unknown)",
+            N_(
+                "collection time %(time)s is not ISO 8601 (e.g. 2022-01-05T14:30+06:00, "
+                "2022-01-05, or unknown)"
+            ),
             field="collected_at",
+            time=repr(text),
         ) from exc
     if parsed.tzinfo is None:
         raise InputError(
-            f"collection time {text!r} has no time zone: add one (Almaty is +06:00 in 2022, "
-            "or Z for UTC) or give only the date",
+            N_(
+                "collection time %(time)s has no time zone: add one (Almaty is +06:00 in 2022, "
+                "or Z for UTC) or give only the date"
+            ),
             field="collected_at",
+            time=repr(text),
         )
     return parsed.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -65,13 +71,18 @@ def resolve_item(conn: Connection, ident: str) -> str:
     text = ident.strip().lower()
     if len(text) < 6 or any(c not in "0123456789abcdef" for c in text):
         raise InputError(
-            f"{ident!r} is not an evidence id: give its SHA-256 or a prefix of 6+ hex characters"
+            N_(
+                "%(ident)s is not an evidence id: give its SHA-256 or a prefix of 6+ hex characters"
+            ),
+            ident=repr(ident),
         )
     rows = conn.execute(
         select(evidence_items.c.sha256).where(evidence_items.c.sha256.like(text + "%")).limit(2)
     ).all()
     if not rows:
-        raise QantarError(f"no evidence item {ident}: see `qantar evidence list`")
+        raise QantarError(N_("no evidence item %(ident)s: see `qantar evidence list`"), ident=ident)
     if len(rows) > 1:
-        raise QantarError(f"evidence id {ident} is ambiguous: give more characters")
+        raise QantarError(
+            N_("evidence id %(ident)s is ambiguous: give more characters"), ident=ident
+        )
     return str(rows[0][0])

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Connection, func, select
 
 from qantar._actor import default_actor
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.evidence._common import canonical_json, now_utc, resolve_item
 from qantar.evidence._facts import current_facts, digests
 from qantar.evidence._tables import custody_events
@@ -72,25 +72,28 @@ def load_private_key(project: Project) -> Ed25519PrivateKey:
         key = load_protected_key(path, project.signing_key_password())
     except FileNotFoundError as exc:
         raise QantarError(
-            f"{path}: the custody signing key is missing; restore it from your offline backup "
-            "(see docs/evidence.md) before changing the archive"
+            N_(
+                "%(path)s: the custody signing key is missing; restore it from your offline "
+                "backup (see docs/evidence.md) before changing the archive"
+            ),
+            path=str(path),
         ) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise QantarError(f"{path}: not an Ed25519 private key")
+        raise QantarError(N_("%(path)s: not an Ed25519 private key"), path=str(path))
     return key
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     key = serialization.load_pem_public_key(path.read_bytes())
     if not isinstance(key, Ed25519PublicKey):
-        raise QantarError(f"{path}: not an Ed25519 public key")
+        raise QantarError(N_("%(path)s: not an Ed25519 public key"), path=str(path))
     return key
 
 
 def public_key_from_pem(pem: bytes) -> Ed25519PublicKey:
     key = serialization.load_pem_public_key(pem)
     if not isinstance(key, Ed25519PublicKey):
-        raise QantarError("the public key is not Ed25519")
+        raise QantarError(N_("the public key is not Ed25519"))
     return key
 
 
@@ -151,7 +154,9 @@ def read_head(project: Project) -> Head | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Head(int(data["seq"]), str(data["event_hash"]), str(data["signature"]))
     except (ValueError, KeyError, TypeError) as exc:
-        raise QantarError(f"{path}: unreadable custody head; run `qantar evidence verify`") from exc
+        raise QantarError(
+            N_("%(path)s: unreadable custody head; run `qantar evidence verify`"), path=str(path)
+        ) from exc
 
 
 def write_head(project: Project, key: Ed25519PrivateKey, seq: int, hash_hex: str) -> None:
@@ -258,26 +263,39 @@ def _check_head_before_append(project: Project, conn: Connection, *, sealing: bo
         # No anchor in keys/: removed, or a project made before facts were signed. Only
         # `seal-facts` (which verifies everything first) may start one.
         raise QantarError(
-            f"{head_path(project)} is missing: this archive was made before qantar signed "
-            "every item fact, or the file was removed; run `qantar evidence verify`, then "
-            "`qantar evidence seal-facts` once; nothing was changed"
+            N_(
+                "%(path)s is missing: this archive was made before qantar signed "
+                "every item fact, or the file was removed; run `qantar evidence verify`, then "
+                "`qantar evidence seal-facts` once; nothing was changed"
+            ),
+            path=str(head_path(project)),
         )
     if head is None:
         if last is not None:
             raise QantarError(
-                f"{head_path(project)} is missing while the custody log has {last[0]} events; "
-                "run `qantar evidence verify` and restore the head file from backup"
+                N_(
+                    "%(path)s is missing while the custody log has %(n)s events; "
+                    "run `qantar evidence verify` and restore the head file from backup"
+                ),
+                path=str(head_path(project)),
+                n=last[0],
             )
         return
     if head.seq > 0 and (last is None or last[0] < head.seq):
         raise QantarError(
-            f"the custody log ends before its signed head (event {head.seq}): events were "
-            "deleted; run `qantar evidence verify`; nothing was changed"
+            N_(
+                "the custody log ends before its signed head (event %(seq)s): events were "
+                "deleted; run `qantar evidence verify`; nothing was changed"
+            ),
+            seq=head.seq,
         )
     if head.seq > 0 and last is not None and last[0] == head.seq and last[1] != head.event_hash:
         raise QantarError(
-            f"custody event {head.seq} differs from the signed head; run `qantar evidence "
-            "verify`; nothing was changed"
+            N_(
+                "custody event %(seq)s differs from the signed head; run `qantar evidence "
+                "verify`; nothing was changed"
+            ),
+            seq=head.seq,
         )
 
 
@@ -294,9 +312,15 @@ def _check_current_key(project: Project, conn: Connection, key: Ed25519PrivateKe
     expected = str((row[1] or {}).get("new_key_id", ""))
     if key_id(key.public_key()) != expected:
         raise QantarError(
-            f"{project.private_key_path} is not the signing key custody event {row[0]} "
-            f"handed over to (key {expected[:16]}...): an interrupted key rotation leaves it "
-            f"in {project.private_key_path.name}.pending; restore that key; nothing was changed"
+            N_(
+                "%(path)s is not the signing key custody event %(seq)s "
+                "handed over to (key %(key)s...): an interrupted key rotation leaves it "
+                "in %(name)s.pending; restore that key; nothing was changed"
+            ),
+            path=str(project.private_key_path),
+            seq=row[0],
+            key=expected[:16],
+            name=project.private_key_path.name,
         )
 
 
@@ -344,8 +368,12 @@ def record_by_hand(
     given by their SHA-256 or a unique prefix of 6+ hex characters."""
     if action not in MANUAL_ACTIONS:
         raise InputError(
-            f"custody action {action!r} cannot be recorded by hand: use "
-            f"{', '.join(MANUAL_ACTIONS)} (others are recorded by the step that does them)"
+            N_(
+                "custody action %(action)s cannot be recorded by hand: use "
+                "%(actions)s (others are recorded by the step that does them)"
+            ),
+            action=repr(action),
+            actions=", ".join(MANUAL_ACTIONS),
         )
     with project.engine.connect() as conn:
         shas = [resolve_item(conn, item) for item in items]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.evidence._archive import _index, objects_dir, objects_key, tool_version, work_dir
 from qantar.evidence._common import UNKNOWN, now_utc, resolve_item
 from qantar.evidence._custody import custody
@@ -104,8 +104,12 @@ def strip_location(project: Project, item: str, *, actor: str | None = None) -> 
         return str(existing[0])
     if not can_strip(parent["media_type"]):
         raise QantarError(
-            f"cannot strip location data from {parent['media_type']} items yet "
-            f"({sha[:12]}); leave it out of public exports"
+            N_(
+                "cannot strip location data from %(media_type)s items yet "
+                "(%(item)s); leave it out of public exports"
+            ),
+            media_type=parent["media_type"],
+            item=sha[:12],
         )
     store = objects_dir(project)
     key = objects_key(project)

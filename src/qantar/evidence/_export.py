@@ -16,7 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.evidence._archive import consent_withdrawn, objects_dir, objects_key, tool_version
 from qantar.evidence._common import canonical_json, now_utc
 from qantar.evidence._custody import (
@@ -60,7 +60,9 @@ from qantar.evidence._verify import (
     check_chain,
     check_consent_records,
     check_facts,
+    event_subject,
     first_key,
+    item_subject,
     warn_unanchored,
 )
 from qantar.evidence._zipcanon import (
@@ -72,6 +74,7 @@ from qantar.evidence._zipcanon import (
 )
 from qantar.i18n import check_language
 from qantar.model import CustodyAction
+from qantar.notes import Note
 from qantar.project import Project
 
 FORMAT = "qantar-evidence-bundle/1"
@@ -123,10 +126,11 @@ def export(
     target = Path(out)
     if target.exists():
         raise InputError(
-            "exists already; choose another name (bundles are never overwritten)", file=str(target)
+            N_("exists already; choose another name (bundles are never overwritten)"),
+            file=str(target),
         )
     if not target.parent.is_dir():
-        raise InputError("folder does not exist", file=str(target.parent))
+        raise InputError(N_("folder does not exist"), file=str(target.parent))
     check_language(lang)
     _require_signed_facts(project)
     with project.engine.connect() as conn:
@@ -136,7 +140,9 @@ def export(
                 conn.execute(select(incidents.c.id).where(incidents.c.id == incident)).first()
                 is None
             ):
-                raise QantarError(f"no incident {incident}: see `qantar incident list`")
+                raise QantarError(
+                    N_("no incident %(incident)s: see `qantar incident list`"), incident=incident
+                )
             query = query.join(
                 evidence_incidents, evidence_incidents.c.item_sha256 == evidence_items.c.sha256
             ).where(evidence_incidents.c.incident_id == incident)
@@ -145,9 +151,11 @@ def export(
         chosen = [(r[0], r[1]) for r in conn.execute(query.order_by(evidence_items.c.added_at))]
         withdrawn = {sha for sha, _ in chosen if consent_withdrawn(conn, sha)}
     if not chosen:
+        if incident is None:
+            raise QantarError(N_("nothing to export: no evidence items"))
         raise QantarError(
-            "nothing to export: no evidence items"
-            + (f" attached to incident {incident}" if incident is not None else "")
+            N_("nothing to export: no evidence items attached to incident %(incident)s"),
+            incident=incident,
         )
 
     withheld: list[dict[str, str]] = []
@@ -157,14 +165,24 @@ def export(
         if not public:
             selected.append(sha)
         elif sha in withdrawn:
-            withheld.append({"item": sha, "reason": "consent withdrawn"})
+            # A reason is a Note: the manifest (read in court) keeps its English text, the
+            # CLI words it in the reader's language.
+            withheld.append({"item": sha, "reason": Note(N_("consent withdrawn"))})
         elif sha in only_withheld:
-            withheld.append({"item": sha, "reason": "shows only persons whose names are withheld"})
+            withheld.append(
+                {"item": sha, "reason": Note(N_("shows only persons whose names are withheld"))}
+            )
         elif media_type == "text/plain":
             selected.append(sha)  # no embedded metadata to leak
         elif not can_strip(media_type):
             withheld.append(
-                {"item": sha, "reason": f"location data cannot be stripped from {media_type}"}
+                {
+                    "item": sha,
+                    "reason": Note(
+                        N_("location data cannot be stripped from %(media_type)s"),
+                        media_type=media_type,
+                    ),
+                }
             )
         else:
             selected.append(strip_location(project, sha, actor=actor))
@@ -209,9 +227,14 @@ def _require_signed_facts(project: Project) -> None:
     if not report.ok:
         first = report.failures[0]
         raise QantarError(
-            f"{len(report.failures)} evidence fact(s) differ from what the custody log signed "
-            f"(first {first.subject}: {first.message}); run `qantar evidence verify`; "
-            "no bundle written"
+            N_(
+                "%(n)s evidence fact(s) differ from what the custody log signed "
+                "(first %(subject)s: %(problem)s); run `qantar evidence verify`; "
+                "no bundle written"
+            ),
+            n=len(report.failures),
+            subject=first.subject,
+            problem=first.message,
         )
 
 
@@ -476,10 +499,20 @@ def _key_history(project: Project) -> list[dict[str, Any]]:
     spans = check_chain(report, log, first_key(project, report, log))
     if not report.ok or not spans:
         problem = report.failures[0] if report.failures else None
+        if problem is None:
+            raise QantarError(
+                N_(
+                    "the custody log does not verify; run `qantar evidence verify`; "
+                    "no bundle written"
+                )
+            )
         raise QantarError(
-            "the custody log does not verify"
-            + (f" ({problem.subject}: {problem.message})" if problem else "")
-            + "; run `qantar evidence verify`; no bundle written"
+            N_(
+                "the custody log does not verify (%(subject)s: %(problem)s); "
+                "run `qantar evidence verify`; no bundle written"
+            ),
+            subject=problem.subject,
+            problem=problem.message,
         )
     return [
         {**span.to_dict(), "file": f"keys/{n:02d}-{span.key_id}.pem"}
@@ -661,8 +694,11 @@ def _write_bundle(
                     write_member(zf, item["file"], chunks(), item["size"])
                 if blob_digest.hexdigest() != item["sha256"]:
                     raise QantarError(
-                        f"{source}: object changed on disk; run `qantar evidence verify`; "
-                        "no bundle written"
+                        N_(
+                            "%(path)s: object changed on disk; run `qantar evidence verify`; "
+                            "no bundle written"
+                        ),
+                        path=str(source),
                     )
                 sums.append((item["sha256"], item["file"]))
             sums_bytes = "".join(f"{h}  {n}\n" for h, n in sorted(sums, key=lambda x: x[1]))
@@ -681,7 +717,7 @@ def verify_bundle(path: str | os.PathLike[str], *, expect_key: str | None = None
     try:
         archive = zipfile.ZipFile(name)
     except (OSError, zipfile.BadZipFile) as exc:
-        report.fail("bundle", name, f"not a readable ZIP: {exc}")
+        report.fail("bundle", name, Note(N_("not a readable ZIP: %(reason)s"), reason=str(exc)))
         return report
     with archive:
         packed = [i.filename for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED]
@@ -691,21 +727,41 @@ def verify_bundle(path: str | os.PathLike[str], *, expect_key: str | None = None
             report.fail(
                 "bundle",
                 name,
-                f"{len(packed)} compressed member(s), first {packed[0]}: a qantar bundle "
-                "stores every file uncompressed; not read",
+                Note(
+                    N_(
+                        "%(n)s compressed member(s), first %(member)s: a qantar bundle "
+                        "stores every file uncompressed; not read"
+                    ),
+                    n=len(packed),
+                    member=packed[0],
+                ),
             )
             return report
         try:
             _check_contents(report, archive, name, expect_key)
         except Exception as exc:  # hostile input: any parse failure is a finding, not a crash
-            report.fail("bundle", name, f"damaged: {type(exc).__name__}: {exc}")
+            report.fail(
+                "bundle",
+                name,
+                Note(
+                    N_("damaged: %(error)s: %(reason)s"),
+                    error=type(exc).__name__,
+                    reason=str(exc),
+                ),
+            )
     offset = None
     try:
         offset = first_difference_from_canonical(name)
     except Exception as exc:  # hostile input, as above
-        report.fail("bundle", name, f"ZIP structure unreadable: {exc}")
+        report.fail(
+            "bundle", name, Note(N_("ZIP structure unreadable: %(reason)s"), reason=str(exc))
+        )
     if offset is not None:
-        report.fail("bundle", name, f"ZIP container altered (first difference at byte {offset})")
+        report.fail(
+            "bundle",
+            name,
+            Note(N_("ZIP container altered (first difference at byte %(offset)s)"), offset=offset),
+        )
     return report
 
 
@@ -714,26 +770,28 @@ def _check_contents(
 ) -> None:
     names = [i.filename for i in archive.infolist()]
     if len(set(names)) != len(names):
-        report.fail("bundle", name, "duplicate member names")
+        report.fail("bundle", name, Note(N_("duplicate member names")))
     if any(n.startswith("/") or ".." in n.split("/") for n in names):
-        report.fail("bundle", name, "unsafe member path")
+        report.fail("bundle", name, Note(N_("unsafe member path")))
     try:
         manifest = json.loads(archive.read("manifest.json"))
         public_pem = archive.read("public_key.pem")
         sums_bytes = archive.read("SHA256SUMS")
         sums_sig = archive.read("SHA256SUMS.sig")
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        report.fail("bundle", name, f"incomplete bundle: {exc}")
+        report.fail("bundle", name, Note(N_("incomplete bundle: %(reason)s"), reason=str(exc)))
         return
     try:
         public_key = public_key_from_pem(public_pem)
     except Exception as exc:
-        report.fail("key", "public_key.pem", f"unreadable: {exc}")
+        report.fail("key", "public_key.pem", Note(N_("unreadable: %(reason)s"), reason=str(exc)))
         return
     if public_pem.decode("ascii", "replace") != manifest.get("public_key_pem"):
-        report.fail("key", "manifest.json", "public key differs from public_key.pem")
+        report.fail("key", "manifest.json", Note(N_("public key differs from public_key.pem")))
     if not verify_signature(public_key, sums_sig.hex(), sums_bytes):
-        report.fail("bundle", "SHA256SUMS", "signature does not verify with public_key.pem")
+        report.fail(
+            "bundle", "SHA256SUMS", Note(N_("signature does not verify with public_key.pem"))
+        )
     listed: dict[str, str] = {}
     for line in sums_bytes.decode("utf-8", "replace").splitlines():
         listed_hash, _, member = line.partition("  ")
@@ -742,7 +800,7 @@ def _check_contents(
         if member in ("SHA256SUMS", "SHA256SUMS.sig"):
             continue
         if member not in listed:
-            report.fail("bundle", member, "not listed in SHA256SUMS")
+            report.fail("bundle", member, Note(N_("not listed in SHA256SUMS")))
             continue
         digest = hashlib.sha256()
         try:
@@ -750,12 +808,14 @@ def _check_contents(
                 for chunk in read_chunks(handle):
                     digest.update(chunk)
         except (zipfile.BadZipFile, OSError) as exc:
-            report.fail("object", member, f"unreadable in the ZIP: {exc}")
+            report.fail(
+                "object", member, Note(N_("unreadable in the ZIP: %(reason)s"), reason=str(exc))
+            )
             continue
         if digest.hexdigest() != listed[member]:
-            report.fail("object", member, "content differs from SHA256SUMS")
+            report.fail("object", member, Note(N_("content differs from SHA256SUMS")))
     for member in set(listed) - set(names):
-        report.fail("object", member, "listed in SHA256SUMS but missing")
+        report.fail("object", member, Note(N_("listed in SHA256SUMS but missing")))
     _check_items(report, archive, manifest, names)
     log = manifest.get("custody", [])
     history = check_chain(
@@ -766,7 +826,9 @@ def _check_contents(
     report.keys = [span.to_dict() for span in history]
     if expect_key and expect_key.lower() not in {span.key_id for span in history}:
         report.fail(
-            "key", "public_key.pem", f"the expected key {expect_key} is not among the bundle's keys"
+            "key",
+            "public_key.pem",
+            Note(N_("the expected key %(key)s is not among the bundle's keys"), key=expect_key),
         )
     final = public_key_from_pem(history[-1].public_key_pem.encode()) if history else public_key
     head = manifest.get("head") or {}
@@ -780,7 +842,7 @@ def _check_contents(
             head_message(int(head.get("seq", 0)), str(head.get("event_hash", ""))),
         )
     ):
-        report.fail("head", "manifest.json", "signed head does not match the last event")
+        report.fail("head", "manifest.json", Note(N_("signed head does not match the last event")))
     warn_unanchored(report, history, _check_bundle_tokens(report, archive, manifest))
     if manifest.get("kind") != "public":
         _check_bundle_facts(report, manifest)
@@ -815,17 +877,21 @@ def _check_bundle_facts(report: VerifyReport, manifest: dict[str, Any]) -> None:
     era = bool(signed)
     for item in manifest.get("items", []):
         sha = str(item.get("sha256", ""))
-        subject = f"item {sha[:12]}"
+        subject = item_subject(sha)
         if sha not in signed:
             if era:
-                report.fail("fact", subject, UNSEALED)
+                report.fail("fact", subject, Note(UNSEALED))
             else:
-                report.warn("fact", subject, "no signed facts (bundle from an older qantar)")
+                report.warn(
+                    "fact", subject, Note(N_("no signed facts (bundle from an older qantar)"))
+                )
             continue
         try:
             shown = digests(sha, _manifest_facts(item))
         except (ValueError, TypeError, AttributeError) as exc:
-            report.fail("fact", subject, f"manifest entry unreadable: {exc}")
+            report.fail(
+                "fact", subject, Note(N_("manifest entry unreadable: %(reason)s"), reason=str(exc))
+            )
             continue
         seq, expected = signed[sha]
         for line in differences(expected, shown, seq):
@@ -843,7 +909,11 @@ def _bundle_first_key(
     try:
         return public_key_from_pem(archive.read(str(spans[0]["file"])))
     except Exception as exc:  # hostile input: a finding
-        report.fail("key", str(spans[0].get("file", "keys/")), f"first key unreadable: {exc}")
+        report.fail(
+            "key",
+            str(spans[0].get("file", "keys/")),
+            Note(N_("first key unreadable: %(reason)s"), reason=str(exc)),
+        )
         return current
 
 
@@ -861,21 +931,34 @@ def _check_bundle_keys(
         proven = [span.key_id for span in history]
         if listed != proven:
             report.fail(
-                "key", "manifest.json", f"keys listed {listed} differ from the chain's {proven}"
+                "key",
+                "manifest.json",
+                Note(
+                    N_("keys listed %(listed)s differ from the chain's %(proven)s"),
+                    listed=str(listed),
+                    proven=str(proven),
+                ),
             )
         for span, proof in zip(spans, history, strict=False):
             try:
                 on_file = key_id(public_key_from_pem(archive.read(str(span["file"]))))
             except Exception as exc:
-                report.fail("key", str(span.get("file")), f"unreadable: {exc}")
+                report.fail(
+                    "key",
+                    str(span.get("file")),
+                    Note(N_("unreadable: %(reason)s"), reason=str(exc)),
+                )
                 continue
             if on_file != proof.key_id:
-                report.fail("key", str(span["file"]), "is not the key the chain names")
+                report.fail("key", str(span["file"]), Note(N_("is not the key the chain names")))
     if history and key_id(current) != history[-1].key_id:
         report.fail(
             "key",
             "public_key.pem",
-            f"is not the key the custody log ends with ({history[-1].key_id[:16]}...)",
+            Note(
+                N_("is not the key the custody log ends with (%(key)s...)"),
+                key=history[-1].key_id[:16],
+            ),
         )
 
 
@@ -886,7 +969,7 @@ def _check_items(
         member = item.get("file", "")
         report.objects_checked += 1
         if member not in names:
-            report.fail("object", member, "missing from the bundle")
+            report.fail("object", member, Note(N_("missing from the bundle")))
             continue
         h256, h512 = hashlib.sha256(), hashlib.sha512()
         size = 0
@@ -903,13 +986,21 @@ def _check_items(
             item["sha512"],
             item["size"],
         ):
-            report.fail("object", member, "does not match its SHA-256/SHA-512/size in the manifest")
+            report.fail(
+                "object",
+                member,
+                Note(N_("does not match its SHA-256/SHA-512/size in the manifest")),
+            )
     for event in manifest.get("custody", []):
         if event.get("withheld"):
             continue
         stem = f"custody/{int(event['seq']):06d}.json"
         if stem in names and hashlib.sha256(archive.read(stem)).hexdigest() != event["event_hash"]:
-            report.fail("event", f"event {event['seq']}", f"{stem} differs from its hash")
+            report.fail(
+                "event",
+                event_subject(event["seq"]),
+                Note(N_("%(file)s differs from its hash"), file=stem),
+            )
 
 
 def _check_bundle_tokens(
@@ -932,10 +1023,10 @@ def _check_bundle_tokens(
         try:
             der = archive.read(token["file"])
         except KeyError:
-            report.fail("timestamp", subject, "missing from the bundle")
+            report.fail("timestamp", subject, Note(N_("missing from the bundle")))
             continue
         if event is None:
-            report.fail("timestamp", subject, "covers an event not in the bundle")
+            report.fail("timestamp", subject, Note(N_("covers an event not in the bundle")))
             continue
         ok, reason, _ = check_token(
             der, signing_message(str(event["event_hash"])), roots, nonce=int(token["nonce"])

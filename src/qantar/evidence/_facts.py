@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from qantar.errors import N_
 from qantar.evidence._common import canonical_json
 from qantar.evidence._tables import (
     claims,
@@ -33,6 +34,7 @@ from qantar.evidence._tables import (
     evidence_persons,
 )
 from qantar.model import CustodyAction
+from qantar.notes import Note
 
 SEALED = CustodyAction.FACTS_SEALED
 ITEM_FIELDS = ("sha512", "size", "media_type", "original_name", "added_at", "parent_sha256")
@@ -175,19 +177,37 @@ def signed_facts(log: Iterable[Mapping[str, Any]]) -> dict[str, tuple[int, Diges
 
 
 def differences(expected: Digests, actual: Digests, seq: int) -> list[str]:
-    """One line per fact that differs, naming the fact and the signing event, never a value."""
-    out = []
+    """One line per fact that differs, naming the fact (a code) and the signing event,
+    never a value."""
+    out: list[str] = []
     for name in sorted(set(expected) | set(actual)):
         if name not in actual:
-            out.append(f"{name}: removed since custody event {seq} signed it")
+            out.append(
+                Note(
+                    N_("%(fact)s: removed since custody event %(seq)s signed it"),
+                    fact=name,
+                    seq=seq,
+                )
+            )
         elif name not in expected:
-            out.append(f"{name}: not in the signed record (added outside the custody log)")
+            out.append(
+                Note(
+                    N_("%(fact)s: not in the signed record (added outside the custody log)"),
+                    fact=name,
+                )
+            )
         elif expected[name] != actual[name]:
-            out.append(f"{name}: changed since custody event {seq} signed it")
+            out.append(
+                Note(
+                    N_("%(fact)s: changed since custody event %(seq)s signed it"),
+                    fact=name,
+                    seq=seq,
+                )
+            )
     return out
 
 
-UNSEALED = (
+UNSEALED = N_(
     "its facts (collection records, claims, consent, links, media type, name) are not "
     "under the signed custody log; if the archive was made before qantar signed them, "
     "check the item, then run `qantar evidence seal-facts` once"

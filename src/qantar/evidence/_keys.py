@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.model import CustodyAction
 from qantar.model.dicts import fields_dict
 from qantar.project import Project
@@ -85,7 +85,9 @@ def rotation_details(event: dict[str, Any]) -> tuple[str, str, str, bool]:
             bool(details.get("compromised", False)),
         )
     except (KeyError, TypeError) as exc:
-        raise QantarError(f"event {event.get('seq')}: rotation event without its key") from exc
+        raise QantarError(
+            N_("event %(seq)s: rotation event without its key"), seq=event.get("seq")
+        ) from exc
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey, password: bytes | None) -> None:
@@ -119,14 +121,17 @@ def rotate_key(
     from qantar.evidence._custody import custody, key_id, load_private_key
 
     if not reason.strip():
-        raise InputError("--reason is required: why the key is replaced (no names of people)")
+        raise InputError(N_("--reason is required: why the key is replaced (no names of people)"))
     old = load_private_key(project)
     old_id = key_id(old.public_key())
     pending = pending_path(project)
     if pending.exists():
         raise QantarError(
-            f"{pending} exists: an earlier rotation was interrupted; run `qantar evidence "
-            "verify` and remove it if the log does not name its key"
+            N_(
+                "%(path)s exists: an earlier rotation was interrupted; run `qantar evidence "
+                "verify` and remove it if the log does not name its key"
+            ),
+            path=str(pending),
         )
     new = Ed25519PrivateKey.generate()
     new_id = key_id(new.public_key())

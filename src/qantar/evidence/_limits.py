@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.settings import DEFAULTS, EvidenceSettings
 
 MB = 1 << 20
@@ -56,17 +56,25 @@ def check_zip(archive: zipfile.ZipFile, limits: Limits, *, file: str) -> None:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise LimitExceeded(
-            f"holds {len(infos)} files, more than the limit of {limits.max_members} "
-            "([evidence] max_zip_members in qantar.toml)",
+            N_(
+                "holds %(n)s files, more than the limit of %(limit)s "
+                "([evidence] max_zip_members in qantar.toml)"
+            ),
             file=file,
+            n=len(infos),
+            limit=limits.max_members,
         )
     total = sum(info.file_size for info in infos)
     if total > limits.max_decompressed:
         raise LimitExceeded(
-            f"would decompress to {total // MB} MB, more than the limit of "
-            f"{limits.max_decompressed // MB} MB ([evidence] max_decompressed_mb in "
-            "qantar.toml; raise it if the file is genuine)",
+            N_(
+                "would decompress to %(size)s MB, more than the limit of "
+                "%(limit)s MB ([evidence] max_decompressed_mb in "
+                "qantar.toml; raise it if the file is genuine)"
+            ),
             file=file,
+            size=total // MB,
+            limit=limits.max_decompressed // MB,
         )
 
 
@@ -75,9 +83,14 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: Limits, *, file: st
     size = archive.getinfo(name).file_size
     if size > limits.max_index:
         raise LimitExceeded(
-            f"member {name} would take {size // MB} MB in memory, more than the limit of "
-            f"{limits.max_index // MB} MB ([evidence] max_index_mb in qantar.toml)",
+            N_(
+                "member %(member)s would take %(size)s MB in memory, more than the limit of "
+                "%(limit)s MB ([evidence] max_index_mb in qantar.toml)"
+            ),
             file=file,
+            member=name,
+            size=size // MB,
+            limit=limits.max_index // MB,
         )
     return archive.read(name)
 
@@ -99,10 +112,14 @@ def check_picture(path: Path, limits: Limits, *, file: str) -> None:
     if pixels is None or pixels > limits.max_pixels:
         size = "too many" if pixels is None else f"{pixels // 1_000_000}"
         raise LimitExceeded(
-            f"is a picture of {size} megapixels, more than the limit of "
-            f"{limits.max_pixels // 1_000_000} ([evidence] max_pixels in qantar.toml; raise it "
-            "if the picture is genuine)",
+            N_(
+                "is a picture of %(size)s megapixels, more than the limit of "
+                "%(limit)s ([evidence] max_pixels in qantar.toml; raise it "
+                "if the picture is genuine)"
+            ),
             file=file,
+            size=size,
+            limit=limits.max_pixels // 1_000_000,
         )
 
 

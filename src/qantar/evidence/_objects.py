@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from qantar import vault
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 
 CHUNK = 1 << 20
 SNIFF_BYTES = 8192
@@ -117,20 +117,20 @@ def check_source(path: Path) -> os.stat_result:
     try:
         st = os.lstat(path)
     except FileNotFoundError as exc:
-        raise InputError("no such file", file=name) from exc
+        raise InputError(N_("no such file"), file=name) from exc
     except PermissionError as exc:
-        raise InputError("cannot be read (permission denied)", file=name) from exc
+        raise InputError(N_("cannot be read (permission denied)"), file=name) from exc
     if stat.S_ISLNK(st.st_mode):
         raise InputError(
-            "is a symbolic link: add the file it points to, so the record names the real file",
+            N_("is a symbolic link: add the file it points to, so the record names the real file"),
             file=name,
         )
     if stat.S_ISDIR(st.st_mode):
-        raise InputError("is a folder: add the files inside it", file=name)
+        raise InputError(N_("is a folder: add the files inside it"), file=name)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError("is not a regular file (device, pipe or socket)", file=name)
+        raise InputError(N_("is not a regular file (device, pipe or socket)"), file=name)
     if st.st_size == 0:
-        raise InputError("is empty (0 bytes): nothing to preserve", file=name)
+        raise InputError(N_("is empty (0 bytes): nothing to preserve"), file=name)
     return st
 
 
@@ -157,27 +157,33 @@ def store_file(
     try:
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except PermissionError as exc:
-        raise InputError("cannot be read (permission denied)", file=name) from exc
+        raise InputError(N_("cannot be read (permission denied)"), file=name) from exc
     except OSError as exc:
-        raise InputError(f"cannot be opened: {exc.strerror}", file=name) from exc
+        raise InputError(
+            N_("cannot be opened: %(reason)s"), file=name, reason=exc.strerror
+        ) from exc
     private_dir(objects_dir)
     sweep_stale_temps(objects_dir)
     tmp = temp_path(objects_dir)
     try:
         with os.fdopen(fd, "rb", buffering=0) as src:
             if not _same(before, os.fstat(src.fileno())):
-                raise InputError("changed while being opened; add it again", file=name)
+                raise InputError(N_("changed while being opened; add it again"), file=name)
             sha256, sha512, size, head = _copy(src, tmp, on_chunk, name, key)
             after = os.fstat(src.fileno())
         if size != before.st_size or not _same(before, after):
             raise InputError(
-                "changed while being added (size or modification time moved); nothing was "
-                "stored: wait until it is complete and add it again",
+                N_(
+                    "changed while being added (size or modification time moved); nothing was "
+                    "stored: wait until it is complete and add it again"
+                ),
                 file=name,
             )
         # Re-read what landed on disk: the object must hold the bytes we hashed.
         if _sha256_of(tmp, key) != sha256:
-            raise InputError("the stored copy differs from what was read; disk fault?", file=name)
+            raise InputError(
+                N_("the stored copy differs from what was read; disk fault?"), file=name
+            )
         os.chmod(tmp, READ_ONLY)
         final = object_path(objects_dir, sha256)
         private_dir(final.parent)
@@ -189,9 +195,12 @@ def store_file(
             if _sha256_of(final, key) != sha256:
                 # Never "repair" by writing: the damage must stay visible to verify.
                 raise InputError(
-                    f"the archive already holds {final} but its bytes no longer match its "
-                    "name: run `qantar evidence verify` and restore it from a replica",
+                    N_(
+                        "the archive already holds %(path)s but its bytes no longer match its "
+                        "name: run `qantar evidence verify` and restore it from a replica"
+                    ),
                     file=name,
+                    path=str(final),
                 ) from None
         _fsync_dir(final.parent)
     finally:
@@ -225,7 +234,9 @@ def _copy(
             try:
                 n = src.readinto(buffer)  # type: ignore[attr-defined]
             except OSError as exc:
-                raise InputError(f"read error: {exc.strerror}", file=name) from exc
+                raise InputError(
+                    N_("read error: %(reason)s"), file=name, reason=exc.strerror
+                ) from exc
             if not n:
                 break
             chunk = memoryview(buffer)[:n]
@@ -270,8 +281,11 @@ def open_object(path: Path, key: bytes | None = None) -> io.RawIOBase | io.Buffe
         if vault.is_encrypted(os.pread(handle.fileno(), len(vault.MAGIC), 0)):
             handle.close()
             raise vault.TamperedError(
-                f"object {path.name[:12]} is sealed but the project is not marked encrypted "
-                "(an interrupted `qantar encrypt`? run it again)"
+                N_(
+                    "object %(item)s is sealed but the project is not marked encrypted "
+                    "(an interrupted `qantar encrypt`? run it again)"
+                ),
+                item=path.name[:12],
             )
         return handle
     return io.BufferedReader(vault.SealedReader(key, handle, what=f"object {path.name[:12]}"))

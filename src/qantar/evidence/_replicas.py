@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.evidence._archive import objects_dir, objects_key
 from qantar.evidence._custody import custody
 from qantar.evidence._objects import hash_file, object_path, plain_copy, store_file
 from qantar.evidence._tables import evidence_items
 from qantar.model import CustodyAction
 from qantar.model.dicts import fields_dict
+from qantar.notes import Note
 from qantar.project import Project
 
 
@@ -47,8 +48,10 @@ def _targets(project: Project, replicas: list[Path] | None) -> list[Path]:
     folders = replicas if replicas is not None else configured_replicas(project)
     if not folders:
         raise QantarError(
-            'no replicas: add `replicas = ["/path/to/second/disk"]` under [evidence] in '
-            "qantar.toml, or pass folders"
+            N_(
+                'no replicas: add `replicas = ["/path/to/second/disk"]` under [evidence] in '
+                "qantar.toml, or pass folders"
+            )
         )
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
@@ -78,7 +81,8 @@ def replicate(
                 stored = store_file(plain, folder, key=key)
             if stored.sha256 != item["sha256"]:
                 raise QantarError(
-                    f"object {item['sha256']} is damaged: run `qantar evidence fixity`"
+                    N_("object %(item)s is damaged: run `qantar evidence fixity`"),
+                    item=item["sha256"],
                 )
             made += 1
             copied.append(item["sha256"])
@@ -124,7 +128,7 @@ def fixity(
             if ok:
                 continue
             report.ok = False
-            problem = "missing" if not path.exists() else "content changed"
+            problem = Note(N_("missing") if not path.exists() else N_("content changed"))
             report.drift.append({"file": str(path), "problem": problem})
             if not repair:
                 continue

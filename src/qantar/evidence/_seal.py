@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.evidence._custody import custody, events, head_path
 from qantar.evidence._facts import SEALED, UNSEALED, current_facts, signed_facts
 from qantar.evidence._verify import verify
@@ -37,8 +37,13 @@ def seal_facts(project: Project, *, reason: str = "", actor: str | None = None) 
     if blocking:
         first = blocking[0]
         raise QantarError(
-            f"the archive does not verify ({len(blocking)} problem(s), first {first.subject}: "
-            f"{first.message}); run `qantar evidence verify`; nothing was sealed"
+            N_(
+                "the archive does not verify (%(n)s problem(s), first %(subject)s: "
+                "%(problem)s); run `qantar evidence verify`; nothing was sealed"
+            ),
+            n=len(blocking),
+            subject=first.subject,
+            problem=first.message,
         )
     with custody(project, actor, sealing=True) as log:
         signed = signed_facts(events(log.conn))

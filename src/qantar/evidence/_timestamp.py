@@ -18,11 +18,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from sqlalchemy import insert, select
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.evidence._common import now_utc
 from qantar.evidence._custody import custody, signing_message
 from qantar.evidence._tables import custody_events, timestamp_tokens
 from qantar.model import CustodyAction
+from qantar.notes import Note
 from qantar.project import Project
 
 ROOTS_DIR = "tsa_roots"
@@ -55,7 +56,10 @@ class TimestampRequest:
             )
         except (OSError, ValueError, KeyError) as exc:
             raise QantarError(
-                f"{path}: cannot read the request and its {sidecar.name} sidecar: {exc}"
+                N_("%(path)s: cannot read the request and its %(sidecar)s sidecar: %(reason)s"),
+                path=str(path),
+                sidecar=sidecar.name,
+                reason=str(exc),
             ) from exc
 
 
@@ -94,7 +98,7 @@ def build_request(project: Project) -> TimestampRequest:
             .limit(1)
         ).first()
     if row is None:
-        raise QantarError("the custody log is empty: add evidence before timestamping")
+        raise QantarError(N_("the custody log is empty: add evidence before timestamping"))
     request = (
         TimestampRequestBuilder()
         .data(signing_message(str(row[1])))
@@ -119,11 +123,11 @@ def check_token(
     from rfc3161_client import VerificationError, VerifierBuilder, decode_timestamp_response
 
     if not roots:
-        return False, "no trusted TSA root configured (evidence/tsa_roots/*.pem)", None
+        return False, Note(N_("no trusted TSA root configured (evidence/tsa_roots/*.pem)")), None
     try:
         response = decode_timestamp_response(response_der)
     except Exception as exc:
-        return False, f"not a timestamp response: {exc}", None
+        return False, Note(N_("not a timestamp response: %(reason)s"), reason=str(exc)), None
     gen_time = response.tst_info.gen_time.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     errors = []
     for root in roots:
@@ -151,7 +155,7 @@ def store_response(
         response_der, signing_message(request.event_hash), load_roots(project), nonce=request.nonce
     )
     if not ok or gen_time is None:
-        raise QantarError(f"timestamp from {tsa} refused: {reason}")
+        raise QantarError(N_("timestamp from %(tsa)s refused: %(reason)s"), tsa=tsa, reason=reason)
     with custody(project, actor) as log:
         log.conn.execute(
             insert(timestamp_tokens).values(
@@ -182,7 +186,9 @@ def timestamp_head(project: Project, url: str, *, timeout: float = 30.0) -> str:
         with urllib.request.urlopen(http, timeout=timeout) as reply:
             body = reply.read()
     except OSError as exc:
-        raise QantarError(f"timestamp authority {url} not reachable: {exc}") from exc
+        raise QantarError(
+            N_("timestamp authority %(url)s not reachable: %(reason)s"), url=url, reason=str(exc)
+        ) from exc
     return store_response(project, request, body, tsa=url)
 
 

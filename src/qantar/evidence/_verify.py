@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qantar.errors import N_, QantarError
 from qantar.evidence._archive import objects_key
 from qantar.evidence._custody import (
     GENESIS,
@@ -49,15 +50,57 @@ from qantar.evidence._tables import consents, evidence_items, timestamp_tokens
 from qantar.evidence._timestamp import check_token, load_roots
 from qantar.model import CustodyAction
 from qantar.model.dicts import fields_dict
+from qantar.notes import Gettext, Note, say
 from qantar.project import Project
 from qantar.vault import TamperedError
+
+# What a person reads for each kind of problem (the report's JSON keeps the code).
+PROBLEM_KINDS = {
+    "object": N_("file"),
+    "event": N_("custody event"),
+    "key": N_("key"),
+    "head": N_("signed head"),
+    "timestamp": N_("timestamp"),
+    "bundle": N_("bundle"),
+    "fact": N_("item facts"),
+}
 
 
 @dataclass
 class Problem:
+    """One finding. ``subject`` and ``message`` are English ``Note``s (a file path stays a
+    plain string), worded for a reader with ``in_words``; the JSON report keeps English."""
+
     kind: str  # object, event, key, head, timestamp, bundle, fact
     subject: str  # a file path, "event 12", the key path
     message: str
+
+    def in_words(self, gettext: Gettext) -> tuple[str, str, str]:
+        """Kind, subject and message in the language of ``gettext``."""
+        kind = PROBLEM_KINDS.get(self.kind)
+        return (
+            gettext(kind) if kind else self.kind,
+            str(say(self.subject, gettext)),
+            str(say(self.message, gettext)),
+        )
+
+
+def event_subject(seq: object) -> Note:
+    return Note(N_("event %(seq)s"), seq=seq)
+
+
+def item_subject(sha: str) -> Note:
+    return Note(N_("item %(item)s"), item=sha[:12])
+
+
+def error_note(exc: Exception) -> str:
+    """An error found while checking, as a finding: one of ours keeps its catalog message;
+    another's (a library's, the system's) is said as it was written."""
+    if isinstance(exc, QantarError):
+        note = Note(exc.message, **exc.params)
+        if note == str(exc):  # an InputError's text also says where: kept whole
+            return note
+    return str(exc)
 
 
 @dataclass
@@ -123,32 +166,44 @@ def check_chain(
     retired: list[tuple[KeySpan, Any]] = []
     for row in rows:
         seq = int(row["seq"])
-        subject = f"event {seq}"
+        subject = event_subject(seq)
         report.events_checked += 1
         if seq != expected_seq:
             if seq > expected_seq:
                 missing = ", ".join(str(s) for s in range(expected_seq, seq))
-                report.fail("event", f"event {expected_seq}", f"missing: event(s) {missing}")
+                report.fail(
+                    "event",
+                    event_subject(expected_seq),
+                    Note(N_("missing: event(s) %(seqs)s"), seqs=missing),
+                )
             else:
                 report.fail(
-                    "event", subject, f"out of order or duplicated (expected {expected_seq})"
+                    "event",
+                    subject,
+                    Note(N_("out of order or duplicated (expected %(seq)s)"), seq=expected_seq),
                 )
         if row["prev_hash"] != expected_prev:
             report.fail(
-                "event", subject, "does not link to the event before it (chain broken here)"
+                "event",
+                subject,
+                Note(N_("does not link to the event before it (chain broken here)")),
             )
         hash_ok = True
         if row.get("withheld"):
             if not withheld_ok:
-                report.fail("event", subject, "content withheld")
+                report.fail("event", subject, Note(N_("content withheld")))
         else:
             recomputed = event_hash(event_body(row))
             hash_ok = recomputed == row["event_hash"]
             if not hash_ok:
-                report.fail("event", subject, "content changed after signing (hash mismatch)")
+                report.fail(
+                    "event", subject, Note(N_("content changed after signing (hash mismatch)"))
+                )
             if fingerprint is not None and row.get("key_id") != fingerprint:
                 report.fail(
-                    "key", subject, "signed by another key than the one valid at this point"
+                    "key",
+                    subject,
+                    Note(N_("signed by another key than the one valid at this point")),
                 )
         message = signing_message(str(row["event_hash"]))
         sig_ok = current is None or verify_signature(current, str(row["signature"]), message)
@@ -173,12 +228,19 @@ def _signature_failure(retired: list[tuple[KeySpan, Any]], signature: str, messa
     """Name a retired key that made the signature: what an attacker holding it would do."""
     for span, key in retired:
         if verify_signature(key, signature, message):
-            how = "as compromised" if span.compromised else "by a rotation"
-            return (
-                f"signed by key {span.key_id[:16]}..., retired {how} at event {span.last_seq}:"
-                " a retired key cannot add to the log"
+            how = (
+                N_(
+                    "signed by key %(key)s..., retired as compromised at event %(seq)s: "
+                    "a retired key cannot add to the log"
+                )
+                if span.compromised
+                else N_(
+                    "signed by key %(key)s..., retired by a rotation at event %(seq)s: "
+                    "a retired key cannot add to the log"
+                )
             )
-    return "signature does not verify with the key valid at this point of the chain"
+            return Note(how, key=span.key_id[:16], seq=span.last_seq)
+    return Note(N_("signature does not verify with the key valid at this point of the chain"))
 
 
 def _rotation(
@@ -186,21 +248,27 @@ def _rotation(
 ) -> tuple[Any, str, bool] | None:
     """The key a rotation event hands over to, or None (and a failure) if it cannot."""
     if not valid:
-        report.fail("key", subject, "key rotation does not verify: its new key is not followed")
+        report.fail(
+            "key", subject, Note(N_("key rotation does not verify: its new key is not followed"))
+        )
         return None
     try:
         previous, new_id, pem, compromised = rotation_details(row)
         new_key = public_key_from_pem(pem.encode("ascii"))
     except Exception as exc:  # a signed but malformed rotation: name it, do not follow it
-        report.fail("key", subject, f"key rotation unreadable: {exc}")
+        report.fail(
+            "key", subject, Note(N_("key rotation unreadable: %(reason)s"), reason=str(exc))
+        )
         return None
     if previous != fingerprint:
         report.fail(
-            "key", subject, f"key rotation retires key {previous[:16]}..., not the key in use"
+            "key",
+            subject,
+            Note(N_("key rotation retires key %(key)s..., not the key in use"), key=previous[:16]),
         )
         return None
     if key_id(new_key) != new_id:
-        report.fail("key", subject, "key rotation: the new key does not match its key id")
+        report.fail("key", subject, Note(N_("key rotation: the new key does not match its key id")))
         return None
     return new_key, pem, compromised
 
@@ -213,13 +281,20 @@ def warn_unanchored(report: VerifyReport, history: list[KeySpan], anchored: set[
         before = [s for s in anchored if s < span.last_seq]
         start = max(max(before, default=0) + 1, span.first_seq)
         if start <= span.last_seq - 1:
-            anchor = f"event {max(before)}" if before else "none"
+            anchor = event_subject(max(before)) if before else Note(N_("none"))
             report.warn(
                 "key",
-                f"events {start}-{span.last_seq - 1}",
-                f"signed by key {span.key_id[:16]}..., retired as compromised at event "
-                f"{span.last_seq}, after the last trusted timestamp ({anchor}): only that key "
-                "vouches they were written before the compromise",
+                Note(N_("events %(first)s-%(last)s"), first=start, last=span.last_seq - 1),
+                Note(
+                    N_(
+                        "signed by key %(key)s..., retired as compromised at event "
+                        "%(seq)s, after the last trusted timestamp (%(anchor)s): only that key "
+                        "vouches they were written before the compromise"
+                    ),
+                    key=span.key_id[:16],
+                    seq=span.last_seq,
+                    anchor=anchor,
+                ),
             )
 
 
@@ -254,34 +329,46 @@ def verify(
         if on_object:
             on_object(sha)
         if not path.exists() and not path.is_symlink():
-            report.fail("object", str(path), f"missing (item {sha[:12]})")
+            report.fail("object", str(path), Note(N_("missing (item %(item)s)"), item=sha[:12]))
             continue
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode):
-            report.fail("object", str(path), "is not a regular file")
+            report.fail("object", str(path), Note(N_("is not a regular file")))
             continue
         try:
             sha256, sha512, size = hash_file(path, key)
         except OSError as exc:
-            report.fail("object", str(path), f"unreadable: {exc.strerror}")
+            report.fail(
+                "object", str(path), Note(N_("unreadable: %(reason)s"), reason=exc.strerror)
+            )
             continue
         except TamperedError:
-            report.fail("object", str(path), "sealed copy altered or damaged (fails its check)")
+            report.fail(
+                "object", str(path), Note(N_("sealed copy altered or damaged (fails its check)"))
+            )
             continue
         if sha256 != sha or sha512 != item["sha512"] or size != item["size"]:
             report.fail(
-                "object", str(path), f"content changed (SHA-256 now {sha256[:12]}, size {size})"
+                "object",
+                str(path),
+                Note(
+                    N_("content changed (SHA-256 now %(sha)s, size %(size)s)"),
+                    sha=sha256[:12],
+                    size=size,
+                ),
             )
         if st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-            report.warn("object", str(path), "is writable; objects should be read-only")
+            report.warn("object", str(path), Note(N_("is writable; objects should be read-only")))
         elif st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            report.warn("object", str(path), "is readable by others; chmod 400 it")
+            report.warn("object", str(path), Note(N_("is readable by others; chmod 400 it")))
     if objects.is_dir():
         for path in objects.rglob("*"):
             if TMP_DIR in path.relative_to(objects).parts:
                 continue  # temporary files of a write in progress (or a killed one)
             if path.is_file() and path not in known_paths:
-                report.warn("object", str(path), "in the store but not in the archive records")
+                report.warn(
+                    "object", str(path), Note(N_("in the store but not in the archive records"))
+                )
 
     public_key = first_key(project, report, log)
     history = check_chain(report, log, public_key)
@@ -295,7 +382,7 @@ def verify(
             report.fail(
                 "object",
                 str(object_path(objects, item["sha256"])),
-                "item has no 'added' custody event (inserted outside the log)",
+                Note(N_("item has no 'added' custody event (inserted outside the log)")),
             )
 
     check_facts(report, facts, log)
@@ -331,15 +418,19 @@ def check_facts(
     signed facts for but whose record is gone is named too."""
     signed = signed_facts(log)
     for sha in sorted(set(facts) | set(signed)):
-        subject = f"item {sha[:12]}"
+        subject = item_subject(sha)
         if sha not in facts:
-            report.fail("fact", subject, "item record missing (the custody log signed its facts)")
+            report.fail(
+                "fact",
+                subject,
+                Note(N_("item record missing (the custody log signed its facts)")),
+            )
             continue
         if sha not in signed:
             if unsealed_is_failure:
-                report.fail("fact", subject, UNSEALED)
+                report.fail("fact", subject, Note(UNSEALED))
             else:
-                report.warn("fact", subject, UNSEALED)
+                report.warn("fact", subject, Note(UNSEALED))
             continue
         seq, expected = signed[sha]
         for line in differences(expected, digests(sha, facts[sha]), seq):
@@ -352,9 +443,14 @@ def check_consent_records(report: VerifyReport, rows: list[dict[str, Any]]) -> N
         if consent_hash(consent_record(row)) != row["record_hash"]:
             report.fail(
                 "fact",
-                f"item {str(row['item_sha256'])[:12]}",
-                f"consent {row['custody_seq']} record: changed (person, scope, who or when "
-                "no longer match its hash)",
+                item_subject(str(row["item_sha256"])),
+                Note(
+                    N_(
+                        "consent %(seq)s record: changed (person, scope, who or when "
+                        "no longer match its hash)"
+                    ),
+                    seq=row["custody_seq"],
+                ),
             )
 
 
@@ -363,7 +459,11 @@ def first_key(project: Project, report: VerifyReport, log: list[dict[str, Any]])
     try:
         current = load_public_key(project.public_key_path)
     except Exception as exc:
-        report.fail("key", str(project.public_key_path), f"cannot load the public key: {exc}")
+        report.fail(
+            "key",
+            str(project.public_key_path),
+            Note(N_("cannot load the public key: %(reason)s"), reason=str(exc)),
+        )
         current = None
     if not log:
         return current
@@ -373,12 +473,18 @@ def first_key(project: Project, report: VerifyReport, log: list[dict[str, Any]])
         try:
             candidates.append(load_public_key(path))
         except Exception as exc:
-            report.warn("key", str(path), f"unreadable retired key: {exc}")
+            report.warn(
+                "key", str(path), Note(N_("unreadable retired key: %(reason)s"), reason=str(exc))
+            )
     for candidate in candidates:
         if key_id(candidate) == wanted:
             return candidate
     if current is not None and retired_public_keys(project):
-        report.fail("key", "event 1", f"no key in keys/ or keys/retired/ has the key id {wanted}")
+        report.fail(
+            "key",
+            event_subject(1),
+            Note(N_("no key in keys/ or keys/retired/ has the key id %(key)s"), key=wanted),
+        )
     return current
 
 
@@ -392,12 +498,19 @@ def _check_current_key_file(project: Project, report: VerifyReport, history: lis
     except Exception:
         on_disk = None  # already reported by _first_key
     if on_disk is not None and on_disk != last.key_id:
-        where = f"event {last.first_seq - 1}" if len(history) > 1 else "event 1"
+        where = event_subject(last.first_seq - 1 if len(history) > 1 else 1)
         report.fail(
             "key",
             where,
-            f"the log hands signing to key {last.key_id[:16]}... here, but "
-            f"{project.public_key_path.name} holds key {on_disk[:16]}...",
+            Note(
+                N_(
+                    "the log hands signing to key %(key)s... here, but "
+                    "%(file)s holds key %(other)s..."
+                ),
+                key=last.key_id[:16],
+                file=project.public_key_path.name,
+                other=on_disk[:16],
+            ),
         )
     return public_key_from_pem(last.public_key_pem.encode("ascii"))
 
@@ -409,7 +522,7 @@ def _check_head(
     try:
         head = read_head(project)
     except Exception as exc:
-        report.fail("head", path, str(exc))
+        report.fail("head", path, error_note(exc))
         return
     if head is None:
         # Made by `qantar init`, so missing means removed (with the archive, perhaps), or a
@@ -417,31 +530,47 @@ def _check_head(
         report.fail(
             "head",
             path,
-            "missing: the length and end of the log cannot be checked (a project made before "
-            "qantar kept it here: run `qantar evidence seal-facts` once)",
+            Note(
+                N_(
+                    "missing: the length and end of the log cannot be checked (a project made "
+                    "before qantar kept it here: run `qantar evidence seal-facts` once)"
+                )
+            ),
         )
         return
     if public_key is not None and not verify_signature(
         public_key, head.signature, head_message(head.seq, head.event_hash)
     ):
-        report.fail("head", path, "signature does not verify with the public key")
+        report.fail("head", path, Note(N_("signature does not verify with the public key")))
     by_seq = {int(e["seq"]): e for e in log}
     last = max(by_seq) if by_seq else 0
     if head.seq == 0:
         if head.event_hash != GENESIS:
-            report.fail("head", path, "names event 0 with a hash other than the start of a log")
+            report.fail(
+                "head", path, Note(N_("names event 0 with a hash other than the start of a log"))
+            )
     elif head.seq not in by_seq:
         report.fail(
             "event",
-            f"event {head.seq}",
-            f"missing: the signed head names it; the log has {len(log)} event(s) "
-            "(events deleted, or the database rolled back to an older copy)",
+            event_subject(head.seq),
+            Note(
+                N_(
+                    "missing: the signed head names it; the log has %(n)s event(s) "
+                    "(events deleted, or the database rolled back to an older copy)"
+                ),
+                n=len(log),
+            ),
         )
     elif by_seq[head.seq]["event_hash"] != head.event_hash:
-        report.fail("event", f"event {head.seq}", "differs from the signed head")
+        report.fail("event", event_subject(head.seq), Note(N_("differs from the signed head")))
     if last > head.seq:
         report.warn(
-            "head", path, f"{last - head.seq} event(s) after the signed head (interrupted write?)"
+            "head",
+            path,
+            Note(
+                N_("%(n)s event(s) after the signed head (interrupted write?)"),
+                n=last - head.seq,
+            ),
         )
 
 
@@ -457,10 +586,15 @@ def _check_tokens(
     by_seq = {int(e["seq"]): e for e in log}
     for token in tokens:
         report.timestamps_checked += 1
-        subject = f"timestamp {token['id']} ({token['tsa']}) over event {token['custody_seq']}"
+        subject = Note(
+            N_("timestamp %(id)s (%(tsa)s) over event %(seq)s"),
+            id=token["id"],
+            tsa=token["tsa"],
+            seq=token["custody_seq"],
+        )
         event = by_seq.get(int(token["custody_seq"]))
         if event is None:
-            report.fail("timestamp", subject, "the event it covers is missing")
+            report.fail("timestamp", subject, Note(N_("the event it covers is missing")))
             continue
         ok, reason, _ = check_token(
             bytes(token["token"]),

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.model.dicts import fields_dict
 
 FORMAT = "qantar-vault-1"
@@ -67,13 +67,13 @@ def work_factor() -> int:
     try:
         value = int(wanted)
     except ValueError as exc:
-        raise QantarError("QANTAR_KDF_LOG_N must be a whole number") from exc
+        raise QantarError(N_("QANTAR_KDF_LOG_N must be a whole number")) from exc
     return max(MIN_LOG_N, min(value, 22))
 
 
 def _kek(passphrase: str, salt: bytes, log_n: int, r: int, p: int) -> bytes:
     if not passphrase:
-        raise QantarError("the passphrase is empty")
+        raise QantarError(N_("the passphrase is empty"))
     return Scrypt(salt=salt, length=KEY_BYTES, n=2**log_n, r=r, p=p).derive(
         passphrase.encode("utf-8")
     )
@@ -93,7 +93,7 @@ def unwrap(envelope: Envelope, passphrase: str) -> bytes:
         return ChaCha20Poly1305(kek).decrypt(_unb64(envelope.nonce), _unb64(envelope.wrapped), _AAD)
     except InvalidTag as exc:
         raise WrongPassphraseError(
-            "wrong passphrase for this project; nothing was read or changed"
+            N_("wrong passphrase for this project; nothing was read or changed")
         ) from exc
 
 
@@ -124,7 +124,11 @@ def read_envelope(path: Path) -> Envelope:
         raw = json.loads(path.read_text(encoding="ascii"))
         envelope = Envelope(**raw)
     except (OSError, ValueError, TypeError) as exc:
-        raise QantarError(f"{path}: not a readable qantar key file") from exc
+        raise QantarError(N_("%(path)s: not a readable qantar key file"), path=str(path)) from exc
     if envelope.format != FORMAT:
-        raise QantarError(f"{path}: unknown key file format {envelope.format!r}")
+        raise QantarError(
+            N_("%(path)s: unknown key file format %(format)s"),
+            path=str(path),
+            format=repr(envelope.format),
+        )
     return envelope

@@ -13,7 +13,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 
 ENCRYPTED_HEADER = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
 
@@ -43,11 +43,14 @@ def load_private_key(path: Path, password: bytes | None) -> Ed25519PrivateKey:
         key = serialization.load_pem_private_key(data, password=password if protected else None)
     except ValueError as exc:
         raise QantarError(
-            f"{path.name}: the signing key does not open with this project's key "
-            "(wrong passphrase or a key file from another project)"
+            N_(
+                "%(name)s: the signing key does not open with this project's key "
+                "(wrong passphrase or a key file from another project)"
+            ),
+            name=path.name,
         ) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise QantarError(f"{path.name} is not an Ed25519 private key")
+        raise QantarError(N_("%(name)s is not an Ed25519 private key"), name=path.name)
     return key
 
 

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 
 MAGIC = b"QNTRENC1"
 CHUNK = 64 * 1024
@@ -58,7 +58,7 @@ def decrypt_chunks(
     """Yield the plaintext of an encrypted stream chunk by chunk, checking each."""
     head = source.read(len(MAGIC) + _PREFIX)
     if not is_encrypted(head) or len(head) < len(MAGIC) + _PREFIX:
-        raise TamperedError(f"{what} is not a qantar encrypted file")
+        raise TamperedError(N_("%(what)s is not a qantar encrypted file"), what=what)
     prefix = head[len(MAGIC) :]
     aead = ChaCha20Poly1305(key)
     counter = 0
@@ -70,7 +70,8 @@ def decrypt_chunks(
             yield aead.decrypt(_nonce(prefix, counter, last), sealed, aad)
         except InvalidTag as exc:
             raise TamperedError(
-                f"{what} failed its authentication check (altered, cut short or wrong key)"
+                N_("%(what)s failed its authentication check (altered, cut short or wrong key)"),
+                what=what,
             ) from exc
         if last:
             return

@@ -15,7 +15,7 @@ import os
 import time
 from pathlib import Path
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 
 _MEMORY: dict[str, bytes] = {}
 
@@ -60,8 +60,10 @@ def remember(root: Path, key: bytes, *, minutes: float) -> Path:
     folder = _folder()
     if folder is None:
         raise QantarError(
-            "no memory-backed folder (XDG_RUNTIME_DIR or /dev/shm) to keep the unlocked key "
-            "in; give the passphrase to each command instead"
+            N_(
+                "no memory-backed folder (XDG_RUNTIME_DIR or /dev/shm) to keep the unlocked key "
+                "in; give the passphrase to each command instead"
+            )
         )
     folder.mkdir(mode=0o700, exist_ok=True)
     os.chmod(folder, 0o700)

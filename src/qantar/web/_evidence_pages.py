@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from qantar.accounts import REFUSED
 from qantar.errors import QantarError
-from qantar.i18n import N_
+from qantar.i18n import N_, speaker
 from qantar.web import _library as lib
 from qantar.web._site import Refusal, Site
 
@@ -83,9 +83,11 @@ def mount(app: FastAPI, site: Site) -> None:
                 )  # fmt: skip
             except QantarError as exc:
                 site.record(request, "evidence.add", None, outcome="failed")
+                # The page words the error in the reader's language and names the file
+                # without the temporary folder it waits in.
                 return site.render(
                     request, "evidence_add.html", 400, incidents=lib.incidents(project),
-                    values=values, error=str(exc).replace(str(folder), "").lstrip("/"),
+                    values=values, error=exc,
                 )  # fmt: skip
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -128,7 +130,14 @@ def mount(app: FastAPI, site: Site) -> None:
     async def evidence_verify(request: Request) -> Response:
         report = await run_in_threadpool(lib.evidence_verify, project)
         site.record(request, "evidence.verify", None, outcome="ok" if report.ok else "failed")
-        return site.render(request, "evidence_verified.html", report=report)
+        words = speaker(site.language(request)).gettext
+        return site.render(
+            request,
+            "evidence_verified.html",
+            report=report,
+            failures=[p.in_words(words) for p in report.failures],
+            warnings=[p.in_words(words) for p in report.warnings],
+        )
 
     @app.get("/evidence/export", name="evidence_export_form")
     def evidence_export_form(request: Request) -> Response:
