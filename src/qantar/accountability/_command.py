@@ -22,7 +22,7 @@ from followthemoney import ValueEntity
 
 from qantar.accountability._common import date_within, place_key
 from qantar.accountability._entities import load_entities
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.model.dicts import jsonable
 from qantar.names import name_key
 from qantar.project import Project
@@ -261,9 +261,16 @@ class CommandGraph:
             )
         ]
         if not hits:
-            raise QantarError(f"no unit named {text!r} in the register: pass its id")
+            raise QantarError(
+                N_("no unit named %(unit)s in the register: pass its id"), unit=repr(text)
+            )
         if len(hits) > 1:
-            raise QantarError(f"{len(hits)} units are named {text!r}: pass one id of {hits}")
+            raise QantarError(
+                N_("%(n)s units are named %(unit)s: pass one id of %(ids)s"),
+                n=len(hits),
+                unit=repr(text),
+                ids=hits,
+            )
         return hits[0]
 
     def parents(self, unit_id: str, day: str) -> list[ChainLink]:

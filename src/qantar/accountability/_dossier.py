@@ -71,11 +71,15 @@ def resolve_person(project: Project, text: str, people: list[ValueEntity]) -> Va
         if best >= 0.85:
             scored.append((best, p))
     if not scored:
-        raise QantarError(f"no person matching {text!r} in the register: pass their id")
+        raise QantarError(
+            N_("no person matching %(text)s in the register: pass their id"), text=repr(text)
+        )
     scored.sort(key=lambda sp: -sp[0])
     if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.02:
         ids = ", ".join(str(p.id) for _, p in scored[:5])
-        raise QantarError(f"{text!r} matches several persons ({ids}): pass one id")
+        raise QantarError(
+            N_("%(text)s matches several persons (%(ids)s): pass one id"), text=repr(text), ids=ids
+        )
     return scored[0][1]
 
 

@@ -178,11 +178,16 @@ REGIMES: dict[str, Regime] = {r.key: r for r in (_US, _UK, _EU)}
 
 
 def regime(key: str) -> Regime:
-    from qantar.errors import InputError
+    from qantar.errors import N_, InputError
 
     found = REGIMES.get(key) or next(
         (r for k, r in REGIMES.items() if k.casefold() == key.casefold()), None
     )
     if found is None:
-        raise InputError(f"regime {key!r} is not one of {', '.join(REGIMES)}", field="regime")
+        raise InputError(
+            N_("regime %(regime)s is not one of %(allowed)s"),
+            field="regime",
+            regime=repr(key),
+            allowed=", ".join(REGIMES),
+        )
     return found

@@ -21,7 +21,7 @@ from followthemoney import ValueEntity
 from rapidfuzz.fuzz import token_sort_ratio
 
 from qantar.accountability._entities import load_entities, read_entities
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.model.dicts import jsonable
 from qantar.names import compare, name_key
 from qantar.project import Project
@@ -248,7 +248,7 @@ def screen(
     carry no ``datasets`` field (default: the file's name).
     """
     if not 0.0 < threshold <= 1.0:
-        raise InputError("threshold must be in (0, 1]", field="threshold")
+        raise InputError(N_("threshold must be in (0, 1]"), field="threshold")
     path = Path(against)
     fallback_dataset = dataset or path.stem
     flags = dataset_flags(project)
