@@ -27,6 +27,7 @@ from qantar.accountability._publication import (
     victim_display,
     victim_publication,
     withhold_names_of_records,
+    wording,
 )
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
 from qantar.accountability._responsibility import contrary_information, responsibilities
@@ -622,6 +623,7 @@ def render_html(dossier: Dossier, lang: str = "en", case_title: str | None = Non
     every language. ``case_title``: ``[case] title`` (default: Qantar's)."""
     env = template_environment(_LOADER, lang, strict=False)
     talk = speaker(lang)
+    env.filters["say"] = wording(talk.gettext)  # redaction reasons, withheld victims' labels
     heading = talk.about_case(
         N_("Killed in January 2022, all incidents (not only this dossier’s)"),
         N_("Killed (%(case)s), all incidents (not only this dossier’s)"),
