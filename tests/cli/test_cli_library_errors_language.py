@@ -209,3 +209,50 @@ def test_errors_the_cli_does_not_reach_are_worded_too(project: Project, lang: st
         worded = exc.in_words(gettext)
         assert worded != str(exc)
         assert not english_words(worded, codes=(*SCHEMES, *LANGUAGES, "csv", "xlsx")), worded
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("kk", "басқа жыныс түріндегі бір әулеттің тегі: туыстар, бір адам емес"),
+        ("ru", "та же семейная фамилия в форме другого пола: родственники, а не один человек"),
+    ],
+)
+def test_name_comparison_reasons_in_the_reader_language(lang: str, expected: str) -> None:
+    """The reasons `qantar names compare` gives (the screening's too) are Notes: the text
+    output words them, the JSON keeps the English sentences."""
+    args = ("names", "compare", "Касымов Нурлан Ерланович", "Kasymova Nurlan")
+    result = run_cli_process(None, *args, env={"QANTAR_LANG": lang})
+    assert result.exit_code == 0, result.stderr
+    reasons = [line[4:] for line in result.stdout.splitlines() if line.startswith("  - ")]
+    assert expected in reasons and len(reasons) >= 4
+    for reason in reasons:
+        assert not english_words(reason), reason
+    as_json = run_cli_process(None, *args, "--format", "json", env={"QANTAR_LANG": lang})
+    assert (
+        "same family surname in the other sex's form: relatives, not one person" in as_json.stdout
+    )
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_screening_reasons_are_worded(lang: str) -> None:
+    from followthemoney import model
+
+    from qantar.accountability._screening import score_pair
+    from qantar.notes import say
+
+    ours = model.make_entity("Person")
+    ours.id = "a"
+    ours.add("name", "Касымов Нурлан Ерланович")
+    ours.add("birthDate", "1970-01-02")
+    theirs = model.make_entity("Person")
+    theirs.id = "b"
+    theirs.add("name", "Kassymov Nurlan Erlanovich")
+    theirs.add("birthDate", "1970-01-02")
+    _score, reasons = score_pair(ours, theirs)
+    assert "same birth date" in reasons
+    gettext = speaker(lang).gettext
+    for reason in reasons:
+        worded = say(reason, gettext)
+        assert worded != reason
+        assert not english_words(worded), worded
