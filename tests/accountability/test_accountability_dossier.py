@@ -206,4 +206,9 @@ def test_withheld_victims_and_redaction_reasons_in_the_dossier_language(
     html = render_html(dossier, lang)
     assert label in html and reason in html
     assert "name withheld" not in html and "withheld:" not in html
-    assert "Victim 2 (name withheld)" in render_html(dossier, "en")
+    english = render_html(dossier, "en")
+    assert "Victim 2 (name withheld)" in english
+    # the command chain's caveats, too
+    assert "the post is not limited to a place" in english
+    assert "the post is not limited to a place" not in html
+    assert {"ru": "должность не привязана к месту", "kk": "лауазым белгілі бір жерге"}[lang] in html

@@ -192,7 +192,7 @@ def who_cmd(
         )  # fmt: skip
     console.print(table)
     for caveat in answer.caveats:
-        console.print(_("caveat: %(caveat)s") % {"caveat": caveat}, markup=False)
+        console.print(_("caveat: %(caveat)s") % {"caveat": say(caveat, _)}, markup=False)
 
 
 @acc_app.command(
