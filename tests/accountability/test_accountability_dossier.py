@@ -212,3 +212,6 @@ def test_withheld_victims_and_redaction_reasons_in_the_dossier_language(
     assert "the post is not limited to a place" in english
     assert "the post is not limited to a place" not in html
     assert {"ru": "должность не привязана к месту", "kk": "лауазым белгілі бір жерге"}[lang] in html
+    # and the abuses the regime covers
+    assert "extrajudicial killing" in english and "extrajudicial killing</td>" not in html
+    assert {"ru": "внесудебная казнь", "kk": "соттан тыс кісі өлтіру"}[lang] in html
