@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from qantar import vault
-from qantar.errors import ProjectNotFoundError, QantarError, StoreError
+from qantar.errors import N_, ProjectNotFoundError, QantarError, StoreError
 from qantar.settings import DEFAULTS, SETTINGS_FILE, Settings
 from qantar.settings import load as load_settings
 from qantar.store import connect, migrate
@@ -168,11 +168,17 @@ class Project:
         """
         root = Path(path).resolve()
         if (root / SETTINGS_FILE).exists():
-            raise QantarError(f"{root} already holds a qantar project ({SETTINGS_FILE} exists)")
+            raise QantarError(
+                N_("%(folder)s already holds a qantar project (%(file)s exists)"),
+                folder=root,
+                file=SETTINGS_FILE,
+            )
         if encrypted and database and not database.startswith("sqlite"):
             raise QantarError(
-                "--encrypted protects the SQLite registry; a database server's data at rest "
-                "is protected by its own disk encryption (docs/security.md)"
+                N_(
+                    "--encrypted protects the SQLite registry; a database server's data at "
+                    "rest is protected by its own disk encryption (docs/security.md)"
+                )
             )
         if passphrase is None:
             passphrase = vault.read_passphrase(
@@ -269,10 +275,20 @@ class Project:
 
                 gazetteer_path(settings.case.gazetteer, folder)  # a missing file stops here
                 return cls(root=folder, settings=settings)
+        if path is not None:
+            raise ProjectNotFoundError(
+                N_(
+                    "no qantar project in %(folder)s: create one with `qantar init PATH` or "
+                    "pass --project PATH"
+                ),
+                folder=start,
+            )
         raise ProjectNotFoundError(
-            f"no qantar project in {start}"
-            + ("" if path is not None else " or above")
-            + ": create one with `qantar init PATH` or pass --project PATH"
+            N_(
+                "no qantar project in %(folder)s or above: create one with `qantar init PATH` "
+                "or pass --project PATH"
+            ),
+            folder=start,
         )
 
     @property
@@ -315,8 +331,12 @@ class Project:
             return known
         if not self.vault_path.is_file():
             raise QantarError(
-                f"{self.root} has no key file ({KEY_DIR}/{VAULT_FILE}); a project made before "
-                "keys were protected is upgraded with `qantar keys protect`"
+                N_(
+                    "%(folder)s has no key file (%(file)s); a project made before keys were "
+                    "protected is upgraded with `qantar keys protect`"
+                ),
+                folder=self.root,
+                file=f"{KEY_DIR}/{VAULT_FILE}",
             )
         envelope = vault.read_envelope(self.vault_path)
         key = vault.unwrap(
@@ -347,13 +367,20 @@ class Project:
         file = Path(path)
         if not file.exists():
             raise StoreError(
-                f"the project's database {file} is missing (deleted or moved?): restore it "
-                "from a backup; only `qantar init` creates a new one"
+                N_(
+                    "the project's database %(file)s is missing (deleted or moved?): restore "
+                    "it from a backup; only `qantar init` creates a new one"
+                ),
+                file=file,
             )
         if file.is_file() and file.stat().st_size == 0:
             raise StoreError(
-                f"the project's database {file} is empty (0 bytes; cut short by a copy or a "
-                "full disk?): restore it from a backup; only `qantar init` creates a new one"
+                N_(
+                    "the project's database %(file)s is empty (0 bytes; cut short by a copy or "
+                    "a full disk?): restore it from a backup; only `qantar init` creates a new "
+                    "one"
+                ),
+                file=file,
             )
 
     def upgrade(self) -> None:
@@ -454,8 +481,10 @@ def _check_opens(engine: Engine) -> None:
         engine.dispose()
         # No chained exception: the driver's message may carry SQL, never needed here.
         raise QantarError(
-            "the encrypted registry does not open with this project's key (wrong key file, "
-            "or the database is damaged); nothing was changed"
+            N_(
+                "the encrypted registry does not open with this project's key (wrong key "
+                "file, or the database is damaged); nothing was changed"
+            )
         ) from None
 
 

@@ -184,3 +184,34 @@ def test_dossier_pages_in_each_language(scenario, lang: str, heading: str, unkno
     assert f'<html lang="{lang}">' in html and heading in html and unknown in html
     # The hash printed is that of the data, which no language changes.
     assert dossier.sha256 in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "reason"),
+    [("ru", "Пострадавший № 2 (имя скрыто)", "Скрыто: запись ещё не связана"),
+     ("kk", "Зардап шеккен № 2 (есімі жасырылған)", "Жасырылған: жазба әлі ешбір адаммен")],
+)  # fmt: skip
+def test_withheld_victims_and_redaction_reasons_in_the_dossier_language(
+    scenario, lang: str, label: str, reason: str
+) -> None:
+    from qantar.accountability._dossier import render_html
+
+    dossier = build_dossier(scenario.project, scenario.names["official"], "uk-ghr")
+    labels = [v["label"] for b in dossier.data["incidents"] for v in b["victims"]]
+    assert "Victim 2 (name withheld)" in labels  # the data (hashed, saved) stays English
+    assert any(
+        str(k).startswith("withheld: the record")
+        for k in dossier.data["safety"]["withheld_reasons"]
+    )
+    html = render_html(dossier, lang)
+    assert label in html and reason in html
+    assert "name withheld" not in html and "withheld:" not in html
+    english = render_html(dossier, "en")
+    assert "Victim 2 (name withheld)" in english
+    # the command chain's caveats, too
+    assert "the post is not limited to a place" in english
+    assert "the post is not limited to a place" not in html
+    assert {"ru": "должность не привязана к месту", "kk": "лауазым белгілі бір жерге"}[lang] in html
+    # and the abuses the regime covers
+    assert "extrajudicial killing" in english and "extrajudicial killing</td>" not in html
+    assert {"ru": "внесудебная казнь", "kk": "соттан тыс кісі өлтіру"}[lang] in html

@@ -22,9 +22,10 @@ from followthemoney import ValueEntity
 
 from qantar.accountability._common import date_within, place_key
 from qantar.accountability._entities import load_entities
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.model.dicts import jsonable
 from qantar.names import name_key
+from qantar.notes import Note
 from qantar.project import Project
 
 SUBORDINATION_ROLES = (
@@ -261,9 +262,16 @@ class CommandGraph:
             )
         ]
         if not hits:
-            raise QantarError(f"no unit named {text!r} in the register: pass its id")
+            raise QantarError(
+                N_("no unit named %(unit)s in the register: pass its id"), unit=repr(text)
+            )
         if len(hits) > 1:
-            raise QantarError(f"{len(hits)} units are named {text!r}: pass one id of {hits}")
+            raise QantarError(
+                N_("%(n)s units are named %(unit)s: pass one id of %(ids)s"),
+                n=len(hits),
+                unit=repr(text),
+                ids=hits,
+            )
         return hits[0]
 
     def parents(self, unit_id: str, day: str) -> list[ChainLink]:
@@ -327,7 +335,7 @@ class CommandGraph:
                 if not any(_place_matches(place, a) for a in areas):
                     continue
             elif place and not areas:
-                caveats.append("the post is not limited to a place")
+                caveats.append(Note(N_("the post is not limited to a place")))
             post_name = post.caption
             command = any(w in post_name.casefold() for w in COMMAND_WORDS)
             for occ in self.occupancies_of.get(post.id, []):
@@ -335,9 +343,9 @@ class CommandGraph:
                 if not date_within(day, start, end):
                     continue
                 if start is None:
-                    caveats.append("start of the occupancy unknown")
+                    caveats.append(Note(N_("start of the occupancy unknown")))
                 if end is None:
-                    caveats.append("end of the occupancy not recorded")
+                    caveats.append(Note(N_("end of the occupancy not recorded")))
                 for holder in occ.get("holder"):
                     out.append(
                         Responsible(
@@ -419,17 +427,23 @@ def who_was_responsible(
     responsible: list[Responsible] = []
     for uid, level in sorted(levels.items(), key=lambda kv: kv[1]):
         responsible.extend(g.holders(uid, date, place, level))
-    caveats = []
+    caveats: list[str] = []
     deployments = g.deployments(unit_id, date)
     if place and not g.located(unit_id, place, date):
         caveats.append(
-            f"no record in the register puts this unit in {place} on {date}: "
-            "add a deployment (FtM Event with the unit involved) with its source"
+            Note(
+                N_(
+                    "no record in the register puts this unit in %(place)s on %(date)s: "
+                    "add a deployment (FtM Event with the unit involved) with its source"
+                ),
+                place=place,
+                date=date,
+            )
         )
     if not responsible:
-        caveats.append("no post-holder recorded for this unit or its chain on this date")
+        caveats.append(Note(N_("no post-holder recorded for this unit or its chain on this date")))
     if not chain:
-        caveats.append("no parent unit recorded for this date")
+        caveats.append(Note(N_("no parent unit recorded for this date")))
     return CommandAnswer(
         unit_id=unit_id,
         unit=g.caption(unit_id),

@@ -27,6 +27,7 @@ from qantar.accountability._publication import (
     victim_display,
     victim_publication,
     withhold_names_of_records,
+    wording,
 )
 from qantar.accountability._regimes import ABUSE_LABELS, COVERED, Regime, regime
 from qantar.accountability._responsibility import contrary_information, responsibilities
@@ -72,11 +73,15 @@ def resolve_person(project: Project, text: str, people: list[ValueEntity]) -> Va
         if best >= 0.85:
             scored.append((best, p))
     if not scored:
-        raise QantarError(f"no person matching {text!r} in the register: pass their id")
+        raise QantarError(
+            N_("no person matching %(text)s in the register: pass their id"), text=repr(text)
+        )
     scored.sort(key=lambda sp: -sp[0])
     if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.02:
         ids = ", ".join(str(p.id) for _, p in scored[:5])
-        raise QantarError(f"{text!r} matches several persons ({ids}): pass one id")
+        raise QantarError(
+            N_("%(text)s matches several persons (%(ids)s): pass one id"), text=repr(text), ids=ids
+        )
     return scored[0][1]
 
 
@@ -621,6 +626,7 @@ def render_html(dossier: Dossier, lang: str = "en", case_title: str | None = Non
     every language. ``case_title``: ``[case] title`` (default: Qantar's)."""
     env = template_environment(_LOADER, lang, strict=False)
     talk = speaker(lang)
+    env.filters["say"] = wording(talk.gettext)  # redaction reasons, withheld victims' labels
     heading = talk.about_case(
         N_("Killed in January 2022, all incidents (not only this dossier’s)"),
         N_("Killed (%(case)s), all incidents (not only this dossier’s)"),

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from qantar.accountability._common import now_utc
 from qantar.accountability._tables import entities
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.project import Project
 
 # Keys ValueEntity re-emits as lists built from sets: sorted on the way out, so that an
@@ -96,9 +96,11 @@ def _read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"not JSON: {exc.msg}", file=str(path), row=number) from exc
+                raise InputError(
+                    N_("not JSON: %(reason)s"), file=str(path), row=number, reason=exc.msg
+                ) from exc
             if not isinstance(data, dict):
-                raise InputError("a line is not a JSON object", file=str(path), row=number)
+                raise InputError(N_("a line is not a JSON object"), file=str(path), row=number)
             yield number, data
 
 
@@ -106,12 +108,17 @@ def read_entities(path: str | os.PathLike[str]) -> Iterator[tuple[int, ValueEnti
     """FtM JSON lines as (line number, entity); values are cleaned as untrusted input."""
     source = Path(path)
     if not source.is_file():
-        raise InputError("no such file", file=str(source))
+        raise InputError(N_("no such file"), file=str(source))
     for number, data in _read_lines(source):
         try:
             yield number, entity_from_dict(data, cleaned=False)
         except InvalidData as exc:
-            raise InputError(str(exc), file=str(source), row=number) from exc
+            raise InputError(
+                N_("not a valid FtM entity: %(reason)s"),
+                file=str(source),
+                row=number,
+                reason=str(exc),
+            ) from exc
 
 
 def _changed_properties(raw: dict[str, Any], entity: ValueEntity) -> list[str]:
@@ -133,14 +140,19 @@ def import_entities(
     """Read FtM JSON lines into the register; an entity with a known id is replaced."""
     source = Path(path)
     if not source.is_file():
-        raise InputError("no such file", file=str(source))
+        raise InputError(N_("no such file"), file=str(source))
     result = ImportResult()
     batch: list[ValueEntity] = []
     for number, raw in _read_lines(source):
         try:
             entity = entity_from_dict(raw, cleaned=False)
         except InvalidData as exc:
-            raise InputError(str(exc), file=str(source), row=number) from exc
+            raise InputError(
+                N_("not a valid FtM entity: %(reason)s"),
+                file=str(source),
+                row=number,
+                reason=str(exc),
+            ) from exc
         result.read += 1
         result.cleaned.extend(f"line {number}: {p}" for p in _changed_properties(raw, entity))
         batch.append(entity)
@@ -158,7 +170,7 @@ def save_entities(project: Project, items: Iterable[ValueEntity]) -> tuple[int, 
     with project.engine.begin() as conn:
         for entity in items:
             if entity.id is None:
-                raise QantarError("an entity needs an id before it is stored")
+                raise QantarError(N_("an entity needs an id before it is stored"))
             data = entity_to_dict(entity)
             existing = conn.execute(select(entities.c.id).where(entities.c.id == entity.id)).first()
             if existing:
@@ -195,18 +207,25 @@ def add_entity(
     FtM's, ``confidence`` (of this claim) lies between 0 and 1, and the entity must pass
     FtM's validation; nothing is stored otherwise."""
     if model.get(schema) is None:
-        raise InputError(f"{schema!r} is not an FtM schema", field="schema")
+        raise InputError(N_("%(schema)s is not an FtM schema"), field="schema", schema=repr(schema))
     for name in properties:
         if model[schema].get(name) is None:
-            raise InputError(f"{schema} has no property {name!r}", field="prop")
+            raise InputError(
+                N_("%(schema)s has no property %(prop)s"),
+                field="prop",
+                schema=schema,
+                prop=repr(name),
+            )
     entity = make(schema, id=entity_id, **{name: list(v) for name, v in properties.items()})
     if confidence is not None:
         if not 0.0 <= confidence <= 1.0:
-            raise InputError("confidence must be between 0 and 1", field="confidence")
+            raise InputError(N_("confidence must be between 0 and 1"), field="confidence")
         entity.context["qantar_confidence"] = confidence
     problems = validate_entity(entity_to_dict(entity))
     if problems:
-        raise InputError("; ".join(problems), field="prop")
+        raise InputError(
+            N_("not a valid FtM entity: %(reason)s"), field="prop", reason="; ".join(problems)
+        )
     save_entity(project, entity)
     return entity
 
@@ -235,7 +254,10 @@ def get_entity(project: Project, entity_id: str) -> ValueEntity:
     with project.engine.connect() as conn:
         row = conn.execute(select(entities.c.data).where(entities.c.id == entity_id)).first()
     if row is None:
-        raise QantarError(f"no entity {entity_id!r} in the register: see `qantar entities list`")
+        raise QantarError(
+            N_("no entity %(entity)s in the register: see `qantar entities list`"),
+            entity=repr(entity_id),
+        )
     return entity_from_dict(dict(row[0]))
 
 
@@ -271,8 +293,13 @@ def export_entities(
     if problems and strict:
         first = next(iter(problems.items()))
         raise QantarError(
-            f"{len(problems)} entities do not validate (e.g. {first[0]}: {first[1][0]}); "
-            "fix them or export with --no-strict"
+            N_(
+                "%(n)s entities do not validate (e.g. %(entity)s: %(problem)s); "
+                "fix them or export with --no-strict"
+            ),
+            n=len(problems),
+            entity=first[0],
+            problem=first[1][0],
         )
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)

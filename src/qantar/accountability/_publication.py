@@ -12,21 +12,31 @@ record not linked to any person yet has no status, so its name is withheld until
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
 from qantar.model import PublicationStatus
 from qantar.names import parse
+from qantar.notes import N_, Note
 from qantar.project import Project
 from qantar.publish import PublicPerson
 from qantar.publish._public import TextGuard, public_view, words_of
 from qantar.store.readers import person_of_record
 from qantar.store.schema import records
 
-WITHHELD = "name withheld"
-NOT_LINKED = "withheld: the record is not linked to any person yet (run `qantar link`)"
-UNKNOWN_PERSON = "withheld: no active linked person with this id (re-linked since?)"
+NOT_LINKED = Note(N_("withheld: the record is not linked to any person yet (run `qantar link`)"))
+UNKNOWN_PERSON = Note(N_("withheld: no active linked person with this id (re-linked since?)"))
+# Where a publication status came from (``StatusExplained.origin``: a consent decision, a
+# rule of qantar.toml [publish], the default), said in the redaction log's language.
+ORIGINS = {"decision": N_("decision"), "rule": N_("rule"), "default": N_("default")}
+
+
+def _origin(origin: str) -> Note | str:
+    message = ORIGINS.get(origin)
+    return Note(message) if message else origin
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,9 @@ class VictimDisplay:
     label: str  # what an output may print
     withheld: bool  # no name at all (initials-only is not withheld, but is not the name)
     status: str  # publish, initials-only or withhold
-    reason: str  # why (for the redaction log: counts and reasons, never values)
+    # why (for the redaction log: counts and reasons, never values); a Note, so that the
+    # dossier words it in its language
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,7 @@ def victim_display(
     view: VictimPublication, *, record_id: int | None, person_id: str | None, ordinal: int
 ) -> VictimDisplay:
     """How victim number ``ordinal`` of a list may be shown. The publish area decides."""
-    placeholder = f"Victim {ordinal} ({WITHHELD})"
+    placeholder = Note(N_("Victim %(n)s (name withheld)"), n=ordinal)
     if person_id is None:
         person_id = view.person_of_record.get(record_id) if record_id is not None else None
         if person_id is None:
@@ -117,11 +129,17 @@ def victim_display(
     origin = view.origins[person_id]
     public = view.shown.get(person_id)
     if public is None:
-        reason = f"withheld: publication status ({origin})"
+        reason = Note(N_("withheld: publication status (%(origin)s)"), origin=_origin(origin))
         return VictimDisplay(placeholder, True, "withhold", reason)
-    label = _both(public.name_cyrillic, public.name_latin) or f"Victim {ordinal}"
+    label = _both(public.name_cyrillic, public.name_latin) or Note(N_("Victim %(n)s"), n=ordinal)
     if public.status == "initials-only":
-        return VictimDisplay(
-            label, False, public.status, f"initials only: publication status ({origin})"
-        )
-    return VictimDisplay(label, False, public.status, f"published: publication status ({origin})")
+        reason = Note(N_("initials only: publication status (%(origin)s)"), origin=_origin(origin))
+        return VictimDisplay(label, False, public.status, reason)
+    reason = Note(N_("published: publication status (%(origin)s)"), origin=_origin(origin))
+    return VictimDisplay(label, False, public.status, reason)
+
+
+def wording(gettext: Callable[[str], str]) -> Callable[[Any], Any]:
+    """A template filter saying a redaction reason or a withheld victim's label (a Note) in
+    the language of ``gettext``; any other text (a name that may be shown) as it is."""
+    return lambda text: text.in_words(gettext) if isinstance(text, Note) else text

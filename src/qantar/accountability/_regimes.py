@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COVERED = "covered"
-CONDITIONAL = "only if framed"  # not on its own; in scope only as another covered abuse
-NOT_COVERED = "not covered"
+from qantar.errors import N_
+
+# Marked for the catalogs: the dossier's pages say a label and a status in their language
+# (the data, hashed, keeps these English words).
+COVERED = N_("covered")
+CONDITIONAL = N_("only if framed")  # not on its own; in scope only as another covered abuse
+NOT_COVERED = N_("not covered")
 
 ABUSE_LABELS = {
-    "extrajudicial_killing": "extrajudicial killing",
-    "torture": "torture",
-    "cidt": "cruel, inhuman or degrading treatment",
-    "arbitrary_detention": "arbitrary detention",
-    "enforced_disappearance": "enforced disappearance",
+    "extrajudicial_killing": N_("extrajudicial killing"),
+    "torture": N_("torture"),
+    "cidt": N_("cruel, inhuman or degrading treatment"),
+    "arbitrary_detention": N_("arbitrary detention"),
+    "enforced_disappearance": N_("enforced disappearance"),
 }
 
 
@@ -178,11 +182,16 @@ REGIMES: dict[str, Regime] = {r.key: r for r in (_US, _UK, _EU)}
 
 
 def regime(key: str) -> Regime:
-    from qantar.errors import InputError
+    from qantar.errors import N_, InputError
 
     found = REGIMES.get(key) or next(
         (r for k, r in REGIMES.items() if k.casefold() == key.casefold()), None
     )
     if found is None:
-        raise InputError(f"regime {key!r} is not one of {', '.join(REGIMES)}", field="regime")
+        raise InputError(
+            N_("regime %(regime)s is not one of %(allowed)s"),
+            field="regime",
+            regime=repr(key),
+            allowed=", ".join(REGIMES),
+        )
     return found

@@ -19,7 +19,7 @@ from qantar.accountability._tables import (
     responsibility_evidence,
     responsibility_victims,
 )
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.project import Project
 from qantar.store.schema import records
 
@@ -70,8 +70,18 @@ def _resolve_items(project: Project, refs: Sequence[str]) -> list[str]:
     for ref in refs:
         hits = [sha for sha in known if sha.startswith(ref.strip().lower())]
         if len(hits) != 1:
-            what = "no evidence item" if not hits else f"{len(hits)} evidence items"
-            raise InputError(f"{what} with hash starting {ref!r}", field="evidence")
+            if not hits:
+                raise InputError(
+                    N_("no evidence item with hash starting %(ref)s"),
+                    field="evidence",
+                    ref=repr(ref),
+                )
+            raise InputError(
+                N_("%(n)s evidence items with hash starting %(ref)s"),
+                field="evidence",
+                n=len(hits),
+                ref=repr(ref),
+            )
         out.append(hits[0])
     return out
 
@@ -96,31 +106,45 @@ def link_responsibility(
     killing, detention → arbitrary detention...).
     """
     if role not in ROLES:
-        raise InputError(f"role {role!r} is not one of {', '.join(ROLES)}", field="role")
+        raise InputError(
+            N_("role %(role)s is not one of %(allowed)s"),
+            field="role",
+            role=repr(role),
+            allowed=", ".join(ROLES),
+        )
     if not 0.0 <= confidence <= 1.0:
-        raise InputError("confidence must be between 0 and 1", field="confidence")
+        raise InputError(N_("confidence must be between 0 and 1"), field="confidence")
     if not source or not source.strip():
-        raise InputError("a responsibility link needs its source", field="source")
+        raise InputError(N_("a responsibility link needs its source"), field="source")
     incident_rows = {int(i["id"]): i for i in evidence.list_incidents(project)}
     if incident not in incident_rows:
-        raise QantarError(f"no incident {incident}: see `qantar incident list`")
+        raise QantarError(
+            N_("no incident %(incident)s: see `qantar incident list`"), incident=incident
+        )
     chosen = list(abuses) if abuses else abuses_for_incident_type(incident_rows[incident]["type"])
     for abuse in chosen:
         if abuse not in ABUSES:
-            raise InputError(f"abuse {abuse!r} is not one of {', '.join(ABUSES)}", field="abuses")
+            raise InputError(
+                N_("abuse %(abuse)s is not one of %(allowed)s"),
+                field="abuses",
+                abuse=repr(abuse),
+                allowed=", ".join(ABUSES),
+            )
     for victim in victims:
         if (victim.record_id is None) == (victim.person_id is None):
-            raise InputError("a victim is a record id or a person id", field="victims")
+            raise InputError(N_("a victim is a record id or a person id"), field="victims")
         if victim.category is not None and victim.category not in VICTIM_CATEGORIES:
             raise InputError(
-                f"victim category {victim.category!r} is not one of {VICTIM_CATEGORIES}",
+                N_("victim category %(category)s is not one of %(allowed)s"),
                 field="victims",
+                category=repr(victim.category),
+                allowed=VICTIM_CATEGORIES,
             )
     shas = _resolve_items(project, evidence_items)
     with project.engine.begin() as conn:
         row = conn.execute(select(entities.c.schema).where(entities.c.id == actor)).first()
         if row is None:
-            raise QantarError(f"no entity {actor!r} in the register")
+            raise QantarError(N_("no entity %(entity)s in the register"), entity=repr(actor))
         for victim in victims:
             if (
                 victim.record_id is not None
@@ -128,7 +152,9 @@ def link_responsibility(
                     select(records.c.id).where(records.c.id == victim.record_id)
                 ).first()
             ):
-                raise InputError(f"no record {victim.record_id}", field="victims")
+                raise InputError(
+                    N_("no record %(record)s"), field="victims", record=victim.record_id
+                )
         result = conn.execute(
             insert(responsibility).values(
                 actor_id=actor,
@@ -203,7 +229,7 @@ def add_contrary(
 ) -> int:
     """Record contrary or exculpatory information (and the submitter's response)."""
     if not statement.strip() or not source.strip():
-        raise InputError("contrary information needs a statement and its source")
+        raise InputError(N_("contrary information needs a statement and its source"))
     with project.engine.begin() as conn:
         result = conn.execute(
             insert(contrary).values(

@@ -21,9 +21,10 @@ from followthemoney import ValueEntity
 from rapidfuzz.fuzz import token_sort_ratio
 
 from qantar.accountability._entities import load_entities, read_entities
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.model.dicts import jsonable
 from qantar.names import compare, name_key
+from qantar.notes import Note
 from qantar.project import Project
 
 DEFAULT_THRESHOLD = 0.8
@@ -46,7 +47,9 @@ def compare_org_names(a: str, b: str) -> tuple[float, list[str]]:
     ka = " ".join(name_key(w) for w in a.split())
     kb = " ".join(name_key(w) for w in b.split())
     score = token_sort_ratio(ka, kb) / 100.0
-    return score, [f"organisation name similarity {score:.2f} across scripts"]
+    return score, [
+        Note(N_("organisation name similarity %(score)s across scripts"), score=f"{score:.2f}")
+    ]
 
 
 @dataclass(frozen=True)
@@ -174,18 +177,26 @@ def _date_reasons(q: list[str], c: list[str]) -> tuple[float, str | None]:
             if a[:n] == b[:n]:
                 best = "same" if n >= 10 else ("year" if best != "same" else best)
     if best == "same":
-        return 1.04, "same birth date"
+        return 1.04, Note(N_("same birth date"))
     if best == "year":
-        return 1.0, "birth dates agree as far as both are known"
-    return 0.55, f"different birth date ({', '.join(q)} vs {', '.join(c)})"
+        return 1.0, Note(N_("birth dates agree as far as both are known"))
+    return 0.55, Note(
+        N_("different birth date (%(ours)s vs %(theirs)s)"), ours=", ".join(q), theirs=", ".join(c)
+    )
 
 
 def _country_reasons(q: set[str], c: set[str]) -> tuple[float, str | None]:
     if not q or not c:
         return 1.0, None
     if q & c:
-        return 1.02, f"same nationality/country ({', '.join(sorted(q & c))})"
-    return 0.85, f"different nationality ({', '.join(sorted(q))} vs {', '.join(sorted(c))})"
+        return 1.02, Note(
+            N_("same nationality/country (%(countries)s)"), countries=", ".join(sorted(q & c))
+        )
+    return 0.85, Note(
+        N_("different nationality (%(ours)s vs %(theirs)s)"),
+        ours=", ".join(sorted(q)),
+        theirs=", ".join(sorted(c)),
+    )
 
 
 def _countries(entity: ValueEntity) -> set[str]:
@@ -215,8 +226,16 @@ def score_pair(
             if s > best:
                 best, reasons, pair = s, r, (a, b)
     if best == 0.0:
-        return 0.0, ["no name in common"]
-    out = [f"name {pair[0]!r} ~ {pair[1]!r}: {best:.2f}", *reasons]
+        return 0.0, [Note(N_("no name in common"))]
+    out = [
+        Note(
+            N_("name %(ours)s ~ %(theirs)s: %(score)s"),
+            ours=repr(pair[0]),
+            theirs=repr(pair[1]),
+            score=f"{best:.2f}",
+        ),
+        *reasons,
+    ]
     score = best
     if person:
         m, why = _date_reasons(
@@ -248,7 +267,7 @@ def screen(
     carry no ``datasets`` field (default: the file's name).
     """
     if not 0.0 < threshold <= 1.0:
-        raise InputError("threshold must be in (0, 1]", field="threshold")
+        raise InputError(N_("threshold must be in (0, 1]"), field="threshold")
     path = Path(against)
     fallback_dataset = dataset or path.stem
     flags = dataset_flags(project)

@@ -188,7 +188,7 @@ def disable_user(project: Project, name: str, *, by: str | None = None) -> User:
     """
     user = get_user(project, name)
     if by is not None and by.strip() == user.name:
-        raise AccountRuleError("an account cannot disable itself; ask another admin")
+        raise AccountRuleError(N_("an account cannot disable itself; ask another admin"))
     with project.engine.begin() as conn:
         if user.role is Role.ADMIN:
             # PostgreSQL: two admins disabling each other at once wait for one another here.
@@ -200,7 +200,7 @@ def disable_user(project: Project, name: str, *, by: str | None = None) -> User:
         # held from the update on, so a colleague's concurrent disable cannot slip between.
         if user.role is Role.ADMIN and not user.disabled and _active_admins(conn) == 0:
             raise AccountRuleError(
-                "this is the last admin who can sign in; add and enrol another admin first"
+                N_("this is the last admin who can sign in; add and enrol another admin first")
             )
         conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
     return get_user(project, name)
@@ -210,8 +210,11 @@ def set_language(project: Project, name: str, language: str | None) -> User:
     """The language the account reads the web app in (one of ``qantar.i18n.LANGUAGES``), or
     None to follow the browser again."""
     if language is not None and language not in LANGUAGES:
-        raise InputError("not a language qantar speaks; use one of " + ", ".join(LANGUAGES),
-                         field="language")  # fmt: skip
+        raise InputError(
+            N_("not a language qantar speaks; use one of %(allowed)s"),
+            field="language",
+            allowed=", ".join(LANGUAGES),
+        )
     user = get_user(project, name)
     with project.engine.begin() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(language=language))
@@ -321,7 +324,9 @@ def authenticate(
     unused recovery code are right and the account is neither disabled nor locked.
     ``MAX_FAILURES`` failures in a row lock it for ``LOCKED_FOR``."""
     now = now or _now()
-    refused = AuthError("sign-in refused: wrong name, password or code, or the account is locked")
+    refused = AuthError(
+        N_("sign-in refused: wrong name, password or code, or the account is locked")
+    )
     with project.engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name.strip())).first()
     if row is None or row.password_hash is None:

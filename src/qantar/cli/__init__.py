@@ -16,6 +16,7 @@ import typer
 
 from qantar.cli._common import console, err_console, state
 from qantar.cli._language import _, speaking
+from qantar.cli._usage import usage_message
 from qantar.errors import QantarError, missing_extra
 from qantar.i18n import N_
 
@@ -112,7 +113,7 @@ def _exit_code(exc: BaseException) -> int:
 
 def _usage_line(exc: Exception) -> str:
     """One line for a usage mistake: what was wrong and where to read the usage."""
-    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    message = usage_message(exc)
     ctx = getattr(exc, "ctx", None)
     command = getattr(ctx, "command_path", None) if ctx is not None else None
     return _("usage error: %(message)s (see `%(command)s --help`)") % {

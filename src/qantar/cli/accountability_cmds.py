@@ -14,6 +14,7 @@ from qantar.cli._common import OutputFormat, console, only_formats, open_project
 from qantar.cli._language import _
 from qantar.errors import InputError
 from qantar.i18n import N_
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -191,7 +192,7 @@ def who_cmd(
         )  # fmt: skip
     console.print(table)
     for caveat in answer.caveats:
-        console.print(_("caveat: %(caveat)s") % {"caveat": caveat}, markup=False)
+        console.print(_("caveat: %(caveat)s") % {"caveat": say(caveat, _)}, markup=False)
 
 
 @acc_app.command(
@@ -317,7 +318,7 @@ def screen_cmd(
         _row(
         table,
             m.query_name, f"{m.match_name} ({m.match_id})", ", ".join(m.datasets),
-            f"{m.score:.2f}", verdict, "; ".join(m.reasons),
+            f"{m.score:.2f}", verdict, "; ".join(say(r, _) for r in m.reasons),
         )  # fmt: skip
     console.print(table)
     # Every flagged list in the table gets its caution, near-misses too (as in the JSON).

@@ -10,6 +10,7 @@ from rich.table import Table
 from qantar.cli._common import OutputFormat, console, only_formats, print_json
 from qantar.cli._language import _
 from qantar.names import (
+    PARTS,
     NameComparison,
     ParsedName,
     compare,
@@ -17,6 +18,7 @@ from qantar.names import (
     latin,
     parse,
 )
+from qantar.notes import say
 
 app = typer.Typer()  # this area's commands; qantar.cli adds them to the root
 
@@ -123,14 +125,17 @@ def compare_cmd(
         return
     table = Table(_("part"), _("level"), _("similarity"), "a", "b", _("reason"))
     for p in result.parts:
-        table.add_row(p.part, p.level, f"{p.similarity:.2f}", p.left or "", p.right or "", p.reason)
+        table.add_row(
+            _(PARTS[p.part]), p.level, f"{p.similarity:.2f}", p.left or "", p.right or "",
+            say(p.reason, _),
+        )  # fmt: skip
     console.print(table)
     score = (_("score %(score)s (order swapped)") if result.swapped else _("score %(score)s")) % {
         "score": f"{result.score:.3f}"
     }
     console.print(score)
     for reason in result.reasons:
-        console.print(f"  - {reason}", markup=False)
+        console.print(f"  - {say(reason, _)}", markup=False)
 
 
 app.add_typer(names_app, name="names")

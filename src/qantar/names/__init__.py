@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from qantar.names._compare import (
     LEVELS,
+    PARTS,
     NameComparison,
     PartComparison,
     compare,
@@ -129,6 +130,7 @@ def latin(parsed: ParsedName, scheme: str = "icao") -> str:
 
 __all__ = [
     "LEVELS",
+    "PARTS",
     "PLACEHOLDER_WORDS",
     "SCHEMES",
     "UNNAMED",

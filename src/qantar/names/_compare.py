@@ -19,6 +19,7 @@ from qantar.names._keys import (
 )
 from qantar.names._lexicon import lexicon
 from qantar.names._parse import ParsedName, parse
+from qantar.notes import N_, Note
 
 # Ordered best to worst; the linkage area maps each to a Splink level.
 LEVELS = ("exact", "phonetic", "fuzzy", "initial", "diminutive", "family", "missing",
@@ -59,6 +60,10 @@ class NameComparison:
         return next(p for p in self.parts if p.part == name)
 
 
+# A part's name in a reason ("given: sounds alike"), worded where the reason is shown.
+PARTS = {"surname": N_("surname"), "given": N_("given"), "patronymic": N_("patronymic")}
+
+
 def _initial(key: str | None, letter: str | None) -> str | None:
     if key:
         return key[:1]
@@ -83,31 +88,35 @@ def _compare_names(
         ia, ib = _initial(ka, a_initial), _initial(kb, b_initial)
         if ia and ib and (a_initial or b_initial):
             if ia == ib:
-                return PartComparison(part, "initial", 0.0, la, lb, "initial agrees")
-            return PartComparison(part, "different", 0.0, la, lb, "initials differ")
-        return PartComparison(part, "missing", 0.0, la, lb, "missing on one side")
+                return PartComparison(part, "initial", 0.0, la, lb, Note(N_("initial agrees")))
+            return PartComparison(part, "different", 0.0, la, lb, Note(N_("initials differ")))
+        return PartComparison(part, "missing", 0.0, la, lb, Note(N_("missing on one side")))
     sim = JaroWinkler.normalized_similarity(ka, kb)
     if ka == kb:
-        return PartComparison(part, "exact", 1.0, la, lb, "same key across scripts")
+        return PartComparison(part, "exact", 1.0, la, lb, Note(N_("same key across scripts")))
     if part == "surname" and surname_family_key(a or "") == surname_family_key(b or ""):
         return PartComparison(
-            part, "family", sim, la, lb, "same family surname, other sex form (-ов/-ова)"
+            part, "family", sim, la, lb, Note(N_("same family surname, other sex form (-ов/-ова)"))
         )
     if part != "patronymic" and phonetic_key(a or "") == phonetic_key(b or ""):
-        return PartComparison(part, "phonetic", sim, la, lb, "sounds alike")
+        return PartComparison(part, "phonetic", sim, la, lb, Note(N_("sounds alike")))
     if part == "given":
         lex = lexicon().given
         ea, eb = lex.get(ka), lex.get(kb)
         if (ea and kb in ea.diminutive_of) or (eb and ka in eb.diminutive_of):
-            return PartComparison(part, "diminutive", sim, la, lb, "diminutive of the other")
+            return PartComparison(
+                part, "diminutive", sim, la, lb, Note(N_("diminutive of the other"))
+            )
     dist = Levenshtein.distance(ka, kb)
     if (
         sim >= 0.9
         or (dist <= 1 and min(len(ka), len(kb)) >= 4)
         or (dist <= 2 and min(len(ka), len(kb)) >= 8)
     ):
-        return PartComparison(part, "fuzzy", sim, la, lb, f"likely typo (edit distance {dist})")
-    return PartComparison(part, "different", sim, la, lb, "different names")
+        return PartComparison(
+            part, "fuzzy", sim, la, lb, Note(N_("likely typo (edit distance %(n)s)"), n=dist)
+        )
+    return PartComparison(part, "different", sim, la, lb, Note(N_("different names")))
 
 
 def _score(parts: tuple[PartComparison, ...]) -> float:
@@ -146,24 +155,30 @@ def compare(a: ParsedName | str, b: ParsedName | str) -> NameComparison:
         parts = (_patronymic_as_surname(pa, pb) or parts[0], *parts[1:])
     reasons: list[str] = []
     if swapped:
-        reasons.append("surname and given name are in swapped places")
-    reasons.extend(f"{p.part}: {p.reason}" for p in parts)
+        reasons.append(Note(N_("surname and given name are in swapped places")))
+    reasons.extend(
+        Note(N_("%(part)s: %(reason)s"), part=Note(PARTS[p.part]), reason=p.reason) for p in parts
+    )
     score = _score(parts)
     family = parts[0].level == "family"
     if family:
-        reasons.append("same family surname in the other sex's form: relatives, not one person")
+        reasons.append(
+            Note(N_("same family surname in the other sex's form: relatives, not one person"))
+        )
         score = min(score, 0.5)
     if pa.sex != "U" and pb.sex != "U" and pa.sex != pb.sex:
-        reasons.append("different sex")
+        reasons.append(Note(N_("different sex")))
         score *= 0.5
     freq = None
     given_part = parts[1]
     if given_part.level == "exact" and pa.given:
         freq = given_name_frequency(pa.given)
         if freq >= 0.002:
-            reasons.append(f"common given name (about {freq:.1%} of people)")
+            reasons.append(
+                Note(N_("common given name (about %(share)s of people)"), share=f"{freq:.1%}")
+            )
         elif freq <= _UNLISTED_SHARE:
-            reasons.append("given name not among the common ones: stronger evidence")
+            reasons.append(Note(N_("given name not among the common ones: stronger evidence")))
     return NameComparison(
         score=round(score, 4),
         parts=parts,
@@ -193,7 +208,12 @@ def _patronymic_as_surname(pa: ParsedName, pb: ParsedName) -> PartComparison | N
                 JaroWinkler.normalized_similarity(stem, family),
                 canonical_latin(x.patronymic),
                 canonical_latin(y.surname),
-                "patronymic-style surname (-ұлы/-қызы) matches the -ов form of the same name",
+                Note(
+                    N_(
+                        "patronymic-style surname (-ұлы/-қызы) matches the -ов form of the "
+                        "same name"
+                    )
+                ),
             )
     return None
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from qantar.names._keys import name_key, patronymic_sex, split_patronymic
 from qantar.names._lexicon import lexicon
 from qantar.names._translit import script_of
+from qantar.notes import N_, Note
 
 SEXES = ("M", "F", "U")
 
@@ -344,7 +345,7 @@ def parse(name: str) -> ParsedName:
         tokens = kept
     if not tokens:
         return ParsedName(
-            original=name, script=script, aliases=tuple(aliases), reasons=("no letters",)
+            original=name, script=script, aliases=tuple(aliases), reasons=(Note(N_("no letters")),)
         )
     infos = [_info(t) for t in tokens]
     st = _structure(tuple(inf.feat for inf in infos), comma0, script)
@@ -405,7 +406,7 @@ def _structure(feats: tuple[_Feat, ...], comma0: bool, script: str) -> _Structur
             if w[1].patronymic:
                 patronymic, p_feat = w[0], w[1]
                 words = [x for x in words if x is not w]
-                reasons.append("patronymic by suffix")
+                reasons.append(Note(N_("patronymic by suffix")))
                 break
 
     surname: list[int] = []
@@ -416,15 +417,15 @@ def _structure(feats: tuple[_Feat, ...], comma0: bool, script: str) -> _Structur
         if patronymic:
             surname, patronymic, p_feat = list(patronymic), (), None
             order = "surname_only"
-            reasons.append("only a patronymic-style word: taken as surname")
+            reasons.append(Note(N_("only a patronymic-style word: taken as surname")))
     elif initials and len(words) == 1:
         idx, f, _ = words[0]
         if f.giv >= 3 and f.sur < 1 and initials[0][0] > idx[0]:
             given, order = list(idx), "given_only"
-            reasons.append("given name with initials")
+            reasons.append(Note(N_("given name with initials")))
         else:
             surname, order = list(idx), "surname_only"
-            reasons.append("one word with initials: surname")
+            reasons.append(Note(N_("one word with initials: surname")))
         margin = abs(f.sur - f.giv) + 1.0
     elif len(words) == 1:
         idx, f, _ = words[0]
@@ -434,7 +435,7 @@ def _structure(feats: tuple[_Feat, ...], comma0: bool, script: str) -> _Structur
         else:
             given, order = list(idx), "given_only"
         margin = abs(f.sur - giv)
-        reasons.append("single name word")
+        reasons.append(Note(N_("single name word")))
     else:
         pat_code = ""
         if patronymic:
@@ -539,13 +540,15 @@ def _choose(
     best = ranked[0][1]
     margin = ranked[0][0] - ranked[1][0]
     chosen = {best}
-    reasons = [f"surname chosen by suffix/list/case, margin {margin:.1f}"]
+    reasons: list[str] = [
+        Note(N_("surname chosen by suffix/list/case, margin %(margin)s"), margin=f"{margin:.1f}")
+    ]
     # Two adjacent surname-like words with given names left over: a double surname.
     if n >= 3:
         for nb in (best + 1, best - 1):
             if 0 <= nb < n and signature[nb][0] >= 3 and signature[nb][1] == 0:
                 chosen.add(nb)
-                reasons.append("double surname")
+                reasons.append(Note(N_("double surname")))
                 break
     return frozenset(chosen), margin, tuple(reasons)
 

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 
 # Russian letters shared by every table; schemes override what they spell differently.
 _RU_BASE: dict[str, str] = {
@@ -147,7 +147,9 @@ def transliterate(text: str, scheme: str) -> str:
         table = _TABLES[scheme]
     except KeyError:
         raise InputError(
-            f"unknown transliteration scheme {scheme!r}; choose one of {', '.join(SCHEMES)}"
+            N_("unknown transliteration scheme %(scheme)s; choose one of %(allowed)s"),
+            scheme=repr(scheme),
+            allowed=", ".join(SCHEMES),
         ) from None
     text = unicodedata.normalize("NFC", text)
     out: list[str] = []

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.ingest._gazetteer import gazetteer_path
 from qantar.model.dicts import jsonable
 from qantar.project import DATABASE_FILE, DATABASE_PURPOSE, KEY_DIR, SETTINGS_FILE, Project
@@ -70,7 +70,7 @@ def _pyrage() -> Any:
     try:
         import pyrage
     except ModuleNotFoundError as exc:
-        raise QantarError("backups need age: pip install 'qantar[secure]'") from exc
+        raise QantarError(N_("backups need age: pip install 'qantar[secure]'")) from exc
     return pyrage
 
 
@@ -79,8 +79,10 @@ def _snapshot_database(project: Project, folder: Path) -> Path:
     in an encrypted project, so the copy is as protected as the original)."""
     if not project.database_url.startswith("sqlite:///"):
         raise QantarError(
-            "qantar backup covers a SQLite registry; back up a PostgreSQL server with its own "
-            "tools (pg_dump, encrypted) and keep this command for the project folder"
+            N_(
+                "qantar backup covers a SQLite registry; back up a PostgreSQL server with its "
+                "own tools (pg_dump, encrypted) and keep this command for the project folder"
+            )
         )
     target = folder / DATABASE_FILE
     raw = project.engine.raw_connection()
@@ -120,7 +122,10 @@ def _project_files(project: Project) -> list[tuple[str, Path]]:
             continue
         for path in sorted(folder.rglob("*")):
             if path.is_symlink():
-                raise QantarError(f"{path.relative_to(root)} is a symbolic link; nothing written")
+                raise QantarError(
+                    N_("%(file)s is a symbolic link; nothing written"),
+                    file=path.relative_to(root),
+                )
             if path.is_file() and not path.name.startswith(".tmp"):
                 files.append((path.relative_to(root).as_posix(), path))
     return files
@@ -162,15 +167,15 @@ def backup(
     pyrage = _pyrage()
     out = Path(out)
     if out.exists():
-        raise QantarError(f"{out} exists; choose a new file name")
+        raise QantarError(N_("%(file)s exists; choose a new file name"), file=out)
     try:
         keys = [pyrage.x25519.Recipient.from_str(r.strip()) for r in recipients]
     except Exception as exc:  # pyrage raises its own RecipientError
-        raise QantarError("a recipient is not an age public key (age1...)") from exc
+        raise QantarError(N_("a recipient is not an age public key (age1...)")) from exc
     identity = None
     if not keys:
         if not passphrase:
-            raise QantarError("give --recipient age1... or a passphrase for the backup")
+            raise QantarError(N_("give --recipient age1... or a passphrase for the backup"))
         identity = pyrage.x25519.Identity.generate()
         keys = [identity.to_public()]
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=project.root) as tmp:
@@ -228,7 +233,7 @@ def _encrypt_stream(
         pyrage.encrypt_io(pipe, sink, keys)
     worker.join()
     if failure:
-        raise QantarError("the backup could not be written completely") from failure[0]
+        raise QantarError(N_("the backup could not be written completely")) from failure[0]
 
 
 @contextmanager
@@ -239,13 +244,15 @@ def _plain_stream(
     pyrage = _pyrage()
     with path.open("rb") as handle:
         if handle.read(len(MAGIC)) != MAGIC:
-            raise QantarError(f"{path.name} is not a qantar backup")
+            raise QantarError(N_("%(file)s is not a qantar backup"), file=path.name)
         size = int.from_bytes(handle.read(_LEN), "big")
         sealed = handle.read(size)
         try:
             if size:
                 if not passphrase:
-                    raise QantarError(f"{path.name} is sealed with a passphrase; give it")
+                    raise QantarError(
+                        N_("%(file)s is sealed with a passphrase; give it"), file=path.name
+                    )
                 ids = [
                     pyrage.x25519.Identity.from_str(
                         pyrage.passphrase.decrypt(sealed, passphrase).decode("ascii")
@@ -254,12 +261,15 @@ def _plain_stream(
             else:
                 ids = [pyrage.x25519.Identity.from_str(i.strip()) for i in identities]
                 if not ids:
-                    raise QantarError(f"{path.name} is encrypted to age keys; give --identity")
+                    raise QantarError(
+                        N_("%(file)s is encrypted to age keys; give --identity"), file=path.name
+                    )
         except QantarError:
             raise
         except Exception as exc:
             raise QantarError(
-                f"{path.name}: wrong passphrase or key for this backup; nothing was written"
+                N_("%(file)s: wrong passphrase or key for this backup; nothing was written"),
+                file=path.name,
             ) from exc
         read_fd, write_fd = os.pipe()
         failure: list[BaseException] = []
@@ -281,8 +291,11 @@ def _plain_stream(
                 worker.join()
         if failure:
             raise QantarError(
-                f"{path.name} is damaged or was altered (its encryption check failed); "
-                "nothing was written"
+                N_(
+                    "%(file)s is damaged or was altered (its encryption check failed); "
+                    "nothing was written"
+                ),
+                file=path.name,
             ) from None
 
 
@@ -308,22 +321,32 @@ def check_backup(
             for member, data in _members(stream):
                 if manifest is None:
                     if member.name != MANIFEST or data is None:
-                        raise QantarError(f"{path.name}: no manifest at the start")
+                        raise QantarError(N_("%(file)s: no manifest at the start"), file=path.name)
                     manifest = json.loads(data.read())
                     continue
                 expected = manifest["files"].get(member.name)
                 if expected is None or data is None or not _safe_name(member.name):
-                    raise QantarError(f"{path.name}: holds a file its manifest does not list")
+                    raise QantarError(
+                        N_("%(file)s: holds a file its manifest does not list"), file=path.name
+                    )
                 digest = hashlib.sha256()
                 for chunk in iter(lambda d=data: d.read(1 << 20), b""):  # type: ignore[misc]
                     digest.update(chunk)
                 if digest.hexdigest() != expected["sha256"]:
-                    raise QantarError(f"{path.name}: {member.name} does not match its manifest")
+                    raise QantarError(
+                        N_("%(file)s: %(member)s does not match its manifest"),
+                        file=path.name,
+                        member=member.name,
+                    )
                 seen.add(member.name)
     except tarfile.TarError as exc:
-        raise QantarError(f"{path.name} is damaged (not a complete archive)") from exc
+        raise QantarError(
+            N_("%(file)s is damaged (not a complete archive)"), file=path.name
+        ) from exc
     if manifest is None or seen != set(manifest["files"]):
-        raise QantarError(f"{path.name} is incomplete: files of its manifest are missing")
+        raise QantarError(
+            N_("%(file)s is incomplete: files of its manifest are missing"), file=path.name
+        )
     return manifest
 
 
@@ -333,7 +356,7 @@ def restore(
     """Check the backup whole, then write the project into ``target`` (new or empty)."""
     target = Path(target).resolve()
     if target.exists() and any(target.iterdir()):
-        raise QantarError(f"{target} is not empty; restore into a new folder")
+        raise QantarError(N_("%(folder)s is not empty; restore into a new folder"), folder=target)
     manifest = check_backup(path, passphrase=passphrase, identities=identities)
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -352,7 +375,7 @@ def restore(
                 written += member.size
         for name, facts in manifest["files"].items():
             if _sha256(target / name) != facts["sha256"]:
-                raise QantarError(f"{name} changed while being restored")
+                raise QantarError(N_("%(file)s changed while being restored"), file=name)
     except BaseException:
         if created:
             shutil.rmtree(target, ignore_errors=True)

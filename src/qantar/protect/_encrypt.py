@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.model.dicts import jsonable
 from qantar.project import (
     DATABASE_FILE,
@@ -49,7 +49,7 @@ def _sqlcipher() -> Any:
     try:
         from sqlcipher3 import dbapi2
     except ModuleNotFoundError as exc:
-        raise QantarError("encryption needs SQLCipher: pip install 'qantar[secure]'") from exc
+        raise QantarError(N_("encryption needs SQLCipher: pip install 'qantar[secure]'")) from exc
     return dbapi2
 
 
@@ -81,8 +81,10 @@ def _sqlite_path(project: Project) -> Path:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         raise QantarError(
-            "only a SQLite registry is encrypted by qantar; a server's data at rest is its "
-            "disk's (docs/security.md)"
+            N_(
+                "only a SQLite registry is encrypted by qantar; a server's data at rest is its "
+                "disk's (docs/security.md)"
+            )
         )
     return Path(url[len(prefix) :])
 
@@ -90,10 +92,10 @@ def _sqlite_path(project: Project) -> Path:
 def encrypt_project(project: Project) -> EncryptResult:
     """Encrypt the registry of ``project`` in place; the project must be unlocked."""
     if project.encrypted:
-        raise QantarError("this project is already encrypted; nothing was changed")
+        raise QantarError(N_("this project is already encrypted; nothing was changed"))
     path = _sqlite_path(project)
     if not path.is_file():
-        raise QantarError(f"{path.name} is missing; nothing was changed")
+        raise QantarError(N_("%(file)s is missing; nothing was changed"), file=path.name)
     key = project.subkey(DATABASE_PURPOSE)
     # Objects first: a run cut short is resumed by running it again (sealed objects are
     # skipped), and the project is marked encrypted only when everything is.
@@ -125,7 +127,7 @@ def encrypt_project(project: Project) -> EncryptResult:
         check.close()
     if before != after:
         staged.unlink(missing_ok=True)
-        raise QantarError("the encrypted copy differs from the registry; nothing was changed")
+        raise QantarError(N_("the encrypted copy differs from the registry; nothing was changed"))
     os.replace(staged, path)
     for side in ("-wal", "-shm"):
         Path(str(path) + side).unlink(missing_ok=True)
@@ -171,9 +173,12 @@ def seal_objects(store: Path, key: bytes) -> int:
         if digest.hexdigest() != path.name or check.hexdigest() != path.name:
             staged.unlink(missing_ok=True)
             raise QantarError(
-                f"object {path.name[:12]} does not match its address: run "
-                "`qantar evidence verify` and repair it before encrypting; the objects sealed "
-                "so far stay sealed, run `qantar encrypt` again afterwards"
+                N_(
+                    "object %(object)s does not match its address: run "
+                    "`qantar evidence verify` and repair it before encrypting; the objects "
+                    "sealed so far stay sealed, run `qantar encrypt` again afterwards"
+                ),
+                object=path.name[:12],
             )
         os.chmod(staged, 0o444)
         os.replace(staged, path)

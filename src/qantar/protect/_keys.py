@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qantar import vault
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.project import KEY_DIR, SIGNING_PURPOSE, VAULT_FILE, Project
 
 
@@ -24,7 +24,7 @@ def protect_keys(project: Project, passphrase: str | None = None) -> list[Path]:
     Each file is replaced only after its encrypted copy has been read back.
     """
     if project.vault_path.is_file():
-        raise QantarError("this project's keys are already protected; nothing was changed")
+        raise QantarError(N_("this project's keys are already protected; nothing was changed"))
     files = _private_key_files(project)
     keys = [vault.load_private_key(path, None) for path in files]
     passphrase = passphrase or vault.read_passphrase(
@@ -39,7 +39,8 @@ def protect_keys(project: Project, passphrase: str | None = None) -> list[Path]:
         check = vault.load_private_key(path.with_name(path.name + ".protected"), password)
         if check.public_key().public_bytes_raw() != key.public_key().public_bytes_raw():
             raise QantarError(
-                f"{path.name}: the protected copy does not read back; nothing changed"
+                N_("%(file)s: the protected copy does not read back; nothing changed"),
+                file=path.name,
             )
     for path in files:
         path.with_name(path.name + ".protected").replace(path)

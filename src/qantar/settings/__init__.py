@@ -21,7 +21,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from qantar.errors import InputError, QantarError
+from qantar.errors import N_, InputError, QantarError
 from qantar.names import SCHEMES as TRANSLIT_SCHEMES
 
 SETTINGS_FILE = "qantar.toml"
@@ -399,22 +399,27 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
 
-    def fail(self, where: str, message: str) -> QantarError:
-        return InputError(f"[{where}] {message}", file=self.file)
+    def fail(self, where: str, key: str, message: str, **params: Any) -> QantarError:
+        """``message`` is marked with ``N_`` and starts "[%(section)s] %(key)s"."""
+        return InputError(message, file=self.file, section=where, key=key, **params)
 
     def section(self, cls: type[T], raw: Any, where: str) -> T:
         if not isinstance(raw, Mapping):
-            raise InputError(f"[{where}] must be a table", file=self.file)
+            raise InputError(N_("[%(section)s] must be a table"), file=self.file, section=where)
         known = _fields(cls)
         hints = get_type_hints(cls)
         for name in raw:
             if name not in known:
                 close = difflib.get_close_matches(str(name), list(known), n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
                 # A key is the user's own word for a setting, not a value: safe to name.
-                kind = "section" if where == "" else "setting"
-                place = f"[{name}]" if where == "" else f"[{where}] {name}"
-                raise InputError(f"{place} is not a known {kind}{hint}", file=self.file)
+                unknown = _UNKNOWN[where == "", bool(close)]
+                raise InputError(
+                    unknown,
+                    file=self.file,
+                    section=where,
+                    key=name,
+                    close=close[0] if close else "",
+                )
         values: dict[str, Any] = {}
         for key, f in known.items():
             if key in raw:
@@ -434,57 +439,95 @@ class _Reader:
             return self.value(inner, value, where, key, meta, sub)
         if kind is bool:
             if not isinstance(value, bool):
-                raise self.fail(where, f"{key} must be true or false")
+                raise self.fail(where, key, N_("[%(section)s] %(key)s must be true or false"))
             return value
         if kind is int or kind is float:
             return self.number(kind, value, where, key, meta)
         if kind is str:
             if not isinstance(value, str):
-                raise self.fail(where, f"{key} must be text (in quotes)")
+                raise self.fail(where, key, N_("[%(section)s] %(key)s must be text (in quotes)"))
             choices = meta.get("choices")
             if choices and value not in choices:
-                raise self.fail(where, f"{key} must be one of {', '.join(choices)}")
+                raise self.fail(
+                    where,
+                    key,
+                    N_("[%(section)s] %(key)s must be one of %(allowed)s"),
+                    allowed=", ".join(choices),
+                )
             return value
         if origin is tuple:
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list):
-                raise self.fail(where, f"{key} must be a list")
+                raise self.fail(where, key, N_("[%(section)s] %(key)s must be a list"))
             if args[0] is str:
                 if not all(isinstance(v, str) for v in items):
-                    raise self.fail(where, f"{key} must be a list of texts")
+                    raise self.fail(where, key, N_("[%(section)s] %(key)s must be a list of texts"))
                 choices = meta.get("choices")
                 if choices and not all(v in choices for v in items):
-                    raise self.fail(where, f"{key}: each must be one of {', '.join(choices)}")
+                    raise self.fail(
+                        where,
+                        key,
+                        N_("[%(section)s] %(key)s: each must be one of %(allowed)s"),
+                        allowed=", ".join(choices),
+                    )
                 if choices and not items:
-                    raise self.fail(where, f"{key}: name at least one of {', '.join(choices)}")
+                    raise self.fail(
+                        where,
+                        key,
+                        N_("[%(section)s] %(key)s: name at least one of %(allowed)s"),
+                        allowed=", ".join(choices),
+                    )
                 return tuple(items)
             if not all(isinstance(v, Mapping) for v in items):
-                raise self.fail(where, f"{key} must be a list of tables ([[{sub}]])")
+                raise self.fail(
+                    where,
+                    key,
+                    N_("[%(section)s] %(key)s must be a list of tables ([[%(sub)s]])"),
+                    sub=sub,
+                )
             return tuple(items)
         if origin is Mapping:
             if not isinstance(value, Mapping):
-                raise self.fail(where, f"{key} must be a table ([{sub}] or {{...}})")
+                raise self.fail(
+                    where,
+                    key,
+                    N_("[%(section)s] %(key)s must be a table ([%(sub)s] or {...})"),
+                    sub=sub,
+                )
             inner = args[1]
             if inner is str:
                 choices = meta.get("choices")
                 for name, v in value.items():
                     if not isinstance(v, str) or (choices and v not in choices):
-                        must = f"one of {', '.join(choices)}" if choices else "text"
                         # The key (a list's label in this file), never the value.
-                        raise self.fail(where, f"{key}.{name} must be {must}")
+                        if choices:
+                            raise self.fail(
+                                where,
+                                f"{key}.{name}",
+                                N_("[%(section)s] %(key)s must be one of %(allowed)s"),
+                                allowed=", ".join(choices),
+                            )
+                        raise self.fail(
+                            where, f"{key}.{name}", N_("[%(section)s] %(key)s must be text")
+                        )
             elif get_origin(inner) is tuple:
                 for v in value.values():
                     if not isinstance(v, str | list) or (
                         isinstance(v, list) and not all(isinstance(x, str) for x in v)
                     ):
                         raise self.fail(
-                            where, f"{key}: each value must be a text or a list of texts"
+                            where,
+                            key,
+                            N_(
+                                "[%(section)s] %(key)s: each value must be a text or a list of "
+                                "texts"
+                            ),
                         )
                 return {k: (v,) if isinstance(v, str) else tuple(v) for k, v in value.items()}
             elif get_origin(inner) is Mapping and not all(
                 isinstance(v, Mapping) for v in value.values()
             ):
-                raise self.fail(where, f"{key}: each entry must be a table")
+                raise self.fail(where, key, N_("[%(section)s] %(key)s: each entry must be a table"))
             return dict(value)
         raise TypeError(f"no reader for {kind!r}")  # pragma: no cover - a developer's slip
 
@@ -499,27 +542,56 @@ class _Reader:
             or (low is not None and (value <= low if low_open else value < low))
             or (high is not None and (value >= high if high_open else value > high))
         ):
-            raise self.fail(
-                where, f"{key} must be {_describe(whole, low, high, low_open, high_open)}"
-            )
+            message = _NUMBER[whole, _bounds(low, high, low_open, high_open, whole)]
+            low_text = f"{low:g}" if low is not None else ""
+            high_text = f"{high:g}" if high is not None else ""
+            raise self.fail(where, key, message, low=low_text, high=high_text)
         return kind(value)
 
 
-def _describe(
-    whole: bool, low: float | None, high: float | None, low_open: bool, high_open: bool
+# "[section] key is not a known setting", by (a section?, a close match?).
+_UNKNOWN = {
+    (True, False): N_("[%(key)s] is not a known section"),
+    (True, True): N_("[%(key)s] is not a known section (did you mean %(close)s?)"),
+    (False, False): N_("[%(section)s] %(key)s is not a known setting"),
+    (False, True): N_("[%(section)s] %(key)s is not a known setting (did you mean %(close)s?)"),
+}
+
+# What a number setting must be, by (whole number?, the shape of its bounds): each a whole
+# sentence, so that every language words the bounds its own way.
+_NUMBER = {
+    (True, "between"): N_(
+        "[%(section)s] %(key)s must be a whole number strictly between %(low)s and %(high)s"
+    ),
+    (False, "between"): N_(
+        "[%(section)s] %(key)s must be a number strictly between %(low)s and %(high)s"
+    ),
+    (True, "above_at_most"): N_(
+        "[%(section)s] %(key)s must be a whole number above %(low)s and at most %(high)s"
+    ),
+    (False, "above_at_most"): N_(
+        "[%(section)s] %(key)s must be a number above %(low)s and at most %(high)s"
+    ),
+    (True, "from_to"): N_("[%(section)s] %(key)s must be a whole number from %(low)s to %(high)s"),
+    (False, "from_to"): N_("[%(section)s] %(key)s must be a number from %(low)s to %(high)s"),
+    (True, "at_least"): N_("[%(section)s] %(key)s must be a whole number of at least %(low)s"),
+    (True, "above"): N_("[%(section)s] %(key)s must be a whole number above %(low)s"),
+    (False, "above"): N_("[%(section)s] %(key)s must be a number above %(low)s"),
+    (True, "any"): N_("[%(section)s] %(key)s must be a whole number"),
+    (False, "any"): N_("[%(section)s] %(key)s must be a number"),
+}
+
+
+def _bounds(
+    low: float | None, high: float | None, low_open: bool, high_open: bool, whole: bool
 ) -> str:
-    noun = "a whole number" if whole else "a number"
     if low is not None and high is not None:
         if low_open and high_open:
-            return f"{noun} strictly between {low:g} and {high:g}"
-        if low_open:
-            return f"{noun} above {low:g} and at most {high:g}"
-        return f"{noun} from {low:g} to {high:g}"
+            return "between"
+        return "above_at_most" if low_open else "from_to"
     if low is not None:
-        if whole and not low_open:
-            return f"{noun} of at least {low:g}"
-        return f"{noun} above {low:g}"
-    return noun
+        return "at_least" if whole and not low_open else "above"
+    return "any"
 
 
 def _check_case(case: CaseSettings, file: str) -> None:
@@ -530,10 +602,13 @@ def _check_case(case: CaseSettings, file: str) -> None:
         end = dt.date.fromisoformat(case.period_end)
     except ValueError:
         raise QantarError(
-            f"{file}: [case] period_start and period_end must be dates like 2022-01-31"
+            N_("%(file)s: [case] period_start and period_end must be dates like 2022-01-31"),
+            file=file,
         ) from None
     if end < start:
-        raise QantarError(f"{file}: [case] period_end must not come before period_start")
+        raise QantarError(
+            N_("%(file)s: [case] period_end must not come before period_start"), file=file
+        )
 
 
 def from_mapping(raw: Mapping[str, Any], file: str = SETTINGS_FILE) -> Settings:
@@ -548,7 +623,9 @@ def load(path: Path) -> Settings:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise QantarError(f"{path}: not valid TOML: {exc}") from exc
+        raise QantarError(
+            N_("%(file)s: not valid TOML: %(reason)s"), file=path, reason=exc
+        ) from exc
     return from_mapping(raw, str(path))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from qantar.errors import QantarError, StoreError
+from qantar.errors import N_, QantarError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -76,8 +76,12 @@ def with_tls(url: str, accepted: str | None = None) -> str:
     wanted = accepted or DEFAULT_TLS
     if wanted not in TLS_MODES:
         raise QantarError(
-            f"[project] database_tls = {wanted!r} is not a PostgreSQL sslmode; use one of "
-            + ", ".join(TLS_MODES)
+            N_(
+                "[project] database_tls = %(mode)s is not a PostgreSQL sslmode; use one of "
+                "%(allowed)s"
+            ),
+            mode=repr(wanted),
+            allowed=", ".join(TLS_MODES),
         )
     given = parsed.query.get("sslmode")
     if isinstance(given, tuple):
@@ -86,9 +90,13 @@ def with_tls(url: str, accepted: str | None = None) -> str:
         return parsed.update_query_dict({"sslmode": wanted}).render_as_string(hide_password=False)
     if given != DEFAULT_TLS and given != accepted:
         raise QantarError(
-            f"the database URL asks for sslmode={given} to another host; qantar requires "
-            f"{DEFAULT_TLS} (the server's certificate checked) unless qantar.toml says "
-            f'[project] database_tls = "{given}"'
+            N_(
+                "the database URL asks for sslmode=%(given)s to another host; qantar requires "
+                "%(required)s (the server's certificate checked) unless qantar.toml says "
+                '[project] database_tls = "%(given)s"'
+            ),
+            given=given,
+            required=DEFAULT_TLS,
         )
     return url
 
@@ -99,39 +107,49 @@ def with_tls(url: str, accepted: str | None = None) -> str:
 _SQLITE_MESSAGES = (
     (
         ("database is locked", "database table is locked"),
-        "the database is locked by another process (another qantar command still writing, "
-        "or a program holding it open); nothing of this step was stored; try again when it "
-        "has finished",
+        N_(
+            "the database is locked by another process (another qantar command still writing, "
+            "or a program holding it open); nothing of this step was stored; try again when it "
+            "has finished"
+        ),
     ),
     (
         ("database or disk is full",),
-        "the disk holding the database is full: nothing of this step was stored; free some "
-        "space and try again",
+        N_(
+            "the disk holding the database is full: nothing of this step was stored; free "
+            "some space and try again"
+        ),
     ),
     (
         ("disk i/o error",),
-        "the database could not be written (a disk I/O error: a full disk, a file size limit "
-        "or a failing disk): nothing of this step was stored",
+        N_(
+            "the database could not be written (a disk I/O error: a full disk, a file size "
+            "limit or a failing disk): nothing of this step was stored"
+        ),
     ),
     (
         ("file is not a database", "database disk image is malformed"),
-        "the database file is damaged (not a complete SQLite database, perhaps cut short by a "
-        "copy or a full disk): restore qantar.db from a backup",
+        N_(
+            "the database file is damaged (not a complete SQLite database, perhaps cut short "
+            "by a copy or a full disk): restore qantar.db from a backup"
+        ),
     ),
     (
         ("attempt to write a readonly database",),
-        "the database file is read-only for this user: nothing was stored",
+        N_("the database file is read-only for this user: nothing was stored"),
     ),
     (
         ("unable to open database file",),
-        "cannot open the database file (its folder is missing or not writable)",
+        N_("cannot open the database file (its folder is missing or not writable)"),
     ),
 )
 # PostgreSQL's SQLSTATE codes for the same situations.
 _SQLSTATE_MESSAGES = {
     "55P03": _SQLITE_MESSAGES[0][1],
-    "40P01": "the database broke a deadlock with another qantar process by stopping this "
-    "step: nothing of it was stored; try again",
+    "40P01": N_(
+        "the database broke a deadlock with another qantar process by stopping this step: "
+        "nothing of it was stored; try again"
+    ),
     "53100": _SQLITE_MESSAGES[1][1],
 }
 
@@ -142,7 +160,8 @@ def plain_database_error(error: BaseException) -> StoreError | None:
     orig = getattr(error, "orig", None) or error
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str) and sqlstate in _SQLSTATE_MESSAGES:
-        return StoreError(_SQLSTATE_MESSAGES[sqlstate])
+        message = _SQLSTATE_MESSAGES[sqlstate]
+        return StoreError(message)
     first_line = str(orig).strip().splitlines()[0].lower() if str(orig).strip() else ""
     for needles, message in _SQLITE_MESSAGES:
         if any(needle in first_line for needle in needles):
@@ -157,8 +176,10 @@ def _raise_plain(context: ExceptionContext) -> None:
         # No connection was made (server down, wrong host or credentials). The driver's
         # first line says which, and carries no SQL parameters.
         said = str(context.original_exception).strip().splitlines()
-        plain = StoreError(
-            f"cannot connect to the database: {said[0] if said else 'no reason given'}"
+        plain = (
+            StoreError(N_("cannot connect to the database: %(reason)s"), reason=said[0])
+            if said
+            else StoreError(N_("cannot connect to the database: no reason given"))
         )
     if plain is not None:
         raise plain from None
@@ -176,30 +197,38 @@ def connect(url: str, *, sqlcipher_key: bytes | None = None, tls: str | None = N
     options: dict[str, Any] = {}
     if sqlcipher_key is not None:
         if not url.startswith("sqlite"):
-            raise QantarError("only a SQLite registry can be encrypted by qantar (SQLCipher)")
+            raise QantarError(N_("only a SQLite registry can be encrypted by qantar (SQLCipher)"))
         try:
             from sqlcipher3 import dbapi2 as sqlcipher
         except ModuleNotFoundError as exc:
             raise QantarError(
-                "this project is encrypted and needs SQLCipher: pip install 'qantar[secure]'"
+                N_("this project is encrypted and needs SQLCipher: pip install 'qantar[secure]'")
             ) from exc
         options["module"] = sqlcipher
     try:
         engine = create_engine(url, hide_parameters=True, **options)
     except ModuleNotFoundError as exc:
         # The URL names a driver that is an optional extra; say which one to install.
-        extra = (
-            " (pip install 'qantar[postgres]' and use postgresql+psycopg://)"
-            if url.startswith("postgresql")
-            else ""
-        )
+        if url.startswith("postgresql"):
+            raise QantarError(
+                N_(
+                    "the database driver %(driver)s for [project] database is not installed "
+                    "(pip install 'qantar[postgres]' and use postgresql+psycopg://)"
+                ),
+                driver=repr(exc.name),
+            ) from exc
         raise QantarError(
-            f"the database driver {exc.name!r} for [project] database is not installed{extra}"
+            N_("the database driver %(driver)s for [project] database is not installed"),
+            driver=repr(exc.name),
         ) from exc
     except NoSuchModuleError as exc:
-        raise QantarError(f"[project] database names an unknown database or driver: {exc}") from exc
+        raise QantarError(
+            N_("[project] database names an unknown database or driver: %(reason)s"), reason=exc
+        ) from exc
     except ArgumentError as exc:
-        raise QantarError(f"[project] database is not a SQLAlchemy URL: {exc}") from exc
+        raise QantarError(
+            N_("[project] database is not a SQLAlchemy URL: %(reason)s"), reason=exc
+        ) from exc
     if engine.dialect.name == "sqlite":
         if sqlcipher_key is not None:
             event.listen(engine, "connect", _sqlcipher_key(sqlcipher_key), insert=True)
@@ -215,7 +244,7 @@ def settings_url(url: str) -> tuple[str, bool]:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise QantarError(f"not a SQLAlchemy URL: {exc}") from exc
+        raise QantarError(N_("not a SQLAlchemy URL: %(reason)s"), reason=exc) from exc
     if parsed.password is None:
         return url, False
     # URL.set(password=None) keeps the password ("not given"); build the URL without it.

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from qantar.errors import QantarError
+from qantar.errors import N_, QantarError
 from qantar.model.dicts import jsonable
 from qantar.store.bulk import bulk_insert
 from qantar.store.engine import connect, migrate, settings_url
@@ -153,21 +153,27 @@ def copy_database(
             unknown = sorted(set(inspect(src).get_table_names()) - known - {"alembic_version"})
             if unknown:
                 raise QantarError(
-                    f"the source database has tables qantar does not know: {', '.join(unknown)}"
+                    N_("the source database has tables qantar does not know: %(tables)s"),
+                    tables=", ".join(unknown),
                 )
             source_versions = _versions(src)
         try:
             migrate(target)
         except SQLAlchemyError as exc:
-            raise QantarError(f"cannot prepare the target database: {exc}") from exc
+            raise QantarError(
+                N_("cannot prepare the target database: %(reason)s"), reason=exc
+            ) from exc
         with target.connect() as conn:
             target_versions = _versions(conn)
         if source_versions != target_versions:
             raise QantarError(
-                "the source database is not at the current schema "
-                f"({', '.join(sorted(source_versions)) or 'none'}; the target is at "
-                f"{', '.join(sorted(target_versions))}): open the project with any qantar "
-                "command to upgrade it, then move again"
+                N_(
+                    "the source database is not at the current schema (%(source)s; the target "
+                    "is at %(target)s): open the project with any qantar command to upgrade "
+                    "it, then move again"
+                ),
+                source=", ".join(sorted(source_versions)) or "none",
+                target=", ".join(sorted(target_versions)),
             )
         return _copy_tables(source, target, tables, progress)
     finally:
@@ -182,8 +188,11 @@ def _copy_tables(
         for table in tables:
             if _count(dst, table) > 0:
                 raise QantarError(
-                    f"the target database already holds rows (table {table.name}); "
-                    "a move needs an empty database, and nothing was copied"
+                    N_(
+                        "the target database already holds rows (table %(table)s); "
+                        "a move needs an empty database, and nothing was copied"
+                    ),
+                    table=table.name,
                 )
         expected = {table.name: _count(src, table) for table in tables}
         for table in tables:
@@ -223,8 +232,11 @@ def _copy_tables(
         if differ:
             # Raising rolls the whole copy back: the target keeps no rows.
             raise QantarError(
-                "row counts differ after the copy, so nothing was kept (was someone working "
-                f"on the project during the move?): {'; '.join(differ)}"
+                N_(
+                    "row counts differ after the copy, so nothing was kept (was someone "
+                    "working on the project during the move?): %(counts)s"
+                ),
+                counts="; ".join(differ),
             )
     return copied
 
@@ -241,9 +253,14 @@ def _refuse_nul(table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]
         for name, value in zip(names, row, strict=True):
             if isinstance(value, str) and "\x00" in value:
                 raise QantarError(
-                    f"table {table.name}, {_row_label(table, names, row)}, column {name}: holds "
-                    "a NUL character, which PostgreSQL cannot store; nothing was copied (remove "
-                    "it from that row of the project's database, then move again)"
+                    N_(
+                        "table %(table)s, %(row)s, column %(column)s: holds a NUL character, "
+                        "which PostgreSQL cannot store; nothing was copied (remove it from "
+                        "that row of the project's database, then move again)"
+                    ),
+                    table=table.name,
+                    row=_row_label(table, names, row),
+                    column=name,
                 )
 
 
@@ -268,18 +285,41 @@ def _refused_row(
     if diag is None and not isinstance(exc, DBAPIError):
         return exc  # not the database's refusal: a bug, reported as such
     primary = str(getattr(diag, "message_primary", None) or str(error).splitlines()[0])
-    where = ""
+    reason = _QUOTED.sub("(value left out)", primary)
+    row = column = None
     found = _COPY_CONTEXT.search(str(getattr(diag, "context", "") or ""))
     if found:
         line = int(found.group(1))
         if 1 <= line <= len(rows):
-            where = f", {_row_label(table, names, rows[line - 1])}"
-        if found.group(2):
-            where += f", column {found.group(2)}"
+            row = _row_label(table, names, rows[line - 1])
+        column = found.group(2)
+    refused = _REFUSED[row is not None, column is not None]
     return QantarError(
-        f"the target database refused table {table.name}{where}: "
-        f"{_QUOTED.sub('(value left out)', primary)}; nothing was copied"
+        refused,
+        table=table.name,
+        row=row,
+        column=column,
+        reason=reason,
     )
+
+
+# "the target database refused ...", by (the row is known?, the column is known?)
+_REFUSED = {
+    (False, False): N_(
+        "the target database refused table %(table)s: %(reason)s; nothing was copied"
+    ),
+    (True, False): N_(
+        "the target database refused table %(table)s, %(row)s: %(reason)s; nothing was copied"
+    ),
+    (False, True): N_(
+        "the target database refused table %(table)s, column %(column)s: %(reason)s; "
+        "nothing was copied"
+    ),
+    (True, True): N_(
+        "the target database refused table %(table)s, %(row)s, column %(column)s: "
+        "%(reason)s; nothing was copied"
+    ),
+}
 
 
 _DATABASE_LINE = re.compile(r"^(\s*)database\s*=.*$")
@@ -323,9 +363,15 @@ def switch_settings(settings_path: Path, url: str) -> str:
     # Never leave a settings file the project cannot open.
     try:
         if tomllib.loads(new_text).get("project", {}).get("database") != written:
-            raise QantarError(f"{settings_path}: could not switch the database line")
+            raise QantarError(
+                N_("%(file)s: could not switch the database line"), file=settings_path
+            )
     except tomllib.TOMLDecodeError as exc:
-        raise QantarError(f"{settings_path}: could not switch the database line: {exc}") from exc
+        raise QantarError(
+            N_("%(file)s: could not switch the database line: %(reason)s"),
+            file=settings_path,
+            reason=exc,
+        ) from exc
     settings_path.write_text(new_text, encoding="utf-8")
     return old
 
@@ -367,7 +413,7 @@ def move_project(
     if make_url(previous).render_as_string(hide_password=False) == make_url(
         target_url
     ).render_as_string(hide_password=False):
-        raise QantarError("the target is the project's own database")
+        raise QantarError(N_("the target is the project's own database"))
     rows = copy_database(project.engine, target_url, progress=progress)
     if switch:
         switch_settings(project.root / SETTINGS_FILE, target_url)

@@ -16,7 +16,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from qantar.errors import InputError
+from qantar.errors import N_, InputError
 from qantar.synth._scenario import Scenario, SourceList
 
 FORMATS = ("csv", "xlsx")
@@ -45,7 +45,9 @@ def write_scenario(
     formats = tuple(f.strip().lower() for f in formats if f.strip())
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise InputError(f"unknown format(s) {bad or formats}; use csv, xlsx or csv,xlsx")
+        raise InputError(
+            N_("unknown format(s) %(formats)s; use csv, xlsx or csv,xlsx"), formats=bad or formats
+        )
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
