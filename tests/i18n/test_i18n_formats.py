@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,8 @@ def test_the_po_alone_gives_the_same_translations() -> None:
         path = Path(__file__).parents[2] / "src/qantar/locale" / lang / "LC_MESSAGES/qantar.po"
         with path.open("rb") as handle:
             ids = [m.id for m in read_po(handle) if m.id and isinstance(m.id, str)]
-        assert ids and all(
-            po.gettext(i) == installed.gettext(i) != i for i in ids if i != "I. %(heading)s"
+        # a message of placeholders and punctuation alone ("%(part)s: %(reason)s") is the same
+        worded = [i for i in ids if re.search(r"[^\W\d_]", re.sub(r"%\(\w+\)s", "", i))]
+        assert worded and all(
+            po.gettext(i) == installed.gettext(i) != i for i in worded if i != "I. %(heading)s"
         )

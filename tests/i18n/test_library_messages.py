@@ -14,11 +14,14 @@ from qantar.errors import QantarError
 
 SRC = Path(qantar.__file__).parent
 # the CLI and the web app word their own lines with gettext; tests/cli and tests/web check them
-PACKAGES = sorted(
-    p.name
-    for p in SRC.iterdir()
-    if p.is_dir() and p.name not in {"cli", "web", "locale", "data", "__pycache__"}
-) + ["(top)"]
+PACKAGES = [
+    *sorted(
+        p.name
+        for p in SRC.iterdir()
+        if p.is_dir() and p.name not in {"cli", "web", "locale", "data", "__pycache__"}
+    ),
+    "(top)",
+]
 
 
 def _error_names() -> set[str]:
@@ -35,8 +38,7 @@ def _error_names() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef):
                 bases.setdefault(node.name, set()).update(
-                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
-                    for b in node.bases
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
                 )
     while changed:
         changed = False
