@@ -52,31 +52,31 @@ def usage_message(exc: Exception) -> str:
     return _worded(exc, english) or english
 
 
-def say(message: str, **params: Any) -> str:
+def _say(message: str, **params: Any) -> str:
     return _(message) % params
 
 
 def _worded(exc: Exception, english: str) -> str | None:
     if found := _NO_SUCH_OPTION.fullmatch(english) or _DID_YOU_MEAN.fullmatch(english):
         if found["options"]:
-            return say(
+            return _say(
                 N_("No such option: %(option)s (possible options: %(options)s)"),
                 option=found["option"],
                 options=found["options"],
             )
-        return say(N_("No such option: %(option)s"), option=found["option"])
+        return _say(N_("No such option: %(option)s"), option=found["option"])
     if found := _NO_SUCH_COMMAND.fullmatch(english):
         if found["close"]:
-            return say(
+            return _say(
                 N_("No such command %(command)s. Did you mean %(close)s?"),
                 command=found["command"],
                 close=found["close"],
             )
-        return say(N_("No such command %(command)s."), command=found["command"])
+        return _say(N_("No such command %(command)s."), command=found["command"])
     if english == "Missing command.":
         return _(N_("Missing command."))
     if found := _MISSING.fullmatch(english):
-        return say(_MISSING_KIND[found["kind"]], name=found["name"])
+        return _say(_MISSING_KIND[found["kind"]], name=found["name"])
     if found := _EXTRA.fullmatch(english):
         extra = found["args"]
         template = ngettext(
@@ -87,12 +87,12 @@ def _worded(exc: Exception, english: str) -> str | None:
         return template % {"args": extra}
     if found := _REQUIRES.fullmatch(english):
         if found["n"] is None:
-            return say(N_("Option %(option)s requires a value."), option=found["option"])
-        return say(
+            return _say(N_("Option %(option)s requires a value."), option=found["option"])
+        return _say(
             N_("Option %(option)s requires %(n)s values."), option=found["option"], n=found["n"]
         )
     if found := _NO_VALUE.fullmatch(english):
-        return say(N_("Option %(option)s does not take a value."), option=found["option"])
+        return _say(N_("Option %(option)s does not take a value."), option=found["option"])
     if found := _INVALID.fullmatch(english):
         return _invalid(exc, found["name"], found["reason"])
     return None
@@ -104,17 +104,17 @@ def _invalid(exc: Exception, name: str, reason: str) -> str:
     cause = exc.__cause__
     errors = _pydantic_errors(cause)
     if not errors and cause is None and not _TYPER_REASON.match(reason):
-        return say(N_("Invalid value for %(name)s: %(reason)s"), name=name, reason=reason)
+        return _say(N_("Invalid value for %(name)s: %(reason)s"), name=name, reason=reason)
     kind = str(errors[0].get("type", "")) if errors else ""
     if kind in _EXPECTED:
-        return say(_EXPECTED[kind], name=name)
+        return _say(_EXPECTED[kind], name=name)
     if found := _NOT_ONE_OF.search(str(errors[0].get("msg", "")) if errors else reason):
-        return say(
+        return _say(
             N_("Invalid value for %(name)s: choose one of %(choices)s."),
             name=name,
             choices=found["choices"],
         )
-    return say(N_("Invalid value for %(name)s."), name=name)
+    return _say(N_("Invalid value for %(name)s."), name=name)
 
 
 def _pydantic_errors(cause: BaseException | None) -> list[dict[str, Any]]:
