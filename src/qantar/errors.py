@@ -32,7 +32,18 @@ class QantarError(Exception):
         if not isinstance(self.message, str) or not self.message:
             return str(self.message)  # gettext("") would be the catalog's header
         text = gettext(self.message)
-        return text % self.params if self.params else text
+        return text % worded_params(self.params, gettext) if self.params else text
+
+
+def worded_params(params: dict[str, object], gettext: Callable[[str], str]) -> dict[str, object]:
+    """The parameters, a ``qantar.notes.Note`` among them (a quarantine reason inside a
+    refused fix) worded in the same language; known by its ``in_words`` because notes is
+    built on this module and cannot be imported here."""
+    worded = {}
+    for key, value in params.items():
+        in_words = getattr(value, "in_words", None) if isinstance(value, str) else None
+        worded[key] = in_words(gettext) if in_words is not None else value
+    return worded
 
 
 class ProjectNotFoundError(QantarError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qantar.accounts._roles import parse_role
-from qantar.errors import InputError, QantarError, missing_extra
+from qantar.errors import N_, InputError, QantarError, missing_extra
 from qantar.i18n import speaker
 
 
@@ -58,3 +58,14 @@ def test_the_missing_extra_speaks_too() -> None:
     assert str(error).startswith("this step needs the optional package 'fastapi'")
     assert "pip install 'qantar[web]'" in error.in_words(speaker("kk").gettext)
     assert error.in_words(speaker("kk").gettext).startswith("бұл қадамға")
+
+
+def test_a_note_inside_an_error_is_worded_in_the_same_language() -> None:
+    from qantar.notes import Note
+
+    error = InputError(
+        N_("still cannot be stored: %(reason)s"), row=3, reason=Note(N_("blank row"))
+    )
+    assert str(error) == "row 3: still cannot be stored: blank row"
+    ru = error.in_words(speaker("ru").gettext)
+    assert ru.endswith("пустая строка") and "blank" not in ru
