@@ -14,13 +14,8 @@ fetched from the network. Not a test: it writes ``docs/img/<page>-<lang>.png``.
 from __future__ import annotations
 
 import argparse
-import socket
 import tempfile
-import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +26,7 @@ from qantar.accounts import Role, add_user, complete_enrolment, new_totp_secret
 from qantar.demo import run_demo
 from qantar.i18n import LANGUAGE_NAMES, LANGUAGES
 from qantar.project import Project
-from qantar.web import WebSettings, create_app
+from qantar.web import WebSettings, served_locally
 
 CHROMIUM = "/usr/bin/chromium"
 WIDTH, HEIGHT = 1200, 900
@@ -39,30 +34,6 @@ WEB_HEIGHT = 560  # the web pages are short forms
 ACCOUNT, PASSWORD = "documenter-1", "a long enough passphrase"
 ANALYST = "analyst-1"
 PREVIEW_SOURCE = "Volunteers 2022"
-
-
-@contextmanager
-def serving(project: Project) -> Iterator[str]:
-    """The web app on a free local port, in this process."""
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(project, WebSettings(failure_delay=0.0))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not server.started:
-        raise RuntimeError("the web app did not start")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def submit(page: Any, button: Any) -> None:
@@ -137,7 +108,8 @@ def main() -> None:
         listing = min(p for p in (base / "lists").glob("*.csv") if p.name not in not_lists)
 
         shots: list[Path] = []
-        with serving(project) as url, sync_playwright() as playwright:
+        quick = WebSettings(failure_delay=0.0)
+        with served_locally(project, quick) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM,
                 # No network: any request off this machine goes to a closed port.

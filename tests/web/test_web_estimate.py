@@ -304,3 +304,35 @@ def test_a_failed_job_says_why_in_the_readers_language(
     assert "nothing to estimate" not in error.group(1)
     status = analyst.get(f"/estimates/jobs/{job_id}/status").json()
     assert status["state"] == "failed" and said in status["error"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_plots_are_drawn_in_the_readers_words(
+    case: Project, analyst: TestClient, lang: str
+) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+    from test_web_languages import _latin_words, _switch
+
+    from qantar.estimate import PlotWords
+    from qantar.estimate._plots import _saved_estimate, posterior_figure, strata_figure
+    from qantar.i18n import speaker
+
+    job_id = _run(analyst, case, strata="region", seed="7")
+    run = analyst.get(f"/estimates/jobs/{job_id}/status").json()["result"]
+    folder = next(f for f in case.estimate.runs() if f.name == run)
+    talk = speaker(lang)
+    words = PlotWords(talk.gettext, lambda code: case.gazetteer.label(code, lang) or code)
+    result = _saved_estimate(folder)
+    for figure in (posterior_figure(result, words), strata_figure(result, words)):
+        texts = " ".join(t.get_text() for t in figure.findobj(Text) if t.get_text())
+        plt.close(figure)
+        # kept: the method's code (docs/glossary.md) and the numbers on the axes
+        assert not _latin_words(f"<p>{texts}</p>", {"loglinear"}), texts
+        assert "reg-" not in texts  # a region by its place's name
+    _switch(analyst, lang)
+    drawn = analyst.get(f"/estimates/runs/{run}/plots/strata.svg")
+    assert drawn.status_code == 200 and drawn.headers["content-type"].startswith("image/svg")
+    assert drawn.content != (folder / "strata.svg").read_bytes()  # not the English file
+    png = analyst.get(f"/estimates/runs/{run}/plots/posterior.png")
+    assert png.content.startswith(b"\x89PNG")

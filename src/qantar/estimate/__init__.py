@@ -31,6 +31,8 @@ _WHERE = {
     "lcmcr": "_lcmcr",
     "loglinear": "_loglinear",
     "autocorrelation": "_plots",
+    "PlotWords": "_plots",
+    "saved_plot": "_plots",
     "dependence_check": "_dependence",
     "draws_table": "_outputs",
     "read_chains": "_outputs",
@@ -64,7 +66,7 @@ if TYPE_CHECKING:
     from qantar.estimate._lcmcr import lcmcr
     from qantar.estimate._loglinear import loglinear
     from qantar.estimate._outputs import draws_table, read_chains, write_run
-    from qantar.estimate._plots import autocorrelation
+    from qantar.estimate._plots import PlotWords, autocorrelation, saved_plot
     from qantar.estimate._pooling import pool_smallest_lists
     from qantar.estimate._project import estimate_project, skipped_methods
     from qantar.estimate._result import Estimate, with_notes
@@ -93,6 +95,7 @@ __all__ = [
     "POOLED",
     "Estimate",
     "EstimateRun",
+    "PlotWords",
     "analysis_words",
     "autocorrelation",
     "chapman",
@@ -111,6 +114,7 @@ __all__ = [
     "read_chains",
     "read_histories_csv",
     "row_label",
+    "saved_plot",
     "saved_runs",
     "sensitivity",
     "skipped_methods",

@@ -86,6 +86,16 @@ def write_run(result: Estimate, folder: Path) -> dict[str, Path]:
 def read_chains(folder: Path) -> dict[str, list[list[float]]]:
     """The saved draws of the total (all strata together) per method with several chains:
     method -> one list of draws per chain, in sampling order (empty without draws)."""
+    return {
+        method: [list(map(float, chain)) for chain in chains]
+        for method, chains in saved_draws(folder).items()
+        if len(chains) >= 2
+    }
+
+
+def saved_draws(folder: Path) -> dict[str, np.ndarray]:
+    """The saved draws of the total (all strata together) per method, shaped (chains,
+    draws) in sampling order; empty for a run without draws."""
     path = folder / "draws.parquet"
     if not path.exists():
         return {}
@@ -98,7 +108,6 @@ def read_chains(folder: Path) -> dict[str, list[list[float]]]:
         if stratum == "":
             chains.setdefault(method, {}).setdefault(chain, {})[draw] = total
     return {
-        method: [[by_draw[d] for d in sorted(by_draw)] for _c, by_draw in sorted(per.items())]
+        method: np.array([[by[d] for d in sorted(by)] for _c, by in sorted(per.items())])
         for method, per in chains.items()
-        if len(per) >= 2
     }

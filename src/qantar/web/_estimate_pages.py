@@ -129,7 +129,10 @@ def mount(app: FastAPI, site: Site) -> None:
         if path is None:
             raise Refusal(404, N_("There is no such plot."))
         media = "image/svg+xml" if path.suffix == ".svg" else "image/png"
-        return FileResponse(path, media_type=media)
+        drawn = lib.estimate_plot_in(project, path, site.language(request))
+        if drawn is None:  # a plot this version cannot draw again: the run's own file
+            return FileResponse(path, media_type=media)
+        return Response(drawn, media_type=media)
 
 
 # A run's plots by file name, each as a reader's caption.

@@ -15,6 +15,7 @@ from typing import Any
 from qantar import accounts
 from qantar.accounts import AccountRuleError, AuditEvent, Enrolment, Session, User
 from qantar.errors import QantarError
+from qantar.i18n import speaker
 from qantar.ingest import FixResult, ImportResult, RegistrySummary, iter_quarantine
 from qantar.link import (
     Agreement,
@@ -338,6 +339,31 @@ def estimate_plot(project: Project, name: str, plot: str) -> Path | None:
                 if path.name == plot and path.suffix in (".png", ".svg") and path.is_file():
                     return path
     return None
+
+
+def estimate_plot_in(project: Project, path: Path, lang: str) -> bytes | None:
+    """A saved run's plot (``estimate_plot``'s file) drawn again in ``lang``: titles and
+    labels in the reader's words, a region stratum by its place's name."""
+    from qantar.estimate import POOLED, PlotWords, saved_plot
+
+    talk = speaker(lang)
+
+    def stratum(code: str) -> str:
+        if code == POOLED:
+            return talk.gettext(POOLED)
+        return project.gazetteer.label(code, lang) or code
+
+    key = (str(path), path.stat().st_mtime_ns, lang)
+    if key not in _PLOTS_DRAWN:
+        if len(_PLOTS_DRAWN) >= 64:
+            _PLOTS_DRAWN.pop(next(iter(_PLOTS_DRAWN)))
+        _PLOTS_DRAWN[key] = saved_plot(path.parent, path.name, PlotWords(talk.gettext, stratum))
+    return _PLOTS_DRAWN[key]
+
+
+# Plots drawn again per language, the most recent few: drawing one takes a moment and a
+# page shows several. They hold counts and place names, never a person's name.
+_PLOTS_DRAWN: dict[tuple[str, int, str], bytes | None] = {}
 
 
 def run_estimate(project: Project, **options: Any) -> str:
