@@ -211,3 +211,12 @@ def test_a_second_opinion_is_asked_blind_and_agreement_reported(
     admin = clients["dana"].get("/review/adjudication").text
     assert "Two reviewers decided 1 pair; they agreed on 1." in admin
     assert "Cohen&#39;s kappa is undefined" in admin or "Cohen's kappa is undefined" in admin
+
+
+def test_the_dashboard_says_when_linkage_ran_to_the_second_in_utc(
+    clients: dict[str, TestClient],
+) -> None:
+    html = clients["erlan"].get("/dashboard").text
+    ran = re.search(r"<dd>(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^<]*)</dd>", html)
+    assert ran is not None, "the last linkage run's time"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", ran.group(1)), ran.group(1)
