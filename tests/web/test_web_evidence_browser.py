@@ -91,6 +91,8 @@ def test_an_analyst_runs_an_estimate_and_sees_its_plot_but_no_name(
             page.get_by_role("link", name="See the result").click()
             plot = page.locator("figure img").first
             plot.wait_for()
+            # The page draws its plots in the reader's language when asked: wait for it.
+            page.wait_for_function("(img) => img.complete", arg=plot.element_handle())
             assert page.evaluate("(img) => img.naturalWidth", plot.element_handle()) > 100
             assert page.locator("#strata tbody tr").count() == 2
             visited = [page.content()]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,6 +231,15 @@ def saved_plot(folder: Path, file: str, say: PlotWords) -> bytes | None:
     stem, _dot, ext = file.rpartition(".")
     if ext not in ("png", "svg"):
         return None
+    with _PYPLOT:
+        return _drawn_again(folder, stem, ext, say)
+
+
+# pyplot keeps its figures in one state per process; a web server draws in several threads.
+_PYPLOT = threading.Lock()
+
+
+def _drawn_again(folder: Path, stem: str, ext: str, say: PlotWords) -> bytes | None:
     result = _saved_estimate(folder)
     fig: plt.Figure | None = None
     if stem == "posterior":
