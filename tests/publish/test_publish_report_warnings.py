@@ -78,9 +78,7 @@ def test_the_reports_warnings_are_in_the_readers_language(
     assert any(said in text for text in shown), shown
     # str() of the report's warnings is the English line the CLI and the JSON give.
     assert all(isinstance(w, Note) for w in data.warnings)
-    assert [str(w) for w in data.warnings] == [
-        say(w, speaker("en").gettext) for w in data.warnings
-    ]
+    assert [str(w) for w in data.warnings] == [say(w, speaker("en").gettext) for w in data.warnings]
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -113,4 +111,26 @@ def test_the_guard_keeps_a_note_and_leaves_out_a_withheld_name() -> None:
     kept = guarded_note(guard, Note("list %(name)s documents nobody here; drop it", name="Press"))
     assert say(kept, speaker("kk").gettext) == (
         "Press тізімі мұнда ешкімді құжаттамайды; оны алып тастаңыз"
+    )
+
+
+def test_the_chains_diagnostics_and_the_pooled_stratum_are_worded_in_kk_and_ru() -> None:
+    import re as _re
+
+    from qantar.estimate import POOLED
+    from qantar.i18n import speaker as _speaker
+    from qantar.publish._plots import stratum_label
+    from qantar.publish._report import diagnostic_rows
+
+    diagnostics = {
+        "median_spread_sd": 0.12, "median_spread_share": 0.01, "median_spread_p": 0.4,
+        "chains_apart": False, "chains_agree": True,
+    }  # fmt: skip
+    for lang in ("kk", "ru"):
+        rows = diagnostic_rows({"diagnostics": diagnostics}, _speaker(lang))
+        words = " ".join(f"{word} {value}" for word, value in rows)
+        assert not _re.findall(r"[A-Za-z]{3,}", words.replace("p-", "")), words
+        assert not _re.search(r"[A-Za-z]", stratum_label(POOLED, None, lang))
+    assert ("chains agree (their medians within the set spread)", "yes") in diagnostic_rows(
+        {"diagnostics": {"chains_agree": True}}
     )

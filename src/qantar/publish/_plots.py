@@ -110,6 +110,11 @@ def strata(data: ReportData, talk: Speaker = ENGLISH) -> Figure | None:
 def stratum_label(stratum: str, places: Gazetteer | None = None, lang: str = "en") -> str:
     """A stratum's words: a region's name in ``lang`` from ``places`` (the report's
     gazetteer)."""
+    from qantar.estimate import POOLED
+    from qantar.i18n import speaker
+
+    if stratum == POOLED:
+        return speaker(lang).gettext(POOLED)
     if stratum.startswith("reg-") or stratum.islower():
         label = (places or gazetteer()).label(stratum, lang)
         return label if label and label != stratum else stratum

@@ -128,6 +128,12 @@ DIAGNOSTIC_WORDS = {
     "model": N_("model chosen"),
     "criterion": N_("information criterion"),
     "models": N_("models compared"),
+    "chain_medians": N_("median of the total in each chain"),
+    "median_spread_sd": N_("spread of the chains' medians, in posterior standard deviations"),
+    "median_spread_share": N_("spread of the chains' medians, as a share of the median"),
+    "median_spread_p": N_("p-value that Monte Carlo error alone explains that spread"),
+    "chains_apart": N_("chains apart (their medians differ beyond Monte Carlo error)"),
+    "chains_agree": N_("chains agree (their medians within the set spread)"),
 }
 # Whole labels, one per type, so that each can be translated as it stands.
 EVENT_LABELS = {
@@ -356,7 +362,9 @@ def _png(fig: Any) -> bytes:
 def _fmt(value: Any, talk: Speaker | None = None) -> str:
     """A number grouped the reader's way: whole above 10, two decimals at most below."""
     talk = talk or speaker("en")
-    if isinstance(value, bool) or not isinstance(value, int | float | None):
+    if isinstance(value, bool):
+        return talk.gettext(N_("yes") if value else N_("no"))
+    if not isinstance(value, int | float | None):
         return str(value)
     if isinstance(value, float) and abs(value) < 10:
         return talk.number(value, 2)
