@@ -110,15 +110,20 @@ def read_entities(path: str | os.PathLike[str]) -> Iterator[tuple[int, ValueEnti
     if not source.is_file():
         raise InputError(N_("no such file"), file=str(source))
     for number, data in _read_lines(source):
-        try:
-            yield number, entity_from_dict(data, cleaned=False)
-        except InvalidData as exc:
-            raise InputError(
-                N_("not a valid FtM entity: %(reason)s"),
-                file=str(source),
-                row=number,
-                reason=str(exc),
-            ) from exc
+        yield number, _entity(source, number, data)
+
+
+def _entity(source: Path, number: int, data: dict[str, Any]) -> ValueEntity:
+    """One line's entity, or an error naming the file and line (FtM's reason, not the data)."""
+    try:
+        return entity_from_dict(data, cleaned=False)
+    except InvalidData as exc:
+        raise InputError(
+            N_("not a valid FtM entity: %(reason)s"),
+            file=str(source),
+            row=number,
+            reason=str(exc),
+        ) from exc
 
 
 def _changed_properties(raw: dict[str, Any], entity: ValueEntity) -> list[str]:
@@ -144,15 +149,7 @@ def import_entities(
     result = ImportResult()
     batch: list[ValueEntity] = []
     for number, raw in _read_lines(source):
-        try:
-            entity = entity_from_dict(raw, cleaned=False)
-        except InvalidData as exc:
-            raise InputError(
-                N_("not a valid FtM entity: %(reason)s"),
-                file=str(source),
-                row=number,
-                reason=str(exc),
-            ) from exc
+        entity = _entity(source, number, raw)
         result.read += 1
         result.cleaned.extend(f"line {number}: {p}" for p in _changed_properties(raw, entity))
         batch.append(entity)
